@@ -89,8 +89,7 @@ final class ClassifyRoute {
       return handle(request, spent, deadline);
     } finally {
       // The invocations the model ran for, whatever the answer to the client; with no time left
-      // they
-      // are lost, and the log says so.
+      // they are lost, and the log says so.
       usage.add(spent, () -> deadline.timeout(RequestDeadline.END, "the ledger write"));
     }
   }

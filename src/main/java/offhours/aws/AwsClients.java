@@ -114,8 +114,8 @@ public final class AwsClients implements AutoCloseable {
       AwsCredentialsProvider credentials,
       Map<Service, URI> endpoints,
       List<ExecutionInterceptor> interceptors) {
-    // InvokeEndpoint may take the model's full 60 s; the default 30 s read timeout would cut it
-    // short
+    // InvokeEndpoint may take the model's full 60 s, which the default 30 s read timeout would
+    // cut short
     // (https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-test-endpoints.html).
     this(
         UrlConnectionHttpClient.builder().socketTimeout(SOCKET_TIMEOUT).build(),

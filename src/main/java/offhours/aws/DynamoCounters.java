@@ -133,20 +133,18 @@ public final class DynamoCounters {
         return Added.APPLIED;
       } catch (TransactionInProgressException e) {
         // The SDK retries this answer itself, with the same token (it counts it as throttling), and
-        // it
-        // reaches here only when every retry found the first attempt still running. That attempt
-        // carries
-        // the write, and DynamoDB completes it once (AWS: retries of the same token "trigger
-        // completion
-        // of the ongoing TransactWriteItems request"). Not an error, and no new token.
+        // it reaches here only when every retry found the first attempt still running. That attempt
+        // carries the write, and DynamoDB completes it once (AWS: retries of the same token
+        // "trigger completion of the ongoing TransactWriteItems request"). Not an error, and no new
+        // token.
         // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html#API_TransactWriteItems_Errors
         return Added.BY_THE_FIRST_ATTEMPT;
       } catch (TransactionCanceledException e) {
         // Another transaction on the same item at the same moment (two batches ending together):
         // DynamoDB cancels it, changes nothing, and the SDK does not retry that. Nothing was
-        // applied,
-        // so a new token is safe; the next try waits a random while first, so that writers which
-        // collided do not collide again at once (a draw that a SnapStart snapshot does not repeat).
+        // applied, so a new token is safe; the next try waits a random while first, so that writers
+        // which collided do not collide again at once (a draw that a SnapStart snapshot does not
+        // repeat).
         // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-conflict-handling
         if (attempt >= CONFLICT_ATTEMPTS || !conflict(e)) {
           throw e;

@@ -25,8 +25,7 @@ final class OutcomeLog implements UsageLedger.Unrecorded {
 
   void write(String messageId, Outcome.Kind kind, int attempts, List<Outcome> outcomes) {
     // The generator escapes quotes, backslashes and control characters, so an object key with a
-    // newline
-    // stays on its one line.
+    // newline stays on its one line.
     JsonWriter line = JsonWriter.create()
         .writeStartObject()
         .writeFieldName("level")

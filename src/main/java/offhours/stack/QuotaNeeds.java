@@ -109,8 +109,7 @@ public record QuotaNeeds(
   public List<Need> needs() {
     Need sageMaker = switch (hosting) {
       // The controller never calls UpdateEndpoint, whose blue/green update provisions a second
-      // fleet
-      // before it retires the first
+      // fleet before it retires the first
       // (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-blue-green.html): a
       // hosting or instance-type switch deletes the endpoint, then creates it under the same name.
       // So the stack never holds more than InstanceCount instances.

@@ -62,9 +62,8 @@ final class MotoPipeline {
     queueArn = arn(queueUrl);
     s3.createBucket(r -> r.bucket(bucket));
     // As template.yaml: one rule per image suffix, lower-case filter names (moto answers 500 to the
-    // SDK's
-    // FilterRuleName.SUFFIX, which is sent as "Suffix"; S3 accepts either),
-    // and both cases because S3 matches suffixes case-sensitively.
+    // SDK's FilterRuleName.SUFFIX, which is sent as "Suffix"; S3 accepts either), and both cases
+    // because S3 matches suffixes case-sensitively.
     List<QueueConfiguration> notifications = new ArrayList<>();
     for (String image : List.of(".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG")) {
       notifications.add(QueueConfiguration.builder()

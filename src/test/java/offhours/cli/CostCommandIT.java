@@ -42,8 +42,7 @@ class CostCommandIT extends OnMotoStack {
     assertThat(day.get("costUsd").asDouble()).isEqualTo(1.0);
     assertThat(day.get("costPerImageUsd").asDouble()).isEqualTo(0.5);
     // The command's clock says 20:00 of that day in UTC: always-on has been on for 20 h so far (not
-    // the
-    // day's 24, hours the ledger cannot hold yet): 20 h x $0.5.
+    // the day's 24, hours the ledger cannot hold yet): 20 h x $0.5.
     assertThat(day.get("alwaysOnHours").asDouble()).isEqualTo(20.0);
     assertThat(day.get("alwaysOnCostUsd").asDouble()).isEqualTo(10.0);
     assertThat(day.get("savedPercent").asDouble()).as("1 - 2 h / 20 h").isEqualTo(90.0);

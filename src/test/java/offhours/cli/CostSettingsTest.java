@@ -113,8 +113,7 @@ class CostSettingsTest {
   @Test
   void theLocalStackIsDatedAndPricedWithWhatItsStateFileRecordsNotTheCommandsZone() {
     // 'local start' ran in Europe/Berlin and recorded its controller's settings; the command runs
-    // in
-    // New York.
+    // in New York.
     StateFile state = new StateFile(
         null,
         null,

@@ -54,9 +54,8 @@ class MainTest {
         .startsWith("usage: offhours " + String.join(" ", path))
         .contains("--help, -h");
     // Commands that run things on this machine (the local stack, the demo, the simulation) have no
-    // --stack;
-    // every command that prints data has --json, but trace, whose output is the trace file simulate
-    // reads.
+    // --stack; every command that prints data has --json, but trace, whose output is the trace file
+    // simulate reads.
     if (!LOCAL_ONLY.contains(path.getFirst())) {
       assertThat(run.out()).contains("--stack NAME");
     }

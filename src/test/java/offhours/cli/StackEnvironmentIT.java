@@ -67,8 +67,7 @@ class StackEnvironmentIT {
   @Test
   void anIamIdentityCenterProfileSignsWithTheRoleCredentialsOfItsSession() throws Exception {
     // What 'aws sso login' leaves behind: the profile, its session, and the session's token in the
-    // cache,
-    // named by the SHA-1 of the session's name.
+    // cache, named by the SHA-1 of the session's name.
     Path aws = Files.createDirectories(home.resolve(".aws/sso/cache"));
     Files.writeString(home.resolve(".aws/config"), """
         [profile dev]

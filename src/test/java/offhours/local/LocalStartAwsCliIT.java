@@ -1,7 +1,6 @@
 // Needs moto_server, the AWS CLI v1 or v2 (`aws` on the PATH or in ~/.pyenv/shims), Maven
-// (scripts/offhours builds the
-// project if needed), and node/npm for the first conversion of the default model into the shared
-// cache.
+// (scripts/offhours builds the project if needed), and node/npm for the first conversion of the
+// default model into the shared cache.
 package offhours.local;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,8 +1,7 @@
 package offhours.stack;
 
 // Needs: target/api.zip, built by `mvn package` (failsafe runs this after it), and moto_server (pip
-// install
-// "moto[server]") on PATH or in ~/.pyenv/shims, or OFFHOURS_TEST_AWS_ENDPOINT.
+// install "moto[server]") on PATH or in ~/.pyenv/shims, or OFFHOURS_TEST_AWS_ENDPOINT.
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -97,8 +96,7 @@ class ApiPackageIT {
         SqsClient sqs = services.clients().build(Service.SQS, SqsClient.builder())) {
       dynamo.createTable(StackSpec.CONTROL_TABLE.createTableRequest(control));
       // A controller's state with drain rates and their instance counts: the zip reads it with its
-      // own
-      // classes (DynamoControlTable, DrainMeter and its Rate).
+      // own classes (DynamoControlTable, DrainMeter and its Rate).
       dynamo.putItem(b -> b.tableName(control)
           .item(Map.of(
               "pk", AttributeValue.fromS("controller"),

@@ -93,10 +93,8 @@ final class IamActions {
         }
         if (call.status() == 404) {
           // S3 answers 404 for a missing key only to a caller that may list the bucket; others get
-          // 403
-          // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions").
-          // The code relied on
-          // the 404, so the role needs s3:ListBucket.
+          // 403 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html,
+          // "Permissions"). The code relied on the 404, so the role needs s3:ListBucket.
           needed.add(new Permission(
               "s3:ListBucket",
               "arn:" + partition + ":s3:::" + bucket,
@@ -339,9 +337,8 @@ final class IamActions {
             because));
       }
       // Service Authorization Reference, Amazon CloudWatch Logs: PutRetentionPolicy on resource
-      // type log-group. A log
-      // group's ARN ends in :* for every action but TagResource, UntagResource and
-      // ListTagsForResource
+      // type log-group. A log group's ARN ends in :* for every action but TagResource,
+      // UntagResource and ListTagsForResource
       // (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_LogGroup.html,
       // arn).
       case "CloudWatchLogs.PutRetentionPolicy" ->

@@ -173,9 +173,8 @@ final class LongestStack {
       return constraints.refusal(parameter, value) == null;
     } catch (StackOverflowError e) {
       // Java's regex engine recurses per repetition of a group: thousands of them overflow the
-      // stack.
-      // Such a value is past any MaxLength offhours sets; count it as refused and keep the longest
-      // the engine can judge.
+      // stack. Such a value is past any MaxLength offhours sets; count it as refused and keep the
+      // longest the engine can judge.
       return false;
     }
   }

@@ -527,8 +527,7 @@ class ParameterConstraintsTest {
         }));
     c.put("SnapStart", ParameterConstraintsTest::snapStart);
     // It reaches no function: it decides whether the stack has its dashboard, whose body must be
-    // JSON
-    // (DashboardTest checks what the body shows).
+    // JSON (DashboardTest checks what the body shows).
     c.put("Dashboard", ParameterConstraintsTest::dashboard);
     // It reaches no function: it is in LiveVersions' Settings, so that a change of it alone updates
     // that resource.

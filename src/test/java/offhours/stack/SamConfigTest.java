@@ -80,10 +80,9 @@ class SamConfigTest {
     assertThat(Files.size(Path.of("template.yaml"))).isGreaterThan(51_200);
     assertThat(settingsOf("deploy"))
         // Named, not searched for: the search tries .aws-sam/build/template.yaml first
-        // (aws-sam-cli,
-        // samcli/commands/_utils/options.py, get_or_default_template_file_name), and that template
-        // would
-        // point at whatever `sam build` built, not at the zips Maven just wrote.
+        // (aws-sam-cli, samcli/commands/_utils/options.py, get_or_default_template_file_name), and
+        // that template would point at whatever `sam build` built, not at the zips Maven just
+        // wrote.
         .containsEntry("template_file", "template.yaml")
         .containsEntry("resolve_s3", "true")
         .containsEntry("s3_prefix", "offhours")

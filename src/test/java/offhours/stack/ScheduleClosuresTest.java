@@ -108,8 +108,7 @@ class ScheduleClosuresTest {
   @Test
   void aClosureAcrossTheChangeToSummerTimeIsAnHourShorterThanTheWallClockSays() {
     // Easter 2027 spans the change of 2027-03-28: Thursday 19:00 to Tuesday 08:00 is 109 wall-clock
-    // hours, 108 of
-    // SQS's.
+    // hours, 108 of SQS's.
     Duration easter2027 = longestClosureOfTheWeekFrom(
         LocalDate.of(2027, 3, 24), Set.of(LocalDate.of(2027, 3, 26), LocalDate.of(2027, 3, 29)));
     assertThat(easter2027).isEqualTo(Duration.ofHours(108));

@@ -1,9 +1,7 @@
 // Needs: headless Chromium and ChromeDriver (Debian's chromium and chromium-driver; scripts/test
-// installs or locates
-// them and exports OFFHOURS_CHROMIUM and OFFHOURS_CHROMEDRIVER), moto_server, Maven
-// (scripts/offhours builds the
-// project if needed) and node/npm for the first conversion of the default model into the shared
-// cache.
+// installs or locates them and exports OFFHOURS_CHROMIUM and OFFHOURS_CHROMEDRIVER), moto_server,
+// Maven (scripts/offhours builds the project if needed) and node/npm for the first conversion of
+// the default model into the shared cache.
 package offhours.ui;
 
 import static offhours.ui.HeadlessChromium.card;

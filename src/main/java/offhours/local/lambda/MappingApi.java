@@ -212,8 +212,7 @@ final class MappingApi implements HttpHandler {
           "Member must have value less than or equal to 1000");
     }
     // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html: more than 10
-    // messages
-    // per batch need a batching window.
+    // messages per batch need a batching window.
     if (batchSize > 10 && window == 0) {
       throw LambdaError.invalidParameter(
           "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10");

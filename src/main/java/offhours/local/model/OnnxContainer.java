@@ -139,8 +139,7 @@ public final class OnnxContainer implements AutoCloseable {
     executor.shutdown();
     try {
       // Closing the native session under a running inference would crash the JVM, so let requests
-      // finish;
-      // if one hangs, leak the session rather than crash.
+      // finish; if one hangs, leak the session rather than crash.
       if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
         executor.shutdownNow();
         return;

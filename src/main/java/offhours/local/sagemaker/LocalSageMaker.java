@@ -134,8 +134,7 @@ public final class LocalSageMaker implements AutoCloseable {
             guard,
             MAX_PAYLOAD_BYTES,
             // What the runtime answered for an oversized body (a bare 413, no error code; reported
-            // in
-            // github.com/aws/sagemaker-python-sdk/issues/171 with the limit of that time).
+            // in github.com/aws/sagemaker-python-sdk/issues/171 with the limit of that time).
             new Refusal(413, null, "HTTP content length exceeded " + MAX_PAYLOAD_BYTES + " bytes."),
             (exchange, refusal) -> error(
                 exchange,

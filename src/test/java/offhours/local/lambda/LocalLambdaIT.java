@@ -167,8 +167,7 @@ class LocalLambdaIT {
             .maximumBatchingWindowInSeconds(3)
             .enabled(false));
     // The visibility timeout must outlast the window, or gathered messages would reappear inside
-    // their
-    // own batch (AWS advises a visibility timeout above function timeout + window).
+    // their own batch (AWS advises a visibility timeout above function timeout + window).
     sqs.setQueueAttributes(
         r -> r.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "30")));
     awaitState(created.uuid(), "Disabled");

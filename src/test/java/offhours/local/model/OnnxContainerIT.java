@@ -73,8 +73,7 @@ class OnnxContainerIT {
         top = p[i] > p[top] ? i : top;
       }
       // nsfwjs itself calls the rocket photo a Drawing (NsfwjsEquivalenceIT shows we agree); what
-      // matters
-      // for moderation is that neither photo is flagged as Hentai, Porn or Sexy.
+      // matters for moderation is that neither photo is flagged as Hentai, Porn or Sexy.
       assertThat(DefaultModel.LABELS.get(top))
           .as("%s -> %s", photo[0], r.body())
           .isEqualTo(photo[0].equals("chelsea.png") ? "Neutral" : "Drawing");
