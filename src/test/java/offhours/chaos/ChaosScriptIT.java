@@ -1,7 +1,7 @@
 package offhours.chaos;
 
-// Needs: moto_server, Maven (scripts/chaos builds the driver itself) and the model cache
-// (~/.cache/offhours).
+// Needs: moto_server, Maven (scripts/chaos builds the driver itself) and node/npm the first time
+// the default model is converted into the user's cache (which the run's own cache links to).
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +12,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import offhours.testing.TestCaches;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's chaos run, at CI's size: scripts/chaos with 200 uploads while every kind of fault hits the local stack.
@@ -22,11 +24,14 @@ import org.junit.jupiter.api.Test;
 class ChaosScriptIT {
 
   @Test
-  void twoHundredUploadsUnderFaultsLoseNothingDoubleNothingAndPutNoValidImageInTheDlq()
-      throws Exception {
-    Process chaos = new ProcessBuilder("scripts/chaos", "--uploads", "200", "--seed", "1")
-        .redirectErrorStream(true)
-        .start();
+  void twoHundredUploadsUnderFaultsLoseNothingDoubleNothingAndPutNoValidImageInTheDlq(
+      @TempDir Path dir) throws Exception {
+    // A cache of its own, sharing the user's default model: the run's logs land there.
+    Path cache = TestCaches.sharingTheDefaultModel(dir);
+    ProcessBuilder run = new ProcessBuilder("scripts/chaos", "--uploads", "200", "--seed", "1")
+        .redirectErrorStream(true);
+    run.environment().put("OFFHOURS_CACHE", cache.toString());
+    Process chaos = run.start();
     String output = new String(chaos.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(chaos.waitFor(20, TimeUnit.MINUTES)).as("scripts/chaos finished").isTrue();
     assertThat(chaos.exitValue()).as(output).isZero();
@@ -53,6 +58,7 @@ class ChaosScriptIT {
             "\\| controller faults \\| [1-9]\\d* overlapping pairs .*, [1-9]\\d* runs died after");
     Matcher log = Pattern.compile("the functions' log: (\\S+)").matcher(output);
     assertThat(log.find()).as(output).isTrue();
+    assertThat(Path.of(log.group(1))).isEqualTo(cache.resolve("local/logs/chaos-functions.log"));
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(log.group(1)))))
         .as("the functions' log, a file under the cache directory (README: files 0600)")
         .isEqualTo("rw-------");

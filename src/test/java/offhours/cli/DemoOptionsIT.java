@@ -1,8 +1,7 @@
 package offhours.cli;
 
 // Needs: moto_server, python3 (the stand-in container), node and npm the first time the default
-// model is
-// converted (the user's cache is reused, as DemoScriptIT does).
+// model is converted into the user's cache (which the demos' own cache links to, see TestCaches).
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import offhours.cache.CacheDirectory;
 import offhours.local.model.DefaultModel;
 import offhours.local.model.ModelFiles;
+import offhours.testing.TestCaches;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,8 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * request headers such containers want (--content-type, --accept).
  */
 class DemoOptionsIT {
-
-  private static final Path CACHE = CacheDirectory.ofThisProcess();
 
   /** src/test/resources/sagemaker/format_container.py: answers which image format it was sent. */
   private static final String FORMAT_CONTAINER =
@@ -38,7 +35,7 @@ class DemoOptionsIT {
   @Test
   void aUsersOwnOnnxModelAndLabelsWithCommasInTheirNamesServeTheDemo(@TempDir Path dir)
       throws Exception {
-    ModelFiles model = DefaultModel.ensure(CACHE);
+    ModelFiles model = DefaultModel.ensure(TestCaches.user());
     Path own = Files.copy(model.onnx(), dir.resolve("my model.onnx"));
     Path labels = Files.writeString(
         dir.resolve("labels.txt"),
@@ -126,7 +123,7 @@ class DemoOptionsIT {
   }
 
   @Test
-  void aHostingTheTemplateDoesNotKnowIsAUsageError(@TempDir Path dir) {
+  void aHostingTheTemplateDoesNotKnowIsAUsageError(@TempDir Path dir) throws IOException {
     Run run = demo(dir.toString(), "--hosting", "Serverless");
 
     assertThat(run.code).isEqualTo(2);
@@ -136,7 +133,7 @@ class DemoOptionsIT {
   }
 
   @Test
-  void aContentTypeThatIsNoMediaTypeIsAUsageError(@TempDir Path dir) {
+  void aContentTypeThatIsNoMediaTypeIsAUsageError(@TempDir Path dir) throws IOException {
     Run run = demo(dir.toString(), "--container-command", "true", "--content-type", "jpeg");
 
     assertThat(run.code).isEqualTo(2);
@@ -154,7 +151,7 @@ class DemoOptionsIT {
 
   @Test
   void labelsThatDoNotFitTheModelFailAtStartNamingBothCounts(@TempDir Path dir) throws Exception {
-    Path onnx = DefaultModel.ensure(CACHE).onnx();
+    Path onnx = DefaultModel.ensure(TestCaches.user()).onnx();
     Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\nother\n");
 
     Run run = demoOfOnePhoto(dir, "--model", onnx.toString(), labels);
@@ -267,7 +264,11 @@ class DemoOptionsIT {
         photo(dir).toString(), option, value, "--labels", labels.toString(), "--timeout", "120");
   }
 
-  private static Run demo(String... args) {
+  /**
+   * The demo in-process on this JVM's own test cache (its function log and the stack's logs there), which links to the
+   * user's default model.
+   */
+  private static Run demo(String... args) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     String[] all = new String[args.length + 1];
@@ -276,7 +277,7 @@ class DemoOptionsIT {
     int code = new Main(
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
-            Map.of("OFFHOURS_CACHE", CACHE.toString()))
+            Map.of("OFFHOURS_CACHE", TestCaches.ofThisJvm().toString()))
         .run(all);
     return new Run(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

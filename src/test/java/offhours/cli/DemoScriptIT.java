@@ -1,8 +1,7 @@
 package offhours.cli;
 
 // Needs: moto_server, Maven (scripts/demo builds the project if needed), node and npm the first
-// time the
-// default model is converted (cached under OFFHOURS_CACHE afterwards).
+// time the default model is converted (into the user's cache, which the demo's own cache links to).
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import offhours.cache.CacheDirectory;
+import offhours.testing.TestCaches;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,21 +20,22 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoScriptIT {
 
   @Test
-  void demoClassifiesTheBundledPhotosRejectsTheBadUploadsAndExitsZero(@TempDir Path cache)
+  void demoClassifiesTheBundledPhotosRejectsTheBadUploadsAndExitsZero(@TempDir Path dir)
       throws Exception {
-    Path out = cache.resolve("demo.out");
-    Path err = cache.resolve("demo.err");
+    Path out = dir.resolve("demo.out");
+    Path err = dir.resolve("demo.err");
     ProcessBuilder pb =
         new ProcessBuilder("scripts/demo").redirectOutput(out.toFile()).redirectError(err.toFile());
-    // The user's cache (as the model tests use it): the default model is converted once per
-    // machine.
-    pb.environment().put("OFFHOURS_CACHE", CacheDirectory.ofThisProcess().toString());
+    // A cache of its own, sharing the user's default model (converted once per machine): the
+    // demo's logs land there, not in the user's cache.
+    Path cache = TestCaches.sharingTheDefaultModel(dir.resolve("cache"));
+    pb.environment().put("OFFHOURS_CACHE", cache.toString());
     // Every process the demo starts inherits this variable: afterwards none may be left.
     String marker = UUID.randomUUID().toString();
     pb.environment().put("OFFHOURS_TEST_MARKER", marker);
     // Its temporary files go where TMPDIR says, as /tmp's would; afterwards nothing may be left
     // there.
-    Path tmp = Files.createDirectory(cache.resolve("tmp"));
+    Path tmp = Files.createDirectory(dir.resolve("tmp"));
     pb.environment().put("TMPDIR", tmp.toString());
     Process demo = pb.start();
     boolean finished = demo.waitFor(10, TimeUnit.MINUTES);
@@ -74,7 +74,9 @@ class DemoScriptIT {
         .asString()
         .contains("REJECTED", "could not read the image");
     assertThat(progress)
-        .contains("endpoint offhours-endpoint is off", "7 of 7 uploads have a result");
+        .contains("endpoint offhours-endpoint is off", "7 of 7 uploads have a result")
+        .contains("function logs (what CloudWatch would show): "
+            + cache.resolve("local/logs/demo-functions.log"));
     assertThat(processesMarkedWith(marker))
         .as("processes the demo left running (moto_server, containers)")
         .isEmpty();

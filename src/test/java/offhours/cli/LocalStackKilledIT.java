@@ -1,5 +1,5 @@
-// Needs moto_server, node/npm for the first conversion of the default model into the shared
-// cache, and python3 for the stand-in model container.
+// Needs moto_server, node/npm for the first conversion of the default model into the user's
+// cache (TestCaches), and python3 for the stand-in model container.
 package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import offhours.cache.CacheDirectory;
 import offhours.local.ChildProcess;
 import offhours.local.StateFile;
+import offhours.testing.TestCaches;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,12 +109,6 @@ class LocalStackKilledIT {
     assertThat(kill.waitFor()).as("kill -%s %s", signal, process.pid()).isZero();
   }
 
-  /** The model conversion is shared with the other tests; the state file and logs are this test's. */
-  private void shareTheModels() throws java.io.IOException {
-    Path sharedModels = Files.createDirectories(CacheDirectory.ofThisProcess().resolve("models"));
-    Files.createSymbolicLink(cache.resolve("models"), sharedModels);
-  }
-
   /**
    * Runs {@code local start} on another thread (it returns once the stack is up, or has failed), and returns the
    * starting state file once it records moto_server: the stack is provisioning.
@@ -142,7 +136,7 @@ class LocalStackKilledIT {
 
   @Test
   void localStopAfterTheStackWasKilledWhileItStartedEndsItsMotoServer() throws Exception {
-    shareTheModels();
+    TestCaches.sharingTheDefaultModel(cache); // state file and logs of its own, the user's model
     var start = new java.util.concurrent.CompletableFuture<CliRun>();
     StateFile starting = startUntilMotoServerIsRecorded(start);
     ProcessHandle stack = ended(ProcessHandle.of(starting.pid()).orElseThrow());
@@ -176,7 +170,7 @@ class LocalStackKilledIT {
 
   @Test
   void aSigtermWhileTheStackStartsEndsWhatItHadStarted() throws Exception {
-    shareTheModels();
+    TestCaches.sharingTheDefaultModel(cache); // state file and logs of its own, the user's model
     var start = new java.util.concurrent.CompletableFuture<CliRun>();
     StateFile starting = startUntilMotoServerIsRecorded(start);
     ProcessHandle stack = ended(ProcessHandle.of(starting.pid()).orElseThrow());
@@ -201,8 +195,7 @@ class LocalStackKilledIT {
   @Test
   void localStopAfterTheStackWasKilledEndsItsMotoServer() throws Exception {
     // The model conversion is shared with the other tests; the state file and logs are this test's.
-    Path sharedModels = Files.createDirectories(CacheDirectory.ofThisProcess().resolve("models"));
-    Files.createSymbolicLink(cache.resolve("models"), sharedModels);
+    TestCaches.sharingTheDefaultModel(cache);
     ProcessHandle stack = null;
     ProcessHandle moto = null;
     try {

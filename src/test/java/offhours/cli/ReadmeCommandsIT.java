@@ -1,8 +1,8 @@
 package offhours.cli;
 
 // Needs: moto_server, Maven (scripts/offhours builds the project if needed), node and npm the first
-// time the default
-// model is converted into the shared cache.
+// time the default model is converted into the user's cache, which this test's own cache links to
+// (TestCaches).
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,11 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
-import offhours.cache.CacheDirectory;
 import offhours.local.StateFile;
 import offhours.local.StateFile.NameKey;
 import offhours.local.StateFile.ServiceKey;
 import offhours.results.ResultsTable;
+import offhours.testing.TestCaches;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,11 +58,7 @@ class ReadmeCommandsIT {
   /** The model conversion is shared with the other tests; state, logs and temporary files are this test's own. */
   @BeforeEach
   void ownCacheSharingTheModels() throws Exception {
-    Files.createSymbolicLink(
-        cache.resolve("models"),
-        Files.createDirectories(
-            CacheDirectory.resolve(System.getenv(), Path.of(System.getProperty("user.home")))
-                .resolve("models")));
+    TestCaches.sharingTheDefaultModel(cache);
     tmp = Files.createDirectory(work.resolve("tmp"));
     photos = Files.createDirectory(work.resolve("photos"));
     Files.copy(ROOT.resolve("src/demo/images/chelsea.png"), photos.resolve("chelsea.png"));

@@ -1,6 +1,6 @@
 // Needs moto_server, the AWS CLI v1 or v2 (`aws` on the PATH or in ~/.pyenv/shims), Maven
 // (scripts/offhours builds the project if needed), and node/npm for the first conversion of the
-// default model into the shared cache.
+// default model into the user's cache, which this test's own cache links to (TestCaches).
 package offhours.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import offhours.testing.TestCaches;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
@@ -48,8 +49,7 @@ class LocalStartAwsCliIT {
     Path aws = awsCli();
     // The model conversion is shared with the other tests; the state file and logs are this test's
     // own.
-    Path sharedModels = Files.createDirectories(StackFixture.sharedCache().resolve("models"));
-    Files.createSymbolicLink(cache.resolve("models"), sharedModels);
+    TestCaches.sharingTheDefaultModel(cache);
 
     // Started with a zone that is rarely this machine's: the state file records the zone its
     // controller keeps the ledger's days in, for commands that run in another. Given by

@@ -1,6 +1,6 @@
-// Needs moto_server on the PATH (or in ~/.pyenv/shims) and node/npm for the first conversion of the
-// default model into
-// the shared cache (the user's offhours cache, see StackFixture.sharedCache).
+// Needs moto_server on the PATH (or in ~/.pyenv/shims), and node/npm for the first conversion of
+// the default model into the user's offhours cache, which the stacks' own cache links to (see
+// StackFixture.cache).
 package offhours.local;
 
 import static org.assertj.core.api.Assertions.assertThat;

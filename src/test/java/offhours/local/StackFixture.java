@@ -20,9 +20,9 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import offhours.aws.AwsClients.Service;
-import offhours.cache.CacheDirectory;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
+import offhours.testing.TestCaches;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import software.amazon.awssdk.core.SdkBytes;
@@ -79,17 +79,18 @@ final class StackFixture implements AutoCloseable {
   }
 
   /**
-   * The user's cache, as the model tests and the demo use it ($OFFHOURS_CACHE, else $XDG_CACHE_HOME/offhours, else
-   * ~/.cache/offhours), so the default model is fetched and converted once per machine, not once per test.
+   * The cache the stacks of this test JVM run on, one after the other: their state and logs their own, the default
+   * model the user's cache's ({@link TestCaches}), fetched and converted once per machine, not once per test.
    */
-  static Path sharedCache() {
-    return CacheDirectory.ofThisProcess();
+  static Path cache() throws IOException {
+    return TestCaches.ofThisJvm();
   }
 
   /** Local mode's options with a 1 s controller tick, a short creating delay and these controller variables. */
-  static LocalDeployment.Options options(Duration creatingDelay, Map<String, String> controller) {
+  static LocalDeployment.Options options(Duration creatingDelay, Map<String, String> controller)
+      throws IOException {
     return new LocalDeployment.Options(
-            sharedCache(),
+            cache(),
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
@@ -117,7 +118,7 @@ final class StackFixture implements AutoCloseable {
     String command =
         "SLOW_SECONDS=" + secondsPerImage + " LABEL_COUNT=3 exec python3 '" + script + "'";
     return new LocalDeployment.Options(
-            sharedCache(),
+            cache(),
             Optional.empty(),
             Optional.of(labels),
             Optional.of(command),

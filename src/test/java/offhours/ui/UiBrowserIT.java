@@ -1,7 +1,7 @@
 // Needs: headless Chromium and ChromeDriver (Debian's chromium and chromium-driver; scripts/test
 // installs or locates them and exports OFFHOURS_CHROMIUM and OFFHOURS_CHROMEDRIVER), moto_server,
 // Maven (scripts/offhours builds the project if needed) and node/npm for the first conversion of
-// the default model into the shared cache.
+// the default model into the user's cache, which this test's own cache links to (TestCaches).
 package offhours.ui;
 
 import static offhours.ui.HeadlessChromium.card;
@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import offhours.cache.CacheDirectory;
+import offhours.testing.TestCaches;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -61,10 +61,7 @@ class UiBrowserIT {
 
   @Test
   void uploadWaitFilterReadAReasonAndStopTheEndpointFromThePage() throws Exception {
-    Path sharedModels = Files.createDirectories(
-        CacheDirectory.resolve(System.getenv(), Path.of(System.getProperty("user.home")))
-            .resolve("models"));
-    Files.createSymbolicLink(cache.resolve("models"), sharedModels);
+    TestCaches.sharingTheDefaultModel(cache);
     List<Path> chosen = List.of(
         copy("chelsea.png", "chelsea.png"),
         copy("rocket.jpg", "rocket.jpg"),
