@@ -72,9 +72,8 @@ public record ObjectNotification(
         .writeValue(bucket)
         .writeFieldName("arn")
         // Always the aws partition, also for a stack in aws-cn or aws-us-gov: nothing reads this
-        // field (the
-        // Classify function and the dlq command take the bucket's name), it is here only because S3
-        // sends it.
+        // field (the Classify function and the dlq command take the bucket's name), it is here only
+        // because S3 sends it.
         .writeValue("arn:aws:s3:::" + bucket)
         .writeEndObject()
         .writeFieldName("object")

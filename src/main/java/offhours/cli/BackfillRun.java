@@ -194,8 +194,7 @@ final class BackfillRun {
       return;
     }
     // An unversioned bucket lists version "null"; its notifications carry no versionId, and its
-    // results are keyed
-    // by the ETag, which a listing quotes and a notification does not.
+    // results are keyed by the ETag, which a listing quotes and a notification does not.
     String versionId = "null".equals(version.versionId()) ? null : version.versionId();
     String eTag = version.eTag() == null ? null : version.eTag().replace("\"", "");
     String sk = ResultItem.skFor(versionId, eTag);

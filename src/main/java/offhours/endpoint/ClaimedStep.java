@@ -99,8 +99,8 @@ final class ClaimedStep {
           }
           if (atOnce) {
             // Nothing waits or is in flight: no drain to wait for. An upload polled in the seconds
-            // the trigger takes
-            // to pause finds the endpoint going and is deferred by Classify, never lost.
+            // the trigger takes to pause finds the endpoint going and is deferred by Classify,
+            // never lost.
             calling = Action.DELETE_ENDPOINT; // the trigger is paused: a failure is the delete's
             String deleteRepeat = repeat(endpoint::delete, this::going);
             if (deleteRepeat != null) {

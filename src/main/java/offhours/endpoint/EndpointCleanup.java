@@ -97,8 +97,7 @@ final class EndpointCleanup {
       String foreign = foreign(event);
       if (foreign != null) {
         // Another stack's resource pointing at this function: its deletion must not delete this
-        // stack's endpoint,
-        // and nothing of another stack may be created through this one.
+        // stack's endpoint, and nothing of another stack may be created through this one.
         return type.equals("Delete")
             ? response(
                 event,

@@ -43,10 +43,9 @@ public interface Ledger {
           end = to;
         }
         // The second boundaries crossed, not the interval's whole seconds: runs (every ~10 s while
-        // a backlog drains)
-        // fall at any millisecond, and consecutive intervals share their ends, so the counts add up
-        // to the whole
-        // period's seconds; truncating each interval would drop up to a second per run.
+        // a backlog drains) fall at any millisecond, and consecutive intervals share their ends, so
+        // the counts add up to the whole period's seconds; truncating each interval would drop up
+        // to a second per run.
         long seconds = end.getEpochSecond() - t.getEpochSecond();
         long outside = schedule.isOpen(t) ? 0 : seconds;
         days.merge(day, new Day(day, seconds, outside, 0, 0), Day::plus);

@@ -149,11 +149,9 @@ public final class SageMakerEndpoint implements Endpoint {
     }
     // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html#sagemaker-DescribeEndpoint-response-EndpointStatus
     // UpdateRollbackFailed: the deployment and its rollback both failed, and the endpoint serves
-    // with a mix of the
-    // old and new configs. Nothing more happens to it by itself, so it is IN_SERVICE: waiting for
-    // it as for an update
-    // would wait for ever (and bill for ever while it is wanted off); a stop or a stale config
-    // deletes it as usual.
+    // with a mix of the old and new configs. Nothing more happens to it by itself, so it is
+    // IN_SERVICE: waiting for it as for an update would wait for ever (and bill for ever while it
+    // is wanted off); a stop or a stale config deletes it as usual.
     State state = switch (r.endpointStatusAsString()) {
       case "Creating" -> State.CREATING;
       case "InService", "UpdateRollbackFailed" -> State.IN_SERVICE;

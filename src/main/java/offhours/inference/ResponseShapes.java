@@ -254,8 +254,7 @@ public final class ResponseShapes {
       throw new ContractViolation(what + " is not a number: " + excerpt(body));
     }
     // The parser checked the JSON number grammar, which Double.parseDouble accepts (1e-05
-    // included); a number
-    // too large for a double becomes infinite.
+    // included); a number too large for a double becomes infinite.
     return requireFinite(Double.parseDouble(node.asNumber()), what, body);
   }
 

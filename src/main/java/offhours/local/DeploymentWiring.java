@@ -245,8 +245,8 @@ final class DeploymentWiring {
           }));
       if (options.hosting() == Hosting.SCALE_TO_ZERO) {
         // As the template's ComponentEndpointConfig: no model in the variant (the controller
-        // deploys it as an
-        // inference component), instances scaled by the components' copies down to 0.
+        // deploys it as an inference component), instances scaled by the components' copies down to
+        // 0.
         sm.createEndpointConfig(r -> r.endpointConfigName(names.endpointConfig())
             .executionRoleArn(
                 "arn:aws:iam::" + sageMaker.accountId() + ":role/offhours-local-model")

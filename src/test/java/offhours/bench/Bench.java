@@ -664,8 +664,7 @@ public final class Bench {
         jars.sorted().forEach(j -> cp.add(j.toString()));
       }
       // The handler reads the event's bytes itself, as the runtime hands them to a stream handler:
-      // only the zip
-      // and ColdStartMain; nothing else of the test class path.
+      // only the zip and ColdStartMain; nothing else of the test class path.
       cp.add(Path.of("target/test-classes").toAbsolutePath().toString());
       String classpath = String.join(java.io.File.pathSeparator, cp);
 

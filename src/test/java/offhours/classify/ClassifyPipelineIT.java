@@ -1,8 +1,7 @@
 package offhours.classify;
 
 // Needs: moto_server (pip install "moto[server]") on PATH, or OFFHOURS_TEST_AWS_ENDPOINT pointing
-// at an
-// AWS-compatible endpoint. The SageMaker runtime is the in-test InvokeEndpointServer.
+// at an AWS-compatible endpoint. The SageMaker runtime is the in-test InvokeEndpointServer.
 
 import static org.assertj.core.api.Assertions.assertThat;
 

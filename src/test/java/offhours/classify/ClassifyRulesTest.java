@@ -72,9 +72,8 @@ class ClassifyRulesTest extends ClassifyRig {
   @Test
   void aCrashFoundAfterAnotherMessageOfTheBatchIsEvaluatedStillDefersBoth() throws Exception {
     // m1 crashes at once; m2's crash comes later, and no message is concluded before every one is
-    // evaluated. Were
-    // m1 concluded early it would log its line (and count a receive) first: m2 waits up to 1 s for
-    // that line.
+    // evaluated. Were m1 concluded early it would log its line (and count a receive) first: m2
+    // waits up to 1 s for that line.
     CountDownLatch m1Concluded = new CountDownLatch(1);
     PrintStream watching = new PrintStream(log, true, StandardCharsets.UTF_8) {
       @Override

@@ -532,9 +532,8 @@ class LocalStackProcessTest {
   @Test
   void aStackWhoseStartTimeMovedWithTheClockStillRunsAndIsStopped() throws Exception {
     // The stack's process holds its lock, as 'local run' does; the recorded start time no longer
-    // matches what the
-    // JDK reports, as after the wall clock was set (the JDK dates processes from the boot time,
-    // read off that clock).
+    // matches what the JDK reports, as after the wall clock was set (the JDK dates processes from
+    // the boot time, read off that clock).
     other = holdTheLock();
     String started = other.info().startInstant().orElseThrow().minusSeconds(8).toString();
     recordStack(other.pid(), started);

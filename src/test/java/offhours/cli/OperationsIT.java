@@ -107,8 +107,7 @@ class OperationsIT extends OnMotoStack {
                 + "{\"name\":\"" + moto.bucket + "\"},\"object\":{\"key\":\"in/a.png\"}}}]}"))
         .messageId();
     // The Classify function's JSON line for a message it handed back
-    // (offhours.classify.OutcomeLog), in the local
-    // stack's log.
+    // (offhours.classify.OutcomeLog), in the local stack's log.
     Files.writeString(
         LocalDirectory.logs(cache).resolve("stack.log"),
         "starting\n{\"level\":\"WARN\",\"messageId\":\""

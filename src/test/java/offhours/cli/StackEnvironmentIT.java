@@ -1,8 +1,8 @@
 package offhours.cli;
 
 // Needs: nothing but a JDK; it runs the CLI as a separate process with an environment of its own
-// and no network
-// use (instance metadata is switched off, so the SDK's providers fail locally, as on a laptop).
+// and no network use (instance metadata is switched off, so the SDK's providers fail locally, as on
+// a laptop).
 
 import static org.assertj.core.api.Assertions.assertThat;
 

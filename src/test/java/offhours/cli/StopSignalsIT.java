@@ -85,8 +85,7 @@ class StopSignalsIT {
       if (!ended.crashReports().isEmpty()) {
         assertThat(ended.crashReports()).as("JVM crash reports").hasSize(1);
         // Mostly 134, the JVM's abort after the crash; 143 when the exit the signal began won the
-        // race to the
-        // process's end while the crashing thread was still writing its report.
+        // race to the process's end while the crashing thread was still writing its report.
         assertThat(ended.code())
             .as("the JVM's abort after a crash, or the signal's exit")
             .isIn(134, 143);

@@ -27,8 +27,8 @@ import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorExceptio
 class MeteredRetryTest {
 
   // Long beside a local answer (a few ms; 663 ms seen once on a machine at load 28), so the bound
-  // below holds under
-  // load: it tells the answering attempt alone from both attempts, it does not time anything.
+  // below holds under load: it tells the answering attempt alone from both attempts, it does not
+  // time anything.
   private static final long FIRST_ATTEMPT_MILLIS = 2_000;
   private static final String ANSWER = "[0.02, 0.01, 0.9, 0.02, 0.05]";
 

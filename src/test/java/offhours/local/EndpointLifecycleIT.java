@@ -136,8 +136,7 @@ class EndpointLifecycleIT {
       f.override("stop");
 
       // Sample the stop until the endpoint is gone: consumption must be paused before the endpoint
-      // leaves InService,
-      // and nothing may be in flight once it does.
+      // leaves InService, and nothing may be in flight once it does.
       long drained = 0;
       List<String> violations = new ArrayList<>();
       long deadline = System.nanoTime() + DEADLINE.toNanos();

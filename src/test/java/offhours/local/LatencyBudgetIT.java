@@ -31,8 +31,7 @@ class LatencyBudgetIT {
     Instant t0 = Instant.parse("2026-06-10T08:00:00Z"); // a Wednesday
     MutableClock clock = new MutableClock(t0);
     // 90 min: longer than two expected wakes (30 min each until there is history) plus a stop, so
-    // no stay after the
-    // drain; 24/7, so the budget counts from the upload.
+    // no stay after the drain; 24/7, so the budget counts from the upload.
     Map<String, String> budget = Map.of(
         "TIME_ZONE",
         "Europe/Berlin",

@@ -187,8 +187,7 @@ class LocalStartAwsCliIT {
           .isEqualTo("0");
 
       // The AWS CLI signs with SigV4 like the SDK: the local SageMaker and the local Lambda accept
-      // it with the
-      // stack's credentials, and refuse any other.
+      // it with the stack's credentials, and refuse any other.
       String sagemaker = state.endpoints().get("sagemaker").toString();
       String lambda = state.endpoints().get("lambda").toString();
       Run endpoints = run(

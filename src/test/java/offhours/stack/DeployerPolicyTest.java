@@ -130,8 +130,8 @@ class DeployerPolicyTest {
             continue;
           }
           // An action on the resource itself must be granted on its ARN; one the reference
-          // authorizes on
-          // other resources (the group's delete handler deletes the schedules in it) anywhere.
+          // authorizes on other resources (the group's delete handler deletes the schedules in it)
+          // anywhere.
           boolean own = action.startsWith(TransformedResources.service(r.type()) + ":")
               && reference.get(action.toLowerCase(Locale.ROOT)).forms().stream()
                   .anyMatch(

@@ -74,9 +74,8 @@ final class IamActions {
             because));
         if (call.kmsKeyId() != null) {
           // S3 decrypts an SSE-KMS object with the caller's kms:Decrypt on the key, asking KMS on
-          // the caller's
-          // behalf: the request carries kms:ViaService s3.REGION.URLSUFFIX, the endpoint the call
-          // went to (amazonaws.com.cn in the China Regions)
+          // the caller's behalf: the request carries kms:ViaService s3.REGION.URLSUFFIX, the
+          // endpoint the call went to (amazonaws.com.cn in the China Regions)
           // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html,
           // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
           String keyArn = call.kmsKeyId().startsWith("arn:")
@@ -120,8 +119,7 @@ final class IamActions {
         needed.add(new Permission("sqs:" + action, queueArn(url, call), because));
       }
       // Authorized on the source queue, which the request names by ARN (Service Authorization
-      // Reference, Amazon
-      // SQS: StartMessageMoveTask and ListMessageMoveTasks, resource type queue).
+      // Reference, Amazon SQS: StartMessageMoveTask and ListMessageMoveTasks, resource type queue).
       case "Sqs.StartMessageMoveTask", "Sqs.ListMessageMoveTasks" ->
         needed.add(new Permission(
             "sqs:" + call.operation(),
@@ -142,8 +140,7 @@ final class IamActions {
             "dynamodb:" + call.operation(), arn(call, "dynamodb", "table/" + table), because));
       }
       // A transaction has no action of its own: each of its writes is authorized as the single-item
-      // call it
-      // stands for
+      // call it stands for
       // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
       case "DynamoDb.TransactWriteItems" -> {
         for (TransactWriteItem item :
@@ -204,8 +201,7 @@ final class IamActions {
             because);
       case "SageMaker.CreateEndpoint" -> {
         // CreateEndpoint is authorized on the endpoint and on the endpoint config it reads; tags
-        // given with it
-        // also need sagemaker:AddTags
+        // given with it also need sagemaker:AddTags
         // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html).
         CreateEndpointRequest r = (CreateEndpointRequest) call.request();
         add(needed, "sagemaker:CreateEndpoint", endpoint(call, r.endpointName()), because);
@@ -236,9 +232,8 @@ final class IamActions {
             "sagemaker:ListTags", ((ListTagsRequest) call.request()).resourceArn(), because));
       case "SageMakerRuntime.InvokeEndpoint" -> {
         // Invoking an inference component is authorized on the endpoint and on the component
-        // (Service Authorization
-        // Reference, Amazon SageMaker AI: InvokeEndpoint, resource types endpoint* and
-        // inference-component).
+        // (Service Authorization Reference, Amazon SageMaker AI: InvokeEndpoint, resource types
+        // endpoint* and inference-component).
         InvokeEndpointRequest r = (InvokeEndpointRequest) call.request();
         add(needed, "sagemaker:InvokeEndpoint", endpoint(call, r.endpointName()), because);
         if (r.inferenceComponentName() != null) {
@@ -251,8 +246,7 @@ final class IamActions {
       }
       case "SageMaker.CreateInferenceComponent" -> {
         // Authorized on the component and on the endpoint it goes on (Service Authorization
-        // Reference, Amazon
-        // SageMaker AI: CreateInferenceComponent, resource types endpoint* and
+        // Reference, Amazon SageMaker AI: CreateInferenceComponent, resource types endpoint* and
         // inference-component*).
         CreateInferenceComponentRequest r = (CreateInferenceComponentRequest) call.request();
         add(
@@ -292,12 +286,10 @@ final class IamActions {
                     + ((UpdateEventSourceMappingRequest) call.request()).uuid()),
             because));
       // Service Authorization Reference, AWS Lambda: GetFunctionConfiguration, PublishVersion and
-      // UpdateAlias on
-      // resource type function; a request with a Qualifier (an alias or a version) is authorised on
-      // the qualified
-      // ARN (function:NAME:QUALIFIER), one without on the function's ARN. UpdateAlias names the
-      // alias in its Name,
-      // not as a qualifier, so it is authorised on the function's ARN.
+      // UpdateAlias on resource type function; a request with a Qualifier (an alias or a version)
+      // is authorised on the qualified ARN (function:NAME:QUALIFIER), one without on the function's
+      // ARN. UpdateAlias names the alias in its Name, not as a qualifier, so it is authorised on
+      // the function's ARN.
       case "Lambda.GetFunctionConfiguration" -> {
         GetFunctionConfigurationRequest r = (GetFunctionConfigurationRequest) call.request();
         needed.add(new Permission(
@@ -323,8 +315,7 @@ final class IamActions {
             because));
       // Service Authorization Reference, AWS CloudFormation: DescribeStacks on resource type stack,
       // whose ARN is the StackId (stack/NAME/ID). A function names its stack by that id; the
-      // command line
-      // (--stack NAME) by name, which any id of that name matches.
+      // command line (--stack NAME) by name, which any id of that name matches.
       case "CloudFormation.DescribeStacks" -> {
         String stack = ((DescribeStacksRequest) call.request()).stackName();
         if (stack == null || stack.isBlank()) {

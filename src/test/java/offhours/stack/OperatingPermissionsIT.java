@@ -127,8 +127,7 @@ class OperatingPermissionsIT {
     runs.put("ui", List.of(List.of("ui"))); // its page's every route, over HTTP: see browse
     runs.put("trace", List.of(List.of("trace", "--prefix", "cats/", "--days", "7")));
     // Runs that fail on moto_server after their calls, on the stack of that hosting: it has no
-    // StartMessageMoveTask,
-    // no DescribeInferenceComponent and no controller function.
+    // StartMessageMoveTask, no DescribeInferenceComponent and no controller function.
     String notFound = "offhours: controller function " + controller + " of stack ";
     Map<String, String> failOnMoto = Map.of(
         "dlq redrive @scheduled",

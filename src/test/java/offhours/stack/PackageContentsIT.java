@@ -1,8 +1,7 @@
 package offhours.stack;
 
 // Needs: target/classify.zip, target/controller.zip and target/api.zip, built by `mvn package`
-// (failsafe runs this
-// after it).
+// (failsafe runs this after it).
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -156,8 +155,7 @@ class PackageContentsIT {
   @Test
   void classifyZipCarriesNeitherTheLambdaEventTypesNorJodaTime() {
     // The handler reads its SQS event as JSON (a RequestStreamHandler), so the runtime's event
-    // serializer, which
-    // needs aws-lambda-java-events and loads joda-time, never runs for it.
+    // serializer, which needs aws-lambda-java-events and loads joda-time, never runs for it.
     assertThat(classify.classesUnder("com/amazonaws/services/lambda/runtime/events/"))
         .isEmpty();
     assertThat(classify.classesUnder("org/joda/")).isEmpty();

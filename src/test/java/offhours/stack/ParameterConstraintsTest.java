@@ -489,9 +489,8 @@ class ParameterConstraintsTest {
       return ok ? null : "CloudWatch alarms publish to a standard SNS topic's ARN";
     });
     // API Gateway's route throttling: a rate (requests per second, a double) and a burst (a whole
-    // number), both
-    // positive here: 0 would refuse every request.
-    // The functions read HOSTING through Hosting.parse.
+    // number), both positive here: 0 would refuse every request. The functions read HOSTING through
+    // Hosting.parse.
     c.put(
         "Hosting",
         s -> refusedBy(() -> Hosting.parse(s.environment("ControllerFunction").get("HOSTING"))));
@@ -885,8 +884,7 @@ class ParameterConstraintsTest {
   @Test
   void eachConstraintRefusesWhatTheCodeRefuses() {
     // The test above is only as good as its candidates: each parameter must have some value the
-    // template refuses,
-    // or its candidates probe nothing.
+    // template refuses, or its candidates probe nothing.
     assertThat(CANDIDATES)
         .allSatisfy((p, values) -> assertThat(values)
             .as("a candidate of %s that template.yaml refuses", p)

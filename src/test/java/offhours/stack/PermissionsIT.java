@@ -295,8 +295,7 @@ class PermissionsIT {
                   .headObject(r -> r.bucket(d.bucket).key("photos/versioned.png"))
                   .versionId();
               // S3 names the version in s3.object.versionId for a versioned bucket; moto leaves it
-              // out, so the
-              // notification is sent again as S3 would have sent it.
+              // out, so the notification is sent again as S3 would have sent it.
               for (var m : d.takeAll(1)) {
                 JsonNode body = JSON.readTree(m.body());
                 if (body.has("Records")) {
@@ -644,8 +643,7 @@ class PermissionsIT {
                   .containsEntry("action", "CREATE_ENDPOINT");
               TemplateDeployment.await("the component with a copy", () -> d.componentCopies() == 1);
               // The component's container logs to its own group; the endpoint's does not exist,
-              // which the
-              // controller passes over without a word (nothing is stored there).
+              // which the controller passes over without a word (nothing is stored there).
               String logs = "/aws/sagemaker/InferenceComponents/"
                   + d.env("ControllerFunction").get("INFERENCE_COMPONENT_NAME");
               d.createLogGroup(logs);

@@ -96,8 +96,8 @@ class ResourceFormsTest {
     }
     m.put("dynamodb:Query", List.of(table, table + "/index/${IndexName}"));
     // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html: the
-    // function type,
-    // whose ARN a qualifier (version, alias) may follow for the actions on versions and aliases
+    // function type, whose ARN a qualifier (version, alias) may follow for the actions on versions
+    // and aliases
     for (String a : List.of(
         "lambda:GetFunctionConfiguration",
         "lambda:InvokeFunction",

@@ -97,8 +97,7 @@ class ScheduleClosuresTest {
         LocalDate.of(2026, 4, 1), Set.of(LocalDate.of(2026, 4, 3), LocalDate.of(2026, 4, 6)));
     assertThat(threshold).isGreaterThan(longWeekend);
     // Easter fires the default: the docs must say to raise it (theClosuresTheDocsQuote...), and the
-    // 14 days of
-    // retention leave room to.
+    // 14 days of retention leave room to.
     assertThat(threshold).isLessThan(easter);
     assertThat(easter)
         .isLessThan(Duration.ofSeconds(Long.parseLong(

@@ -244,8 +244,8 @@ final class StackResolver {
             + id;
       case "AWS::S3::Bucket" -> named(name, "BucketName");
       // The ARN SageMaker returned when CloudFormation created it, which carries the name in lower
-      // case (as
-      // DescribeEndpointConfig's EndpointConfigArn does), whatever the case of the name itself.
+      // case (as DescribeEndpointConfig's EndpointConfigArn does), whatever the case of the name
+      // itself.
       case "AWS::SageMaker::Model" -> arn("sagemaker", "model/" + id.toLowerCase(Locale.ROOT));
       case "AWS::SageMaker::EndpointConfig" ->
         arn("sagemaker", "endpoint-config/" + id.toLowerCase(Locale.ROOT));

@@ -247,8 +247,7 @@ final class TemplateDeployment implements AutoCloseable {
 
     String function = String.valueOf(stack.ref("ClassifyFunction"));
     // Until a Classify scenario sets its handler, whatever the trigger delivers (the controller's
-    // scenarios enable it)
-    // is acknowledged.
+    // scenarios enable it) is acknowledged.
     AtomicReference<RequestStreamHandler> classify = new AtomicReference<>(
         (in, out, c) -> out.write("{\"batchItemFailures\":[]}".getBytes(StandardCharsets.UTF_8)));
     services.localLambda.registerFunction(

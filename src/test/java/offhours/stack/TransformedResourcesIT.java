@@ -1,6 +1,5 @@
 // Needs python3 with cfn-lint (pip install cfn-lint, which brings SAM's translator, samtranslator)
-// on the PATH or in
-// ~/.pyenv/shims; skipped, saying so, without it.
+// on the PATH or in ~/.pyenv/shims; skipped, saying so, without it.
 package offhours.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;

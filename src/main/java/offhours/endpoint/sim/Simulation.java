@@ -177,8 +177,7 @@ public final class Simulation {
         table, (runAt, delaySeconds) -> timers.add(world.now.plusSeconds(delaySeconds)));
     while (world.now.isBefore(end)) {
       // Nothing moves between events while the consumer is idle: jump to the next one. A transition
-      // at T is applied
-      // by the step that reaches T, so jump to just before it.
+      // at T is applied by the step that reaches T, so jump to just before it.
       if (world.quiet()) {
         long t = world.now.getEpochSecond();
         long nextEvent =

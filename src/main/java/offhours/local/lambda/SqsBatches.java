@@ -56,8 +56,7 @@ final class SqsBatches {
   }
 
   // Lambda always sends both list members, empty when unused ("stringListValues": [],
-  // "binaryListValues": []),
-  // and binary values in base64.
+  // "binaryListValues": []), and binary values in base64.
   private static void attributes(ObjectNode into, Map<String, MessageAttributeValue> values) {
     values.forEach((name, value) -> {
       ObjectNode attribute = into.putObject(name);

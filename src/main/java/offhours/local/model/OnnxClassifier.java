@@ -65,8 +65,7 @@ final class OnnxClassifier implements AutoCloseable {
     OrtSession session;
     try (var options = new OrtSession.SessionOptions()) {
       // ONNX Runtime's worker threads otherwise spin after each run, taking the CPU that decoding
-      // the next
-      // image needs (and that the rest of local mode needs): measured with ContainerBench.
+      // the next image needs (and that the rest of local mode needs): measured with ContainerBench.
       options.addConfigEntry("session.intra_op.allow_spinning", "0");
       session = env.createSession(onnxModel.toString(), options);
     } catch (OrtException e) {

@@ -105,8 +105,7 @@ final class PngDecoder {
       throw new UndecodableImageException("PNG data is corrupt (" + e.getMessage() + ")");
     } catch (RuntimeException e) {
       // A chunk whose fields point outside the data (an index out of bounds, an impossible size):
-      // the bytes are
-      // not a PNG this decoder can read, which is the image's fault, never a crash.
+      // the bytes are not a PNG this decoder can read, which is the image's fault, never a crash.
       throw new UndecodableImageException("PNG data is corrupt (" + e + ")");
     } finally {
       inflater.end();

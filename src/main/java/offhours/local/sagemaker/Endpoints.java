@@ -245,8 +245,7 @@ final class Endpoints implements AutoCloseable {
       target = deployment(e.name(), configName);
       if (e.variant().serverless() == null && target.variant().serverless() != null) {
         // https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-update.html: a
-        // real-time endpoint
-        // cannot become a serverless one (the other way round is allowed).
+        // real-time endpoint cannot become a serverless one (the other way round is allowed).
         throw AwsError.validation(
             "Cannot update endpoint \"" + e.arn() + "\" on instances to the serverless"
                 + " endpoint config \"" + configName
@@ -377,8 +376,7 @@ final class Endpoints implements AutoCloseable {
       }
       if (e.status().equals("Creating") || e.status().equals("Updating")) {
         // As SageMaker: an endpoint in progress is deleted once it is InService or Failed (one
-        // stuck in
-        // Creating only once it fails).
+        // stuck in Creating only once it fails).
         throw AwsError.validation("Cannot delete in-progress endpoint \"" + e.arn()
             + "\" while it is " + e.status() + "; delete it once it is InService or Failed.");
       }

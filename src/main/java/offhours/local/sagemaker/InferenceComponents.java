@@ -166,8 +166,7 @@ final class InferenceComponents implements AutoCloseable {
           "Variant " + variantName + " does not exist on endpoint \"" + endpoint.arn() + "\".");
     }
     // CopyCount's minimum is 0 at creation as at UpdateInferenceComponentRuntimeConfig: both take
-    // the same
-    // InferenceComponentRuntimeConfig
+    // the same InferenceComponentRuntimeConfig
     // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentRuntimeConfig.html).
     if (copies < 0) {
       throw AwsError.validation(
@@ -333,8 +332,7 @@ final class InferenceComponents implements AutoCloseable {
         return;
       }
       // Refused mid-transition, as the AWS provider for Terraform finds SageMaker doing: it retries
-      // a delete of a
-      // component that is Creating or Updating
+      // a delete of a component that is Creating or Updating
       // (https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/sagemaker/inference_component.go).
       if (c.status().equals("Creating") || c.status().equals("Updating")) {
         throw AwsError.validation("Cannot delete inference component \"" + c.arn()

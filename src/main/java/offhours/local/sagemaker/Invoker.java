@@ -189,8 +189,8 @@ final class Invoker {
               + " Review the latency metrics for each container in Amazon CloudWatch, resolve the issue, and try again.");
     } catch (ConnectException e) {
       // The container is gone (crashed or stopped). The service cannot route the request:
-      // ServiceUnavailable (503),
-      // which callers treat as "try again later", never as the payload's fault.
+      // ServiceUnavailable (503), which callers treat as "try again later", never as the payload's
+      // fault.
       throw new AwsError(
           503,
           "ServiceUnavailable",

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  */
 final class Members {
   // SageMaker's name constraint for models, endpoint configs, endpoints and inference components
-  // (API reference,
-  // e.g. https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html).
+  // (API reference, e.g.
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html).
   private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
 
   private Members() {}

@@ -222,8 +222,7 @@ class HostingComparisonTest {
   @Test
   void anOptionThatServedNothingYetShowsNoWaitsAndCountsTheUploadsStillWaiting() {
     // 'cost --compare' two minutes after two uploads: a scale-to-zero wake takes 8, so that row has
-    // no result yet,
-    // and its waits must not read 0.0 s as if it had answered at once.
+    // no result yet, and its waits must not read 0.0 s as if it had answered at once.
     LocalDate day = LocalDate.of(2026, 12, 3);
     Instant upload = day.atTime(9, 30).toInstant(ZoneOffset.UTC);
     HostingComparison c = stacksOwn(

@@ -1,9 +1,9 @@
 package offhours.local.lambda;
 
-// Needs: moto_server. Run: mvn -q test-compile dependency:build-classpath
-// -Dmdep.outputFile=target/cp.txt &&
-//   java -cp target/classes:target/test-classes:$(cat target/cp.txt)
-// offhours.local.lambda.LocalLambdaBench [messages]
+// Needs: moto_server. Run:
+//   mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+//   java -cp target/classes:target/test-classes:$(cat target/cp.txt) \
+//       offhours.local.lambda.LocalLambdaBench [messages]
 
 import java.nio.file.Files;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 // Needs: ONNX Runtime, and node + npm with the npm registry on the first run (fetches the default
-// model into the
-// offhours cache).
+// model into the offhours cache).
 package offhours.local.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,8 +104,7 @@ class OnnxContainerIT {
   @Test
   void aPngWithAMalformedHeaderIs400WithTheReason() throws Exception {
     // The header chunk (IHDR) must hold 13 bytes; this one holds 4. Before, the decoder read past
-    // it and the
-    // connection dropped, which the local SageMaker reports as a model crash.
+    // it and the connection dropped, which the local SageMaker reports as a model crash.
     byte[] png = PngDecoderTest.shortHeader();
 
     HttpResponse<String> r = invoke(png, "image/png");

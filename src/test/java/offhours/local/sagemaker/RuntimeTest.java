@@ -228,8 +228,7 @@ class RuntimeTest {
   @Test
   void twentyParallelInvocationsAllAnswer() throws Exception {
     // Each call is held in the container until all twenty are in: they can only answer if served in
-    // parallel. A
-    // local SageMaker of its own, with a model timeout no loaded machine reaches.
+    // parallel. A local SageMaker of its own, with a model timeout no loaded machine reaches.
     FakeContainer gathering = new FakeContainer();
     gathering.gathering = new CountDownLatch(20);
     ExecutorService pool = Executors.newFixedThreadPool(20);
