@@ -32,7 +32,7 @@ public final class DefaultModel {
   private static final String LABELS_FILE = "labels.txt";
 
   private static final String INSTALL_HINT =
-      "install Node.js 18 or newer with npm (Debian/Ubuntu: sudo apt-get install nodejs npm; others: https://nodejs.org),"
+      "install Node.js 20 or newer with npm (Debian/Ubuntu: sudo apt-get install nodejs npm; others: https://nodejs.org),"
           + " or serve your own model with --model model.onnx --labels labels.txt";
 
   private final Path cacheDir;

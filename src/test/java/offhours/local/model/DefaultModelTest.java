@@ -50,7 +50,7 @@ class DefaultModelTest {
         .isInstanceOf(IOException.class)
         .hasMessage(
             "the default model (nsfwjs@4.4.0) is fetched with npm and unpacked with Node.js once, but"
-                + " 'offhours-no-such-npm' is not available on PATH: install Node.js 18 or newer with npm (Debian/Ubuntu:"
+                + " 'offhours-no-such-npm' is not available on PATH: install Node.js 20 or newer with npm (Debian/Ubuntu:"
                 + " sudo apt-get install nodejs npm; others: https://nodejs.org), or serve your own model with"
                 + " --model model.onnx --labels labels.txt");
     assertThat(DefaultModel.modelDir(cache)).doesNotExist();
