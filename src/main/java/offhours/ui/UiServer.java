@@ -19,6 +19,7 @@ import offhours.api.JsonText;
 import offhours.api.ResultsQuery;
 import offhours.local.api.Loopback;
 import offhours.local.api.RequestTarget;
+import offhours.local.api.UnreadBody;
 
 /**
  * The page of {@code offhours ui} and its JSON, on 127.0.0.1 only.
@@ -107,9 +108,9 @@ public final class UiServer implements AutoCloseable {
         RequestTarget target = RequestTarget.of(exchange);
         String path = target.path();
         Map<String, String> query = Requests.query(target.query());
-        String refusal = refusal(exchange, path, query);
-        if (refusal != null) {
-          error(exchange, Integer.parseInt(refusal.substring(0, 3)), refusal.substring(4));
+        Refused refused = refusal(exchange, path, query);
+        if (refused != null) {
+          refuse(exchange, refused.status(), refused.message(), refused.fromElsewhere());
           return;
         }
         if (ASSETS.containsKey(path)) {
@@ -124,7 +125,7 @@ public final class UiServer implements AutoCloseable {
       } catch (UiData.UiException e) {
         error(exchange, e.status(), e.getMessage());
       } catch (IllegalArgumentException e) {
-        error(exchange, 400, e.getMessage());
+        refuse(exchange, 400, e.getMessage(), false);
       } catch (RuntimeException e) {
         error(exchange, 502, "the stack did not answer: " + e.getMessage());
       } catch (OutOfMemoryError e) {
@@ -233,7 +234,7 @@ public final class UiServer implements AutoCloseable {
           json(exchange, 200, data.control(path.substring("/api/endpoint/".length())));
           return;
         }
-        error(exchange, 404, "nothing here");
+        refuse(exchange, 404, "nothing here", false);
       }
     }
   }
@@ -270,19 +271,25 @@ public final class UiServer implements AutoCloseable {
     error(exchange, answer.status(), answer.message());
   }
 
-  /** Why a request is refused ("400 ...", "401 ..." or "403 ..."), or null. */
-  private String refusal(HttpExchange exchange, String path, Map<String, String> query) {
+  /**
+   * Why a request is refused: its status (400, 401 or 403), the message, and whether it comes from a page elsewhere
+   * (another site, or a name rebound to this server), whose body is never read.
+   */
+  private record Refused(int status, String message, boolean fromElsewhere) {}
+
+  /** Why a request is refused, or null. */
+  private Refused refusal(HttpExchange exchange, String path, Map<String, String> query) {
     String target = Loopback.targetRefusal(exchange.getRequestURI());
     if (target != null) {
-      return "403 " + target;
+      return new Refused(403, target, false);
     }
     Headers headers = exchange.getRequestHeaders();
     if (!server.isThisServer(Loopback.header(headers, "Host"))) {
-      return "403 this page answers only at " + server.origin();
+      return new Refused(403, "this page answers only at " + server.origin(), true);
     }
     String origin = Loopback.header(headers, "Origin");
     if (origin != null && !server.isOwnOrigin(origin)) {
-      return "403 requests from other sites are refused";
+      return new Refused(403, "requests from other sites are refused", true);
     }
     if (ASSETS.containsKey(path) || PAGE.contains(path)) {
       // The same files for everyone, no data in them. They read no parameter and ignore any: the
@@ -291,11 +298,15 @@ public final class UiServer implements AutoCloseable {
       return null;
     }
     if (query.containsKey("token")) {
-      return "400 the token goes in the " + TOKEN_HEADER + " header, not in the address: an"
-          + " address is kept by logs and history (only the page, '/', takes it there)";
+      return new Refused(
+          400,
+          "the token goes in the " + TOKEN_HEADER + " header, not in the address: an address is"
+              + " kept by logs and history (only the page, '/', takes it there)",
+          false);
     }
     if (!Loopback.sameToken(headers.getFirst(TOKEN_HEADER), token)) {
-      return "401 open the address 'offhours ui' printed: it carries the page's token";
+      return new Refused(
+          401, "open the address 'offhours ui' printed: it carries the page's token", false);
     }
     return null;
   }
@@ -329,10 +340,29 @@ public final class UiServer implements AutoCloseable {
   }
 
   /** A 405 with the method the route takes in {@code Allow}, as RFC 9110 (section 15.5.6) asks of one. */
-  private static void notAllowed(HttpExchange exchange, String allow, String message)
-      throws IOException {
+  private void notAllowed(HttpExchange exchange, String allow, String message) throws IOException {
     exchange.getResponseHeaders().set("Allow", allow);
-    error(exchange, 405, message);
+    refuse(exchange, 405, message, false);
+  }
+
+  /**
+   * A refusal of a request whose body is not read: answered at once with {@code Connection: close}, then, unless the
+   * request comes from a page elsewhere, up to an upload's worth of the body is read and dropped
+   * ({@link UnreadBody#refuse}). Left unread, the rest makes the JDK's server close the connection while the client
+   * is still sending: a client that reads the answer only once it has sent its body then gets a reset in place of
+   * these words. A request without a body is answered as any other.
+   */
+  private void refuse(HttpExchange exchange, int status, String message, boolean fromElsewhere)
+      throws IOException {
+    Headers headers = exchange.getRequestHeaders();
+    boolean body =
+        UnreadBody.declaredLength(exchange) > 0 || headers.containsKey("Transfer-Encoding");
+    if (!body) {
+      error(exchange, status, message);
+      return;
+    }
+    long drain = fromElsewhere ? 0 : uploads.maxBytes() + 1L;
+    UnreadBody.refuse(exchange, drain, answer -> error(answer, status, message));
   }
 
   private static void error(HttpExchange exchange, int status, String message) throws IOException {

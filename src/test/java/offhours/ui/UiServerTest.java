@@ -486,6 +486,47 @@ class UiServerTest {
     assertThat(uploads).isEmpty();
   }
 
+  /**
+   * An upload refused before the upload rules are asked (no token, the token in the address, a parameter the route
+   * does not take, a method it does not take) reaches a client that sends the whole body before it reads, in words.
+   * Before, the body was left unread, the JDK's server closed the connection after 64 KB of it, and a client still
+   * sending got a reset. The body is larger than the socket buffers here can hold (32 MB), so it is still being sent
+   * when the server answers.
+   */
+  @Test
+  void anUploadRefusedBeforeItsRulesAreAskedIsAnsweredWhileItsLargeBodyIsStillBeingSent()
+      throws Exception {
+    int limit = 40 * 1024 * 1024;
+    byte[] large = new byte[limit];
+    try (UiServer roomy = UiServer.start(new Memory(), 0, limit, Optional.empty())) {
+      int port = roomy.url().getPort();
+      String own = roomy.url().getQuery().substring("token=".length());
+      Map<String, String> withToken = Map.of(UiServer.TOKEN_HEADER, own);
+
+      RawUtf8Request stranger =
+          RawUtf8Request.send(port, "POST", "/api/upload?key=a.png", Map.of(), large);
+      RawUtf8Request inTheAddress =
+          RawUtf8Request.send(port, "POST", "/api/upload?key=a.png&token=" + own, withToken, large);
+      RawUtf8Request unknown =
+          RawUtf8Request.send(port, "POST", "/api/upload?key=a.png&size=1", withToken, large);
+      RawUtf8Request put =
+          RawUtf8Request.send(port, "PUT", "/api/upload?key=a.png", withToken, large);
+
+      assertThat(stranger.status()).isEqualTo(401);
+      assertThat(stranger.body())
+          .isEqualTo("{\"message\":\"open the address 'offhours ui' printed: it carries the"
+              + " page's token\"}");
+      assertThat(inTheAddress.status()).isEqualTo(400);
+      assertThat(inTheAddress.body()).startsWith("{\"message\":\"the token goes in the");
+      assertThat(unknown.status()).isEqualTo(400);
+      assertThat(unknown.body()).startsWith("{\"message\":\"the query names 'size'");
+      assertThat(put.status()).isEqualTo(405);
+      assertThat(put.body()).isEqualTo("{\"message\":\"uploads are POSTed\"}");
+      assertThat(put.head()).containsIgnoringCase("Connection: close");
+    }
+    assertThat(uploads).isEmpty();
+  }
+
   @Test
   void anUploadCheckWithoutASizeOrTokenOrByPostIsRefused() throws Exception {
     Map<String, String> withToken = Map.of(UiServer.TOKEN_HEADER, token);

@@ -88,12 +88,18 @@ public final class LocalApiGateway implements AutoCloseable {
         send(exchange, ApiResponse.error(refusal.status(), refusal.message()));
         return;
       }
+      // A Content-Length over the limit is answered before a byte is read, then at most the limit's
+      // worth is dropped (UnreadBody); a chunked body is read up to a byte over it.
+      if (UnreadBody.declaredLength(exchange) > MAX_BODY_BYTES) {
+        UnreadBody.refuse(exchange, MAX_BODY_BYTES + 1L, LocalApiGateway::tooLarge);
+        return;
+      }
       byte[] body;
       try (InputStream in = exchange.getRequestBody()) {
         body = in.readNBytes(MAX_BODY_BYTES + 1);
       }
       if (body.length > MAX_BODY_BYTES) {
-        send(exchange, ApiResponse.error(413, "Request Entity Too Large"));
+        UnreadBody.refuse(exchange, 0, LocalApiGateway::tooLarge);
         return;
       }
       String method = exchange.getRequestMethod();
@@ -183,6 +189,10 @@ public final class LocalApiGateway implements AutoCloseable {
               + " prints the command)");
     }
     return null;
+  }
+
+  private static void tooLarge(HttpExchange exchange) throws IOException {
+    send(exchange, ApiResponse.error(413, "Request Entity Too Large"));
   }
 
   private static void send(HttpExchange exchange, ApiResponse response) throws IOException {

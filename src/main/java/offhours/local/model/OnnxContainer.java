@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import offhours.aws.PayloadLimits;
 import offhours.local.api.Loopback;
+import offhours.local.api.UnreadBody;
 import offhours.local.model.DecodeBudget.ImageTooLargeException;
 import offhours.local.model.ImagePreprocessor.UndecodableImageException;
 
@@ -229,17 +230,18 @@ public final class OnnxContainer implements AutoCloseable {
                 + "'; send the image bytes as application/x-image, image/jpeg or image/png");
         return;
       }
+      // A Content-Length over the limit is answered before a byte is read; a chunked body is read
+      // up to a byte over it.
+      if (UnreadBody.declaredLength(exchange) > MAX_PAYLOAD_BYTES) {
+        refuseUnread(exchange, 413, "text/plain", tooLarge());
+        return;
+      }
       byte[] body;
       try (InputStream in = exchange.getRequestBody()) {
         body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
       }
       if (body.length > MAX_PAYLOAD_BYTES) {
-        send(
-            exchange,
-            413,
-            "text/plain",
-            "payload is larger than " + MAX_PAYLOAD_BYTES
-                + " bytes, the most InvokeEndpoint accepts");
+        send(exchange, 413, "text/plain", tooLarge());
         return;
       }
       String response;
@@ -293,22 +295,20 @@ public final class OnnxContainer implements AutoCloseable {
         .toLowerCase(Locale.ROOT);
   }
 
+  private static String tooLarge() {
+    return "payload is larger than " + MAX_PAYLOAD_BYTES
+        + " bytes, the most InvokeEndpoint accepts";
+  }
+
   /**
-   * A refusal before the body is read: the rest of it is read first, up to a payload's worth. Left unread, the JDK's
-   * server closes the connection on it, and a caller still sending its body gets a reset in place of the answer, which
-   * it reads as a model crash.
+   * A refusal before the body is read: answered at once, then up to a payload's worth of the body is read and dropped
+   * ({@link UnreadBody#refuse}). Left unread, the JDK's server closes the connection on it, and a caller that reads
+   * the answer only once its body is sent gets a reset in place of the answer, which it reads as a model crash.
    */
   private static void refuseUnread(
       HttpExchange exchange, int status, String contentType, String body) throws IOException {
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] chunk = new byte[64 * 1024];
-      long budget = MAX_PAYLOAD_BYTES + 1L;
-      int read;
-      while (budget > 0 && (read = in.read(chunk, 0, (int) Math.min(chunk.length, budget))) > 0) {
-        budget -= read;
-      }
-    }
-    send(exchange, status, contentType, body);
+    UnreadBody.refuse(
+        exchange, MAX_PAYLOAD_BYTES + 1L, answer -> send(answer, status, contentType, body));
   }
 
   private static void send(HttpExchange exchange, int status, String contentType, String body)

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import offhours.api.ApiResponse;
 import offhours.api.HttpEvents;
+import offhours.testing.PartlySent;
 import offhours.testing.RawUtf8Request;
 import org.junit.jupiter.api.Test;
 
@@ -137,6 +138,28 @@ class LocalApiGatewayTest {
   }
 
   /** A front whose function records each event it is given in {@code events} and answers 200. */
+  @Test
+  void aBodyDeclaredOverTenMegabytesIsRefusedWithoutWaitingForIt() throws Exception {
+    List<byte[]> events = new ArrayList<>();
+    try (LocalApiGateway gateway = recording(events)) {
+      int port = gateway.endpoint().getPort();
+
+      // Before, the front read up to 10 MB first, so this answer waited for a body never sent.
+      String answer = PartlySent.answer(
+          port,
+          "POST /images HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer "
+              + gateway.token() + "\r\nContent-Type: image/jpeg\r\nContent-Length: "
+              + (11 * 1024 * 1024) + "\r\n",
+          "a few bytes".getBytes(StandardCharsets.US_ASCII));
+
+      assertThat(answer)
+          .startsWith("HTTP/1.1 413 ")
+          .containsIgnoringCase("Connection: close")
+          .endsWith("{\"message\":\"Request Entity Too Large\"}");
+      assertThat(events).isEmpty();
+    }
+  }
+
   private static LocalApiGateway recording(List<byte[]> events) throws Exception {
     return LocalApiGateway.start(
         (in, out, context) -> {

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
+import offhours.testing.PartlySent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -237,6 +238,23 @@ class OnnxContainerIT {
       HttpResponse<String> r = invoke(large, "application/json");
       assertThat(r.statusCode()).isEqualTo(415);
     }
+  }
+
+  @Test
+  void aPayloadDeclaredOverSixMegabytesIsRefusedWithoutWaitingForIt() throws Exception {
+    int port = container.baseUri().getPort();
+
+    // Before, the container read up to 6 MB first, so this answer waited for a body never sent.
+    String answer = PartlySent.answer(
+        port,
+        "POST /invocations HTTP/1.1\r\nHost: 127.0.0.1:" + port
+            + "\r\nContent-Type: image/png\r\nContent-Length: " + (7 * 1024 * 1024) + "\r\n",
+        "a few bytes".getBytes(StandardCharsets.US_ASCII));
+
+    assertThat(answer)
+        .startsWith("HTTP/1.1 413 ")
+        .containsIgnoringCase("Connection: close")
+        .endsWith("payload is larger than 6291456 bytes, the most InvokeEndpoint accepts");
   }
 
   @Test
