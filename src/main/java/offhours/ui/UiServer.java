@@ -108,7 +108,7 @@ public final class UiServer implements AutoCloseable {
         RequestTarget target = RequestTarget.of(exchange);
         String path = target.path();
         Map<String, String> query = Requests.query(target.query());
-        Refused refused = refusal(exchange, path, query);
+        PageRefusal refused = refusal(exchange, path, query);
         if (refused != null) {
           refuse(exchange, refused.status(), refused.message(), refused.fromElsewhere());
           return;
@@ -275,21 +275,21 @@ public final class UiServer implements AutoCloseable {
    * Why a request is refused: its status (400, 401 or 403), the message, and whether it comes from a page elsewhere
    * (another site, or a name rebound to this server), whose body is never read.
    */
-  private record Refused(int status, String message, boolean fromElsewhere) {}
+  private record PageRefusal(int status, String message, boolean fromElsewhere) {}
 
   /** Why a request is refused, or null. */
-  private Refused refusal(HttpExchange exchange, String path, Map<String, String> query) {
+  private PageRefusal refusal(HttpExchange exchange, String path, Map<String, String> query) {
     String target = Loopback.targetRefusal(exchange.getRequestURI());
     if (target != null) {
-      return new Refused(403, target, false);
+      return new PageRefusal(403, target, false);
     }
     Headers headers = exchange.getRequestHeaders();
     if (!server.isThisServer(Loopback.header(headers, "Host"))) {
-      return new Refused(403, "this page answers only at " + server.origin(), true);
+      return new PageRefusal(403, "this page answers only at " + server.origin(), true);
     }
     String origin = Loopback.header(headers, "Origin");
     if (origin != null && !server.isOwnOrigin(origin)) {
-      return new Refused(403, "requests from other sites are refused", true);
+      return new PageRefusal(403, "requests from other sites are refused", true);
     }
     if (ASSETS.containsKey(path) || PAGE.contains(path)) {
       // The same files for everyone, no data in them. They read no parameter and ignore any: the
@@ -298,14 +298,14 @@ public final class UiServer implements AutoCloseable {
       return null;
     }
     if (query.containsKey("token")) {
-      return new Refused(
+      return new PageRefusal(
           400,
           "the token goes in the " + TOKEN_HEADER + " header, not in the address: an address is"
               + " kept by logs and history (only the page, '/', takes it there)",
           false);
     }
     if (!Loopback.sameToken(headers.getFirst(TOKEN_HEADER), token)) {
-      return new Refused(
+      return new PageRefusal(
           401, "open the address 'offhours ui' printed: it carries the page's token", false);
     }
     return null;
