@@ -71,6 +71,30 @@ class RetryPaceTest extends ClassifyRig {
     // retry the message is not hurried through receives that walk it toward the DLQ.
     dynamo.failWith = new IllegalStateException("DynamoDB is unreachable");
 
+    JsonNode line = retriedSoonOnceThenAfterTheVisibilityTimeout();
+    assertThat(line.get("level").asText()).isEqualTo("INFO");
+  }
+
+  @Test
+  void aWrongDeploymentIsAFailureNotAWalk() throws IOException {
+    // The model refuses the content type (415): the deployment's fault, which a person fixes in
+    // minutes or hours; its receives are not hurried toward the DLQ (README's table says so).
+    runtime.answer = r -> {
+      throw software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException.builder()
+          .statusCode(424)
+          .originalStatusCode(415)
+          .originalMessage("unsupported media type")
+          .build();
+    };
+
+    retriedSoonOnceThenAfterTheVisibilityTimeout();
+  }
+
+  /**
+   * Runs a.jpg's message on its 1st and its 2nd receive, each failing: the 1st is paced 30 s, the 2nd is left to the
+   * visibility timeout, and its log line says so. Returns that line.
+   */
+  private JsonNode retriedSoonOnceThenAfterTheVisibilityTimeout() throws IOException {
     SQSBatchResponse first = run(event(received("m1", "a.jpg", 112525L, "e1", 1)));
     assertThat(first.getBatchItemFailures()).hasSize(1);
     assertThat(sqs.paced)
@@ -86,39 +110,9 @@ class RetryPaceTest extends ClassifyRig {
     assertThat(second.getBatchItemFailures()).hasSize(1);
     assertThat(sqs.paced).as("no call: the visibility timeout is the plan").isEmpty();
     JsonNode line = retries();
-    assertThat(line.get("level").asText()).isEqualTo("INFO");
     assertThat(line.get("retries").get(0).get("pace").asText())
         .isEqualTo("received again after the queue's visibility timeout: " + RetryPace.OUTAGE);
-  }
-
-  @Test
-  void aWrongDeploymentIsAFailureNotAWalk() throws IOException {
-    // The model refuses the content type (415): the deployment's fault, which a person fixes in
-    // minutes or hours; its receives are not hurried toward the DLQ (README's table says so).
-    runtime.answer = r -> {
-      throw software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException.builder()
-          .statusCode(424)
-          .originalStatusCode(415)
-          .originalMessage("unsupported media type")
-          .build();
-    };
-
-    SQSBatchResponse first = run(event(received("m1", "a.jpg", 112525L, "e1", 1)));
-    assertThat(first.getBatchItemFailures()).hasSize(1);
-    assertThat(sqs.paced)
-        .singleElement()
-        .satisfies(call -> assertThat(call.entries())
-            .extracting(ChangeMessageVisibilityBatchRequestEntry::visibilityTimeout)
-            .containsExactly(30));
-    sqs.paced.clear();
-    log.reset();
-
-    SQSBatchResponse second = run(event(received("m1", "a.jpg", 112525L, "e1", 2)));
-
-    assertThat(second.getBatchItemFailures()).hasSize(1);
-    assertThat(sqs.paced).as("no call: the visibility timeout is the plan").isEmpty();
-    assertThat(retries().get("retries").get(0).get("pace").asText())
-        .isEqualTo("received again after the queue's visibility timeout: " + RetryPace.OUTAGE);
+    return line;
   }
 
   @Test
@@ -283,7 +277,6 @@ class RetryPaceTest extends ClassifyRig {
         id, handle, "{}", Map.of("ApproximateReceiveCount", "1"), Map.of(), null);
   }
 
-  /** A message of an upload as the event source mapping delivers it, on its {@code receives}th receive. */
   @Test
   void snapStartPrimingSetsThePauseOfAReceiptHandleNoMessageHasOnTheFunctionsQueue() {
     sqs.refuse.add(Priming.NO_MESSAGE.receiptHandle());
@@ -335,6 +328,7 @@ class RetryPaceTest extends ClassifyRig {
         .build();
   }
 
+  /** A message of an upload as the event source mapping delivers it, on its {@code receives}th receive. */
   private static SQSEvent.SQSMessage received(
       String id, String key, long size, String eTag, int receives) {
     SQSEvent.SQSMessage m = message(id, notification(key, size, eTag, ""));
