@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +13,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import offhours.api.ApiConfig;
 import offhours.api.ApiResponse;
@@ -88,20 +88,12 @@ public final class LocalApiGateway implements AutoCloseable {
         send(exchange, ApiResponse.error(refusal.status(), refusal.message()));
         return;
       }
-      // A Content-Length over the limit is answered before a byte is read, then at most the limit's
-      // worth is dropped (UnreadBody); a chunked body is read up to a byte over it.
-      if (UnreadBody.declaredLength(exchange) > MAX_BODY_BYTES) {
-        UnreadBody.refuse(exchange, MAX_BODY_BYTES + 1L, LocalApiGateway::tooLarge);
+      Optional<byte[]> read =
+          UnreadBody.readAtMost(exchange, MAX_BODY_BYTES, LocalApiGateway::tooLarge);
+      if (read.isEmpty()) {
         return;
       }
-      byte[] body;
-      try (InputStream in = exchange.getRequestBody()) {
-        body = in.readNBytes(MAX_BODY_BYTES + 1);
-      }
-      if (body.length > MAX_BODY_BYTES) {
-        UnreadBody.refuse(exchange, 0, LocalApiGateway::tooLarge);
-        return;
-      }
+      byte[] body = read.get();
       String method = exchange.getRequestMethod();
       byte[] event;
       try {

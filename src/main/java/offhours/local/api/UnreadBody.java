@@ -6,6 +6,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 
 /**
  * A request body that local mode's servers answer before reading: its length as declared, and a refusal sent while
@@ -37,6 +38,25 @@ public final class UnreadBody {
     } catch (NumberFormatException e) {
       return -1;
     }
+  }
+
+  /**
+   * The whole body when it holds at most {@code max} bytes; else empty, the exchange answered with {@code tooLarge}:
+   * at once when its Content-Length is over {@code max} (then up to a limit's worth of it is read and dropped,
+   * {@link #refuse}), or once a body sent in chunks, which declares no length, has been read a byte past it.
+   */
+  public static Optional<byte[]> readAtMost(HttpExchange exchange, int max, Answer tooLarge)
+      throws IOException {
+    if (declaredLength(exchange) > max) {
+      refuse(exchange, max + 1L, tooLarge);
+      return Optional.empty();
+    }
+    byte[] body = exchange.getRequestBody().readNBytes(max + 1);
+    if (body.length > max) {
+      refuse(exchange, 0, tooLarge);
+      return Optional.empty();
+    }
+    return Optional.of(body);
   }
 
   /**

@@ -44,17 +44,12 @@ public final class GuardFilter extends Filter {
       refuse(exchange, address.get());
       return;
     }
-    // A body whose Content-Length is over the limit is answered before any of it is read (one sent
-    // in chunks declares none, and is read up to a byte over the limit, below).
-    if (UnreadBody.declaredLength(exchange) > maxBody) {
-      refuse(exchange, tooLarge, maxBody + 1L);
+    Optional<byte[]> read =
+        UnreadBody.readAtMost(exchange, maxBody, answer -> errors.write(answer, tooLarge));
+    if (read.isEmpty()) {
       return;
     }
-    byte[] body = exchange.getRequestBody().readNBytes(maxBody + 1);
-    if (body.length > maxBody) {
-      refuse(exchange, tooLarge);
-      return;
-    }
+    byte[] body = read.get();
     Optional<Refusal> refusal = guard.check(new RequestGuard.ReceivedRequest(
         exchange.getRequestMethod(),
         exchange.getRequestURI().getRawPath(),
@@ -71,15 +66,10 @@ public final class GuardFilter extends Filter {
 
   /**
    * Answers at once with {@code Connection: close}, reading nothing of the body but what the JDK's server reads on
-   * closing (at most 64 KB): a page or an oversized body found by reading ({@link UnreadBody#refuse}).
+   * closing (at most 64 KB): a page, or a request the guard refuses ({@link UnreadBody#refuse}).
    */
   private void refuse(HttpExchange exchange, Refusal refusal) throws IOException {
-    refuse(exchange, refusal, 0);
-  }
-
-  /** As above, then reads and drops up to {@code drain} bytes of the body ({@link UnreadBody#refuse}). */
-  private void refuse(HttpExchange exchange, Refusal refusal, long drain) throws IOException {
-    UnreadBody.refuse(exchange, drain, answer -> errors.write(answer, refusal));
+    UnreadBody.refuse(exchange, 0, answer -> errors.write(answer, refusal));
   }
 
   @Override

@@ -4,7 +4,6 @@ import ai.onnxruntime.OrtException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -12,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -230,20 +230,19 @@ public final class OnnxContainer implements AutoCloseable {
                 + "'; send the image bytes as application/x-image, image/jpeg or image/png");
         return;
       }
-      // A Content-Length over the limit is answered before a byte is read; a chunked body is read
-      // up to a byte over it.
-      if (UnreadBody.declaredLength(exchange) > MAX_PAYLOAD_BYTES) {
-        refuseUnread(exchange, 413, "text/plain", tooLarge());
+      Optional<byte[]> read = UnreadBody.readAtMost(
+          exchange,
+          MAX_PAYLOAD_BYTES,
+          answer -> send(
+              answer,
+              413,
+              "text/plain",
+              "payload is larger than " + MAX_PAYLOAD_BYTES
+                  + " bytes, the most InvokeEndpoint accepts"));
+      if (read.isEmpty()) {
         return;
       }
-      byte[] body;
-      try (InputStream in = exchange.getRequestBody()) {
-        body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
-      }
-      if (body.length > MAX_PAYLOAD_BYTES) {
-        send(exchange, 413, "text/plain", tooLarge());
-        return;
-      }
+      byte[] body = read.get();
       String response;
       try {
         response = json(classifier.classify(body));
@@ -293,11 +292,6 @@ public final class OnnxContainer implements AutoCloseable {
     return (semicolon < 0 ? header : header.substring(0, semicolon))
         .trim()
         .toLowerCase(Locale.ROOT);
-  }
-
-  private static String tooLarge() {
-    return "payload is larger than " + MAX_PAYLOAD_BYTES
-        + " bytes, the most InvokeEndpoint accepts";
   }
 
   /**
