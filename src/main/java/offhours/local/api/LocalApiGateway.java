@@ -82,10 +82,7 @@ public final class LocalApiGateway implements AutoCloseable {
     try (exchange) {
       Refused refusal = refusal(exchange);
       if (refusal != null) {
-        if (refusal.status() == 401) {
-          exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-        }
-        send(exchange, ApiResponse.error(refusal.status(), refusal.message()));
+        refuse(exchange, refusal);
         return;
       }
       Optional<byte[]> read =
@@ -153,21 +150,41 @@ public final class LocalApiGateway implements AutoCloseable {
     }
   }
 
-  /** Why a request is refused: its status (401 or 403) and the message the caller reads. */
-  private record Refused(int status, String message) {}
+  /**
+   * Why a request is refused: its status (401 or 403), the message the caller reads, and whether it comes from a page
+   * (an Origin) or names another host (a page whose name was rebound to this server), whose body is never read.
+   */
+  private record Refused(int status, String message, boolean fromElsewhere) {}
+
+  /**
+   * Answers {@code refused} before reading the body: at once, with {@code Connection: close} when there is a body, then
+   * up to the 10 MB limit's worth of it is read and dropped (none for a page's), as the page of {@code offhours ui}
+   * refuses ({@link UnreadBody#refuse}). Left unread, the rest makes the JDK's server close the connection after 64 KB
+   * of it, and a client that reads the answer only once it has sent its body gets a reset in place of the answer.
+   */
+  private static void refuse(HttpExchange exchange, Refused refused) throws IOException {
+    if (refused.status() == 401) {
+      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+    }
+    UnreadBody.refuseUnread(
+        exchange,
+        refused.fromElsewhere() ? 0 : MAX_BODY_BYTES + 1L,
+        answer -> send(answer, ApiResponse.error(refused.status(), refused.message())));
+  }
 
   /** Why a request is refused, or null. */
   private Refused refusal(HttpExchange exchange) {
     String target = Loopback.targetRefusal(exchange.getRequestURI());
     if (target != null) {
-      return new Refused(403, target);
+      return new Refused(403, target, false);
     }
     String host = Loopback.header(exchange.getRequestHeaders(), "Host");
     if (!server.isThisServer(host)) {
-      return new Refused(403, "Host '" + host + "' is not this server; call " + server.origin());
+      return new Refused(
+          403, "Host '" + host + "' is not this server; call " + server.origin(), true);
     }
     if (exchange.getRequestHeaders().containsKey("Origin")) {
-      return new Refused(403, "requests from web pages (with an Origin header) are refused");
+      return new Refused(403, "requests from web pages (with an Origin header) are refused", true);
     }
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
     String given = authorization != null && authorization.startsWith("Bearer ")
@@ -178,7 +195,8 @@ public final class LocalApiGateway implements AutoCloseable {
           401,
           "send 'Authorization: Bearer TOKEN' with the token of this local stack (the file"
               + " local/api-token under offhours' cache directory; 'scripts/offhours local status'"
-              + " prints the command)");
+              + " prints the command)",
+          false);
     }
     return null;
   }

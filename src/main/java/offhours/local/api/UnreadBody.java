@@ -10,9 +10,10 @@ import java.util.Optional;
 
 /**
  * A request body that local mode's servers answer before reading: its length as declared, and a refusal sent while
- * the client may still be sending, then a bounded part of the body read and dropped. The local SageMaker and Lambda
- * ({@link offhours.local.auth.GuardFilter}), the model container and the local API front answer a Content-Length
- * over their limit this way.
+ * the client may still be sending, then a bounded part of the body read and dropped, then the connection closed. The
+ * local SageMaker and Lambda ({@link offhours.local.auth.GuardFilter}), the model container, the local API front and
+ * the page of {@code offhours ui} answer a Content-Length over their limit this way, and each refusal they give before
+ * reading a body.
  */
 public final class UnreadBody {
   private UnreadBody() {}
@@ -38,6 +39,27 @@ public final class UnreadBody {
     } catch (NumberFormatException e) {
       return -1;
     }
+  }
+
+  /** Whether the request has a body: a Content-Length over 0, or one sent in chunks. */
+  public static boolean declaresBody(HttpExchange exchange) {
+    return declaredLength(exchange) > 0
+        || exchange.getRequestHeaders().containsKey("Transfer-Encoding");
+  }
+
+  /**
+   * {@link #refuse} for a request that may have no body: one that declares none ({@link #declaresBody}) is answered as
+   * any other, its connection kept for the client's next request, as there is nothing to drop.
+   */
+  public static void refuseUnread(HttpExchange exchange, long drain, Answer answer)
+      throws IOException {
+    if (!declaresBody(exchange)) {
+      try (exchange) {
+        answer.write(exchange);
+      }
+      return;
+    }
+    refuse(exchange, drain, answer);
   }
 
   /**

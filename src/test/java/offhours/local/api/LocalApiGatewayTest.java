@@ -16,6 +16,7 @@ import offhours.api.ApiResponse;
 import offhours.api.HttpEvents;
 import offhours.testing.PartlySent;
 import offhours.testing.RawUtf8Request;
+import offhours.testing.ReadToClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class LocalApiGatewayTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int TEN_MEGABYTES = 10 * 1024 * 1024;
 
   @Test
   void aRefusedRequestReadsItsWholeReason() throws Exception {
@@ -137,7 +139,6 @@ class LocalApiGatewayTest {
     }
   }
 
-  /** A front whose function records each event it is given in {@code events} and answers 200. */
   @Test
   void aBodyDeclaredOverTenMegabytesIsRefusedWithoutWaitingForIt() throws Exception {
     List<byte[]> events = new ArrayList<>();
@@ -156,10 +157,83 @@ class LocalApiGatewayTest {
           .startsWith("HTTP/1.1 413 ")
           .containsIgnoringCase("Connection: close")
           .endsWith("{\"message\":\"Request Entity Too Large\"}");
+
+      // Sent whole and read to the end of the connection: 10 MB and a byte are read and dropped,
+      // the rest drained by the JDK's server on closing, and the connection closes.
+      byte[] over = new byte[TEN_MEGABYTES + 1_000];
+      assertThat(ReadToClose.answer(
+              port,
+              "POST /images HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer "
+                  + gateway.token() + "\r\nContent-Type: image/jpeg\r\nContent-Length: "
+                  + over.length + "\r\n",
+              over))
+          .startsWith("HTTP/1.1 413 ")
+          .containsIgnoringCase("Connection: close")
+          .endsWith("{\"message\":\"Request Entity Too Large\"}");
       assertThat(events).isEmpty();
     }
   }
 
+  /**
+   * The front's own refusals (no token, a host in the request line) reach a client that sends its whole body before it
+   * reads, and reads to the end of the connection ({@link ReadToClose}): the answer goes at once, up to 10 MB of the
+   * body is read and dropped, and the connection closes. Before, none of the body was read, the JDK's server closed
+   * the connection after 64 KB of it, and this client got a reset in place of the answer. A page's body (Origin) is
+   * never read: it gets only what the JDK's server drains on closing.
+   */
+  @Test
+  void aRefusalReachesAClientThatSendsItsWholeBodyBeforeReading() throws Exception {
+    List<byte[]> events = new ArrayList<>();
+    try (LocalApiGateway gateway = recording(events)) {
+      int port = gateway.endpoint().getPort();
+      String host = "Host: 127.0.0.1:" + port + "\r\n";
+      byte[] body = new byte[TEN_MEGABYTES];
+      String length = "Content-Type: image/jpeg\r\nContent-Length: " + body.length + "\r\n";
+
+      String stranger = ReadToClose.answer(
+          port,
+          "POST /images HTTP/1.1\r\n" + host + "Authorization: Bearer " + "0".repeat(64) + "\r\n"
+              + length,
+          body);
+      assertThat(stranger)
+          .startsWith("HTTP/1.1 401 ")
+          .containsIgnoringCase("WWW-Authenticate: Bearer")
+          .containsIgnoringCase("Connection: close")
+          .contains("{\"message\":\"send 'Authorization: Bearer TOKEN' with the token of this local"
+              + " stack");
+      String absolute = ReadToClose.answer(
+          port,
+          "POST http://evil.example/images HTTP/1.1\r\n" + host + "Authorization: Bearer "
+              + gateway.token() + "\r\n" + length,
+          body);
+      assertThat(absolute)
+          .startsWith("HTTP/1.1 403 ")
+          .containsIgnoringCase("Connection: close")
+          .contains("the request's target names a scheme or host ('http://evil.example')");
+      String page = ReadToClose.answer(
+          port,
+          "POST /images HTTP/1.1\r\n" + host + "Origin: https://evil.example\r\nAuthorization:"
+              + " Bearer " + gateway.token() + "\r\nContent-Length: 2000\r\n",
+          new byte[2000]);
+      assertThat(page)
+          .startsWith("HTTP/1.1 403 ")
+          .containsIgnoringCase("Connection: close")
+          .endsWith(
+              "{\"message\":\"requests from web pages (with an Origin header) are" + " refused\"}");
+
+      // Answered before the body is sent, not once the drop is done.
+      assertThat(PartlySent.answer(
+              port,
+              "POST /images HTTP/1.1\r\n" + host + "Authorization: Bearer " + "0".repeat(64)
+                  + "\r\n" + length,
+              new byte[10]))
+          .startsWith("HTTP/1.1 401 ")
+          .containsIgnoringCase("Connection: close");
+      assertThat(events).isEmpty();
+    }
+  }
+
+  /** A front whose function records each event it is given in {@code events} and answers 200. */
   private static LocalApiGateway recording(List<byte[]> events) throws Exception {
     return LocalApiGateway.start(
         (in, out, context) -> {
