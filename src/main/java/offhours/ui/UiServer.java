@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.LongFunction;
 import offhours.api.JsonText;
 import offhours.api.ResultsQuery;
 import offhours.local.api.Loopback;
@@ -211,18 +210,19 @@ public final class UiServer implements AutoCloseable {
         }
         Requests.takes(query, path, "key");
         String key = query.get("key");
+        // The name and the type say nothing of the file: refused before a byte of it is read.
         Optional<UploadRules.UploadRefusal> refused = uploads.ofName(key);
         if (refused.isPresent()) {
-          refuseUnstored(exchange, 0, bytes -> refused.get());
+          refuse(exchange, refused.get().status(), refused.get().message(), false);
           return;
         }
-        byte[] body = exchange.getRequestBody().readNBytes(uploads.maxBytes() + 1);
-        if (body.length > uploads.maxBytes()) {
-          refuseUnstored(exchange, body.length, bytes -> uploads.tooLarge(key, bytes));
+        Optional<byte[]> body =
+            UnreadBody.readAtMost(exchange, uploads.maxBytes(), answer -> tooLarge(answer, key));
+        if (body.isEmpty()) {
           return;
         }
-        data.upload(key, body);
-        json(exchange, 201, Map.of("key", key, "bytes", body.length));
+        data.upload(key, body.get());
+        json(exchange, 201, Map.of("key", key, "bytes", body.get().length));
       }
       default -> {
         if (path.startsWith("/api/endpoint/")) {
@@ -254,21 +254,15 @@ public final class UiServer implements AutoCloseable {
   }
 
   /**
-   * Answers a POST /api/upload that is not stored with {@code refusal} of its body's size, {@code read} bytes of which
-   * were read already, once the rest is read too (which also counts it). Left unread, the rest makes the JDK's server
-   * close the connection while the browser or curl is still sending, and it then shows a reset ("could not reach")
-   * in place of these words. The one bound on the reading is the server's on any request: its client has 30 seconds
-   * to send it (Loopback); nothing read is kept.
+   * The 413 of an upload over the limit ({@link UnreadBody#readAtMost}): sent at once, with the size its Content-Length
+   * declares, when that is over the limit; or, for a file sent in chunks, which declares none, once a byte over the
+   * limit has come, without its size, which the rest of the body would tell and is not waited for.
    */
-  private static void refuseUnstored(
-      HttpExchange exchange, long read, LongFunction<UploadRules.UploadRefusal> refusal)
-      throws IOException {
-    long size;
-    try (InputStream in = exchange.getRequestBody()) {
-      size = read + in.transferTo(OutputStream.nullOutputStream());
-    }
-    UploadRules.UploadRefusal answer = refusal.apply(size);
-    error(exchange, answer.status(), answer.message());
+  private void tooLarge(HttpExchange exchange, String key) throws IOException {
+    long declared = UnreadBody.declaredLength(exchange);
+    UploadRules.UploadRefusal refusal =
+        declared > uploads.maxBytes() ? uploads.tooLarge(key, declared) : uploads.tooLarge(key);
+    error(exchange, refusal.status(), refusal.message());
   }
 
   /**
@@ -354,15 +348,8 @@ public final class UiServer implements AutoCloseable {
    */
   private void refuse(HttpExchange exchange, int status, String message, boolean fromElsewhere)
       throws IOException {
-    Headers headers = exchange.getRequestHeaders();
-    boolean body =
-        UnreadBody.declaredLength(exchange) > 0 || headers.containsKey("Transfer-Encoding");
-    if (!body) {
-      error(exchange, status, message);
-      return;
-    }
     long drain = fromElsewhere ? 0 : uploads.maxBytes() + 1L;
-    UnreadBody.refuse(exchange, drain, answer -> error(answer, status, message));
+    UnreadBody.refuseUnread(exchange, drain, answer -> error(answer, status, message));
   }
 
   private static void error(HttpExchange exchange, int status, String message) throws IOException {

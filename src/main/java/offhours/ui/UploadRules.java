@@ -71,9 +71,22 @@ final class UploadRules {
 
   /** The refusal of a file of {@code bytes} over {@link #maxBytes} named {@code key}, in the words of its verdict's. */
   UploadRefusal tooLarge(String key, long bytes) {
+    return shrink(key + " " + Sizes.overLimit(bytes, maxBytes));
+  }
+
+  /**
+   * The refusal of a file named {@code key} known to be over {@link #maxBytes} but not by how much: one sent in
+   * chunks, refused once a byte over the limit came, without waiting for the rest that would tell its size.
+   */
+  UploadRefusal tooLarge(String key) {
+    return shrink(key + " is over " + Sizes.format(maxBytes) + ", the most the endpoint accepts");
+  }
+
+  /** A 413 saying {@code what} is too large, then how to make it fit, and why the limit is assumed when it is. */
+  private UploadRefusal shrink(String what) {
     return new UploadRefusal(
         413,
-        key + " " + Sizes.overLimit(bytes, maxBytes) + ": " + Sizes.SHRINK + " and upload it again"
+        what + ": " + Sizes.SHRINK + " and upload it again"
             + assumption.map(why -> " (" + why + ")").orElse(""));
   }
 }
