@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import offhours.local.auth.RequestGuard.Refusal;
 import offhours.testing.PartlySent;
+import offhours.testing.ReadToClose;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,49 @@ class GuardFilterTest {
         .startsWith("HTTP/1.1 413 ")
         .containsIgnoringCase("Connection: close")
         .endsWith("413 too large");
+  }
+
+  /**
+   * Each refusal ends its connection once it is sent, so a client that reads to the end of the connection, not by the
+   * answer's length, gets it whole ({@link ReadToClose}): after a drop of part of the body, the JDK's own drain of
+   * the rest, or a body read whole. The bodies are all sent, each no more than the server reads of it, so each close
+   * is a clean one. A drop that left the connection open was found in UiServerTest only: the tests above read by
+   * length, as the SDKs do, and see the answer either way.
+   */
+  @Test
+  void everyRefusalEndsItsConnectionForAClientThatReadsToTheEnd() throws Exception {
+    String post = "POST /endpoints/e/invocations HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n";
+
+    // A page: none of its body is read but what the JDK's server drains on closing.
+    assertThat(ReadToClose.answer(
+            port,
+            post + "Origin: https://evil.example\r\nContent-Length: 2000\r\n",
+            new byte[2000]))
+        .startsWith("HTTP/1.1 403 ")
+        .containsIgnoringCase("Connection: close")
+        .endsWith("use an AWS SDK or the AWS CLI");
+    // Declared over the limit: the limit's worth and a byte read and dropped, the rest drained.
+    assertThat(ReadToClose.answer(
+            port, post + "Content-Length: " + 3 * MAX_BODY + "\r\n", new byte[3 * MAX_BODY]))
+        .startsWith("HTTP/1.1 413 ")
+        .containsIgnoringCase("Connection: close")
+        .endsWith("413 too large");
+    // Chunked, a byte over the limit read, the rest (its last chunk too) drained.
+    assertThat(ReadToClose.answer(
+            port,
+            post + "Transfer-Encoding: chunked\r\n",
+            concat(
+                (Integer.toHexString(2 * MAX_BODY) + "\r\n").getBytes(StandardCharsets.US_ASCII),
+                new byte[2 * MAX_BODY],
+                "\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII))))
+        .startsWith("HTTP/1.1 413 ")
+        .containsIgnoringCase("Connection: close")
+        .endsWith("413 too large");
+    // Within the limit and unsigned: read whole, then refused by the guard.
+    assertThat(ReadToClose.answer(port, post + "Content-Length: 100\r\n", new byte[100]))
+        .startsWith("HTTP/1.1 403 ")
+        .containsIgnoringCase("Connection: close")
+        .contains("403 Missing Authentication Token.");
   }
 
   /** POST {@code headers} and the first {@code part} bytes of the body they declare ({@link PartlySent}). */

@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import offhours.testing.PartlySent;
+import offhours.testing.ReadToClose;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -255,6 +256,43 @@ class OnnxContainerIT {
         .startsWith("HTTP/1.1 413 ")
         .containsIgnoringCase("Connection: close")
         .endsWith("payload is larger than 6291456 bytes, the most InvokeEndpoint accepts");
+  }
+
+  /**
+   * Each refusal ends its connection once it is sent, so a caller that sends its whole body before it reads, and reads
+   * to the end of the connection rather than by the answer's length, gets it whole ({@link ReadToClose}). Each body is
+   * no larger than what the container drops and the JDK's server drains on closing (64 KB), so each close is clean.
+   */
+  @Test
+  void eachRefusalEndsItsConnectionForACallerThatReadsToTheEnd() throws Exception {
+    int port = container.baseUri().getPort();
+    String host = "Host: 127.0.0.1:" + port + "\r\n";
+    byte[] json = new byte[100_000];
+    byte[] over = new byte[6_291_456 + 1_000];
+
+    assertThat(ReadToClose.answer(
+            port,
+            "POST /invocations HTTP/1.1\r\n" + host
+                + "Content-Type: application/json\r\nContent-Length: " + json.length + "\r\n",
+            json))
+        .startsWith("HTTP/1.1 415 ")
+        .containsIgnoringCase("Connection: close")
+        .endsWith("send the image bytes as application/x-image, image/jpeg or image/png");
+    assertThat(ReadToClose.answer(
+            port,
+            "POST /invocations HTTP/1.1\r\n" + host + "Content-Type: image/png\r\nContent-Length: "
+                + over.length + "\r\n",
+            over))
+        .startsWith("HTTP/1.1 413 ")
+        .containsIgnoringCase("Connection: close")
+        .endsWith("payload is larger than 6291456 bytes, the most InvokeEndpoint accepts");
+    assertThat(ReadToClose.answer(
+            port,
+            "POST /elsewhere HTTP/1.1\r\n" + host + "Content-Length: 1000\r\n",
+            new byte[1000]))
+        .startsWith("HTTP/1.1 404 ")
+        .containsIgnoringCase("Connection: close")
+        .endsWith("no such path; the model container serves GET /ping and POST /invocations");
   }
 
   @Test
