@@ -103,6 +103,10 @@ final class BackfillCommand implements Command {
     }
     int slash = uri.indexOf('/', "s3://".length());
     String bucket = slash < 0 ? uri.substring(5) : uri.substring(5, slash);
+    if (bucket.isEmpty()) {
+      throw CliException.usage(
+          "backfill needs s3://BUCKET[/PREFIX], got '" + Terminal.printable(uri) + "' (no bucket)");
+    }
     String prefix = slash < 0 ? "" : uri.substring(slash + 1);
     double rate =
         call.args().value(RATE.name()).map(v -> positive("--rate", v)).orElse(DEFAULT_RATE);

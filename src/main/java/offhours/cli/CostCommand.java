@@ -93,6 +93,13 @@ final class CostCommand implements Command {
   @Override
   public int run(Invocation call) {
     int days = LocalCommand.positive(call.args(), DAYS, 7, Integer.MAX_VALUE);
+    CostSettings.checkFlags(call.args());
+    if (call.args().has(HostingOptions.MAX_WAIT.name())) {
+      if (!call.args().has(HostingOptions.COMPARE.name())) {
+        throw CliException.usage("--max-wait is the budget of --compare's misses; add --compare");
+      }
+      LocalCommand.positive(call.args(), HostingOptions.MAX_WAIT, 60);
+    }
     try (Target target = call.target();
         DynamoDbClient dynamoDb = target.dynamoDb()) {
       // Priced as the stack's controller and its API's /status price it, unless a flag says

@@ -49,6 +49,19 @@ record CostSettings(
     return new HostingPrices(instanceType, hourlyPriceUsd, gbSecondUsd, gbDataUsd);
   }
 
+  /**
+   * The flags that need no stack, checked before one is looked up: a wrong value is said at once, not after the
+   * operator has started a stack or found credentials only to be told of it then. {@link #of} reads them again.
+   */
+  static void checkFlags(Arguments args) {
+    args.value(CostCommand.ZONE.name()).ifPresent(UserZone::flag);
+    if (args.has(CostCommand.COUNT.name())) {
+      LocalCommand.positive(args, CostCommand.COUNT, 1, Integer.MAX_VALUE);
+    }
+    args.value(CostCommand.PRICE.name()).ifPresent(CostSettings::priceFlag);
+    HostingOptions.prices(args, FunctionVariables.CONTROLLER_ENV.get("INSTANCE_TYPE"), 1);
+  }
+
   /** The flags of {@code call} over the settings of {@code target}. */
   static CostSettings of(Invocation call, Target target) {
     Arguments args = call.args();

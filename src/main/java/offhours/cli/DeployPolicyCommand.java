@@ -34,7 +34,7 @@ public final class DeployPolicyCommand implements Command {
   static final String SAM_MANAGED_BUCKET = "aws-sam-cli-managed-default-samclisourcebucket-*";
 
   /** CloudFormation's stack names: a letter, then letters, digits and hyphens, at most 128 characters. */
-  private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
+  static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
 
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");

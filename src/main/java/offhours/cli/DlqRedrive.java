@@ -67,7 +67,8 @@ final class DlqRedrive implements Command {
             .map(String::strip)
             .filter(s -> !s.isEmpty())
             .collect(Collectors.toSet()));
-    Optional<String> prefix = call.args().value(KEY_PREFIX.name());
+    Optional<String> prefix = call.args()
+        .nonEmpty(KEY_PREFIX.name(), "a key prefix (without --key-prefix every message goes back)");
     if (ids.isPresent() && ids.get().isEmpty()) {
       throw CliException.usage("--id needs at least one message id");
     }

@@ -1,5 +1,8 @@
 package offhours.cli;
 
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import offhours.inference.ModelContract;
 import offhours.local.LocalDeployment;
+import offhours.local.model.ModelFiles;
 
 /**
  * {@code offhours local start|stop|status|run}: the local stack as a background service. The options that shape
@@ -68,15 +72,25 @@ final class LocalCommand {
     ZoneId zone = args.value(TIME_ZONE.name())
         .map(UserZone::flag)
         .orElseGet(() -> call.context().zone());
-    Optional<Path> model = args.value(MODEL.name()).map(Path::of);
-    Optional<Path> labels = args.value(LABELS.name()).map(Path::of);
-    model.filter(p -> !Files.isRegularFile(p)).ifPresent(p -> {
-      throw CliException.usage(
-          "model file " + p + " does not exist; give the path of an ONNX model");
+    Optional<Path> model = args.nonEmpty(MODEL.name(), "an ONNX model file").map(Path::of);
+    Optional<Path> labels = args.nonEmpty(LABELS.name(), "a labels file").map(Path::of);
+    model.ifPresent(p -> file(p, "model file", "; give the path of an ONNX model"));
+    labels.ifPresent(p -> {
+      file(p, "labels file", "");
+      try {
+        // Read now, as the stack will: an empty file is said here, not by a stack that then fails
+        // to start.
+        new ModelFiles(p, p).readLabels();
+      } catch (FileSystemException | CharacterCodingException e) {
+        throw CliException.usage("cannot read labels file " + p + ": " + Format.fileProblem(e));
+      } catch (IOException e) {
+        throw CliException.usage(e.getMessage()); // it has no labels
+      }
     });
-    labels.filter(p -> !Files.isRegularFile(p)).ifPresent(p -> {
-      throw CliException.usage("labels file " + p + " does not exist");
-    });
+    if (args.value(CONTAINER_COMMAND.name()).filter(String::isBlank).isPresent()) {
+      throw CliException.usage("--" + CONTAINER_COMMAND.name() + " is empty; give the command that"
+          + " serves the model, or leave it out for the default model");
+    }
     // To the functions an empty setting means the default (a template parameter left empty);
     // typed on the command line it is more likely a slip (an unset shell variable): refused.
     refuseEmpty(args, CONTENT_TYPE, ModelContract.X_IMAGE);
@@ -102,6 +116,16 @@ final class LocalCommand {
           modelSettings);
     } catch (IllegalArgumentException e) {
       throw CliException.usage(asFlag(e.getMessage()));
+    }
+  }
+
+  /** A file the stack will read: a folder or a missing file is said before it starts. */
+  private static void file(Path p, String what, String hint) {
+    if (Files.isDirectory(p)) {
+      throw CliException.usage(what + " " + p + " is a folder" + hint);
+    }
+    if (!Files.isRegularFile(p)) {
+      throw CliException.usage(what + " " + p + " does not exist" + hint);
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import offhours.aws.AwsClients;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -201,6 +202,10 @@ public final class Main {
             + (aws.awsErrorDetails().errorMessage() == null
                 ? aws.getMessage()
                 : aws.awsErrorDetails().errorMessage());
+      case SdkClientException client
+      when Targets.noCredentials(client) ->
+        commandOf(path) + " failed: no AWS credentials: "
+            + Targets.credentialsHelp(AwsClients.userProfile());
       case SdkClientException client
       when String.valueOf(client.getMessage()).contains("Connection refused") ->
         commandOf(path) + " failed: " + client.getMessage()

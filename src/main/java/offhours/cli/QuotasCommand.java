@@ -81,14 +81,19 @@ final class QuotasCommand implements Command {
   @Override
   public int run(Invocation call) {
     Optional<String> stack = call.args().value(Option.STACK.name());
+    Map<String, String> flags = new LinkedHashMap<>();
+    PARAMETERS.forEach((option, parameter) ->
+        call.args().value(option.name()).ifPresent(v -> flags.put(parameter, v)));
+    // The flags alone first: a wrong one is said before the Region, the credentials and the stack
+    // are looked for.
+    needs(flags);
     Map<String, String> parameters = new LinkedHashMap<>();
     Target target = stack.isPresent() ? call.target() : null;
     try (AwsClients clients = target == null ? userClients(call) : target.clients()) {
       if (target != null) {
         parameters.putAll(target.parameters());
       }
-      PARAMETERS.forEach((option, parameter) ->
-          call.args().value(option.name()).ifPresent(v -> parameters.put(parameter, v)));
+      parameters.putAll(flags);
       QuotaNeeds needs = needs(parameters);
       QuotaCheck check;
       try (ServiceQuotasClient serviceQuotas =
@@ -106,12 +111,9 @@ final class QuotasCommand implements Command {
                     .toList()),
             AccountQuotas.lambda(lambda));
       } catch (SdkClientException e) {
-        if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
+        if (Targets.noCredentials(e)) {
           throw CliException.failure("no AWS credentials to read the quotas of " + clients.region()
-              + ": run 'aws configure', or 'aws sso login --profile "
-              + Terminal.printable(AwsClients.userProfile())
-              + "' for an IAM Identity Center profile; or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
-              + " AWS_SECRET_ACCESS_KEY");
+              + ": " + Targets.credentialsHelp(AwsClients.userProfile()));
         }
         throw e;
       } catch (AwsServiceException e) {

@@ -50,7 +50,8 @@ record ReprocessSelection(
 
   boolean any() {
     return key.isPresent()
-        || prefix.isPresent()
+        // An empty prefix (an unset --prefix "$P") is every key: only --all asks for that.
+        || prefix.filter(p -> !p.isEmpty()).isPresent()
         || status.isPresent()
         || label.isPresent()
         || model.isPresent()

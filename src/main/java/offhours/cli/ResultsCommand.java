@@ -202,7 +202,8 @@ final class ResultsCommand implements Command {
     } catch (NumberFormatException e) {
       // falls through to the message below
     }
-    throw CliException.usage("--limit needs a positive whole number, got '" + value + "'");
+    throw CliException.usage("--limit needs a whole number from 1 to " + (Integer.MAX_VALUE - 1)
+        + ", got '" + value + "'");
   }
 
   /**

@@ -148,8 +148,39 @@ final class SimulateCommand implements Command {
     }
   }
 
+  /** Minutes a simulated wake or stop takes at most: a week, as the longest idle stop the controller takes. */
+  private static final int MAX_MINUTES = ControllerConfig.MAX_IDLE_STOP_MINUTES;
+
+  /**
+   * Flags that would be ignored next to another: a recorded trace has its own uploads, days and start, and --goals
+   * runs its own traces, budgets and weeks. Each is refused rather than left unsaid.
+   */
+  private static void refuseIgnored(Arguments args) {
+    if (args.has(TRACE_FILE.name())) {
+      for (Option o : List.of(TRACE, DAYS, START, SEED)) {
+        if (args.has(o.name())) {
+          throw CliException.usage("--trace-file and --" + o.name() + " do not go together: --"
+              + o.name()
+              + " shapes a built-in trace, and a recorded trace's uploads, days and start"
+              + " are its own");
+        }
+      }
+    }
+    if (args.has(GOALS.name())) {
+      for (Option o :
+          List.of(TRACE, TRACE_FILE, DAYS, MAX_WAIT, HostingOptions.COMPARE, HostingOptions.HTML)) {
+        if (args.has(o.name())) {
+          throw CliException.usage("--goals and --" + o.name() + " do not go together: --goals runs"
+              + " every built-in trace for a week at budgets of its own (15, 60, 240 min and"
+              + " next-opening)");
+        }
+      }
+    }
+  }
+
   @Override
   public int run(Invocation call) {
+    refuseIgnored(call.args());
     SimulationConfig config;
     try {
       SimulationConfig d = SimulationConfig.defaults();
@@ -169,10 +200,8 @@ final class SimulateCommand implements Command {
     } catch (DateTimeException | IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
     }
-    long failures = call.args().value(FAILURES.name()).isPresent()
-        ? LocalCommand.positive(call.args(), FAILURES, 0)
-        : 0;
-    if (failures > 0) {
+    // 0 is the default, so it may also be said.
+    if (call.args().value(FAILURES.name()).filter(v -> !v.equals("0")).isPresent()) {
       config = config.withCreateFailures(
           LocalCommand.positive(call.args(), FAILURES, 0, Integer.MAX_VALUE));
     }
@@ -202,7 +231,7 @@ final class SimulateCommand implements Command {
     String label;
     List<Instant> uploads;
     int days;
-    Optional<String> file = call.args().value(TRACE_FILE.name());
+    Optional<String> file = call.args().nonEmpty(TRACE_FILE.name(), "a trace file");
     if (file.isPresent()) {
       List<String> lines;
       try {
@@ -217,8 +246,13 @@ final class SimulateCommand implements Command {
       } catch (IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
       }
+      try {
+        days = Simulation.daysOf(config, uploads);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage(
+            "--trace-file " + file.get() + ": " + e.getMessage() + " (cut it into parts)");
+      }
       label = file.get();
-      days = Simulation.daysOf(config, uploads);
     } else {
       Trace trace;
       try {
@@ -311,9 +345,18 @@ final class SimulateCommand implements Command {
         "--" + option.name() + " needs a positive number, got '" + raw.get() + "'");
   }
 
+  /** A positive number of minutes, at least a second and at most {@link #MAX_MINUTES}. */
   private static Duration minutes(Invocation call, Option option, Duration fallback) {
-    return call.args().value(option.name()).isEmpty()
-        ? fallback
-        : Duration.ofSeconds(Math.round(decimal(call, option, 1) * 60));
+    if (call.args().value(option.name()).isEmpty()) {
+      return fallback;
+    }
+    double minutes = decimal(call, option, 1);
+    long seconds = Math.round(minutes * 60);
+    if (seconds < 1 || minutes > MAX_MINUTES) {
+      throw CliException.usage(
+          "--" + option.name() + " needs minutes from 1 second (0.02) to a week (" + MAX_MINUTES
+              + "), got '" + call.args().value(option.name()).get() + "'");
+    }
+    return Duration.ofSeconds(seconds);
   }
 }

@@ -159,6 +159,16 @@ final class Targets {
     if (stackName.isBlank()) {
       throw CliException.usage("--stack needs a stack name");
     }
+    // A name no stack can have is a typo: said here rather than as CloudFormation's
+    // ValidationError, or after the
+    // Region and credentials are looked for. A stack id (its ARN) is a name too.
+    if (!DeployPolicyCommand.STACK_NAME.matcher(stackName).matches()
+        && !stackName.startsWith("arn:")) {
+      throw CliException.usage(
+          "--stack needs a CloudFormation stack name (a letter, then letters, digits"
+              + " and hyphens, at most 128) or a stack id, got '" + Terminal.printable(stackName)
+              + "'");
+    }
     AwsClients clients = context.userClients().get();
     try (CloudFormationClient cloudFormation =
         clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
@@ -184,7 +194,7 @@ final class Targets {
           parameters);
     } catch (SdkClientException e) {
       clients.close();
-      if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
+      if (noCredentials(e)) {
         throw CliException.failure(noCredentials(
             stackName,
             clients.region(),
@@ -247,7 +257,17 @@ final class Targets {
             .map(p -> "profile " + Terminal.printable(profile) + " gives none ("
                 + Terminal.printable(p) + "); ")
             .orElse("")
-        + "run 'aws configure', or 'aws sso login --profile " + Terminal.printable(profile)
+        + credentialsHelp(profile);
+  }
+
+  /** Whether the SDK found no credentials in its chain: its message then lists every provider it tried. */
+  static boolean noCredentials(SdkClientException e) {
+    return String.valueOf(e.getMessage()).startsWith("Unable to load credentials");
+  }
+
+  /** What to do when there are no credentials, as every message that says so says it. */
+  static String credentialsHelp(String profile) {
+    return "run 'aws configure', or 'aws sso login --profile " + Terminal.printable(profile)
         + "' for an IAM Identity Center profile; or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
         + " AWS_SECRET_ACCESS_KEY";
   }

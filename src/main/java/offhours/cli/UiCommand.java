@@ -66,6 +66,7 @@ final class UiCommand implements Command {
     if (port > 65_535) {
       throw CliException.usage("--port needs a port number up to 65535, got " + port);
     }
+    CostSettings.checkFlags(call.args());
     Target target = call.target();
     CostSettings settings;
     try {

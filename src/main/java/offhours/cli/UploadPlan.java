@@ -65,6 +65,10 @@ record UploadPlan(List<Item> items, List<Skipped> skipped) {
     String keyPrefix = normalizePrefix(prefix);
     List<String> refused = new ArrayList<>();
     for (String name : paths) {
+      if (name.isEmpty()) {
+        // An unset variable ("$DIR"): as a path it is the current folder, uploaded whole.
+        throw CliException.usage("an empty path names no file or folder (an unset variable?)");
+      }
       Path path = Path.of(name);
       if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
         throw CliException.usage("no such file or folder: " + name);

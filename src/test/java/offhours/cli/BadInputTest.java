@@ -1,0 +1,191 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * Bad command lines an operator may type, each answered with a usage error (exit 2) that names the flag, before any
+ * stack, Region or credentials are looked for: offline, with no local stack, a command that got that far would say
+ * "no local stack is running" or ask for AWS clients, which fails the test.
+ */
+class BadInputTest {
+
+  @TempDir
+  Path cache;
+
+  @TempDir
+  Path files;
+
+  private CliRun run(String... args) {
+    return CliRun.offline(cache, args);
+  }
+
+  private static void usage(CliRun run, String... says) {
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+    assertThat(run.err()).contains(says).doesNotContain("no local stack", "internal error");
+  }
+
+  @Test
+  void anEmptyPathIsNotTheCurrentFolderUploadedWhole() {
+    CliRun run = run("upload", "");
+
+    usage(run, "an empty path names no file or folder");
+    assertThat(run.err()).doesNotContain("skipped");
+    // demo reads its folder the same way, after the model flags and before anything starts
+    assertThatThrownBy(() -> UploadPlan.of(List.of(""), ""))
+        .hasMessage("an empty path names no file or folder (an unset variable?)");
+  }
+
+  @Test
+  void anEmptyKeyPrefixSelectsNothingSilentlyNorEverything() {
+    usage(run("reprocess", "--prefix", ""), "say what to reprocess", "--all for every result");
+    usage(run("dlq", "redrive", "--key-prefix", ""), "--key-prefix needs a key prefix");
+  }
+
+  @Test
+  void aBackfillUriWithoutABucketIsRefused() {
+    usage(run("backfill", "s3:///photos/"), "got 's3:///photos/' (no bucket)");
+  }
+
+  @Test
+  void aStackNameNoStackCanHaveIsRefusedBeforeAwsIsAsked() {
+    usage(run("results", "--stack", "prod stack!"), "--stack needs a CloudFormation stack name");
+    usage(run("--stack", "my_stack", "queue"), "got 'my_stack'");
+  }
+
+  @Test
+  void costAndUiFlagsAreCheckedBeforeTheStackIsLookedFor() {
+    usage(run("cost", "--price", "abc"), "--price needs a positive number");
+    usage(run("cost", "--time-zone", "Mars/Olympus"), "--time-zone needs an IANA zone");
+    usage(run("cost", "--instances", "0"), "--instances needs a positive whole number");
+    usage(
+        run("cost", "--serverless-gb-second", "-1"),
+        "--serverless-gb-second needs a number of US dollars");
+    usage(run("ui", "--time-zone", "Bad/Zone"), "--time-zone needs an IANA zone");
+    usage(run("ui", "--price", "-1"), "--price needs a positive number");
+  }
+
+  @Test
+  void costMaxWaitWithoutCompareIsRefusedRatherThanIgnored() {
+    usage(run("cost", "--max-wait", "30"), "--max-wait is the budget of --compare's misses");
+    usage(
+        run("cost", "--compare", "--max-wait", "abc"), "--max-wait needs a positive whole number");
+  }
+
+  @Test
+  void quotasFlagsAreCheckedBeforeTheRegionIsLookedFor() {
+    usage(run("quotas", "--hosting", "bogus"), "--hosting needs");
+    usage(run("quotas", "--instance-count", "0"), "--instance-count (InstanceCount) needs");
+    usage(
+        run("quotas", "--instance-type", "bogus"),
+        "--instance-type needs a SageMaker instance type");
+  }
+
+  @Test
+  void noCredentialsIsSaidWithWhatToDoNotWithTheSdksListOfProviders() {
+    String message = Main.message(
+        "offhours trace",
+        SdkClientException.create(
+            "Unable to load credentials from any of the providers in the chain"
+                + " AwsCredentialsProviderChain(credentialsProviders=[SystemPropertyCredentialsProvider()])"));
+
+    assertThat(message)
+        .startsWith("trace failed: no AWS credentials: run 'aws configure'")
+        .doesNotContain("Provider");
+  }
+
+  @Test
+  void anEmptyTraceFileIsNotTheCurrentFolder() {
+    usage(
+        run("simulate", "--trace-file", ""), "--trace-file needs a trace file, got an empty value");
+  }
+
+  @Test
+  void aTraceFileOverMoreThanAYearIsAUsageErrorNotAnInternalOne() throws Exception {
+    Path trace = Files.writeString(
+        files.resolve("long.txt"), "2020-01-06T08:00:00Z\n2026-01-05T08:00:00Z\n");
+
+    usage(
+        run("simulate", "--trace-file", trace.toString()),
+        "--trace-file " + trace + ": the trace spans",
+        "simulate at most 366");
+  }
+
+  @Test
+  void flagsThatShapeABuiltInTraceAreRefusedWithATraceFile() throws Exception {
+    Path trace = Files.writeString(files.resolve("t.txt"), "2026-10-19T07:14:15Z\n");
+    for (String[] flag : new String[][] {
+      {"--trace", "bursty"}, {"--days", "3"}, {"--start", "2026-01-05"}, {"--seed", "7"}
+    }) {
+      usage(
+          run("simulate", "--trace-file", trace.toString(), flag[0], flag[1]),
+          "--trace-file and " + flag[0] + " do not go together");
+    }
+  }
+
+  @Test
+  void flagsThatGoalsWouldIgnoreAreRefused() {
+    usage(run("simulate", "--goals", "--compare"), "--goals and --compare do not go together");
+    usage(run("simulate", "--goals", "--days", "3"), "--goals and --days do not go together");
+    usage(
+        run("simulate", "--goals", "--max-wait", "30"),
+        "--goals and --max-wait do not go together");
+  }
+
+  @Test
+  void createFailuresTakesItsDefaultZero() throws Exception {
+    Path trace = Files.writeString(files.resolve("t.txt"), "2026-10-19T07:14:15Z\n");
+
+    CliRun run = run("simulate", "--trace-file", trace.toString(), "--create-failures", "0");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+  }
+
+  @Test
+  void wakeAndStopMinutesAreBoundedRatherThanOverflowingOrRoundedToNothing() {
+    usage(run("simulate", "--stop-minutes", "1e300"), "--stop-minutes needs minutes from 1 second");
+    usage(run("simulate", "--wake-minutes", "0.001"), "--wake-minutes needs minutes from 1 second");
+    usage(run("simulate", "--wake-minutes", "20000"), "to a week (10080)");
+  }
+
+  @Test
+  void aLimitTooLargeIsNotCalledNotPositive() {
+    usage(run("results", "--limit", "99999999999999"), "--limit needs a whole number from 1 to");
+  }
+
+  /** The local stack's model flags as 'local start', 'local run' and 'demo' read them, before anything starts. */
+  private Runnable localSettings(Map<String, String> flags) {
+    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+    Context context = new Context(nowhere, nowhere, Map.of(), cache, false, CliRun.CLOCK, () -> {
+      throw new AssertionError("no AWS clients");
+    });
+    return () -> LocalCommand.settings(new Invocation(new Arguments(List.of(), flags), context));
+  }
+
+  @Test
+  void localModelFlagsAreCheckedBeforeTheStackStarts() throws Exception {
+    Path folder = Files.createDirectory(files.resolve("models"));
+    Path empty = Files.writeString(files.resolve("labels.txt"), "\n  \n");
+
+    assertThatThrownBy(localSettings(Map.of("container-command", ""))::run)
+        .hasMessage("--container-command is empty; give the command that serves the model, or leave"
+            + " it out for the default model");
+    assertThatThrownBy(localSettings(Map.of("model", ""))::run)
+        .hasMessage("--model needs an ONNX model file, got an empty value");
+    assertThatThrownBy(localSettings(Map.of("model", folder.toString()))::run)
+        .hasMessage("model file " + folder + " is a folder; give the path of an ONNX model");
+    assertThatThrownBy(localSettings(Map.of("labels", empty.toString()))::run)
+        .isInstanceOf(CliException.class)
+        .hasMessageStartingWith("label file " + empty + " has no labels");
+  }
+}
