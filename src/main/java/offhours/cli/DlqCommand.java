@@ -182,7 +182,8 @@ final class DlqCommand {
 
     @Override
     public int run(Invocation call) throws IOException {
-      if (call.args().operands().size() != 1) {
+      if (call.args().operands().size() != 1
+          || call.args().operands().getFirst().isBlank()) {
         throw CliException.usage("dlq show needs one message id (see 'offhours dlq list')");
       }
       String id = call.args().operands().getFirst();

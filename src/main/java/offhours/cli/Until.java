@@ -99,10 +99,11 @@ final class Until {
     ZonedDateTime there = now.atZone(zone).truncatedTo(ChronoUnit.SECONDS);
     throw switch (form) {
       case Today t ->
-        CliException.usage(text + " today in " + Times.zone(zone) + " has already passed (it is "
-            + there.toLocalTime().truncatedTo(ChronoUnit.MINUTES)
-            + " there now); give a date-time such as "
-            + there.toLocalDate().plusDays(1) + "T" + t.time() + " or a duration such as 2h");
+        CliException.usage(
+            "--until " + text + " today in " + Times.zone(zone) + " has already passed (it is "
+                + there.toLocalTime().truncatedTo(ChronoUnit.MINUTES)
+                + " there now); give a date-time such as "
+                + there.toLocalDate().plusDays(1) + "T" + t.time() + " or a duration such as 2h");
       case LocalAt l ->
         CliException.usage("--until " + text + " in " + Times.zone(zone)
             + " is not in the future (it is " + MINUTES.format(there) + " there now)");

@@ -53,6 +53,11 @@ class BadInputTest {
   }
 
   @Test
+  void anEmptyMessageIdIsNoMessageId() {
+    usage(run("dlq", "show", ""), "dlq show needs one message id");
+  }
+
+  @Test
   void aBackfillUriWithoutABucketIsRefused() {
     usage(run("backfill", "s3:///photos/"), "got 's3:///photos/' (no bucket)");
   }

@@ -199,7 +199,7 @@ class EndpointControlTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo(
-            "offhours: 18:00 today in Europe/Berlin has already passed (it is 18:40 there now); give a"
+            "offhours: --until 18:00 today in Europe/Berlin has already passed (it is 18:40 there now); give a"
                 + " date-time such as 2026-12-05T18:00 or a duration such as 2h; see 'offhours endpoint start --help'\n");
     assertThat(paths()).isEmpty();
   }

@@ -64,7 +64,7 @@ class UntilTest {
     assertThat(at("18:00", now, LISBON)).isEqualTo("2026-12-04T18:00:00Z");
     assertThatThrownBy(() -> at("18:00", now, BERLIN))
         .hasMessage(
-            "18:00 today in Europe/Berlin has already passed (it is 18:40 there now); give a date-time"
+            "--until 18:00 today in Europe/Berlin has already passed (it is 18:40 there now); give a date-time"
                 + " such as 2026-12-05T18:00 or a duration such as 2h");
     assertThatThrownBy(() -> at("2026-12-04T18:00", now, BERLIN))
         .hasMessage(
@@ -74,7 +74,7 @@ class UntilTest {
             "--until 2026-12-04T17:00:00Z is not in the future (it is 2026-12-04T17:40:00Z in UTC now)");
     assertThatThrownBy(() -> at("9:30", now, BERLIN))
         .hasMessageStartingWith(
-            "9:30 today in Europe/Berlin has already passed (it is 18:40 there now); give a"
+            "--until 9:30 today in Europe/Berlin has already passed (it is 18:40 there now); give a"
                 + " date-time such as 2026-12-05T09:30 ");
     assertThatThrownBy(() -> at("0m", now, BERLIN))
         .hasMessage(
