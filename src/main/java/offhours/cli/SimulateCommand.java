@@ -45,7 +45,8 @@ final class SimulateCommand implements Command {
   private static final Option TRACE_FILE = Option.value(
       "trace-file",
       "FILE",
-      "simulate a recorded trace instead: one ISO-8601 instant per line (2026-10-19T07:14:15Z), # comments");
+      "simulate a recorded trace instead: one ISO-8601 instant per line (2026-10-19T07:14:15Z), # comments; at"
+          + " most " + UploadTrace.MAX_UPLOADS + " uploads over at most 366 days");
   private static final Option MAX_WAIT = Option.value(
       "max-wait",
       "M",
@@ -242,6 +243,13 @@ final class SimulateCommand implements Command {
       }
       try {
         uploads = TraceFile.parse(file.get(), lines);
+        if (uploads.size() > UploadTrace.MAX_UPLOADS) {
+          // 'trace' prints no more; 3 million uploads ran on for minutes without a word (the
+          // lower bound's plan alone is quadratic in the uploads).
+          throw CliException.usage("--trace-file " + file.get() + " has " + uploads.size()
+              + " uploads; simulate takes at most " + UploadTrace.MAX_UPLOADS
+              + ", as many as 'offhours trace' prints: simulate a part of it at a time");
+        }
         config = Simulation.calendarOf(config, uploads);
       } catch (IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());

@@ -127,6 +127,22 @@ class BadInputTest {
   }
 
   @Test
+  void aTraceFileOfMoreUploadsThanTracePrintsIsRefusedBeforeItRunsForHours() throws Exception {
+    Path trace = files.resolve("huge.txt");
+    StringBuilder lines = new StringBuilder();
+    java.time.Instant first = java.time.Instant.parse("2026-10-19T07:00:00Z");
+    for (int i = 0; i <= UploadTrace.MAX_UPLOADS; i++) {
+      lines.append(first.plusSeconds(i)).append('\n');
+    }
+    Files.writeString(trace, lines);
+
+    usage(
+        run("simulate", "--trace-file", trace.toString()),
+        "has " + (UploadTrace.MAX_UPLOADS + 1) + " uploads; simulate takes at most "
+            + UploadTrace.MAX_UPLOADS);
+  }
+
+  @Test
   void flagsThatShapeABuiltInTraceAreRefusedWithATraceFile() throws Exception {
     Path trace = Files.writeString(files.resolve("t.txt"), "2026-10-19T07:14:15Z\n");
     for (String[] flag : new String[][] {
