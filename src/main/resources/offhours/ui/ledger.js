@@ -103,7 +103,8 @@ function showLedger(ledger) {
   const billed = serverless
     ? total.gbSeconds.toFixed(1) + ' GB-s of invocations'
     : hours.toFixed(hours < 10 ? 2 : 1) + ' endpoint-hours';
-  $('per-image').textContent = (total.images || 0) + ' images · ' + billed + ' · '
+  const images = total.images || 0;
+  $('per-image').textContent = images + (images === 1 ? ' image · ' : ' images · ') + billed + ' · '
     + money(total.costPerImageUsd) + ' per image';
 }
 
