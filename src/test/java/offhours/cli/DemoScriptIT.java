@@ -75,6 +75,11 @@ class DemoScriptIT {
         .contains("REJECTED", "could not read the image");
     assertThat(progress)
         .contains("endpoint offhours-endpoint is off", "7 of 7 uploads have a result")
+        // The times say what they count from: the wait for results, apart from the stack's start.
+        .containsPattern("(?m)^first result \\d+\\.\\d s after the uploads began$")
+        .containsPattern(
+            "have a result \\(5 classified, 2 rejected\\) \\d+\\.\\d s after the uploads"
+                + " began; the local stack took \\d+\\.\\d s to start")
         .contains("function logs (what CloudWatch would show): "
             + cache.resolve("local/logs/demo-functions.log"));
     assertThat(processesMarkedWith(marker))
