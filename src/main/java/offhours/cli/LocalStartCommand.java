@@ -74,6 +74,10 @@ final class LocalStartCommand implements Command {
     List<String> options = given.stream()
         .flatMap(o -> Stream.of("--" + o.name(), call.args().value(o.name()).orElseThrow()))
         .toList();
+    // The start takes seconds (moto_server, the local SageMaker, loading the model): say so before
+    // the wait.
+    call.err()
+        .println("starting the local stack (moto_server, the local SageMaker and the model) ...");
     StackProcess.Started started = StackProcess.startInBackground(cache, options);
     if (started.byAnother() && !given.isEmpty()) {
       throw notApplied(

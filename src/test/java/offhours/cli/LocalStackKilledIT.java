@@ -151,7 +151,8 @@ class LocalStackKilledIT {
     stack.destroyForcibly(); // SIGKILL: no shutdown hook, no signal handler runs
     assertThat(stack.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
     assertThat(start.get(60, TimeUnit.SECONDS).err())
-        .startsWith("offhours: the local stack did not start (exit code 137)");
+        .startsWith("starting the local stack (moto_server, the local SageMaker and the model)"
+            + " ...\noffhours: the local stack did not start (exit code 137)");
     assertThat(moto.isAlive()).as("moto_server outlives the killed stack").isTrue();
 
     CliRun stop = run("local", "stop");
@@ -206,6 +207,10 @@ class LocalStackKilledIT {
       assertThat(state.children()).as("the processes the stack started").hasSize(1);
       ChildProcess recorded = state.children().getFirst();
       moto = recorded.stillRunning().orElseThrow();
+      // Said before the wait, so the seconds of the start are not spent in silence.
+      assertThat(start.err())
+          .startsWith("starting the local stack (moto_server, the local SageMaker and the model)"
+              + " ...\nthe local stack is running in the background (pid " + stack.pid() + ")");
       assertThat(moto.info().commandLine().orElse(""))
           .as("the recorded child")
           .contains("moto_server");
