@@ -180,7 +180,7 @@ final class ReprocessCommand implements Command {
       // (right after a change, a fallback basis still names the older settings, and that is why).
       if (!selection.settings().isEmpty()
           || selected.stream().anyMatch(r -> r.status() == Verdict.CLASSIFIED)) {
-        call.err().println(ResultsCommand.settingsNote(settings));
+        call.err().println(ResultsCommand.settingsNote(settings, false));
       }
       if (selected.isEmpty()) {
         selection.label().flatMap(lookup::labelHint).ifPresent(call.err()::println);

@@ -109,7 +109,7 @@ final class ResultsCommand implements Command {
         escapedKeyHint(query.key()).ifPresent(call.err()::println);
       }
       if (rows.stream().anyMatch(r -> "CLASSIFIED".equals(r.status()))) {
-        call.err().println(settingsNote(live));
+        call.err().println(settingsNote(live, call.json()));
       }
     }
     return 0;
@@ -140,9 +140,12 @@ final class ResultsCommand implements Command {
             + " --key $'" + quoted + "'"));
   }
 
-  /** Said on stderr under rows that have settings: what SETTINGS compares them with. */
-  static String settingsNote(LiveSettings live) {
-    return Terminal.printable("SETTINGS " + live.basis());
+  /**
+   * Said on stderr under rows that have settings: what they are compared with, named as the output names it (the
+   * SETTINGS column, or {@code --json}'s {@code settings} field).
+   */
+  static String settingsNote(LiveSettings live, boolean json) {
+    return Terminal.printable((json ? "settings " : "SETTINGS ") + live.basis());
   }
 
   /** Said on stderr, so --json output stays one object per line. */

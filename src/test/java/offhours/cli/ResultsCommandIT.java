@@ -149,6 +149,11 @@ class ResultsCommandIT extends OnMotoStack {
     assertThat(byLabel.err().lines())
         .first()
         .isEqualTo("more results match: these are the newest 1; see more with --limit 2");
+    assertThat(byLabel.err().lines())
+        .as("--json has no SETTINGS column: the note names its settings field")
+        .last()
+        .asString()
+        .startsWith("settings compared with the newest classification's settings");
     assertThat(run("results", "--limit", "3").err())
         .as("exactly as many as the limit")
         .doesNotContain("more results match");
