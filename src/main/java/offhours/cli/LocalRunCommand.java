@@ -85,8 +85,9 @@ final class LocalRunCommand implements Command {
   }
 
   /**
-   * A signal while the stack starts: ends what it started so far (moto_server, npm or node), each with what it forked,
-   * as {@code local stop} ends what a killed stack left, and removes the file. The start-up itself goes with the JVM.
+   * A signal while the stack starts: ends what it started so far (moto_server, npm or node; one it is starting at that
+   * moment included), each with what it forked, as {@code local stop} ends what a killed stack left, and removes the
+   * file. The start-up starts nothing after that, and goes with the JVM.
    */
   private static void stopStarting(StateFileKeeper keeper) {
     try {

@@ -1,15 +1,18 @@
 package offhours.local;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import offhours.local.sagemaker.ProcessRecorder;
+import offhours.local.sagemaker.ProcessRecorder.StartRefused;
 
 /**
  * The processes outside this JVM that the stack started and that still run (npm and node while its first start fetches
  * the default model, moto_server from the start, each endpoint's container command from its create or wake until it
- * stops), in one place. A process is recorded when it starts and forgotten when it ends, whoever ends it (the stack closing, the local SageMaker stopping or replacing an
- * endpoint, the process itself), and every change is told to the state file's writer ({@link StateFileKeeper}): the
+ * stops), in one place. A process is started here and recorded in the same step ({@link #start(String, ProcessBuilder)}), and forgotten when
+ * it ends, whoever ends it (the stack closing, the local SageMaker stopping or replacing an endpoint, the process
+ * itself), and every change is told to the state file's writer ({@link StateFileKeeper}): the
  * file names, at any moment, what {@code local stop} must end should the stack's own process be killed outright, and
  * never a process that has ended (its id may be another program's by then).
  */
@@ -20,30 +23,43 @@ final class ChildProcesses implements ProcessRecorder {
   /** Guarded by this; in the order they started, as {@code local stop} names them. */
   private final List<Running> running = new ArrayList<>();
 
-  /** Guarded by this: the stack stops before it is up, and ends at once what its start-up still starts. */
+  /** Guarded by this: the stack stops before it is up, and its start-up starts nothing more. */
   private boolean refusing;
 
   private volatile Runnable onChange = () -> {};
 
+  /** How a process is started: {@link ProcessBuilder#start()}, or a test's, which holds it between fork and return. */
+  @FunctionalInterface
+  interface Spawn {
+    Process start() throws IOException;
+  }
+
   @Override
-  public void started(String name, ProcessHandle process) {
-    boolean refused;
+  public Process start(String name, ProcessBuilder builder) throws IOException {
+    return start(name, builder::start);
+  }
+
+  /**
+   * Starts a process with {@code spawn} and records it under the same lock that {@link #refuseFromNowOn} takes: a stop
+   * that asks what runs while a process is being started waits for it and gets it in its answer, and once the stop
+   * has asked nothing more is started. (Started first and told after, a process the start-up had just forked was in
+   * no answer; the stop ended the rest and the JVM exited, and it ran on, its parent gone.)
+   */
+  Process start(String name, Spawn spawn) throws IOException {
+    Process process;
     synchronized (this) {
-      refused = refusing;
-      if (!refused) {
-        running.add(new Running(name, process));
+      if (refusing) {
+        throw new StartRefused(name);
       }
+      process = spawn.start();
+      running.add(new Running(name, process.toHandle()));
     }
-    if (refused) {
-      // Just started: nothing it forked has had time to matter, and no one waits for it.
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      return;
-    }
+    ProcessHandle handle = process.toHandle();
     // Not on the thread that completes onExit: for a child that is the JDK's process reaper, which
     // should not wait for the state file to be written.
-    process.onExit().thenRunAsync(() -> ended(process));
+    handle.onExit().thenRunAsync(() -> ended(handle));
     onChange.run();
+    return process;
   }
 
   private void ended(ProcessHandle process) {
@@ -57,8 +73,9 @@ final class ChildProcesses implements ProcessRecorder {
   }
 
   /**
-   * From now on a process told {@link #started} is ended at once instead of recorded (the stack is stopping before it
-   * was up, and its JVM exits before its start-up could end it); returns what is recorded, for the caller to end.
+   * From now on no process is started ({@link #start} throws {@link StartRefused}: the stack is stopping before it was
+   * up, and its JVM exits before its start-up could end what it started); returns what is recorded, a process being
+   * started as this is called included, for the caller to end.
    */
   List<ChildProcess> refuseFromNowOn() {
     synchronized (this) {

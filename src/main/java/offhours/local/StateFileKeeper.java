@@ -45,7 +45,7 @@ public final class StateFileKeeper {
 
   /**
    * Writes the starting file of the stack that {@code process} is about to start, and keeps it from now on: every
-   * process told to {@link #recorder()} is in it while it runs. Problems writing later go to {@code err}.
+   * process started through {@link #recorder()} is in it while it runs. Problems writing later go to {@code err}.
    */
   public static StateFileKeeper starting(Path file, ProcessHandle process, PrintStream err)
       throws IOException {
@@ -57,7 +57,7 @@ public final class StateFileKeeper {
     return keeper;
   }
 
-  /** Where the stack tells of each process it starts outside its JVM. */
+  /** What starts and records each process the stack runs outside its JVM. */
   public ProcessRecorder recorder() {
     return children;
   }
@@ -105,9 +105,9 @@ public final class StateFileKeeper {
   }
 
   /**
-   * The stack stops before it is up, so its own close is not there to end what it started: deletes the file, ends at
-   * once any process the start-up starts from now on, and returns what runs, for the caller to end. A process is
-   * either in the answer or ended, never neither.
+   * The stack stops before it is up, so its own close is not there to end what it started: deletes the file, refuses
+   * every process the start-up would start from now on, and returns what runs (a process being started meanwhile
+   * included), for the caller to end. A process is either in the answer or never started, never neither.
    */
   public List<ChildProcess> stopStarting() {
     try {

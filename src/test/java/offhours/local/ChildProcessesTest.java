@@ -1,20 +1,25 @@
 package offhours.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import offhours.local.sagemaker.ProcessRecorder.StartRefused;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stack's processes are recorded while they run and forgotten once they end, each change told to the state
- * file's writer. Needs {@code sh} and {@code sleep} for real processes to record.
+ * The stack's processes are started and recorded in one step, recorded while they run and forgotten once they end,
+ * each change told to the state file's writer; once a stop has asked what runs, nothing more is started. Needs {@code sh} and {@code sleep} for real processes to record.
  */
 class ChildProcessesTest {
   private final List<ProcessHandle> started = new ArrayList<>();
@@ -32,8 +37,9 @@ class ChildProcessesTest {
     started.forEach(ProcessHandle::destroyForcibly); // only these, by their handles
   }
 
-  private ProcessHandle start(String... command) throws IOException {
-    ProcessHandle process = new ProcessBuilder(command).start().toHandle();
+  /** Starts {@code command} through the recorder, as the stack does, and ends it after the test. */
+  private ProcessHandle start(String name, String... command) throws IOException {
+    ProcessHandle process = children.start(name, new ProcessBuilder(command)).toHandle();
     started.add(process);
     return process;
   }
@@ -51,11 +57,8 @@ class ChildProcessesTest {
 
   @Test
   void aProcessIsRecordedWhileItRunsAndForgottenOnceItEnds() throws Exception {
-    ProcessHandle moto = start("sleep", "60");
-    ProcessHandle container = start("sleep", "60");
-
-    children.started("moto_server", moto);
-    children.started("container of endpoint e", container);
+    ProcessHandle moto = start("moto_server", "sleep", "60");
+    ProcessHandle container = start("container of endpoint e", "sleep", "60");
 
     assertThat(nextChange()).containsExactly(record("moto_server", moto));
     assertThat(nextChange())
@@ -69,11 +72,18 @@ class ChildProcessesTest {
 
   @Test
   void aProcessThatEndsOnItsOwnIsForgottenToo() throws Exception {
-    ProcessHandle quick = start("true");
-    quick.onExit().get(30, TimeUnit.SECONDS);
+    // Ended before the start returns: the recorder finds it gone at once.
+    Process quick = children.start("container of endpoint e", () -> {
+      Process p = new ProcessBuilder("true").start();
+      try {
+        p.waitFor();
+      } catch (InterruptedException e) {
+        throw new IOException(e);
+      }
+      return p;
+    });
 
-    children.started("container of endpoint e", quick);
-
+    assertThat(quick.isAlive()).isFalse();
     assertThat(nextChange()).as("at its start").isEmpty();
     assertThat(nextChange()).as("once it ended").isEmpty();
     assertThat(children.recorded()).isEmpty();
@@ -82,7 +92,7 @@ class ChildProcessesTest {
   @Test
   void whatAProcessForkedIsRecordedUnderItsName() throws Exception {
     // A container command whose shell runs the server in a child ('cd dir && python serve.py').
-    ProcessHandle shell = start("/bin/sh", "-c", "sleep 60; true");
+    ProcessHandle shell = start("container of endpoint e", "/bin/sh", "-c", "sleep 60; true");
     ProcessHandle server = null;
     while (server == null) {
       server = shell.descendants().findFirst().orElse(null);
@@ -90,30 +100,70 @@ class ChildProcessesTest {
     }
     started.add(server);
 
-    children.started("container of endpoint e", shell);
-
     assertThat(children.recorded())
         .containsExactly(
             record("container of endpoint e", shell), record("container of endpoint e", server));
   }
 
   @Test
-  void onceTheStackStopsBeforeItIsUpWhatRunsIsReturnedAndWhatStartsLaterIsEndedAtOnce()
-      throws Exception {
-    ProcessHandle moto = start("sleep", "60");
-    children.started("moto_server", moto);
+  void onceTheStackStopsBeforeItIsUpWhatRunsIsReturnedAndNothingMoreIsStarted() throws Exception {
+    ProcessHandle moto = start("moto_server", "sleep", "60");
     nextChange();
 
     List<ChildProcess> toEnd = children.refuseFromNowOn();
-    // The start-up went on meanwhile: the JVM exits before it could end this one.
-    ProcessHandle late = start("sleep", "60");
-    children.started("container of endpoint e", late);
+    // The start-up went on meanwhile: the JVM exits before it could end what it started now.
+    AtomicBoolean spawned = new AtomicBoolean();
+    assertThatThrownBy(() -> children.start("container of endpoint e", () -> {
+          spawned.set(true);
+          return new ProcessBuilder("sleep", "60").start();
+        }))
+        .isInstanceOf(StartRefused.class)
+        .hasMessage("the local stack is stopping: container of endpoint e was not started");
 
+    assertThat(spawned).as("the late one was started").isFalse();
     assertThat(toEnd).containsExactly(record("moto_server", moto));
-    assertThat(late.onExit().get(30, TimeUnit.SECONDS).isAlive())
-        .as("the late one")
-        .isFalse();
     assertThat(children.recorded()).containsExactly(record("moto_server", moto));
     assertThat(changes).as("no change told for the late one").isEmpty();
+  }
+
+  @Test
+  void aProcessBeingStartedWhenTheStopAsksWhatRunsIsInTheAnswer() throws Exception {
+    // The start-up is between the fork and the record (a SIGTERM's stop used to miss such a
+    // process, end the rest, and exit the JVM: it ran on, its parent gone).
+    CountDownLatch forked = new CountDownLatch(1);
+    CountDownLatch goOn = new CountDownLatch(1);
+    CompletableFuture<Process> startUp = new CompletableFuture<>();
+    Thread.ofPlatform().daemon().start(() -> {
+      try {
+        startUp.complete(children.start("moto_server", () -> {
+          Process p = new ProcessBuilder("sleep", "60").start();
+          started.add(p.toHandle());
+          forked.countDown();
+          try {
+            goOn.await();
+          } catch (InterruptedException e) {
+            throw new IOException(e);
+          }
+          return p;
+        }));
+      } catch (IOException | RuntimeException e) {
+        startUp.completeExceptionally(e);
+      }
+    });
+    forked.await();
+
+    CompletableFuture<List<ChildProcess>> asked = new CompletableFuture<>();
+    Thread stop =
+        Thread.ofPlatform().daemon().start(() -> asked.complete(children.refuseFromNowOn()));
+    // The stop waits for the start, or has answered without it.
+    while (!asked.isDone() && stop.getState() != Thread.State.BLOCKED) {
+      Thread.sleep(1);
+    }
+    goOn.countDown();
+
+    ProcessHandle moto = startUp.get(30, TimeUnit.SECONDS).toHandle();
+    assertThat(asked.get(30, TimeUnit.SECONDS))
+        .as("what the stop ends")
+        .containsExactly(record("moto_server", moto));
   }
 }

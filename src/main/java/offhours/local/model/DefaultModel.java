@@ -59,7 +59,7 @@ public final class DefaultModel {
   }
 
   /**
-   * As {@link #ensure(Path)}, telling {@code recorder} of each npm and node process it starts (a local stack killed
+   * As {@link #ensure(Path)}, each npm and node process started and recorded by {@code recorder} (a local stack killed
    * outright while it fetches the model leaves them running, and its state file names them for {@code local stop})
    * and {@code notes} of the fetch when there is one, of a wait for another fetch and of what killed fetches left
    * that it removed.
@@ -169,13 +169,14 @@ public final class DefaultModel {
   private void requireTool(String tool) throws IOException {
     try {
       Process p =
-          new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
-      recorder.started(tool, p.toHandle());
+          recorder.start(tool, new ProcessBuilder(tool, "--version").redirectErrorStream(true));
       p.getInputStream().readAllBytes();
       if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
         return;
       }
       p.destroyForcibly();
+    } catch (ProcessRecorder.StartRefused e) {
+      throw e; // the stack is stopping: the tool may well be there
     } catch (IOException e) {
       // fall through: not on PATH or not executable
     } catch (InterruptedException e) {
@@ -190,12 +191,12 @@ public final class DefaultModel {
   private void run(Path dir, List<String> command, int timeoutSeconds, String hint)
       throws IOException {
     Path log = dir.resolve("command.log");
-    Process p = new ProcessBuilder(command)
-        .directory(dir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-    recorder.started(command.getFirst(), p.toHandle());
+    Process p = recorder.start(
+        command.getFirst(),
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile()));
     try {
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();

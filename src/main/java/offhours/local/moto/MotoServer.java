@@ -51,8 +51,10 @@ public final class MotoServer implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(Path)}, telling {@code recorder} of each moto_server process as soon as it is started, before it
-   * listens: a stack killed while moto_server starts leaves it running, and its state file names it then already.
+   * As {@link #start(Path)}, each moto_server process started and recorded by {@code recorder} in one step, before it
+   * listens: a stack killed while moto_server starts leaves it running, and its state file names it then already; a
+   * stack stopping while it starts ends it, or refuses to start it ({@link ProcessRecorder.StartRefused}, which is not
+   * retried).
    */
   public static MotoServer start(Path log, ProcessRecorder recorder) throws IOException {
     Path executable = locate()
@@ -63,6 +65,8 @@ public final class MotoServer implements AutoCloseable {
       int port = freePort();
       try {
         return launch(executable, port, log, recorder);
+      } catch (ProcessRecorder.StartRefused e) {
+        throw e; // the stack is stopping: another attempt would start nothing either
       } catch (IOException e) {
         last = e; // another process may have taken the port between our probe and moto's bind
       }
@@ -110,8 +114,7 @@ public final class MotoServer implements AutoCloseable {
     if (log != null) {
       CacheFiles.privateFile(log);
     }
-    Process process = pb.start();
-    recorder.started(NAME, process.toHandle());
+    Process process = recorder.start(NAME, pb);
     String banner = "Running on http://127.0.0.1:" + port;
     CompletableFuture<Boolean> ready = new CompletableFuture<>();
     Thread pump = new Thread(() -> pump(process, log, banner, ready), "moto_server-output");
@@ -122,14 +125,14 @@ public final class MotoServer implements AutoCloseable {
         return new MotoServer(process, URI.create("http://127.0.0.1:" + port));
       }
     } catch (TimeoutException e) {
-      process.destroyForcibly();
+      endForcibly(process);
       throw new IOException(
           "moto_server did not print '" + banner + "' within " + START_TIMEOUT.toSeconds() + " s");
     } catch (ExecutionException | InterruptedException e) {
-      process.destroyForcibly();
+      endForcibly(process);
       throw new IOException("moto_server failed to start: " + e.getMessage(), e);
     }
-    process.destroyForcibly();
+    endForcibly(process);
     throw new IOException("moto_server exited before listening on port " + port + " (exit code "
         + waitFor(process) + "); see " + (log == null ? "its output" : log));
   }
@@ -155,6 +158,15 @@ public final class MotoServer implements AutoCloseable {
     } finally {
       ready.complete(false);
     }
+  }
+
+  /**
+   * Kills {@code process} and what it forked: behind pyenv's shim it is bash, then pyenv, then python (one process,
+   * each exec'ing the next), and forks short-lived helpers on the way.
+   */
+  private static void endForcibly(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
   }
 
   private static int waitFor(Process p) {

@@ -106,8 +106,7 @@ final class CommandLauncher implements ContainerLauncher {
       env.put("MODEL_DATA_URL", spec.modelDataUrl());
       modelDirectory(spec.modelDataUrl()).ifPresent(dir -> env.put("SM_MODEL_DIR", dir.toString()));
     }
-    Process process = builder.start();
-    recorder.started("container of endpoint " + spec.endpointName(), process.toHandle());
+    Process process = recorder.start("container of endpoint " + spec.endpointName(), builder);
     return new CommandContainer(process, URI.create("http://127.0.0.1:" + port), log, logStart);
   }
 

@@ -117,7 +117,7 @@ public final class LocalSageMakerBuilder {
     return this;
   }
 
-  /** Told of each container process started, for it to be ended should this JVM die unclosed (default: none). */
+  /** Starts and records each container process, for it to be ended should this JVM die unclosed (default: none). */
   public LocalSageMakerBuilder processRecorder(ProcessRecorder recorder) {
     this.processRecorder = Objects.requireNonNull(recorder, "recorder");
     return this;

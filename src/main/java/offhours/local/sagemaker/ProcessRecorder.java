@@ -1,19 +1,38 @@
 package offhours.local.sagemaker;
 
+import java.io.IOException;
+
 /**
- * Told of every process the local SageMaker starts (the container command's shell, at each endpoint create and wake),
- * so that whoever runs the service can end it should this JVM be killed outright ({@code kill -9}, an out-of-memory
- * kill) and never close it: nothing else knows the process then. The recorder notices by itself when the process
- * ends ({@link ProcessHandle#onExit()}), so every way a container stops, here or on its own, is covered.
+ * Starts every process the local stack runs outside its JVM (moto_server, npm and node, the container command's shell
+ * at each endpoint create and wake) and records it in the same step, so that whoever runs the stack can end it should
+ * this JVM be killed outright ({@code kill -9}, an out-of-memory kill) and never close it: nothing else knows the
+ * process then. The recorder notices by itself when the process ends ({@link ProcessHandle#onExit()}), so every way a
+ * process stops, here or on its own, is covered.
+ *
+ * <p>One step, not "start, then tell": a stack stopped while it starts asks the recorder what runs, ends that, and
+ * exits; a process started but not yet told would be in no answer, and would outlive the stack with nothing that
+ * knows it.
  */
 @FunctionalInterface
 public interface ProcessRecorder {
-  /** Records nothing: the default, for a service whose JVM ends only through {@link LocalSageMaker#close()}. */
-  ProcessRecorder NONE = (name, process) -> {};
+  /** Records nothing: the default, for a service whose JVM ends only through its own close. */
+  ProcessRecorder NONE = (name, builder) -> builder.start();
 
   /**
-   * {@code process} now runs, as {@code name} ("container of endpoint offhours-endpoint"); called right after it
-   * starts, before its container is healthy.
+   * Starts {@code builder}'s process, known as {@code name} ("container of endpoint offhours-endpoint"), and records
+   * it before anyone can ask what runs; returns it as {@link ProcessBuilder#start()} does.
+   *
+   * @throws StartRefused when the stack is stopping: nothing is started
+   * @throws IOException when the process could not be started
    */
-  void started(String name, ProcessHandle process);
+  Process start(String name, ProcessBuilder builder) throws IOException;
+
+  /** The stack is stopping and starts nothing more: no process was started, and a retry would be refused too. */
+  final class StartRefused extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public StartRefused(String name) {
+      super("the local stack is stopping: " + name + " was not started");
+    }
+  }
 }

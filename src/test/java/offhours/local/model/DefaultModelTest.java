@@ -57,10 +57,14 @@ class DefaultModelTest {
   }
 
   @Test
-  void everyProcessTheFetchStartsIsToldToTheRecorder(@TempDir Path cache) {
+  void everyProcessTheFetchStartsIsStartedByTheRecorder(@TempDir Path cache) {
     // 'true' answers --version, and 'npm pack' writes no package: the fetch stops there.
     List<String> told = new CopyOnWriteArrayList<>();
-    ProcessRecorder recorder = (name, process) -> told.add(name + " " + process.pid());
+    ProcessRecorder recorder = (name, builder) -> {
+      Process process = builder.start();
+      told.add(name + " " + process.pid());
+      return process;
+    };
 
     ByteArrayOutputStream notes = new ByteArrayOutputStream();
 
@@ -80,5 +84,18 @@ class DefaultModelTest {
         .as("npm --version, node --version, npm pack")
         .hasSize(3)
         .allSatisfy(t -> assertThat(t).startsWith("true "));
+  }
+
+  @Test
+  void aStackStoppingAsTheFetchChecksItsToolsFailsAsStoppingNotAsAToolMissing(@TempDir Path cache) {
+    ProcessRecorder stopping = (name, builder) -> {
+      throw new ProcessRecorder.StartRefused(name);
+    };
+
+    assertThatThrownBy(() -> new DefaultModel(
+                cache, "node", "npm", stopping, new PrintStream(new ByteArrayOutputStream()))
+            .ensure())
+        .isInstanceOf(ProcessRecorder.StartRefused.class)
+        .hasMessage("the local stack is stopping: npm was not started");
   }
 }

@@ -3,6 +3,7 @@ package offhours.local.moto;
 // Needs: moto_server (pip install "moto[server]") on PATH or in ~/.pyenv/shims.
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,8 +13,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.local.sagemaker.ProcessRecorder;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -24,15 +28,26 @@ class MotoServerIT {
   void startsOnAFreeLoopbackPortResetsAndStops() throws Exception {
     Path log = Files.createTempFile("moto", ".log");
     List<String> told = new CopyOnWriteArrayList<>();
-    MotoServer moto =
-        MotoServer.start(log, (name, process) -> told.add(name + " " + process.pid()));
+    MotoServer moto = MotoServer.start(log, (name, builder) -> {
+      Process process = builder.start();
+      told.add(name + " " + process.pid());
+      return process;
+    });
     try (AwsClients clients =
             AwsClients.local(Region.US_EAST_1, Map.of(Service.S3, moto.endpoint()));
         S3Client s3 = clients.build(Service.S3, S3Client.builder().forcePathStyle(true))) {
       assertThat(moto.endpoint().getHost()).isEqualTo("127.0.0.1");
       assertThat(told)
-          .as("the recorder, told as it started")
+          .as("the recorder, which started it")
           .containsExactly("moto_server " + moto.pid());
+      // Behind pyenv's shim the recorded process is bash, then pyenv, then python, each exec'ing
+      // the next: the id recorded at the start is the server's, which forked nothing that runs.
+      assertThat(moto.process().info().commandLine().orElse(""))
+          .as("the recorded process, once it listens")
+          .contains("python", "moto_server", "-p " + moto.endpoint().getPort());
+      assertThat(moto.process().descendants().filter(ProcessHandle::isAlive))
+          .as("what it forked")
+          .isEmpty();
       s3.createBucket(b -> b.bucket("moto-it"));
       assertThat(s3.listBuckets().buckets()).extracting(b -> b.name()).containsExactly("moto-it");
 
@@ -44,6 +59,38 @@ class MotoServerIT {
     }
     assertThat(ProcessHandle.of(moto.pid()).map(ProcessHandle::isAlive).orElse(false))
         .isFalse();
+  }
+
+  /**
+   * A stack stopped while moto_server starts ends it (so it exits before it listens) and starts nothing more: the start
+   * fails at once, without the attempts on other ports that a port taken meanwhile gets.
+   */
+  @Test
+  void aStartEndedByTheStackStoppingIsNotRetried() throws Exception {
+    AtomicInteger started = new AtomicInteger();
+    AtomicBoolean stopping = new AtomicBoolean();
+    List<ProcessHandle> processes = new CopyOnWriteArrayList<>();
+    ProcessRecorder stack = (name, builder) -> {
+      if (stopping.get()) {
+        throw new ProcessRecorder.StartRefused(name);
+      }
+      Process process = builder.start();
+      started.incrementAndGet();
+      processes.add(process.toHandle());
+      // The stop comes now: it refuses what is started later, and ends what runs.
+      stopping.set(true);
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      return process;
+    };
+    try {
+      assertThatThrownBy(() -> MotoServer.start(null, stack))
+          .isInstanceOf(ProcessRecorder.StartRefused.class)
+          .hasMessage("the local stack is stopping: moto_server was not started");
+      assertThat(started).as("moto_server processes started").hasValue(1);
+    } finally {
+      processes.forEach(ProcessHandle::destroyForcibly); // only what this test started
+    }
   }
 
   /** A web page on another origin must not read local data: moto's global CORS is off. */
