@@ -16,6 +16,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import offhours.local.ChildProcess;
 import offhours.local.StateFile;
+import offhours.testing.EnvironmentProcesses;
 import offhours.testing.TestCaches;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,10 +98,32 @@ class LocalStackKilledIT {
     return process;
   }
 
+  /**
+   * Ends what the test started, also when it failed before it knew a process: the stack, and every process that
+   * names this test's cache as its OFFHOURS_CACHE (what the stack started inherits it, and keeps it once the stack is
+   * gone).
+   */
   @org.junit.jupiter.api.AfterEach
   void endWhatThisTestStarted() throws java.io.IOException {
     mine.forEach(ProcessHandle::destroyForcibly);
+    EnvironmentProcesses.ofCache(cache).forEach(ProcessHandle::destroyForcibly);
     Files.deleteIfExists(cache.resolve("models")); // the link only: the shared models stay
+  }
+
+  /**
+   * The processes of this test's stack (its environment names this test's cache) that still run once each had
+   * {@link #PATIENCE} to end: what the stack was ended or stopped has gone, so these were left behind.
+   */
+  private List<String> leftRunning() throws InterruptedException {
+    List<String> left = new ArrayList<>();
+    for (ProcessHandle p : EnvironmentProcesses.ofCache(cache)) {
+      try {
+        p.onExit().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        left.add(p.pid() + " " + p.info().commandLine().orElse("?"));
+      }
+    }
+    return left;
   }
 
   /** Sends {@code signal} ("STOP", "CONT", "TERM") to {@code process} by its id, as a user's {@code kill} does. */
@@ -167,6 +190,9 @@ class LocalStackKilledIT {
     assertThat(moto.onExit().get(30, TimeUnit.SECONDS).isAlive())
         .as("moto_server after local stop")
         .isFalse();
+    assertThat(leftRunning())
+        .as("what the killed stack started, after local stop")
+        .isEmpty();
   }
 
   @Test
@@ -188,6 +214,9 @@ class LocalStackKilledIT {
     assertThat(moto.onExit().get(30, TimeUnit.SECONDS).isAlive())
         .as("moto_server after the stack's SIGTERM")
         .isFalse();
+    // Nor one it was starting as the signal came (another moto_server, on another port, once the
+    // first ended: that one ran on, its parent gone, where no state file named it).
+    assertThat(leftRunning()).as("what the stack started, after its SIGTERM").isEmpty();
     assertThat(start.get(60, TimeUnit.SECONDS).exitCode()).isEqualTo(1);
     assertThat(StateFile.path(cache)).doesNotExist();
     assertThat(run("local", "stop").out()).isEqualTo("the local stack is not running\n");
@@ -229,6 +258,9 @@ class LocalStackKilledIT {
       assertThat(moto.onExit().get(30, TimeUnit.SECONDS).isAlive())
           .as("moto_server after local stop")
           .isFalse();
+      assertThat(leftRunning())
+          .as("what the killed stack started, after local stop")
+          .isEmpty();
       assertThat(StateFile.path(cache)).doesNotExist();
     } finally {
       if (stack != null) {
@@ -311,6 +343,9 @@ class LocalStackKilledIT {
       assertThat(recorded)
           .as("every process the state file recorded")
           .allSatisfy(child -> assertThat(child.stillRunning()).isEmpty());
+      assertThat(leftRunning())
+          .as("what the killed stack started, after local stop")
+          .isEmpty();
       assertThat(StateFile.path(cache)).doesNotExist();
     } finally {
       started.forEach(ProcessHandle::destroyForcibly); // only what this test started, by handle
