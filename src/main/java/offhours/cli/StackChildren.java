@@ -5,6 +5,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import offhours.local.ChildProcess;
+import offhours.local.StackMark;
+import offhours.local.StateFile;
 
 /**
  * The processes a local stack's state file records it started that still run, each followed by what it forked, named
@@ -53,5 +55,34 @@ final class StackChildren {
       });
     }
     return named;
+  }
+
+  /**
+   * The processes that carry the mark of the stack {@code state} names ({@link StackMark}) and are not among
+   * {@code found}: what it had started but not yet recorded when it was killed outright, with what those forked. Only
+   * once no process has the stack's id: while one has, it is the stack, whose processes are its own to end, or a
+   * later program, and then what the stack left is found by its record only.
+   */
+  static List<Named> unrecorded(StateFile state, List<Named> found) {
+    boolean idInUse = state.pid() != null
+        && ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false);
+    if (idInUse) {
+      return List.of();
+    }
+    Set<Long> seen = new HashSet<>();
+    found.forEach(n -> seen.add(n.process().pid()));
+    return StackMark.of(state).map(StackMark::running).orElse(List.of()).stream()
+        .filter(p -> seen.add(p.pid()))
+        .map(p -> new Named(command(p) + ", not yet in its state file", p))
+        .toList();
+  }
+
+  /** The file name of what {@code process} runs ("python3.11"), as far as the system tells. */
+  private static String command(ProcessHandle process) {
+    return process
+        .info()
+        .command()
+        .map(c -> java.nio.file.Path.of(c).getFileName().toString())
+        .orElse("?");
   }
 }

@@ -255,16 +255,25 @@ final class StackProcess {
    * Ends the processes the state file's stack started that still run (each only while it is the very process
    * recorded, {@link ChildProcess#stillRunning()}), with what each has forked since it was recorded (a container
    * command's shell starts its server after the stack wrote the file): what a stack killed outright left behind,
-   * which nothing else would end. Returns how each one ended is named, as {@code local status} lists it
-   * ({@link StackChildren}), for the user to be told.
+   * which nothing else would end; and, once no process has the stack's id, each process that carries its mark but
+   * was never recorded ({@link offhours.local.StackMark}: started in the moment before it was killed). Returns how each
+   * one ended is named, as {@code local status} lists it ({@link StackChildren}), for the user to be told.
    */
   static List<String> endLeftovers(StateFile state) throws InterruptedException {
-    return endLeftovers(state.children());
+    List<StackChildren.Named> found = new ArrayList<>(StackChildren.running(state.children()));
+    // And what it was killed before it could record (StackMark): found after the recorded ones,
+    // ended before them, as a descendant is.
+    found.addAll(StackChildren.unrecorded(state, found));
+    return endFound(found);
   }
 
-  /** As {@link #endLeftovers(StateFile)}, for these recorded processes. */
+  /** As {@link #endLeftovers(StateFile)}, for these recorded processes (of this very process's stack). */
   static List<String> endLeftovers(List<ChildProcess> children) throws InterruptedException {
-    List<StackChildren.Named> found = StackChildren.running(children);
+    return endFound(StackChildren.running(children));
+  }
+
+  private static List<String> endFound(List<StackChildren.Named> found)
+      throws InterruptedException {
     // Found while they run: once one has ended, its descendants are no longer its own, and could
     // not be told from other programs.
     endAll(found.stream().map(StackChildren.Named::process).toList().reversed(), CHILD_GRACE);

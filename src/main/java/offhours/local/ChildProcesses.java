@@ -3,6 +3,7 @@ package offhours.local;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import offhours.local.sagemaker.ProcessRecorder;
 import offhours.local.sagemaker.ProcessRecorder.StartRefused;
@@ -28,6 +29,18 @@ final class ChildProcesses implements ProcessRecorder {
 
   private volatile Runnable onChange = () -> {};
 
+  /** What each process started carries in its environment ({@link StackMark}); none for a stack without a state file. */
+  private final Optional<StackMark> mark;
+
+  /** For a stack without a state file (in-process, tests): its processes carry no mark. */
+  ChildProcesses() {
+    this(Optional.empty());
+  }
+
+  ChildProcesses(Optional<StackMark> mark) {
+    this.mark = mark;
+  }
+
   /** How a process is started: {@link ProcessBuilder#start()}, or a test's, which holds it between fork and return. */
   @FunctionalInterface
   interface Spawn {
@@ -36,6 +49,7 @@ final class ChildProcesses implements ProcessRecorder {
 
   @Override
   public Process start(String name, ProcessBuilder builder) throws IOException {
+    mark.ifPresent(m -> m.putInto(builder.environment()));
     return start(name, builder::start);
   }
 

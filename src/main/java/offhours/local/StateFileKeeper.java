@@ -49,7 +49,8 @@ public final class StateFileKeeper {
    */
   public static StateFileKeeper starting(Path file, ProcessHandle process, PrintStream err)
       throws IOException {
-    ChildProcesses children = new ChildProcesses();
+    // The mark names the stack as its file does: what it starts is found by it, recorded or not.
+    ChildProcesses children = new ChildProcesses(StackMark.of(process));
     StateFileKeeper keeper = new StateFileKeeper(
         file, () -> StateFile.starting(process, children.recorded()), children, err);
     children.onChange(keeper::changed);

@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import offhours.local.ChildProcess;
 import offhours.local.LocalDirectory;
+import offhours.local.StackMark;
 import offhours.local.StateFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -385,6 +386,50 @@ class LocalStackProcessTest {
     assertThat(other.waitFor(1, TimeUnit.SECONDS))
         .as("the other program still runs")
         .isFalse();
+  }
+
+  @Test
+  void stopAfterAStackKilledBeforeItRecordedAProcessEndsItByTheStacksMark() throws Exception {
+    // The stack: gone, its id free. What it started carries its mark, and the file names nothing.
+    Process stack = new ProcessBuilder("sleep", "60").start();
+    String started = stack.info().startInstant().orElseThrow().toString();
+    stack.destroyForcibly();
+    assertThat(stack.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    ProcessBuilder child = new ProcessBuilder("sleep", "60");
+    child.environment().put(StackMark.VARIABLE, stack.pid() + "@" + started);
+    other = child.start();
+    recordStarting(stack.pid(), started, List.of());
+
+    CliRun stop = run("local", "stop");
+
+    assertThat(stop.out())
+        .isEqualTo("the local stack is not running; removed its stale state file "
+            + StateFile.path(cache) + "; ended sleep, not yet in its state file (pid " + other.pid()
+            + "), which it had started and left running\n");
+    assertThat(other.waitFor(30, TimeUnit.SECONDS))
+        .as("the unrecorded process ended")
+        .isTrue();
+  }
+
+  @Test
+  void aMarkedProcessIsLeftAloneWhileAProcessHasTheStacksId() throws Exception {
+    // The id is another program's now (it started later): what carries the old stack's mark is
+    // found by its record only.
+    other = new ProcessBuilder("sleep", "60").start();
+    String started = "2026-01-01T00:00:00Z";
+    ProcessBuilder child = new ProcessBuilder("sleep", "60");
+    child.environment().put(StackMark.VARIABLE, other.pid() + "@" + started);
+    Process marked = child.start();
+    try {
+      recordStarting(other.pid(), started, List.of());
+
+      CliRun stop = run("local", "stop");
+
+      assertThat(stop.out()).doesNotContain("ended");
+      assertThat(marked.isAlive()).as("the marked process").isTrue();
+    } finally {
+      marked.destroyForcibly(); // only what this test started, by its handle
+    }
   }
 
   @Test

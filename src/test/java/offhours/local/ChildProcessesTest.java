@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -165,5 +166,35 @@ class ChildProcessesTest {
     assertThat(asked.get(30, TimeUnit.SECONDS))
         .as("what the stop ends")
         .containsExactly(record("moto_server", moto));
+  }
+
+  @Test
+  void whatAStackStartsCarriesItsMarkAndWhatThatForksToo() throws Exception {
+    StackMark mark = new StackMark("1@" + java.util.UUID.randomUUID());
+    ChildProcesses marked = new ChildProcesses(Optional.of(mark));
+    ProcessHandle shell = marked
+        .start("container of endpoint e", new ProcessBuilder("/bin/sh", "-c", "sleep 60; true"))
+        .toHandle();
+    started.add(shell);
+    ProcessHandle server = null;
+    while (server == null) {
+      server = shell.descendants().findFirst().orElse(null);
+      Thread.sleep(10);
+    }
+    started.add(server);
+
+    assertThat(mark.running()).containsExactlyInAnyOrder(shell, server);
+    assertThat(new StackMark("1@" + java.util.UUID.randomUUID()).running())
+        .as("another stack's mark")
+        .isEmpty();
+  }
+
+  @Test
+  void theMarkNamesTheStackAsItsStateFileDoes() {
+    ProcessHandle stack = ProcessHandle.current();
+
+    assertThat(StackMark.of(StateFile.starting(stack, List.of())))
+        .isPresent()
+        .isEqualTo(StackMark.of(stack));
   }
 }

@@ -1,0 +1,73 @@
+package offhours.local;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What every process a stack starts carries in its environment ({@value #VARIABLE}={@code PID@STARTED}, the stack's
+ * process id and start instant as its state file records them), from its start on, and passes on to what it forks.
+ * The state file names the stack before the stack starts anything, so a stack killed outright ({@code kill -9}) in the
+ * moment between starting a process and recording it leaves none that {@code local stop} cannot find: it finds
+ * processes by their {@link ChildProcess record}, and by this mark those that were never recorded.
+ *
+ * <p>A mark names one stack only: a later process with the same id has another start instant. Read from
+ * {@code /proc/PID/environ} (Linux); where that is missing, or not readable, nothing is found by the mark.
+ *
+ * @param value {@code PID@STARTED}
+ */
+public record StackMark(String value) {
+  /** The environment variable that carries the mark. */
+  public static final String VARIABLE = "OFFHOURS_STACK";
+
+  /** The mark of the stack that runs in {@code stack}, as its state file names it; empty without a start instant. */
+  static Optional<StackMark> of(ProcessHandle stack) {
+    return stack
+        .info()
+        .startInstant()
+        .map(Instant::toString)
+        .map(started -> new StackMark(stack.pid() + "@" + started));
+  }
+
+  /** The mark of the stack {@code state} names; empty for a file without its process or start instant. */
+  public static Optional<StackMark> of(StateFile state) {
+    return state.pid() == null || state.started() == null
+        ? Optional.empty()
+        : Optional.of(new StackMark(state.pid() + "@" + state.started()));
+  }
+
+  /** Marks a process about to be started with this environment. */
+  void putInto(Map<String, String> environment) {
+    environment.put(VARIABLE, value);
+  }
+
+  /** The live processes that carry this mark, in no particular order. */
+  public List<ProcessHandle> running() {
+    return carrying(VARIABLE, value);
+  }
+
+  /** The live processes whose environment has {@code variable=value} (exactly that entry). */
+  public static List<ProcessHandle> carrying(String variable, String value) {
+    String entry = variable + "=" + value;
+    return ProcessHandle.allProcesses()
+        .filter(p -> environment(p).contains(entry))
+        .filter(ProcessHandle::isAlive)
+        .toList();
+  }
+
+  private static List<String> environment(ProcessHandle process) {
+    try {
+      byte[] environ =
+          Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "environ"));
+      return Arrays.asList(new String(environ, StandardCharsets.UTF_8).split("\0"));
+    } catch (IOException | RuntimeException e) {
+      return List.of(); // ended meanwhile, another user's, or no /proc: not found by the mark
+    }
+  }
+}
