@@ -26,7 +26,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  * <p>It holds the stack's credentials, so it is private to the user (see {@link offhours.cache.CacheFiles}).
  *
  * @param pid the process that runs the stack
- * @param started when that process started (ISO-8601), so a later process with the same id is not taken for it
+ * @param started when that process started (ISO-8601), so a later process with the same id is not taken for it; with
+ *     {@code pid}, the mark that every process the stack starts carries ({@link StackMark})
  * @param accessKeyId the stack's access key id: the local SageMaker and Lambda accept only requests signed with it
  * @param secretAccessKey its secret
  * @param endpoints service URLs by {@link ServiceKey#key()}
