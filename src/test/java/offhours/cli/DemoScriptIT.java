@@ -5,13 +5,13 @@ package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import offhours.local.StackMark;
 import offhours.testing.TestCaches;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,19 +92,7 @@ class DemoScriptIT {
 
   /** Live processes whose environment holds the marker (Linux: /proc/PID/environ). */
   private static List<String> processesMarkedWith(String marker) {
-    byte[] needle = ("OFFHOURS_TEST_MARKER=" + marker).getBytes(StandardCharsets.UTF_8);
-    return ProcessHandle.allProcesses()
-        .filter(ProcessHandle::isAlive)
-        .filter(p -> {
-          try {
-            byte[] environ =
-                Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ"));
-            return new String(environ, StandardCharsets.ISO_8859_1)
-                .contains(new String(needle, StandardCharsets.ISO_8859_1));
-          } catch (IOException | RuntimeException e) {
-            return false; // gone meanwhile, or not readable: not ours
-          }
-        })
+    return StackMark.carrying("OFFHOURS_TEST_MARKER", marker).stream()
         .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
         .toList();
   }
