@@ -11,11 +11,11 @@ import offhours.local.sagemaker.ProcessRecorder.StartRefused;
 /**
  * The processes outside this JVM that the stack started and that still run (npm and node while its first start fetches
  * the default model, moto_server from the start, each endpoint's container command from its create or wake until it
- * stops), in one place. A process is started here and recorded in the same step ({@link #start(String, ProcessBuilder)}), and forgotten when
- * it ends, whoever ends it (the stack closing, the local SageMaker stopping or replacing an endpoint, the process
- * itself), and every change is told to the state file's writer ({@link StateFileKeeper}): the
- * file names, at any moment, what {@code local stop} must end should the stack's own process be killed outright, and
- * never a process that has ended (its id may be another program's by then).
+ * stops), in one place. A process is started here and recorded in the same step
+ * ({@link #start(String, ProcessBuilder)}), and forgotten when it ends, whoever ends it (the stack closing, the local
+ * SageMaker stopping or replacing an endpoint, the process itself), and every change is told to the state file's
+ * writer ({@link StateFileKeeper}): the file names, at any moment, what {@code local stop} must end should the stack's
+ * own process be killed outright, and never a process that has ended (its id may be another program's by then).
  */
 final class ChildProcesses implements ProcessRecorder {
   /** A recorded process and what the user knows it as. */

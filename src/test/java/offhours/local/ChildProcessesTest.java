@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The stack's processes are started and recorded in one step, recorded while they run and forgotten once they end,
- * each change told to the state file's writer; once a stop has asked what runs, nothing more is started. Needs {@code sh} and {@code sleep} for real processes to record.
+ * each change told to the state file's writer; once a stop has asked what runs, nothing more is started. Needs
+ * {@code sh}, {@code sleep} and {@code true} for real processes to record.
  */
 class ChildProcessesTest {
   private final List<ProcessHandle> started = new ArrayList<>();
