@@ -59,7 +59,8 @@ final class StackChildren {
 
   /**
    * The processes that carry the mark of the stack {@code state} names ({@link StackMark}) and are not among
-   * {@code found}: what it had started but not yet recorded when it was killed outright, with what those forked. Only
+   * {@code found}: what it had started but not yet recorded when it was killed outright, with what those forked, and
+   * what a recorded process forked that is no longer its descendant (a helper of pyenv's shim whose parent ended). Only
    * once no process has the stack's id: while one has, it is the stack, whose processes are its own to end, or a
    * later program, and then what the stack left is found by its record only.
    */
@@ -73,7 +74,7 @@ final class StackChildren {
     found.forEach(n -> seen.add(n.process().pid()));
     return StackMark.of(state).map(StackMark::running).orElse(List.of()).stream()
         .filter(p -> seen.add(p.pid()))
-        .map(p -> new Named(command(p) + ", not yet in its state file", p))
+        .map(p -> new Named(command(p) + ", not in its state file", p))
         .toList();
   }
 

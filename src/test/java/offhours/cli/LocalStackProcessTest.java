@@ -404,7 +404,7 @@ class LocalStackProcessTest {
 
     assertThat(stop.out())
         .isEqualTo("the local stack is not running; removed its stale state file "
-            + StateFile.path(cache) + "; ended sleep, not yet in its state file (pid " + other.pid()
+            + StateFile.path(cache) + "; ended sleep, not in its state file (pid " + other.pid()
             + "), which it had started and left running\n");
     assertThat(other.waitFor(30, TimeUnit.SECONDS))
         .as("the unrecorded process ended")
