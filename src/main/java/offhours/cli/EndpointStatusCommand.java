@@ -317,7 +317,9 @@ final class EndpointStatusCommand implements Command {
     List<String> pairs = controller.entrySet().stream()
         .map(e -> Terminal.printable(e.getKey() + "=" + Times.inText(e.getValue(), status.zone())))
         .toList();
-    text.append("controller: ")
+    // The control item's other attributes as stored, for whoever debugs the controller: the lines
+    // above say what they mean.
+    text.append("controller state (raw attributes): ")
         .append(pairs.isEmpty() ? "-" : String.join(", ", pairs))
         .append('\n');
     return text.toString();

@@ -141,7 +141,7 @@ class CliIT extends OnMotoStack {
         .endsWith(
             "schedule: outside working hours",
             "manual override: STOP",
-            "controller: lastAction=stop");
+            "controller state (raw attributes): lastAction=stop");
     JsonNode json = Json.MAPPER.readTree(run("endpoint", "status", "--json").out());
     assertThat(json.get("status").asText()).isEqualTo("absent");
     assertThat(json.get("controller").get("lastAction").asText()).isEqualTo("stop");
