@@ -77,10 +77,16 @@ final class LowerBound {
     owed.sort((x, y) ->
         Double.compare(x[1], y[1]) != 0 ? Double.compare(x[1], y[1]) : Double.compare(x[0], y[0]));
     int n = owed.size();
+    double[] arrival = new double[n]; // in due order, flat for the scans
+    double[] dueAt = new double[n];
+    for (int k = 0; k < n; k++) {
+      arrival[k] = owed.get(k)[0];
+      dueAt[k] = owed.get(k)[1];
+    }
     double w = wake.toMillis() / 1000.0;
     double st = stop.toMillis() / 1000.0;
     double scale = 2 * largest + (n + 1) * per + w + st;
-    double[] sigma = latestStartsAfter(owed, per);
+    double[] sigma = latestStartsAfter(dueAt, per);
     double[] best = new double[n + 1];
     int[] periods = new int[n + 1]; // of the best split of the first uploads
     java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
@@ -92,13 +98,12 @@ final class LowerBound {
       // The least E(P) + stop - (m + 1) p over the m < j with a gap before sigma_m.
       double cutKey = Double.POSITIVE_INFINITY;
       for (int j = i; j < n; j++) {
-        double[] k = owed.get(j);
-        if (k[0] - j * per - w - cutKey > slack) {
+        if (arrival[j] - j * per - w - cutKey > slack) {
           break; // and a gap before alpha >= a_j - (j - m - 1) p: every longer run is beaten
         }
         int count = j - i + 1;
-        latestStart = Math.min(latestStart, k[1] - count * per);
-        arrivalBound = Math.max(arrivalBound + per, k[0] + per);
+        latestStart = Math.min(latestStart, dueAt[j] - count * per);
+        arrivalBound = Math.max(arrivalBound + per, arrival[j] + per);
         double serveEnd = Math.max(latestStart + count * per, arrivalBound);
         double cost = Math.max(0, Math.min(serveEnd + st, horizon) - Math.max(latestStart - w, 0));
         if (best[i] + cost < best[j + 1]) {
@@ -115,13 +120,13 @@ final class LowerBound {
   }
 
   /** sigma[m]: no run of the uploads after m can start serving before it (infinite for the last). */
-  private static double[] latestStartsAfter(List<double[]> owed, double per) {
-    int n = owed.size();
+  private static double[] latestStartsAfter(double[] dueAt, double per) {
+    int n = dueAt.length;
     double[] sigma = new double[n];
     double least = Double.POSITIVE_INFINITY; // of due_k - k p over k > m
     for (int m = n - 1; m >= 0; m--) {
       sigma[m] = least + m * per;
-      least = Math.min(least, owed.get(m)[1] - m * per);
+      least = Math.min(least, dueAt[m] - m * per);
     }
     return sigma;
   }
