@@ -160,8 +160,8 @@ final class Targets {
       throw CliException.usage("--stack needs a stack name");
     }
     // A name no stack can have is a typo: said here rather than as CloudFormation's
-    // ValidationError, or after the
-    // Region and credentials are looked for. A stack id (its ARN) is a name too.
+    // ValidationError, or after the Region and credentials are looked for. A stack id (its ARN) is
+    // a name too.
     if (!DeployPolicyCommand.STACK_NAME.matcher(stackName).matches()
         && !stackName.startsWith("arn:")) {
       throw CliException.usage(

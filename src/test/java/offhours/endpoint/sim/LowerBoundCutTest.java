@@ -42,9 +42,8 @@ class LowerBoundCutTest {
   @Test
   void aBurstTheDrainCannotMeetStillJoinsTheEarlierUploadWhenThatIsCheaper() {
     // One upload at 01:00 due at 01:10, then at 01:30 a burst of 1000 due at 01:30:01 at one image
-    // a second: the
-    // burst's latest start is 01:13:21, so serving the first upload within that period beats a
-    // second wake.
+    // a second: the burst's latest start is 01:13:21, so serving the first upload within that
+    // period beats a second wake.
     List<Instant> uploads = new ArrayList<>();
     Map<Instant, Optional<Instant>> dues = new HashMap<>();
     Instant one = START.plus(Duration.ofHours(1));
