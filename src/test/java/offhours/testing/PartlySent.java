@@ -2,6 +2,7 @@ package offhours.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -24,12 +25,7 @@ public final class PartlySent {
    * may reset it, and a read to the end would then lose the answer.
    */
   public static String answer(int port, String head, byte[] part) throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(60_000);
-      OutputStream out = socket.getOutputStream();
-      out.write((head + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.write(part);
-      out.flush();
+    try (Socket socket = sent(port, head, part)) {
       InputStream in = socket.getInputStream();
       StringBuilder answer = new StringBuilder();
       while (!answer.toString().endsWith("\r\n\r\n")) {
@@ -43,6 +39,25 @@ public final class PartlySent {
       assertThat(length.find()).as("a Content-Length in %s", answer).isTrue();
       byte[] body = in.readNBytes(Integer.parseInt(length.group(1)));
       return answer + new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * A connection to 127.0.0.1:{@code port} on which {@code head} (without the blank line) and {@code bytes} are sent;
+   * its reads give up after a minute, so a server that never answers fails the test instead of hanging it.
+   */
+  static Socket sent(int port, String head, byte[] bytes) throws IOException {
+    Socket socket = new Socket("127.0.0.1", port);
+    try {
+      socket.setSoTimeout(60_000);
+      OutputStream out = socket.getOutputStream();
+      out.write((head + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(bytes);
+      out.flush();
+      return socket;
+    } catch (IOException e) {
+      socket.close();
+      throw e;
     }
   }
 }

@@ -1,6 +1,5 @@
 package offhours.testing;
 
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -19,12 +18,7 @@ public final class ReadToClose {
    * {@code body}, all of it before reading, and returns all the server sends until it closes the connection.
    */
   public static String answer(int port, String head, byte[] body) throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(60_000);
-      OutputStream out = socket.getOutputStream();
-      out.write((head + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.write(body);
-      out.flush();
+    try (Socket socket = PartlySent.sent(port, head, body)) {
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
   }
