@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -52,22 +54,62 @@ public record StackMark(String value) {
     return carrying(VARIABLE, value);
   }
 
-  /** The live processes whose environment has {@code variable=value} (exactly that entry). */
+  /**
+   * The live processes whose environment has {@code variable=value} (exactly that entry). A process reads with no
+   * environment for the moment it execs (a launcher such as pyenv's shim execs several times as it starts), so each
+   * live process read empty is read again, all of them together, up to {@value #REREADS} times {@link #REREAD_PAUSE}
+   * apart; a process that keeps none (a kernel thread) costs those pauses once, whatever their number.
+   */
   public static List<ProcessHandle> carrying(String variable, String value) {
     String entry = variable + "=" + value;
-    return ProcessHandle.allProcesses()
-        .filter(p -> environment(p).contains(entry))
-        .filter(ProcessHandle::isAlive)
-        .toList();
+    List<ProcessHandle> found = new ArrayList<>();
+    List<ProcessHandle> toRead = ProcessHandle.allProcesses().toList();
+    for (int read = 0; read <= REREADS && !toRead.isEmpty(); read++) {
+      if (read > 0) {
+        pause();
+      }
+      List<ProcessHandle> readEmpty = new ArrayList<>();
+      for (ProcessHandle p : toRead) {
+        Optional<List<String>> environment = environment(p);
+        if (environment.isEmpty()) {
+          continue; // ended meanwhile, another user's, or no /proc: not found by the mark
+        }
+        if (environment.get().isEmpty()) {
+          readEmpty.add(p);
+        } else if (environment.get().contains(entry)) {
+          found.add(p);
+        }
+      }
+      toRead = readEmpty.stream().filter(ProcessHandle::isAlive).toList();
+    }
+    return found.stream().filter(ProcessHandle::isAlive).toList();
   }
 
-  private static List<String> environment(ProcessHandle process) {
+  /** How many times a live process whose environment read empty is read again. */
+  static final int REREADS = 5;
+
+  /** The pause before each of those reads. */
+  static final Duration REREAD_PAUSE = Duration.ofMillis(20);
+
+  private static void pause() {
+    try {
+      Thread.sleep(REREAD_PAUSE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The entries of {@code process}'s environment (none while it execs); empty when it cannot be read. */
+  private static Optional<List<String>> environment(ProcessHandle process) {
     try {
       byte[] environ =
           Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "environ"));
-      return Arrays.asList(new String(environ, StandardCharsets.UTF_8).split("\0"));
+      return Optional.of(
+          environ.length == 0
+              ? List.of()
+              : Arrays.asList(new String(environ, StandardCharsets.UTF_8).split("\0")));
     } catch (IOException | RuntimeException e) {
-      return List.of(); // ended meanwhile, another user's, or no /proc: not found by the mark
+      return Optional.empty();
     }
   }
 }

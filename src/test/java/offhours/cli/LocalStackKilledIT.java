@@ -167,7 +167,12 @@ class LocalStackKilledIT {
     StateFile held = StateFile.read(StateFile.path(cache));
     assertThat(held.stillStarting()).as("the stack is not up yet").isTrue();
     ProcessHandle moto = ended(held.children().getFirst().stillRunning().orElseThrow());
-    assertThat(moto.info().commandLine().orElse("")).contains("moto_server");
+    // Recorded as it was forked, it may still be exec'ing through pyenv's shim, reading with no
+    // command line for a moment at each exec: what it runs is asked until it says.
+    await(
+        "moto_server's command line",
+        () -> Optional.of(moto)
+            .filter(p -> p.info().commandLine().orElse("").contains("moto_server")));
     assertThat(run("local", "status").out())
         .startsWith("the local stack is starting (pid " + stack.pid() + ")");
 
