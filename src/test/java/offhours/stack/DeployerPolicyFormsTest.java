@@ -41,12 +41,23 @@ class DeployerPolicyFormsTest {
       "apigateway:GET",
       List.of("arn:${Partition}:apigateway:${Region}::/apis"));
 
-  /** The grants on "*", each because the action has no resource type to name. */
+  /**
+   * The grants on "*", each because the action has no resource type to name: among them the log delivery permissions
+   * that turning on an HTTP API's access logging needs
+   * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html).
+   */
   private static final Set<String> ON_EVERYTHING = Set.of(
       "kms:CreateKey",
       "kms:ListAliases",
       "logs:DescribeLogGroups",
       "logs:DescribeIndexPolicies",
+      "logs:CreateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:DescribeResourcePolicies",
+      "logs:GetLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:UpdateLogDelivery",
       "lambda:CreateEventSourceMapping");
 
   record Entry(List<String> forms, Set<String> conditionKeys) {}
