@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import offhours.results.ResultsTable;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -41,6 +42,8 @@ public record ModelContract(
       "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9*][A-Za-z0-9!#$&^_.+*-]*(\\s*;[ -~]*)?");
 
   private static final Pattern S3_URI = Pattern.compile("s3://[^/]+/.+");
+  /** How much of a class name that is too long its error quotes. */
+  private static final int QUOTED_CODE_POINTS = 40;
   /** SageMaker's pattern for resource names (InferenceComponentName). */
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
 
@@ -60,6 +63,14 @@ public record ModelContract(
     if (labels.stream().anyMatch(String::isBlank)) {
       throw new IllegalArgumentException("LABELS has an empty class name: " + labels);
     }
+    for (String label : labels) {
+      String tooLong = tooLong(label);
+      if (tooLong != null) {
+        throw new IllegalArgumentException(
+            (labelsS3Uri == null ? "LABELS" : "LABELS_S3_URI " + labelsS3Uri) + " has a class name "
+                + tooLong);
+      }
+    }
     if (!contentType.equals(AUTO) && !MEDIA_TYPE.matcher(contentType).matches()) {
       throw new IllegalArgumentException("CONTENT_TYPE must be " + X_IMAGE + ", " + AUTO
           + " (image/jpeg or image/png from the image) or a media type like image/jpeg, got '"
@@ -75,6 +86,26 @@ public record ModelContract(
           "an inference component's name is a SageMaker resource name (letters,"
               + " digits and hyphens, at most 63), got '" + inferenceComponentName + "'");
     }
+  }
+
+  /**
+   * What is wrong with class name {@code name} when it is longer than a result may store, or null. A result's top label
+   * is the partition key of the results table's byLabel index, at most {@value ResultsTable#MAX_PARTITION_KEY_BYTES}
+   * bytes of UTF-8, and DynamoDB rejects the whole write of an item whose index key is longer
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.OnlineOps.ViolationDetection.html): the
+   * image would be retried into the DLQ without a result. The bound also keeps a result of TopK (at most 100) such
+   * names within DynamoDB's 400 KB item. Only the name's start is quoted.
+   */
+  static String tooLong(String name) {
+    int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes <= ResultsTable.MAX_PARTITION_KEY_BYTES) {
+      return null;
+    }
+    int shown = name.offsetByCodePoints(
+        0, Math.min(QUOTED_CODE_POINTS, name.codePointCount(0, name.length())));
+    return "of " + bytes + " bytes (UTF-8), beginning '" + name.substring(0, shown)
+        + "...': offhours keeps class names of at most " + ResultsTable.MAX_PARTITION_KEY_BYTES
+        + " bytes, the most DynamoDB takes as the key of the results' label index";
   }
 
   /** The built-in image-classification contract with these class names. */

@@ -78,6 +78,11 @@ record RawScores(List<String> names, double[] scores, String shape, boolean comp
       if (name.isBlank()) {
         throw new ContractViolation("the answer (" + shape + ") has a class with an empty name");
       }
+      // Before the check against the labels, whose message quotes the whole name.
+      String tooLong = ModelContract.tooLong(name);
+      if (tooLong != null) {
+        throw new ContractViolation("the answer (" + shape + ") names a class " + tooLong);
+      }
       if (!labels.isEmpty() && !known.contains(name)) {
         throw new ContractViolation("the answer names class '" + name + "', which is not among the "
             + Plurals.of(labels.size(), "configured label") + " (" + contract.labelSource()

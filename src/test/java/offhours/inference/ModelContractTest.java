@@ -78,6 +78,26 @@ class ModelContractTest {
         .isEqualTo(List.of("Drawing", "Hentai"));
   }
 
+  /**
+   * A label can be a result's top label, the key of the results table's byLabel index, which DynamoDB takes up to
+   * 2048 bytes (ResponseShapesTest#aClassNameOverTheLabelIndexsKeyLimitIsAContractError): a labels file with a longer
+   * line fails at init, naming the file, instead of every image whose top class it is.
+   */
+  @Test
+  void aLabelOverTheLabelIndexsKeyLimitIsRefusedAtInit() {
+    String longest = "\u00e9".repeat(1024);
+    assertThat(new ModelContract(List.of("cat", longest), "s3://b/l.txt", null, null, null, null)
+            .labels())
+        .containsExactly("cat", longest);
+    assertThatThrownBy(() -> new ModelContract(
+            List.of("cat", longest + "s"), "s3://b/l.txt", null, null, null, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("LABELS_S3_URI s3://b/l.txt has a class name of 2049 bytes (UTF-8), beginning '"
+            + "\u00e9".repeat(40)
+            + "...': offhours keeps class names of at most 2048 bytes, the most DynamoDB"
+            + " takes as the key of the results' label index");
+  }
+
   @Test
   void theSettingsFingerprintIsTheSameInEveryJvmAndForTheSameSettingsHoweverWritten() {
     String fingerprint = ModelContract.fromEnv(Map.of("LABELS", "Drawing,Hentai,Neutral,Porn,Sexy"))

@@ -73,6 +73,36 @@ class ResponseShapesTest {
                 + " labels empty (no --labels FILE in local mode) to use the model's own class names");
   }
 
+  /**
+   * A result's top label is the partition key of the results table's byLabel index, which DynamoDB takes up to 2048
+   * bytes: it rejects the whole write of an item whose index key is longer
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.OnlineOps.ViolationDetection.html), so such
+   * an answer would be retried into the DLQ on a ValidationException that names no class. The limit is in bytes:
+   * 1,025 two-byte characters are over it.
+   */
+  @Test
+  void aClassNameOverTheLabelIndexsKeyLimitIsAContractError() {
+    String longest = "a".repeat(2046) + "\u00e9";
+    String over = "\u00e9".repeat(1025);
+
+    assertThat(
+            top("[{\"label\": \"" + longest + "\", \"score\": 0.9}]", List.of()).label())
+        .isEqualTo(longest);
+    assertThatThrownBy(() -> top(
+            "[{\"label\": \"tabby\", \"score\": 0.6}, {\"label\": \"" + over
+                + "\", \"score\": 0.3}]",
+            List.of()))
+        .isInstanceOf(ContractViolation.class)
+        .hasMessage(
+            "the answer ([{\"label\", \"score\"}, ...] (Hugging Face)) names a class of 2050 bytes"
+                + " (UTF-8), beginning '" + "\u00e9".repeat(40)
+                + "...': offhours keeps class names of at most"
+                + " 2048 bytes, the most DynamoDB takes as the key of the results' label index");
+    assertThatThrownBy(() -> top("{\"" + over + "\": 0.9}", LABELS))
+        .as("checked before the configured labels, so the message quotes only the name's start")
+        .hasMessageContaining("names a class of 2050 bytes");
+  }
+
   @Test
   void tritonStringsWithoutALabelAreNamedByTheirIndex() {
     assertThat(
