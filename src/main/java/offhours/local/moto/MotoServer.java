@@ -2,6 +2,7 @@ package offhours.local.moto;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +34,15 @@ public final class MotoServer implements AutoCloseable {
 
   private static final String INSTALL_HINT = "install it with: pip install \"moto[server]\"";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * What moto_server prints once offhours' {@code sitecustomize.py} (a resource beside this class) has made its
+   * DynamoDB answer one request at a time, as DynamoDB's conditional writes and transactions are atomic and moto's are
+   * not (that file says how they fail). A moto_server that does not print it before it listens is refused.
+   */
+  static final String SERIALIZED = "offhours: DynamoDB requests are answered one at a time";
+
+  private static final String SITE = "sitecustomize.py";
 
   private final Process process;
   private final URI endpoint;
@@ -65,8 +76,9 @@ public final class MotoServer implements AutoCloseable {
       int port = freePort();
       try {
         return launch(executable, port, log, recorder);
-      } catch (ProcessRecorder.StartRefused e) {
-        throw e; // the stack is stopping: another attempt would start nothing either
+      } catch (ProcessRecorder.StartRefused | NotSerialized e) {
+        throw e; // the stack is stopping, or this moto_server never will be: another port is no
+        // help
       } catch (IOException e) {
         last = e; // another process may have taken the port between our probe and moto's bind
       }
@@ -114,7 +126,27 @@ public final class MotoServer implements AutoCloseable {
     if (log != null) {
       CacheFiles.privateFile(log);
     }
-    Process process = recorder.start(NAME, pb);
+    // Python imports the file as it starts, before moto listens: the directory (0700, this
+    // start's own) is not needed once it does.
+    Path site = Files.createTempDirectory("offhours-moto-");
+    try {
+      try (InputStream in = MotoServer.class.getResourceAsStream(SITE)) {
+        Files.copy(Objects.requireNonNull(in, SITE), site.resolve(SITE));
+      }
+      pb.environment()
+          .merge(
+              "PYTHONPATH",
+              site.toString(),
+              (theirs, ours) -> ours + java.io.File.pathSeparator + theirs);
+      return await(recorder.start(NAME, pb), port, log);
+    } finally {
+      Files.deleteIfExists(site.resolve(SITE));
+      Files.deleteIfExists(site);
+    }
+  }
+
+  /** {@code process} once it listens on {@code port}, having said {@link #SERIALIZED} first; else it is ended. */
+  private static MotoServer await(Process process, int port, Path log) throws IOException {
     String banner = "Running on http://127.0.0.1:" + port;
     CompletableFuture<Boolean> ready = new CompletableFuture<>();
     Thread pump = new Thread(() -> pump(process, log, banner, ready), "moto_server-output");
@@ -128,13 +160,28 @@ public final class MotoServer implements AutoCloseable {
       endForcibly(process);
       throw new IOException(
           "moto_server did not print '" + banner + "' within " + START_TIMEOUT.toSeconds() + " s");
-    } catch (ExecutionException | InterruptedException e) {
+    } catch (ExecutionException e) {
       endForcibly(process);
-      throw new IOException("moto_server failed to start: " + e.getMessage(), e);
+      throw new NotSerialized(e.getCause().getMessage() + "; see " + where(log));
+    } catch (InterruptedException e) {
+      endForcibly(process);
+      Thread.currentThread().interrupt();
+      throw new IOException("moto_server failed to start: interrupted", e);
     }
     endForcibly(process);
     throw new IOException("moto_server exited before listening on port " + port + " (exit code "
-        + waitFor(process) + "); see " + (log == null ? "its output" : log));
+        + waitFor(process) + "); see " + where(log));
+  }
+
+  /** A moto_server that listens without {@link #SERIALIZED}. */
+  static final class NotSerialized extends IOException {
+    NotSerialized(String message) {
+      super(message);
+    }
+  }
+
+  private static String where(Path log) {
+    return log == null ? "its output" : log.toString();
   }
 
   private static void pump(
@@ -143,9 +190,19 @@ public final class MotoServer implements AutoCloseable {
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         var out = log == null ? null : Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
       String line;
+      boolean serialized = false;
       while ((line = in.readLine()) != null) {
+        serialized |= line.equals(SERIALIZED);
         if (!ready.isDone() && line.contains(banner)) {
-          ready.complete(true);
+          if (serialized) {
+            ready.complete(true);
+          } else {
+            ready.completeExceptionally(new NotSerialized("moto_server listens without offhours'"
+                + " sitecustomize.py, which makes its DynamoDB answer one request at a time (its"
+                + " conditional writes and transactions are not atomic otherwise): its Python did"
+                + " not import it from PYTHONPATH (python -E or -I?), or this moto does not start"
+                + " through werkzeug's run_simple; offhours is tested with moto 5.2.1"));
+          }
         }
         if (out != null) {
           out.write(line);

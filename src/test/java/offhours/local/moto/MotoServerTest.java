@@ -23,4 +23,14 @@ class MotoServerTest {
         .containsEntry("AWS_SECRET_ACCESS_KEY", "offhours")
         .containsEntry("AWS_DEFAULT_REGION", "us-east-1");
   }
+
+  @Test
+  void theLineMotoServerWaitsForIsTheOneItsSitecustomizePrints() throws Exception {
+    try (var in = MotoServer.class.getResourceAsStream("sitecustomize.py")) {
+      String python = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(python)
+          .contains("SAID = \"" + MotoServer.SERIALIZED + "\"\n")
+          .contains("print(SAID, file=sys.stderr, flush=True)");
+    }
+  }
 }
