@@ -55,6 +55,24 @@ public record Arguments(List<String> operands, Map<String, String> options) {
   }
 
   /**
+   * A key prefix ({@code --prefix}, {@code --key-prefix}), which no S3 key starts with when it is longer than
+   * {@link StackSpec#MAX_KEY_BYTES}: refused as a typo rather than answered with nothing found. Whether an empty one
+   * is allowed is the command's to say.
+   */
+  public Optional<String> keyPrefix(String option) {
+    Optional<String> prefix = value(option);
+    prefix
+        .map(p -> p.getBytes(StandardCharsets.UTF_8).length)
+        .filter(bytes -> bytes > StackSpec.MAX_KEY_BYTES)
+        .ifPresent(bytes -> {
+          throw CliException.usage(
+              "--" + option + " is " + bytes + " bytes (UTF-8), and no S3 key is longer than "
+                  + StackSpec.MAX_KEY_BYTES + ": no object can start with it");
+        });
+    return prefix;
+  }
+
+  /**
    * {@link #nonEmpty} for a top label, the label index's partition key, which DynamoDB holds to
    * {@link ResultsTable#MAX_PARTITION_KEY_BYTES}: a Query with a longer one is a ValidationException that names neither
    * the option nor the fix (moto answers it with nothing found), and GET /results refuses it too.

@@ -1,6 +1,7 @@
 package offhours.cli;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 import offhours.cli.Target.Name;
 import offhours.results.ResultsTable;
+import offhours.stack.StackSpec;
 import offhours.units.Plurals;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -107,18 +109,22 @@ final class BackfillCommand implements Command {
       throw CliException.usage(
           "backfill needs s3://BUCKET[/PREFIX], got '" + Terminal.printable(uri) + "' (no bucket)");
     }
+    BucketName.check("backfill's s3://BUCKET", bucket);
     String prefix = slash < 0 ? "" : uri.substring(slash + 1);
+    if (prefix.getBytes(StandardCharsets.UTF_8).length > StackSpec.MAX_KEY_BYTES) {
+      throw CliException.usage("the prefix of s3://" + bucket + "/... is longer than any S3 key ("
+          + StackSpec.MAX_KEY_BYTES + " bytes): no object can start with it");
+    }
     double rate =
         call.args().value(RATE.name()).map(v -> positive("--rate", v)).orElse(DEFAULT_RATE);
-    long max =
-        call.args().value(MAX.name()).map(v -> (long) positive("--max", v)).orElse(Long.MAX_VALUE);
-    int pageSize = call.args()
-        .value(PAGE_SIZE.name())
-        .map(v -> (int) positive("--page-size", v))
-        .orElse(DEFAULT_PAGE_SIZE);
-    if (pageSize > 1000) {
-      throw CliException.usage("--page-size is at most 1000 (S3's limit), got " + pageSize);
+    // Whole numbers: --max 0.5 was cast to 0 and sent nothing, --page-size 2.7 listed 2.
+    long max = LocalCommand.positive(call.args(), MAX, Long.MAX_VALUE);
+    if (call.args().has(PAGE_SIZE.name())
+        && LocalCommand.positive(call.args(), PAGE_SIZE, DEFAULT_PAGE_SIZE) > 1000) {
+      throw CliException.usage("--page-size is at most 1000 (S3's limit), got "
+          + Terminal.printable(call.args().value(PAGE_SIZE.name()).orElseThrow()));
     }
+    int pageSize = (int) LocalCommand.positive(call.args(), PAGE_SIZE, DEFAULT_PAGE_SIZE);
     try (Target target = call.target();
         S3Client s3 = target.s3();
         SqsClient sqs = target.sqs();

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import offhours.endpoint.CostReport;
+import offhours.endpoint.WaitBudget;
 import offhours.stack.FunctionVariables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
@@ -16,12 +17,26 @@ final class CostCommand implements Command {
   private static final java.time.format.DateTimeFormatter HH_MM =
       java.time.format.DateTimeFormatter.ofPattern("HH:mm", java.util.Locale.ROOT);
 
-  private static final Option DAYS =
-      Option.value("days", "N", "the last N days, today included (default 7)");
+  /**
+   * The most days a report covers: ten years. The ledger keeps every day (the control table has no TTL) and cost reads
+   * no CloudWatch metric, only that table and the results table, counting from the stack's start; SageMaker's
+   * real-time endpoints date from 2017, so no stack is older. Beyond it a mistyped number only asks for days no stack
+   * has (and a stack of unknown start would count each of them).
+   */
+  static final int MAX_DAYS = 3660;
+
+  /** The most days --compare covers: it simulates every hosting option over the period, as simulate does. */
+  static final int MAX_COMPARE_DAYS = 366;
+
+  private static final Option DAYS = Option.value(
+      "days",
+      "N",
+      "the last N days, today included (default 7, at most " + MAX_DAYS
+          + ", ten years; with --compare at most " + MAX_COMPARE_DAYS + ")");
   static final Option PRICE = Option.value(
       "price",
       "USD",
-      "on-demand price of one instance-hour (default: the stack's InstanceHourlyPriceUsd; the local stack's is "
+      "on-demand price of one instance-hour, more than 0 (default: the stack's InstanceHourlyPriceUsd; the local stack's is "
           + FunctionVariables.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD") + ")");
   static final Option TYPE = Option.value(
       "instance-type",
@@ -92,13 +107,18 @@ final class CostCommand implements Command {
 
   @Override
   public int run(Invocation call) {
-    int days = LocalCommand.positive(call.args(), DAYS, 7, Integer.MAX_VALUE);
+    int days = LocalCommand.positive(call.args(), DAYS, 7, MAX_DAYS);
+    if (days > MAX_COMPARE_DAYS && call.args().has(HostingOptions.COMPARE.name())) {
+      throw CliException.usage("--days with --compare is at most " + MAX_COMPARE_DAYS
+          + " (it simulates every hosting option over the period, as simulate does), got " + days);
+    }
     CostSettings.checkFlags(call.args());
     if (call.args().has(HostingOptions.MAX_WAIT.name())) {
       if (!call.args().has(HostingOptions.COMPARE.name())) {
         throw CliException.usage("--max-wait is the budget of --compare's misses; add --compare");
       }
-      LocalCommand.positive(call.args(), HostingOptions.MAX_WAIT, 60);
+      // As simulate's and the stack's MAX_WAIT_MINUTES: SQS keeps a message 14 days.
+      LocalCommand.positive(call.args(), HostingOptions.MAX_WAIT, 60, WaitBudget.MAX_MINUTES);
     }
     try (Target target = call.target();
         DynamoDbClient dynamoDb = target.dynamoDb()) {

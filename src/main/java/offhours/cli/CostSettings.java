@@ -148,12 +148,7 @@ record CostSettings(
   }
 
   private static double priceFlag(String value) {
-    try {
-      return price(value);
-    } catch (IllegalArgumentException e) {
-      throw CliException.usage(
-          "--price needs a positive number of US dollars per instance-hour, got '" + value + "'");
-    }
+    return HostingOptions.usd(CostCommand.PRICE, value);
   }
 
   private static double price(String value) {

@@ -152,6 +152,23 @@ final class DlqCommand {
     }
   }
 
+  /** The longest SQS message id: SQS's ids are UUIDs (36 characters), and AWS says to allow up to 100. */
+  static final int MAX_MESSAGE_ID = 100;
+
+  /**
+   * {@code id}, if a message can have it: at most {@link #MAX_MESSAGE_ID} characters, none of them a space or a
+   * control character. A look for one no message can have would still receive every message of the DLQ (which hides
+   * each for the look's visibility timeout) only to find none.
+   */
+  static String messageId(String where, String id) {
+    if (id.length() > MAX_MESSAGE_ID || !id.codePoints().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw CliException.usage(where + " needs a message id as 'dlq list' prints it (at most "
+          + MAX_MESSAGE_ID + " characters, no spaces or control characters), got '"
+          + Terminal.printable(id.length() > 80 ? id.substring(0, 80) + "..." : id) + "'");
+    }
+    return id;
+  }
+
   /** {@code dlq show ID}. */
   static final class DlqShow implements Command {
     @Override
@@ -186,7 +203,7 @@ final class DlqCommand {
           || call.args().operands().getFirst().isBlank()) {
         throw CliException.usage("dlq show needs one message id (see 'offhours dlq list')");
       }
-      String id = call.args().operands().getFirst();
+      String id = messageId("dlq show", call.args().operands().getFirst());
       try (Target target = call.target();
           SqsClient sqs = target.sqs()) {
         DeadLetterQueue.Listing listing = open(call, target, sqs).list();

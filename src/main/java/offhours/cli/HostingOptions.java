@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import offhours.endpoint.WaitBudget;
 import offhours.endpoint.sim.HostingAssumptions;
 import offhours.endpoint.sim.HostingComparison;
 import offhours.endpoint.sim.HostingPage;
@@ -34,17 +35,17 @@ final class HostingOptions {
       "instance-type",
       "TYPE",
       "the instance type priced (default ml.m5.large; priced: " + HostingPrices.known() + ")");
-  static final Option PRICE =
-      Option.value("price", "USD", "one instance-hour (default: the table's price of TYPE)");
+  static final Option PRICE = Option.value(
+      "price", "USD", "one instance-hour, more than 0 (default: the table's price of TYPE)");
   static final Option GB_SECOND = Option.value(
       "serverless-gb-second",
       "USD",
-      "serverless compute per GB-second (default "
+      "serverless compute per GB-second, more than 0 (default "
           + plain(HostingPrices.of("ml.m5.large").orElseThrow().serverlessGbSecondUsd()) + ")");
   static final Option GB_DATA = Option.value(
       "serverless-gb-data",
       "USD",
-      "serverless data processed per GB (default "
+      "serverless data processed per GB, more than 0 (default "
           + plain(HostingPrices.of("ml.m5.large").orElseThrow().serverlessGbDataUsd()) + ")");
 
   /**
@@ -59,8 +60,8 @@ final class HostingOptions {
   static final Option MAX_WAIT = Option.value(
       "max-wait",
       "MINUTES",
-      "the wait users accept, for the budget misses (default: the stack's MaxWaitMinutes if it is a number of"
-          + " minutes, else 60)");
+      "the wait users accept, for the budget misses, 1 to " + WaitBudget.MAX_MINUTES
+          + " (default: the stack's MaxWaitMinutes if it is a number of minutes, else 60)");
   /** Simulate's --max-wait sets the budget of the budgeted row and of the misses. */
   static final List<Option> ALL = List.of(COMPARE, HTML, TYPE, PRICE, GB_SECOND, GB_DATA);
 
@@ -161,16 +162,33 @@ final class HostingOptions {
     return prices(args, type, hour.isPresent() ? usd(PRICE, hour.get()) : prices.instanceHourUsd());
   }
 
-  private static double usd(Option option, String value) {
+  /** The most a price flag takes: no instance-hour costs near it, and the totals of a year of them stay finite. */
+  static final double MAX_USD = 1_000_000;
+
+  /**
+   * A price flag's value, the one rule of every price flag of {@code cost}, {@code ui} and {@code simulate}: a
+   * positive number of US dollars. A price of 0 is refused: the reports are about dollars, and at $0 every cost and
+   * dollar saving is 0 while the saving in hours still says 95%, two answers that contradict each other.
+   */
+  static double usd(Option option, String value) {
+    double v = Double.NaN;
     try {
-      double v = Double.parseDouble(value);
-      if (v >= 0 && Double.isFinite(v)) {
+      v = Double.parseDouble(value);
+      if (v > 0 && v <= MAX_USD) {
         return v;
       }
     } catch (NumberFormatException e) {
       // the message below says what is expected
     }
-    throw CliException.usage(
-        "--" + option.name() + " needs a number of US dollars >= 0, got '" + value + "'");
+    String unit = switch (option.name()) {
+      case "serverless-gb-second" -> "GB-second";
+      case "serverless-gb-data" -> "GB";
+      default -> "instance-hour";
+    };
+    throw CliException.usage("--" + option.name() + " needs a number of US dollars per " + unit
+        + " more than 0 and at most " + plain(MAX_USD) + ", got '" + Terminal.printable(value) + "'"
+        + (v == 0
+            ? ": at $0 every cost and saving in dollars is 0, which the reports cannot compare"
+            : ""));
   }
 }

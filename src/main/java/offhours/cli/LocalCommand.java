@@ -124,8 +124,13 @@ final class LocalCommand {
     if (Files.isDirectory(p)) {
       throw CliException.usage(what + " " + p + " is a folder" + hint);
     }
-    if (!Files.isRegularFile(p)) {
+    if (!Files.exists(p)) {
       throw CliException.usage(what + " " + p + " does not exist" + hint);
+    }
+    if (!Files.isRegularFile(p)) {
+      // /dev/null or a shell's <(...) exist: "does not exist" sent the user looking for a typo.
+      throw CliException.usage(what + " " + p + " is not a regular file (a device or a pipe, which"
+          + " the stack cannot read again when it starts)" + hint);
     }
   }
 

@@ -107,9 +107,13 @@ public final class Main {
     String path = root.name();
     List<String> globals =
         new ArrayList<>(); // "--stack NAME" before the command: handed to the leaf
+    boolean endOfOptions = false; // "offhours -- results": a "--" before the command
     try {
       if (!rest.isEmpty() && rest.getFirst().equals("help")) { // "offhours help endpoint start"
-        rest = Stream.concat(rest.stream().skip(1), Stream.of("--help")).toList();
+        // "help -- results" is the help of results, not of a command named "--help"
+        rest = Stream.concat(
+                rest.stream().skip(1).filter(w -> !w.equals("--")), Stream.of("--help"))
+            .toList();
       }
       while (!command.subcommands().isEmpty()) {
         if (rest.isEmpty()) {
@@ -118,15 +122,23 @@ public final class Main {
                   ", ", command.subcommands().stream().map(Command::name).toList()));
         }
         String word = rest.getFirst();
-        if (word.equals("--help") || word.equals("-h")) {
-          context.out().print(Help.render(path, command));
-          return 0;
-        }
-        if (word.startsWith("-")) {
-          int taken = globalOption(word, rest, path);
-          globals.addAll(rest.subList(0, taken));
-          rest = rest.subList(taken, rest.size());
+        if (word.equals("--") && !endOfOptions) {
+          // POSIX's end of options: then the command, then its operands, and no option
+          endOfOptions = true;
+          rest = rest.subList(1, rest.size());
           continue;
+        }
+        if (!endOfOptions) { // after "--" every word is a command's name, even "--json"
+          if (word.equals("--help") || word.equals("-h")) {
+            context.out().print(Help.render(path, command));
+            return 0;
+          }
+          if (word.startsWith("-")) {
+            int taken = globalOption(word, rest, path);
+            globals.addAll(rest.subList(0, taken));
+            rest = rest.subList(taken, rest.size());
+            continue;
+          }
         }
         Optional<Command> next =
             command.subcommands().stream().filter(c -> c.name().equals(word)).findFirst();
@@ -137,6 +149,9 @@ public final class Main {
         command = next.get();
         path = path + " " + word;
         rest = rest.subList(1, rest.size());
+      }
+      if (endOfOptions) {
+        rest = Stream.concat(Stream.of("--"), rest.stream()).toList();
       }
       if (ArgumentParser.wantsHelp(rest)) {
         context.out().print(Help.render(path, command));

@@ -152,12 +152,15 @@ final class QuotasCommand implements Command {
   private static QuotaNeeds needs(Map<String, String> parameters) {
     for (Map.Entry<Option, String> flag : PARAMETERS.entrySet()) {
       String value = parameters.get(flag.getValue());
+      List<Integer> allowed = QuotaNeeds.TEMPLATE_ALLOWED.get(flag.getValue());
       if (value != null
-          && flag.getKey() != HOSTING
-          && flag.getKey() != TYPE
-          && !value.matches("[1-9][0-9]{0,5}")) {
-        throw CliException.usage("--" + flag.getKey().name() + " (" + flag.getValue()
-            + ") needs a positive whole number, got '" + Terminal.printable(value) + "'");
+          && allowed != null
+          && !(value.matches("[1-9][0-9]{0,5}") && allowed.contains(Integer.parseInt(value)))) {
+        // The template's range, not just "positive": 99999999 was called not positive, and 20
+        // instances, which the template refuses, were checked against the quotas.
+        throw CliException.usage("--" + flag.getKey().name() + " (" + flag.getValue() + ") needs "
+            + QuotaNeeds.allowedText(flag.getValue()) + ", as template.yaml takes it, got '"
+            + Terminal.printable(value) + "'");
       }
     }
     String type = parameters.get("InstanceType");

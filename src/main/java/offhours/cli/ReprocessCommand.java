@@ -267,7 +267,7 @@ final class ReprocessCommand implements Command {
     }
     return new ReprocessSelection(
         args.objectKey(KEY.name()),
-        args.value(PREFIX.name()),
+        args.keyPrefix(PREFIX.name()),
         status,
         settings,
         args.topLabel(LABEL.name()),

@@ -5,10 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,13 +37,16 @@ final class SimulateCommand implements Command {
       "stop after M idle minutes inside working hours (default 15, as deployed)");
   private static final Option FAILURES =
       Option.value("create-failures", "N", "let the first N endpoint creations fail (default 0)");
-  private static final Option SEED =
-      Option.value("seed", "S", "random seed of the trace (default 42)");
+  private static final Option SEED = Option.value(
+      "seed",
+      "S",
+      "random seed of the trace: any whole number, 0 and negative ones too (default 42)");
   private static final Option TRACE_FILE = Option.value(
       "trace-file",
       "FILE",
-      "simulate a recorded trace instead: one ISO-8601 instant per line (2026-10-19T07:14:15Z), # comments; at"
-          + " most " + UploadTrace.MAX_UPLOADS + " uploads over at most 366 days");
+      "simulate a recorded trace instead: one ISO-8601 instant per line (2026-10-19T07:14:15Z), # comments, in any"
+          + " order (sorted, with a note), an instant repeated once per upload; at most "
+          + UploadTrace.MAX_UPLOADS + " uploads over at most 366 days");
   private static final Option MAX_WAIT = Option.value(
       "max-wait",
       "M",
@@ -54,7 +54,7 @@ final class SimulateCommand implements Command {
   private static final Option DRAIN = Option.value(
       "drain-per-second",
       "R",
-      "images the endpoint classifies per second while it serves (default 5)");
+      "images the endpoint classifies per second while it serves, 0.1 to 100000 (default 5)");
   private static final Option WAKE =
       Option.value("wake-minutes", "M", "CreateEndpoint to InService (default 10; AWS takes 8-30)");
   private static final Option STOP =
@@ -139,19 +139,6 @@ final class SimulateCommand implements Command {
         """;
   }
 
-  private static LocalDate startDate(String text) {
-    try {
-      return LocalDate.parse(text);
-    } catch (DateTimeParseException e) {
-      throw CliException.usage(
-          "--start needs a date such as 2026-03-23, got '" + Terminal.printable(text) + "'"
-              + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
-    }
-  }
-
-  /** Minutes a simulated wake or stop takes at most: a week, as the longest idle stop the controller takes. */
-  private static final int MAX_MINUTES = ControllerConfig.MAX_IDLE_STOP_MINUTES;
-
   /**
    * Flags that would be ignored next to another: a recorded trace has its own uploads, days and start, and --goals
    * runs its own traces, budgets and weeks. Each is refused rather than left unsaid.
@@ -187,16 +174,17 @@ final class SimulateCommand implements Command {
       SimulationConfig d = SimulationConfig.defaults();
       config = d.withIdleStopMinutes(
               LocalCommand.positive(call.args(), IDLE, 15, ControllerConfig.MAX_IDLE_STOP_MINUTES))
-          .withSeed(LocalCommand.positive(call.args(), SEED, 42))
-          .withMaxWait(
-              WaitBudget.parse("--max-wait", call.args().value(MAX_WAIT.name()).orElse("60")))
+          .withSeed(SimulateValues.seed(call.args(), SEED))
+          .withMaxWait(WaitBudget.parse(
+              "--max-wait",
+              call.args().nonEmpty(MAX_WAIT.name(), "minutes or next-opening").orElse("60")))
           .withEndpoint(
-              decimal(call, DRAIN, d.imagesPerSecond()),
-              minutes(call, WAKE, d.createDelay()),
-              minutes(call, STOP, d.deleteDelay()))
+              SimulateValues.drain(call, DRAIN, d.imagesPerSecond()),
+              SimulateValues.minutes(call, WAKE, d.createDelay()),
+              SimulateValues.minutes(call, STOP, d.deleteDelay()))
           .withCalendar(
               call.args().value(TIME_ZONE.name()).map(UserZone::flag).orElse(d.zone()),
-              call.args().value(START.name()).map(SimulateCommand::startDate).orElse(d.start()),
+              call.args().value(START.name()).map(SimulateValues::startDate).orElse(d.start()),
               d.workingHours());
     } catch (DateTimeException | IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
@@ -242,7 +230,16 @@ final class SimulateCommand implements Command {
             "cannot read --trace-file " + file.get() + ": " + Format.fileProblem(e));
       }
       try {
-        uploads = TraceFile.parse(file.get(), lines);
+        TraceFile.Parsed parsed = TraceFile.read(file.get(), lines);
+        uploads = parsed.uploads();
+        if (parsed.firstOutOfOrderLine() > 0) {
+          // Sorted, as order means nothing in a trace; said, as 'trace' writes none out of order.
+          call.err()
+              .println("--trace-file " + Terminal.printable(file.get()) + ": line "
+                  + parsed.firstOutOfOrderLine()
+                  + " is earlier than a line above it; simulating the "
+                  + uploads.size() + " uploads in time order");
+        }
         if (uploads.size() > UploadTrace.MAX_UPLOADS) {
           // 'trace' prints no more; 3 million uploads ran on for minutes without a word (the
           // lower bound's plan alone is quadratic in the uploads).
@@ -334,37 +331,5 @@ final class SimulateCommand implements Command {
       }
     }
     return h;
-  }
-
-  private static double decimal(Invocation call, Option option, double fallback) {
-    Optional<String> raw = call.args().value(option.name());
-    if (raw.isEmpty()) {
-      return fallback;
-    }
-    try {
-      double v = Double.parseDouble(raw.get());
-      if (v > 0 && Double.isFinite(v)) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // the message below says what is expected
-    }
-    throw CliException.usage(
-        "--" + option.name() + " needs a positive number, got '" + raw.get() + "'");
-  }
-
-  /** A positive number of minutes, at least a second and at most {@link #MAX_MINUTES}. */
-  private static Duration minutes(Invocation call, Option option, Duration fallback) {
-    if (call.args().value(option.name()).isEmpty()) {
-      return fallback;
-    }
-    double minutes = decimal(call, option, 1);
-    long seconds = Math.round(minutes * 60);
-    if (seconds < 1 || minutes > MAX_MINUTES) {
-      throw CliException.usage(
-          "--" + option.name() + " needs minutes from 1 second (0.02) to a week (" + MAX_MINUTES
-              + "), got '" + call.args().value(option.name()).get() + "'");
-    }
-    return Duration.ofSeconds(seconds);
   }
 }

@@ -73,7 +73,7 @@ final class TraceCommand implements Command {
   @Override
   public int run(Invocation call) throws IOException {
     int days = LocalCommand.positive(call.args(), DAYS, 7, MAX_DAYS);
-    String prefix = call.args().value(PREFIX.name()).orElse("");
+    String prefix = call.args().keyPrefix(PREFIX.name()).orElse("");
     Optional<String> named = call.args().value(BUCKET.name());
     if (named.isPresent() && call.args().has(Option.STACK.name())) {
       throw CliException.usage("give --bucket or --stack, not both");
@@ -81,6 +81,7 @@ final class TraceCommand implements Command {
     if (named.isPresent() && named.get().isBlank()) {
       throw CliException.usage("--bucket needs a bucket name");
     }
+    named.ifPresent(b -> BucketName.check("--bucket", b));
     Instant to = call.context().clock().instant();
     Instant from = to.minus(Duration.ofDays(days));
     String period = "the last " + Plurals.of(days, "day");

@@ -59,11 +59,11 @@ final class UiCommand implements Command {
 
   @Override
   public int run(Invocation call) throws Exception {
-    int port = (int)
-        (call.args().value(PORT.name()).isPresent()
-            ? LocalCommand.positive(call.args(), PORT, 0)
-            : 0);
+    long port = call.args().value(PORT.name()).isPresent()
+        ? LocalCommand.positive(call.args(), PORT, 0)
+        : 0;
     if (port > 65_535) {
+      // The number given, not what a cast to int made of it (99999999999 was said as 1215752191).
       throw CliException.usage("--port needs a port number up to 65535, got " + port);
     }
     CostSettings.checkFlags(call.args());
@@ -93,7 +93,7 @@ final class UiCommand implements Command {
         () -> live.now(view.dynamo(), view.resultsTable()));
     UiServer server;
     try {
-      server = UiServer.start(data, port, limit.bytes(), limit.assumption());
+      server = UiServer.start(data, (int) port, limit.bytes(), limit.assumption());
     } catch (BindException e) {
       data.close();
       target.close();

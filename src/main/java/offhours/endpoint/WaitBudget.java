@@ -15,7 +15,7 @@ import java.util.Optional;
 public record WaitBudget(Duration max, boolean nextOpening) {
 
   /** The longest budget: SQS keeps a message 14 days. */
-  private static final long MAX_MINUTES = 14 * 24 * 60;
+  public static final int MAX_MINUTES = 14 * 24 * 60;
 
   public static final WaitBudget OFF = new WaitBudget(Duration.ZERO, false);
 

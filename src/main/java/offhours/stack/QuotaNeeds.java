@@ -78,6 +78,26 @@ public record QuotaNeeds(
       "MaximumConcurrency", "5",
       "ServerlessMaxConcurrency", "10");
 
+  /**
+   * The whole numbers template.yaml accepts for its parameters read here, as {@code quotas}' flags say them: a value
+   * it refuses cannot be deployed, so there is no quota to check for it (QuotaFlagsMatchTemplateTest holds these to
+   * the template's AllowedPattern and AllowedValues).
+   */
+  public static final Map<String, List<Integer>> TEMPLATE_ALLOWED = Map.of(
+      "InstanceCount", java.util.stream.IntStream.rangeClosed(1, 10).boxed().toList(),
+      "MaximumConcurrency",
+          java.util.stream.IntStream.rangeClosed(2, 1000).boxed().toList(),
+      "ServerlessMaxConcurrency", List.of(2, 5, 10, 20, 50, 100, 200));
+
+  /** How {@link #TEMPLATE_ALLOWED} says {@code parameter}'s values: "2 to 1000", "one of 2, 5, 10". */
+  public static String allowedText(String parameter) {
+    List<Integer> allowed = TEMPLATE_ALLOWED.get(parameter);
+    boolean range = allowed.getLast() - allowed.getFirst() == allowed.size() - 1;
+    return range
+        ? "a whole number from " + allowed.getFirst() + " to " + allowed.getLast()
+        : "one of " + String.join(", ", allowed.stream().map(String::valueOf).toList());
+  }
+
   public QuotaNeeds {
     Objects.requireNonNull(hosting, "hosting");
     Objects.requireNonNull(instanceType, "instanceType");

@@ -70,14 +70,14 @@ class BadInputTest {
 
   @Test
   void costAndUiFlagsAreCheckedBeforeTheStackIsLookedFor() {
-    usage(run("cost", "--price", "abc"), "--price needs a positive number");
+    usage(run("cost", "--price", "abc"), "--price needs a number of US dollars per instance-hour");
     usage(run("cost", "--time-zone", "Mars/Olympus"), "--time-zone needs an IANA zone");
     usage(run("cost", "--instances", "0"), "--instances needs a positive whole number");
     usage(
         run("cost", "--serverless-gb-second", "-1"),
         "--serverless-gb-second needs a number of US dollars");
     usage(run("ui", "--time-zone", "Bad/Zone"), "--time-zone needs an IANA zone");
-    usage(run("ui", "--price", "-1"), "--price needs a positive number");
+    usage(run("ui", "--price", "-1"), "--price needs a number of US dollars per instance-hour");
   }
 
   @Test
@@ -208,5 +208,148 @@ class BadInputTest {
     assertThatThrownBy(localSettings(Map.of("labels", empty.toString()))::run)
         .isInstanceOf(CliException.class)
         .hasMessageStartingWith("label file " + empty + " has no labels");
+  }
+
+  @Test
+  void seedZeroAndNegativeSeedsAreSeedsAsJavaUtilRandomTakesThem() {
+    for (String seed : new String[] {"0", "-7"}) {
+      CliRun run = run("simulate", "--seed", seed, "--days", "1", "--json");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+    }
+    usage(run("simulate", "--seed", "1.5"), "--seed needs a whole number (any, 0 and negative");
+    usage(run("simulate", "--seed", "99999999999999999999"), "got '99999999999999999999'");
+  }
+
+  @Test
+  void everyPriceFlagOfEveryCommandRefusesZeroTheSameWay() {
+    String zero =
+        "more than 0 and at most 1000000, got '0': at $0 every cost and saving in dollars is 0";
+    usage(
+        run("cost", "--price", "0"),
+        "--price needs a number of US dollars per instance-hour " + zero);
+    usage(run("ui", "--price", "0.0"), "--price needs", "got '0.0': at $0");
+    usage(
+        run("simulate", "--price", "0"),
+        "--price needs a number of US dollars per instance-hour " + zero);
+    usage(
+        run("simulate", "--compare", "--serverless-gb-second", "0"),
+        "--serverless-gb-second needs a" + " number of US dollars per GB-second " + zero);
+    usage(
+        run("cost", "--serverless-gb-data", "-0"),
+        "--serverless-gb-data needs a number of US dollars per GB");
+    usage(run("simulate", "--price", "1e308"), "at most 1000000, got '1e308'");
+  }
+
+  @Test
+  void anUnorderedTraceFileIsSortedWithANoteAndRepeatedInstantsAreEachAnUpload() throws Exception {
+    Path trace = Files.writeString(
+        files.resolve("merged.txt"),
+        "2026-10-19T09:00:00Z\n2026-10-19T08:00:00Z\n2026-10-19T08:00:00Z\n");
+
+    CliRun run = run("simulate", "--trace-file", trace.toString(), "--json");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err())
+        .isEqualTo("--trace-file " + trace + ": line 2 is earlier than a line above it; simulating"
+            + " the 3 uploads in time order\n");
+    assertThat(CliRun.jsonLinesOf(run).getFirst().get("uploads").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void doubleDashBeforeTheCommandEndsTheOptionsAsAfterIt() {
+    CliRun policy = run("--", "deploy-policy");
+    assertThat(policy.exitCode()).as(policy.err()).isZero();
+    assertThat(policy.out()).contains("\"Statement\"");
+    // After "--" no word is an option, before the command or after it.
+    usage(run("--", "results", "--json"), "unexpected argument '--json' for 'offhours results'");
+    usage(run("--", "--json", "results"), "unknown command '--json' for 'offhours'");
+    usage(run("--"), "'offhours' needs a command");
+    CliRun help = run("help", "--", "results");
+    assertThat(help.exitCode()).as(help.err()).isZero();
+    assertThat(help.out()).startsWith("usage: offhours results");
+  }
+
+  @Test
+  void costDaysAndMaxWaitAreBoundedByWhatTheLedgerAndTheSimulationTake() {
+    usage(run("cost", "--days", "3661"), "--days must be at most 3660, got 3661");
+    usage(run("cost", "--days", "367", "--compare"), "--days with --compare is at most 366");
+    usage(run("cost", "--compare", "--max-wait", "20161"), "--max-wait must be at most 20160");
+  }
+
+  @Test
+  void simulateValuesOutOfTheirRangeAreUsageErrorsNotInternalOnesOrDefaults() {
+    usage(
+        run("simulate", "--max-wait", ""),
+        "--max-wait needs minutes or next-opening, got an empty");
+    usage(run("simulate", "--start", "+999999999-12-31"), "--start needs a date from 1970-01-01");
+    usage(run("simulate", "--start", "-999999999-01-01"), "--start needs a date from 1970-01-01");
+    usage(
+        run("simulate", "--drain-per-second", "1e-300"),
+        "--drain-per-second needs images per second");
+    usage(run("simulate", "--drain-per-second", "1e300"), "from 0.1 to 100000, got '1e300'");
+  }
+
+  @Test
+  void aDrainRateIsShownAsGivenNotRoundedToAWholeNumber() {
+    CliRun run = run("simulate", "--drain-per-second", "2.5", "--days", "1");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains(", 2.5 images/s,");
+  }
+
+  @Test
+  void aNumberTooLargeIsEchoedAsGivenAndAFractionIsNotCutToAWholeNumber() {
+    usage(run("ui", "--port", "99999999999"), "up to 65535, got 99999999999");
+    usage(run("backfill", "s3://photos", "--page-size", "99999999999"), "got 99999999999");
+    usage(run("backfill", "s3://photos", "--max", "0.5"), "--max needs a positive whole number");
+    usage(
+        run("backfill", "s3://photos", "--page-size", "2.5"), "--page-size needs a positive whole");
+  }
+
+  @Test
+  void aBucketNameNoBucketCanHaveIsRefusedBeforeAwsIsAsked() {
+    usage(
+        run("trace", "--bucket", "s3://photos"),
+        "--bucket needs an S3 bucket name (the name alone," + " without s3://)");
+    usage(run("trace", "--bucket", "ab"), "--bucket needs an S3 bucket name");
+    usage(run("backfill", "s3://b\u001b[31m/x"), "backfill's s3://BUCKET needs an S3 bucket name");
+    usage(run("backfill", "s3://" + "b".repeat(256)), "backfill's s3://BUCKET needs");
+  }
+
+  @Test
+  void aKeyPrefixLongerThanAnyKeyIsRefused() {
+    String prefix = "p".repeat(1025);
+    String says =
+        "is 1025 bytes (UTF-8), and no S3 key is longer than 1024: no object can start with it";
+    usage(run("reprocess", "--prefix", prefix), "--prefix " + says);
+    usage(run("dlq", "redrive", "--key-prefix", prefix), "--key-prefix " + says);
+    usage(run("trace", "--prefix", prefix), "--prefix " + says);
+    usage(run("upload", "--prefix", prefix, files.toString()), "--prefix " + says);
+    usage(run("backfill", "s3://photos/" + prefix), "is longer than any S3 key");
+  }
+
+  @Test
+  void aMessageIdNoMessageCanHaveIsRefusedBeforeTheDlqIsRead() {
+    usage(
+        run("dlq", "show", "x".repeat(101)), "dlq show needs a message id as 'dlq list' prints it");
+    usage(run("dlq", "show", "a\u0007b"), "dlq show needs a message id");
+    usage(run("dlq", "redrive", "--id", "a, b c"), "--id needs a message id", "got 'b c'");
+  }
+
+  @Test
+  void quotasCountsAreThoseTheTemplateTakes() {
+    usage(
+        run("quotas", "--instance-count", "11"),
+        "--instance-count (InstanceCount) needs a whole number from 1 to 10, as template.yaml takes it");
+    usage(run("quotas", "--maximum-concurrency", "1"), "from 2 to 1000");
+    usage(
+        run("quotas", "--serverless-max-concurrency", "3"),
+        "needs one of 2, 5, 10, 20, 50, 100, 200");
+  }
+
+  @Test
+  void aLabelsFileThatIsADeviceIsNotSaidToBeMissing() {
+    assertThatThrownBy(localSettings(Map.of("labels", "/dev/null"))::run)
+        .hasMessageStartingWith("labels file /dev/null is not a regular file");
   }
 }

@@ -257,7 +257,8 @@ class CostSettingsTest {
   void aBadFlagIsAUsageError() {
     assertThatThrownBy(() -> CostSettings.of(call(Map.of("price", "-1")), deployed(PARAMETERS)))
         .isInstanceOf(CliException.class)
-        .hasMessage("--price needs a positive number of US dollars per instance-hour, got '-1'");
+        .hasMessage("--price needs a number of US dollars per instance-hour more than 0 and at most"
+            + " 1000000, got '-1'");
     assertThatThrownBy(() -> CostSettings.of(call(Map.of("time-zone", "Nowhere")), local()))
         .hasMessage("--time-zone needs an IANA zone such as Europe/Berlin, got 'Nowhere'");
   }

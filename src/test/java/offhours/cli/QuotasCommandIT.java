@@ -205,7 +205,8 @@ class QuotasCommandIT {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
         .startsWith(
-            "offhours: --instance-count (InstanceCount) needs a positive whole number, got 'two'");
+            "offhours: --instance-count (InstanceCount) needs a whole number from 1 to 10, as"
+                + " template.yaml takes it, got 'two'");
     assertThat(aws.requests()).isEmpty();
   }
 

@@ -325,7 +325,7 @@ class SimulateCommandTest {
         "--price",
         "1",
         "--serverless-gb-second",
-        "0");
+        "0.000000000001"); // a price of 0 is refused; this one rounds to $0.00 as 0 did
     assertThat(priced.out().lines().findFirst().orElseThrow()).contains("\"costUsd\":24.0");
     assertThat(priced.out()).contains("\"option\":\"serverless\",", "\"costUsd\":0.0");
 

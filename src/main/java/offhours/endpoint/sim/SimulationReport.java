@@ -92,12 +92,15 @@ public record SimulationReport(
         config.zone()));
     out.append(String.format(
         Locale.ROOT,
-        "Controller: every %d min + schedule changes + endpoint events%s; %s, %.0f images/s,"
+        "Controller: every %d min + schedule changes + endpoint events%s; %s, %s images/s,"
             + " IDLE_STOP_MINUTES=%d%n%n",
         config.tick().toMinutes(),
         config.runTimer() ? " + its timer" : "",
         hostingLine(),
-        config.imagesPerSecond(),
+        // As given (2.5, 0.2), not rounded to a whole number: 0.2 read "0 images/s".
+        new java.math.BigDecimal(String.format(Locale.ROOT, "%.3f", config.imagesPerSecond()))
+            .stripTrailingZeros()
+            .toPlainString(),
         config.idleStopMinutes()));
     row(out, "endpoint-hours (ledger)", String.format(Locale.ROOT, "%.2f h", endpointHours));
     row(out, "endpoint-hours (simulated bill)", String.format(Locale.ROOT, "%.2f h", billedHours));

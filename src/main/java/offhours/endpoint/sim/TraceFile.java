@@ -9,15 +9,28 @@ import java.util.List;
 /**
  * A recorded upload trace: one ISO-8601 instant with an offset per line ({@code 2026-10-19T07:14:15Z},
  * {@code 2026-10-19T09:14:15+02:00}); blank lines and {@code #} comments (whole lines or after an instant) are
- * ignored. The uploads come back sorted.
+ * ignored. The lines may come in any order (files of several buckets or prefixes put together) and the same instant
+ * may repeat (many uploads in one second are real): the uploads come back sorted, each line one upload.
  */
 public final class TraceFile {
 
   private TraceFile() {}
 
+  /**
+   * A parsed trace: its uploads in time order, and the number of the first line whose instant is earlier than a line
+   * above it (0 when the file was in order), for a note that it was sorted.
+   */
+  public record Parsed(List<Instant> uploads, int firstOutOfOrderLine) {}
+
   /** Parses the lines of {@code source} (named in errors); a bad line fails with its number and what is expected. */
   public static List<Instant> parse(String source, List<String> lines) {
+    return read(source, lines).uploads();
+  }
+
+  /** {@link #parse}, saying where the file was out of order. */
+  public static Parsed read(String source, List<String> lines) {
     List<Instant> uploads = new ArrayList<>();
+    int outOfOrder = 0;
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       int hash = line.indexOf('#');
@@ -26,7 +39,11 @@ public final class TraceFile {
         continue;
       }
       try {
-        uploads.add(OffsetDateTime.parse(text).toInstant());
+        Instant upload = OffsetDateTime.parse(text).toInstant();
+        if (outOfOrder == 0 && !uploads.isEmpty() && upload.isBefore(uploads.getLast())) {
+          outOfOrder = i + 1;
+        }
+        uploads.add(upload);
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(
             source + " line " + (i + 1) + ": '" + shorten(text)
@@ -38,7 +55,7 @@ public final class TraceFile {
           source + " has no upload instants (one ISO-8601 instant per line)");
     }
     uploads.sort(null);
-    return List.copyOf(uploads);
+    return new Parsed(List.copyOf(uploads), outOfOrder);
   }
 
   private static String shorten(String text) {

@@ -1,0 +1,99 @@
+package offhours.cli;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import offhours.endpoint.ControllerConfig;
+
+/** How {@code simulate} reads its numbers and dates: each out of its range a usage error naming the flag. */
+final class SimulateValues {
+
+  /** Minutes a simulated wake or stop takes at most: a week, as the longest idle stop the controller takes. */
+  private static final int MAX_MINUTES = ControllerConfig.MAX_IDLE_STOP_MINUTES;
+
+  private SimulateValues() {}
+
+  /** --start: a date whose simulated days java.time and the 4-digit years of the output hold. */
+  static LocalDate startDate(String text) {
+    try {
+      LocalDate start = LocalDate.parse(text);
+      // A year of five or more digits ran into java.time's limits as an internal error.
+      if (start.getYear() < 1970 || start.getYear() > 9998) {
+        throw CliException.usage("--start needs a date from 1970-01-01 to 9998-12-31, got '"
+            + Terminal.printable(text) + "'");
+      }
+      return start;
+    } catch (DateTimeParseException e) {
+      throw CliException.usage(
+          "--start needs a date such as 2026-03-23, got '" + Terminal.printable(text) + "'"
+              + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+    }
+  }
+
+  /**
+   * The trace's seed: java.util.Random takes every long and none is worse than another, so 0 and negative seeds are
+   * seeds too; only what is not a whole number in that range is refused.
+   */
+  static long seed(Arguments args, Option option) {
+    String value = args.value(option.name()).orElse("42");
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw CliException.usage(
+          "--" + option.name() + " needs a whole number (any, 0 and negative ones too, up to "
+              + Long.MAX_VALUE + "), got '" + Terminal.printable(value) + "'");
+    }
+  }
+
+  private static double decimal(Invocation call, Option option, double fallback) {
+    Optional<String> raw = call.args().value(option.name());
+    if (raw.isEmpty()) {
+      return fallback;
+    }
+    try {
+      double v = Double.parseDouble(raw.get());
+      if (v > 0 && Double.isFinite(v)) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is expected
+    }
+    throw CliException.usage(
+        "--" + option.name() + " needs a positive number, got '" + raw.get() + "'");
+  }
+
+  /** The fewest and the most images per second --drain-per-second takes: one image in 10 s, and far past any instance. */
+  static final double MIN_DRAIN = 0.1;
+
+  static final double MAX_DRAIN = 100_000;
+
+  /**
+   * --drain-per-second: 1e-300 ran as "0 images/s" for seconds, and 1e300 printed a number of 301 digits in the
+   * comparison's header; neither is an endpoint.
+   */
+  static double drain(Invocation call, Option option, double fallback) {
+    double rate = decimal(call, option, fallback);
+    if (rate < MIN_DRAIN || rate > MAX_DRAIN) {
+      throw CliException.usage("--" + option.name() + " needs images per second from " + MIN_DRAIN
+          + " to " + HostingOptions.plain(MAX_DRAIN) + ", got '"
+          + Terminal.printable(call.args().value(option.name()).orElseThrow()) + "'");
+    }
+    return rate;
+  }
+
+  /** A positive number of minutes, at least a second and at most {@link #MAX_MINUTES}. */
+  static Duration minutes(Invocation call, Option option, Duration fallback) {
+    if (call.args().value(option.name()).isEmpty()) {
+      return fallback;
+    }
+    double minutes = decimal(call, option, 1);
+    long seconds = Math.round(minutes * 60);
+    if (seconds < 1 || minutes > MAX_MINUTES) {
+      throw CliException.usage(
+          "--" + option.name() + " needs minutes from 1 second (0.02) to a week (" + MAX_MINUTES
+              + "), got '" + call.args().value(option.name()).get() + "'");
+    }
+    return Duration.ofSeconds(seconds);
+  }
+}
