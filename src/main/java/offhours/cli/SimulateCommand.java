@@ -230,7 +230,7 @@ final class SimulateCommand implements Command {
             "cannot read --trace-file " + file.get() + ": " + Format.fileProblem(e));
       }
       try {
-        TraceFile.Parsed parsed = TraceFile.read(file.get(), lines);
+        TraceFile.RecordedTrace parsed = TraceFile.read(file.get(), lines);
         uploads = parsed.uploads();
         if (parsed.firstOutOfOrderLine() > 0) {
           // Sorted, as order means nothing in a trace; said, as 'trace' writes none out of order.

@@ -20,7 +20,7 @@ public final class TraceFile {
    * A parsed trace: its uploads in time order, and the number of the first line whose instant is earlier than a line
    * above it (0 when the file was in order), for a note that it was sorted.
    */
-  public record Parsed(List<Instant> uploads, int firstOutOfOrderLine) {}
+  public record RecordedTrace(List<Instant> uploads, int firstOutOfOrderLine) {}
 
   /** Parses the lines of {@code source} (named in errors); a bad line fails with its number and what is expected. */
   public static List<Instant> parse(String source, List<String> lines) {
@@ -28,7 +28,7 @@ public final class TraceFile {
   }
 
   /** {@link #parse}, saying where the file was out of order. */
-  public static Parsed read(String source, List<String> lines) {
+  public static RecordedTrace read(String source, List<String> lines) {
     List<Instant> uploads = new ArrayList<>();
     int outOfOrder = 0;
     for (int i = 0; i < lines.size(); i++) {
@@ -55,7 +55,7 @@ public final class TraceFile {
           source + " has no upload instants (one ISO-8601 instant per line)");
     }
     uploads.sort(null);
-    return new Parsed(List.copyOf(uploads), outOfOrder);
+    return new RecordedTrace(List.copyOf(uploads), outOfOrder);
   }
 
   private static String shorten(String text) {
