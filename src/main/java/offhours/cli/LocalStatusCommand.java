@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.inference.ModelContract;
+import offhours.local.ProcessReads;
 import offhours.local.StateFile;
 import offhours.local.api.LocalApiGateway;
 import offhours.stack.Hosting;
@@ -145,10 +146,13 @@ final class LocalStatusCommand implements Command {
     }
   }
 
-  /** A process as status lists it; {@code command} empty when the system does not say it. */
+  /**
+   * A process as status lists it; {@code command} empty when the system does not say it (asked again while the
+   * process is exec'ing, as a container command behind pyenv's shim does as it starts: {@link ProcessReads}).
+   */
   private record Listed(String name, long pid, Optional<String> command) {
     static Listed of(String name, ProcessHandle process) {
-      return new Listed(name, process.pid(), process.info().commandLine());
+      return new Listed(name, process.pid(), ProcessReads.commandLine(process));
     }
   }
 

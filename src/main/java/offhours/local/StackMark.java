@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,46 +56,25 @@ public record StackMark(String value) {
   /**
    * The live processes whose environment has {@code variable=value} (exactly that entry). A process reads with no
    * environment for the moment it execs (a launcher such as pyenv's shim execs several times as it starts), so each
-   * live process read empty is read again, all of them together, up to {@value #REREADS} times {@link #REREAD_PAUSE}
-   * apart; a process that keeps none (a kernel thread) costs those pauses once, whatever their number.
+   * one read empty while it runs a program is read again, all of them together ({@link ProcessReads}); one that runs
+   * none (a kernel thread, a zombie) is not.
    */
   public static List<ProcessHandle> carrying(String variable, String value) {
     String entry = variable + "=" + value;
+    List<ProcessHandle> all = ProcessHandle.allProcesses().toList();
+    List<Optional<List<String>>> environments = ProcessReads.askedUntil(
+        all,
+        StackMark::environment,
+        (p, environment) -> environment.isEmpty() // ended meanwhile, another user's, or no /proc
+            || !environment.get().isEmpty()
+            || !ProcessReads.runsAProgram(p));
     List<ProcessHandle> found = new ArrayList<>();
-    List<ProcessHandle> toRead = ProcessHandle.allProcesses().toList();
-    for (int read = 0; read <= REREADS && !toRead.isEmpty(); read++) {
-      if (read > 0) {
-        pause();
+    for (int i = 0; i < all.size(); i++) {
+      if (environments.get(i).map(e -> e.contains(entry)).orElse(false)) {
+        found.add(all.get(i));
       }
-      List<ProcessHandle> readEmpty = new ArrayList<>();
-      for (ProcessHandle p : toRead) {
-        Optional<List<String>> environment = environment(p);
-        if (environment.isEmpty()) {
-          continue; // ended meanwhile, another user's, or no /proc: not found by the mark
-        }
-        if (environment.get().isEmpty()) {
-          readEmpty.add(p);
-        } else if (environment.get().contains(entry)) {
-          found.add(p);
-        }
-      }
-      toRead = readEmpty.stream().filter(ProcessHandle::isAlive).toList();
     }
     return found.stream().filter(ProcessHandle::isAlive).toList();
-  }
-
-  /** How many times a live process whose environment read empty is read again. */
-  static final int REREADS = 5;
-
-  /** The pause before each of those reads. */
-  static final Duration REREAD_PAUSE = Duration.ofMillis(20);
-
-  private static void pause() {
-    try {
-      Thread.sleep(REREAD_PAUSE);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** The entries of {@code process}'s environment (none while it execs); empty when it cannot be read. */
