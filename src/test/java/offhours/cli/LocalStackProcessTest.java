@@ -46,10 +46,16 @@ class LocalStackProcessTest {
     }
   }
 
-  /** Starts {@link #other} as {@code /bin/sh -c script}, and waits for what it forks first ({@link #forked}). */
+  /**
+   * Starts {@link #other} as {@code /bin/sh -c script}, and waits for what it forks first ({@link #forked}) to run its
+   * command: until it has exec'd it, it runs the shell's program with the shell's command line.
+   */
   private void startShell(String script) throws Exception {
     other = new ProcessBuilder("/bin/sh", "-c", script).start();
-    while (forked == null) {
+    String shell = other.info().command().orElseThrow();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (forked == null || forked.info().command().orElse(shell).equals(shell)) {
+      assertThat(System.nanoTime() - deadline).as("a minute to fork and exec").isNegative();
       forked = other.descendants().findFirst().orElse(null);
       Thread.sleep(10);
     }
