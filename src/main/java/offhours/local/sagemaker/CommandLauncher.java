@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import offhours.cache.CacheFiles;
 
 /**
@@ -130,6 +133,8 @@ final class CommandLauncher implements ContainerLauncher {
    */
   record CommandContainer(Process process, URI baseUri, Path log, long logStart)
       implements ModelContainer {
+    /** How long the container's processes have to end on SIGTERM. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     /** The last non-blank line the command wrote, escaped and cut ({@link LogTail}). */
     Optional<String> lastLogLine() {
@@ -142,18 +147,29 @@ final class CommandLauncher implements ContainerLauncher {
       return process.onExit();
     }
 
+    /**
+     * SIGTERM to the shell and what it forked, then SIGKILL to each that has not ended within {@link #STOP_GRACE}.
+     * Each is waited for, not the shell only: the shell ends at once on SIGTERM, while a server that handles it
+     * slowly, or ignores it, ran on after the shell had ended (its port and memory held, found by nothing).
+     */
     @Override
     public void close() {
-      process.descendants().forEach(ProcessHandle::destroy);
-      process.destroy();
-      try {
-        if (!process.waitFor(Duration.ofSeconds(5).toMillis(), TimeUnit.MILLISECONDS)) {
-          process.descendants().forEach(ProcessHandle::destroyForcibly);
-          process.destroyForcibly();
+      // Found before any is signalled: once the shell has ended, what it forked is no longer
+      // found as its descendant.
+      List<ProcessHandle> tree =
+          Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();
+      tree.forEach(ProcessHandle::destroy);
+      long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+      for (ProcessHandle p : tree) {
+        try {
+          p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+          p.destroyForcibly();
+        } catch (InterruptedException e) {
+          tree.forEach(ProcessHandle::destroyForcibly);
+          Thread.currentThread().interrupt();
+          return;
         }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
       }
     }
   }
