@@ -1,8 +1,9 @@
 package offhours.local;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public record StackMark(String value) {
   /**
    * The live processes whose environment has {@code variable=value} (exactly that entry). A process reads with no
    * environment for the moment it execs (a launcher such as pyenv's shim execs several times as it starts), so each
-   * one read empty while it runs a program is read again, all of them together ({@link ProcessReads}); one that runs
+   * one read so while it runs a program is read again, all of them together ({@link ProcessReads}); one that runs
    * none (a kernel thread, a zombie) is not.
    */
   public static List<ProcessHandle> carrying(String variable, String value) {
@@ -65,9 +66,8 @@ public record StackMark(String value) {
     List<Optional<List<String>>> environments = ProcessReads.askedUntil(
         all,
         StackMark::environment,
-        (p, environment) -> environment.isEmpty() // ended meanwhile, another user's, or no /proc
-            || !environment.get().isEmpty()
-            || !ProcessReads.runsAProgram(p));
+        (p, environment) -> environment.map(e -> !e.isEmpty()).orElse(false)
+            || !ProcessReads.runsAProgram(p)); // ended meanwhile, another user's, or no /proc
     List<ProcessHandle> found = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       if (environments.get(i).map(e -> e.contains(entry)).orElse(false)) {
@@ -77,15 +77,26 @@ public record StackMark(String value) {
     return found.stream().filter(ProcessHandle::isAlive).toList();
   }
 
-  /** The entries of {@code process}'s environment (none while it execs); empty when it cannot be read. */
-  private static Optional<List<String>> environment(ProcessHandle process) {
-    try {
-      byte[] environ =
-          Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "environ"));
+  /** Enough for an environment in one read (a larger one takes more). */
+  private static final int ENVIRONMENT_BYTES = 1 << 16;
+
+  /**
+   * The entries of {@code process}'s environment (none while it execs); empty when it cannot be read. Read in one go: the file reads the memory of the program the process ran when it was opened,
+   * and ends where the process exec'd another, so a read in two parts (as {@code Files.readAllBytes} reads a file
+   * that says it is empty: a byte, then the rest) got the first byte only, now and then, and missed the mark.
+   */
+  static Optional<List<String>> environment(ProcessHandle process) {
+    Path file = Path.of("/proc", Long.toString(process.pid()), "environ");
+    try (FileChannel channel = FileChannel.open(file)) {
+      ByteBuffer read = ByteBuffer.allocate(ENVIRONMENT_BYTES);
+      while (channel.read(read) > 0 && !read.hasRemaining()) {
+        read = ByteBuffer.allocate(read.capacity() * 2).put(read.flip());
+      }
       return Optional.of(
-          environ.length == 0
+          read.position() == 0
               ? List.of()
-              : Arrays.asList(new String(environ, StandardCharsets.UTF_8).split("\0")));
+              : Arrays.asList(new String(read.array(), 0, read.position(), StandardCharsets.UTF_8)
+                  .split("\0")));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
