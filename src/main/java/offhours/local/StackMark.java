@@ -81,9 +81,10 @@ public record StackMark(String value) {
   private static final int ENVIRONMENT_BYTES = 1 << 16;
 
   /**
-   * The entries of {@code process}'s environment (none while it execs); empty when it cannot be read. Read in one go: the file reads the memory of the program the process ran when it was opened,
-   * and ends where the process exec'd another, so a read in two parts (as {@code Files.readAllBytes} reads a file
-   * that says it is empty: a byte, then the rest) got the first byte only, now and then, and missed the mark.
+   * The entries of {@code process}'s environment (none while it execs); empty when it cannot be read. Read in one
+   * go: the file reads the memory of the program the process ran when it was opened, and ends where the process
+   * exec'd another, so a read in two parts (as {@code Files.readAllBytes} reads a file that says it is empty: a byte,
+   * then the rest) got the first byte only, now and then, and missed the mark.
    */
   static Optional<List<String>> environment(ProcessHandle process) {
     Path file = Path.of("/proc", Long.toString(process.pid()), "environ");
