@@ -7,7 +7,9 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** A process's environment is read whole, or as none while it execs: never cut short. Needs {@code sh}, {@code sleep}. */
+/**
+ * A process's environment is read whole, or as none while it execs: never cut short. Needs {@code sh}, {@code sleep}.
+ */
 class StackMarkTest {
 
   @Test
