@@ -28,13 +28,13 @@ import offhours.endpoint.SqsSweptQueue;
 import offhours.endpoint.TestEventSweep;
 import offhours.local.api.LocalApiGateway;
 import offhours.local.auth.StackCredentials;
+import offhours.local.lambda.LambdaApiSocket;
 import offhours.local.lambda.LocalLambda;
 import offhours.local.lambda.LocalScheduler;
 import offhours.local.model.DefaultModel;
 import offhours.local.model.ModelFiles;
 import offhours.local.model.OnnxContainer;
 import offhours.local.moto.MotoServer;
-import offhours.local.sagemaker.ContainerLauncher;
 import offhours.local.sagemaker.ContainerSpec;
 import offhours.local.sagemaker.LocalSageMaker;
 import offhours.local.sagemaker.LocalSageMakerBuilder;
@@ -127,8 +127,10 @@ final class DeploymentWiring {
     options.containerCommand().ifPresent(sageMakerSettings::containerCommand);
     sageMaker = open(sageMakerSettings.start());
 
-    // The local Lambda's port is chosen first so that one set of clients knows every endpoint.
-    int lambdaPort = ContainerLauncher.freePort();
+    // The local Lambda's API is bound first so that one set of clients knows every endpoint: bound,
+    // not probed, so no other process can take the port before the Lambda serves on it.
+    LambdaApiSocket lambdaApi = open(LambdaApiSocket.bind());
+    int lambdaPort = lambdaApi.port();
     clients = open(AwsClients.local(
         Region.of(LocalDeployment.REGION),
         credentials,
@@ -164,7 +166,7 @@ final class DeploymentWiring {
     lambda = open(LocalLambda.builder(sqs)
         .credentials(credentials)
         .region(LocalDeployment.REGION)
-        .port(lambdaPort)
+        .api(lambdaApi)
         .start());
 
     classifyEnv = FunctionEnvironments.classify(names, provisioned, labelsS3Uri, options);
@@ -365,8 +367,9 @@ final class DeploymentWiring {
           "the local ONNX container needs ModelDataUrl file:///path/model.onnx, got "
               + spec.modelDataUrl());
     }
-    OnnxContainer container =
-        OnnxContainer.start(Path.of(URI.create(spec.modelDataUrl())), ContainerLauncher.freePort());
+    // Port 0: the server binds a free port itself and reports it; a port probed first could be
+    // taken by another process before the bind.
+    OnnxContainer container = OnnxContainer.start(Path.of(URI.create(spec.modelDataUrl())), 0);
     return ModelContainer.of(container.baseUri(), container::close);
   }
 

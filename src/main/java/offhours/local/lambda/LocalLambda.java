@@ -98,8 +98,9 @@ public final class LocalLambda implements AutoCloseable {
     this.http = Executors.newFixedThreadPool(2, threads(threadPrefix + "-api"));
     try {
       Loopback.limitRequestTime();
-      server =
-          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
+      server = b.api != null
+          ? b.api.take()
+          : HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a loopback port for the local Lambda API", e);
     }

@@ -27,6 +27,7 @@ public final class LocalLambdaBuilder {
   final Clock clock = Clock.systemUTC();
 
   int port;
+  LambdaApiSocket api;
   AwsBasicCredentials credentials = StackCredentials.generate();
 
   LocalLambdaBuilder(SqsClient sqs) {
@@ -72,7 +73,13 @@ public final class LocalLambdaBuilder {
     return this;
   }
 
-  /** Opens the API on a loopback port ({@link #port}). */
+  /** Serves the API on {@code api}, bound beforehand ({@link LambdaApiSocket#bind}), instead of on {@link #port}. */
+  public LocalLambdaBuilder api(LambdaApiSocket api) {
+    this.api = Objects.requireNonNull(api, "api");
+    return this;
+  }
+
+  /** Opens the API on the socket given to {@link #api}, else on a loopback port ({@link #port}). */
   public LocalLambda start() {
     return new LocalLambda(this);
   }
