@@ -56,11 +56,19 @@ public record Arguments(List<String> operands, Map<String, String> options) {
 
   /**
    * A key prefix ({@code --prefix}, {@code --key-prefix}), which no S3 key starts with when it is longer than
-   * {@link StackSpec#MAX_KEY_BYTES}: refused as a typo rather than answered with nothing found. Whether an empty one
-   * is allowed is the command's to say.
+   * {@link StackSpec#MAX_KEY_BYTES}: refused as a typo rather than answered with nothing found. An empty one
+   * is refused: it is every key, and more likely an unset variable ({@code --prefix "$P"}) than meant, so every command
+   * asks for the flag to be left out instead.
+   *
+   * @param without what leaving the flag out does, as in "leave --prefix out for WITHOUT"
    */
-  public Optional<String> keyPrefix(String option) {
+  public Optional<String> keyPrefix(String option, String without) {
     Optional<String> prefix = value(option);
+    if (prefix.filter(String::isEmpty).isPresent()) {
+      throw CliException.usage(
+          "--" + option + " needs a key prefix, got an empty value (an unset variable?);"
+              + " leave --" + option + " out for " + without);
+    }
     prefix
         .map(p -> p.getBytes(StandardCharsets.UTF_8).length)
         .filter(bytes -> bytes > StackSpec.MAX_KEY_BYTES)
@@ -79,6 +87,17 @@ public record Arguments(List<String> operands, Map<String, String> options) {
    */
   public Optional<String> topLabel(String option) {
     Optional<String> label = nonEmpty(option, "a top label such as Neutral");
+    // A label is a class name, which is never blank (ModelContract refuses a blank one); one with a
+    // control character is a paste or an escape gone wrong, and the table shows none.
+    label.filter(String::isBlank).ifPresent(l -> {
+      throw CliException.usage("--" + option
+          + " needs a top label such as Neutral, got only spaces:" + " no class name is blank");
+    });
+    label.filter(l -> l.codePoints().anyMatch(Character::isISOControl)).ifPresent(l -> {
+      throw CliException.usage("--" + option + " needs a top label such as Neutral, got '"
+          + Terminal.printable(l) + "', which has a control character: no class name offhours shows"
+          + " has one");
+    });
     label
         .map(l -> l.getBytes(StandardCharsets.UTF_8).length)
         .filter(bytes -> bytes > ResultsTable.MAX_PARTITION_KEY_BYTES)

@@ -68,9 +68,7 @@ final class DlqRedrive implements Command {
             .filter(s -> !s.isEmpty())
             .map(id -> DlqCommand.messageId("--id", id))
             .collect(Collectors.toSet()));
-    Optional<String> prefix = call.args()
-        .nonEmpty(KEY_PREFIX.name(), "a key prefix (without --key-prefix every message goes back)");
-    call.args().keyPrefix(KEY_PREFIX.name());
+    Optional<String> prefix = call.args().keyPrefix(KEY_PREFIX.name(), "every message");
     if (ids.isPresent() && ids.get().isEmpty()) {
       throw CliException.usage("--id needs at least one message id");
     }

@@ -91,16 +91,18 @@ final class EndpointControlCommand implements Command {
                     + "\nbatch or an evening; longer hours belong in the schedule (a deployed stack's WorkingHours)."
                     + "\nWithout --until a start lasts until the schedule next changes ('endpoint auto' where it"
                     + "\nnever does, as on the local stack)."
-                : "");
+                : "\n\n--until is at most " + Until.LONGEST.toDays()
+                    + " days away: a stop for longer belongs in the schedule.");
   }
 
   @Override
   public int run(Invocation call) {
-    // Text no form reads is a usage error before the stack is looked up; its instant needs the
-    // stack's zone.
+    // Text no form reads, a past instant and an end over a year away are usage errors before the
+    // stack is looked up; a local time's instant needs the stack's zone.
     Optional<Until> until = call.args()
         .value(START_UNTIL.name()) // "until", the same name for start and stop
         .map(Until::read);
+    until.ifPresent(u -> u.check(call.context().clock().instant()));
     ObjectNode payload = Json.object().put("action", action);
     String asked = action;
     Optional<String> cost = Optional.empty();

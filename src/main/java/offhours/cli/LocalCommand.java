@@ -91,6 +91,7 @@ final class LocalCommand {
       throw CliException.usage("--" + CONTAINER_COMMAND.name() + " is empty; give the command that"
           + " serves the model, or leave it out for the default model");
     }
+    args.value(CONTAINER_COMMAND.name()).ifPresent(LocalCommand::refuseControls);
     // To the functions an empty setting means the default (a template parameter left empty);
     // typed on the command line it is more likely a slip (an unset shell variable): refused.
     refuseEmpty(args, CONTENT_TYPE, ModelContract.X_IMAGE);
@@ -157,6 +158,24 @@ final class LocalCommand {
     return message;
   }
 
+  /**
+   * Refuses a container command with a control character, naming the first and where it is: /bin/sh would run it,
+   * but it is a paste or an escape gone wrong more likely than meant, and every line that shows the command (a
+   * failed start, the local stack's state) would carry it to the terminal. A tab or a line break is refused too:
+   * {@code ;} and {@code &&} join commands on one line, and a longer script belongs in a file the command runs.
+   */
+  private static void refuseControls(String command) {
+    for (int i = 0; i < command.length(); i++) {
+      if (Character.isISOControl(command.charAt(i))) {
+        throw CliException.usage(
+            "--" + CONTAINER_COMMAND.name() + " has a control character ("
+                + Terminal.printable(String.valueOf(command.charAt(i))) + ") at character "
+                + (i + 1)
+                + ": give one line of printable text (join commands with ; or &&, or put a script in a file)");
+      }
+    }
+  }
+
   /** {@link #positive}, at most {@code max}: a larger number is refused, never cut to an int. */
   static int positive(Arguments args, Option option, int fallback, int max) {
     long n = positive(args, option, fallback);
@@ -172,7 +191,7 @@ final class LocalCommand {
       return fallback;
     }
     try {
-      long n = Long.parseLong(value.get());
+      long n = digits(value.get(), false);
       if (n > 0) {
         return n;
       }
@@ -180,6 +199,21 @@ final class LocalCommand {
       // the message below says what is expected
     }
     throw CliException.usage(
-        "--" + option.name() + " needs a positive whole number, got '" + value.get() + "'");
+        "--" + option.name() + " needs a positive whole number in digits 0-9, got '"
+            + Terminal.printable(value.get()) + "'");
+  }
+
+  /**
+   * The one reading of every whole-number flag: ASCII digits 0-9 alone, after a minus where {@code signed}. Long.parseLong
+   * alone also takes a plus sign and the digits of every script (fullwidth "５" as 5, Arabic-Indic "٥" as 5), which no
+   * help text shows and a terminal may not tell from other text.
+   *
+   * @throws NumberFormatException when {@code text} is anything else, or beyond a long
+   */
+  static long digits(String text, boolean signed) {
+    if (!text.matches(signed ? "-?[0-9]+" : "[0-9]+")) {
+      throw new NumberFormatException("not ASCII digits: " + text);
+    }
+    return Long.parseLong(text);
   }
 }

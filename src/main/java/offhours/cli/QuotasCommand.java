@@ -69,7 +69,8 @@ final class QuotasCommand implements Command {
         (up to MaximumConcurrency) and the controller share.
         Without --stack it checks the template's defaults, as the first deploy would use them; the flags set
         what you will deploy with. With --stack NAME it reads the deployed stack's parameters, and the flags
-        override them. For each quota that is too low it prints the AWS CLI request for an increase.
+        override them. Values template.yaml refuses are refused (with Hosting serverless, a MaximumConcurrency
+        over ServerlessMaxConcurrency too, as its Rules say). For each quota that is too low it prints the AWS CLI request for an increase.
         Exit status 1 when a quota is too low or not offered in the Region.
         It calls servicequotas:ListServiceQuotas, servicequotas:ListAWSDefaultServiceQuotas and
         lambda:GetAccountSettings (with --stack also cloudformation:DescribeStacks).
@@ -86,7 +87,11 @@ final class QuotasCommand implements Command {
         call.args().value(option.name()).ifPresent(v -> flags.put(parameter, v)));
     // The flags alone first: a wrong one is said before the Region, the credentials and the stack
     // are looked for.
-    needs(flags);
+    QuotaNeeds fromFlags = needs(flags);
+    if (stack.isEmpty()) {
+      // Without a stack the flags and the template's defaults are all the values.
+      refuseBrokenRule(fromFlags);
+    }
     Map<String, String> parameters = new LinkedHashMap<>();
     Target target = stack.isPresent() ? call.target() : null;
     try (AwsClients clients = target == null ? userClients(call) : target.clients()) {
@@ -95,6 +100,7 @@ final class QuotasCommand implements Command {
       }
       parameters.putAll(flags);
       QuotaNeeds needs = needs(parameters);
+      refuseBrokenRule(needs);
       QuotaCheck check;
       try (ServiceQuotasClient serviceQuotas =
               clients.build(Service.SERVICE_QUOTAS, ServiceQuotasClient.builder());
@@ -174,6 +180,15 @@ final class QuotasCommand implements Command {
     } catch (IllegalArgumentException e) {
       throw CliException.usage("--hosting needs " + Hosting.spellings() + ", got '"
           + Terminal.printable(parameters.get("Hosting")) + "'");
+    }
+  }
+
+  /** A usage error when the values break a rule of template.yaml's, which a deploy with them would fail on. */
+  private static void refuseBrokenRule(QuotaNeeds needs) {
+    String broken = needs.templateRuleBroken();
+    if (broken != null) {
+      throw CliException.usage("--" + CONCURRENCY.name() + " and --" + SERVERLESS.name() + ": "
+          + broken + "; a deploy with them would fail");
     }
   }
 

@@ -59,10 +59,14 @@ final class ReprocessCommand implements Command {
       "only results written at or after T: an ISO-8601 instant, a local date-time, or a duration ago (2h, 3d)");
   private static final Option BEFORE =
       Option.value("before", "T", "only results written before T (as --since)");
-  private static final Option ALL =
-      Option.flag("all", "every result (needed when no other selection is given)");
+  private static final Option ALL = Option.flag(
+      "all", "every result (needed when no other selection is given, refused with one)");
   private static final Option DRY_RUN =
       Option.flag("dry-run", "show what would be sent, send nothing");
+
+  /** The options that select, each of which --all would contradict. */
+  private static final List<Option> FILTERS =
+      List.of(KEY, PREFIX, STATUS, SETTINGS, LABEL, MODEL, SINCE, BEFORE);
 
   private static final Pattern AGO = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?");
 
@@ -133,6 +137,16 @@ final class ReprocessCommand implements Command {
       throw CliException.usage(
           "say what to reprocess: --key, --prefix, --status, --settings, --label, --model, --since, --before,"
               + " or --all for every result");
+    }
+    if (selection.any() && args.has(ALL.name())) {
+      // --all with a filter would quietly mean the filter's results, not every result.
+      String filters = FILTERS.stream()
+          .filter(o -> args.has(o.name()))
+          .map(o -> "--" + o.name())
+          .collect(java.util.stream.Collectors.joining(", "));
+      throw CliException.usage("--all is every result and does not go with " + filters
+          + ": drop --all to reprocess what " + filters + " select, or the "
+          + (filters.contains(",") ? "filters" : "filter") + " to reprocess every result");
     }
     boolean dryRun = args.has(DRY_RUN.name());
     try (Target target = call.target();
@@ -267,7 +281,7 @@ final class ReprocessCommand implements Command {
     }
     return new ReprocessSelection(
         args.objectKey(KEY.name()),
-        args.keyPrefix(PREFIX.name()),
+        args.keyPrefix(PREFIX.name(), "every key (with --all alone for every result)"),
         status,
         settings,
         args.topLabel(LABEL.name()),

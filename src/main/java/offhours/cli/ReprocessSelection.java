@@ -50,8 +50,7 @@ record ReprocessSelection(
 
   boolean any() {
     return key.isPresent()
-        // An empty prefix (an unset --prefix "$P") is every key: only --all asks for that.
-        || prefix.filter(p -> !p.isEmpty()).isPresent()
+        || prefix.isPresent()
         || status.isPresent()
         || label.isPresent()
         || model.isPresent()

@@ -198,15 +198,15 @@ final class ResultsCommand implements Command {
 
   private static int limit(String value) {
     try {
-      int limit = Integer.parseInt(value);
+      long limit = LocalCommand.digits(value, false);
       if (limit > 0 && limit < Integer.MAX_VALUE) {
-        return limit;
+        return (int) limit;
       }
     } catch (NumberFormatException e) {
       // falls through to the message below
     }
     throw CliException.usage("--limit needs a whole number from 1 to " + (Integer.MAX_VALUE - 1)
-        + ", got '" + value + "'");
+        + " in digits 0-9, got '" + Terminal.printable(value) + "'");
   }
 
   /**

@@ -38,11 +38,11 @@ final class SimulateValues {
   static long seed(Arguments args, Option option) {
     String value = args.value(option.name()).orElse("42");
     try {
-      return Long.parseLong(value);
+      return LocalCommand.digits(value, true);
     } catch (NumberFormatException e) {
       throw CliException.usage(
           "--" + option.name() + " needs a whole number (any, 0 and negative ones too, up to "
-              + Long.MAX_VALUE + "), got '" + Terminal.printable(value) + "'");
+              + Long.MAX_VALUE + ") in digits 0-9, got '" + Terminal.printable(value) + "'");
     }
   }
 

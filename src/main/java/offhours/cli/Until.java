@@ -8,6 +8,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -53,6 +54,13 @@ final class Until {
 
   private record Today(LocalTime time) implements Form {}
 
+  /**
+   * The furthest an override may reach. The controller keeps it as an instant in its control state, which would take
+   * any, but an override is for an evening, a batch or a holiday: an end further than a year is a typo (99999999999h is
+   * eleven million years) or hours that belong in the schedule.
+   */
+  static final Duration LONGEST = Duration.ofDays(366);
+
   private final String text;
   private final Form form;
 
@@ -77,6 +85,23 @@ final class Until {
   }
 
   /**
+   * Refuses, before the stack is looked up, what needs no zone to refuse: a duration longer than {@link #LONGEST}, and
+   * an instant with its offset (2020-01-01T00:00:00Z) that is past or further than that; a local date-time and a time
+   * of day wait for the stack's zone ({@link #at}).
+   */
+  void check(Instant now) {
+    switch (form) {
+      case FromNow f -> {
+        if (f.length().compareTo(LONGEST) > 0) {
+          throw tooFar();
+        }
+      }
+      case At a -> at(now, ZoneOffset.UTC);
+      default -> {}
+    }
+  }
+
+  /**
    * The instant meant, counted from {@code now} and with local forms read in {@code zone}; a usage error when it is
    * not after {@code now}, saying what the time is in that zone.
    */
@@ -92,6 +117,9 @@ final class Until {
       };
     } catch (DateTimeException | ArithmeticException e) {
       throw unreadable(text); // a duration past what an instant holds
+    }
+    if (until.isAfter(now.plus(LONGEST))) {
+      throw tooFar();
     }
     if (until.isAfter(now)) {
       return until;
@@ -137,6 +165,11 @@ final class Until {
     } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
       return null; // also a duration past what a number holds
     }
+  }
+
+  private CliException tooFar() {
+    return CliException.usage("--until " + text + " is more than " + LONGEST.toDays()
+        + " days away: an override lasts at most a year (longer hours belong in the schedule)");
   }
 
   private static CliException unreadable(String text) {

@@ -77,7 +77,8 @@ final class UploadCommand implements Command {
     if (call.args().operands().isEmpty()) {
       throw CliException.usage("name at least one file or folder to upload");
     }
-    String prefix = call.args().keyPrefix(PREFIX.name()).orElse("");
+    String prefix =
+        call.args().keyPrefix(PREFIX.name(), "keys at the top of the bucket").orElse("");
     UploadPlan.prefixNote(prefix).map(Terminal::printable).ifPresent(call.err()::println);
     UploadPlan plan = UploadPlan.of(call.args().operands(), prefix);
     skipped(plan).ifPresent(call.err()::println);

@@ -125,6 +125,18 @@ public record QuotaNeeds(
         Integer.parseInt(value.apply("ServerlessMaxConcurrency")));
   }
 
+  /**
+   * What template.yaml's Rules refuse of these values, or null: with Hosting serverless, MaximumConcurrency may not
+   * exceed ServerlessMaxConcurrency (more concurrent Classify invocations than the endpoint serves would be throttled).
+   */
+  public String templateRuleBroken() {
+    return hosting == Hosting.SERVERLESS && classifyConcurrency > serverlessConcurrency
+        ? "with Hosting serverless, MaximumConcurrency (" + classifyConcurrency
+            + ") may be at most ServerlessMaxConcurrency (" + serverlessConcurrency
+            + "), as template.yaml's Rules say"
+        : null;
+  }
+
   /** The quotas this stack needs, SageMaker's first. */
   public List<Need> needs() {
     Need sageMaker = switch (hosting) {

@@ -47,9 +47,107 @@ class BadInputTest {
   }
 
   @Test
-  void anEmptyKeyPrefixSelectsNothingSilentlyNorEverything() {
-    usage(run("reprocess", "--prefix", ""), "say what to reprocess", "--all for every result");
-    usage(run("dlq", "redrive", "--key-prefix", ""), "--key-prefix needs a key prefix");
+  void anEmptyKeyPrefixIsRefusedByEveryCommandWithWhatLeavingItOutDoes() {
+    String empty = "needs a key prefix, got an empty value (an unset variable?); leave ";
+    usage(
+        run("reprocess", "--prefix", ""),
+        "--prefix " + empty + "--prefix out for every key (with --all alone for every result)");
+    // with another filter too: it was every key, quietly
+    usage(run("reprocess", "--prefix", "", "--status", "REJECTED"), "--prefix " + empty);
+    usage(
+        run("dlq", "redrive", "--key-prefix", ""),
+        "--key-prefix " + empty + "--key-prefix out for every message");
+    usage(run("trace", "--prefix", ""), "--prefix " + empty + "--prefix out for the whole bucket");
+    usage(
+        run("upload", "--prefix", "", files.toString()),
+        "--prefix " + empty + "--prefix out for keys at the top of the bucket");
+  }
+
+  @Test
+  void anOverrideFurtherThanAYearIsRefusedBeforeTheStackIsLookedFor() {
+    usage(
+        run("endpoint", "start", "--until", "99999999999h"),
+        "--until 99999999999h is more than 366 days away: an override lasts at most a year");
+    usage(run("endpoint", "stop", "--until", "367d"), "--until 367d is more than 366 days away");
+    usage(
+        run("endpoint", "stop", "--until", "2999-01-01T00:00:00Z"),
+        "--until 2999-01-01T00:00:00Z is more than 366 days away");
+  }
+
+  @Test
+  void aPastInstantWithItsOffsetIsRefusedBeforeTheStackIsLookedFor() {
+    usage(
+        run("endpoint", "stop", "--until", "2020-01-01T00:00:00Z"),
+        "--until 2020-01-01T00:00:00Z is not in the future");
+    usage(
+        run("endpoint", "start", "--until", "2020-01-01T00:00+01:00"),
+        "--until 2020-01-01T00:00+01:00 is not in the future");
+  }
+
+  @Test
+  void wholeNumberFlagsTakeAsciiDigitsOnly() {
+    usage(
+        run("results", "--limit", "\uff15"),
+        "--limit needs a whole number from 1 to 2147483646 in digits 0-9, got '\uff15'");
+    usage(
+        run("cost", "--days", "\u0665"),
+        "--days needs a positive whole number in digits 0-9, got '\u0665'");
+    usage(run("cost", "--days", "+5"), "--days needs a positive whole number in digits 0-9");
+    usage(
+        run("simulate", "--seed", "\uff17"),
+        "--seed needs a whole number (any, 0 and negative ones too, up to 9223372036854775807) in"
+            + " digits 0-9, got '\uff17'");
+  }
+
+  @Test
+  void aBlankLabelOrOneWithAControlCharacterIsNoClassName() {
+    usage(
+        run("results", "--label", " "),
+        "--label needs a top label such as Neutral, got only spaces");
+    usage(
+        run("results", "--label", "Neu\ttral"),
+        "--label needs a top label such as Neutral, got 'Neu\\x09tral', which has a control character");
+    usage(run("reprocess", "--label", "\u001b[31m"), "which has a control character");
+  }
+
+  @Test
+  void reprocessAllWithAFilterIsRefusedRatherThanNarrowedQuietly() {
+    usage(
+        run("reprocess", "--all", "--key", "a"),
+        "--all is every result and does not go with --key: drop --all to reprocess what --key"
+            + " select, or the filter to reprocess every result");
+    usage(
+        run("reprocess", "--all", "--status", "REJECTED", "--since", "2d"),
+        "does not go with --status, --since");
+  }
+
+  @Test
+  void aContainerCommandWithAControlCharacterIsRefusedSayingWhich() {
+    assertThatThrownBy(localSettings(Map.of("container-command", "serve\u0001 --port 8080"))::run)
+        .hasMessage("--container-command has a control character (\\x01) at character 6: give one"
+            + " line of printable text (join commands with ; or &&, or put a script in a file)");
+    assertThatThrownBy(localSettings(Map.of("container-command", "cd /m\npython serve.py"))::run)
+        .hasMessageStartingWith(
+            "--container-command has a control character (\\x0a) at character 6");
+  }
+
+  @Test
+  void quotasRefuseAClassifyConcurrencyOverTheServerlessOneAsTheTemplatesRulesDo() {
+    usage(
+        run(
+            "quotas",
+            "--hosting",
+            "serverless",
+            "--maximum-concurrency",
+            "20",
+            "--serverless-max-concurrency",
+            "10"),
+        "with Hosting serverless, MaximumConcurrency (20) may be at most ServerlessMaxConcurrency"
+            + " (10), as template.yaml's Rules say");
+    // against the template's default ServerlessMaxConcurrency, 10
+    usage(
+        run("quotas", "--hosting", "serverless", "--maximum-concurrency", "11"),
+        "MaximumConcurrency (11) may be at most ServerlessMaxConcurrency (10)");
   }
 
   @Test

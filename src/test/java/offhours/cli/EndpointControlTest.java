@@ -119,13 +119,13 @@ class EndpointControlTest {
 
   @Test
   void aStartOverAMonthIsRefusedWithItsLengthAndCostAndNeverReachesTheController() {
-    CliRun run = run("endpoint", "start", "--until", "400d");
+    CliRun run = run("endpoint", "start", "--until", "300d");
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
         .as("on the local stack, which has no working hours: no WorkingHours to set")
         .isEqualTo(
-            "offhours: --until 400d would keep the endpoint on for 400 days: about $1,104.00 at"
+            "offhours: --until 300d would keep the endpoint on for 300 days: about $828.00 at"
                 + " the stack's price (1 ml.m5.large at $0.115 an hour); a manual start lasts at most 31"
                 + " days. To keep it on longer: 'endpoint start' with no --until keeps it on until"
                 + " 'endpoint auto' or 'endpoint stop' (the local stack has no working hours, so its"
@@ -136,7 +136,7 @@ class EndpointControlTest {
   @Test
   void aStartOverAMonthOnADeployedStackSaysToMakeThoseHoursItsWorkingHours() {
     try (StubHttpServer aws = deployedStack("")) {
-      CliRun run = runOn(aws, "--stack", "offhours", "endpoint", "start", "--until", "400d");
+      CliRun run = runOn(aws, "--stack", "offhours", "endpoint", "start", "--until", "300d");
 
       assertThat(run.exitCode()).isEqualTo(2);
       assertThat(run.err())
@@ -149,7 +149,7 @@ class EndpointControlTest {
   }
 
   @Test
-  void aStartOfAMonthIsAskedForAndSaysItsCostAndAStopIsNotBounded() {
+  void aStartOfAMonthIsAskedForAndSaysItsCostAndAStopIsBoundedByAYearOnly() {
     CliRun start = run("endpoint", "start", "--until", "31d", "--json");
     assertThat(start.exitCode()).as(start.err()).isZero();
     assertThat(start.err())
@@ -157,7 +157,7 @@ class EndpointControlTest {
         .isEqualTo("on for 31 days: about $85.56 at the stack's price (1 ml.m5.large at $0.115 an"
             + " hour)\n");
 
-    CliRun stop = run("endpoint", "stop", "--until", "400d");
+    CliRun stop = run("endpoint", "stop", "--until", "366d");
     assertThat(stop.exitCode()).as(stop.err()).isZero();
     assertThat(stop.out()).doesNotContain("on for");
     assertThat(paths()).hasSize(2);

@@ -185,7 +185,7 @@ class MainTest {
     assertThat(status.exitCode()).isEqualTo(2);
     assertThat(status.err()).contains("unknown status 'done'; use CLASSIFIED or REJECTED");
     assertThat(run("results", "--limit", "0").err())
-        .contains("--limit needs a whole number from 1 to 2147483646, got '0'");
+        .contains("--limit needs a whole number from 1 to 2147483646 in digits 0-9, got '0'");
   }
 
   @Test

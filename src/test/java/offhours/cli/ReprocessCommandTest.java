@@ -75,9 +75,9 @@ class ReprocessCommandTest {
             + " index's key allows no more): no result can have it");
     assertThatThrownBy(() -> select(Map.of("model", "", "all", "")))
         .hasMessage("--model needs a model name (each result's model), got an empty value");
-    assertThat(select(Map.of("prefix", "", "all", "")).prefix())
-        .as("an empty prefix is every key")
-        .contains("");
+    assertThatThrownBy(() -> select(Map.of("prefix", "", "all", "")))
+        .as("an empty prefix is every key, which --all alone says")
+        .hasMessageStartingWith("--prefix needs a key prefix, got an empty value");
   }
 
   @Test

@@ -36,8 +36,9 @@ class TraceCommandTest {
   @Test
   void aBadDaysOrAnEmptyBucketIsAUsageErrorBeforeAnyClientIsBuilt() {
     assertThat(CliRun.offline(cache, "trace", "--days", "1.5").err())
-        .isEqualTo("offhours: --days needs a positive whole number, got '1.5'; see 'offhours trace"
-            + " --help'\n");
+        .isEqualTo(
+            "offhours: --days needs a positive whole number in digits 0-9, got '1.5'; see 'offhours trace"
+                + " --help'\n");
     assertThat(CliRun.offline(cache, "trace", "--bucket", " ").err())
         .isEqualTo("offhours: --bucket needs a bucket name; see 'offhours trace --help'\n");
   }
