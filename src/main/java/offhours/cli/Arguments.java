@@ -44,14 +44,18 @@ public record Arguments(List<String> operands, Map<String, String> options) {
    */
   public Optional<String> objectKey(String option) {
     Optional<String> key = nonEmpty(option, "an object key");
-    key.map(k -> k.getBytes(StandardCharsets.UTF_8).length)
-        .filter(bytes -> bytes > StackSpec.MAX_KEY_BYTES)
-        .ifPresent(bytes -> {
-          throw CliException.usage(
-              "--" + option + " is " + bytes + " bytes (UTF-8), and no S3 key is longer than "
-                  + StackSpec.MAX_KEY_BYTES + ": no object can have it");
-        });
+    key.ifPresent(k -> withinKeyBytes(option, k, "no object can have it"));
     return key;
+  }
+
+  /** Refuses {@code value} of {@code option} when it is longer than any S3 key: {@code consequence} says why. */
+  private static void withinKeyBytes(String option, String value, String consequence) {
+    int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > StackSpec.MAX_KEY_BYTES) {
+      throw CliException.usage("--" + option + " is " + bytes
+          + " bytes (UTF-8), and no S3 key is longer than " + StackSpec.MAX_KEY_BYTES + ": "
+          + consequence);
+    }
   }
 
   /**
@@ -69,14 +73,7 @@ public record Arguments(List<String> operands, Map<String, String> options) {
           "--" + option + " needs a key prefix, got an empty value (an unset variable?);"
               + " leave --" + option + " out for " + without);
     }
-    prefix
-        .map(p -> p.getBytes(StandardCharsets.UTF_8).length)
-        .filter(bytes -> bytes > StackSpec.MAX_KEY_BYTES)
-        .ifPresent(bytes -> {
-          throw CliException.usage(
-              "--" + option + " is " + bytes + " bytes (UTF-8), and no S3 key is longer than "
-                  + StackSpec.MAX_KEY_BYTES + ": no object can start with it");
-        });
+    prefix.ifPresent(p -> withinKeyBytes(option, p, "no object can start with it"));
     return prefix;
   }
 

@@ -77,8 +77,8 @@ public final class MotoServer implements AutoCloseable {
       try {
         return launch(executable, port, log, recorder);
       } catch (ProcessRecorder.StartRefused | NotSerialized e) {
-        throw e; // the stack is stopping, or this moto_server never will be: another port is no
-        // help
+        // The stack is stopping, or this moto_server never will be: another port is no help.
+        throw e;
       } catch (IOException e) {
         last = e; // another process may have taken the port between our probe and moto's bind
       }
