@@ -100,7 +100,7 @@ public final class LocalLambda implements AutoCloseable {
       Loopback.limitRequestTime();
       server = b.api != null
           ? b.api.take()
-          : HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
+          : HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a loopback port for the local Lambda API", e);
     }

@@ -26,7 +26,6 @@ public final class LocalLambdaBuilder {
   /** The clock for LastModified. */
   final Clock clock = Clock.systemUTC();
 
-  int port;
   LambdaApiSocket api;
   AwsBasicCredentials credentials = StackCredentials.generate();
 
@@ -64,22 +63,13 @@ public final class LocalLambdaBuilder {
     return this;
   }
 
-  /** The loopback port of the API; default 0, any free port. */
-  public LocalLambdaBuilder port(int port) {
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port must be between 0 and 65535; got " + port);
-    }
-    this.port = port;
-    return this;
-  }
-
-  /** Serves the API on {@code api}, bound beforehand ({@link LambdaApiSocket#bind}), instead of on {@link #port}. */
+  /** Serves the API on {@code api}, bound beforehand ({@link LambdaApiSocket#bind}), not on a port of its own. */
   public LocalLambdaBuilder api(LambdaApiSocket api) {
     this.api = Objects.requireNonNull(api, "api");
     return this;
   }
 
-  /** Opens the API on the socket given to {@link #api}, else on a loopback port ({@link #port}). */
+  /** Opens the API on the socket given to {@link #api}, else on a free loopback port. */
   public LocalLambda start() {
     return new LocalLambda(this);
   }

@@ -11,8 +11,7 @@
  * <pre>{@code
  * LocalSageMaker.builder()
  *     .container("offhours-local/onnx", spec -> {
- *       OnnxContainer onnx = OnnxContainer.start(Path.of(URI.create(spec.modelDataUrl())),
- *           ContainerLauncher.freePort());
+ *       OnnxContainer onnx = OnnxContainer.start(Path.of(URI.create(spec.modelDataUrl())), 0);
  *       return ModelContainer.of(onnx.baseUri(), onnx::close);
  *     })
  *     .start();
