@@ -10,8 +10,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -34,12 +36,31 @@ public final class Schedule {
 
   private final String text;
   private final List<Window> windows;
+  private final Map<DayOfWeek, List<Window>>
+      byDay; // the windows that start on each day of the week
   private final ZoneId zone;
   private final Set<LocalDate> holidays;
+
+  /**
+   * isOpen is {@code open} from {@code from} until {@code until}, its next change: the last one {@link #nextChange}
+   * found, which answers the many questions a controller's run and a simulated minute ask within it without another
+   * search. Immutable, so threads that share a schedule at worst search again.
+   */
+  private record Segment(Instant from, Instant until, boolean open) {
+    boolean holds(Instant t) {
+      return !t.isBefore(from) && t.isBefore(until);
+    }
+  }
+
+  private volatile Segment last;
 
   private Schedule(String text, List<Window> windows, ZoneId zone, Set<LocalDate> holidays) {
     this.text = text;
     this.windows = List.copyOf(windows);
+    this.byDay = new EnumMap<>(DayOfWeek.class);
+    for (DayOfWeek d : DayOfWeek.values()) {
+      byDay.put(d, this.windows.stream().filter(w -> w.days().contains(d)).toList());
+    }
     this.zone = Objects.requireNonNull(zone, "zone");
     this.holidays = Set.copyOf(holidays);
   }
@@ -128,6 +149,14 @@ public final class Schedule {
   }
 
   public boolean isOpen(Instant now) {
+    Segment known = last;
+    if (known != null && known.holds(now)) {
+      return known.open();
+    }
+    return openAt(now);
+  }
+
+  private boolean openAt(Instant now) {
     LocalDate today = LocalDate.ofInstant(now, zone);
     for (LocalDate d = today.minusDays(1); !d.isAfter(today); d = d.plusDays(1)) {
       for (Window w : windowsOn(d)) {
@@ -141,23 +170,46 @@ public final class Schedule {
 
   /** The first instant after {@code now} at which {@link #isOpen} changes; empty for "24/7", "" and the like. */
   public Optional<Instant> nextChange(Instant now) {
-    boolean open = isOpen(now);
+    Segment known = last;
+    if (known != null && known.holds(now)) {
+      return Optional.of(known.until());
+    }
+    boolean open = openAt(now);
     LocalDate today = LocalDate.ofInstant(now, zone);
-    // A week and a day covers every weekly schedule; a long run of holidays needs the wider search.
-    for (int horizon : new int[] {8, 400}) {
-      TreeSet<Instant> boundaries = new TreeSet<>();
-      for (LocalDate d = today.minusDays(1);
-          !d.isAfter(today.plusDays(horizon));
-          d = d.plusDays(1)) {
-        for (Window w : windowsOn(d)) {
-          boundaries.add(openAt(d, w));
-          boundaries.add(closeAt(d, w));
-        }
+    // Most changes come within a day, so the search widens: the windows that start from yesterday
+    // to tomorrow, to a
+    // week and a day later (every weekly schedule), to 400 days (a long run of holidays). A change
+    // found is taken
+    // if it comes before the first day the search left out begins, where the earliest window it
+    // left out could open
+    // or close: then no window could change isOpen sooner, and the change is the first.
+    for (int horizon : new int[] {1, 8, 400}) {
+      Optional<Instant> change = firstChange(open, now, today, horizon);
+      if (change.isPresent()
+          && (horizon == 400
+              || change.get().isBefore(resolve(today.plusDays(horizon + 1L).atStartOfDay())))) {
+        last = new Segment(now, change.get(), open);
+        return change;
       }
-      for (Instant b : boundaries.tailSet(now, false)) {
-        if (isOpen(b) != open) {
-          return Optional.of(b);
-        }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The first open or close after {@code now}, of the windows that start from the day before {@code today} to
+   * {@code horizon} days after it, at which {@link #isOpen} is no longer {@code open}.
+   */
+  private Optional<Instant> firstChange(boolean open, Instant now, LocalDate today, int horizon) {
+    TreeSet<Instant> boundaries = new TreeSet<>();
+    for (LocalDate d = today.minusDays(1); !d.isAfter(today.plusDays(horizon)); d = d.plusDays(1)) {
+      for (Window w : windowsOn(d)) {
+        boundaries.add(openAt(d, w));
+        boundaries.add(closeAt(d, w));
+      }
+    }
+    for (Instant b : boundaries.tailSet(now, false)) {
+      if (openAt(b) != open) {
+        return Optional.of(b);
       }
     }
     return Optional.empty();
@@ -172,7 +224,7 @@ public final class Schedule {
     if (holidays.contains(d)) {
       return List.of();
     }
-    return windows.stream().filter(w -> w.days().contains(d.getDayOfWeek())).toList();
+    return byDay.get(d.getDayOfWeek());
   }
 
   private Instant openAt(LocalDate d, Window w) {

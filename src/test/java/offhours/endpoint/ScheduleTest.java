@@ -125,6 +125,39 @@ class ScheduleTest {
   }
 
   @Test
+  void aScheduleAskedAgainAndAgainAnswersAsAFreshOneDoes() {
+    // The schedule remembers its last change found; forwards, backwards and across DST changes
+    // (Santiago's come at
+    // midnight, Berlin's skip 02:00-03:00), overnight windows and a run of holidays longer than a
+    // week, it must
+    // answer every question as a schedule that never answered one.
+    String[][] cases = {
+      {"Mon-Fri 08:00-19:00", "Europe/Berlin", "2026-03-30,2026-03-31"},
+      {"Fri 22:00-02:00; Sat 10:00-14:00; Sun 23:30-24:00", "America/Santiago", ""},
+      {"Mon,Wed 02:30-03:30; Sun 01:00-02:45", "Europe/Berlin", ""},
+      {"Tue 09:00-10:00", "Asia/Kolkata", "2026-03-24,2026-03-31,2026-04-07,2026-04-14,2026-04-21"},
+      {"24/7", "Pacific/Chatham", "2026-04-05"},
+    };
+    for (String[] c : cases) {
+      ZoneId zone = ZoneId.of(c[1]);
+      Set<java.time.LocalDate> holidays = Schedule.parseHolidays(c[2]);
+      Schedule reused = Schedule.parse(c[0], zone, holidays);
+      Instant from = Instant.parse("2026-03-20T00:00:00Z");
+      for (int step = 0; step < 6 * 7 * 24 * 60 / 37; step++) {
+        // Forwards by 37 minutes, now and then a jump back of up to a day and a half.
+        Instant t = from.plusSeconds(37L * 60 * step - (step % 17 == 0 ? (step % 5) * 33_000L : 0));
+        Schedule fresh = Schedule.parse(c[0], zone, holidays);
+        if (step % 2 == 0) {
+          assertThat(reused.nextChange(t))
+              .as("%s, nextChange(%s)", c[0], t)
+              .isEqualTo(fresh.nextChange(t));
+        }
+        assertThat(reused.isOpen(t)).as("%s, isOpen(%s)", c[0], t).isEqualTo(fresh.isOpen(t));
+      }
+    }
+  }
+
+  @Test
   void malformedSchedulesSayWhatIsWrong() {
     assertThatThrownBy(() -> Schedule.parse("Mon-Fri 8-19", BERLIN, Set.of()))
         .hasMessageStartingWith("WORKING_HOURS 'Mon-Fri 8-19': '8' is not a time HH:MM");
