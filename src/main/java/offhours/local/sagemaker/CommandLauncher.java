@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import offhours.cache.CacheFiles;
 
@@ -64,11 +65,18 @@ final class CommandLauncher implements ContainerLauncher {
   private final Path logDirectory;
   private final String command;
   private final ProcessRecorder recorder;
+  private final IntSupplier ports;
 
   CommandLauncher(Path logDirectory, String command, ProcessRecorder recorder) {
+    this(logDirectory, command, recorder, ContainerLauncher::freePort);
+  }
+
+  /** As above, the command's port from {@code ports}: a test hands it a taken one. */
+  CommandLauncher(Path logDirectory, String command, ProcessRecorder recorder, IntSupplier ports) {
     this.logDirectory = logDirectory;
     this.command = command;
     this.recorder = recorder;
+    this.ports = ports;
   }
 
   @Override
@@ -94,7 +102,9 @@ final class CommandLauncher implements ContainerLauncher {
   @Override
   public ModelContainer launch(ContainerSpec spec) throws IOException {
     check(spec.modelDataUrl(), spec.environment());
-    int port = ContainerLauncher.freePort();
+    // Only probed: the command binds it later, and another process may take it first; the
+    // supervisor then starts the command again on another port (ContainerSupervisor.start).
+    int port = ports.getAsInt();
     Path log =
         CacheFiles.privateFile(logDirectory.resolve(spec.endpointName() + "-" + port + ".log"));
     ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command)

@@ -25,7 +25,11 @@ public interface ContainerLauncher {
    */
   default void check(String modelDataUrl, Map<String, String> environment) {}
 
-  /** A TCP port on 127.0.0.1 that was free a moment ago, for launchers that must pick one. */
+  /**
+   * A TCP port on 127.0.0.1 that was free a moment ago, for a launcher whose child process must be told its port:
+   * another process may bind it before the child does, so the launcher must notice and try again (as the container
+   * command's do, {@link ContainerSupervisor#start}). A server in this JVM binds port 0 instead and reads its port.
+   */
   static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();

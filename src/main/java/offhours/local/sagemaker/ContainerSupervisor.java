@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +24,18 @@ final class ContainerSupervisor {
   private static final String PING_FAILURE =
       "The primary container for production variant %s did not pass the ping"
           + " health check. Please check CloudWatch logs for this endpoint.";
+
+  /** How many ports a container command is started on before its endpoint fails, as MotoServer tries. */
+  static final int PORT_ATTEMPTS = 3;
+
+  private static final String TAKEN = "the server on port ";
+
+  /**
+   * How a server says, lower-cased, that its port is taken: the strerror of EADDRINUSE (C, Python's OSError, Node's
+   * code) and Java's BindException.
+   */
+  private static final List<String> ADDRESS_IN_USE =
+      List.of("address already in use", "eaddrinuse", "address in use");
 
   /** A healthy container, or why there is none. */
   record ContainerStart(ModelContainer container, String failure) {}
@@ -50,24 +64,61 @@ final class ContainerSupervisor {
     return new TreeSet<>(launchers.keySet());
   }
 
-  /** Launches the container of {@code spec} and waits for its ping; never throws. */
+  /**
+   * Launches the container of {@code spec} and waits for its ping; never throws. A container command whose port was
+   * taken before it bound it (it exited saying so, or another process answered its ping) is started again on another
+   * port, up to {@link #PORT_ATTEMPTS} times in all, as {@code MotoServer} does.
+   */
   ContainerStart start(ContainerSpec spec, String variantName) {
-    ModelContainer container;
-    try {
-      container = launchers.get(spec.image()).launch(spec);
-    } catch (Exception e) {
-      return new ContainerStart(
-          null,
-          "Failed to launch the primary container (image " + spec.image()
-              + ") for production variant " + variantName + ": " + e.getMessage());
-    }
-    Optional<String> pingFailure = awaitPing(container);
-    if (pingFailure.isPresent()) {
+    for (int attempt = 1; ; attempt++) {
+      ModelContainer container;
+      try {
+        container = launchers.get(spec.image()).launch(spec);
+      } catch (Exception e) {
+        return new ContainerStart(
+            null,
+            "Failed to launch the primary container (image " + spec.image()
+                + ") for production variant " + variantName + ": " + e.getMessage());
+      }
+      Optional<String> failure = awaitPing(container).or(() -> stranger(container));
+      if (failure.isEmpty()) {
+        return new ContainerStart(container, null);
+      }
       container.close();
-      return new ContainerStart(
-          null, PING_FAILURE.formatted(variantName) + " Local detail: " + pingFailure.get());
+      if (attempt >= PORT_ATTEMPTS || !portTaken(container, failure.get())) {
+        return new ContainerStart(
+            null, PING_FAILURE.formatted(variantName) + " Local detail: " + failure.get());
+      }
     }
-    return new ContainerStart(container, null);
+  }
+
+  /**
+   * Why the server that answered the ping of {@code container} is not its own, if it is not: a container command
+   * serves on a port it was handed, and another process that took the port first answers in its place. Empty for
+   * other containers (they bind port 0 themselves) and where the holder cannot be read.
+   */
+  private static Optional<String> stranger(ModelContainer container) {
+    if (!(container instanceof CommandLauncher.CommandContainer c)) {
+      return Optional.empty();
+    }
+    int port = c.baseUri().getPort();
+    return PortHolder.heldBy(port, c.process().toHandle())
+        .filter(held -> !held)
+        .map(held ->
+            TAKEN + port + " answered /ping, but no process of the container command listens"
+                + " on it: another process took the port before the command bound it");
+  }
+
+  /** Whether {@code failure} of {@code container} is its port taken by another process, which another port avoids. */
+  private static boolean portTaken(ModelContainer container, String failure) {
+    if (!(container instanceof CommandLauncher.CommandContainer c)) {
+      return false;
+    }
+    if (failure.startsWith(TAKEN)) {
+      return true;
+    }
+    String lastLine = c.lastLogLine().orElse("").toLowerCase(Locale.ROOT);
+    return ADDRESS_IN_USE.stream().anyMatch(lastLine::contains);
   }
 
   /**
