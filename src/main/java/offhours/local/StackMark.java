@@ -1,16 +1,12 @@
 package offhours.local;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import offhours.local.sagemaker.ProcessEnvironment;
+import offhours.local.sagemaker.ProcessRecorder;
 
 /**
  * What every process a stack starts carries in its environment ({@value #VARIABLE}={@code PID@STARTED}, the stack's
@@ -20,13 +16,15 @@ import java.util.Optional;
  * processes by their {@link ChildProcess record}, and by this mark those that were never recorded.
  *
  * <p>A mark names one stack only: a later process with the same id has another start instant. Read from
- * {@code /proc/PID/environ} (Linux); where that is missing, or not readable, nothing is found by the mark.
+ * {@code /proc/PID/environ} (Linux, {@link ProcessEnvironment}); where that is missing, or not readable, nothing is
+ * found by the mark. The local SageMaker reads it too: a container command's {@code /ping} answered by a process with
+ * another stack's mark is not believed.
  *
  * @param value {@code PID@STARTED}
  */
 public record StackMark(String value) {
   /** The environment variable that carries the mark. */
-  public static final String VARIABLE = "OFFHOURS_STACK";
+  public static final String VARIABLE = ProcessRecorder.MARK;
 
   /** The mark of the stack that runs in {@code stack}, as its state file names it; empty without a start instant. */
   static Optional<StackMark> of(ProcessHandle stack) {
@@ -65,7 +63,7 @@ public record StackMark(String value) {
     List<ProcessHandle> all = ProcessHandle.allProcesses().toList();
     List<Optional<List<String>>> environments = ProcessReads.askedUntil(
         all,
-        StackMark::environment,
+        ProcessEnvironment::of,
         (p, environment) -> environment.map(e -> !e.isEmpty()).orElse(false)
             || !ProcessReads.runsAProgram(p)); // ended meanwhile, another user's, or no /proc
     List<ProcessHandle> found = new ArrayList<>();
@@ -75,31 +73,5 @@ public record StackMark(String value) {
       }
     }
     return found.stream().filter(ProcessHandle::isAlive).toList();
-  }
-
-  /** Enough for an environment in one read (a larger one takes more). */
-  private static final int ENVIRONMENT_BYTES = 1 << 16;
-
-  /**
-   * The entries of {@code process}'s environment (none while it execs); empty when it cannot be read. Read in one
-   * go: the file reads the memory of the program the process ran when it was opened, and ends where the process
-   * exec'd another, so a read in two parts (as {@code Files.readAllBytes} reads a file that says it is empty: a byte,
-   * then the rest) got the first byte only, now and then, and missed the mark.
-   */
-  static Optional<List<String>> environment(ProcessHandle process) {
-    Path file = Path.of("/proc", Long.toString(process.pid()), "environ");
-    try (FileChannel channel = FileChannel.open(file)) {
-      ByteBuffer read = ByteBuffer.allocate(ENVIRONMENT_BYTES);
-      while (channel.read(read) > 0 && !read.hasRemaining()) {
-        read = ByteBuffer.allocate(read.capacity() * 2).put(read.flip());
-      }
-      return Optional.of(
-          read.position() == 0
-              ? List.of()
-              : Arrays.asList(new String(read.array(), 0, read.position(), StandardCharsets.UTF_8)
-                  .split("\0")));
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
   }
 }

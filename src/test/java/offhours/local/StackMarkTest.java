@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import offhours.local.sagemaker.ProcessEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +26,7 @@ class StackMarkTest {
     try {
       int cut = 0;
       for (int read = 0; read < 20_000; read++) {
-        Optional<List<String>> environment = StackMark.environment(shell.toHandle());
+        Optional<List<String>> environment = ProcessEnvironment.of(shell.toHandle());
         boolean whole = environment.orElseThrow().contains(StackMark.VARIABLE + "=" + mark.value());
         cut += whole || environment.get().isEmpty() ? 0 : 1;
       }

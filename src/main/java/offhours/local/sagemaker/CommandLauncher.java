@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +32,15 @@ import offhours.cache.CacheFiles;
 final class CommandLauncher implements ContainerLauncher {
   /** Where a command used to come from, before the API stopped carrying one. */
   private static final String COMMAND_VARIABLE = "OFFHOURS_CONTAINER_COMMAND";
+  /**
+   * What each container's processes carry in their environment, a value of its own: a server the command daemonizes,
+   * outside its process tree, is still known as the container's ({@link PortHolder}).
+   */
+  static final String CONTAINER_VARIABLE = "OFFHOURS_CONTAINER";
+
   /** Variables the launcher sets itself. */
   private static final Set<String> OWN =
-      Set.of("SAGEMAKER_BIND_TO_PORT", "MODEL_DATA_URL", "SM_MODEL_DIR");
+      Set.of("SAGEMAKER_BIND_TO_PORT", "MODEL_DATA_URL", "SM_MODEL_DIR", CONTAINER_VARIABLE);
   /** Variables with which a shell, the dynamic loader or an interpreter would run code the command does not name. */
   private static final Set<String> CODE = Set.of(
       COMMAND_VARIABLE,
@@ -115,12 +122,15 @@ final class CommandLauncher implements ContainerLauncher {
     Map<String, String> env = builder.environment();
     env.putAll(spec.environment());
     env.put("SAGEMAKER_BIND_TO_PORT", Integer.toString(port));
+    String token = UUID.randomUUID().toString();
+    env.put(CONTAINER_VARIABLE, token);
     if (spec.modelDataUrl() != null) {
       env.put("MODEL_DATA_URL", spec.modelDataUrl());
       modelDirectory(spec.modelDataUrl()).ifPresent(dir -> env.put("SM_MODEL_DIR", dir.toString()));
     }
     Process process = recorder.start("container of endpoint " + spec.endpointName(), builder);
-    return new CommandContainer(process, URI.create("http://127.0.0.1:" + port), log, logStart);
+    return new CommandContainer(
+        process, URI.create("http://127.0.0.1:" + port), log, logStart, token);
   }
 
   /** A file: ModelDataUrl names the model directory itself or a file in it; other schemes have no local directory. */
@@ -139,9 +149,9 @@ final class CommandLauncher implements ContainerLauncher {
 
   /**
    * A container process: its whole process tree is stopped on close, since {@code sh -c} may fork. Its output goes
-   * to {@code log} from byte {@code logStart} on.
+   * to {@code log} from byte {@code logStart} on; its processes carry {@code token} in {@link #CONTAINER_VARIABLE}.
    */
-  record CommandContainer(Process process, URI baseUri, Path log, long logStart)
+  record CommandContainer(Process process, URI baseUri, Path log, long logStart, String token)
       implements ModelContainer {
     /** How long the container's processes have to end on SIGTERM. */
     static final Duration STOP_GRACE = Duration.ofSeconds(5);

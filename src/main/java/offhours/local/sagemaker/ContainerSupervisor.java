@@ -93,20 +93,18 @@ final class ContainerSupervisor {
   }
 
   /**
-   * Why the server that answered the ping of {@code container} is not its own, if it is not: a container command
-   * serves on a port it was handed, and another process that took the port first answers in its place. Empty for
-   * other containers (they bind port 0 themselves) and where the holder cannot be read.
+   * Why the server that answered the ping of {@code container} is provably not its own, if it is: a container command
+   * serves on a port it was handed, and another server that took the port first answers in its place
+   * ({@link PortHolder}). Empty for other containers (they bind port 0 themselves) and where it may be its own.
    */
   private static Optional<String> stranger(ModelContainer container) {
     if (!(container instanceof CommandLauncher.CommandContainer c)) {
       return Optional.empty();
     }
     int port = c.baseUri().getPort();
-    return PortHolder.heldBy(port, c.process().toHandle())
-        .filter(held -> !held)
-        .map(held ->
-            TAKEN + port + " answered /ping, but no process of the container command listens"
-                + " on it: another process took the port before the command bound it");
+    return PortHolder.stranger(port, c.token())
+        .map(why -> TAKEN + port + " answered /ping, but " + why
+            + "; it took the port before the command bound it");
   }
 
   /** Whether {@code failure} of {@code container} is its port taken by another process, which another port avoids. */

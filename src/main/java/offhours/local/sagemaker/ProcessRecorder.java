@@ -15,6 +15,12 @@ import java.io.IOException;
  */
 @FunctionalInterface
 public interface ProcessRecorder {
+  /**
+   * The variable with which a stack's recorder marks every process it starts ({@code PID@STARTED}, the stack's:
+   * {@code offhours.local.StackMark}), passed on to what the process forks.
+   */
+  String MARK = "OFFHOURS_STACK";
+
   /** Records nothing: the default, for a service whose JVM ends only through its own close. */
   ProcessRecorder NONE = (name, builder) -> builder.start();
 

@@ -124,7 +124,7 @@ class CommandContainerIT {
         .start();
     assertThat(ended.waitFor()).isEqualTo(9);
     var container = new CommandLauncher.CommandContainer(
-        ended, java.net.URI.create("http://127.0.0.1:1234"), log, 0);
+        ended, java.net.URI.create("http://127.0.0.1:1234"), log, 0, "token");
 
     assertThat(ContainerSupervisor.replacing("gone", container))
         .isEqualTo("the container of endpoint gone ended on its own (the container command exited"
