@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +14,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.endpoint.Endpoint;
 import offhours.endpoint.SageMakerEndpoint;
 import offhours.inference.ModelContract;
-import offhours.local.sagemaker.ContainerLauncher;
-import offhours.local.sagemaker.ContainerSpec;
 import offhours.local.sagemaker.LocalSageMaker;
-import offhours.local.sagemaker.ModelContainer;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.Verdict;
 import offhours.testing.AwsServicesExtension;
@@ -53,7 +48,6 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 @ExtendWith(AwsServicesExtension.class)
 class ModelShapesIT {
 
-  static final String IMAGE = "offhours-test/shapes";
   static final Path CONTAINER =
       Path.of("src/test/resources/sagemaker/shapes_container.py").toAbsolutePath();
   static final Path PNG = Path.of("src/test/resources/images/chelsea.png");
@@ -81,7 +75,10 @@ class ModelShapesIT {
         .deletingDelay(Duration.ZERO)
         .pingTimeout(Duration.ofSeconds(30))
         .logDirectory(logs)
-        .container(IMAGE, ModelShapesIT::launch)
+        // The local SageMaker's own command launcher: it hands the port and starts the
+        // command again on another should a process take it first (not a probed port
+        // handed on once).
+        .containerCommand("exec python3 '" + CONTAINER + "'")
         .start();
     clients = AwsClients.local(
         Region.US_EAST_1,
@@ -103,28 +100,6 @@ class ModelShapesIT {
     sageMaker.close();
   }
 
-  /** The container process for one endpoint: the model's environment (SHAPE, REFUSE_X_IMAGE) and its port. */
-  static ModelContainer launch(ContainerSpec spec) throws IOException {
-    int port = ContainerLauncher.freePort();
-    ProcessBuilder builder = new ProcessBuilder("python3", CONTAINER.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(logs.resolve(spec.endpointName() + ".log").toFile());
-    builder.environment().putAll(spec.environment());
-    builder.environment().put("SAGEMAKER_BIND_TO_PORT", Integer.toString(port));
-    Process process = builder.start();
-    return ModelContainer.of(URI.create("http://127.0.0.1:" + port), () -> {
-      process.destroy();
-      try {
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    });
-  }
-
   /**
    * Endpoint {@code name}, its model {@code name-model} with {@code environment} and a config whose variant is named
    * after the model (as template.yaml does); returns once it is InService.
@@ -132,7 +107,7 @@ class ModelShapesIT {
   static String endpoint(String name, Map<String, String> environment) throws InterruptedException {
     control.createModel(r -> r.modelName(name + "-model")
         .executionRoleArn("arn:aws:iam::123456789012:role/offhours")
-        .primaryContainer(c -> c.image(IMAGE).environment(environment)));
+        .primaryContainer(c -> c.image(LocalSageMaker.COMMAND_IMAGE).environment(environment)));
     control.createEndpointConfig(r -> r.endpointConfigName(name + "-config")
         .productionVariants(v -> v.variantName(name + "-model")
             .modelName(name + "-model")
