@@ -66,8 +66,9 @@ final class ContainerSupervisor {
 
   /**
    * Launches the container of {@code spec} and waits for its ping; never throws. A container command whose port was
-   * taken before it bound it (it exited saying so, or another process answered its ping) is started again on another
-   * port, up to {@link #PORT_ATTEMPTS} times in all, as {@code MotoServer} does.
+   * taken before it bound it (it exited saying so, or a server provably not its own answered its ping, see
+   * {@link PortHolder}) is started again on another port, up to {@link #PORT_ATTEMPTS} times in all, as
+   * {@code MotoServer} does.
    */
   ContainerStart start(ContainerSpec spec, String variantName) {
     for (int attempt = 1; ; attempt++) {
