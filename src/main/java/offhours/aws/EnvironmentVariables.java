@@ -1,10 +1,11 @@
 package offhours.aws;
 
 import java.util.Map;
+import offhours.units.Decimals;
 
 /**
- * Whole numbers from a function's environment, for the config records that read it once at the edge: one parser and
- * one wording of errors ("TOP_K must be a whole number from 1 to 1000, got 'x'"), the variable always named.
+ * Numbers from a function's environment, for the config records that read it once at the edge: one parser and one
+ * wording of errors ("TOP_K must be a whole number from 1 to 1000, got 'x'"), the variable always named.
  */
 public final class EnvironmentVariables {
 
@@ -29,6 +30,31 @@ public final class EnvironmentVariables {
   /** As {@link #whole(Map, String, long, long, long)}, for an int setting. */
   public static int whole(Map<String, String> env, String name, int fallback, int min, int max) {
     return (int) whole(env, name, (long) fallback, min, max);
+  }
+
+  /**
+   * {@code name}'s decimal value, {@code fallback} when it is unset or blank; refused when it is not written as
+   * {@link Decimals} reads it (as the template's parameters write it: no blanks around it, no exponent, sign or
+   * suffix) or is outside {@code min..max}.
+   */
+  public static double decimal(
+      Map<String, String> env, String name, double fallback, double min, double max) {
+    String raw = env.get(name);
+    if (raw == null || raw.isBlank()) {
+      return fallback;
+    }
+    String expected = name + " must be a number from " + Decimals.plain(min) + " to "
+        + Decimals.plain(max) + " in " + Decimals.FORM + ", got '" + raw + "'";
+    double value;
+    try {
+      value = Decimals.parse(raw);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(expected);
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(expected);
+    }
+    return value;
   }
 
   /** {@code value}, or the same error as a bad environment value when it is outside {@code min..max}. */

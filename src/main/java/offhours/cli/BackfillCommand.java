@@ -10,6 +10,7 @@ import java.util.Optional;
 import offhours.cli.Target.Name;
 import offhours.results.ResultsTable;
 import offhours.stack.StackSpec;
+import offhours.units.Decimals;
 import offhours.units.Plurals;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -24,6 +25,13 @@ final class BackfillCommand implements Command {
 
   static final String ORIGIN = "offhours-backfill";
   private static final double DEFAULT_RATE = 10;
+  /**
+   * The slowest and the fastest --rate: one send in 100 seconds, and a pace no listing feeds (each send is one SQS
+   * call). 1e-300 waited Long.MAX_VALUE nanoseconds before its first send, and 1e10 paced nothing at all.
+   */
+  private static final double MIN_RATE = 0.01;
+
+  private static final double MAX_RATE = 10_000;
   private static final int DEFAULT_PAGE_SIZE = 1000;
   /**
    * The checkpoint is written after every send, so that an interrupted run (Ctrl-C) sends again at most the object it
@@ -32,7 +40,10 @@ final class BackfillCommand implements Command {
   static final int CHECKPOINT_EVERY = 20;
 
   private static final Option RATE = Option.value(
-      "rate", "N", "send at most N objects per second (default " + (int) DEFAULT_RATE + ")");
+      "rate",
+      "N",
+      "send at most N objects per second, " + Decimals.plain(MIN_RATE) + " to "
+          + Decimals.plain(MAX_RATE) + " (default " + (int) DEFAULT_RATE + ")");
   private static final Option MAX =
       Option.value("max", "N", "stop after sending N objects; run again to go on");
   private static final Option PAGE_SIZE = Option.value(
@@ -115,8 +126,7 @@ final class BackfillCommand implements Command {
       throw CliException.usage("the prefix of s3://" + bucket + "/... is longer than any S3 key ("
           + StackSpec.MAX_KEY_BYTES + " bytes): no object can start with it");
     }
-    double rate =
-        call.args().value(RATE.name()).map(v -> positive("--rate", v)).orElse(DEFAULT_RATE);
+    double rate = call.args().value(RATE.name()).map(BackfillCommand::rate).orElse(DEFAULT_RATE);
     // Whole numbers: --max 0.5 was cast to 0 and sent nothing, --page-size 2.7 listed 2.
     long max = LocalCommand.positive(call.args(), MAX, Long.MAX_VALUE);
     if (call.args().has(PAGE_SIZE.name())
@@ -220,17 +230,15 @@ final class BackfillCommand implements Command {
     }
   }
 
-  private static double positive(String option, String value) {
-    try {
-      double number = Double.parseDouble(value);
-      if (number > 0 && Double.isFinite(number)) {
-        return number;
-      }
-    } catch (NumberFormatException e) {
-      // the message below
+  private static double rate(String value) {
+    String needs =
+        "objects per second from " + Decimals.plain(MIN_RATE) + " to " + Decimals.plain(MAX_RATE);
+    double rate = LocalCommand.decimal("--rate", value, needs);
+    if (rate < MIN_RATE || rate > MAX_RATE) {
+      throw CliException.usage(
+          "--rate needs " + needs + ", got '" + Terminal.printable(value) + "'");
     }
-    throw CliException.usage(
-        option + " needs a positive number, got '" + Terminal.printable(value) + "'");
+    return rate;
   }
 
   /**

@@ -7,6 +7,7 @@ import offhours.endpoint.LedgerPrices;
 import offhours.endpoint.sim.HostingPrices;
 import offhours.stack.FunctionVariables;
 import offhours.stack.Hosting;
+import offhours.units.Decimals;
 
 /**
  * What a stack's ledger is priced with ({@code cost}, and the {@code ui} page's chart): each from its flag if given
@@ -92,7 +93,11 @@ record CostSettings(
         .orElseGet(() -> target
             .setting("INSTANCE_HOURLY_PRICE_USD")
             .map(v -> stackValue(
-                target, "INSTANCE_HOURLY_PRICE_USD", v, CostSettings::price, "a positive price"))
+                target,
+                "INSTANCE_HOURLY_PRICE_USD",
+                v,
+                CostSettings::price,
+                "a positive price in " + Decimals.FORM))
             .orElse(price(FunctionVariables.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD"))));
     Optional<Long> maxWait = target
         .setting("MAX_WAIT_MINUTES")
@@ -131,11 +136,11 @@ record CostSettings(
   }
 
   private static int memory(String value) {
-    int mb = Integer.parseInt(value.strip());
+    long mb = LocalCommand.digits(value, false);
     if (mb < 1024 || mb > 6144 || mb % 1024 != 0) {
       throw new IllegalArgumentException("not a serverless memory size: " + value);
     }
-    return mb;
+    return (int) mb;
   }
 
   /** The price table's instance-hour of {@code type}, which {@code --instance-type} asks for without {@code --price}. */
@@ -151,20 +156,21 @@ record CostSettings(
     return HostingOptions.usd(CostCommand.PRICE, value);
   }
 
+  /** A stack's price as the template's InstanceHourlyPriceUsd writes it ({@link Decimals}), more than 0. */
   private static double price(String value) {
-    double price = Double.parseDouble(value.strip());
-    if (price > 0 && Double.isFinite(price)) {
+    double price = Decimals.parse(value);
+    if (price > 0 && price <= LedgerPrices.MAX_USD) {
       return price;
     }
     throw new IllegalArgumentException("not a positive price: " + value);
   }
 
   private static int count(String value) {
-    int count = Integer.parseInt(value.strip());
-    if (count < 1) {
+    long count = LocalCommand.digits(value, false);
+    if (count < 1 || count > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("not a positive count: " + value);
     }
-    return count;
+    return (int) count;
   }
 
   /** A stack's value read with {@code parse}; one that does not parse names its parameter. */

@@ -1,13 +1,13 @@
 package offhours.cli;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import offhours.endpoint.LedgerPrices;
 import offhours.endpoint.WaitBudget;
 import offhours.endpoint.sim.HostingAssumptions;
 import offhours.endpoint.sim.HostingComparison;
@@ -17,6 +17,7 @@ import offhours.endpoint.sim.HostingRow;
 import offhours.endpoint.sim.SimulatedRun;
 import offhours.endpoint.sim.Simulation;
 import offhours.endpoint.sim.SimulationConfig;
+import offhours.units.Decimals;
 
 /**
  * The options of {@code simulate --compare} and {@code simulate --html FILE}, and their runs: every hosting option on
@@ -41,20 +42,14 @@ final class HostingOptions {
       "serverless-gb-second",
       "USD",
       "serverless compute per GB-second, more than 0 (default "
-          + plain(HostingPrices.of("ml.m5.large").orElseThrow().serverlessGbSecondUsd()) + ")");
+          + Decimals.plain(HostingPrices.of("ml.m5.large").orElseThrow().serverlessGbSecondUsd())
+          + ")");
   static final Option GB_DATA = Option.value(
       "serverless-gb-data",
       "USD",
       "serverless data processed per GB, more than 0 (default "
-          + plain(HostingPrices.of("ml.m5.large").orElseThrow().serverlessGbDataUsd()) + ")");
-
-  /**
-   * A price as the flag takes it and the price page writes it (0.00002): Double's toString writes numbers under 0.001
-   * in scientific notation (2.0E-5), which reads as a typo in a help text.
-   */
-  static String plain(double usd) {
-    return BigDecimal.valueOf(usd).stripTrailingZeros().toPlainString();
-  }
+          + Decimals.plain(HostingPrices.of("ml.m5.large").orElseThrow().serverlessGbDataUsd())
+          + ")");
 
   /** cost's budget for the misses; simulate has its own --max-wait, which sets the budgeted row's too. */
   static final Option MAX_WAIT = Option.value(
@@ -162,31 +157,26 @@ final class HostingOptions {
     return prices(args, type, hour.isPresent() ? usd(PRICE, hour.get()) : prices.instanceHourUsd());
   }
 
-  /** The most a price flag takes: no instance-hour costs near it, and the totals of a year of them stay finite. */
-  static final double MAX_USD = 1_000_000;
-
   /**
    * A price flag's value, the one rule of every price flag of {@code cost}, {@code ui} and {@code simulate}: a
-   * positive number of US dollars. A price of 0 is refused: the reports are about dollars, and at $0 every cost and
-   * dollar saving is 0 while the saving in hours still says 95%, two answers that contradict each other.
+   * positive number of US dollars, at most {@link LedgerPrices#MAX_USD}, written as {@link Decimals} reads it. A price
+   * of 0 is refused: the reports are about dollars, and at $0 every cost and dollar saving is 0 while the saving in
+   * hours still says 95%, two answers that contradict each other.
    */
   static double usd(Option option, String value) {
-    double v = Double.NaN;
-    try {
-      v = Double.parseDouble(value);
-      if (v > 0 && v <= MAX_USD) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // the message below says what is expected
-    }
     String unit = switch (option.name()) {
       case "serverless-gb-second" -> "GB-second";
       case "serverless-gb-data" -> "GB";
       default -> "instance-hour";
     };
-    throw CliException.usage("--" + option.name() + " needs a number of US dollars per " + unit
-        + " more than 0 and at most " + plain(MAX_USD) + ", got '" + Terminal.printable(value) + "'"
+    String needs = "a number of US dollars per " + unit + " more than 0 and at most "
+        + Decimals.plain(LedgerPrices.MAX_USD);
+    double v = LocalCommand.decimal("--" + option.name(), value, needs);
+    if (v > 0 && v <= LedgerPrices.MAX_USD) {
+      return v;
+    }
+    throw CliException.usage("--" + option.name() + " needs " + needs + ", got '"
+        + Terminal.printable(value) + "'"
         + (v == 0
             ? ": at $0 every cost and saving in dollars is 0, which the reports cannot compare"
             : ""));

@@ -13,6 +13,7 @@ import java.util.Optional;
 import offhours.inference.ModelContract;
 import offhours.local.LocalDeployment;
 import offhours.local.model.ModelFiles;
+import offhours.units.Decimals;
 
 /**
  * {@code offhours local start|stop|status|run}: the local stack as a background service. The options that shape
@@ -215,5 +216,19 @@ final class LocalCommand {
       throw new NumberFormatException("not ASCII digits: " + text);
     }
     return Long.parseLong(text);
+  }
+
+  /**
+   * The one reading of every decimal flag, as {@link #digits} is of whole ones: {@link Decimals#parse}, its number
+   * refused with a usage error that names {@code flag}, says what it {@code needs} and shows the form. The caller
+   * checks the bounds, with the same words.
+   */
+  static double decimal(String flag, String value, String needs) {
+    try {
+      return Decimals.parse(value);
+    } catch (NumberFormatException e) {
+      throw CliException.usage(flag + " needs " + needs + ", got '" + Terminal.printable(value)
+          + "': write it in " + Decimals.FORM);
+    }
   }
 }

@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import offhours.endpoint.ControllerConfig;
+import offhours.units.Decimals;
 
 /** How {@code simulate} reads its numbers and dates: each out of its range a usage error naming the flag. */
 final class SimulateValues {
@@ -46,23 +47,6 @@ final class SimulateValues {
     }
   }
 
-  private static double decimal(Invocation call, Option option, double fallback) {
-    Optional<String> raw = call.args().value(option.name());
-    if (raw.isEmpty()) {
-      return fallback;
-    }
-    try {
-      double v = Double.parseDouble(raw.get());
-      if (v > 0 && Double.isFinite(v)) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // the message below says what is expected
-    }
-    throw CliException.usage(
-        "--" + option.name() + " needs a positive number, got '" + raw.get() + "'");
-  }
-
   /** The fewest and the most images per second --drain-per-second takes: one image in 10 s, and far past any instance. */
   static final double MIN_DRAIN = 0.1;
 
@@ -73,26 +57,34 @@ final class SimulateValues {
    * comparison's header; neither is an endpoint.
    */
   static double drain(Invocation call, Option option, double fallback) {
-    double rate = decimal(call, option, fallback);
+    Optional<String> raw = call.args().value(option.name());
+    if (raw.isEmpty()) {
+      return fallback;
+    }
+    String flag = "--" + option.name();
+    String needs =
+        "images per second from " + Decimals.plain(MIN_DRAIN) + " to " + Decimals.plain(MAX_DRAIN);
+    double rate = LocalCommand.decimal(flag, raw.get(), needs);
     if (rate < MIN_DRAIN || rate > MAX_DRAIN) {
-      throw CliException.usage("--" + option.name() + " needs images per second from " + MIN_DRAIN
-          + " to " + HostingOptions.plain(MAX_DRAIN) + ", got '"
-          + Terminal.printable(call.args().value(option.name()).orElseThrow()) + "'");
+      throw CliException.usage(
+          flag + " needs " + needs + ", got '" + Terminal.printable(raw.get()) + "'");
     }
     return rate;
   }
 
   /** A positive number of minutes, at least a second and at most {@link #MAX_MINUTES}. */
   static Duration minutes(Invocation call, Option option, Duration fallback) {
-    if (call.args().value(option.name()).isEmpty()) {
+    Optional<String> raw = call.args().value(option.name());
+    if (raw.isEmpty()) {
       return fallback;
     }
-    double minutes = decimal(call, option, 1);
+    String flag = "--" + option.name();
+    String needs = "minutes from 1 second (0.02) to a week (" + MAX_MINUTES + ")";
+    double minutes = LocalCommand.decimal(flag, raw.get(), needs);
     long seconds = Math.round(minutes * 60);
     if (seconds < 1 || minutes > MAX_MINUTES) {
       throw CliException.usage(
-          "--" + option.name() + " needs minutes from 1 second (0.02) to a week (" + MAX_MINUTES
-              + "), got '" + call.args().value(option.name()).get() + "'");
+          flag + " needs " + needs + ", got '" + Terminal.printable(raw.get()) + "'");
     }
     return Duration.ofSeconds(seconds);
   }

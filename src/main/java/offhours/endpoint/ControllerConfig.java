@@ -1,5 +1,6 @@
 package offhours.endpoint;
 
+import static offhours.aws.EnvironmentVariables.decimal;
 import static offhours.aws.EnvironmentVariables.whole;
 
 import java.time.DateTimeException;
@@ -132,7 +133,7 @@ public record ControllerConfig(
         Duration.ofMinutes(whole(env, "DRAIN_TIMEOUT_MINUTES", 10, 0, 12 * 60)),
         env.getOrDefault("INSTANCE_TYPE", "").strip(),
         whole(env, "INSTANCE_COUNT", 1, 1, 1000),
-        price(env),
+        decimal(env, "INSTANCE_HOURLY_PRICE_USD", 0, 0, LedgerPrices.MAX_USD),
         model,
         hosting,
         env.getOrDefault("MODEL_NAME", "").isBlank()
@@ -188,24 +189,5 @@ public record ControllerConfig(
           name + " is not set; the stack passes it to the controller function");
     }
     return value.strip();
-  }
-
-  private static double price(Map<String, String> env) {
-    String raw = env.getOrDefault("INSTANCE_HOURLY_PRICE_USD", "").strip();
-    if (raw.isEmpty()) {
-      return 0;
-    }
-    try {
-      double value = Double.parseDouble(raw);
-      if (value < 0 || !Double.isFinite(value)) {
-        throw new NumberFormatException();
-      }
-      return value;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "INSTANCE_HOURLY_PRICE_USD '" + raw
-              + "' is not a price in US dollars per instance-hour, like 0.115",
-          e);
-    }
   }
 }

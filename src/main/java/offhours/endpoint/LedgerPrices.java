@@ -17,6 +17,14 @@ public record LedgerPrices(
     double gbSecondUsd,
     double dataGbUsd) {
 
+  /**
+   * The most any price of a ledger may be, in US dollars (an instance-hour, a GB-second, a GB): no instance-hour costs
+   * near it, and the totals of a year of them stay finite. The CLI's price flags and the controller's
+   * INSTANCE_HOURLY_PRICE_USD are bounded by it; the template's InstanceHourlyPriceUsd (at most 99999.999999) stays
+   * under it.
+   */
+  public static final double MAX_USD = 1_000_000;
+
   public LedgerPrices {
     Objects.requireNonNull(hosting, "hosting");
     Objects.requireNonNull(instanceType, "instanceType");

@@ -99,6 +99,51 @@ class BadInputTest {
             + " digits 0-9, got '\uff17'");
   }
 
+  /**
+   * Double.parseDouble, which every decimal flag used, also takes a type suffix, a hexadecimal number, blanks around
+   * the number, a sign, an exponent, Infinity and NaN: each ran as a number no help text shows.
+   */
+  @Test
+  void decimalFlagsTakeAsciiDigitsWithAtMostOneDotOnly() {
+    String form = "': write it in digits 0-9 with at most one '.' (like 0.115)";
+    usage(
+        run("cost", "--price", "5d"),
+        "--price needs a number of US dollars per instance-hour more than 0 and at most 1000000,"
+            + " got '5d" + form);
+    for (String bad :
+        new String[] {"5f", "0x1p3", " 0.5", "0.5\n", "Infinity", "NaN", "+5", "1e1"}) {
+      usage(run("cost", "--price", bad), "--price needs a number of US dollars", form);
+      usage(
+          run("simulate", "--compare", "--serverless-gb-second", bad),
+          "--serverless-gb-second needs a number of US dollars per GB-second",
+          form);
+      usage(
+          run("simulate", "--drain-per-second", bad),
+          "--drain-per-second needs images per second from 0.1 to 100000",
+          form);
+      usage(
+          run("simulate", "--wake-minutes", bad),
+          "--wake-minutes needs minutes from 1 second (0.02) to a week (10080)",
+          form);
+      usage(
+          run("backfill", "s3://photos", "--rate", bad),
+          "--rate needs objects per second from 0.01 to 10000",
+          form);
+    }
+    usage(run("backfill", "s3://photos", "--rate", "0.001"), "got '0.001'");
+    usage(run("backfill", "s3://photos", "--rate", "10001"), "got '10001'");
+    usage(
+        run("simulate", "--hosting", "scale-to-zero", "--component-minutes", "5, 2,2,10"),
+        "' 2' is not minutes from 0 to a week (10080) in digits 0-9 with at most one '.'");
+    // the plain forms run, and a price Double.toString writes as 1.0E-5 reaches the simulated
+    // controller's settings as the grammar reads it
+    for (String price : new String[] {".5", "0.00001"}) {
+      CliRun plain =
+          run("simulate", "--days", "1", "--price", price, "--wake-minutes", "7.", "--json");
+      assertThat(plain.exitCode()).as(plain.err()).isZero();
+    }
+  }
+
   @Test
   void aBlankLabelOrOneWithAControlCharacterIsNoClassName() {
     usage(

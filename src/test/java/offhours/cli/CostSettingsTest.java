@@ -187,8 +187,20 @@ class CostSettingsTest {
             CostSettings.of(call(Map.of()), deployed(Map.of("InstanceHourlyPriceUsd", "free"))))
         .isInstanceOf(CliException.class)
         .hasMessage(
-            "stack prod has InstanceHourlyPriceUsd 'free', not a positive price; give the value"
-                + " with --price, or correct the stack's parameter");
+            "stack prod has InstanceHourlyPriceUsd 'free', not a positive price in digits 0-9 with"
+                + " at most one '.' (like 0.115); give the value with --price, or correct the stack's"
+                + " parameter");
+    // what Double.parseDouble took besides, which the template's pattern never writes
+    for (String bad : new String[] {"0.1d", " 0.1", "Infinity", "1e-1"}) {
+      assertThatThrownBy(() ->
+              CostSettings.of(call(Map.of()), deployed(Map.of("InstanceHourlyPriceUsd", bad))))
+          .as("'%s'", bad)
+          .hasMessageStartingWith("stack prod has InstanceHourlyPriceUsd '" + bad + "', not a"
+              + " positive price in digits 0-9");
+    }
+    assertThatThrownBy(
+            () -> CostSettings.of(call(Map.of()), deployed(Map.of("InstanceCount", "+2"))))
+        .hasMessageStartingWith("stack prod has InstanceCount '+2', not a whole number from 1");
     assertThatThrownBy(
             () -> CostSettings.of(call(Map.of()), deployed(Map.of("TimeZone", "Mars/Olympus"))))
         .hasMessageStartingWith("stack prod has TimeZone 'Mars/Olympus', not an IANA time zone;");
@@ -258,7 +270,7 @@ class CostSettingsTest {
     assertThatThrownBy(() -> CostSettings.of(call(Map.of("price", "-1")), deployed(PARAMETERS)))
         .isInstanceOf(CliException.class)
         .hasMessage("--price needs a number of US dollars per instance-hour more than 0 and at most"
-            + " 1000000, got '-1'");
+            + " 1000000, got '-1': write it in digits 0-9 with at most one '.' (like 0.115)");
     assertThatThrownBy(() -> CostSettings.of(call(Map.of("time-zone", "Nowhere")), local()))
         .hasMessage("--time-zone needs an IANA zone such as Europe/Berlin, got 'Nowhere'");
   }

@@ -259,7 +259,7 @@ class SimulateCommandTest {
     assertThat(run("simulate", "--max-wait", "soon").err())
         .contains("--max-wait 'soon' is not a number of minutes 0..20160");
     assertThat(run("simulate", "--drain-per-second", "0").err())
-        .contains("--drain-per-second needs a positive number, got '0'");
+        .contains("--drain-per-second needs images per second from 0.1 to 100000, got '0'");
   }
 
   @Test

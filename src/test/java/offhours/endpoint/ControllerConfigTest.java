@@ -145,7 +145,20 @@ class ControllerConfigTest {
     assertThatThrownBy(
             () -> ControllerConfig.fromEnvironment(env("INSTANCE_HOURLY_PRICE_USD", "$0.10")))
         .hasMessage(
-            "INSTANCE_HOURLY_PRICE_USD '$0.10' is not a price in US dollars per instance-hour, like 0.115");
+            "INSTANCE_HOURLY_PRICE_USD must be a number from 0 to 1000000 in digits 0-9 with"
+                + " at most one '.' (like 0.115), got '$0.10'");
+    // Double.parseDouble's extras, none of which the template's InstanceHourlyPriceUsd writes
+    for (String bad : new String[] {"0.1d", "0x1p-3", " 0.115", "Infinity", "NaN", "1e-1", "-0"}) {
+      assertThatThrownBy(
+              () -> ControllerConfig.fromEnvironment(env("INSTANCE_HOURLY_PRICE_USD", bad)))
+          .as("'%s'", bad)
+          .hasMessage("INSTANCE_HOURLY_PRICE_USD must be a number from 0 to 1000000 in digits 0-9"
+              + " with at most one '.' (like 0.115), got '" + bad + "'");
+    }
+    assertThat(ControllerConfig.fromEnvironment(env("INSTANCE_HOURLY_PRICE_USD", ""))
+            .instanceHourlyPriceUsd())
+        .as("unset: no price")
+        .isZero();
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("WORKING_HOURS", "weekdays")))
         .hasMessageStartingWith("WORKING_HOURS 'weekdays': 'weekdays' is not 'DAYS HH:MM-HH:MM'");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("HOLIDAYS", "xmas")))

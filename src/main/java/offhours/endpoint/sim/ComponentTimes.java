@@ -1,6 +1,8 @@
 package offhours.endpoint.sim;
 
 import java.time.Duration;
+import offhours.endpoint.ControllerConfig;
+import offhours.units.Decimals;
 
 /**
  * What an inference component on a real-time endpoint with managed instance scaling (MinInstanceCount 0) takes, in the
@@ -30,12 +32,16 @@ public record ComponentTimes(
     }
   }
 
+  /** The longest of the four: a week, as the longest idle stop the controller takes. */
+  private static final int MAX_MINUTES = ControllerConfig.MAX_IDLE_STOP_MINUTES;
+
   /**
-   * "LAUNCH,LOAD,UNLOAD,IDLE" in minutes (decimals allowed, none negative), as {@code --component-minutes} takes them:
-   * "5,2,2,10" is {@link #DEFAULTS}. {@code name} is the setting the message names.
+   * "LAUNCH,LOAD,UNLOAD,IDLE" in minutes, each from 0 to a week and written as {@link Decimals} reads it, as
+   * {@code --component-minutes} takes them: "5,2,2,10" is {@link #DEFAULTS}. No blanks around a number, as no other
+   * number flag takes them either. {@code name} is the setting the message names.
    */
   public static ComponentTimes parse(String name, String raw) {
-    String[] parts = raw == null ? new String[0] : raw.strip().split(",", -1);
+    String[] parts = raw == null ? new String[0] : raw.split(",", -1);
     String expected =
         name + " '" + raw + "' is not four minutes LAUNCH,LOAD,UNLOAD,IDLE (an instance's launch,"
             + " a copy's load and unload, the instance's idle time before it is removed), such as 5,2,2,10";
@@ -44,12 +50,19 @@ public record ComponentTimes(
     }
     Duration[] times = new Duration[4];
     for (int i = 0; i < 4; i++) {
-      String part = parts[i].strip();
-      if (!part.matches("\\d{1,4}(\\.\\d{1,2})?")) {
-        throw new IllegalArgumentException(
-            expected + ": '" + part + "' is not a number of minutes");
+      String part = parts[i];
+      double minutes;
+      try {
+        minutes = Decimals.parse(part);
+      } catch (NumberFormatException e) {
+        minutes = -1;
       }
-      times[i] = Duration.ofSeconds(Math.round(Double.parseDouble(part) * 60));
+      if (minutes < 0 || minutes > MAX_MINUTES) {
+        throw new IllegalArgumentException(
+            expected + ": '" + part + "' is not minutes from 0 to a week (" + MAX_MINUTES + ") in "
+                + Decimals.FORM + ", without blanks");
+      }
+      times[i] = Duration.ofSeconds(Math.round(minutes * 60));
     }
     if (times[0].plus(times[1]).isZero()) {
       throw new IllegalArgumentException(

@@ -8,6 +8,7 @@ import java.util.Map;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.WaitBudget;
 import offhours.stack.Hosting;
+import offhours.units.Decimals;
 
 /**
  * What a {@link Simulation} simulates: the schedule, the simulated endpoint (wake, stop, drain rate), the controller
@@ -179,7 +180,7 @@ public record SimulationConfig(
     env.put("WAKE_BACKLOG_MESSAGES", Integer.toString(wakeBacklogMessages));
     env.put("WAKE_BACKLOG_AGE_MINUTES", Integer.toString(wakeBacklogAgeMinutes));
     env.put("INSTANCE_TYPE", instanceType);
-    env.put("INSTANCE_HOURLY_PRICE_USD", Double.toString(hourlyPriceUsd));
+    env.put("INSTANCE_HOURLY_PRICE_USD", Decimals.plain(hourlyPriceUsd));
     env.put(
         "MAX_WAIT_MINUTES",
         maxWait.nextOpening() ? "next-opening" : Long.toString(maxWait.max().toMinutes()));

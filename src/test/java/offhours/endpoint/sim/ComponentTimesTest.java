@@ -12,7 +12,7 @@ class ComponentTimesTest {
   void fourMinutesReadAsLaunchLoadUnloadAndIdleAndTheDefaultsReadBack() {
     assertThat(ComponentTimes.parse("--component-minutes", "5,2,2,10"))
         .isEqualTo(ComponentTimes.DEFAULTS);
-    ComponentTimes t = ComponentTimes.parse("--component-minutes", " 4, 1.5 ,0.25,0 ");
+    ComponentTimes t = ComponentTimes.parse("--component-minutes", "4,1.5,.25,0");
     assertThat(t.instanceLaunch()).isEqualTo(Duration.ofMinutes(4));
     assertThat(t.copyLoad()).isEqualTo(Duration.ofSeconds(90));
     assertThat(t.copyUnload()).isEqualTo(Duration.ofSeconds(15));
@@ -31,12 +31,14 @@ class ComponentTimesTest {
               "is not four minutes LAUNCH,LOAD,UNLOAD,IDLE (an instance's launch, a copy's load"
                   + " and unload, the instance's idle time before it is removed), such as 5,2,2,10");
     }
-    assertThatThrownBy(() -> ComponentTimes.parse("--component-minutes", "5,2,-1,10"))
-        .hasMessageEndingWith(": '-1' is not a number of minutes");
-    assertThatThrownBy(() -> ComponentTimes.parse("--component-minutes", "5,2,x,10"))
-        .hasMessageEndingWith(": 'x' is not a number of minutes");
-    assertThatThrownBy(() -> ComponentTimes.parse("--component-minutes", "5,2,NaN,10"))
-        .hasMessageEndingWith(": 'NaN' is not a number of minutes");
+    for (String bad : new String[] {"-1", "x", "NaN", "2d", "1e1", " 2", "2 ", "10080.5"}) {
+      assertThatThrownBy(() -> ComponentTimes.parse("--component-minutes", "5,2," + bad + ",10"))
+          .as("'%s'", bad)
+          .hasMessageEndingWith(": '" + bad + "' is not minutes from 0 to a week (10080) in digits"
+              + " 0-9 with at most one '.' (like 0.115), without blanks");
+    }
+    assertThat(ComponentTimes.parse("--component-minutes", "5,2,2,10080").instancesIdle())
+        .isEqualTo(Duration.ofDays(7));
     assertThatThrownBy(() -> ComponentTimes.parse("--component-minutes", "0,0,2,10"))
         .hasMessageEndingWith(": a wake (launch + load) of 0 minutes is no component AWS runs");
   }
