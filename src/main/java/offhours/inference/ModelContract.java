@@ -3,6 +3,7 @@ package offhours.inference;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import offhours.results.ResultsTable;
@@ -63,12 +64,16 @@ public record ModelContract(
     if (labels.stream().anyMatch(String::isBlank)) {
       throw new IllegalArgumentException("LABELS has an empty class name: " + labels);
     }
-    for (String label : labels) {
-      String tooLong = tooLong(label);
+    for (int i = 0; i < labels.size(); i++) {
+      String source = labelsS3Uri == null ? "LABELS" : "LABELS_S3_URI " + labelsS3Uri;
+      String tooLong = tooLong(labels.get(i));
       if (tooLong != null) {
-        throw new IllegalArgumentException(
-            (labelsS3Uri == null ? "LABELS" : "LABELS_S3_URI " + labelsS3Uri) + " has a class name "
-                + tooLong);
+        throw new IllegalArgumentException(source + " has a class name " + tooLong);
+      }
+      String unshowable = unshowable(labels.get(i));
+      if (unshowable != null) {
+        throw new IllegalArgumentException(source + " has a class name at index " + i
+            + " (counting from 0, in the model's output order) " + unshowable);
       }
     }
     if (!contentType.equals(AUTO) && !MEDIA_TYPE.matcher(contentType).matches()) {
@@ -106,6 +111,56 @@ public record ModelContract(
     return "of " + bytes + " bytes (UTF-8), beginning '" + name.substring(0, shown)
         + "...': offhours keeps class names of at most " + ResultsTable.MAX_PARTITION_KEY_BYTES
         + " bytes, the most DynamoDB takes as the key of the results' label index";
+  }
+
+  /**
+   * What is wrong with class name {@code name} when it has a character no label may have, or null: a control character
+   * (U+0000-U+001F, U+007F-U+009F) or a lone surrogate (half of a UTF-16 pair, which is no character and which UTF-8
+   * cannot encode: the SDK would store it in DynamoDB as '?', a label other than the one the index is asked for).
+   * Labels are stored in the results table, are the key of its label index, and are printed by the CLI and shown on
+   * the page; a tab, a line feed or an ESC in one is a label no one can type back or read. The name is quoted with
+   * such characters escaped (a backslash, u and four hex digits), and only its start; the position counts characters
+   * (code points) from 0.
+   */
+  static String unshowable(String name) {
+    int at = 0;
+    for (int i = 0; i < name.length(); at++) {
+      int c = name.codePointAt(i);
+      if (Character.isISOControl(c) || lone(c)) {
+        return "with " + (lone(c) ? "a lone surrogate" : "a control character") + ", " + escaped(c)
+            + ", at character " + at + ": '" + visible(name) + "'";
+      }
+      i += Character.charCount(c);
+    }
+    return null;
+  }
+
+  /** The start of {@code name} with every control character and lone surrogate escaped. */
+  private static String visible(String name) {
+    StringBuilder out = new StringBuilder();
+    int shown = 0;
+    for (int i = 0; i < name.length(); shown++) {
+      if (shown == QUOTED_CODE_POINTS) {
+        return out.append("...").toString();
+      }
+      int c = name.codePointAt(i);
+      if (Character.isISOControl(c) || lone(c)) {
+        out.append(escaped(c));
+      } else {
+        out.appendCodePoint(c);
+      }
+      i += Character.charCount(c);
+    }
+    return out.toString();
+  }
+
+  /** A code point that is half of a UTF-16 pair: codePointAt returns one only when its other half is missing. */
+  private static boolean lone(int c) {
+    return c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE;
+  }
+
+  private static String escaped(int c) {
+    return String.format(Locale.ROOT, "\\u%04x", c);
   }
 
   /** The built-in image-classification contract with these class names. */

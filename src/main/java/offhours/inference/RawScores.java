@@ -83,6 +83,10 @@ record RawScores(List<String> names, double[] scores, String shape, boolean comp
       if (tooLong != null) {
         throw new ContractViolation("the answer (" + shape + ") names a class " + tooLong);
       }
+      String unshowable = ModelContract.unshowable(name);
+      if (unshowable != null) {
+        throw new ContractViolation("the answer (" + shape + ") names a class " + unshowable);
+      }
       if (!labels.isEmpty() && !known.contains(name)) {
         throw new ContractViolation("the answer names class '" + name + "', which is not among the "
             + Plurals.of(labels.size(), "configured label") + " (" + contract.labelSource()

@@ -98,6 +98,37 @@ class ModelContractTest {
             + " takes as the key of the results' label index");
   }
 
+  /**
+   * Labels are stored, indexed, printed and shown: one with a control character (C0, DEL, C1) or a lone surrogate is
+   * refused at init with its index and the character escaped, as the model's own names are
+   * (ResponseShapesTest#aClassNameWithAControlCharacterOrALoneSurrogateIsAContractError).
+   */
+  @Test
+  void aLabelWithAControlCharacterOrALoneSurrogateIsRefusedAtInitWithItsIndex() {
+    assertThatThrownBy(() -> ModelContract.builtIn(List.of("cat", "dog", "Neu\ttral")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "LABELS has a class name at index 2 (counting from 0, in the model's output order)"
+                + " with a control character, \\u0009, at character 3: 'Neu\\u0009tral'");
+    assertThatThrownBy(() -> new ModelContract(
+            List.of("cat", "x\u007f", "dog"), "s3://b/l.txt", null, null, null, null))
+        .hasMessageStartingWith("LABELS_S3_URI s3://b/l.txt has a class name at index 1")
+        .hasMessageContaining("a control character, \\u007f, at character 1");
+    assertThatThrownBy(() -> ModelContract.builtIn(List.of("\u009bcat")))
+        .hasMessageContaining("a control character, \\u009b, at character 0");
+    assertThatThrownBy(() -> ModelContract.builtIn(List.of("\ud83d\udc31 cat", "d\udc31og")))
+        .hasMessage(
+            "LABELS has a class name at index 1 (counting from 0, in the model's output order)"
+                + " with a lone surrogate, \\udc31, at character 1: 'd\\udc31og'");
+    assertThatThrownBy(() -> ModelContract.builtIn(List.of("\u0000".repeat(50))))
+        .as("only the name's start is quoted")
+        .hasMessageEndingWith("at character 0: '" + "\\u0000".repeat(40) + "...'");
+    assertThat(ModelContract.builtIn(List.of("\ud83d\udc31 cat", "caf\u00e9", "\u00a0x"))
+            .labels())
+        .as("a surrogate pair, letters beyond ASCII and U+00A0 (after the C1 range) are names")
+        .hasSize(3);
+  }
+
   @Test
   void theSettingsFingerprintIsTheSameInEveryJvmAndForTheSameSettingsHoweverWritten() {
     String fingerprint = ModelContract.fromEnv(Map.of("LABELS", "Drawing,Hentai,Neutral,Porn,Sexy"))

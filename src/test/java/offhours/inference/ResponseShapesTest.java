@@ -103,6 +103,32 @@ class ResponseShapesTest {
         .hasMessageContaining("names a class of 2050 bytes");
   }
 
+  /**
+   * A model's own class names become results' labels as they are (ModelContractTest#aLabelWithAControlCharacter...):
+   * one with a control character or a lone surrogate (JSON's escapes can write both) is a contract error, as one over
+   * the key limit is.
+   */
+  @Test
+  void aClassNameWithAControlCharacterOrALoneSurrogateIsAContractError() {
+    assertThatThrownBy(() -> top(
+            "[{\"label\": \"tabby\", \"score\": 0.6}, {\"label\": \"red\\u001b[31m\","
+                + " \"score\": 0.3}]",
+            List.of()))
+        .isInstanceOf(ContractViolation.class)
+        .hasMessage("the answer ([{\"label\", \"score\"}, ...] (Hugging Face)) names a class with a"
+            + " control character, \\u001b, at character 3: 'red\\u001b[31m'");
+    assertThatThrownBy(() -> top("{\"ca\\ud83dt\": 0.9, \"dog\": 0.1}", List.of()))
+        .isInstanceOf(ContractViolation.class)
+        .hasMessageContaining(
+            "names a class with a lone surrogate, \\ud83d, at character 2: 'ca\\ud83dt'");
+    assertThatThrownBy(() -> top("{\"do\\u0085g\": 0.9}", LABELS))
+        .as("checked before the configured labels, whose message quotes the name as it is")
+        .hasMessageContaining("a control character, \\u0085, at character 2");
+    assertThat(top("{\"\\ud83d\\udc31 cat\": 0.9, \"dog\": 0.1}", List.of()).label())
+        .as("a pair is a character")
+        .isEqualTo("\ud83d\udc31 cat");
+  }
+
   @Test
   void tritonStringsWithoutALabelAreNamedByTheirIndex() {
     assertThat(

@@ -267,6 +267,12 @@ class ParameterConstraintsTest {
             "a,,b",
             "猫,犬",
             "cat\ndog",
+            "cat\tdog",
+            "cat,\ndog",
+            "\tcat\t,dog\r\n",
+            "cat\u007f",
+            "ca\u0085t",
+            "cat\u0001,dog",
             "",
             ",",
             " , ",
@@ -879,6 +885,21 @@ class ParameterConstraintsTest {
       out = next;
     }
     return out;
+  }
+
+  /**
+   * The function refuses a label with a control character (ModelContract): the template's Labels refuses one inside a
+   * name and keeps taking tabs and line breaks around names, which strip() drops.
+   */
+  @Test
+  void labelsTakeBlanksAroundNamesButNoControlCharacterInOne() {
+    for (String ok : new String[] {"cat,dog", "cat,\ndog", "\tcat\t,dog\r\n", " cat , big dog "}) {
+      assertThat(constraints.refusal("Labels", ok)).as("'%s'", ok).isNull();
+    }
+    for (String bad :
+        new String[] {"cat\tdog", "cat\ndog", "cat\u007f", "ca\u0085t", "cat\u0001,dog"}) {
+      assertThat(constraints.refusal("Labels", bad)).as("'%s'", bad).isNotNull();
+    }
   }
 
   @Test
