@@ -105,8 +105,8 @@ final class LongestStack {
       Map.entry("MaxDeferrals", "1000"),
       Map.entry("MaxReceiveCount", "1000"),
       Map.entry("OldestMessageAlarmSeconds", "1209600"),
-      Map.entry("ApiRateLimit", "99999"),
-      Map.entry("ApiBurstLimit", "99999"),
+      Map.entry("ApiRateLimit", "10000"),
+      Map.entry("ApiBurstLimit", "5000"),
       Map.entry("LiveVersionsRevision", "r".repeat(64)));
 
   private LongestStack() {}
