@@ -79,9 +79,12 @@ final class LocalCommand {
     labels.ifPresent(p -> {
       file(p, "labels file", "");
       try {
-        // Read now, as the stack will: an empty file is said here, not by a stack that then fails
-        // to start.
-        new ModelFiles(p, p).readLabels();
+        // Read and checked now, as the stack will: an empty file, or a label the functions refuse
+        // at their start (a control character, too long), is said here, not by a stack that then
+        // fails to start.
+        ModelContract.builtIn(new ModelFiles(p, p).readLabels());
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("labels file " + p + ": " + e.getMessage());
       } catch (FileSystemException | CharacterCodingException e) {
         throw CliException.usage("cannot read labels file " + p + ": " + Format.fileProblem(e));
       } catch (IOException e) {
