@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -201,12 +202,21 @@ class EndpointLifecycleIT {
     }
   }
 
+  /**
+   * The controller reads a clock that stands still until the test moves it, so the backoff ends when the test says,
+   * not 5 s after the failure: a loaded machine that takes longer than the backoff to read the endpoint's deletion
+   * still finds the run after it waiting. The failure is awaited in the controller's log (the run that deletes the
+   * failed endpoint), not by catching the endpoint in Failed, which lasts until the next tick.
+   */
   @Test
   void aFailedCreationIsDeletedAndRetriedAfterTheBackoffWhileUploadsWait() throws Exception {
     // Local mode's own policy (wake on one waiting upload), with a 5 s first backoff instead of 5
     // minutes.
-    try (StackFixture f = StackFixture.start(
-        StackFixture.options(Duration.ofSeconds(1), Map.of("CREATE_BACKOFF_SECONDS", "5")))) {
+    MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    try (ControllerLog log = new ControllerLog();
+        StackFixture f = StackFixture.start(
+            StackFixture.options(Duration.ofSeconds(1), Map.of("CREATE_BACKOFF_SECONDS", "5")),
+            clock)) {
       f.stack
           .services()
           .sageMaker()
@@ -217,22 +227,25 @@ class EndpointLifecycleIT {
       // Until the retried endpoint serves, nothing may be consumed: the mapping stays off on a
       // Failed endpoint.
       List<String> violations = new ArrayList<>();
-      f.awaitValue("the first endpoint to fail", DEADLINE, () -> {
-        String endpoint = f.endpointStatus();
+      f.awaitValue("the controller's run that deletes the failed endpoint", DEADLINE, () -> {
         if (f.consumer().delivered() > 0) {
-          violations.add(
-              n + " uploads, endpoint " + endpoint + ", yet the consumer received messages");
+          violations.add(n + " uploads, endpoint " + f.endpointStatus()
+              + ", yet the consumer received messages");
         }
-        return endpoint.equals("Failed") ? endpoint : null;
+        return log.lines().stream()
+            .filter(run -> run.contains("-> DELETE_ENDPOINT: endpoint failed: CapacityError"))
+            .findFirst()
+            .orElse(null);
       });
       f.await("the failed endpoint deleted", DEADLINE, () -> f.endpointStatus().equals("absent"));
       JsonNode backoff = f.reconcile();
       assertThat(backoff.get("action").asText())
           .as("the run after deleting the failed endpoint: %s", backoff)
           .isEqualTo("WAIT");
+      Instant backoffEnds = clock.now().plus(Duration.ofSeconds(5));
       assertThat(backoff.get("why").asText())
           .as("the run after deleting the failed endpoint")
-          .startsWith("create backoff after 1 failure");
+          .isEqualTo("create backoff after 1 failure until " + backoffEnds);
       assertThat(f.consumer().delivered())
           .as("messages received before any endpoint served")
           .isZero();
@@ -241,6 +254,7 @@ class EndpointLifecycleIT {
           .isEqualTo(new StackFixture.Queue(n, 0, 0, 0));
       assertThat(violations).isEmpty();
 
+      clock.set(backoffEnds); // the backoff is over: the next run creates the endpoint again
       List<ResultItem> results = f.awaitEachResult(n, DEADLINE);
       assertThat(f.endpointStatus()).as("the retried endpoint").isEqualTo("InService");
       assertThat(results).allSatisfy(r -> {
