@@ -570,8 +570,10 @@ class OperationsIT extends OnMotoStack {
 
   @Test
   void backfillEndedBySignalGoesOnAfterTheLastObjectItSent() throws Exception {
+    // 60 objects at one a second: the signal, sent once three are in the queue, has most of a
+    // minute to land before the run would end on its own (with 12 it had about 8 s).
     List<String> images = new ArrayList<>();
-    for (int i = 0; i < 12; i++) {
+    for (int i = 0; i < 60; i++) {
       images.add("slow/photo %02d.png".formatted(i));
       moto.s3.putObject(
           r -> r.bucket(moto.bucket).key(images.getLast()), RequestBody.fromBytes(new byte[] {1}));
