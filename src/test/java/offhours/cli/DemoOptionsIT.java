@@ -257,11 +257,11 @@ class DemoOptionsIT {
 
   private record Run(int code, String out, String err) {}
 
-  /** The demo of one photo in {@code dir} served by {@code option value} with {@code labels}, given two minutes. */
+  /** The demo of one photo in {@code dir} served by {@code option value} with {@code labels}, given five minutes. */
   private static Run demoOfOnePhoto(Path dir, String option, String value, Path labels)
       throws IOException {
     return demo(
-        photo(dir).toString(), option, value, "--labels", labels.toString(), "--timeout", "120");
+        photo(dir).toString(), option, value, "--labels", labels.toString(), "--timeout", "300");
   }
 
   /**

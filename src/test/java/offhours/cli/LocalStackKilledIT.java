@@ -177,8 +177,9 @@ class LocalStackKilledIT {
         .startsWith("the local stack is starting (pid " + stack.pid() + ")");
 
     stack.destroyForcibly(); // SIGKILL: no shutdown hook, no signal handler runs
-    assertThat(stack.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
-    assertThat(start.get(60, TimeUnit.SECONDS).err())
+    assertThat(stack.onExit().get(PATIENCE.toSeconds(), TimeUnit.SECONDS).isAlive())
+        .isFalse();
+    assertThat(start.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).err())
         .startsWith("starting the local stack (moto_server, the local SageMaker and the model)"
             + " ...\noffhours: the local stack did not start (exit code 137)");
     assertThat(moto.isAlive()).as("moto_server outlives the killed stack").isTrue();
@@ -194,7 +195,7 @@ class LocalStackKilledIT {
             + moto.pid() + "\\)(, moto_server, forked by pid \\d+ \\(pid \\d+\\))*"
             + "(, [^,]+, not in its state file \\(pid \\d+\\))*, which it had"
             + " started and left running\n");
-    assertThat(moto.onExit().get(30, TimeUnit.SECONDS).isAlive())
+    assertThat(moto.onExit().get(PATIENCE.toSeconds(), TimeUnit.SECONDS).isAlive())
         .as("moto_server after local stop")
         .isFalse();
     assertThat(leftRunning())
@@ -217,14 +218,15 @@ class LocalStackKilledIT {
     signal(stack, "TERM"); // what 'local stop', or a user's kill, sends
     signal(stack, "CONT"); // the signal is handled as it goes on
 
-    assertThat(stack.onExit().get(60, TimeUnit.SECONDS).isAlive()).isFalse();
-    assertThat(moto.onExit().get(30, TimeUnit.SECONDS).isAlive())
+    assertThat(stack.onExit().get(PATIENCE.toSeconds(), TimeUnit.SECONDS).isAlive())
+        .isFalse();
+    assertThat(moto.onExit().get(PATIENCE.toSeconds(), TimeUnit.SECONDS).isAlive())
         .as("moto_server after the stack's SIGTERM")
         .isFalse();
     // Nor one it was starting as the signal came (another moto_server, on another port, once the
     // first ended: that one ran on, its parent gone, where no state file named it).
     assertThat(leftRunning()).as("what the stack started, after its SIGTERM").isEmpty();
-    assertThat(start.get(60, TimeUnit.SECONDS).exitCode()).isEqualTo(1);
+    assertThat(start.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).exitCode()).isEqualTo(1);
     assertThat(StateFile.path(cache)).doesNotExist();
     assertThat(run("local", "stop").out()).isEqualTo("the local stack is not running\n");
   }
@@ -252,7 +254,8 @@ class LocalStackKilledIT {
           .contains("moto_server");
 
       stack.destroyForcibly(); // SIGKILL: no shutdown hook runs
-      assertThat(stack.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+      assertThat(stack.onExit().get(PATIENCE.toSeconds(), TimeUnit.SECONDS).isAlive())
+          .isFalse();
       assertThat(moto.isAlive()).as("moto_server outlives the killed stack").isTrue();
 
       CliRun stop = run("local", "stop");
@@ -262,7 +265,7 @@ class LocalStackKilledIT {
           .startsWith("the local stack is not running; removed its stale state file")
           .endsWith("; ended moto_server (pid " + moto.pid()
               + "), which it had started and left running\n");
-      assertThat(moto.onExit().get(30, TimeUnit.SECONDS).isAlive())
+      assertThat(moto.onExit().get(PATIENCE.toSeconds(), TimeUnit.SECONDS).isAlive())
           .as("moto_server after local stop")
           .isFalse();
       assertThat(leftRunning())
@@ -309,7 +312,7 @@ class LocalStackKilledIT {
           "the stopped endpoint's container to leave the state file",
           children -> container(children).isEmpty() ? Optional.of(children) : Optional.empty());
       for (ProcessHandle p : firstTree) {
-        assertThat(p.onExit().get(30, TimeUnit.SECONDS).isAlive())
+        assertThat(p.onExit().get(PATIENCE.toSeconds(), TimeUnit.SECONDS).isAlive())
             .as("the stopped endpoint's %s", p.info().commandLine().orElse("pid " + p.pid()))
             .isFalse();
       }
@@ -327,7 +330,8 @@ class LocalStackKilledIT {
           + server.parent().orElseThrow().pid() + " (pid " + server.pid() + ")";
 
       stack.destroyForcibly(); // SIGKILL: no shutdown hook runs
-      assertThat(stack.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+      assertThat(stack.onExit().get(PATIENCE.toSeconds(), TimeUnit.SECONDS).isAlive())
+          .isFalse();
       assertThat(secondTree)
           .as("the container outlives the killed stack")
           .allMatch(ProcessHandle::isAlive);
@@ -343,7 +347,7 @@ class LocalStackKilledIT {
           .endsWith(", which it had started and left running\n");
       for (ProcessHandle p : secondTree) {
         // A handle is alive only while its process is the one it found (same start instant).
-        assertThat(p.onExit().get(30, TimeUnit.SECONDS).isAlive())
+        assertThat(p.onExit().get(PATIENCE.toSeconds(), TimeUnit.SECONDS).isAlive())
             .as("%s after local stop", p.info().commandLine().orElse("pid " + p.pid()))
             .isFalse();
       }

@@ -164,7 +164,7 @@ class SageMakerEndpointIT {
 
   private static <T> T await(Supplier<T> probe) {
     return Awaitility.await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(20))
         .until(probe::get, Objects::nonNull);
   }

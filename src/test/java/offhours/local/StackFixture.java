@@ -153,7 +153,7 @@ final class StackFixture implements AutoCloseable {
       // As after a deploy: the mapping settles from Creating to Disabled before anyone touches it.
       f.await(
           "the event source mapping created, disabled",
-          Duration.ofSeconds(10),
+          Duration.ofSeconds(60),
           () -> f.mappingState().equals("Disabled"));
       return f;
     } catch (RuntimeException | InterruptedException e) {

@@ -388,7 +388,7 @@ final class TemplateDeployment implements AutoCloseable {
     classify.set(handler);
     services.lambda.updateEventSourceMapping(r -> r.uuid(mappingUuid).enabled(true));
     services.localLambda.await(
-        mappingUuid, s -> s.delivered() >= uploads && queueSettled(), Duration.ofSeconds(30));
+        mappingUuid, s -> s.delivered() >= uploads && queueSettled(), Duration.ofSeconds(90));
     services.lambda.updateEventSourceMapping(r -> r.uuid(mappingUuid).enabled(false));
     await("the trigger Disabled", () -> mappingState().equals("Disabled"));
   }
@@ -408,7 +408,7 @@ final class TemplateDeployment implements AutoCloseable {
   /** Takes every message off the queue (unrecorded), for a scenario that replaces them with its own. */
   List<Message> takeAll(int atLeast) {
     List<Message> messages = new ArrayList<>();
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (messages.size() < atLeast && System.nanoTime() < deadline) {
       for (Message m : services
           .sqs
@@ -428,7 +428,7 @@ final class TemplateDeployment implements AutoCloseable {
 
   static void await(String what, BooleanSupplier condition) {
     Awaitility.await(what)
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(20))
         .until(condition::getAsBoolean);
   }

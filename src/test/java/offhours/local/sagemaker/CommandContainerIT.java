@@ -41,7 +41,7 @@ class CommandContainerIT {
     LocalSageMakerBuilder builder = LocalSageMaker.builder()
         .creatingDelay(Duration.ZERO)
         .deletingDelay(Duration.ZERO)
-        .pingTimeout(Duration.ofSeconds(15))
+        .pingTimeout(Duration.ofSeconds(60))
         .logDirectory(logs);
     f = new Fixture(command == null ? builder : builder.containerCommand(command));
     return f;

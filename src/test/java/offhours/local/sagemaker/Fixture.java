@@ -89,7 +89,7 @@ final class Fixture implements AutoCloseable {
   /** Polls until {@code probe} gives non-null, with a generous deadline (no timing is asserted). */
   static <T> T await(Supplier<T> probe, String what) {
     return Awaitility.await(what)
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(20))
         .until(probe::get, Objects::nonNull);
   }
