@@ -124,10 +124,11 @@ class EndpointLifecycleIT {
   @Test
   void aStopDuringABacklogDrainsInFlightBatchesBeforeDeletingAndTheRestartClassifiesEachUploadOnce(
       @TempDir Path dir) throws Exception {
-    // 0.25 s per image, one at a time: 40 uploads take ~10 s, and a batch of 10 in flight takes
-    // seconds to finish.
-    try (StackFixture f = StackFixture.start(StackFixture.slowModel(
-        dir, 0.25, Duration.ofSeconds(1), StackFixture.OFF_UNLESS_STARTED))) {
+    // 0.5 s per image, one at a time: 40 uploads take ~20 s, and a batch of 10 in flight takes
+    // seconds to finish. The stop, sent once 6 are classified, must land before the other 34 are
+    // (~17 s; at 0.25 s per image it had ~8 s).
+    try (StackFixture f = StackFixture.start(
+        StackFixture.slowModel(dir, 0.5, Duration.ofSeconds(1), StackFixture.OFF_UNLESS_STARTED))) {
       int n = 40;
       List<String> keys = f.uploadCopies("backlog", n);
       f.await(n + " notifications visible", DEADLINE, () -> f.queue().visible() == n);

@@ -41,8 +41,10 @@ class ServerlessLifecycleIT {
   @Test
   void uploadsWaitWhileTheEndpointIsCreatedThenThrottlingDefersAndEachIsClassifiedOnce(
       @TempDir Path dir) throws Exception {
+    // The stack's endpoint is still creating when the 30 uploads are in the queue: they took about
+    // 8 s on a loaded machine, and a 15 s creating delay had about 10 s left; 40 s leave 35 s.
     LocalDeployment.Options options = StackFixture.slowModel(
-            dir, 0.05, Duration.ofSeconds(15), Map.of())
+            dir, 0.05, Duration.ofSeconds(40), Map.of())
         .withModelSettings(Map.of("HOSTING", "serverless", "SERVERLESS_MAX_CONCURRENCY", "2"));
     try (StackFixture f = StackFixture.start(options)) {
       int n = 30;
