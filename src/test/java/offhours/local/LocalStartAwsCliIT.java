@@ -257,7 +257,7 @@ class LocalStartAwsCliIT {
       assertThat(stop.out).contains("stopped the local stack (pid " + pid + ")");
       for (ProcessHandle p : tree) {
         boolean gone = p.onExit()
-            .completeOnTimeout(null, 30, TimeUnit.SECONDS)
+            .completeOnTimeout(null, DEADLINE.toSeconds(), TimeUnit.SECONDS)
             .thenApply(x -> !p.isAlive())
             .get();
         assertThat(gone)
