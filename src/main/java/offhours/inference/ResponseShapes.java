@@ -40,9 +40,14 @@ public final class ResponseShapes {
           + " [{\"label\": ..., \"score\": p}, ...], {\"label\": p, ...}, [{\"label\": p}, ...] and Triton's"
           + " \"p:index:label\" strings";
 
-  /** Triton's classification extension: "value:index" or "value:index:label". */
-  private static final Pattern TRITON_CLASS =
-      Pattern.compile("([^:]+):([0-9]+)(?::(.*))?", Pattern.DOTALL);
+  /**
+   * Triton's classification extension: "value:index" or "value:index:label", the value a decimal as Triton writes a
+   * float (0.720000), read by JSON's number grammar (a minus for a logit, an exponent allowed) as every other score of
+   * an answer is: Double.parseDouble alone also takes blanks around it, a type suffix (0.9d), a hexadecimal number
+   * (0x1p-1), a '+', Infinity and NaN, none of which Triton writes.
+   */
+  private static final Pattern TRITON_CLASS = Pattern.compile(
+      "(-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?):([0-9]+)(?::(.*))?", Pattern.DOTALL);
 
   private ResponseShapes() {}
 
@@ -224,10 +229,12 @@ public final class ResponseShapes {
       if (m.group(3) != null && !m.group(3).isEmpty()) {
         names.add(m.group(3));
       } else {
-        int index = Integer.parseInt(m.group(2));
+        // An index past an int is past every list of labels too (and Integer.parseInt refuses it).
+        String digits = m.group(2);
+        int index = digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
         if (index >= labels.size()) {
           throw new ContractViolation(
-              "the answer names class index " + index + " without a label, and "
+              "the answer names class index " + digits + " without a label, and "
                   + Plurals.of(labels.size(), "label is", "labels are") + " configured: "
                   + excerpt(body));
         }

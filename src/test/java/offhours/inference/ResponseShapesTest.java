@@ -139,6 +139,51 @@ class ResponseShapesTest {
             "the answer names class index 7 without a label, and 3 labels are configured: ");
   }
 
+  /**
+   * A Triton class string's value is a JSON number, as Triton writes it (0.720000; a logit may be negative, and an
+   * exponent is a number too): what Double.parseDouble alone also took (a type suffix, a hexadecimal number, blanks,
+   * a '+', Infinity, NaN) is no score, and the answer fits no shape.
+   */
+  @Test
+  void aTritonValueIsAJsonNumberAndNothingElse() {
+    assertThat(top("{\"outputs\": [{\"data\": [\"-1.5:0\", \"2.5e-1:2\"]}]}", LABELS)
+            .label())
+        .isEqualTo("bird");
+    assertThat(top("{\"outputs\": [{\"data\": [\"0.720000:3:macaw\"]}]}", List.of())
+            .label())
+        .isEqualTo("macaw");
+    for (String bad : List.of(
+        "0.9d:0",
+        "0x1p-1:0",
+        " 0.9:0",
+        "0.9 :0",
+        "+0.9:0",
+        "Infinity:0",
+        "NaN:0",
+        ".9:0",
+        "9.:0",
+        "01:0",
+        "0.9f:0",
+        "\\u0669:0")) {
+      String body = "{\"outputs\": [{\"data\": [\"0.1:1\", \"" + bad + "\"]}]}";
+      assertThatThrownBy(() -> top(body, LABELS))
+          .as(bad)
+          .isInstanceOf(ContractViolation.class)
+          .hasMessageStartingWith("the endpoint's answer fits none of the shapes offhours reads (");
+    }
+    assertThatThrownBy(() -> top("{\"outputs\": [{\"data\": [\"1e400:0\"]}]}", LABELS))
+        .as("a number past a double is no score either")
+        .isInstanceOf(ContractViolation.class);
+  }
+
+  @Test
+  void aTritonIndexPastAnIntIsPastTheLabelsNotANumberFormatException() {
+    assertThatThrownBy(() -> top("{\"outputs\": [{\"data\": [\"0.9:99999999999\"]}]}", LABELS))
+        .isInstanceOf(ContractViolation.class)
+        .hasMessageStartingWith(
+            "the answer names class index 99999999999 without a label, and 3 labels are configured: ");
+  }
+
   @Test
   void theRankingKeepsEveryClassMostProbableFirstAndSaysWhatItRead() {
     Ranking ranking = read("[0.1, 0.7, 0.2]");
