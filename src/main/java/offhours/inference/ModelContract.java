@@ -1,5 +1,7 @@
 package offhours.inference;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -247,9 +249,15 @@ public record ModelContract(
     String path = labelsS3Uri.substring("s3://".length());
     String bucket = path.substring(0, path.indexOf('/'));
     String key = path.substring(path.indexOf('/') + 1);
-    String text =
-        s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asString(StandardCharsets.UTF_8);
-    List<String> resolved = parseLabelLines(text);
+    List<String> resolved;
+    try {
+      resolved =
+          parseLabelFile(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(
+          "LABELS_S3_URI " + labelsS3Uri
+              + " is not UTF-8 text (a byte no UTF-8 character has); save it as UTF-8, one label per line");
+    }
     if (resolved.isEmpty()) {
       throw new IllegalArgumentException(
           "LABELS_S3_URI " + labelsS3Uri + " holds no labels (expected one per line)");
@@ -263,7 +271,23 @@ public record ModelContract(
     return split(text, ",");
   }
 
-  /** A labels file: one label per line (LF or CRLF); blank lines are ignored. */
+  /**
+   * The one reader of a labels file, the stack's LABELS_S3_URI and local mode's --labels FILE alike, so one file gives
+   * the same labels in both: UTF-8 (a byte no UTF-8 character has is refused, never read as U+FFFD), one label per
+   * line as {@link #parseLabelLines} splits them.
+   *
+   * @throws CharacterCodingException when {@code file} is not UTF-8
+   */
+  public static List<String> parseLabelFile(byte[] file) throws CharacterCodingException {
+    return parseLabelLines(
+        StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(file)).toString());
+  }
+
+  /**
+   * A labels file's text: one label per line, a line ending in LF or CRLF; blanks around a label and blank lines are
+   * ignored. A lone CR (classic Mac OS) ends no line: it stays in the label, where the check of control characters
+   * refuses it, rather than split a file one way here and another in an editor.
+   */
   public static List<String> parseLabelLines(String text) {
     return split(text, "\r?\n");
   }

@@ -4,19 +4,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import offhours.inference.ModelContract;
 
 /** A model the built-in container can serve: the ONNX file and its labels, one per line, in output order. */
 public record ModelFiles(Path onnx, Path labels) {
 
   /**
-   * The labels in output order: lines trimmed, blank lines skipped; none is an error. A name may appear more than once
-   * (ImageNet's "crane"): the classifier gives it the sum of its outputs' probabilities.
+   * The labels in output order, read as the stack reads its LABELS_S3_URI ({@link ModelContract#parseLabelFile}: UTF-8,
+   * LF or CRLF line ends, blanks around a label and blank lines skipped); none is an error. A name may appear more
+   * than once (ImageNet's "crane"): the classifier gives it the sum of its outputs' probabilities.
+   *
+   * @throws java.nio.charset.CharacterCodingException when the file is not UTF-8
    */
   public List<String> readLabels() throws IOException {
-    List<String> names = Files.readAllLines(labels).stream()
-        .map(String::strip)
-        .filter(l -> !l.isEmpty())
-        .toList();
+    List<String> names = ModelContract.parseLabelFile(Files.readAllBytes(labels));
     if (names.isEmpty()) {
       throw new IOException(
           "label file " + labels + " has no labels; write one class name per line, in the"
