@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import offhours.stack.StackSpec;
+import offhours.units.WholeNumbers;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -167,15 +168,15 @@ final class ResultsRoute {
       return ResultsQuery.DEFAULT_LIMIT;
     }
     try {
-      int limit = Integer.parseInt(text.strip());
+      long limit = WholeNumbers.parse(text);
       if (limit >= 1 && limit <= ResultsQuery.MAX_LIMIT) {
-        return limit;
+        return (int) limit;
       }
     } catch (NumberFormatException e) {
       // the message below says what is expected
     }
     throw new IllegalArgumentException("limit must be a whole number from 1 to "
-        + ResultsQuery.MAX_LIMIT + ", got '" + text + "'");
+        + ResultsQuery.MAX_LIMIT + " in " + WholeNumbers.FORM + ", got '" + text + "'");
   }
 
   /**

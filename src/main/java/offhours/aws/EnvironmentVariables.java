@@ -2,6 +2,7 @@ package offhours.aws;
 
 import java.util.Map;
 import offhours.units.Decimals;
+import offhours.units.WholeNumbers;
 
 /**
  * Numbers from a function's environment, for the config records that read it once at the edge: one parser and one
@@ -11,7 +12,11 @@ public final class EnvironmentVariables {
 
   private EnvironmentVariables() {}
 
-  /** {@code name}'s value, {@code fallback} when it is unset or blank; refused outside {@code min..max}. */
+  /**
+   * {@code name}'s value, {@code fallback} when it is unset or blank; refused when it is not written as
+   * {@link WholeNumbers} reads it (ASCII digits alone, as the template's parameters write it) or is outside
+   * {@code min..max}.
+   */
   public static long whole(
       Map<String, String> env, String name, long fallback, long min, long max) {
     String raw = env.get(name);
@@ -20,9 +25,10 @@ public final class EnvironmentVariables {
     }
     long value;
     try {
-      value = Long.parseLong(raw.strip());
+      value = WholeNumbers.parse(raw);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(expected(name, min, max) + ", got '" + raw + "'");
+      throw new IllegalArgumentException(
+          expected(name, min, max) + " in " + WholeNumbers.FORM + ", got '" + raw + "'");
     }
     return check(name, value, min, max);
   }

@@ -14,6 +14,7 @@ import offhours.inference.ModelContract;
 import offhours.local.LocalDeployment;
 import offhours.local.model.ModelFiles;
 import offhours.units.Decimals;
+import offhours.units.WholeNumbers;
 
 /**
  * {@code offhours local start|stop|status|run}: the local stack as a background service. The options that shape
@@ -208,17 +209,15 @@ final class LocalCommand {
   }
 
   /**
-   * The one reading of every whole-number flag: ASCII digits 0-9 alone, after a minus where {@code signed}. Long.parseLong
-   * alone also takes a plus sign and the digits of every script (fullwidth "５" as 5, Arabic-Indic "٥" as 5), which no
-   * help text shows and a terminal may not tell from other text.
+   * The one reading of every whole-number flag: {@link WholeNumbers}' ASCII digits 0-9 alone, after a minus where
+   * {@code signed}.
    *
    * @throws NumberFormatException when {@code text} is anything else, or beyond a long
    */
   static long digits(String text, boolean signed) {
-    if (!text.matches(signed ? "-?[0-9]+" : "[0-9]+")) {
-      throw new NumberFormatException("not ASCII digits: " + text);
-    }
-    return Long.parseLong(text);
+    return signed && text.startsWith("-")
+        ? Math.negateExact(WholeNumbers.parse(text.substring(1)))
+        : WholeNumbers.parse(text);
   }
 
   /**

@@ -2,6 +2,7 @@ package offhours.cli;
 
 import java.util.Locale;
 import java.util.Map;
+import offhours.units.WholeNumbers;
 
 /**
  * What the CLI prints for people: text made safe for a terminal, and the terminal's width.
@@ -72,8 +73,8 @@ final class Terminal {
   /** The terminal's width from {@code COLUMNS} (as a shell and scripts/offhours set it), else {@link #DEFAULT_COLUMNS}. */
   static int columns(Map<String, String> env) {
     try {
-      int columns = Integer.parseInt(env.getOrDefault("COLUMNS", "").strip());
-      return columns > 0 ? columns : DEFAULT_COLUMNS;
+      long columns = WholeNumbers.parse(env.getOrDefault("COLUMNS", ""));
+      return columns > 0 && columns <= Integer.MAX_VALUE ? (int) columns : DEFAULT_COLUMNS;
     } catch (NumberFormatException e) {
       return DEFAULT_COLUMNS;
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import offhours.aws.UsageLedger;
 import offhours.inference.ModelContract;
 import offhours.stack.Hosting;
+import offhours.units.WholeNumbers;
 
 /**
  * The controller's settings, read once from the environment at the edge.
@@ -149,9 +150,9 @@ public record ControllerConfig(
   private static int logRetentionDays(Map<String, String> env) {
     String raw = env.getOrDefault("LOG_RETENTION_DAYS", "30").strip();
     try {
-      int days = Integer.parseInt(raw);
-      if (LOG_RETENTION_DAYS.contains(days)) {
-        return days;
+      long days = WholeNumbers.parse(raw);
+      if (days <= Integer.MAX_VALUE && LOG_RETENTION_DAYS.contains((int) days)) {
+        return (int) days;
       }
     } catch (NumberFormatException e) {
       // refused below, with the values CloudWatch Logs accepts

@@ -8,6 +8,7 @@ import offhours.api.ResultsQuery;
 import offhours.api.UrlDecoding;
 import offhours.stack.StackSpec;
 import offhours.units.Plurals;
+import offhours.units.WholeNumbers;
 
 /** The page's request parameters, checked; a bad one is an IllegalArgumentException that says what is expected. */
 final class Requests {
@@ -103,14 +104,14 @@ final class Requests {
       return fallback;
     }
     try {
-      long n = Long.parseLong(text.strip());
+      long n = WholeNumbers.parse(text);
       if (n >= min && n <= max) {
         return n;
       }
     } catch (NumberFormatException e) {
       // the message below says what is expected
     }
-    throw new IllegalArgumentException(
-        name + " must be a whole number from " + min + " to " + max + ", got '" + text + "'");
+    throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max
+        + " in " + WholeNumbers.FORM + ", got '" + text + "'");
   }
 }

@@ -36,6 +36,6 @@ class ApiConfigTest {
         .hasMessage("BUCKET_NAME is not set; the stack passes the images bucket to the API");
     assertThatThrownBy(() -> ApiFixtures.config(Map.of("CONTROLLER_INTERVAL_SECONDS", "soon")))
         .hasMessage(
-            "CONTROLLER_INTERVAL_SECONDS must be a whole number from 1 to 86400, got 'soon'");
+            "CONTROLLER_INTERVAL_SECONDS must be a whole number from 1 to 86400 in digits 0-9, got 'soon'");
   }
 }

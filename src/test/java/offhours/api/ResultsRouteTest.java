@@ -160,6 +160,20 @@ class ResultsRouteTest {
     assertThat(headed).isEmpty();
   }
 
+  /** A query's limit is ASCII digits alone: Integer.parseInt also took "+5" and fullwidth or Arabic-Indic digits. */
+  @Test
+  void aLimitIsDigits0To9AloneNotASignBlanksOrAnotherScriptsDigits() {
+    for (String bad : List.of("+5", " 5", "5 ", "\uFF15", "\u0665", "0", "101", "5.0")) {
+      ApiResponse answer = byObject(Map.of("limit", bad));
+
+      assertThat(answer.status()).as(bad).isEqualTo(400);
+      assertThat(message(answer))
+          .as(bad)
+          .isEqualTo("limit must be a whole number from 1 to 100 in digits 0-9, got '" + bad + "'");
+    }
+    assertThat(queries).isEmpty();
+  }
+
   @Test
   void theObjectParameterDoesNotCombineWithTheListingsParameters() {
     ApiResponse answer =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import offhours.inference.Scores;
 import org.junit.jupiter.api.Test;
@@ -63,16 +64,33 @@ class ClassifyConfigTest {
         .isEmpty();
   }
 
+  /**
+   * A whole-number setting is ASCII digits alone, as the template writes it: Long.parseLong also took a '+', blanks
+   * around the number and the digits of other scripts (by Character.digit), none of which the template's patterns let
+   * through, so such a value was set by hand and is more likely a slip than a number.
+   */
+  @Test
+  void aWholeNumberSettingIsDigits0To9Alone() {
+    for (String bad : List.of("+5", " 5", "5\n", "\uFF15", "\u0665", "5_000")) {
+      assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("TOP_K", bad)))
+          .as(bad)
+          .hasMessage(
+              "TOP_K must be a whole number of at least 1 in digits 0-9, got '" + bad + "'");
+    }
+    assertThat(ClassifyConfig.fromEnv(env("TOP_K", "5")).topK()).isEqualTo(5);
+  }
+
   @Test
   void errorsNameTheVariableAndTheValue() {
     assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("TOP_K", "x")))
-        .hasMessage("TOP_K must be a whole number of at least 1, got 'x'");
+        .hasMessage("TOP_K must be a whole number of at least 1 in digits 0-9, got 'x'");
     assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("TOP_K", "0")))
         .hasMessage("TOP_K must be a whole number of at least 1, got 0");
     assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("DEFER_SECONDS", "901")))
         .hasMessage("DEFER_SECONDS must be a whole number from 0 to 900, got 901");
     assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("MAX_IMAGE_BYTES", "6MB")))
-        .hasMessage("MAX_IMAGE_BYTES must be a whole number of at least 1, got '6MB'");
+        .hasMessage(
+            "MAX_IMAGE_BYTES must be a whole number of at least 1 in digits 0-9, got '6MB'");
     assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("MAX_DEFERRALS", "0")))
         .hasMessage("MAX_DEFERRALS must be a whole number of at least 1, got 0");
     assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("INVOKE_TIMEOUT_SECONDS", "0")))

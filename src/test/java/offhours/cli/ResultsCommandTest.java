@@ -146,6 +146,12 @@ class ResultsCommandTest {
     assertThat(Terminal.columns(Map.of())).isEqualTo(Terminal.DEFAULT_COLUMNS);
     assertThat(Terminal.columns(Map.of("COLUMNS", "wide"))).isEqualTo(Terminal.DEFAULT_COLUMNS);
     assertThat(Terminal.columns(Map.of("COLUMNS", "0"))).isEqualTo(Terminal.DEFAULT_COLUMNS);
+    // A width is ASCII digits, as a shell sets it: Integer.parseInt also read fullwidth "１２０".
+    assertThat(Terminal.columns(Map.of("COLUMNS", "\uFF11\uFF12\uFF10")))
+        .isEqualTo(Terminal.DEFAULT_COLUMNS);
+    assertThat(Terminal.columns(Map.of("COLUMNS", "+120"))).isEqualTo(Terminal.DEFAULT_COLUMNS);
+    assertThat(Terminal.columns(Map.of("COLUMNS", "99999999999")))
+        .isEqualTo(Terminal.DEFAULT_COLUMNS);
   }
 
   @Test

@@ -69,7 +69,8 @@ class ControllerConfigTest {
     assertThat(
             ControllerConfig.fromEnvironment(env("LOG_RETENTION_DAYS", "3653")).logRetentionDays())
         .isEqualTo(3653);
-    for (String refused : List.of("0", "2", "31", "3654", "-1", "30 days", "")) {
+    for (String refused : List.of(
+        "0", "2", "31", "3654", "-1", "30 days", "", "+30", "\uFF13\uFF10", "99999999999")) {
       assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("LOG_RETENTION_DAYS", refused)))
           .as(refused)
           .hasMessage("LOG_RETENTION_DAYS '" + refused + "' is not a retention CloudWatch Logs"
@@ -137,7 +138,8 @@ class ControllerConfigTest {
             "TIME_ZONE 'Europe/Berln' is not an IANA time zone id; use a name like Europe/Berlin or America/New_York");
     assertThatThrownBy(
             () -> ControllerConfig.fromEnvironment(env("IDLE_STOP_MINUTES", "half an hour")))
-        .hasMessage("IDLE_STOP_MINUTES must be a whole number from 0 to 10080, got 'half an hour'");
+        .hasMessage(
+            "IDLE_STOP_MINUTES must be a whole number from 0 to 10080 in digits 0-9, got 'half an hour'");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("CREATE_TIMEOUT_MINUTES", "0")))
         .hasMessage("CREATE_TIMEOUT_MINUTES must be a whole number from 1 to 1440, got 0");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("INSTANCE_COUNT", "0")))

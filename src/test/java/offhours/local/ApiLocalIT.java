@@ -265,7 +265,7 @@ class ApiLocalIT {
       }
 
       assertThat(api.json("GET", "/results?limit=0", null, 400).get("message").asText())
-          .isEqualTo("limit must be a whole number from 1 to 100, got '0'");
+          .isEqualTo("limit must be a whole number from 1 to 100 in digits 0-9, got '0'");
       String next = api.json("GET", "/results?limit=1", null, 200).get("next").asText();
       assertThat(api.json("GET", "/results?limit=1&status=REJECTED&next=" + next, null, 400)
               .get("message")

@@ -533,9 +533,13 @@ class UiServerTest {
     Map<String, String> refusals = Map.of(
         "/api/upload/check?key=a.png", "say the file's size with bytes=...",
         "/api/upload/check?key=a.png&bytes=-1",
-            "bytes must be a whole number from 0 to 9223372036854775807, got '-1'",
+            "bytes must be a whole number from 0 to 9223372036854775807 in digits 0-9, got '-1'",
         "/api/upload/check?key=a.png&bytes=1e6",
-            "bytes must be a whole number from 0 to 9223372036854775807, got '1e6'");
+            "bytes must be a whole number from 0 to 9223372036854775807 in digits 0-9, got '1e6'",
+        "/api/upload/check?key=a.png&bytes=%2B5",
+            "bytes must be a whole number from 0 to 9223372036854775807 in digits 0-9, got '+5'",
+        "/api/upload/check?key=a.png&bytes=%205",
+            "bytes must be a whole number from 0 to 9223372036854775807 in digits 0-9, got ' 5'");
     for (Map.Entry<String, String> refusal : refusals.entrySet()) {
       HttpResponse<String> answer = get(refusal.getKey(), withToken);
       assertThat(answer.statusCode()).as(refusal.getKey()).isEqualTo(400);

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import offhours.units.WholeNumbers;
 
 /**
  * The members of the control plane's AWS JSON 1.1 requests, read and checked the way SageMaker's service model checks
@@ -150,9 +151,9 @@ final class Members {
       return 0;
     }
     try {
-      int start = Integer.parseInt(token);
-      if (start >= 0) {
-        return start;
+      long start = WholeNumbers.parse(token);
+      if (start <= Integer.MAX_VALUE) {
+        return (int) start;
       }
     } catch (NumberFormatException e) {
       // refused below

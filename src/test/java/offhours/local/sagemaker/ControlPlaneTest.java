@@ -193,8 +193,13 @@ class ControlPlaneTest {
     // Before: 500 InternalFailure naming java.lang.IllegalArgumentException or
     // IndexOutOfBoundsException (a page from 0 to -1, from -5, or past Integer.MAX_VALUE).
     for (String operation : new String[] {"ListEndpoints", "ListInferenceComponents"}) {
-      for (String body :
-          new String[] {"{\"MaxResults\":-1}", "{\"NextToken\":\"-5\"}", "{\"MaxResults\":101}"}) {
+      for (String body : new String[] {
+        "{\"MaxResults\":-1}",
+        "{\"NextToken\":\"-5\"}",
+        "{\"NextToken\":\"+5\"}",
+        "{\"NextToken\":\"\uFF15\"}",
+        "{\"MaxResults\":101}"
+      }) {
         HttpResponse<String> response = raw(operation, body);
         assertThat(response.statusCode()).as(operation + " " + body).isEqualTo(400);
         assertThat(response.body())
