@@ -45,12 +45,26 @@ public final class EnvironmentVariables {
    */
   public static double decimal(
       Map<String, String> env, String name, double fallback, double min, double max) {
+    return decimal(env, name, fallback, min, max, "from " + Decimals.plain(min) + " to ");
+  }
+
+  /**
+   * As {@link #decimal}, for a value that must be more than 0 (a price: nothing offhours prices is free, and a price
+   * of 0 would report every hour as saving nothing).
+   */
+  public static double positiveDecimal(
+      Map<String, String> env, String name, double fallback, double max) {
+    return decimal(env, name, fallback, Double.MIN_VALUE, max, "more than 0 and at most ");
+  }
+
+  private static double decimal(
+      Map<String, String> env, String name, double fallback, double min, double max, String range) {
     String raw = env.get(name);
     if (raw == null || raw.isBlank()) {
       return fallback;
     }
-    String expected = name + " must be a number from " + Decimals.plain(min) + " to "
-        + Decimals.plain(max) + " in " + Decimals.FORM + ", got '" + raw + "'";
+    String expected = name + " must be a number " + range + Decimals.plain(max) + " in "
+        + Decimals.FORM + ", got '" + raw + "'";
     double value;
     try {
       value = Decimals.parse(raw);

@@ -1,6 +1,6 @@
 package offhours.endpoint;
 
-import static offhours.aws.EnvironmentVariables.decimal;
+import static offhours.aws.EnvironmentVariables.positiveDecimal;
 import static offhours.aws.EnvironmentVariables.whole;
 
 import java.time.DateTimeException;
@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import offhours.aws.UsageLedger;
 import offhours.inference.ModelContract;
+import offhours.stack.FunctionVariables;
 import offhours.stack.Hosting;
+import offhours.units.Decimals;
 import offhours.units.WholeNumbers;
 
 /**
@@ -134,7 +136,11 @@ public record ControllerConfig(
         Duration.ofMinutes(whole(env, "DRAIN_TIMEOUT_MINUTES", 10, 0, 12 * 60)),
         env.getOrDefault("INSTANCE_TYPE", "").strip(),
         whole(env, "INSTANCE_COUNT", 1, 1, 1000),
-        decimal(env, "INSTANCE_HOURLY_PRICE_USD", 0, 0, LedgerPrices.MAX_USD),
+        positiveDecimal(
+            env,
+            "INSTANCE_HOURLY_PRICE_USD",
+            Decimals.parse(FunctionVariables.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD")),
+            LedgerPrices.MAX_USD),
         model,
         hosting,
         env.getOrDefault("MODEL_NAME", "").isBlank()

@@ -191,7 +191,8 @@ class CostSettingsTest {
                 + " at most one '.' (like 0.115); give the value with --price, or correct the stack's"
                 + " parameter");
     // what Double.parseDouble took besides, which the template's pattern never writes
-    for (String bad : new String[] {"0.1d", " 0.1", "Infinity", "1e-1"}) {
+    // and 0, which the template and the controller refuse too: no instance-hour is free
+    for (String bad : new String[] {"0.1d", " 0.1", "Infinity", "1e-1", "0", "0.000"}) {
       assertThatThrownBy(() ->
               CostSettings.of(call(Map.of()), deployed(Map.of("InstanceHourlyPriceUsd", bad))))
           .as("'%s'", bad)

@@ -147,20 +147,23 @@ class ControllerConfigTest {
     assertThatThrownBy(
             () -> ControllerConfig.fromEnvironment(env("INSTANCE_HOURLY_PRICE_USD", "$0.10")))
         .hasMessage(
-            "INSTANCE_HOURLY_PRICE_USD must be a number from 0 to 1000000 in digits 0-9 with"
+            "INSTANCE_HOURLY_PRICE_USD must be a number more than 0 and at most 1000000 in digits 0-9 with"
                 + " at most one '.' (like 0.115), got '$0.10'");
-    // Double.parseDouble's extras, none of which the template's InstanceHourlyPriceUsd writes
-    for (String bad : new String[] {"0.1d", "0x1p-3", " 0.115", "Infinity", "NaN", "1e-1", "-0"}) {
+    // Double.parseDouble's extras, none of which the template writes; and 0, which the
+    // template and cost refuse too: no instance-hour is free.
+    for (String bad :
+        new String[] {"0.1d", "0x1p-3", " 0.115", "Infinity", "NaN", "1e-1", "-0", "0", "0.000"}) {
       assertThatThrownBy(
               () -> ControllerConfig.fromEnvironment(env("INSTANCE_HOURLY_PRICE_USD", bad)))
           .as("'%s'", bad)
-          .hasMessage("INSTANCE_HOURLY_PRICE_USD must be a number from 0 to 1000000 in digits 0-9"
-              + " with at most one '.' (like 0.115), got '" + bad + "'");
+          .hasMessage(
+              "INSTANCE_HOURLY_PRICE_USD must be a number more than 0 and at most 1000000 in digits 0-9"
+                  + " with at most one '.' (like 0.115), got '" + bad + "'");
     }
     assertThat(ControllerConfig.fromEnvironment(env("INSTANCE_HOURLY_PRICE_USD", ""))
             .instanceHourlyPriceUsd())
-        .as("unset: no price")
-        .isZero();
+        .as("unset: the default FunctionVariables gives, as cost assumes for a stack without one")
+        .isEqualTo(0.115);
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("WORKING_HOURS", "weekdays")))
         .hasMessageStartingWith("WORKING_HOURS 'weekdays': 'weekdays' is not 'DAYS HH:MM-HH:MM'");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("HOLIDAYS", "xmas")))

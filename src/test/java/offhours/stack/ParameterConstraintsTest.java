@@ -152,6 +152,10 @@ class ParameterConstraintsTest {
         "InstanceHourlyPriceUsd",
         List.of(
             "0",
+            "0.0",
+            "0.000000",
+            "0.000001",
+            "00.5",
             "0.115",
             "1.41",
             "99999.999999",
