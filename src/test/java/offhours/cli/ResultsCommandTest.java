@@ -146,10 +146,10 @@ class ResultsCommandTest {
     assertThat(Terminal.columns(Map.of())).isEqualTo(Terminal.DEFAULT_COLUMNS);
     assertThat(Terminal.columns(Map.of("COLUMNS", "wide"))).isEqualTo(Terminal.DEFAULT_COLUMNS);
     assertThat(Terminal.columns(Map.of("COLUMNS", "0"))).isEqualTo(Terminal.DEFAULT_COLUMNS);
-    // A width is ASCII digits, as a shell sets it: Integer.parseInt also read fullwidth "１２０".
-    assertThat(Terminal.columns(Map.of("COLUMNS", "\uFF11\uFF12\uFF10")))
+    // A width is ASCII digits, as a shell sets it: Integer.parseInt also read fullwidth "８７".
+    assertThat(Terminal.columns(Map.of("COLUMNS", "\uFF18\uFF17")))
         .isEqualTo(Terminal.DEFAULT_COLUMNS);
-    assertThat(Terminal.columns(Map.of("COLUMNS", "+120"))).isEqualTo(Terminal.DEFAULT_COLUMNS);
+    assertThat(Terminal.columns(Map.of("COLUMNS", "+87"))).isEqualTo(Terminal.DEFAULT_COLUMNS);
     assertThat(Terminal.columns(Map.of("COLUMNS", "99999999999")))
         .isEqualTo(Terminal.DEFAULT_COLUMNS);
   }
