@@ -3,10 +3,15 @@ package offhours.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 class ModelContractTest {
 
@@ -76,6 +81,45 @@ class ModelContractTest {
         .isEqualTo(List.of("Drawing", "Hentai", "Neutral"));
     assertThat(ModelContract.parseLabels(" Drawing, Hentai ,,"))
         .isEqualTo(List.of("Drawing", "Hentai"));
+  }
+
+  /**
+   * The stack reads its LABELS_S3_URI as local mode reads --labels FILE (ModelFiles, parseLabelFile): a file that is
+   * not UTF-8 fails at init naming the file, where the stack read its bytes as U+FFFD labels and local mode refused
+   * it; a lone CR stays in a label and is refused as a control character there too.
+   */
+  @Test
+  void theStacksLabelsFileIsReadAsLocalModeReadsIt() {
+    ModelContract file = ModelContract.fromEnv(Map.of("LABELS_S3_URI", "s3://b/models/labels.txt"));
+
+    assertThatThrownBy(
+            () -> file.resolveLabels(s3("caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1))))
+        .hasMessage(
+            "LABELS_S3_URI s3://b/models/labels.txt is not UTF-8 text (a byte no UTF-8 character"
+                + " has); save it as UTF-8, one label per line");
+    assertThatThrownBy(() -> file.resolveLabels(s3("cat\rdog\n".getBytes(StandardCharsets.UTF_8))))
+        .hasMessageContaining("a control character, \\u000d");
+    assertThat(file.resolveLabels(s3(" caf\u00e9 \r\n\ndog\n".getBytes(StandardCharsets.UTF_8)))
+            .labels())
+        .containsExactly("caf\u00e9", "dog");
+  }
+
+  /** An S3 that answers every GetObject with {@code bytes}. */
+  private static S3Client s3(byte[] bytes) {
+    return new S3Client() {
+      @Override
+      public ResponseBytes<GetObjectResponse> getObjectAsBytes(GetObjectRequest request) {
+        return ResponseBytes.fromByteArray(GetObjectResponse.builder().build(), bytes);
+      }
+
+      @Override
+      public String serviceName() {
+        return "s3";
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
   /**
