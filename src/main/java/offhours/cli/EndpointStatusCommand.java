@@ -311,8 +311,12 @@ final class EndpointStatusCommand implements Command {
         .append(
             mode == null
                 ? "none (following the schedule)"
-                : Terminal.printable(
-                    mode + (until == null ? "" : " until " + Times.inText(until, status.zone()))))
+                : Terminal.printable(mode
+                    + (until == null
+                        // Stored without an end only where the schedule never changes: nothing ends
+                        // it but 'auto', which the operator has to know to type.
+                        ? " until 'offhours endpoint auto' gives the endpoint back to the schedule"
+                        : " until " + Times.inText(until, status.zone()))))
         .append('\n');
     List<String> pairs = controller.entrySet().stream()
         .map(e -> Terminal.printable(e.getKey() + "=" + Times.inText(e.getValue(), status.zone())))

@@ -140,7 +140,7 @@ class CliIT extends OnMotoStack {
             "expected wake: 30 min, the default until a wake is measured")
         .endsWith(
             "schedule: outside working hours",
-            "manual override: STOP",
+            "manual override: STOP until 'offhours endpoint auto' gives the endpoint back to the schedule",
             "controller state (raw attributes): lastAction=stop");
     JsonNode json = Json.MAPPER.readTree(run("endpoint", "status", "--json").out());
     assertThat(json.get("status").asText()).isEqualTo("absent");

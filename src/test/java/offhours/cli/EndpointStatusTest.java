@@ -395,4 +395,38 @@ class EndpointStatusTest {
         .as("a blank name counts as absent")
         .isEmpty();
   }
+
+  /** A manual override without an end lasts until 'auto': the line names the command that ends it. */
+  @Test
+  void anOverrideWithoutAnEndNamesTheCommandThatEndsIt() {
+    EndpointReport stopped = new EndpointReport(
+        "offhours-endpoint",
+        null,
+        HostingStatus.scheduled(),
+        "uuid-1",
+        GetEventSourceMappingResponse.builder().state("Disabled").build(),
+        Map.of("overrideMode", "STOP"),
+        null,
+        null,
+        null,
+        ZONE,
+        new HandBacks(null, "Disabled", 0, false));
+    assertThat(EndpointStatusCommand.render(stopped).lines())
+        .contains(
+            "manual override: STOP until 'offhours endpoint auto' gives the endpoint back to the schedule");
+    EndpointReport until = new EndpointReport(
+        "offhours-endpoint",
+        null,
+        HostingStatus.scheduled(),
+        "uuid-1",
+        GetEventSourceMappingResponse.builder().state("Disabled").build(),
+        Map.of("overrideMode", "START", "overrideUntil", "2026-11-25T17:00:00Z"),
+        null,
+        null,
+        null,
+        ZONE,
+        new HandBacks(null, "Disabled", 0, false));
+    assertThat(EndpointStatusCommand.render(until).lines())
+        .contains("manual override: START until 2026-11-25 18:00 Europe/Berlin");
+  }
 }
