@@ -103,6 +103,8 @@ final class ReadmeCommands {
       LOCAL_STACK,
       "scripts/offhours endpoint stop",
       LOCAL_STACK,
+      "scripts/offhours endpoint auto",
+      LOCAL_STACK,
       "scripts/offhours local stop",
       LOCAL_STACK,
       "scripts/demo --model model.onnx --labels labels.txt",

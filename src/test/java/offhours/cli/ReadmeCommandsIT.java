@@ -127,6 +127,7 @@ class ReadmeCommandsIT {
     assertThat(ran.get("scripts/offhours --stack offhours endpoint start").out)
         .startsWith("controller (start):");
     assertThat(ran.get("scripts/offhours endpoint stop").out).startsWith("controller (stop):");
+    assertThat(ran.get("scripts/offhours endpoint auto").out).startsWith("controller (auto):");
     assertThat(ran.get("scripts/offhours cost").out).contains("total");
     assertThat(ran.get("scripts/offhours simulate --days 7 --trace office-hours").out)
         .contains("saved vs 24/7");
