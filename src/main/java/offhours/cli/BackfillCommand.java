@@ -231,14 +231,7 @@ final class BackfillCommand implements Command {
   }
 
   private static double rate(String value) {
-    String needs =
-        "objects per second from " + Decimals.plain(MIN_RATE) + " to " + Decimals.plain(MAX_RATE);
-    double rate = LocalCommand.decimal("--rate", value, needs);
-    if (rate < MIN_RATE || rate > MAX_RATE) {
-      throw CliException.usage(
-          "--rate needs " + needs + ", got '" + Terminal.printable(value) + "'");
-    }
-    return rate;
+    return LocalCommand.decimal("--rate", value, "objects per second", MIN_RATE, MAX_RATE);
   }
 
   /**

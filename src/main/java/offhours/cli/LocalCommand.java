@@ -233,4 +233,18 @@ final class LocalCommand {
           + "': write it in " + Decimals.FORM);
     }
   }
+
+  /**
+   * A decimal flag's number of {@code what} ("objects per second") from {@code min} to {@code max}, read by
+   * {@link #decimal}; one outside them refused with the same words.
+   */
+  static double decimal(String flag, String value, String what, double min, double max) {
+    String needs = what + " from " + Decimals.plain(min) + " to " + Decimals.plain(max);
+    double number = decimal(flag, value, needs);
+    if (number < min || number > max) {
+      throw CliException.usage(
+          flag + " needs " + needs + ", got '" + Terminal.printable(value) + "'");
+    }
+    return number;
+  }
 }

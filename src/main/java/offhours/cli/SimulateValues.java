@@ -5,7 +5,6 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import offhours.endpoint.ControllerConfig;
-import offhours.units.Decimals;
 
 /** How {@code simulate} reads its numbers and dates: each out of its range a usage error naming the flag. */
 final class SimulateValues {
@@ -61,15 +60,8 @@ final class SimulateValues {
     if (raw.isEmpty()) {
       return fallback;
     }
-    String flag = "--" + option.name();
-    String needs =
-        "images per second from " + Decimals.plain(MIN_DRAIN) + " to " + Decimals.plain(MAX_DRAIN);
-    double rate = LocalCommand.decimal(flag, raw.get(), needs);
-    if (rate < MIN_DRAIN || rate > MAX_DRAIN) {
-      throw CliException.usage(
-          flag + " needs " + needs + ", got '" + Terminal.printable(raw.get()) + "'");
-    }
-    return rate;
+    return LocalCommand.decimal(
+        "--" + option.name(), raw.get(), "images per second", MIN_DRAIN, MAX_DRAIN);
   }
 
   /** A positive number of minutes, at least a second and at most {@link #MAX_MINUTES}. */

@@ -66,8 +66,8 @@ public record ModelContract(
     if (labels.stream().anyMatch(String::isBlank)) {
       throw new IllegalArgumentException("LABELS has an empty class name: " + labels);
     }
+    String source = labelsS3Uri == null ? "LABELS" : "LABELS_S3_URI " + labelsS3Uri;
     for (int i = 0; i < labels.size(); i++) {
-      String source = labelsS3Uri == null ? "LABELS" : "LABELS_S3_URI " + labelsS3Uri;
       String tooLong = tooLong(labels.get(i));
       if (tooLong != null) {
         throw new IllegalArgumentException(source + " has a class name " + tooLong);
