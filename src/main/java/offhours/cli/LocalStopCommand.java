@@ -2,7 +2,11 @@ package offhours.cli;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
+import offhours.cli.Target.Name;
 import offhours.local.StateFile;
+import offhours.units.Plurals;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** {@code local stop}: ends the stack that {@code local start} started. */
 final class LocalStopCommand implements Command {
@@ -14,6 +18,38 @@ final class LocalStopCommand implements Command {
   @Override
   public String summary() {
     return "stop the local stack started with 'offhours local start' (its data goes with it)";
+  }
+
+  @Override
+  public String description() {
+    return """
+        Before it stops a stack that is up, says how many uploads its queue still holds (waiting, in
+        flight, delayed; as 'offhours queue' counts them) and how many messages its dead-letter queue
+        holds: none of them will be classified. When the queue cannot be read, says the count is
+        unknown and stops it all the same.
+        """;
+  }
+
+  /**
+   * The line said before the stack stops: what {@code read} counts in its queue and dead-letter queue, which go with
+   * it; when the read fails, that the count is unknown and why.
+   */
+  static String inQueue(Supplier<QueueCommand.Counts> read) {
+    QueueCommand.Counts counts;
+    try {
+      counts = read.get();
+    } catch (RuntimeException e) {
+      return Terminal.printable("how many uploads the local stack's queue still holds is unknown"
+          + " (reading it failed: " + e.getMessage() + "); stopping it all the same");
+    }
+    long queued = counts.visible() + counts.inFlight() + counts.delayed();
+    return "the local stack's queue still holds " + Plurals.of(queued, "upload") + " ("
+        + counts.visible() + " waiting, " + counts.inFlight() + " in flight, " + counts.delayed()
+        + " delayed)"
+        + (counts.dlq() > 0
+            ? " and its dead-letter queue " + Plurals.of(counts.dlq(), "message")
+            : "")
+        + (queued + counts.dlq() > 0 ? "; none of them will be classified" : "");
   }
 
   @Override
@@ -41,6 +77,16 @@ final class LocalStopCommand implements Command {
                   : "; its stale state file " + stateFile + " is left to the stack starting now")
               + leftovers);
       return 0;
+    }
+    if (!state.stillStarting()) {
+      // Said before it stops, as what is still in its queue is never classified; no prompt, as
+      // CI has no standard input.
+      call.out().println(inQueue(() -> {
+        try (Target target = Targets.local(call.context().cacheDir());
+            SqsClient sqs = target.sqs()) {
+          return QueueCommand.counts(sqs, target.name(Name.QUEUE_URL), target.name(Name.DLQ_URL));
+        }
+      }));
     }
     StackProcess.stop(stateFile, state);
     // Its own shutdown stops moto_server and the containers; one it forced after the grace period

@@ -67,13 +67,7 @@ final class QueueCommand implements Command {
       Map<QueueAttributeName, String> dlq = attributes(sqs, dlqUrl);
       MoveTasks.Latest task =
           new MoveTasks(sqs, dlqUrl, target.local()).latest(dlq.get(QueueAttributeName.QUEUE_ARN));
-      Counts counts = new Counts(
-          count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
-          count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
-          count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED),
-          count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
-              + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
-              + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
+      Counts counts = counts(queue, dlq);
       HandBacks handBacks = handBacks(target, counts.delayed());
       if (call.json()) {
         ObjectNode json = Json.object()
@@ -139,6 +133,25 @@ final class QueueCommand implements Command {
             : " (messages the pipeline could not read; list them with 'offhours dlq list',"
                 + " send them back with 'offhours dlq redrive')\n")
         + task.describe() + "\n";
+  }
+
+  /**
+   * The counts of the queue at {@code queueUrl} and its dead-letter queue at {@code dlqUrl}, as this command shows them
+   * (what {@code local stop} says goes with the local stack).
+   */
+  static Counts counts(SqsClient sqs, String queueUrl, String dlqUrl) {
+    return counts(attributes(sqs, queueUrl), attributes(sqs, dlqUrl));
+  }
+
+  private static Counts counts(
+      Map<QueueAttributeName, String> queue, Map<QueueAttributeName, String> dlq) {
+    return new Counts(
+        count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+        count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
+        count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED),
+        count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
+            + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
+            + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
   }
 
   private static Map<QueueAttributeName, String> attributes(SqsClient sqs, String url) {

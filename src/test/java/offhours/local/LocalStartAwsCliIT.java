@@ -254,7 +254,10 @@ class LocalStartAwsCliIT {
 
       Run stop = offhours("local", "stop");
       assertThat(stop.code).as("offhours local stop:\n%s%s", stop.out, stop.err).isZero();
-      assertThat(stop.out).contains("stopped the local stack (pid " + pid + ")");
+      assertThat(stop.out)
+          .as("what its queue held, said before it stops")
+          .startsWith("the local stack's queue still holds ")
+          .contains("stopped the local stack (pid " + pid + ")");
       for (ProcessHandle p : tree) {
         boolean gone = p.onExit()
             .completeOnTimeout(null, DEADLINE.toSeconds(), TimeUnit.SECONDS)
