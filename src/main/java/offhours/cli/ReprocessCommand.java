@@ -117,6 +117,7 @@ final class ReprocessCommand implements Command {
         period. Without --key, --label, --status or --settings, it reads both statuses of the status index, which
         hold every result: with --since or --before only the period's, while --prefix, --model or --all alone read
         every result, as many reads as a Scan of the table. The other filters apply to what was read.
+        When nothing is selected, says on stderr what was asked and of how many results read (exit 0).
         --label is matched exactly: when nothing is selected and it differs from one of the model's labels
         only in case, says which on stderr, as 'offhours results' does.
         With --json, one object per version: {"key", "versionId", "eTag", "status", "model", "settings",
@@ -154,17 +155,17 @@ final class ReprocessCommand implements Command {
         SqsClient sqs = target.sqs()) {
       String bucket = target.name(Name.BUCKET);
       String table = target.name(Name.RESULTS_TABLE);
-      List<ResultItem> selected;
+      ReprocessSelection.Read read;
       LiveSettings settings;
       LiveSettingsLookup lookup = LiveSettingsLookup.of(target);
       try {
         settings = lookup.now(dynamoDb, table);
-        selected =
-            selection.read(new ResultsTable(dynamoDb, table), bucket, settings.fingerprint());
+        read = selection.read(new ResultsTable(dynamoDb, table), bucket, settings.fingerprint());
       } catch (ResourceNotFoundException e) {
         throw CliException.failure(
             "results table " + table + " of " + target.description() + " does not exist");
       }
+      List<ResultItem> selected = read.selected();
       String live = settings.fingerprint();
       String queueUrl = target.name(Name.QUEUE_URL);
       Instant now = call.context().clock().instant();
@@ -197,6 +198,7 @@ final class ReprocessCommand implements Command {
         call.err().println(ResultsCommand.settingsNote(settings, false));
       }
       if (selected.isEmpty()) {
+        call.err().println(selection.nothingSelected(read.read()));
         selection.label().flatMap(lookup::labelHint).ifPresent(call.err()::println);
       }
       call.err()

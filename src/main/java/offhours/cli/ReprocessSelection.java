@@ -6,15 +6,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.SettingsState;
 import offhours.results.ResultItem.Verdict;
 import offhours.results.ResultsTable;
+import offhours.units.Plurals;
 
 /**
  * The results {@code offhours reprocess} sends again, and how they are read: through the narrowest Query the filters
  * allow, never a Scan. {@link ReprocessCommand} turns its options into one and sends what it reads; this record knows
- * nothing of the command line nor of the queue. Empty fields do not filter.
+ * nothing of the queue, and of the command line only the words that say what it selects ({@link #description}). Empty
+ * fields do not filter.
  *
  * @param settings how a result's settings compare with the live ones ({@link ResultItem#settingsAgainst}) for it to be
  *     selected; given, {@code status} is CLASSIFIED (a verdict is on the image, which no change of the settings makes
@@ -48,6 +51,7 @@ record ReprocessSelection(
         && before.map(t -> r.classifiedAt().isBefore(t)).orElse(true);
   }
 
+  /** Whether any filter is given ({@code --all} is the selection without one). */
   boolean any() {
     return key.isPresent()
         || prefix.isPresent()
@@ -59,12 +63,59 @@ record ReprocessSelection(
   }
 
   /**
+   * The selection as the options that give it ({@code --status REJECTED --since 2026-12-01T00:00:00Z}), in the order
+   * {@code reprocess --help} lists them, for messages: {@code --settings} stands for the CLASSIFIED it implies, and
+   * {@code --all} for no filter. A value with a blank, a quote or another character a shell reads is single-quoted;
+   * control characters are escaped ({@link Terminal#printable}).
+   */
+  String description() {
+    List<String> words = new ArrayList<>();
+    key.ifPresent(k -> words.add("--key " + shellWord(k)));
+    prefix.ifPresent(p -> words.add("--prefix " + shellWord(p)));
+    if (settings.isEmpty()) {
+      status.ifPresent(s -> words.add("--status " + s));
+    } else {
+      words.add("--settings "
+          + (settings.size() > 1 ? "stale" : settings.iterator().next().word()));
+    }
+    label.ifPresent(l -> words.add("--label " + shellWord(l)));
+    model.ifPresent(m -> words.add("--model " + shellWord(m)));
+    since.ifPresent(t -> words.add("--since " + t));
+    before.ifPresent(t -> words.add("--before " + t));
+    return Terminal.printable(words.isEmpty() ? "--all" : String.join(" ", words));
+  }
+
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._/:+@%,=-]+");
+
+  private static String shellWord(String value) {
+    return PLAIN.matcher(value).matches() ? value : "'" + value.replace("'", "'\\''") + "'";
+  }
+
+  /**
+   * What {@code reprocess} says on stderr when nothing was selected: what was asked and of how many results read (no
+   * second read to count them). Every result read without a filter names no object then: each is a message that was no
+   * S3 notification, which cannot be sent again.
+   */
+  String nothingSelected(int read) {
+    String of = " (of " + Plurals.of(read, "result") + " read";
+    return any()
+        ? "no result matches " + description() + of + ")"
+        : "no result to reprocess" + of
+            + (read == 0
+                ? ": the results table is empty)"
+                : ", each of a message that was no S3 notification, which names no object to send)");
+  }
+
+  /** What {@link #read} read: the selected results and how many results it read to find them. */
+  record Read(List<ResultItem> selected, int read) {}
+
+  /**
    * The selected results of {@code bucket}, by key then version, read through the narrowest Query the filters allow:
    * the object's versions (--key), a label's results (the label index), a status's (the status index), else both
    * statuses' (the status index holds every result), each within --since and --before; the other filters apply to
    * what was read, --settings comparing with {@code live} (the live settings' fingerprint, null when none is known).
    */
-  List<ResultItem> read(ResultsTable results, String bucket, String live) {
+  Read read(ResultsTable results, String bucket, String live) {
     List<ResultItem> read = new ArrayList<>();
     if (key.isPresent()) {
       read.addAll(results.byKey(bucket, key.get()));
@@ -78,9 +129,11 @@ record ReprocessSelection(
         read.addAll(results.withStatus(s, since, before));
       }
     }
-    return read.stream()
-        .filter(r -> test(r, live))
-        .sorted(Comparator.comparing(ResultItem::key).thenComparing(ResultItem::sk))
-        .toList();
+    return new Read(
+        read.stream()
+            .filter(r -> test(r, live))
+            .sorted(Comparator.comparing(ResultItem::key).thenComparing(ResultItem::sk))
+            .toList(),
+        read.size());
   }
 }

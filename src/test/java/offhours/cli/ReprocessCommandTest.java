@@ -226,11 +226,11 @@ class ReprocessCommandTest {
     stored.addAll(List.of(current, changed));
     Indexes dynamo = new Indexes(stored);
 
-    assertThat(
-            select(Map.of("settings", "stale"))
-                .read(new ResultsTable(dynamo, "t"), "b", LIVE)
-                .stream()
-                .map(ResultItem::key))
+    assertThat(select(Map.of("settings", "stale"))
+            .read(new ResultsTable(dynamo, "t"), "b", LIVE)
+            .selected()
+            .stream()
+            .map(ResultItem::key))
         .as("the older settings' and the unrecorded ones', not the current nor the verdict")
         .containsExactly("cats/changed.png", "cats/new.png", "cats/old.png");
     assertThat(dynamo.queries).singleElement().satisfies(q -> {
@@ -260,7 +260,7 @@ class ReprocessCommandTest {
   }
 
   /** Records every Query and answers it with the items of its partition; a Scan fails the test. */
-  private static final class Indexes implements DynamoDbClient {
+  static final class Indexes implements DynamoDbClient {
     final List<QueryRequest> queries = new ArrayList<>();
     final List<Map<String, AttributeValue>> items;
 
@@ -294,7 +294,7 @@ class ReprocessCommandTest {
     public void close() {}
   }
 
-  private static Map<String, AttributeValue> stored(
+  static Map<String, AttributeValue> stored(
       String key, String status, String label, String classifiedAt) {
     Map<String, AttributeValue> item = new HashMap<>(Map.of(
         "pk", AttributeValue.fromS(ResultItem.pkFor("b", key)),
@@ -316,13 +316,13 @@ class ReprocessCommandTest {
     return item;
   }
 
-  private static final List<Map<String, AttributeValue>> STORED = List.of(
+  static final List<Map<String, AttributeValue>> STORED = List.of(
       stored("cats/new.png", "CLASSIFIED", "Neutral", "2026-11-25T10:00:00.000Z"),
       stored("cats/old.png", "CLASSIFIED", "Drawing", "2026-11-20T10:00:00.000Z"),
       stored("dogs/bad.png", "REJECTED", null, "2026-11-25T11:00:00.000Z"));
 
   private static List<String> read(Indexes dynamo, Map<String, String> options) {
-    return select(options).read(new ResultsTable(dynamo, "t"), "b", null).stream()
+    return select(options).read(new ResultsTable(dynamo, "t"), "b", null).selected().stream()
         .map(ResultItem::key)
         .toList();
   }
@@ -403,5 +403,43 @@ class ReprocessCommandTest {
         .isInstanceOf(CliException.class)
         .hasMessage("--since 2026-11-25T11:00:00Z is not before --before 2026-11-25T10:00:00Z:"
             + " no result can be in between");
+  }
+
+  @Test
+  void aSelectionDescribesItselfAsItsOptionsWouldGiveIt() {
+    assertThat(select(Map.of("status", "rejected", "since", "2026-12-01T00:00:00Z"))
+            .description())
+        .isEqualTo("--status REJECTED --since 2026-12-01T00:00:00Z");
+    assertThat(select(Map.of("settings", "stale")).description())
+        .as("--settings implies CLASSIFIED, which it stands for")
+        .isEqualTo("--settings stale");
+    assertThat(select(Map.of("settings", "unknown", "prefix", "cats/")).description())
+        .isEqualTo("--prefix cats/ --settings unknown");
+    assertThat(select(Map.of("key", "my cat's.png", "label", "Neutral", "model", "m1"))
+            .description())
+        .as("a value a shell would split or read is quoted as a shell reads it back")
+        .isEqualTo("--key 'my cat'\\''s.png' --label Neutral --model m1");
+    assertThat(select(Map.of("prefix", "tab\tkey")).description())
+        .isEqualTo("--prefix 'tab\\x09key'");
+    assertThat(select(Map.of()).description()).isEqualTo("--all");
+  }
+
+  @Test
+  void whenNothingIsSelectedItSaysWhatWasAskedOfHowManyResultsReadWithoutASecondRead() {
+    Indexes dynamo = new Indexes(STORED);
+    ReprocessSelection selection = select(Map.of("status", "rejected", "prefix", "cats/"));
+
+    ReprocessSelection.Read read = selection.read(new ResultsTable(dynamo, "t"), "b", null);
+
+    assertThat(read.selected()).isEmpty();
+    assertThat(read.read()).as("the REJECTED partition's one result").isEqualTo(1);
+    assertThat(dynamo.queries).hasSize(1);
+    assertThat(selection.nothingSelected(read.read()))
+        .isEqualTo("no result matches --prefix cats/ --status REJECTED (of 1 result read)");
+    assertThat(select(Map.of()).nothingSelected(0))
+        .isEqualTo("no result to reprocess (of 0 results read: the results table is empty)");
+    assertThat(select(Map.of()).nothingSelected(2))
+        .startsWith(
+            "no result to reprocess (of 2 results read, each of a message that was no S3 notification");
   }
 }

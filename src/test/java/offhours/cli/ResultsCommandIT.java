@@ -118,7 +118,8 @@ class ResultsCommandIT extends OnMotoStack {
     assertThat(reprocess.out()).isEmpty();
     assertThat(reprocess.err())
         .as("reprocess --label says it as results --label does")
-        .isEqualTo("labels are matched exactly, and the model's label is 'Neutral', not 'neutral':"
+        .isEqualTo("no result matches --label neutral (of 0 results read)\n"
+            + "labels are matched exactly, and the model's label is 'Neutral', not 'neutral':"
             + " try --label Neutral\n"
             + "would send 0 object versions to the queue (--dry-run: nothing was sent)\n");
     assertThat(run("reprocess", "--label", "Neutral", "--dry-run").err())
