@@ -15,9 +15,9 @@ import offhours.units.Plurals;
 
 /**
  * The results {@code offhours reprocess} sends again, and how they are read: through the narrowest Query the filters
- * allow, never a Scan. {@link ReprocessCommand} turns its options into one and sends what it reads; this record knows
- * nothing of the queue, and of the command line only the words that say what it selects ({@link #description}). Empty
- * fields do not filter.
+ * allow, never a Scan. {@link ReprocessCommand} turns its options into one and sends what it reads, and {@link
+ * ResultsCommand} reads its --prefix through one; this record knows nothing of the queue, and of the command line only
+ * the words that say what it selects ({@link #description}). Empty fields do not filter.
  *
  * @param settings how a result's settings compare with the live ones ({@link ResultItem#settingsAgainst}) for it to be
  *     selected; given, {@code status} is CLASSIFIED (a verdict is on the image, which no change of the settings makes

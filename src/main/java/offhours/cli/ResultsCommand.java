@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import offhours.cli.Target.Name;
@@ -25,6 +26,8 @@ final class ResultsCommand implements Command {
   private static final Option STATUS =
       Option.value("status", "S", "only CLASSIFIED or only REJECTED results");
   private static final Option KEY = Option.value("key", "K", "only the results for object key K");
+  private static final Option PREFIX =
+      Option.value("prefix", "P", "only the results for object keys that start with P");
   private static final Option LIMIT =
       Option.value("limit", "N", "show at most N results (default " + DEFAULT_LIMIT + ")");
 
@@ -40,7 +43,7 @@ final class ResultsCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(LABEL, STATUS, KEY, LIMIT, Option.JSON, Option.STACK);
+    return List.of(LABEL, STATUS, KEY, PREFIX, LIMIT, Option.JSON, Option.STACK);
   }
 
   @Override
@@ -50,6 +53,8 @@ final class ResultsCommand implements Command {
         (not an image, too large, truncated ...), cut to the terminal's width ($COLUMNS); keys longer
         than 40 columns are cut in the middle (their end shows) and labels longer than 24 at the end;
         --json never cuts.
+        --prefix P reads as 'offhours reprocess --prefix P' does: with --label or --status, that index's
+        results; alone, every result (as many reads as a Scan of the table), then the newest --limit.
         When more results match than --limit, says so on stderr. --label L is matched exactly: when
         no result has L and it differs from one of the model's labels only in case, says which on
         stderr. With --json, one object per line with key, topLabel, score, status, reason, bucket,
@@ -91,11 +96,7 @@ final class ResultsCommand implements Command {
       if (call.json()) {
         rows.forEach(row -> call.out().println(Json.line(row.toJson())));
       } else if (rows.isEmpty()) {
-        call.out()
-            .println("no results"
-                + (query.label() == null && query.status() == null && query.key() == null
-                    ? " yet in " + table
-                    : " match"));
+        call.out().println("no results" + (query.unfiltered() ? " yet in " + table : " match"));
       } else {
         call.out().print(render(rows, call.context().columns()));
       }
@@ -152,32 +153,53 @@ final class ResultsCommand implements Command {
   private static String more(Query query) {
     return "more results match: these are the newest " + query.limit() + "; see more with --limit "
         + 2L * query.limit()
-        + (query.key() == null && query.label() == null && query.status() == null
-            ? ", or narrow them with --label, --status or --key"
-            : "");
+        + (query.unfiltered() ? ", or narrow them with --label, --status, --key or --prefix" : "");
   }
 
   /** What to read; null fields do not filter. */
-  record Query(String key, String label, String status, int limit) {}
+  record Query(String key, String prefix, String label, String status, int limit) {
+
+    boolean unfiltered() {
+      return key == null && prefix == null && label == null && status == null;
+    }
+  }
 
   /**
-   * By key (all versions, then filtered), else from the label or status index ({@link NewestFirst}: Queries that read
-   * about the rows shown, never a scan); newest first. Reads one row more than the limit, so the caller can tell that
-   * more exist.
+   * Newest first, one row more than the limit, so the caller can tell that more exist. With a prefix, read as {@code
+   * reprocess --prefix} reads ({@link ReprocessSelection#read}: the narrowest Query the other filters allow, else both
+   * statuses whole); else by key (all versions, then filtered); else from the label or status index ({@link
+   * NewestFirst}: Queries that read about the rows shown, never a scan).
    */
-  private static List<ResultRow> read(
+  static List<ResultRow> read(
       DynamoDbClient dynamoDb, String table, String bucket, Query query, String liveSettings) {
-    List<ResultItem> items = query.key() != null
-        ? new ResultsTable(dynamoDb, table)
-            .byKey(bucket, query.key()).stream()
-                .filter(i -> query.label() == null || query.label().equals(i.topLabel()))
-                .filter(i ->
-                    query.status() == null || query.status().equals(i.status().name()))
-                .limit(query.limit() + 1L)
-                .toList()
-        : new NewestFirst(dynamoDb, table)
-            .page(query.label(), query.status(), null, query.limit() + 1, null)
-            .items();
+    List<ResultItem> items;
+    if (query.prefix() != null) {
+      items = new ReprocessSelection(
+              Optional.ofNullable(query.key()),
+              Optional.of(query.prefix()),
+              Optional.ofNullable(query.status()),
+              Set.of(),
+              Optional.ofNullable(query.label()),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty())
+          .read(new ResultsTable(dynamoDb, table), bucket, liveSettings).selected().stream()
+              .sorted(ResultsTable.NEWEST_FIRST)
+              .limit(query.limit() + 1L)
+              .toList();
+    } else if (query.key() != null) {
+      items = new ResultsTable(dynamoDb, table)
+          .byKey(bucket, query.key()).stream()
+              .filter(i -> query.label() == null || query.label().equals(i.topLabel()))
+              .filter(i ->
+                  query.status() == null || query.status().equals(i.status().name()))
+              .limit(query.limit() + 1L)
+              .toList();
+    } else {
+      items = new NewestFirst(dynamoDb, table)
+          .page(query.label(), query.status(), null, query.limit() + 1, null)
+          .items();
+    }
     return items.stream().map(i -> ResultRow.from(i, liveSettings)).toList();
   }
 
@@ -191,6 +213,7 @@ final class ResultsCommand implements Command {
     int limit = args.value(LIMIT.name()).map(ResultsCommand::limit).orElse(DEFAULT_LIMIT);
     return new Query(
         args.objectKey(KEY.name()).orElse(null),
+        args.keyPrefix(PREFIX.name(), "every key").orElse(null),
         args.topLabel(LABEL.name()).orElse(null),
         status,
         limit);

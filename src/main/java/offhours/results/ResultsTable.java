@@ -59,7 +59,8 @@ public final class ResultsTable {
   public static final int MAX_SORT_KEY_BYTES = 1024;
 
   /** Newest classification first; results classified in the same millisecond by version. */
-  private static final Comparator<ResultItem> NEWEST_FIRST = Comparator.comparing(
+  /** Newest classification first; of two at the same instant, the later sort key first. */
+  public static final Comparator<ResultItem> NEWEST_FIRST = Comparator.comparing(
           ResultItem::classifiedAt)
       .thenComparing(ResultItem::sk)
       .reversed();

@@ -71,6 +71,15 @@ class ResultsCommandIT extends OnMotoStack {
             "art/sketch.png  Drawing  0.880  CLASSIFIED  unknown",
             "cats/tom.jpg    Neutral  0.910  CLASSIFIED  unknown");
     assertThat(run("results", "--label", "Porn").out()).isEqualTo("no results match\n");
+
+    assertThat(CliRun.jsonLinesOf(run("results", "--prefix", "dogs/", "--json")))
+        .extracting(j -> j.get("key").asText())
+        .containsExactly("dogs/rex.jpg");
+    assertThat(run("results", "--prefix", "a", "--status", "classified").outLines())
+        .containsExactly(
+            "KEY             LABEL    SCORE  STATUS      SETTINGS  REASON",
+            "art/sketch.png  Drawing  0.880  CLASSIFIED  unknown");
+    assertThat(run("results", "--prefix", "").exitCode()).isEqualTo(2);
   }
 
   @Test
@@ -137,7 +146,7 @@ class ResultsCommandIT extends OnMotoStack {
     assertThat(limited.err().lines())
         .first()
         .isEqualTo("more results match: these are the newest 2; see more with --limit 4,"
-            + " or narrow them with --label, --status or --key");
+            + " or narrow them with --label, --status, --key or --prefix");
     assertThat(limited.err().lines())
         .as("then what SETTINGS was compared with (this state file records no model settings)")
         .last()

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import offhours.results.ResultsTable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -263,5 +264,67 @@ class ResultsCommandTest {
         1,
         "CLASSIFIED".equals(status) ? "changed" : null,
         "s3://b/" + key);
+  }
+
+  @Test
+  void prefixIsValidatedAsReprocessValidatesIt() {
+    assertThatThrownBy(() -> ResultsCommand.query(new Arguments(List.of(), Map.of("prefix", ""))))
+        .isInstanceOf(CliException.class)
+        .hasMessage("--prefix needs a key prefix, got an empty value (an unset variable?);"
+            + " leave --prefix out for every key");
+    assertThatThrownBy(() ->
+            ResultsCommand.query(new Arguments(List.of(), Map.of("prefix", "é".repeat(513)))))
+        .isInstanceOf(CliException.class)
+        .hasMessage("--prefix is 1026 bytes (UTF-8), and no S3 key is longer than 1024:"
+            + " no object can start with it");
+    assertThat(ResultsCommand.query(new Arguments(List.of(), Map.of("prefix", "cats/")))
+            .prefix())
+        .isEqualTo("cats/");
+    assertThat(new ResultsCommand().options()).extracting(Option::name).contains("prefix");
+    assertThat(new ResultsCommand().description())
+        .contains("--prefix P reads as 'offhours reprocess --prefix P'");
+  }
+
+  @Test
+  void prefixReadsAsReprocessReadsItThenShowsTheNewestFirst() {
+    ReprocessCommandTest.Indexes dynamo =
+        new ReprocessCommandTest.Indexes(ReprocessCommandTest.STORED);
+
+    List<ResultRow> rows = ResultsCommand.read(
+        dynamo,
+        "t",
+        "b",
+        ResultsCommand.query(new Arguments(List.of(), Map.of("prefix", "cats/"))),
+        null);
+
+    assertThat(rows).extracting(ResultRow::key).containsExactly("cats/new.png", "cats/old.png");
+    assertThat(dynamo.queries)
+        .as("both statuses of the status index, as reprocess --prefix reads them")
+        .extracting(q ->
+            q.indexName() + " " + q.expressionAttributeValues().get(":status").s())
+        .containsExactly(
+            ResultsTable.STATUS_INDEX + " CLASSIFIED", ResultsTable.STATUS_INDEX + " REJECTED");
+
+    dynamo.queries.clear();
+    assertThat(ResultsCommand.read(
+            dynamo,
+            "t",
+            "b",
+            ResultsCommand.query(new Arguments(
+                List.of(), Map.of("prefix", "cats/", "limit", "1", "status", "classified"))),
+            null))
+        .as(
+            "the newest of the status's results under the prefix, and one more to tell that more match")
+        .extracting(ResultRow::key)
+        .containsExactly("cats/new.png", "cats/old.png");
+    assertThat(dynamo.queries).singleElement();
+    assertThat(ResultsCommand.read(
+            dynamo,
+            "t",
+            "b",
+            ResultsCommand.query(
+                new Arguments(List.of(), Map.of("prefix", "dogs/", "status", "classified"))),
+            null))
+        .isEmpty();
   }
 }
