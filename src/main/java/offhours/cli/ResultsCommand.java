@@ -52,7 +52,8 @@ final class ResultsCommand implements Command {
         Prints key, top label, score, status, settings and reason. REJECTED results carry the reason
         (not an image, too large, truncated ...), cut to the terminal's width ($COLUMNS); keys longer
         than 40 columns are cut in the middle (their end shows) and labels longer than 24 at the end;
-        --json never cuts.
+        --json never cuts. Under a table with REJECTED rows, says on stderr what to do about each kind of
+        reason shown (one line a kind: not JPEG or PNG, cut short or damaged, too large, ...).
         --prefix P reads as 'offhours reprocess --prefix P' does: with --label or --status, that index's
         results; alone, every result (as many reads as a Scan of the table), then the newest --limit.
         When more results match than --limit, says so on stderr. --label L is matched exactly: when
@@ -99,6 +100,7 @@ final class ResultsCommand implements Command {
         call.out().println("no results" + (query.unfiltered() ? " yet in " + table : " match"));
       } else {
         call.out().print(render(rows, call.context().columns()));
+        RejectionHint.lines(rows).forEach(call.err()::println);
       }
       if (more) {
         call.err().println(more(query));

@@ -80,6 +80,24 @@ class ResultsCommandIT extends OnMotoStack {
             "KEY             LABEL    SCORE  STATUS      SETTINGS  REASON",
             "art/sketch.png  Drawing  0.880  CLASSIFIED  unknown");
     assertThat(run("results", "--prefix", "").exitCode()).isEqualTo(2);
+
+    moto.putResult(
+        "cut.jpg",
+        "REJECTED",
+        null,
+        null,
+        "the model could not read the image (status 400): could not decode image: JPEG data ends"
+            + " early (Truncated File - Missing EOI marker); it read offhours' probe image meanwhile",
+        "2026-11-25T10:00:06Z");
+    CliRun hinted = run("results", "--status", "REJECTED");
+    assertThat(hinted.err())
+        .as("what to do, one line for the kind it knows; the test's own reason is of none")
+        .startsWith(
+            "what to do (1 result), cut short or damaged: upload the whole file again under the"
+                + " same key\n")
+        .doesNotContain("not JPEG or PNG");
+    assertThat(hinted.outLines()).hasSize(3);
+    assertThat(run("results", "--status", "REJECTED", "--json").err()).doesNotContain("what to do");
   }
 
   @Test

@@ -1,0 +1,123 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import offhours.inference.ProbeImage;
+import offhours.units.Sizes;
+import org.junit.jupiter.api.Test;
+
+/** What {@code results} says to do about each kind of REJECTED reason, and that README says the same. */
+class RejectionHintTest {
+
+  private static final String ID = "s3://photos/cats/truncated.jpg";
+
+  private static Optional<RejectionHint> of(String reason) {
+    return RejectionHint.of("cats/truncated.jpg", ID, reason);
+  }
+
+  @Test
+  void eachReasonClassifyOrTheModelServerWritesHasItsKind() {
+    assertThat(of(
+            "unsupported format: object " + ID + " looks like text; offhours accepts JPEG and PNG"))
+        .as("the key says truncated, the reason does not")
+        .contains(RejectionHint.NOT_JPEG_OR_PNG);
+    assertThat(of("object " + ID + " is empty (0 bytes)")).contains(RejectionHint.CUT_SHORT);
+    assertThat(of(
+            "the model could not read the image (status 400): could not decode image: JPEG data ends early"
+                + " (Truncated File - Missing EOI marker); " + ProbeImage.Check.READ))
+        .contains(RejectionHint.CUT_SHORT);
+    assertThat(of(
+            "the model could not read the image (status 400): could not decode image: not a JPEG or PNG"
+                + " (first bytes: 6e 6f 74 65 73 2c 20 6e); " + ProbeImage.Check.READ))
+        .contains(RejectionHint.NOT_JPEG_OR_PNG);
+    assertThat(of(
+            "the model could not read the image (status 400): could not decode image: 20000x20000 pixels is"
+                + " more than the 50 megapixels this container accepts; " + ProbeImage.Check.READ))
+        .contains(RejectionHint.TOO_LARGE);
+    assertThat(of("object " + ID + " " + Sizes.overLimit(9_100_000, 6_291_456) + ": "
+            + Sizes.SHRINK_AND_UPLOAD_AGAIN))
+        .contains(RejectionHint.TOO_LARGE);
+    assertThat(of(
+            "the model refused the image as too large (status 413): image of 20000 x 20000 pixels"))
+        .contains(RejectionHint.TOO_LARGE);
+    assertThat(of(
+            "the model could not read the image (status 400): bad input; " + ProbeImage.Check.READ))
+        .contains(RejectionHint.UNREADABLE);
+    assertThat(of("the model failed on this image 3 times (status 500): worker died"))
+        .contains(RejectionHint.MODEL_FAILED);
+    assertThat(of("object " + ID + " no longer exists (deleted after upload)"))
+        .contains(RejectionHint.GONE);
+    assertThat(of("object " + ID
+            + " was overwritten before it could be classified; the newer version has its own"
+            + " result"))
+        .contains(RejectionHint.GONE);
+    assertThat(of("object " + ID
+            + " is archived in storage class DEEP_ARCHIVE and cannot be read until it is"
+            + " restored; restore it, then reprocess it"))
+        .contains(RejectionHint.ARCHIVED);
+    assertThat(of("object " + ID
+            + " is encrypted with a customer-provided key (SSE-C), which offhours cannot"
+            + " read"))
+        .contains(RejectionHint.ENCRYPTED);
+    assertThat(RejectionHint.of(
+            null,
+            "sqs://q/m-1",
+            "record 0 is about bucket x; this function classifies" + " uploads to y only"))
+        .contains(RejectionHint.NOT_AN_UPLOAD);
+    assertThat(of("something offhours does not know")).isEmpty();
+  }
+
+  @Test
+  void oneLinePerKindShownInTheOrderTheyFirstAppearAndNoneForClassifiedRows() {
+    List<ResultRow> rows = List.of(
+        row("a.png", "REJECTED", "object s3://b/a.png is empty (0 bytes)"),
+        row("b.png", "CLASSIFIED", null),
+        row("c.png", "REJECTED", "unsupported format: object s3://b/c.png looks like text"),
+        row(
+            "d.png",
+            "REJECTED",
+            "the model could not read the image (status 400): PNG data ends early"),
+        row("e.png", "REJECTED", "a reason of no known kind"));
+
+    assertThat(RejectionHint.lines(rows))
+        .containsExactly(
+            "what to do (2 results), cut short or damaged: upload the whole file again under the same key",
+            "what to do (1 result), not JPEG or PNG: convert it to JPEG or PNG and upload it again under"
+                + " the same key");
+    assertThat(RejectionHint.lines(List.of(row("b.png", "CLASSIFIED", null)))).isEmpty();
+  }
+
+  @Test
+  void readmeSaysWhatEachLineSays() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    for (RejectionHint hint : RejectionHint.values()) {
+      assertThat(readme)
+          .as("README lists %s as results says it", hint)
+          .contains("\n- " + hint.line() + "\n");
+    }
+  }
+
+  private static ResultRow row(String key, String status, String reason) {
+    return new ResultRow(
+        key,
+        "b",
+        null,
+        null,
+        status,
+        reason,
+        null,
+        null,
+        List.of(),
+        null,
+        null,
+        "2026-11-25T10:00:00Z",
+        1,
+        null,
+        "s3://b/" + key);
+  }
+}
