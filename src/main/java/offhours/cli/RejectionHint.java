@@ -73,6 +73,11 @@ enum RejectionHint {
     this.words = List.of(words);
   }
 
+  /** The words, in lower case, that make a reason this kind. */
+  List<String> words() {
+    return words;
+  }
+
   /** The line {@code results} prints and README lists: "too large: shrink it ...". */
   String line() {
     return kind + ": " + hint;

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 import offhours.inference.ProbeImage;
 import offhours.units.Sizes;
 import org.junit.jupiter.api.Test;
@@ -90,6 +92,34 @@ class RejectionHintTest {
             "what to do (1 result), not JPEG or PNG: convert it to JPEG or PNG and upload it again under"
                 + " the same key");
     assertThat(RejectionHint.lines(List.of(row("b.png", "CLASSIFIED", null)))).isEmpty();
+  }
+
+  /**
+   * The kinds are read from words that other classes write (Classify's reasons, the local model server's 400s): a
+   * reworded reason there would quietly lose its hint. So each word must still stand in some main source file other
+   * than RejectionHint's own.
+   */
+  @Test
+  void everyWordAKindIsReadFromIsStillWrittenByTheCode() throws IOException {
+    StringBuilder sources = new StringBuilder();
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      for (Path f : files
+          .filter(f -> f.toString().endsWith(".java"))
+          .filter(f -> !f.getFileName().toString().equals("RejectionHint.java"))
+          .toList()) {
+        sources.append(Files.readString(f).toLowerCase(Locale.ROOT)).append('\n');
+      }
+    }
+    for (RejectionHint hint : RejectionHint.values()) {
+      for (String word : hint.words()) {
+        assertThat(word)
+            .as("%s's words are lower case", hint)
+            .isEqualTo(word.toLowerCase(Locale.ROOT));
+        assertThat(sources.indexOf(word))
+            .as("'%s' (%s) is written by some class in src/main/java", word, hint)
+            .isNotNegative();
+      }
+    }
   }
 
   @Test
