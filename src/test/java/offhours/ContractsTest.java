@@ -68,6 +68,41 @@ class ContractsTest {
     assertThat(documented()).isEqualTo(read);
   }
 
+  /** A row's default, its fourth cell: "| `NAME` | C R A X | meaning | default | allowed |". */
+  private static final Pattern DEFAULT = Pattern.compile(
+      "^\\| `([A-Z0-9_]+)` \\| [CRAX ]+ \\| [^|]* \\| ([^|]*) \\| [^|]* \\|$", Pattern.MULTILINE);
+
+  /**
+   * The table's default of each variable is the one the functions assume, as offhours.stack.FunctionVariables writes
+   * it (FunctionDefaultsTest): a literal, in backticks or not, "" for empty, prose in parentheses after it.
+   */
+  @Test
+  void theTablesDefaultsAreFunctionVariables() throws IOException {
+    Map<String, String> defaults = new HashMap<>();
+    for (Map<String, String> function : java.util.List.of(
+        offhours.stack.FunctionVariables.CLASSIFY_ENV,
+        offhours.stack.FunctionVariables.CONTROLLER_ENV,
+        offhours.stack.FunctionVariables.API_ENV)) {
+      function.forEach((name, value) -> {
+        if (value != null) {
+          assertThat(defaults.put(name, value)).as(name).isIn(null, value);
+        }
+      });
+    }
+    Matcher row = DEFAULT.matcher(Files.readString(Path.of("CONTRACTS.md")));
+    Map<String, String> documented = new TreeMap<>();
+    while (row.find()) {
+      if (defaults.containsKey(row.group(1))) {
+        String cell = row.group(2).replaceAll(" \\(.*\\)$", "").replace("`", "");
+        documented.put(row.group(1), cell.equals("\"\"") ? "" : cell);
+      }
+    }
+    // SERVERLESS_MEMORY_MB is told of under the table, not in it.
+    defaults.remove("SERVERLESS_MEMORY_MB");
+
+    assertThat(documented).isEqualTo(new TreeMap<>(defaults));
+  }
+
   /** The fields CONTRACTS.md lists for each result of GET /results: "`results` [{`key ...` `labels` [...] `...`}]". */
   private static final Pattern RESULT_FIELDS =
       Pattern.compile("`results` \\[\\{(.*?)\\}\\] \\(the newest 100");

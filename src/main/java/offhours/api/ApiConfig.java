@@ -8,6 +8,7 @@ import offhours.aws.EnvironmentVariables;
 import offhours.aws.PayloadLimits;
 import offhours.aws.UsageLedger;
 import offhours.endpoint.ControllerConfig;
+import offhours.stack.FunctionVariables;
 
 /**
  * The API function's settings, read once from its environment ({@code FunctionVariables.API_ENV}): the controller's own
@@ -15,7 +16,7 @@ import offhours.endpoint.ControllerConfig;
  * are what the API reads, and its model contract is how POST /classify calls the model), and the bucket.
  *
  * @param maxImageBytes the largest image POST /classify sends to the endpoint: the endpoint's limit (MAX_IMAGE_BYTES,
- *     offhours.stack.Hosting#maxImageBytes; without it InvokeEndpoint's). POST /classify's check of it fires only for
+ *     offhours.stack.Hosting#maxImageBytes; without it the default hosting's, scheduled). POST /classify's check of it fires only for
  *     a limit below about 4.7 MB: no larger body reaches the function (see {@link #LAMBDA_PAYLOAD_BYTES})
  * @param controllerInterval how often the controller runs (its EventBridge schedule): an upload waits at most this
  *     long before the controller sees it
@@ -56,6 +57,9 @@ public record ApiConfig(
     usage = usage == null ? UsageLedger.Settings.NONE : usage;
   }
 
+  /** Each variable's default, written once there (the API's zip carries offhours.stack). */
+  private static final Map<String, String> DEFAULTS = FunctionVariables.API_ENV;
+
   /** The API function's settings on AWS. */
   public static ApiConfig fromEnv(Map<String, String> env) {
     return fromEnv(env, false);
@@ -64,17 +68,16 @@ public record ApiConfig(
   /** As {@link #fromEnv(Map)}, and whether the API serves the local stack (local mode's). */
   public static ApiConfig fromEnv(Map<String, String> env, boolean local) {
     ControllerConfig controller = ControllerConfig.policyFromEnvironment(env);
-    long endpointLimit =
-        whole(env, "MAX_IMAGE_BYTES", PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, 1, Long.MAX_VALUE);
+    long endpointLimit = whole(env, DEFAULTS, "MAX_IMAGE_BYTES", 1, Long.MAX_VALUE);
     return new ApiConfig(
         controller,
         env.get("BUCKET_NAME"),
         env.getOrDefault("RESULTS_TABLE_NAME", "").strip(),
         env.get("MODEL_NAME"),
-        whole(env, "TOP_K", 3, 1, 1000),
+        whole(env, DEFAULTS, "TOP_K", 1, 1000),
         endpointLimit,
-        Duration.ofSeconds(whole(env, "CONTROLLER_INTERVAL_SECONDS", 300, 1, 24 * 3600)),
-        UsageLedger.Settings.fromEnv(env),
+        Duration.ofSeconds(whole(env, DEFAULTS, "CONTROLLER_INTERVAL_SECONDS", 1, 24 * 3600)),
+        UsageLedger.Settings.fromEnv(env, DEFAULTS),
         local);
   }
 }

@@ -39,6 +39,39 @@ public final class EnvironmentVariables {
   }
 
   /**
+   * {@code name}'s value, stripped; when it is unset or blank, its default in {@code defaults} (a function's variables
+   * with the default each assumes, offhours.stack.FunctionVariables), so that the default is written in one place.
+   */
+  public static String text(Map<String, String> env, Map<String, String> defaults, String name) {
+    String raw = env.get(name);
+    return raw == null || raw.isBlank() ? defaultOf(defaults, name) : raw.strip();
+  }
+
+  /** As {@link #whole(Map, String, long, long, long)}, the fallback being {@code name}'s default in {@code defaults}. */
+  public static long whole(
+      Map<String, String> env, Map<String, String> defaults, String name, long min, long max) {
+    return whole(env, name, WholeNumbers.parse(defaultOf(defaults, name)), min, max);
+  }
+
+  /** As {@link #whole(Map, Map, String, long, long)}, for an int setting. */
+  public static int whole(
+      Map<String, String> env, Map<String, String> defaults, String name, int min, int max) {
+    return (int) whole(env, defaults, name, (long) min, max);
+  }
+
+  /**
+   * {@code name}'s default in {@code defaults}; a setting read with a default that has none there is a mistake in
+   * the code, not in the environment.
+   */
+  public static String defaultOf(Map<String, String> defaults, String name) {
+    String value = defaults.get(name);
+    if (value == null) {
+      throw new IllegalStateException(name + " has no default among the function's variables");
+    }
+    return value;
+  }
+
+  /**
    * {@code name}'s decimal value, {@code fallback} when it is unset or blank; refused when it is not written as
    * {@link Decimals} reads it (as the template's parameters write it: no blanks around it, no exponent, sign or
    * suffix) or is outside {@code min..max}.

@@ -40,7 +40,12 @@ public final class UsageLedger {
       return table != null;
     }
 
-    public static Settings fromEnv(Map<String, String> env) {
+    /**
+     * Reads HOSTING, CONTROL_TABLE_NAME, TIME_ZONE and SERVERLESS_MEMORY_MB; an unset or blank TIME_ZONE or
+     * SERVERLESS_MEMORY_MB takes its value in {@code defaults} (the function's variables with the default each
+     * assumes, offhours.stack.FunctionVariables), and one without a default there is required.
+     */
+    public static Settings fromEnv(Map<String, String> env, Map<String, String> defaults) {
       if (!"serverless".equals(env.getOrDefault("HOSTING", "").strip())) {
         return NONE;
       }
@@ -51,19 +56,25 @@ public final class UsageLedger {
                 + " endpoint is added to the ledger in the control table");
       }
       ZoneId zone;
+      String tz = orDefault(env, defaults, "TIME_ZONE");
       try {
-        zone = ZoneId.of(env.getOrDefault("TIME_ZONE", "UTC").strip());
+        zone = ZoneId.of(tz);
       } catch (DateTimeException e) {
-        throw new IllegalArgumentException(
-            "TIME_ZONE '" + env.get("TIME_ZONE") + "' is not an IANA time zone id", e);
+        throw new IllegalArgumentException("TIME_ZONE '" + tz + "' is not an IANA time zone id", e);
       }
-      String memory = env.getOrDefault("SERVERLESS_MEMORY_MB", "").strip();
+      String memory = orDefault(env, defaults, "SERVERLESS_MEMORY_MB");
       if (!memory.matches("1024|2048|3072|4096|5120|6144")) {
         throw new IllegalArgumentException(
             "SERVERLESS_MEMORY_MB must be 1024, 2048, 3072, 4096, 5120 or 6144, got '" + memory
                 + "'");
       }
       return new Settings(table, zone, Integer.parseInt(memory));
+    }
+
+    private static String orDefault(
+        Map<String, String> env, Map<String, String> defaults, String name) {
+      String raw = env.get(name);
+      return (raw == null || raw.isBlank() ? defaults.getOrDefault(name, "") : raw).strip();
     }
   }
 

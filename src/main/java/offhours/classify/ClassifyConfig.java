@@ -58,6 +58,13 @@ public record ClassifyConfig(
   static final int MAX_RETRY_SECONDS = 900;
   /** SageMaker's 60 s model timeout plus the time to send a 6 MB image and read the answer. */
   private static final int DEFAULT_INVOKE_TIMEOUT_SECONDS = 65;
+  /**
+   * The ledger's TIME_ZONE and SERVERLESS_MEMORY_MB without the variables (hosting serverless): the zone must be the
+   * controller's, whose day the ledger item is. Written here as well as in offhours.stack.FunctionVariables, which
+   * Classify's zip does not carry; FunctionDefaultsTest holds the two, and this class's other defaults, together.
+   */
+  private static final Map<String, String> LEDGER_DEFAULTS =
+      Map.of("TIME_ZONE", "Europe/Berlin", "SERVERLESS_MEMORY_MB", "2048");
   /** InvokeEndpoint attempts per record: one retry for a throttle or a dropped connection, then SQS takes over. */
   public static final int INVOKE_ATTEMPTS = 2;
 
@@ -100,7 +107,7 @@ public record ClassifyConfig(
         whole(env, "RETRY_SECONDS", DEFAULT_RETRY_SECONDS, 1, MAX_RETRY_SECONDS),
         Duration.ofSeconds(
             whole(env, "INVOKE_TIMEOUT_SECONDS", DEFAULT_INVOKE_TIMEOUT_SECONDS, 1, 600)),
-        UsageLedger.Settings.fromEnv(env));
+        UsageLedger.Settings.fromEnv(env, LEDGER_DEFAULTS));
   }
 
   /** The same settings with the model's contract resolved (labels read from S3 once at init). */

@@ -1,6 +1,8 @@
 package offhours.endpoint;
 
+import static offhours.aws.EnvironmentVariables.defaultOf;
 import static offhours.aws.EnvironmentVariables.positiveDecimal;
+import static offhours.aws.EnvironmentVariables.text;
 import static offhours.aws.EnvironmentVariables.whole;
 
 import java.time.DateTimeException;
@@ -16,7 +18,10 @@ import offhours.units.Decimals;
 import offhours.units.WholeNumbers;
 
 /**
- * The controller's settings, read once from the environment at the edge.
+ * The controller's settings, read once from the environment at the edge. A variable that is unset takes its default
+ * from {@link FunctionVariables#CONTROLLER_ENV}, the one place each default is written, which the template's parameter
+ * defaults match (TemplateMatchesStackSpecTest, FunctionDefaultsTest); a blank one too, except WORKING_HOURS and
+ * HOLIDAYS, where empty means none, and LOG_RETENTION_DAYS, where it is refused.
  *
  * @param stackId the stack's id (ARN): the controller tags the endpoints it creates with it and never feeds one
  *     without it
@@ -24,19 +29,19 @@ import offhours.units.WholeNumbers;
  * @param idleStop {@link Duration#ZERO}: never idle-stop inside working hours
  * @param wakeBacklogMessages 0: off
  * @param wakeBacklogAge {@link Duration#ZERO}: off
- * @param createBackoff the wait before re-creating after the first failed creation (CREATE_BACKOFF_SECONDS, default
- *     5 minutes); it doubles with each further failure up to 12 times this. Local mode and tests shorten it.
+ * @param createBackoff the wait before re-creating after the first failed creation (CREATE_BACKOFF_SECONDS); it
+ *     doubles with each further failure up to 12 times this. Local mode and tests shorten it.
  * @param model how Classify calls the model and reads its answers (LABELS, LABELS_S3_URI, CONTENT_TYPE, ACCEPT,
  *     SCORES): the readiness probe checks the endpoint's answer against the same settings; with {@code hosting}
  *     scale-to-zero it names the inference component (INFERENCE_COMPONENT_NAME) the probe invokes
  * @param hosting what the controller switches (HOSTING)
  * @param modelName the model the inference component runs (MODEL_NAME); may be null unless scale-to-zero
- * @param maxWait MAX_WAIT_MINUTES (default 60): the latency budget {@link WakePolicy} schedules by
- * @param batchingWindow BATCHING_WINDOW_SECONDS (default 5, as the stack's BatchingWindowSeconds): how long the trigger
+ * @param maxWait MAX_WAIT_MINUTES: the latency budget {@link WakePolicy} schedules by
+ * @param batchingWindow BATCHING_WINDOW_SECONDS (the stack's BatchingWindowSeconds): how long the trigger
  *     gathers a batch before Classify sees it, which the budget plans for
  * @param timerQueueUrl TIMER_QUEUE_URL: the queue the controller sends its delayed "run now" to ({@link TimerArming});
  *     empty: no timer (a stack from before the timer queue), the minute tick alone
- * @param logRetentionDays LOG_RETENTION_DAYS (default 30, as the stack's LogRetentionDays): how long CloudWatch Logs
+ * @param logRetentionDays LOG_RETENTION_DAYS (the stack's LogRetentionDays): how long CloudWatch Logs
  *     keeps the model container's logs ({@link ContainerLogRetention}); 0 in the API's settings, which never set it
  */
 public record ControllerConfig(
@@ -65,6 +70,9 @@ public record ControllerConfig(
     String timerQueueUrl,
     int logRetentionDays,
     UsageLedger.Settings probeLedger) {
+  /** Each variable's default: the controller's zip carries offhours.stack, as the API's does. */
+  private static final Map<String, String> DEFAULTS = FunctionVariables.CONTROLLER_ENV;
+
   /** The longest IDLE_STOP_MINUTES: a week. */
   public static final int MAX_IDLE_STOP_MINUTES = 7 * 24 * 60;
 
@@ -87,7 +95,7 @@ public record ControllerConfig(
         env,
         env.getOrDefault("TIMER_QUEUE_URL", "").strip(),
         logRetentionDays(env),
-        UsageLedger.Settings.fromEnv(env));
+        UsageLedger.Settings.fromEnv(env, DEFAULTS));
   }
 
   /**
@@ -104,21 +112,23 @@ public record ControllerConfig(
       int logRetentionDays,
       UsageLedger.Settings probeLedger) {
     ZoneId zone;
-    String tz = env.getOrDefault("TIME_ZONE", "UTC").strip();
+    String tz = text(env, DEFAULTS, "TIME_ZONE");
     try {
-      zone = ZoneId.of(tz.isEmpty() ? "UTC" : tz);
+      zone = ZoneId.of(tz);
     } catch (DateTimeException e) {
       throw new IllegalArgumentException(
           "TIME_ZONE '" + tz
               + "' is not an IANA time zone id; use a name like Europe/Berlin or America/New_York",
           e);
     }
-    Hosting hosting =
-        Hosting.parse(env.getOrDefault("HOSTING", Hosting.SCHEDULED.value()).strip());
+    Hosting hosting = Hosting.parse(text(env, DEFAULTS, "HOSTING"));
     ModelContract model = ModelContract.fromEnv(env);
     requireComponentFits(hosting, model, env);
+    // Only an unset WORKING_HOURS takes the default: empty is a setting of its own (never open).
     Schedule schedule = Schedule.parse(
-        env.getOrDefault("WORKING_HOURS", ""), zone, Schedule.parseHolidays(env.get("HOLIDAYS")));
+        env.getOrDefault("WORKING_HOURS", defaultOf(DEFAULTS, "WORKING_HOURS")),
+        zone,
+        Schedule.parseHolidays(env.getOrDefault("HOLIDAYS", defaultOf(DEFAULTS, "HOLIDAYS"))));
     return new ControllerConfig(
         required(env, "ENDPOINT_NAME"),
         required(env, "ENDPOINT_CONFIG_NAME"),
@@ -128,33 +138,35 @@ public record ControllerConfig(
         env.getOrDefault("DLQ_URL", "").strip(),
         required(env, "CONTROL_TABLE_NAME"),
         schedule,
-        whole(env, "WAKE_BACKLOG_MESSAGES", 0, 0, Long.MAX_VALUE),
-        Duration.ofMinutes(whole(env, "WAKE_BACKLOG_AGE_MINUTES", 0, 0, 14 * 24 * 60)),
-        Duration.ofMinutes(whole(env, "IDLE_STOP_MINUTES", 15, 0, MAX_IDLE_STOP_MINUTES)),
-        Duration.ofMinutes(whole(env, "CREATE_TIMEOUT_MINUTES", 45, 1, 24 * 60)),
-        Duration.ofSeconds(whole(env, "CREATE_BACKOFF_SECONDS", 300, 1, 60 * 60)),
-        Duration.ofMinutes(whole(env, "DRAIN_TIMEOUT_MINUTES", 10, 0, 12 * 60)),
-        env.getOrDefault("INSTANCE_TYPE", "").strip(),
-        whole(env, "INSTANCE_COUNT", 1, 1, 1000),
+        whole(env, DEFAULTS, "WAKE_BACKLOG_MESSAGES", 0, Long.MAX_VALUE),
+        Duration.ofMinutes(whole(env, DEFAULTS, "WAKE_BACKLOG_AGE_MINUTES", 0, 14 * 24 * 60)),
+        Duration.ofMinutes(whole(env, DEFAULTS, "IDLE_STOP_MINUTES", 0, MAX_IDLE_STOP_MINUTES)),
+        Duration.ofMinutes(whole(env, DEFAULTS, "CREATE_TIMEOUT_MINUTES", 1, 24 * 60)),
+        Duration.ofSeconds(whole(env, DEFAULTS, "CREATE_BACKOFF_SECONDS", 1, 60 * 60)),
+        Duration.ofMinutes(whole(env, DEFAULTS, "DRAIN_TIMEOUT_MINUTES", 0, 12 * 60)),
+        text(env, DEFAULTS, "INSTANCE_TYPE"),
+        whole(env, DEFAULTS, "INSTANCE_COUNT", 1, 1000),
         positiveDecimal(
             env,
             "INSTANCE_HOURLY_PRICE_USD",
-            Decimals.parse(FunctionVariables.CONTROLLER_ENV.get("INSTANCE_HOURLY_PRICE_USD")),
+            Decimals.parse(defaultOf(DEFAULTS, "INSTANCE_HOURLY_PRICE_USD")),
             LedgerPrices.MAX_USD),
         model,
         hosting,
         env.getOrDefault("MODEL_NAME", "").isBlank()
             ? null
             : env.get("MODEL_NAME").strip(),
-        WaitBudget.parse("MAX_WAIT_MINUTES", env.get("MAX_WAIT_MINUTES")),
-        Duration.ofSeconds(whole(env, "BATCHING_WINDOW_SECONDS", 5, 0, 300)),
+        WaitBudget.parse("MAX_WAIT_MINUTES", text(env, DEFAULTS, "MAX_WAIT_MINUTES")),
+        Duration.ofSeconds(whole(env, DEFAULTS, "BATCHING_WINDOW_SECONDS", 0, 300)),
         timerQueueUrl,
         logRetentionDays,
         probeLedger);
   }
 
   private static int logRetentionDays(Map<String, String> env) {
-    String raw = env.getOrDefault("LOG_RETENTION_DAYS", "30").strip();
+    // Blank is refused, not read as the default: CloudWatch Logs has no such retention.
+    String raw = env.getOrDefault("LOG_RETENTION_DAYS", defaultOf(DEFAULTS, "LOG_RETENTION_DAYS"))
+        .strip();
     try {
       long days = WholeNumbers.parse(raw);
       if (days <= Integer.MAX_VALUE && LOG_RETENTION_DAYS.contains((int) days)) {

@@ -23,12 +23,12 @@ public record WaitBudget(Duration max, boolean nextOpening) {
     return new WaitBudget(Duration.ofMinutes(minutes), false);
   }
 
-  /** "60", "0" (off) or "next-opening"; blank means the default, 60. The message names the setting and the format. */
+  /**
+   * "60", "0" (off) or "next-opening"; the message names the setting and the format. Blank is refused: the callers
+   * know the default (the controller's is offhours.stack.FunctionVariables').
+   */
   public static WaitBudget parse(String name, String raw) {
     String text = raw == null ? "" : raw.strip();
-    if (text.isEmpty()) {
-      return minutes(60);
-    }
     if (text.equals("next-opening")) {
       return new WaitBudget(Duration.ZERO, true);
     }

@@ -5,8 +5,11 @@ import java.util.Map;
 
 /**
  * The functions' environment, part of {@link StackSpec}'s description of the stack: every variable each function
- * reads, with the default it assumes when the variable is absent. template.yaml sets the same variables
- * ({@code TemplateMatchesStackSpecTest}, {@code StackDrift}) and local mode starts from these maps.
+ * reads, with the default it assumes when the variable is absent. template.yaml sets the same variables, its
+ * parameters defaulting to the same values ({@code TemplateMatchesStackSpecTest}, {@code StackDrift}), and local mode
+ * starts from these maps. The controller's and the API's settings (offhours.endpoint.ControllerConfig,
+ * offhours.api.ApiConfig) take their defaults from here, so each is written once; Classify's zip does not carry this
+ * class, and FunctionDefaultsTest checks that offhours.classify.ClassifyConfig assumes the same.
  */
 public final class FunctionVariables {
 

@@ -34,7 +34,7 @@ class UsageLedgerTest {
   private UsageLedger ledger(Map<String, String> env) {
     return new UsageLedger(
         dynamo,
-        UsageLedger.Settings.fromEnv(env),
+        UsageLedger.Settings.fromEnv(env, Map.of()),
         clock,
         (n, millis, e) -> lost.add(UsageLedger.tally(n, millis) + ": " + e.getMessage()));
   }
@@ -96,13 +96,29 @@ class UsageLedgerTest {
   @Test
   void serverlessNeedsTheControlTableAndAMemorySageMakerOffers() {
     assertThatThrownBy(() -> UsageLedger.Settings.fromEnv(
-            Map.of("HOSTING", "serverless", "SERVERLESS_MEMORY_MB", "2048")))
+            Map.of("HOSTING", "serverless", "SERVERLESS_MEMORY_MB", "2048"), Map.of()))
         .hasMessageStartingWith("CONTROL_TABLE_NAME is not set");
-    assertThatThrownBy(() -> UsageLedger.Settings.fromEnv(Map.of(
-            "HOSTING", "serverless", "CONTROL_TABLE_NAME", "c", "SERVERLESS_MEMORY_MB", "1500")))
+    assertThatThrownBy(() -> UsageLedger.Settings.fromEnv(
+            Map.of(
+                "HOSTING", "serverless", "CONTROL_TABLE_NAME", "c", "SERVERLESS_MEMORY_MB", "1500"),
+            Map.of("TIME_ZONE", "UTC")))
         .hasMessage(
             "SERVERLESS_MEMORY_MB must be 1024, 2048, 3072, 4096, 5120 or 6144, got '1500'");
-    assertThat(UsageLedger.Settings.fromEnv(SERVERLESS))
+    assertThat(UsageLedger.Settings.fromEnv(SERVERLESS, Map.of()))
         .isEqualTo(new UsageLedger.Settings("control", ZoneId.of("Europe/Berlin"), 3072));
+  }
+
+  /** The zone and the memory come from the function's defaults when unset or blank; without one they are required. */
+  @Test
+  void anUnsetZoneOrMemoryTakesTheFunctionsDefault() {
+    Map<String, String> env =
+        Map.of("HOSTING", "serverless", "CONTROL_TABLE_NAME", "control", "TIME_ZONE", " ");
+    Map<String, String> defaults =
+        Map.of("TIME_ZONE", "Asia/Tokyo", "SERVERLESS_MEMORY_MB", "4096");
+
+    assertThat(UsageLedger.Settings.fromEnv(env, defaults))
+        .isEqualTo(new UsageLedger.Settings("control", ZoneId.of("Asia/Tokyo"), 4096));
+    assertThatThrownBy(() -> UsageLedger.Settings.fromEnv(env, Map.of("TIME_ZONE", "UTC")))
+        .hasMessage("SERVERLESS_MEMORY_MB must be 1024, 2048, 3072, 4096, 5120 or 6144, got ''");
   }
 }

@@ -719,7 +719,10 @@ class BudgetDecisionTableTest {
 
   @Test
   void theBudgetIsParsedWithClearErrors() {
-    assertThat(WaitBudget.parse("MAX_WAIT_MINUTES", null)).isEqualTo(WaitBudget.minutes(60));
+    // The default is the caller's (the controller's is FunctionVariables'), never a blank's.
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> WaitBudget.parse("--max-wait", " "))
+        .hasMessageStartingWith("--max-wait ' ' is not a number of minutes");
+    assertThat(WaitBudget.parse("MAX_WAIT_MINUTES", "60")).isEqualTo(WaitBudget.minutes(60));
     assertThat(WaitBudget.parse("MAX_WAIT_MINUTES", "0").off()).isTrue();
     assertThat(WaitBudget.parse("MAX_WAIT_MINUTES", "next-opening").nextOpening())
         .isTrue();

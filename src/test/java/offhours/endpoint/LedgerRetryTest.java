@@ -142,10 +142,13 @@ class LedgerRetryTest {
   private static UsageLedger serverlessLedger(DynamoDbClient dynamo, UsageLedger.Unrecorded log) {
     return new UsageLedger(
         dynamo,
-        UsageLedger.Settings.fromEnv(Map.of(
-            "HOSTING", "serverless",
-            "CONTROL_TABLE_NAME", "control",
-            "SERVERLESS_MEMORY_MB", "2048")),
+        UsageLedger.Settings.fromEnv(
+            Map.of(
+                "HOSTING", "serverless",
+                "CONTROL_TABLE_NAME", "control",
+                "TIME_ZONE", "UTC",
+                "SERVERLESS_MEMORY_MB", "2048"),
+            Map.of()),
         Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"), ZoneOffset.UTC),
         log);
   }

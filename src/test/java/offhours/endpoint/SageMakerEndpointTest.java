@@ -557,11 +557,13 @@ class SageMakerEndpointTest {
         null,
         new UsageLedger(
             dynamo,
-            UsageLedger.Settings.fromEnv(Map.of(
-                "HOSTING", "serverless",
-                "CONTROL_TABLE_NAME", "offhours-control",
-                "TIME_ZONE", "Europe/Berlin",
-                "SERVERLESS_MEMORY_MB", "2048")),
+            UsageLedger.Settings.fromEnv(
+                Map.of(
+                    "HOSTING", "serverless",
+                    "CONTROL_TABLE_NAME", "offhours-control",
+                    "TIME_ZONE", "Europe/Berlin",
+                    "SERVERLESS_MEMORY_MB", "2048"),
+                Map.of()),
             Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"), ZoneOffset.UTC),
             (n, millis, e) -> lost.add(e.toString())));
     answer = "[0.1, 0.7, 0.05, 0.1, 0.05]";
