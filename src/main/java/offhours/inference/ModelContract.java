@@ -274,14 +274,21 @@ public record ModelContract(
   /**
    * The one reader of a labels file, the stack's LABELS_S3_URI and local mode's --labels FILE alike, so one file gives
    * the same labels in both: UTF-8 (a byte no UTF-8 character has is refused, never read as U+FFFD), one label per
-   * line as {@link #parseLabelLines} splits them.
+   * line as {@link #parseLabelLines} splits them. One byte order mark (U+FEFF) at the start of the file is skipped:
+   * Windows editors write it (Notepad's "UTF-8 with BOM"), Java's decoder keeps it, and it is neither a blank nor a
+   * control character, so it would stay, unseen, at the start of the first label: results labelled "cat" that a search
+   * for cat never finds. Only the first is skipped: a second one is in the label, as any other character is.
    *
    * @throws CharacterCodingException when {@code file} is not UTF-8
    */
   public static List<String> parseLabelFile(byte[] file) throws CharacterCodingException {
-    return parseLabelLines(
-        StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(file)).toString());
+    String text =
+        StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(file)).toString();
+    return parseLabelLines(text.startsWith(BYTE_ORDER_MARK) ? text.substring(1) : text);
   }
+
+  /** U+FEFF at the start of a file: the byte order mark, EF BB BF in UTF-8. */
+  private static final String BYTE_ORDER_MARK = "\uFEFF";
 
   /**
    * A labels file's text: one label per line, a line ending in LF or CRLF; blanks around a label and blank lines are

@@ -104,6 +104,30 @@ class ModelContractTest {
         .containsExactly("caf\u00e9", "dog");
   }
 
+  /**
+   * A labels file saved with a byte order mark (EF BB BF, as Windows editors may write it) gives the labels of the
+   * same file without it, from S3 as from --labels FILE; only one mark is skipped.
+   */
+  @Test
+  void oneByteOrderMarkAtTheStartOfALabelsFileIsSkipped() throws Exception {
+    byte[] mark = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    byte[] text = "cat\r\ndog\n".getBytes(StandardCharsets.UTF_8);
+    byte[] marked = java.nio.ByteBuffer.allocate(mark.length + text.length)
+        .put(mark)
+        .put(text)
+        .array();
+    ModelContract file = ModelContract.fromEnv(Map.of("LABELS_S3_URI", "s3://b/models/labels.txt"));
+
+    assertThat(ModelContract.parseLabelFile(marked)).containsExactly("cat", "dog");
+    assertThat(file.resolveLabels(s3(marked)).labels()).containsExactly("cat", "dog");
+    assertThat(file.resolveLabels(s3(marked)).settingsFingerprint())
+        .isEqualTo(file.resolveLabels(s3(text)).settingsFingerprint());
+    assertThat(ModelContract.parseLabelFile("\uFEFF\uFEFFcat\n".getBytes(StandardCharsets.UTF_8)))
+        .containsExactly("\uFEFFcat");
+    // The mark belongs to the file's bytes: text already read keeps it.
+    assertThat(ModelContract.parseLabelLines("\uFEFFcat\ndog")).containsExactly("\uFEFFcat", "dog");
+  }
+
   /** An S3 that answers every GetObject with {@code bytes}. */
   private static S3Client s3(byte[] bytes) {
     return new S3Client() {
