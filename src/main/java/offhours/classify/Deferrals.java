@@ -2,10 +2,13 @@ package offhours.classify;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import offhours.aws.SqsText;
+import offhours.units.WholeNumbers;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
@@ -60,6 +63,11 @@ final class Deferrals {
   static final Duration SEND_WINDOW = Duration.ofMinutes(3);
   /** Reasons are cut to this many characters: an attribute travels with every receive. */
   private static final int REASON_LIMIT = 1000;
+  /** The attributes whose numbers Classify writes, each as Integer/Long.toString spells it: digits 0-9 alone. */
+  private static final List<String> NUMBERS =
+      List.of(ATTRIBUTE, OVERSIZE_ATTRIBUTE, THROTTLES_ATTRIBUTE, SENT_ATTRIBUTE);
+  /** How much of a value {@link #unread} quotes. */
+  private static final int QUOTED_CHARS = 40;
 
   /**
    * What a hand-back spends, from the most charged: a deferral (MAX_DEFERRALS), an oversize refusal (its own budget of
@@ -201,7 +209,36 @@ final class Deferrals {
   }
 
   private static int number(QueueMessage message, String attribute) {
-    return Math.max(0, small(parse(value(message, attribute))));
+    return small(parse(value(message, attribute)));
+  }
+
+  /**
+   * What this message carries in the attributes Classify numbers ({@link #NUMBERS}) that Classify never writes, one
+   * sentence each, for the message's log line; empty when there is none. Such a value is no count of ours and no
+   * send time: it is read as none (a count of 0; without a send time the counts are kept), as a value is that is not
+   * there.
+   */
+  static List<String> unread(QueueMessage message) {
+    List<String> unread = new ArrayList<>();
+    for (String attribute : NUMBERS) {
+      String value = value(message, attribute);
+      if (value != null && !written(attribute, value)) {
+        unread.add("message attribute " + attribute + " '" + SqsText.of(value, QUOTED_CHARS)
+            + "' is not " + (attribute.equals(SENT_ATTRIBUTE) ? "a time" : "a count")
+            + " as Classify writes it (" + WholeNumbers.FORM + "), read as none");
+      }
+    }
+    return unread;
+  }
+
+  /** Whether {@code value} is a number as Classify writes it in {@code attribute}: a count fits an int. */
+  private static boolean written(String attribute, String value) {
+    try {
+      long number = WholeNumbers.parse(value);
+      return attribute.equals(SENT_ATTRIBUTE) || number == (int) number;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** A count that does not fit an int is no count of ours: 0. */
@@ -214,9 +251,14 @@ final class Deferrals {
     return value == null ? null : value.stringValue();
   }
 
+  /**
+   * {@code number} as Classify and SQS write their numbers, ASCII digits alone ({@link WholeNumbers}); 0 for anything
+   * else, absence included. Long.parseLong after strip() also read " 3", "+3" and U+0663 (an Arabic-Indic 3) as 3: spellings neither
+   * writes, which a bound on deferrals should not count on.
+   */
   private static long parse(String number) {
     try {
-      return number == null ? 0 : Long.parseLong(number.strip());
+      return number == null ? 0 : WholeNumbers.parse(number);
     } catch (NumberFormatException e) {
       return 0;
     }

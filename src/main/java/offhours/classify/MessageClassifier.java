@@ -191,7 +191,8 @@ final class MessageClassifier {
         }
       }
     }
-    log.write(message.messageId(), kind, evaluation.attempts(), outcomes);
+    log.write(
+        message.messageId(), kind, evaluation.attempts(), outcomes, Deferrals.unread(message));
     return new Conclusion(kind, kind == Kind.RETRY ? cause : null);
   }
 

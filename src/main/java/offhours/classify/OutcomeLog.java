@@ -23,21 +23,34 @@ final class OutcomeLog implements UsageLedger.Unrecorded {
     this.out = out;
   }
 
-  void write(String messageId, Outcome.Kind kind, int attempts, List<Outcome> outcomes) {
+  /**
+   * The message's line; {@code unread}: what of its attributes was not read, and why (Deferrals#unread), a WARN
+   * field of its own when there is any.
+   */
+  void write(
+      String messageId,
+      Outcome.Kind kind,
+      int attempts,
+      List<Outcome> outcomes,
+      List<String> unread) {
     // The generator escapes quotes, backslashes and control characters, so an object key with a
     // newline stays on its one line.
     JsonWriter line = JsonWriter.create()
         .writeStartObject()
         .writeFieldName("level")
-        .writeValue(kind == Outcome.Kind.RETRY ? "WARN" : "INFO")
+        .writeValue(kind == Outcome.Kind.RETRY || !unread.isEmpty() ? "WARN" : "INFO")
         .writeFieldName("messageId")
         .writeValue(messageId)
         .writeFieldName("outcome")
         .writeValue(kind.name())
         .writeFieldName("attempts")
-        .writeValue(attempts)
-        .writeFieldName("records")
-        .writeStartArray();
+        .writeValue(attempts);
+    if (!unread.isEmpty()) {
+      line.writeFieldName("unread").writeStartArray();
+      unread.forEach(line::writeValue);
+      line.writeEndArray();
+    }
+    line.writeFieldName("records").writeStartArray();
     for (Outcome o : outcomes) {
       line.writeStartObject()
           .writeFieldName("subject")

@@ -11,6 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,6 +117,75 @@ class DeferralsTest {
       assertThat(copy.messageAttributes().get("offhours-deferred-at").stringValue())
           .isEqualTo(Long.toString(NOW.toEpochMilli()));
     });
+  }
+
+  /**
+   * The counts are read only as Classify writes them, digits 0-9: " 3" (at the bound of 3, were it read as 3), "+3" and
+   * an Arabic-Indic 3 are no counts of ours. The message is deferred on a budget spent once, and its log line names
+   * each value not read.
+   */
+  @Test
+  void aCountClassifyDidNotWriteIsReadAsNoneAndTheLogLineSaysSo() throws Exception {
+    SQSEvent.SQSMessage m = message("m1", notification("a.jpg", 112525L, "e1", ""));
+    m.getAttributes()
+        .put("SentTimestamp", Long.toString(DEFERRED_AT.plusSeconds(2).toEpochMilli()));
+    Map<String, SQSEvent.MessageAttribute> attributes = new HashMap<>();
+    attributes.put("offhours-deferrals", text(" 3"));
+    attributes.put("offhours-oversize", text("+3"));
+    attributes.put("offhours-throttles", text("\u0663"));
+    attributes.put("offhours-deferred-at", number(DEFERRED_AT.toEpochMilli()));
+    m.setMessageAttributes(attributes);
+    SQSEvent event = event(m);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    ClassifyHandler handler = new ClassifyHandler(
+        s3,
+        sqs,
+        dynamo,
+        runtime,
+        config("MAX_DEFERRALS", "3"),
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        new PrintStream(log, true, StandardCharsets.UTF_8));
+
+    SQSBatchResponse response = LambdaSqsJson.invoke(handler, event);
+
+    assertThat(failures(response)).as("deferred, not walked toward the DLQ").isEmpty();
+    assertThat(Deferrals.attempts(ClassifyHandlerTest.queueMessage(event))).isEqualTo(1);
+    assertThat(sqs.sent)
+        .singleElement()
+        .satisfies(copy -> assertThat(
+                copy.messageAttributes().get("offhours-deferrals").stringValue())
+            .isEqualTo("1"));
+    ObjectMapper json = new ObjectMapper();
+    JsonNode line = log.toString(StandardCharsets.UTF_8)
+        .lines()
+        .map(text -> {
+          try {
+            return json.readTree(text);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        })
+        .filter(node -> node.has("outcome"))
+        .findFirst()
+        .orElseThrow();
+    assertThat(line.get("level").asText()).isEqualTo("WARN");
+    assertThat(line.get("unread"))
+        .extracting(JsonNode::asText)
+        .containsExactly(
+            "message attribute offhours-deferrals ' 3' is not a count as Classify writes it"
+                + " (digits 0-9), read as none",
+            "message attribute offhours-oversize '+3' is not a count as Classify writes it"
+                + " (digits 0-9), read as none",
+            "message attribute offhours-throttles '\u0663' is not a count as Classify writes it"
+                + " (digits 0-9), read as none");
+    assertThat(Deferrals.unread(ClassifyHandlerTest.queueMessage(spent(NOW)))).isEmpty();
+  }
+
+  static SQSEvent.MessageAttribute text(String value) {
+    SQSEvent.MessageAttribute a = new SQSEvent.MessageAttribute();
+    a.setDataType("String");
+    a.setStringValue(value);
+    return a;
   }
 
   @Test

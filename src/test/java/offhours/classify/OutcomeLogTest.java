@@ -24,7 +24,8 @@ class OutcomeLogTest {
         List.of(
             Outcome.of(Outcome.Kind.CLASSIFIED, "s3://b/a.jpg", "Neutral 0.9"),
             Outcome.of(
-                Outcome.Kind.REJECTED, "s3://b/b.png", "object s3://b/b.png is empty (0 bytes)")));
+                Outcome.Kind.REJECTED, "s3://b/b.png", "object s3://b/b.png is empty (0 bytes)")),
+        List.of());
 
     String text = bytes.toString(StandardCharsets.UTF_8);
     assertThat(text.lines()).hasSize(1);
@@ -46,7 +47,11 @@ class OutcomeLogTest {
     String detail = "unsupported format: object " + subject + " looks like text";
 
     log.write(
-        "m\"1", Outcome.Kind.RETRY, 1, List.of(Outcome.of(Outcome.Kind.REJECTED, subject, detail)));
+        "m\"1",
+        Outcome.Kind.RETRY,
+        1,
+        List.of(Outcome.of(Outcome.Kind.REJECTED, subject, detail)),
+        List.of());
 
     String text = bytes.toString(StandardCharsets.UTF_8);
     assertThat(text.lines()).hasSize(1);
@@ -66,7 +71,8 @@ class OutcomeLogTest {
             "m1",
             Outcome.Kind.CLASSIFIED,
             1,
-            List.of(Outcome.of(Outcome.Kind.CLASSIFIED, "s3://b/a.jpg", null)));
+            List.of(Outcome.of(Outcome.Kind.CLASSIFIED, "s3://b/a.jpg", null)),
+            List.of());
 
     JsonNode record = new ObjectMapper()
         .readTree(bytes.toString(StandardCharsets.UTF_8))
