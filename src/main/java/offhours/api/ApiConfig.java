@@ -16,8 +16,9 @@ import offhours.stack.FunctionVariables;
  * are what the API reads, and its model contract is how POST /classify calls the model), and the bucket.
  *
  * @param maxImageBytes the largest image POST /classify sends to the endpoint: the endpoint's limit (MAX_IMAGE_BYTES,
- *     offhours.stack.Hosting#maxImageBytes; without it the default hosting's, scheduled). POST /classify's check of it fires only for
- *     a limit below about 4.7 MB: no larger body reaches the function (see {@link #LAMBDA_PAYLOAD_BYTES})
+ *     offhours.stack.Hosting#maxImageBytes; without it the default hosting's, scheduled). POST /classify's check of
+ *     it fires only for a limit below about 4.7 MB: no larger body reaches the function (see
+ *     {@link #LAMBDA_PAYLOAD_BYTES})
  * @param controllerInterval how often the controller runs (its EventBridge schedule): an upload waits at most this
  *     long before the controller sees it
  * @param usage where POST /classify's invocations of a serverless endpoint are recorded (HOSTING, CONTROL_TABLE_NAME,

@@ -47,7 +47,7 @@ public final class EnvironmentVariables {
     return raw == null || raw.isBlank() ? defaultOf(defaults, name) : raw.strip();
   }
 
-  /** As {@link #whole(Map, String, long, long, long)}, the fallback being {@code name}'s default in {@code defaults}. */
+  /** As {@link #whole(Map, String, long, long, long)}, falling back to {@code name}'s default in {@code defaults}. */
   public static long whole(
       Map<String, String> env, Map<String, String> defaults, String name, long min, long max) {
     return whole(env, name, WholeNumbers.parse(defaultOf(defaults, name)), min, max);

@@ -253,8 +253,8 @@ final class Deferrals {
 
   /**
    * {@code number} as Classify and SQS write their numbers, ASCII digits alone ({@link WholeNumbers}); 0 for anything
-   * else, absence included. Long.parseLong after strip() also read " 3", "+3" and U+0663 (an Arabic-Indic 3) as 3: spellings neither
-   * writes, which a bound on deferrals should not count on.
+   * else, absence included. Long.parseLong after strip() also read " 3", "+3" and U+0663 (an Arabic-Indic 3) as 3:
+   * spellings neither writes, which a bound on deferrals should not count on.
    */
   private static long parse(String number) {
     try {
