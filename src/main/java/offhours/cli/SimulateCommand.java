@@ -34,7 +34,8 @@ final class SimulateCommand implements Command {
   private static final Option IDLE = Option.value(
       "idle-stop-minutes",
       "M",
-      "stop after M idle minutes inside working hours (default 15, as deployed)");
+      "stop after M idle minutes inside working hours (default "
+          + SimulationConfig.defaults().idleStopMinutes() + ", as deployed)");
   private static final Option FAILURES =
       Option.value("create-failures", "N", "let the first N endpoint creations fail (default 0)");
   private static final Option SEED = Option.value(
@@ -50,7 +51,8 @@ final class SimulateCommand implements Command {
   private static final Option MAX_WAIT = Option.value(
       "max-wait",
       "M",
-      "MAX_WAIT_MINUTES: minutes an upload may wait, or next-opening; 0: no budget (default 60, as deployed)");
+      "MAX_WAIT_MINUTES: minutes an upload may wait, or next-opening; 0: no budget (default "
+          + SimulationConfig.defaults().maxWait() + ", as deployed)");
   private static final Option DRAIN = Option.value(
       "drain-per-second",
       "R",
@@ -62,7 +64,9 @@ final class SimulateCommand implements Command {
   private static final Option TIME_ZONE = Option.value(
       "time-zone",
       "ZONE",
-      "the schedule's IANA time zone (default Europe/Berlin); built-in traces are generated in it");
+      "the schedule's IANA time zone (default "
+          + SimulationConfig.defaults().zone()
+          + "); built-in traces are generated in it");
   private static final Option GOALS = Option.flag(
       "goals",
       "print the latency budget's goals table: every built-in trace at 15, 60, 240 min and next-opening, and traces"
@@ -172,12 +176,13 @@ final class SimulateCommand implements Command {
     SimulationConfig config;
     try {
       SimulationConfig d = SimulationConfig.defaults();
-      config = d.withIdleStopMinutes(
-              LocalCommand.positive(call.args(), IDLE, 15, ControllerConfig.MAX_IDLE_STOP_MINUTES))
+      config = d.withIdleStopMinutes(LocalCommand.positive(
+              call.args(), IDLE, d.idleStopMinutes(), ControllerConfig.MAX_IDLE_STOP_MINUTES))
           .withSeed(SimulateValues.seed(call.args(), SEED))
-          .withMaxWait(WaitBudget.parse(
-              "--max-wait",
-              call.args().nonEmpty(MAX_WAIT.name(), "minutes or next-opening").orElse("60")))
+          .withMaxWait(call.args()
+              .nonEmpty(MAX_WAIT.name(), "minutes or next-opening")
+              .map(v -> WaitBudget.parse("--max-wait", v))
+              .orElse(d.maxWait()))
           .withEndpoint(
               SimulateValues.drain(call, DRAIN, d.imagesPerSecond()),
               SimulateValues.minutes(call, WAKE, d.createDelay()),

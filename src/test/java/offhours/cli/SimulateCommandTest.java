@@ -8,11 +8,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import offhours.endpoint.sim.SimulationConfig;
+import offhours.units.Decimals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code offhours simulate} with a recorded trace and a latency budget, in-process. */
 class SimulateCommandTest {
+
+  /**
+   * The help's prose names the defaults a simulation runs with; they are written once (the controller's in
+   * FunctionVariables, the simulated AWS times in SimulationConfig), so a changed default fails here until the words
+   * follow it.
+   */
+  @Test
+  void theHelpNamesTheDefaultsTheSimulationRunsWith() {
+    SimulationConfig d = SimulationConfig.defaults();
+    String help = new SimulateCommand().description().replace("\n", " ");
+    assertThat(help)
+        .contains(
+            "The schedule is " + d.workingHours() + " " + d.zone() + " from Monday " + d.start())
+        .contains("Endpoint creation takes " + d.createDelay().toMinutes()
+            + " simulated minutes, deletion " + d.deleteDelay().toMinutes() + ";")
+        .contains("classifies " + Decimals.plain(d.imagesPerSecond()) + " images/s")
+        .contains("(--max-wait, default " + d.maxWait().max().toMinutes() + ")")
+        .contains("The wake (" + d.createDelay().toMinutes() + " min)")
+        .contains("The stop (" + d.deleteDelay().toMinutes() + " min)");
+    assertThat(d.start().getDayOfWeek()).isEqualTo(java.time.DayOfWeek.MONDAY);
+  }
 
   @TempDir
   Path cache;

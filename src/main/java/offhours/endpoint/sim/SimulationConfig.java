@@ -1,5 +1,8 @@
 package offhours.endpoint.sim;
 
+import static offhours.aws.EnvironmentVariables.defaultOf;
+import static offhours.aws.EnvironmentVariables.whole;
+
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -7,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.WaitBudget;
+import offhours.stack.FunctionVariables;
 import offhours.stack.Hosting;
 import offhours.units.Decimals;
 
@@ -70,30 +74,33 @@ public record SimulationConfig(
   }
 
   /**
-   * As deployed: MAX_WAIT_MINUTES=60, a run every minute, and the run timer: the deployed controller arms its timer
-   * queue for the instant each decision names ({@code offhours.endpoint.TimerArming}), and so does the simulation.
+   * As deployed: the controller's settings at their defaults ({@link FunctionVariables#CONTROLLER_ENV}, the one place
+   * they are written: MAX_WAIT_MINUTES=60, working hours Mon-Fri 08:00-19:00 Europe/Berlin, ...), a run every minute,
+   * and the run timer: the deployed controller arms its timer queue for the instant each decision names
+   * ({@code offhours.endpoint.TimerArming}), and so does the simulation.
    */
   public static SimulationConfig defaults() {
+    Map<String, String> d = FunctionVariables.CONTROLLER_ENV;
     return new SimulationConfig(
-        ZoneId.of("Europe/Berlin"),
-        "Mon-Fri 08:00-19:00",
+        ZoneId.of(defaultOf(d, "TIME_ZONE")),
+        defaultOf(d, "WORKING_HOURS"),
         LocalDate.parse("2026-03-23"),
         Duration.ofMinutes(1),
         Duration.ofMinutes(10),
         Duration.ofMinutes(2),
         Duration.ofSeconds(20),
         5.0,
-        15,
-        10,
-        0,
-        0,
+        whole(Map.of(), d, "IDLE_STOP_MINUTES", 0, ControllerConfig.MAX_IDLE_STOP_MINUTES),
+        whole(Map.of(), d, "DRAIN_TIMEOUT_MINUTES", 0, Integer.MAX_VALUE),
+        whole(Map.of(), d, "WAKE_BACKLOG_MESSAGES", 0, Integer.MAX_VALUE),
+        whole(Map.of(), d, "WAKE_BACKLOG_AGE_MINUTES", 0, Integer.MAX_VALUE),
         0,
         42L,
-        "ml.m5.large",
-        0.115,
-        WaitBudget.minutes(60),
+        defaultOf(d, "INSTANCE_TYPE"),
+        Decimals.parse(defaultOf(d, "INSTANCE_HOURLY_PRICE_USD")),
+        WaitBudget.parse("MAX_WAIT_MINUTES", defaultOf(d, "MAX_WAIT_MINUTES")),
         true,
-        Hosting.SCHEDULED,
+        Hosting.parse(defaultOf(d, "HOSTING")),
         ComponentTimes.DEFAULTS);
   }
 
