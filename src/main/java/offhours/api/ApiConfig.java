@@ -77,8 +77,16 @@ public record ApiConfig(
         env.get("MODEL_NAME"),
         whole(env, DEFAULTS, "TOP_K", 1, 1000),
         endpointLimit,
-        Duration.ofSeconds(whole(env, DEFAULTS, "CONTROLLER_INTERVAL_SECONDS", 1, 24 * 3600)),
+        controllerInterval(env),
         UsageLedger.Settings.fromEnv(env, DEFAULTS),
         local);
+  }
+
+  /**
+   * How often the controller runs, CONTROLLER_INTERVAL_SECONDS: the API function's, and as the command line knows a
+   * stack's (the local stack's state file records it; a deployed stack's template fixes it).
+   */
+  public static Duration controllerInterval(Map<String, String> env) {
+    return Duration.ofSeconds(whole(env, DEFAULTS, "CONTROLLER_INTERVAL_SECONDS", 1, 24 * 3600));
   }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Optional;
+import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.Decision;
@@ -59,7 +60,38 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
 
   /** The forecast for an upload that joins the queue now: all that waits is ahead of it. */
   public static Forecast of(ApiConfig config, StackObserver.Observed seen) {
-    return forecast(config, seen, seen.queue().visible() + seen.queue().delayed());
+    return ofUploadNow(
+        config.controller(),
+        config.controllerInterval(),
+        seen.at(),
+        seen.decision(),
+        seen.control(),
+        seen.queue(),
+        seen.zone());
+  }
+
+  /**
+   * As {@link #of(ApiConfig, StackObserver.Observed)}, from the parts of the observation a forecast reads: for a reader
+   * that has the controller's policy and tick without the API function's settings, and reads the control table and the
+   * queue itself (the command line's {@code endpoint status}).
+   *
+   * @param policy the controller's settings (its schedule, latency budget, wake thresholds, batching window, hosting
+   *     and instance count: what {@link WakePolicy} decides with)
+   * @param tick how often the controller runs (CONTROLLER_INTERVAL_SECONDS)
+   * @param last the controller's last decision, empty before its first run
+   * @param control the controller's state as stored, {@link ControlState#INITIAL} before its first run
+   * @param queue the queue's counts at {@code now}
+   * @param zone the stack's zone, in which the reason names times
+   */
+  public static Forecast ofUploadNow(
+      ControllerConfig policy,
+      Duration tick,
+      Instant now,
+      Optional<Decision> last,
+      ControlState control,
+      Backlog.Snapshot queue,
+      ZoneId zone) {
+    return forecast(policy, tick, now, last, control, zone, queue.visible() + queue.delayed());
   }
 
   /**
@@ -72,19 +104,29 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
    */
   public static Forecast ofQueued(ApiConfig config, StackObserver.Observed seen) {
     return forecast(
-        config, seen, Math.max(0, seen.queue().visible() + seen.queue().delayed() - 1));
+        config.controller(),
+        config.controllerInterval(),
+        seen.at(),
+        seen.decision(),
+        seen.control(),
+        seen.zone(),
+        Math.max(0, seen.queue().visible() + seen.queue().delayed() - 1));
   }
 
   /** The forecast for an upload with {@code ahead} messages before it in the queue (visible and deferred). */
-  private static Forecast forecast(ApiConfig config, StackObserver.Observed seen, long ahead) {
-    Instant now = seen.at();
-    Duration tick = config.controllerInterval();
-    Optional<Decision> last = seen.decision();
-    WakePolicy wakes = new WakePolicy(config.controller());
+  private static Forecast forecast(
+      ControllerConfig controller,
+      Duration tick,
+      Instant now,
+      Optional<Decision> last,
+      ControlState stored,
+      ZoneId zone,
+      long ahead) {
+    WakePolicy wakes = new WakePolicy(controller);
     Duration firstBatch = wakes.firstBatch();
     // What the controller will plan with: after a switch of Hosting, none of the other hosting's
     // times and rates.
-    ControlState control = seen.control().forHosting(config.controller().hosting());
+    ControlState control = stored.forHosting(controller.hosting());
     if (last.isPresent() && last.get().wantOn()) {
       Decision d = last.get();
       Endpoint.State state = d.endpoint().state();
@@ -92,7 +134,7 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
         return serving(d, now, ahead, wakes, control, firstBatch);
       }
     }
-    if (config.controller().hosting() == offhours.stack.Hosting.SERVERLESS) {
+    if (controller.hosting() == offhours.stack.Hosting.SERVERLESS) {
       // Nothing schedules a serverless endpoint: no working hours or wake-up ever starts it.
       return new Forecast(
           null,
@@ -107,10 +149,10 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
       if (state == Endpoint.State.CREATING
           || state == Endpoint.State.IN_SERVICE
           || state == Endpoint.State.UPDATING) {
-        return starting(d, now, tick, ahead, wakes, control, firstBatch, seen.zone());
+        return starting(d, now, tick, ahead, wakes, control, firstBatch, zone);
       }
     }
-    return policy(config.controller(), control, ahead, now, seen.zone())
+    return policy(controller, control, ahead, now, zone)
         .map(w -> {
           // A new upload is seen at the controller's next tick; a stop in progress ends first.
           Instant start = later(later(w.at(), now.plus(tick)), stopEnds(control, now));

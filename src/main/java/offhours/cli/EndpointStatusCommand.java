@@ -2,6 +2,7 @@ package offhours.cli;
 
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,7 @@ final class EndpointStatusCommand implements Command {
    * @param zone the stack's TimeZone, in which the controller's reasons name times: the text shows every other time
    *     in it too ({@link Times}), so one output never mixes "2026-11-25T22:00:00Z" with "23:00 Europe/Berlin"
    * @param handBacks whether uploads are handed back while the endpoint serves (the queue's delayed count)
+   * @param uploads the working hours, the oldest waiting upload and when one made now would be classified
    */
   record EndpointReport(
       String endpoint,
@@ -54,7 +56,8 @@ final class EndpointStatusCommand implements Command {
       ControllerOutlook outlook,
       String unreadable,
       ZoneId zone,
-      HandBacks handBacks) {}
+      HandBacks handBacks,
+      UploadOutlook uploads) {}
 
   @Override
   public String name() {
@@ -88,7 +91,14 @@ final class EndpointStatusCommand implements Command {
         the endpoint serves" says so, inferred from the counts, and where to read each reason.
         Then the controller's last decision and, as GET /status says it, when it runs next and why
         ("next run"), what started its last run, the run timer it armed and how long a wake and a
-        stop are expected to take (learned from the last ones, or the defaults).
+        stop are expected to take (learned from the last ones, or the defaults). Then, as GET /status
+        says them, the working hours (open now or not, until when), and when an upload made now
+        would be classified: when the controller starts the endpoint for it and when its result is
+        expected, by the controller's own policy, or that nothing will start the endpoint. Both come
+        from the stack's settings (a deployed stack's parameters, the local stack's state file); one
+        they lack is named. And how long the oldest waiting upload had waited at the controller's
+        last run: at most since the last run that saw the queue empty, the age its latency budget
+        plans with.
         With --json: {"endpoint", "status", "failureReason", "creationTime", "lastModifiedTime",
         "hosting" (scheduled, scale-to-zero, serverless, or null when the stack does not say),
         "inferenceComponent": {"name", "status", "currentCopies", "desiredCopies", "failureReason",
@@ -101,7 +111,11 @@ final class EndpointStatusCommand implements Command {
         {"seconds", "wakes", "default", "words"}, "expectedStop": {"seconds", "stops", "default",
         "words"}} (GET /status's "controller"; null without a control
         table or when the controller's items do not read, then "outlookError" says why),
-        "controller": {the control state's attributes}}.
+        "schedule": {"workingHours", "open", "nextChange"} (null when the settings lack them, then
+        "scheduleNote" says why), "oldestWaiting": {"waiting", "queueEmptyAt", "atMostSeconds",
+        "asOf", "says"} (null before the controller's first run), "nextUpload": {"startsAt",
+        "expectedAt", "reason"} (GET /status's; null when it cannot be known here, then
+        "nextUploadNote" says why), "controller": {the control state's attributes}}.
         """;
   }
 
@@ -118,20 +132,23 @@ final class EndpointStatusCommand implements Command {
       DescribeEndpointResponse description = describe(sageMaker, endpoint);
       Map<String, String> controller = controller(dynamoDb, table);
       RecordedDecision lastRun = null;
+      Optional<ControlState> stored = Optional.empty();
       ControllerOutlook outlook = null;
       String unreadable = null;
       HostingStatus hosting = HostingStatus.read(target, sageMaker, description);
+      Instant now = call.context().clock().instant();
       try {
         DynamoControlTable control = new DynamoControlTable(dynamoDb, table);
         lastRun = control.lastRecorded().orElse(null);
-        ControlState state = control.load().orElse(ControlState.INITIAL);
+        stored = control.load();
+        ControlState state = stored.orElse(ControlState.INITIAL);
         outlook = ControllerOutlook.of(
             Optional.ofNullable(lastRun).map(RecordedDecision::decision),
             lastRun == null ? null : lastRun.startedBy(),
             // as the controller's next run will plan: only the stack's hosting's wake and stop
             // times
             hosting.hosting() == null ? state : state.forHosting(hosting.hosting()),
-            call.context().clock().instant());
+            now);
       } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
         // no control table: nothing recorded, nothing to look ahead from
       } catch (DynamoControlTable.UnreadableItem e) {
@@ -141,6 +158,9 @@ final class EndpointStatusCommand implements Command {
         unreadable = e.getMessage();
       }
       GetEventSourceMappingResponse mapping = mapping(lambda, uuid);
+      UploadOutlook.QueueCounts queue =
+          UploadOutlook.QueueCounts.read(sqs, target.optionalName(Name.QUEUE_URL));
+      ZoneId zone = target.zone(call.context().zone());
       EndpointReport status = new EndpointReport(
           endpoint,
           description,
@@ -151,18 +171,13 @@ final class EndpointStatusCommand implements Command {
           lastRun,
           outlook,
           unreadable,
-          target.zone(call.context().zone()),
+          zone,
           HandBacks.readOrSay(
-              () -> HandBacks.of(
-                  description,
-                  mapping,
-                  target
-                      .optionalName(Name.QUEUE_URL)
-                      .map(queue -> HandBacks.delayed(sqs, queue))
-                      .orElse(-1L),
-                  target.local()),
+              () -> HandBacks.of(description, mapping, queue.delayed(), target.local()),
               "reading the queue's delayed uploads needs sqs:GetQueueAttributes",
-              target.local()));
+              target.local()),
+          UploadOutlook.of(
+              target, now, zone, Optional.ofNullable(lastRun), stored, unreadable, queue));
       if (call.json()) {
         call.out().println(Json.line(toJson(status)));
       } else {
@@ -294,17 +309,21 @@ final class EndpointStatusCommand implements Command {
     }
     Map<String, String> controller =
         status.controller() == null ? null : new TreeMap<>(status.controller());
+    // Whether the schedule was open at the controller's last run: said only where the working hours
+    // themselves are not known here.
+    String open = controller == null ? null : controller.remove("scheduleOpen");
+    status
+        .uploads()
+        .lines(
+            open == null
+                ? null
+                : Boolean.parseBoolean(open) ? "inside working hours" : "outside working hours")
+        .forEach(l -> text.append(Terminal.printable(l)).append('\n'));
     if (controller == null) {
       text.append("controller: no state yet (it has not run)\n");
       return text.toString();
     }
     controller.remove("version"); // optimistic-locking counter, nothing for a reader
-    String open = controller.remove("scheduleOpen");
-    if (open != null) {
-      text.append("schedule: ")
-          .append(Boolean.parseBoolean(open) ? "inside working hours" : "outside working hours")
-          .append('\n');
-    }
     String mode = controller.remove("overrideMode");
     String until = controller.remove("overrideUntil");
     text.append("manual override: ")
@@ -367,6 +386,7 @@ final class EndpointStatusCommand implements Command {
             ? NullNode.getInstance()
             : Json.MAPPER.valueToTree(status.outlook().toMap()));
     json.put("outlookError", status.unreadable());
+    status.uploads().putJson(json);
     if (status.controller() == null) {
       json.putNull("controller");
     } else {

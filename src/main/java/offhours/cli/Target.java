@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * @param settings the function settings the stack runs with, by variable ({@link
  *     FunctionVariables#PARAMETERS_READ_BY_THE_CLI}' variables): a deployed stack's from its parameters, the local
  *     stack's from its state file, which records what its functions' environments were given at {@code local start}
- *     (its controller's TIME_ZONE is the zone that command ran in); absent where an older template or state file
- *     has none
+ *     (its controller's TIME_ZONE is the zone that command ran in, and its API's CONTROLLER_INTERVAL_SECONDS, the
+ *     controller's tick); absent where an older template or state file has none
  * @param parameters a deployed stack's parameters as DescribeStacks gives them, by name (what {@code offhours quotas}
  *     reads the stack's needs from); empty for the local stack
  */

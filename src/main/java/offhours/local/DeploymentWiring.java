@@ -83,6 +83,8 @@ final class DeploymentWiring {
   Map<String, String> classifyEnv;
   /** The controller's environment, as its handler's config was read from it. */
   Map<String, String> controllerEnv;
+  /** The API function's environment, as its config was read from it. */
+  Map<String, String> apiEnv;
 
   S3Client s3;
   SqsClient sqs;
@@ -202,16 +204,10 @@ final class DeploymentWiring {
 
     // The HTTP API: the same handler as on AWS, behind a local front that speaks API Gateway's
     // payload format 2.0.
+    apiEnv = FunctionEnvironments.api(names, provisioned, mappingUuid, labelsS3Uri, options);
     api = open(LocalApiGateway.start(
-        new ApiHandler(new Api(
-            s3,
-            sqs,
-            dynamoDb,
-            runtime,
-            ApiConfig.fromEnv(
-                FunctionEnvironments.api(names, provisioned, mappingUuid, labelsS3Uri, options),
-                true),
-            controllerClock)),
+        new ApiHandler(
+            new Api(s3, sqs, dynamoDb, runtime, ApiConfig.fromEnv(apiEnv, true), controllerClock)),
         controllerClock));
   }
 

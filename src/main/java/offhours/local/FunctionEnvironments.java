@@ -155,10 +155,14 @@ final class FunctionEnvironments {
    * variable a deployed stack's parameters set for the controller, as the controller's environment has it, and for
    * Classify, as Classify's has it; a variable one of them lacks is recorded empty, as a parameter left empty. Taken
    * from the environments the functions were given, so that {@code offhours cost} dates the ledger in the zone the
-   * controller keeps it in, whatever zone the command itself runs in.
+   * controller keeps it in, whatever zone the command itself runs in. And the API's CONTROLLER_INTERVAL_SECONDS, the
+   * local controller's tick, which {@code endpoint status} forecasts an upload with as GET /status does: a deployed
+   * stack's is no parameter but the template's fixed value.
    */
   static Map<String, String> readByTheCommandLine(
-      Map<String, String> controllerEnv, Map<String, String> classifyEnv) {
+      Map<String, String> controllerEnv,
+      Map<String, String> classifyEnv,
+      Map<String, String> apiEnv) {
     Map<String, String> settings = new LinkedHashMap<>();
     FunctionVariables.CONTROLLER_PARAMETERS
         .keySet()
@@ -166,6 +170,8 @@ final class FunctionEnvironments {
     FunctionVariables.CLASSIFY_PARAMETERS
         .keySet()
         .forEach(variable -> settings.put(variable, classifyEnv.getOrDefault(variable, "")));
+    settings.put(
+        "CONTROLLER_INTERVAL_SECONDS", apiEnv.getOrDefault("CONTROLLER_INTERVAL_SECONDS", ""));
     return settings;
   }
 

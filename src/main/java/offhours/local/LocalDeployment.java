@@ -151,6 +151,7 @@ public final class LocalDeployment implements AutoCloseable {
   private final StateFile.Served served;
   private final Map<String, String> classifyEnv;
   private final Map<String, String> controllerEnv;
+  private final Map<String, String> apiEnv;
   private final AwsBasicCredentials credentials;
   private final S3Client s3;
   private final SqsClient sqs;
@@ -171,6 +172,7 @@ public final class LocalDeployment implements AutoCloseable {
     this.served = w.served;
     this.classifyEnv = Map.copyOf(w.classifyEnv);
     this.controllerEnv = Map.copyOf(w.controllerEnv);
+    this.apiEnv = Map.copyOf(w.apiEnv);
     this.credentials = w.credentials;
     this.s3 = w.s3;
     this.sqs = w.sqs;
@@ -265,7 +267,7 @@ public final class LocalDeployment implements AutoCloseable {
         api.endpoint(),
         n,
         model,
-        FunctionEnvironments.readByTheCommandLine(controllerEnv, classifyEnv),
+        FunctionEnvironments.readByTheCommandLine(controllerEnv, classifyEnv, apiEnv),
         children.recorded(),
         served);
   }

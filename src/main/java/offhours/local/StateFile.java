@@ -38,8 +38,9 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  * @param settings the controller's and Classify's settings a deployed stack's parameters set, by variable
  *     (offhours.stack.FunctionVariables#CONTROLLER_PARAMETERS' and #CLASSIFY_PARAMETERS' variables, as the local
  *     functions' environments have them): the command line dates and prices the ledger with them as the controller
- *     does (its TIME_ZONE is the zone {@code local start} ran in, not the zone of a later command); empty in a file of
- *     an older version
+ *     does (its TIME_ZONE is the zone {@code local start} ran in, not the zone of a later command), and the API's
+ *     CONTROLLER_INTERVAL_SECONDS, the controller's tick, with which {@code endpoint status} forecasts an upload;
+ *     empty in a file of an older version
  * @param children the processes the stack started, for {@code local stop} to end when the stack itself was killed
  *     before it could (see {@link ChildProcess}); empty in a file of an older version
  * @param starting true while the stack starts (its services and names are not there yet); absent once it is up, and

@@ -137,8 +137,10 @@ public final class FunctionVariables {
   /**
    * The controller settings that template.yaml sets from a stack parameter, by variable: what a deployed stack's
    * {@code DescribeStacks} parameters say the controller (and the API, which reads the same settings) runs with.
-   * The command line prices a stack's ledger with them ({@code offhours cost}); TemplateWiringTest checks
-   * that the template's ControllerFunction and ApiFunction set each variable from its parameter.
+   * The command line prices a stack's ledger with them ({@code offhours cost}), and forecasts an upload as GET /status
+   * does with the policy among them ({@code offhours endpoint status}: the working hours, the latency budget, the wake
+   * thresholds, the batching window); TemplateWiringTest checks that the template's ControllerFunction and
+   * ApiFunction set each variable from its parameter.
    */
   public static final Map<String, String> CONTROLLER_PARAMETERS = orderedMap(
       "HOSTING", "Hosting",
@@ -146,6 +148,9 @@ public final class FunctionVariables {
       "WORKING_HOURS", "WorkingHours",
       "HOLIDAYS", "Holidays",
       "MAX_WAIT_MINUTES", "MaxWaitMinutes",
+      "WAKE_BACKLOG_MESSAGES", "WakeBacklogMessages",
+      "WAKE_BACKLOG_AGE_MINUTES", "WakeBacklogAgeMinutes",
+      "BATCHING_WINDOW_SECONDS", "BatchingWindowSeconds",
       "INSTANCE_TYPE", "InstanceType",
       "INSTANCE_COUNT", "InstanceCount",
       "INSTANCE_HOURLY_PRICE_USD", "InstanceHourlyPriceUsd");

@@ -139,7 +139,17 @@ class CliIT extends OnMotoStack {
             "run timer: not armed",
             "expected wake: 30 min, the default until a wake is measured")
         .endsWith(
-            "schedule: outside working hours",
+            // A state file of an older version records none of the controller's settings: the
+            // controller's last sighting of the schedule, and no forecast, each saying why.
+            "schedule: outside working hours at the controller's last run (the working hours are not"
+                + " known here: the local stack's state file does not record TIME_ZONE, WORKING_HOURS,"
+                + " HOLIDAYS (it was started by an older version; restart it with this one:"
+                + " 'scripts/offhours local stop', then 'local start'))",
+            "an upload made now: unknown: the local stack's state file does not record TIME_ZONE,"
+                + " WORKING_HOURS, HOLIDAYS, MAX_WAIT_MINUTES, WAKE_BACKLOG_MESSAGES,"
+                + " WAKE_BACKLOG_AGE_MINUTES, BATCHING_WINDOW_SECONDS, INSTANCE_COUNT, HOSTING,"
+                + " CONTROLLER_INTERVAL_SECONDS (it was started by an older version; restart it with"
+                + " this one: 'scripts/offhours local stop', then 'local start')",
             "manual override: STOP until 'offhours endpoint auto' gives the endpoint back to the schedule",
             "controller state (raw attributes): lastAction=stop");
     JsonNode json = Json.MAPPER.readTree(run("endpoint", "status", "--json").out());
@@ -149,6 +159,10 @@ class CliIT extends OnMotoStack {
     assertThat(json.get("outlook").get("nextRunAt").asText()).isEqualTo("2026-11-25T18:10:00Z");
     assertThat(json.get("outlook").get("expectedWake").get("default").asBoolean())
         .isTrue();
+    assertThat(json.get("schedule").isNull()).isTrue();
+    assertThat(json.get("nextUpload").isNull()).isTrue();
+    assertThat(json.get("nextUploadNote").asText())
+        .startsWith("the local stack's state file does not record TIME_ZONE,");
   }
 
   @Test

@@ -68,7 +68,23 @@ class EndpointStatusTest {
         null,
         ZONE,
         new HandBacks(
-            endpoint == null ? null : endpoint.endpointStatusAsString(), "Disabled", 0, false));
+            endpoint == null ? null : endpoint.endpointStatusAsString(), "Disabled", 0, false),
+        noSettings());
+  }
+
+  /**
+   * What a stack without the controller's settings gives (a deployed stack of an older template): no working hours,
+   * no forecast, each saying why.
+   */
+  static UploadOutlook noSettings() {
+    return UploadOutlook.of(
+        TestTargets.deployed(Map.of(), Map.of()),
+        SINCE,
+        ZONE,
+        Optional.empty(),
+        Optional.empty(),
+        null,
+        new UploadOutlook.QueueCounts(Backlog.Snapshot.EMPTY, null));
   }
 
   private static Target target(Map<Name, String> names) {
@@ -109,7 +125,8 @@ class EndpointStatusTest {
           base.outlook(),
           base.unreadable(),
           base.zone(),
-          base.handBacks());
+          base.handBacks(),
+          base.uploads());
       assertThat(EndpointStatusCommand.render(moving).lines())
           .contains("classify mapping uuid-1: " + state.getKey() + " (" + state.getValue() + ")");
     }
@@ -298,7 +315,8 @@ class EndpointStatusTest {
         outlook,
         null,
         ZONE,
-        new HandBacks("InService", "Enabled", 0, false));
+        new HandBacks("InService", "Enabled", 0, false),
+        noSettings());
 
     assertThat(EndpointStatusCommand.render(report).lines().toList())
         .containsSubsequence(
@@ -311,7 +329,9 @@ class EndpointStatusTest {
             "run timer: armed for 2026-11-25 10:42 Europe/Berlin",
             "expected wake: about 5 min, learned from 2 wakes",
             "expected stop: about 4 min, learned from 1 stop",
-            "schedule: inside working hours");
+            "schedule: inside working hours at the controller's last run (the working hours are not"
+                + " known here: stack prod has no parameter TimeZone, WorkingHours, Holidays (it was"
+                + " deployed from an older template; update it with this version's template.yaml))");
     JsonNode json = EndpointStatusCommand.toJson(report);
     assertThat(json.get("lastDecision").get("action").asText()).isEqualTo("NONE");
     assertThat(json.get("lastDecision").get("startedBy").asText())
@@ -345,7 +365,8 @@ class EndpointStatusTest {
         first,
         null,
         ZONE,
-        new HandBacks(null, null, 0, false));
+        new HandBacks(null, null, 0, false),
+        noSettings());
 
     assertThat(EndpointStatusCommand.render(none).lines().toList())
         .containsSubsequence(
@@ -410,7 +431,8 @@ class EndpointStatusTest {
         null,
         null,
         ZONE,
-        new HandBacks(null, "Disabled", 0, false));
+        new HandBacks(null, "Disabled", 0, false),
+        noSettings());
     assertThat(EndpointStatusCommand.render(stopped).lines())
         .contains(
             "manual override: STOP until 'offhours endpoint auto' gives the endpoint back to the schedule");
@@ -425,7 +447,8 @@ class EndpointStatusTest {
         null,
         null,
         ZONE,
-        new HandBacks(null, "Disabled", 0, false));
+        new HandBacks(null, "Disabled", 0, false),
+        noSettings());
     assertThat(EndpointStatusCommand.render(until).lines())
         .contains("manual override: START until 2026-11-25 18:00 Europe/Berlin");
   }

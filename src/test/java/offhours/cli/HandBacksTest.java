@@ -100,7 +100,8 @@ class HandBacksTest {
         null,
         null,
         ZoneId.of("Europe/Berlin"),
-        failing);
+        failing,
+        EndpointStatusTest.noSettings());
 
     assertThat(EndpointStatusCommand.render(report).lines().toList())
         .containsSubsequence(

@@ -104,6 +104,15 @@ class ReadmeCommandsIT {
     assertThat(ran.get("scripts/offhours queue").out).startsWith("queue offhours-queue: ");
     assertThat(ran.get("scripts/offhours endpoint status").out)
         .startsWith("endpoint offhours-endpoint: ");
+    // The local stack's state file records the controller's settings: its working hours (none) and
+    // a forecast for an upload made now, as GET /status gives them; the controller has run, so its
+    // stored state says the oldest wait as of its last run.
+    assertThat(ran.get("scripts/offhours endpoint status").out.lines())
+        .anyMatch(l -> l.startsWith("schedule: never ")
+            && l.endsWith(": outside working hours, no change ahead"))
+        .anyMatch(l -> l.startsWith("oldest waiting upload: "))
+        .anyMatch(l -> l.matches(
+            "an upload made now: (the endpoint starts by |its result is expected" + " by ).*"));
     assertThat(ran.get("scripts/offhours endpoint start --until 18:00").out)
         .as("18:00 in the zone 'local start' ran in, which the stack keeps its hours in")
         .startsWith("controller (start until ")

@@ -86,14 +86,23 @@ class FunctionEnvironmentsTest {
     Map<String, String> classifyEnv =
         FunctionEnvironments.classify(NAMES, PROVISIONED, URI, options);
 
+    Map<String, String> apiEnv = FunctionEnvironments.api(NAMES, PROVISIONED, "uuid", URI, options);
+
     Map<String, String> recorded =
-        FunctionEnvironments.readByTheCommandLine(controllerEnv, classifyEnv);
+        FunctionEnvironments.readByTheCommandLine(controllerEnv, classifyEnv, apiEnv);
 
     assertThat(recorded)
-        .containsOnlyKeys(java.util.stream.Stream.concat(
+        .containsOnlyKeys(java.util.stream.Stream.of(
                 FunctionVariables.CONTROLLER_PARAMETERS.keySet().stream(),
-                FunctionVariables.CLASSIFY_PARAMETERS.keySet().stream())
+                FunctionVariables.CLASSIFY_PARAMETERS.keySet().stream(),
+                java.util.stream.Stream.of("CONTROLLER_INTERVAL_SECONDS"))
+            .flatMap(k -> k)
             .toList())
+        .containsEntry(
+            "CONTROLLER_INTERVAL_SECONDS",
+            Long.toString(options.controllerTick().toSeconds()))
+        .containsEntry("WAKE_BACKLOG_MESSAGES", "1")
+        .containsEntry("BATCHING_WINDOW_SECONDS", "1")
         .containsEntry(
             "TIME_ZONE", ControllerConfig.fromEnvironment(controllerEnv).zone().getId())
         .containsEntry("TIME_ZONE", "Pacific/Kiritimati")

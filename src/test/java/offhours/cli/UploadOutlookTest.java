@@ -1,0 +1,330 @@
+package offhours.cli;
+
+import static offhours.endpoint.ControlStateBuilder.controlState;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import offhours.api.ApiConfig;
+import offhours.api.Forecast;
+import offhours.api.StackObserver;
+import offhours.endpoint.Backlog;
+import offhours.endpoint.ControlState;
+import offhours.endpoint.Decision;
+import offhours.endpoint.Endpoint;
+import offhours.endpoint.Ledger;
+import offhours.endpoint.Mapping;
+import offhours.endpoint.RecordedDecision;
+import offhours.endpoint.ServerlessUsage;
+import offhours.local.StateFile;
+import offhours.stack.FunctionVariables;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.sqs.model.SqsException;
+
+/**
+ * {@code endpoint status}'s working hours, oldest waiting upload and forecast for an upload made now, with a fixed
+ * clock: the forecast is the API's own, from the stack's settings as the command line has them, and a setting it
+ * lacks is named, never guessed.
+ */
+class UploadOutlookTest {
+
+  private static final ZoneId ZONE = ZoneId.of("Europe/Berlin");
+  /** A Wednesday, 22:00 in Berlin: outside the working hours. */
+  private static final Instant NOW = Instant.parse("2026-11-25T21:00:00Z");
+
+  private static final Instant LAST_RUN = Instant.parse("2026-11-25T20:59:30Z");
+  private static final Instant QUEUE_EMPTY = Instant.parse("2026-11-25T20:40:00Z");
+
+  /** A deployed stack's parameters, as DescribeStacks returns them (this version's template). */
+  private static final Map<String, String> PARAMETERS = Map.of(
+      "TimeZone", "Europe/Berlin",
+      "WorkingHours", "Mon-Fri 08:00-19:00",
+      "Holidays", "",
+      "MaxWaitMinutes", "60",
+      "WakeBacklogMessages", "0",
+      "WakeBacklogAgeMinutes", "0",
+      "BatchingWindowSeconds", "5",
+      "InstanceCount", "1",
+      "Hosting", "scheduled");
+
+  private static final Backlog.Snapshot THREE_WAITING = new Backlog.Snapshot(3, 0, 0, 0);
+
+  private static final ControlState STATE =
+      controlState().lastRun(LAST_RUN, false).backlogSince(QUEUE_EMPTY).build();
+
+  private static final RecordedDecision OFF = new RecordedDecision(
+      new Decision(
+          LAST_RUN,
+          false,
+          "outside working hours",
+          Endpoint.Status.ABSENT,
+          Mapping.TriggerState.DISABLED,
+          THREE_WAITING,
+          Decision.Action.NONE,
+          "off",
+          "ok",
+          false,
+          null),
+      "schedule tick");
+
+  private static UploadOutlook outlook(
+      Target target, Optional<ControlState> state, UploadOutlook.QueueCounts queue) {
+    return UploadOutlook.of(target, NOW, ZONE, Optional.of(OFF), state, null, queue);
+  }
+
+  private static UploadOutlook.QueueCounts counts(Backlog.Snapshot snapshot) {
+    return new UploadOutlook.QueueCounts(snapshot, null);
+  }
+
+  private static JsonNode json(UploadOutlook outlook) {
+    ObjectNode json = Json.object();
+    outlook.putJson(json);
+    return json;
+  }
+
+  @Test
+  void aDeployedStackGetsTheApisForecastTheWorkingHoursAndTheOldestWait() {
+    UploadOutlook seen = outlook(
+        TestTargets.deployed(Map.of(), PARAMETERS), Optional.of(STATE), counts(THREE_WAITING));
+
+    // The API's forecast with the same settings (as the template gives its function) and the same
+    // observation.
+    Map<String, String> apiEnv = new HashMap<>();
+    Targets.settingsFromParameters(PARAMETERS).forEach(apiEnv::put);
+    apiEnv.putAll(Map.of(
+        "ENDPOINT_NAME",
+        "e",
+        "ENDPOINT_CONFIG_NAME",
+        "c",
+        "STACK_ID",
+        "s",
+        "MAPPING_UUID",
+        "m",
+        "QUEUE_URL",
+        "q",
+        "CONTROL_TABLE_NAME",
+        "t",
+        "BUCKET_NAME",
+        "b",
+        "RESULTS_TABLE_NAME",
+        "r",
+        "CONTROLLER_INTERVAL_SECONDS",
+        FunctionVariables.API_ENV.get("CONTROLLER_INTERVAL_SECONDS")));
+    Forecast api = Forecast.of(
+        ApiConfig.fromEnv(apiEnv),
+        new StackObserver.Observed(
+            NOW,
+            Optional.of(OFF.decision()),
+            STATE,
+            THREE_WAITING,
+            new Ledger.Day(NOW.atZone(ZONE).toLocalDate(), 0, 0, 0, 0),
+            ZONE,
+            OFF.startedBy(),
+            ServerlessUsage.NONE,
+            Optional.empty()));
+    assertThat(seen.forecast()).isEqualTo(api);
+    assertThat(api.startsAt()).isAfter(NOW);
+
+    assertThat(seen.lines(null))
+        .containsExactly(
+            "schedule: Mon-Fri 08:00-19:00 Europe/Berlin: outside working hours until 2026-11-26"
+                + " 08:00 Europe/Berlin",
+            "oldest waiting upload: at most 20 min at the controller's run at 2026-11-25 21:59"
+                + " Europe/Berlin (it arrived after 2026-11-25 21:40 Europe/Berlin, the last run"
+                + " that saw the queue empty)",
+            "an upload made now: the endpoint starts by "
+                + offhours.units.Times.at(api.startsAt(), ZONE)
+                + ", its result is expected by "
+                + offhours.units.Times.at(api.expectedAt(), ZONE)
+                + " ("
+                + api.reason()
+                + ")");
+    assertThat(api.reason()).contains("2026-11-26 09:00 Europe/Berlin");
+
+    JsonNode json = json(seen);
+    assertThat(json.get("schedule").get("workingHours").asText())
+        .isEqualTo("Mon-Fri 08:00-19:00 Europe/Berlin");
+    assertThat(json.get("schedule").get("open").asBoolean()).isFalse();
+    assertThat(json.get("schedule").get("nextChange").asText()).isEqualTo("2026-11-26T07:00:00Z");
+    assertThat(json.get("nextUpload").get("startsAt").asText())
+        .isEqualTo(api.startsAt().toString());
+    assertThat(json.get("nextUpload").get("expectedAt").asText())
+        .isEqualTo(api.expectedAt().toString());
+    assertThat(json.get("nextUpload").get("reason").asText()).isEqualTo(api.reason());
+    assertThat(json.has("nextUploadNote")).isFalse();
+    JsonNode oldest = json.get("oldestWaiting");
+    assertThat(oldest.get("waiting").asBoolean()).isTrue();
+    assertThat(oldest.get("queueEmptyAt").asText()).isEqualTo("2026-11-25T20:40:00Z");
+    assertThat(oldest.get("atMostSeconds").asLong()).isEqualTo(19 * 60 + 30);
+    assertThat(oldest.get("asOf").asText()).isEqualTo("2026-11-25T20:59:30Z");
+  }
+
+  @Test
+  void aStopUntilAutoIsNothingThatWillStartTheEndpoint() {
+    ControlState stopped = controlState()
+        .lastRun(LAST_RUN, false)
+        .override(new ControlState.Override(ControlState.Override.Mode.STOP, null))
+        .build();
+
+    UploadOutlook seen = outlook(
+        TestTargets.deployed(Map.of(), PARAMETERS),
+        Optional.of(stopped),
+        counts(Backlog.Snapshot.EMPTY));
+
+    assertThat(seen.lines(null))
+        .endsWith(
+            "oldest waiting upload: none at the controller's run at 2026-11-25 21:59 Europe/Berlin"
+                + " (nothing visible or deferred in the queue)",
+            "an upload made now: nothing will start the endpoint (the endpoint was stopped by hand"
+                + " until 'offhours endpoint auto', which gives it back to the schedule and the"
+                + " wake-up thresholds; start it with 'offhours endpoint start')");
+    JsonNode json = json(seen);
+    assertThat(json.get("nextUpload").get("startsAt").isNull()).isTrue();
+    assertThat(json.get("nextUpload").get("expectedAt").isNull()).isTrue();
+    assertThat(json.get("oldestWaiting").get("waiting").asBoolean()).isFalse();
+    assertThat(json.get("oldestWaiting").get("atMostSeconds").isNull()).isTrue();
+  }
+
+  @Test
+  void aStackOfAnOlderTemplateNamesTheParametersItLacksAndGuessesNoForecast() {
+    Map<String, String> older = new HashMap<>(PARAMETERS);
+    older.remove("WakeBacklogMessages");
+    older.remove("BatchingWindowSeconds");
+
+    UploadOutlook seen =
+        outlook(TestTargets.deployed(Map.of(), older), Optional.of(STATE), counts(THREE_WAITING));
+
+    assertThat(seen.forecast()).isNull();
+    assertThat(seen.schedule()).as("the working hours need none of them").isNotNull();
+    assertThat(seen.lines(null))
+        .last()
+        .isEqualTo("an upload made now: unknown: stack prod has no parameter WakeBacklogMessages,"
+            + " BatchingWindowSeconds (it was deployed from an older template; update it with this"
+            + " version's template.yaml)");
+    JsonNode json = json(seen);
+    assertThat(json.get("nextUpload").isNull()).isTrue();
+    assertThat(json.get("nextUploadNote").asText()).startsWith("stack prod has no parameter ");
+  }
+
+  @Test
+  void aLocalStackStartedByAnOlderVersionSaysWhatItsStateFileLacks() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    Targets.settingsFromParameters(PARAMETERS).forEach(settings::put);
+    settings.remove("WAKE_BACKLOG_AGE_MINUTES");
+    StateFile older =
+        new StateFile(null, null, null, null, null, null, null, null, settings, null, null, null);
+
+    UploadOutlook seen =
+        outlook(TestTargets.local(Map.of(), older), Optional.of(STATE), counts(THREE_WAITING));
+
+    assertThat(seen.lines(null))
+        .last()
+        .isEqualTo("an upload made now: unknown: the local stack's state file does not record"
+            + " WAKE_BACKLOG_AGE_MINUTES, CONTROLLER_INTERVAL_SECONDS (it was started by an older"
+            + " version; restart it with this one: 'scripts/offhours local stop', then 'local"
+            + " start')");
+
+    settings.put("WAKE_BACKLOG_AGE_MINUTES", "0");
+    settings.put("CONTROLLER_INTERVAL_SECONDS", "2");
+    StateFile current =
+        new StateFile(null, null, null, null, null, null, null, null, settings, null, null, null);
+    assertThat(
+            outlook(TestTargets.local(Map.of(), current), Optional.of(STATE), counts(THREE_WAITING))
+                .forecast())
+        .isNotNull();
+  }
+
+  @Test
+  void withoutSettingsTheScheduleIsTheControllersLastSighting() {
+    UploadOutlook seen = EndpointStatusTest.noSettings();
+
+    assertThat(seen.lines("outside working hours").getFirst())
+        .isEqualTo("schedule: outside working hours at the controller's last run (the working hours"
+            + " are not known here: stack prod has no parameter TimeZone, WorkingHours, Holidays (it"
+            + " was deployed from an older template; update it with this version's"
+            + " template.yaml))");
+    assertThat(seen.lines(null).getFirst())
+        .startsWith("schedule: unknown: stack prod has no parameter TimeZone,");
+    JsonNode json = json(seen);
+    assertThat(json.get("schedule").isNull()).isTrue();
+    assertThat(json.get("scheduleNote").asText()).startsWith("stack prod has no parameter");
+    assertThat(json.get("oldestWaiting").isNull())
+        .as("before the controller's first run")
+        .isTrue();
+  }
+
+  @Test
+  void aRefusedQueueReadLeavesTheForecastUnknownAndSaysWhy() {
+    SqsException refused = (SqsException) SqsException.builder()
+        .statusCode(403)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("AccessDenied")
+            .errorMessage("not authorized to perform: sqs:GetQueueAttributes")
+            .build())
+        .build();
+
+    UploadOutlook seen = outlook(
+        TestTargets.deployed(Map.of(), PARAMETERS),
+        Optional.of(STATE),
+        new UploadOutlook.QueueCounts(null, refused));
+
+    assertThat(seen.lines(null))
+        .last()
+        .isEqualTo("an upload made now: unknown: reading the queue's counts needs"
+            + " sqs:GetQueueAttributes: AccessDenied: not authorized to perform:"
+            + " sqs:GetQueueAttributes");
+  }
+
+  @Test
+  void theControllersFirstRunFindingUploadsKnowsNotTheirAge() {
+    ControlState first =
+        controlState().lastRun(LAST_RUN, false).backlogSince(LAST_RUN).build();
+
+    UploadOutlook seen = outlook(
+        TestTargets.deployed(Map.of(), PARAMETERS), Optional.of(first), counts(THREE_WAITING));
+
+    assertThat(seen.lines(null))
+        .contains("oldest waiting upload: waiting at the controller's run at 2026-11-25 21:59"
+            + " Europe/Berlin, its first: how long before it arrived is not known");
+    assertThat(json(seen).get("oldestWaiting").get("atMostSeconds").isNull()).isTrue();
+  }
+
+  @Test
+  void endpointStatusShowsThemAfterTheControllersOutlook() {
+    EndpointStatusCommand.EndpointReport report = new EndpointStatusCommand.EndpointReport(
+        "offhours-endpoint",
+        null,
+        HostingStatus.scheduled(),
+        "uuid-1",
+        null,
+        Map.of("scheduleOpen", "false", "lastAction", "NONE: off"),
+        OFF,
+        null,
+        null,
+        ZONE,
+        new HandBacks(null, null, 0, false),
+        outlook(
+            TestTargets.deployed(Map.of(), PARAMETERS), Optional.of(STATE), counts(THREE_WAITING)));
+
+    assertThat(EndpointStatusCommand.render(report).lines().toList())
+        .containsSubsequence(
+            "last decision: want OFF (outside working hours) -> NONE: off [ok]",
+            "schedule: Mon-Fri 08:00-19:00 Europe/Berlin: outside working hours until 2026-11-26"
+                + " 08:00 Europe/Berlin",
+            "manual override: none (following the schedule)",
+            "controller state (raw attributes): lastAction=NONE: off")
+        .anyMatch(l -> l.startsWith("oldest waiting upload: at most 20 min"))
+        .anyMatch(l -> l.startsWith("an upload made now: the endpoint starts by 2026-11-26"));
+    JsonNode json = EndpointStatusCommand.toJson(report);
+    assertThat(json.get("schedule").get("open").asBoolean()).isFalse();
+    assertThat(json.get("nextUpload").get("expectedAt").isTextual()).isTrue();
+    assertThat(json.get("oldestWaiting").get("asOf").asText()).isEqualTo("2026-11-25T20:59:30Z");
+  }
+}
