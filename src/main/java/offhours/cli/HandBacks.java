@@ -7,9 +7,6 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
  * Whether uploads are being handed back while the endpoint serves, which {@code endpoint status} and {@code queue}
@@ -96,18 +93,5 @@ record HandBacks(
         mapping == null ? null : mapping.state(),
         delayed,
         local);
-  }
-
-  /** The queue's delayed count, or -1 when the queue does not exist (nothing to infer from). */
-  static long delayed(SqsClient sqs, String queueUrl) {
-    try {
-      String value = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
-              .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
-          .attributes()
-          .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
-      return value == null ? -1 : Long.parseLong(value);
-    } catch (QueueDoesNotExistException e) {
-      return -1;
-    }
   }
 }
