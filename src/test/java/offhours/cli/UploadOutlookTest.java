@@ -94,8 +94,7 @@ class UploadOutlookTest {
     UploadOutlook seen = outlook(
         TestTargets.deployed(Map.of(), PARAMETERS), Optional.of(STATE), counts(THREE_WAITING));
 
-    // The API's forecast with the same settings (as the template gives its function) and the same
-    // observation.
+    // The API's own forecast, from the settings the template gives its function, of the same sight.
     Map<String, String> apiEnv = new HashMap<>();
     Targets.settingsFromParameters(PARAMETERS).forEach(apiEnv::put);
     apiEnv.putAll(Map.of(
