@@ -174,6 +174,9 @@ final class StackProcess {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     pb.environment().put("OFFHOURS_CACHE", cache.toString());
+    // Where this start's output begins: the log holds earlier stacks' too (appended, above), and a
+    // failed start shows only its own, not the last lines of a stack that ran before it.
+    long logStart = Files.size(log);
     Process child = pb.start();
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
@@ -194,7 +197,7 @@ final class StackProcess {
       }
       if (!child.isAlive()) {
         throw CliException.failure("the local stack did not start (exit code " + child.exitValue()
-            + "):\n" + tail(log, 15));
+            + "):\n" + tail(log, logStart, 15));
       }
       Thread.sleep(200);
     }
@@ -360,8 +363,13 @@ final class StackProcess {
     }
   }
 
-  private static String tail(Path log, int lines) throws IOException {
-    List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+  /** The last {@code lines} lines of what {@code log} holds from byte {@code from} on. */
+  private static String tail(Path log, long from, int lines) throws IOException {
+    byte[] bytes = Files.readAllBytes(log);
+    int start = (int) Math.min(from, bytes.length);
+    List<String> all = new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8)
+        .lines()
+        .toList();
     return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 }

@@ -198,6 +198,25 @@ class LocalStackProcessTest {
   }
 
   @Test
+  void aStartThatFailsShowsItsOwnOutputNotTheLogOfAStackBeforeIt() throws Exception {
+    Path log = cache.resolve("local/logs/stack.log");
+    Files.createDirectories(log.getParent());
+    Files.writeString(
+        log, "an earlier stack's line\noffhours: SIGTERM: stopping the local stack...\n");
+
+    // 'local run' refuses the zone before it starts anything, and exits 2.
+    assertThatThrownBy(
+            () -> StackProcess.startInBackground(cache, List.of("--time-zone", "Mars/Olympus")))
+        .isInstanceOf(CliException.class)
+        .hasMessageStartingWith(
+            "the local stack did not start (exit code 2):\noffhours: --time-zone"
+                + " needs an IANA zone")
+        .hasMessageNotContaining("earlier stack")
+        .hasMessageNotContaining("SIGTERM");
+    assertThat(Files.readString(log)).startsWith("an earlier stack's line\n");
+  }
+
+  @Test
   void aSecondStartSaysSoWhenTheStackItWaitedForStoppedBeforeItWasUp() throws Exception {
     other = new ProcessBuilder("sleep", "60").start();
     recordStarting(other.pid(), other.info().startInstant().orElseThrow().toString(), List.of());
