@@ -53,13 +53,29 @@ final class UserZone {
     return new Checked(jdkClock, env.get("TZ"));
   }
 
-  /** A {@code --time-zone} flag's zone (cost, ui, simulate, local start and run, demo): an IANA id Java knows. */
+  /**
+   * A {@code --time-zone} flag's zone (cost, ui, simulate, local start and run, demo): an IANA id Java knows. Not a
+   * fixed offset, which {@link ZoneId#of} also reads ({@code +01:00}, {@code -5}, {@code Z}, {@code GMT+1},
+   * {@code UTC+1}): the template's TimeZone refuses them, they have no summer time, and {@code GMT+1} is an hour east
+   * of Greenwich where IANA's {@code Etc/GMT+1} and POSIX's {@code GMT+1} are an hour west.
+   */
   static ZoneId flag(String value) {
-    try {
-      return ZoneId.of(value);
-    } catch (DateTimeException e) {
+    if (!ZoneId.getAvailableZoneIds().contains(value)) {
       throw CliException.usage("--time-zone needs an IANA zone such as Europe/Berlin, got '"
-          + Terminal.printable(value) + "'");
+          + Terminal.printable(value) + "'"
+          + (offset(value)
+              ? ", a fixed offset without summer time: give the zone whose clocks you mean"
+              : ""));
+    }
+    return ZoneId.of(value);
+  }
+
+  /** Whether {@code value} is one of the fixed offsets {@link ZoneId#of} reads ({@code +01:00}, {@code UTC+1}). */
+  private static boolean offset(String value) {
+    try {
+      return ZoneId.of(value).getRules().isFixedOffset();
+    } catch (DateTimeException e) {
+      return false;
     }
   }
 

@@ -126,6 +126,22 @@ class UserZoneTest {
   }
 
   @Test
+  void theFlagRefusesAFixedOffsetAsTheTemplatesTimeZoneDoes() {
+    // ZoneId.of reads each of these as an offset; GMT+1 as an hour east (IANA's Etc/GMT+1: west).
+    for (String offset : List.of("GMT+1", "UTC+1", "-5", "+01:00", "Z", "UT-03:00")) {
+      assertThatThrownBy(() -> UserZone.flag(offset))
+          .as(offset)
+          .isInstanceOfSatisfying(
+              CliException.class, e -> assertThat(e.isUsage()).isTrue())
+          .hasMessage("--time-zone needs an IANA zone such as Europe/Berlin, got '" + offset
+              + "', a fixed offset without summer time: give the zone whose clocks you mean");
+    }
+    for (String zone : List.of("UTC", "Etc/UTC", "Etc/GMT+1", "America/New_York")) {
+      assertThat(UserZone.flag(zone)).as(zone).isEqualTo(ZoneId.of(zone));
+    }
+  }
+
+  @Test
   void theClockTellsTheTimeAndRefusesOnlyWhenAskedForItsZone() {
     Clock clock = UserZone.clock(Map.of("TZ", "Europe/Pariss"), Clock.system(GMT));
     Instant before = Instant.now();
