@@ -2,6 +2,7 @@ package offhours.cli;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import offhours.inference.ModelContract;
 import offhours.local.LocalDeployment;
+import offhours.local.LocalDirectory;
 import offhours.local.model.ModelFiles;
 import offhours.units.Decimals;
 import offhours.units.WholeNumbers;
@@ -125,17 +127,46 @@ final class LocalCommand {
     }
   }
 
+  /**
+   * Creates the cache directory's {@code local/logs/} now, before anything starts: a cache that cannot hold it (a
+   * file in its place, a path under a file, no permission, a read-only file system) is said naming the directory,
+   * why, where it comes from and what to do, where the first write would have failed with the bare path.
+   */
+  static void requireUsableCache(Path cache) {
+    try {
+      LocalDirectory.logs(cache);
+    } catch (FileAlreadyExistsException e) {
+      throw unusableCache(
+          cache, "'" + Terminal.printable(e.getFile()) + "' is a file, not a folder");
+    } catch (IOException e) {
+      String file = e instanceof FileSystemException f && f.getFile() != null
+          ? "'" + Terminal.printable(f.getFile()) + "': "
+          : "";
+      throw unusableCache(cache, file + Format.fileProblem(e));
+    }
+  }
+
+  private static CliException unusableCache(Path cache, String why) {
+    return CliException.failure(
+        "cannot use the cache directory '" + Terminal.printable(cache.toString())
+            + "' (" + why + "); it is $OFFHOURS_CACHE, else $XDG_CACHE_HOME/offhours, else"
+            + " ~/.cache/offhours: set OFFHOURS_CACHE to a folder you can write");
+  }
+
   /** A file the stack will read: a folder or a missing file is said before it starts. */
   private static void file(Path p, String what, String hint) {
+    // Quoted and escaped: a path of blanks, or one with a blank at an end, reads as no path at
+    // all, and a control character in it would reach the terminal.
+    String shown = what + " '" + Terminal.printable(p.toString()) + "'";
     if (Files.isDirectory(p)) {
-      throw CliException.usage(what + " " + p + " is a folder" + hint);
+      throw CliException.usage(shown + " is a folder" + hint);
     }
     if (!Files.exists(p)) {
-      throw CliException.usage(what + " " + p + " does not exist" + hint);
+      throw CliException.usage(shown + " does not exist" + hint);
     }
     if (!Files.isRegularFile(p)) {
       // /dev/null or a shell's <(...) exist: "does not exist" sent the user looking for a typo.
-      throw CliException.usage(what + " " + p + " is not a regular file (a device or a pipe, which"
+      throw CliException.usage(shown + " is not a regular file (a device or a pipe, which"
           + " the stack cannot read again when it starts)" + hint);
     }
   }

@@ -33,6 +33,7 @@ final class LocalRunCommand implements Command {
     Path stateFile = StateFile.path(cache);
     Path tokenFile = LocalApiGateway.tokenFile(cache);
     LocalDeployment.Options options = LocalCommand.settings(call);
+    LocalCommand.requireUsableCache(cache);
     StackProcess.lock(cache);
     // A stack of a version without the lock still counts: its state file names a live process.
     StackProcess.running(stateFile).ifPresent(other -> {

@@ -40,6 +40,7 @@ final class LocalStartCommand implements Command {
     LocalCommand.settings(
         call); // a bad option is a usage error here, not a failed start in the background
     Path cache = call.context().cacheDir();
+    LocalCommand.requireUsableCache(cache);
     List<Option> given = LocalCommand.stackOptions().stream()
         .filter(o -> call.args().value(o.name()).isPresent())
         .toList();

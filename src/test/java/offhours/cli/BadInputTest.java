@@ -347,7 +347,7 @@ class BadInputTest {
     assertThatThrownBy(localSettings(Map.of("model", ""))::run)
         .hasMessage("--model needs an ONNX model file, got an empty value");
     assertThatThrownBy(localSettings(Map.of("model", folder.toString()))::run)
-        .hasMessage("model file " + folder + " is a folder; give the path of an ONNX model");
+        .hasMessage("model file '" + folder + "' is a folder; give the path of an ONNX model");
     assertThatThrownBy(localSettings(Map.of("labels", empty.toString()))::run)
         .isInstanceOf(CliException.class)
         .hasMessageStartingWith("label file " + empty + " has no labels");
@@ -500,6 +500,6 @@ class BadInputTest {
   @Test
   void aLabelsFileThatIsADeviceIsNotSaidToBeMissing() {
     assertThatThrownBy(localSettings(Map.of("labels", "/dev/null"))::run)
-        .hasMessageStartingWith("labels file /dev/null is not a regular file");
+        .hasMessageStartingWith("labels file '/dev/null' is not a regular file");
   }
 }

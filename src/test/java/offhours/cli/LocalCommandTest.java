@@ -100,6 +100,27 @@ class LocalCommandTest {
   }
 
   @Test
+  void aCacheDirectoryThatCannotBeWrittenIsNamedWithWhyAndWhatToDo(@TempDir Path dir)
+      throws IOException {
+    Path file = Files.writeString(dir.resolve("cache"), "not a folder");
+
+    for (String command : List.of("start", "run")) {
+      CliRun inPlace = CliRun.offline(file, "local", command);
+      assertThat(inPlace.exitCode()).as(command).isEqualTo(1);
+      assertThat(inPlace.err())
+          .as(command)
+          .isEqualTo("offhours: cannot use the cache directory '" + file + "' ('" + file
+              + "' is a file, not a folder); it is $OFFHOURS_CACHE, else $XDG_CACHE_HOME/offhours,"
+              + " else ~/.cache/offhours: set OFFHOURS_CACHE to a folder you can write\n");
+    }
+    CliRun under = CliRun.offline(file.resolve("sub"), "local", "start");
+    assertThat(under.exitCode()).isEqualTo(1);
+    assertThat(under.err())
+        .startsWith("offhours: cannot use the cache directory '" + file.resolve("sub") + "' ('"
+            + file + "' is a file, not a folder); it is $OFFHOURS_CACHE");
+  }
+
+  @Test
   void localStartChecksItsOptionsBeforeStartingAndNamesTheFlagsAsTyped(@TempDir Path dir)
       throws IOException {
     Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
@@ -113,8 +134,15 @@ class LocalCommandTest {
     assertThat(missingModel.exitCode()).isEqualTo(2);
     assertThat(missingModel.err())
         .isEqualTo(
-            "offhours: model file " + dir.resolve("modle.onnx")
-                + " does not exist; give the path of an ONNX model; see 'offhours local start --help'\n");
+            "offhours: model file '" + dir.resolve("modle.onnx")
+                + "' does not exist; give the path of an ONNX model; see 'offhours local start --help'\n");
+    CliRun blankModel = run("local", "start", "--model", " ", "--labels", labels.toString());
+    assertThat(blankModel.err())
+        .isEqualTo("offhours: model file ' ' does not exist; give the path of an ONNX model; see"
+            + " 'offhours local start --help'\n");
+    assertThat(run("local", "start", "--labels", "x\u001b[2Jy").err())
+        .isEqualTo("offhours: labels file 'x\\x1b[2Jy' does not exist; see 'offhours local start"
+            + " --help'\n");
     assertThat(run("local", "start", "--content-type", "image/").err())
         .startsWith("offhours: --content-type must be application/x-image, auto")
         .endsWith("got 'image/'; see 'offhours local start --help'\n");

@@ -57,8 +57,8 @@ class WrapperScriptIT {
 
   @Test
   void posixsUtc0IsUtcAndTheFlagWinsOverAnyTzButMustNameAZone() throws Exception {
-    String noModel = "offhours: model file " + cache.resolve("none.onnx")
-        + " does not exist; give the path of an ONNX model; see 'offhours local start --help'\n";
+    String noModel = "offhours: model file '" + cache.resolve("none.onnx")
+        + "' does not exist; give the path of an ONNX model; see 'offhours local start --help'\n";
     // Past the zone, each stops at the model that does not exist: no stack starts.
     Started utc0 = localStart("UTC0");
     assertThat(utc0.err()).as("TZ=UTC0 is UTC").isEqualTo(noModel);
