@@ -110,10 +110,22 @@ final class DeploymentWiring {
     ModelFiles served = new ModelFiles(model.onnx(), labelFile.orElse(null));
     // A container whose answers name their classes needs no label file.
     labels = labelFile.isEmpty() ? List.of() : served.readLabels();
-    if (served.onnx() != null && options.labels().isPresent()) {
-      // A label list that does not fit the model's outputs would send every upload to the DLQ: say
-      // so now.
-      OnnxContainer.checkLabels(served);
+    if (served.onnx() != null) {
+      // A label list that does not fit the model's outputs would send every upload to the DLQ, and
+      // a model that does not load would fail every endpoint: say so now. The default model too: a
+      // copy in the cache cut short or edited passed until the endpoint failed.
+      try {
+        OnnxContainer.checkLabels(served);
+      } catch (IOException e) {
+        if (options.model().isPresent() || options.labels().isPresent()) {
+          throw e;
+        }
+        Path dir = served.onnx().toAbsolutePath().getParent();
+        throw new IOException(
+            "the default model cached in " + dir + " does not load or fit its labels ("
+                + e.getMessage() + "); delete " + dir + " and start again, which fetches it anew",
+            e);
+      }
     }
 
     progress.println("starting moto_server (S3, SQS, DynamoDB)...");

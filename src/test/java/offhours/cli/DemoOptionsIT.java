@@ -177,6 +177,29 @@ class DemoOptionsIT {
   }
 
   @Test
+  void aDamagedDefaultModelInTheCacheFailsAtStartSayingHowToFetchItAgain(@TempDir Path dir)
+      throws Exception {
+    Path cache = dir.resolve("cache");
+    Path model = Files.createDirectories(cache.resolve("models").resolve("nsfwjs-4.4.0"));
+    Files.writeString(model.resolve("nsfwjs-mobilenet_v2.onnx"), "cut short");
+    Files.writeString(model.resolve("labels.txt"), "Drawing\nHentai\nNeutral\nPorn\nSexy\n");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int code = new Main(
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of("OFFHOURS_CACHE", cache.toString()))
+        .run("demo", photo(dir).toString(), "--timeout", "300");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("the default model cached in " + model + " does not load or fit its labels"
+            + " (ONNX Runtime could not load " + model.resolve("nsfwjs-mobilenet_v2.onnx"))
+        .contains("; delete " + model + " and start again, which fetches it anew")
+        .doesNotContain("starting moto_server");
+  }
+
+  @Test
   void aContainerThatCannotStartStopsTheDemoWithTheEndpointsFailureReason(@TempDir Path dir)
       throws Exception {
     Path labels = Files.writeString(dir.resolve("labels.txt"), "jpeg\npng\n");
