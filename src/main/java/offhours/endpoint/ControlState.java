@@ -20,6 +20,8 @@ import offhours.stack.Hosting;
  * @param billing whether the endpoint was billing after the last run (the ledger counts the interval if so)
  * @param createFailures consecutive failed creations (reset by a successful test invocation)
  * @param createNotBefore backoff: no CreateEndpoint before this instant
+ * @param createFailure why the last creation failed, as the run that saw it said it; null before a failure and after
+ *     a successful test invocation. The create backoff's reason names it: {@code lastAction} moves on with the next run
  * @param lastAction a human-readable summary of the last step
  * @param wakeSeconds the last wakes' durations, oldest first: the run that issued the wake ({@code wakeIssuedAt}) to
  *     the first run that saw the trigger polling after the test invocation answered; {@link WakePolicy} expects the
@@ -63,6 +65,7 @@ public record ControlState(
     boolean billing,
     int createFailures,
     Instant createNotBefore,
+    String createFailure,
     String lastAction,
     List<Long> wakeSeconds,
     DrainMeter drain,
@@ -85,6 +88,7 @@ public record ControlState(
       null,
       false,
       0,
+      null,
       null,
       "none",
       List.of(),
@@ -178,6 +182,7 @@ public record ControlState(
     return with(c -> {
       c.createFailures = n;
       c.createNotBefore = notBefore;
+      c.createFailure = n == 0 ? null : action;
       c.lastAction = action;
     });
   }
@@ -296,6 +301,7 @@ public record ControlState(
       c.stopIssuedAt = null;
       c.createFailures = 0;
       c.createNotBefore = null;
+      c.createFailure = null;
     });
   }
 

@@ -44,6 +44,7 @@ final class ControlStateItem {
             ? Integer.parseInt(item.get("createFailures").n())
             : 0,
         instant(item, "createNotBefore"),
+        str(item, "createFailure"),
         str(item, "lastAction"),
         seconds(item, WAKES),
         drain(item),
@@ -75,6 +76,9 @@ final class ControlStateItem {
     item.put("billing", AttributeValue.fromBool(next.billing()));
     item.put("createFailures", n(next.createFailures()));
     put(item, "createNotBefore", next.createNotBefore());
+    if (next.createFailure() != null) {
+      item.put("createFailure", s(next.createFailure()));
+    }
     if (next.lastAction() != null) {
       item.put("lastAction", s(next.lastAction()));
     }

@@ -152,7 +152,8 @@ final class ScheduledPolicy implements HostingPolicy {
               ? new Step(
                   Action.WAIT,
                   "create backoff after " + Plurals.of(s.createFailures(), "failure") + " until "
-                      + s.createNotBefore())
+                      + s.createNotBefore()
+                      + (s.createFailure() == null ? "" : "; the last: " + s.createFailure()))
               : new Step(Action.CREATE_ENDPOINT, "endpoint absent");
         case CREATING ->
           stuck(ep, now)

@@ -17,6 +17,7 @@ final class StateCopy {
   boolean billing;
   int createFailures;
   Instant createNotBefore;
+  String createFailure;
   String lastAction;
   List<Long> wakeSeconds;
   DrainMeter drain;
@@ -40,6 +41,7 @@ final class StateCopy {
     billing = s.billing();
     createFailures = s.createFailures();
     createNotBefore = s.createNotBefore();
+    createFailure = s.createFailure();
     lastAction = s.lastAction();
     wakeSeconds = s.wakeSeconds();
     drain = s.drain();
@@ -65,6 +67,7 @@ final class StateCopy {
         billing,
         createFailures,
         createNotBefore,
+        createFailure,
         lastAction,
         wakeSeconds,
         drain,

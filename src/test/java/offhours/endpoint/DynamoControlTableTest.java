@@ -57,6 +57,25 @@ class DynamoControlTableTest {
   }
 
   @Test
+  void theLastCreateFailureRoundTripsAndASuccessfulTestInvocationClearsIt() {
+    ControlState failed = ControlState.INITIAL
+        .withFailures(
+            1, Instant.parse("2026-01-14T09:05:00Z"), "endpoint failed: CapacityError: none left")
+        .withVersion(1);
+
+    assertThat(control.save(failed, 0)).isTrue();
+    assertThat(control.load()).contains(failed);
+    assertThat(control.load().orElseThrow().createFailure())
+        .isEqualTo("endpoint failed: CapacityError: none left");
+
+    ControlState served = failed.withFailures(0, null, "enabled mapping").withVersion(2);
+    assertThat(served.createFailure()).isNull();
+    assertThat(control.save(served, 1)).isTrue();
+    assertThat(control.load().orElseThrow().createFailure()).isNull();
+    assertThat(dynamo.items.get("controller|state")).doesNotContainKey("createFailure");
+  }
+
+  @Test
   void aStateWrittenBeforeTheTimerLoadsWithNoneArmed() {
     dynamo.putItem(r -> r.tableName("control")
         .item(Map.of(

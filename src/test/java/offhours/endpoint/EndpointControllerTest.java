@@ -207,7 +207,9 @@ class EndpointControllerTest {
     Decision waiting = rig.runAt("2026-01-14T09:03:00Z");
     assertThat(waiting.action()).isEqualTo(Action.WAIT);
     assertThat(waiting.why())
-        .isEqualTo("create backoff after 1 failure until 2026-01-14T09:05:00Z");
+        .as("the backoff names the failure, which lastAction no longer holds")
+        .isEqualTo("create backoff after 1 failure until 2026-01-14T09:05:00Z; the last: endpoint"
+            + " failed: CapacityError: insufficient ml.m5.large");
     assertThat(metric(rig.metrics.getLast(), "EndpointCreateFailures")).isEqualTo(0.0);
 
     assertThat(rig.runAt("2026-01-14T09:05:00Z").action()).isEqualTo(Action.CREATE_ENDPOINT);

@@ -246,7 +246,8 @@ class EndpointLifecycleIT {
       Instant backoffEnds = clock.now().plus(Duration.ofSeconds(5));
       assertThat(backoff.get("why").asText())
           .as("the run after deleting the failed endpoint")
-          .isEqualTo("create backoff after 1 failure until " + backoffEnds);
+          .isEqualTo("create backoff after 1 failure until " + backoffEnds + "; the last: endpoint"
+              + " failed: CapacityError: Unable to provision requested ML compute capacity.");
       assertThat(f.consumer().delivered())
           .as("messages received before any endpoint served")
           .isZero();
