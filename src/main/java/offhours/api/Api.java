@@ -203,8 +203,7 @@ public final class Api {
             config.controller().instanceType(),
             config.controller().instanceCount(),
             config.controller().instanceHourlyPriceUsd()),
-        config.controller().schedule(),
-        Forecast.of(config, seen),
+        StatusView.Upcoming.known(config.controller().schedule(), Forecast.of(config, seen)),
         config.local());
     return ApiResponse.json(200, status);
   }

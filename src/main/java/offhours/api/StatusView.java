@@ -21,18 +21,35 @@ public final class StatusView {
   private StatusView() {}
 
   /**
+   * The working hours and when an upload made now would be classified ({@link Forecast}), by the controller's
+   * settings: the API has them; the page reads a stack's as {@code endpoint status} does, and where a setting is
+   * missing (an older template or state file) the note says which instead.
+   *
+   * @param schedule the controller's working hours, or null: then {@code scheduleNote} says why
+   * @param nextUpload the forecast for an upload made now, or null: then {@code nextUploadNote} says why
+   */
+  public record Upcoming(
+      Schedule schedule, String scheduleNote, Forecast nextUpload, String nextUploadNote) {
+
+    /** Both known, as the API knows them. */
+    public static Upcoming known(Schedule schedule, Forecast nextUpload) {
+      return new Upcoming(schedule, null, nextUpload, null);
+    }
+  }
+
+  /**
    * @param prices what the stack's ledger is priced with, as {@code offhours cost} prices it
-   * @param schedule the controller's working hours, or null where they are not known (the UI of a deployed stack)
-   * @param forecast when an upload made now would be classified, or null
+   * @param upcoming the working hours and the forecast for an upload made now, or why they are not known
    * @param local the stack is the local one: {@code handedBack} points at its log, not at a log group
    */
   public static Map<String, Object> of(
       StackObserver.Observed seen,
       String endpointName,
       LedgerPrices prices,
-      Schedule schedule,
-      Forecast forecast,
+      Upcoming upcoming,
       boolean local) {
+    Schedule schedule = upcoming.schedule();
+    Forecast forecast = upcoming.nextUpload();
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("observedAt", seen.at());
     Map<String, Object> endpoint = new LinkedHashMap<>();
@@ -85,6 +102,9 @@ public final class StatusView {
               schedule.isOpen(seen.at()),
               "nextChange",
               schedule.nextChange(seen.at()).orElse(null)));
+    } else {
+      status.put("schedule", null);
+      status.put("scheduleNote", upcoming.scheduleNote());
     }
     status.put(
         "queue",
@@ -97,6 +117,8 @@ public final class StatusView {
             seen.queue().delayed(),
             "observedAt",
             seen.at()));
+    OldestWait oldest = OldestWait.of(seen.control());
+    status.put("oldestWaiting", oldest == null ? null : oldest.toMap(seen.zone()));
     status.put("handedBack", handedBack(seen, local));
     status.put(
         "deadLetterQueue", orderedMap("messages", seen.queue().dead(), "observedAt", seen.at()));
@@ -111,6 +133,9 @@ public final class StatusView {
               forecast.expectedAt(),
               "reason",
               forecast.reason()));
+    } else {
+      status.put("nextUpload", null);
+      status.put("nextUploadNote", upcoming.nextUploadNote());
     }
     return status;
   }

@@ -45,7 +45,8 @@ final class UiCommand implements Command {
         (filter by label and status, search by key), takes uploads by drag and drop, shows the
         endpoint, the controller's reason, the queue and the dead-letter queue with start, stop and
         auto buttons (and, as 'offhours queue' does, uploads handed back while the endpoint serves),
-        and charts the savings ledger per day. A result classified under other model
+        and, as 'endpoint status' says them, the working hours, when an upload made now is expected
+        and the oldest waiting upload's age; it charts the savings ledger per day. A result classified under other model
         settings than the stack's (as 'offhours results' compares them) is marked, and the page says
         how many of those it shows. Nothing is loaded from the network.
         It runs until Ctrl-C; the page of the local stack ends, with exit status 1, when that stack stops.
@@ -90,7 +91,8 @@ final class UiCommand implements Command {
         pricing,
         call.context().clock(),
         action -> control(target, action),
-        () -> live.now(view.dynamo(), view.resultsTable()));
+        () -> live.now(view.dynamo(), view.resultsTable()),
+        UploadOutlook.forPage(target));
     UiServer server;
     try {
       server = UiServer.start(data, (int) port, limit.bytes(), limit.assumption());

@@ -9,11 +9,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import offhours.api.ApiConfig;
 import offhours.api.Forecast;
+import offhours.api.OldestWait;
+import offhours.api.StackObserver;
+import offhours.api.StatusView;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.ControllerConfig;
+import offhours.endpoint.Decision;
 import offhours.endpoint.RecordedDecision;
 import offhours.endpoint.Schedule;
 import offhours.endpoint.SqsBacklog;
@@ -69,42 +74,6 @@ record UploadOutlook(
       "CONTROL_TABLE_NAME");
 
   /**
-   * The oldest waiting upload as the controller's last run saw it, from its stored state: it arrived after
-   * {@code queueEmptyAt}, the last run that saw the queue empty, so at that run ({@code asOf}) it had waited at most
-   * the time between the two, the age the controller plans with (never understated). {@code queueEmptyAt} is null when
-   * nothing waited then, and equals {@code asOf} when the controller's first run found uploads waiting: then their age
-   * is not known.
-   */
-  record OldestWait(Instant queueEmptyAt, Instant asOf) {
-
-    /** From the stored state; null when it has no run to say it as of. */
-    static OldestWait of(ControlState state) {
-      return state.lastRunAt() == null
-          ? null
-          : new OldestWait(state.backlogSince(), state.lastRunAt());
-    }
-
-    /** The most it had waited at {@code asOf}; null when nothing waited or the age is not known. */
-    Duration atMost() {
-      return queueEmptyAt == null || !queueEmptyAt.isBefore(asOf)
-          ? null
-          : Duration.between(queueEmptyAt, asOf);
-    }
-
-    String says(ZoneId zone) {
-      String run = "the controller's run at " + Times.at(asOf, zone);
-      if (queueEmptyAt == null) {
-        return "none at " + run + " (nothing visible or deferred in the queue)";
-      }
-      if (atMost() == null) {
-        return "waiting at " + run + ", its first: how long before it arrived is not known";
-      }
-      return "at most " + WakePolicy.minutes(atMost()) + " at " + run + " (it arrived after "
-          + Times.at(queueEmptyAt, zone) + ", the last run that saw the queue empty)";
-    }
-  }
-
-  /**
    * The queue's counts, read once (GetQueueAttributes) for the forecast and for the handed-back line: null when the
    * stack names no queue or it does not exist; {@code refused} keeps a refused or failed read, for each to say.
    */
@@ -145,6 +114,18 @@ record UploadOutlook(
   }
 
   /**
+   * The stack's controller settings an outlook is made with, read once from {@link Target#settings}: its working hours,
+   * and its policy and tick; each with why it is not known when the stack lacks a setting.
+   */
+  private record StackSettings(PolicyRead hours, PolicyRead policy) {
+
+    static StackSettings of(Target target) {
+      return new StackSettings(
+          settings(target, SCHEDULE, false), settings(target, concat(SCHEDULE, POLICY), true));
+    }
+  }
+
+  /**
    * What the command line can say of uploads on {@code target} at {@code now}.
    *
    * @param last the controller's last decision, empty before its first run
@@ -159,8 +140,44 @@ record UploadOutlook(
       Optional<ControlState> stored,
       String unreadable,
       QueueCounts queue) {
-    PolicyRead hours = settings(target, SCHEDULE, false);
-    PolicyRead policy = settings(target, concat(SCHEDULE, POLICY), true);
+    return of(
+        StackSettings.of(target),
+        now,
+        zone,
+        last.map(RecordedDecision::decision),
+        stored,
+        unreadable,
+        queue);
+  }
+
+  /**
+   * What the page ({@code offhours ui}) says of uploads with each status it shows, as {@code endpoint status} says it:
+   * the stack's settings are read once, here; each observation (GET /status's reads: the controller's last decision,
+   * its state, the queue's counts) is forecast with them, times in the observation's zone, the page's.
+   */
+  static Function<StackObserver.Observed, StatusView.Upcoming> forPage(Target target) {
+    StackSettings settings = StackSettings.of(target);
+    return seen -> of(
+            settings,
+            seen.at(),
+            seen.zone(),
+            seen.decision(),
+            Optional.of(seen.control()),
+            null,
+            new QueueCounts(seen.queue(), null))
+        .upcoming();
+  }
+
+  private static UploadOutlook of(
+      StackSettings settings,
+      Instant now,
+      ZoneId zone,
+      Optional<Decision> last,
+      Optional<ControlState> stored,
+      String unreadable,
+      QueueCounts queue) {
+    PolicyRead hours = settings.hours();
+    PolicyRead policy = settings.policy();
     Forecast forecast = null;
     String forecastUnknown = policy.unknown();
     if (forecastUnknown == null && unreadable != null) {
@@ -174,7 +191,7 @@ record UploadOutlook(
           policy.config(),
           policy.tick(),
           now,
-          last.map(RecordedDecision::decision),
+          last,
           stored.orElse(ControlState.INITIAL),
           queue.counts(),
           zone);
@@ -187,6 +204,11 @@ record UploadOutlook(
         forecast,
         forecastUnknown,
         unreadable == null ? stored.map(OldestWait::of).orElse(null) : null);
+  }
+
+  /** The working hours and the forecast as GET /status's answer takes them, or why each is not known. */
+  StatusView.Upcoming upcoming() {
+    return new StatusView.Upcoming(schedule, scheduleUnknown, forecast, forecastUnknown);
   }
 
   /** The controller's settings {@code variables} read as it reads them, and its tick; or why they are not known. */
@@ -315,12 +337,7 @@ record UploadOutlook(
     if (oldest == null) {
       json.putNull("oldestWaiting");
     } else {
-      json.putObject("oldestWaiting")
-          .put("waiting", oldest.queueEmptyAt() != null)
-          .put("queueEmptyAt", text(oldest.queueEmptyAt()))
-          .put("atMostSeconds", oldest.atMost() == null ? null : oldest.atMost().toSeconds())
-          .put("asOf", oldest.asOf().toString())
-          .put("says", oldest.says(zone));
+      json.set("oldestWaiting", Json.MAPPER.valueToTree(oldest.toMap(zone)));
     }
     if (forecast == null) {
       json.putNull("nextUpload");

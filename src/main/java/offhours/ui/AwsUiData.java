@@ -76,6 +76,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
   private final Clock clock;
   private final Function<String, Map<String, Object>> controller;
   private final Supplier<LiveSettings> liveSettings;
+  private final Function<StackObserver.Observed, StatusView.Upcoming> upcoming;
   private final ThumbnailCache thumbnails = new ThumbnailCache(400);
   /**
    * The ledger's start, as the API keeps it: the status and the ledger read it at every refresh of the page, and once
@@ -85,14 +86,17 @@ public final class AwsUiData implements UiData, AutoCloseable {
 
   /**
    * {@code controller} asks the controller function for an action and returns its answer; {@code liveSettings} says
-   * which model settings results are compared with, asked once per page of results.
+   * which model settings results are compared with, asked once per page of results; {@code upcoming} makes, of each
+   * status read, the working hours and the forecast for an upload made now by the stack's controller settings, as
+   * {@code endpoint status} makes them, or says which setting the stack lacks.
    */
   public AwsUiData(
       StackView target,
       Pricing pricing,
       Clock clock,
       Function<String, Map<String, Object>> controller,
-      Supplier<LiveSettings> liveSettings) {
+      Supplier<LiveSettings> liveSettings,
+      Function<StackObserver.Observed, StatusView.Upcoming> upcoming) {
     this.target = target;
     this.s3 = target.s3();
     this.dynamo = target.dynamo();
@@ -101,6 +105,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
     this.clock = clock;
     this.controller = controller;
     this.liveSettings = liveSettings;
+    this.upcoming = upcoming;
   }
 
   @Override
@@ -120,8 +125,8 @@ public final class AwsUiData implements UiData, AutoCloseable {
       // earlier than the ledger's recorded one, or there is none, as 'offhours cost' counts it.
       seen = seen.startingAt(target.created().get());
     }
-    Map<String, Object> status =
-        StatusView.of(seen, target.endpoint(), pricing.prices(), null, null, target.local());
+    Map<String, Object> status = StatusView.of(
+        seen, target.endpoint(), pricing.prices(), upcoming.apply(seen), target.local());
     status.put("stack", target.description());
     return status;
   }

@@ -1,4 +1,5 @@
-// The endpoint's panel: its state and the queue's counts from GET /api/status, the controller's words, Start/Stop/Auto.
+// The endpoint's panel: its state and the queue's counts from GET /api/status, the controller's words, the working
+// hours, when an upload made now is expected and the oldest wait, Start/Stop/Auto.
 
 import { $, ago, api, clock, el, localInstants, shown, state, toast } from './shared.js';
 
@@ -39,6 +40,7 @@ export function showStatus(s) {
   showHandedBack(s.handedBack);
   $('why').textContent = shown(ep.why ? 'Controller: ' + ep.why + (ep.outcome && ep.outcome !== 'ok' ? ' (' + ep.outcome + ')' : '') : '');
   showController(s.controller);
+  showUploads(s);
   $('override').textContent = overrideWords(s.override);
   $('observed').textContent = (ep.observedAt ? 'Controller saw this ' + ago(ep.observedAt) : 'The controller has not run yet')
     + '; queue read ' + ago(s.observedAt);
@@ -66,6 +68,39 @@ function overrideWords(o) {
   if (!o || !o.mode) return '';
   const words = o.mode === 'START' ? 'Manual start' : o.mode === 'STOP' ? 'Manual stop' : 'Manual ' + o.mode;
   return words + (o.until ? ' until ' + clock(o.until) : ' until Auto') + ': the controller follows it, not the schedule';
+}
+
+/**
+ * As 'endpoint status' says them (GET /status's schedule, nextUpload and oldestWaiting): the working hours, open now
+ * or not and until when; when an upload made now is expected, by the controller's own policy; how long the oldest
+ * waiting upload had waited at the controller's last run. Where the stack's settings lack what they need (an older
+ * template or state file), the server's note says which, in place of a guess.
+ */
+function showUploads(s) {
+  const hours = $('hours');
+  const h = s.schedule;
+  hours.dataset.open = h ? String(!!h.open) : '';
+  hours.textContent = shown(h
+    ? 'Working hours: ' + h.workingHours + ': ' + (h.open ? 'open now' : 'closed now')
+      + (h.nextChange ? ' until ' + clock(h.nextChange) : ', no change ahead')
+    : s.scheduleNote ? 'Working hours: unknown: ' + s.scheduleNote : '');
+  const next = $('next-upload');
+  const n = s.nextUpload;
+  next.dataset.expectedAt = (n && n.expectedAt) || '';
+  let words = '';
+  if (n && n.expectedAt) {
+    const starts = n.startsAt && Date.parse(n.startsAt) > Date.now()
+      ? 'the endpoint starts by ' + clock(n.startsAt) + ', '
+      : '';
+    words = 'An upload made now: ' + starts + 'result expected by ' + clock(n.expectedAt) + ' (' + n.reason + ')';
+  } else if (n) {
+    words = 'An upload made now: nothing will start the endpoint (' + n.reason + ')';
+  } else if (s.nextUploadNote) {
+    words = 'An upload made now: unknown: ' + s.nextUploadNote;
+  }
+  next.textContent = shown(words);
+  const o = s.oldestWaiting;
+  $('oldest').textContent = shown(o ? 'Oldest waiting upload: ' + o.says : '');
 }
 
 /** When the controller looks next and why, what started its last run, its timer and the wake it expects. */

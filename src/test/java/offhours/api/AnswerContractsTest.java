@@ -24,6 +24,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import offhours.endpoint.Backlog;
+import offhours.endpoint.ControlStateBuilder;
 import offhours.endpoint.Decision;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.Endpoint;
@@ -227,6 +228,14 @@ class AnswerContractsTest {
                 false,
                 null),
             "schedule tick");
+    // And its state: its run saw uploads waiting since the last run that saw the queue empty.
+    new DynamoControlTable(tables, config.controller().controlTableName())
+        .save(
+            ControlStateBuilder.controlState()
+                .lastRun(NOW.minusSeconds(20), true)
+                .backlogSince(NOW.minusSeconds(300))
+                .build(),
+            0);
     ApiResponse recorded = get("/status", "GET /status", Map.of(), Map.of());
     queue.attributes = Map.of(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED, "2");
     return List.of(first, recorded, get("/status", "GET /status", Map.of(), Map.of()));

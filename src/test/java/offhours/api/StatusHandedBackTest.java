@@ -180,8 +180,7 @@ class StatusHandedBackTest {
         seen,
         "offhours-endpoint-1a2b",
         LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115),
-        null,
-        null,
+        new StatusView.Upcoming(null, "not read here", null, "not read here"),
         local);
   }
 

@@ -27,13 +27,15 @@ class StatusViewTest {
 
   private static final Instant NOW = Instant.parse("2026-11-25T09:40:00Z");
 
+  private static final StatusView.Upcoming UNKNOWN =
+      new StatusView.Upcoming(null, "not read here", null, "not read here");
+
   private static Map<String, Object> status(StackObserver.Observed seen) {
     return StatusView.of(
         seen,
         "offhours-endpoint-1a2b",
         LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 1.0),
-        null,
-        null,
+        new StatusView.Upcoming(null, "not read here", null, "not read here"),
         false);
   }
 
@@ -243,7 +245,7 @@ class StatusViewTest {
     LedgerPrices prices = LedgerPrices.listed(Hosting.SERVERLESS, "ml.m5.large", 1, 0.115);
 
     Map<String, Object> ledger = (Map<String, Object>)
-        StatusView.of(seen, "offhours-endpoint-1a2b", prices, null, null, false).get("ledger");
+        StatusView.of(seen, "offhours-endpoint-1a2b", prices, UNKNOWN, false).get("ledger");
 
     CostReport.Row cli = CostReport.compute(
             List.of(seen.today()),

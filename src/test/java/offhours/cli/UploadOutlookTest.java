@@ -14,6 +14,7 @@ import java.util.Optional;
 import offhours.api.ApiConfig;
 import offhours.api.Forecast;
 import offhours.api.StackObserver;
+import offhours.api.StatusView;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.Decision;
@@ -325,5 +326,50 @@ class UploadOutlookTest {
     assertThat(json.get("schedule").get("open").asBoolean()).isFalse();
     assertThat(json.get("nextUpload").get("expectedAt").isTextual()).isTrue();
     assertThat(json.get("oldestWaiting").get("asOf").asText()).isEqualTo("2026-11-25T20:59:30Z");
+  }
+
+  /** The sight GET /status and the page read: the same decision, state and counts as {@link #outlook}'s. */
+  private static StackObserver.Observed observed() {
+    return new StackObserver.Observed(
+        NOW,
+        Optional.of(OFF.decision()),
+        STATE,
+        THREE_WAITING,
+        new Ledger.Day(NOW.atZone(ZONE).toLocalDate(), 0, 0, 0, 0),
+        ZONE,
+        OFF.startedBy(),
+        ServerlessUsage.NONE,
+        Optional.empty());
+  }
+
+  @Test
+  void thePageGetsWhatEndpointStatusSaysOfTheSameSight() {
+    Target target = TestTargets.deployed(Map.of(), PARAMETERS);
+    UploadOutlook cli = outlook(target, Optional.of(STATE), counts(THREE_WAITING));
+
+    StatusView.Upcoming page = UploadOutlook.forPage(target).apply(observed());
+
+    assertThat(page.nextUpload()).isNotNull().isEqualTo(cli.forecast());
+    assertThat(page.schedule()).isNotNull().hasToString(cli.schedule().toString());
+    assertThat(page.scheduleNote()).isNull();
+    assertThat(page.nextUploadNote()).isNull();
+  }
+
+  @Test
+  void thePageOfAStackOfAnOlderTemplateSaysWhatItLacks() {
+    Map<String, String> older = new HashMap<>(PARAMETERS);
+    older.remove("WorkingHours");
+    older.remove("WakeBacklogMessages");
+
+    StatusView.Upcoming page =
+        UploadOutlook.forPage(TestTargets.deployed(Map.of(), older)).apply(observed());
+
+    assertThat(page.schedule()).isNull();
+    assertThat(page.scheduleNote())
+        .isEqualTo("stack prod has no parameter WorkingHours (it was deployed from an older"
+            + " template; update it with this version's template.yaml)");
+    assertThat(page.nextUpload()).isNull();
+    assertThat(page.nextUploadNote())
+        .startsWith("stack prod has no parameter WorkingHours, WakeBacklogMessages (");
   }
 }

@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import offhours.api.StatusView;
 import offhours.aws.PayloadLimits;
 import offhours.endpoint.LedgerPrices;
 import offhours.results.LiveSettings;
@@ -77,7 +78,8 @@ class RawUtf8KeysIT {
                   ZoneOffset.UTC, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
               Clock.systemUTC(),
               action -> Map.of(),
-              () -> new LiveSettings(null, false, "not compared here"));
+              () -> new LiveSettings(null, false, "not compared here"),
+              seen -> new StatusView.Upcoming(null, "not read here", null, "not read here"));
           UiServer page =
               UiServer.start(data, 0, PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty())) {
         int port = page.url().getPort();

@@ -1,5 +1,6 @@
 package offhours.ui;
 
+import static offhours.endpoint.ControlStateBuilder.controlState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -11,9 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import offhours.api.Forecast;
 import offhours.api.ResultsQuery;
+import offhours.api.StackObserver;
+import offhours.api.StatusView;
 import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.LedgerPrices;
+import offhours.endpoint.Schedule;
 import offhours.results.FakeResultIndexes;
 import offhours.results.LiveSettings;
 import offhours.stack.Hosting;
@@ -21,8 +27,12 @@ import offhours.testing.FakeDynamoDb;
 import offhours.testing.QueueAttributesSqs;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-/** The page's results say of each classification whether it was made under the settings the stack runs with now. */
+/**
+ * The page's results say of each classification whether it was made under the settings the stack runs with now; its
+ * status says the working hours, when an upload made now is expected and the oldest wait.
+ */
 class AwsUiDataTest {
 
   private static final String LIVE = "f74d3ec496f3";
@@ -124,6 +134,129 @@ class AwsUiDataTest {
         .isEqualTo(3);
   }
 
+  @Test
+  void theStatusSaysTheWorkingHoursAnUploadMadeNowAndTheOldestWaitOfWhatItObserved() {
+    FakeDynamoDb dynamo = new FakeDynamoDb();
+    ZoneId berlin = ZoneId.of("Europe/Berlin");
+    // A Wednesday, 22:00 in Berlin; the last run 30 s before, the queue empty at 21:40.
+    Instant now = Instant.parse("2026-11-25T21:00:00Z");
+    Instant lastRun = Instant.parse("2026-11-25T20:59:30Z");
+    new DynamoControlTable(dynamo, "control")
+        .save(
+            controlState()
+                .lastRun(lastRun, false)
+                .backlogSince(Instant.parse("2026-11-25T20:40:00Z"))
+                .build(),
+            0);
+    QueueAttributesSqs sqs = new QueueAttributesSqs(new ArrayList<>());
+    sqs.attributes = Map.of(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "3");
+    Schedule hours = Schedule.parse("Mon-Fri 08:00-19:00", berlin, Set.of());
+    Forecast forecast = new Forecast(
+        Instant.parse("2026-11-26T07:29:00Z"),
+        Instant.parse("2026-11-26T08:00:00Z"),
+        "the oldest of 4 waiting is due by <b>09:00</b>");
+    List<StackObserver.Observed> asked = new ArrayList<>();
+    AwsUiData page = new AwsUiData(
+        new AwsUiData.StackView(
+            "stack prod",
+            null,
+            dynamo,
+            sqs,
+            "b",
+            "q",
+            "dlq",
+            "",
+            "control",
+            "e",
+            Optional.empty(),
+            false),
+        new AwsUiData.Pricing(
+            berlin, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
+        Clock.fixed(now, ZoneOffset.UTC),
+        action -> Map.of(),
+        () -> null,
+        seen -> {
+          asked.add(seen);
+          return StatusView.Upcoming.known(hours, forecast);
+        });
+
+    Map<String, Object> status = page.status();
+
+    assertThat(asked)
+        .as("made of the status's own reads: the stored state, the queue's counts, now")
+        .singleElement()
+        .satisfies(seen -> {
+          assertThat(seen.at()).isEqualTo(now);
+          assertThat(seen.queue().visible()).isEqualTo(3);
+          assertThat(seen.control().lastRunAt()).isEqualTo(lastRun);
+          assertThat(seen.zone()).isEqualTo(berlin);
+        });
+    assertThat(status.get("schedule"))
+        .isEqualTo(Map.of(
+            "workingHours", hours.toString(),
+            "open", false,
+            "nextChange", Instant.parse("2026-11-26T07:00:00Z")));
+    assertThat(status).doesNotContainKeys("scheduleNote", "nextUploadNote");
+    assertThat(status.get("nextUpload"))
+        .isEqualTo(Map.of(
+            "startsAt", forecast.startsAt(),
+            "expectedAt", forecast.expectedAt(),
+            "reason", forecast.reason()));
+    assertThat(status.get("oldestWaiting"))
+        .isEqualTo(Map.of(
+            "waiting",
+            true,
+            "queueEmptyAt",
+            "2026-11-25T20:40:00Z",
+            "atMostSeconds",
+            19L * 60 + 30,
+            "asOf",
+            "2026-11-25T20:59:30Z",
+            "says",
+            "at most 20 min at the controller's run at 2026-11-25 21:59 Europe/Berlin (it"
+                + " arrived after 2026-11-25 21:40 Europe/Berlin, the last run that saw the queue"
+                + " empty)"));
+  }
+
+  @Test
+  void whatTheStacksSettingsDoNotSayThePageSaysIsUnknownAndWhy() {
+    FakeDynamoDb dynamo = new FakeDynamoDb();
+    AwsUiData page = new AwsUiData(
+        new AwsUiData.StackView(
+            "the local stack",
+            null,
+            dynamo,
+            new QueueAttributesSqs(new ArrayList<>()),
+            "b",
+            "q",
+            "dlq",
+            "",
+            "control",
+            "e",
+            Optional.empty(),
+            true),
+        new AwsUiData.Pricing(
+            ZoneOffset.UTC, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
+        Clock.fixed(Instant.parse("2026-11-25T21:00:00Z"), ZoneOffset.UTC),
+        action -> Map.of(),
+        () -> null,
+        seen -> new StatusView.Upcoming(
+            null,
+            "the state file does not record WORKING_HOURS",
+            null,
+            "the state file does not record WAKE_BACKLOG_MESSAGES"));
+
+    Map<String, Object> status = page.status();
+
+    assertThat(status)
+        .containsEntry("schedule", null)
+        .containsEntry("scheduleNote", "the state file does not record WORKING_HOURS")
+        .containsEntry("nextUpload", null)
+        .containsEntry("nextUploadNote", "the state file does not record WAKE_BACKLOG_MESSAGES")
+        .as("before the controller's first run")
+        .containsEntry("oldestWaiting", null);
+  }
+
   /** A page on {@code dynamo}'s control table "control", priced as one ml.m5.large in {@code zone}. */
   private static AwsUiData ledgerPage(
       FakeDynamoDb dynamo, SqsClient sqs, ZoneId zone, Clock clock, Optional<Instant> created) {
@@ -134,7 +267,8 @@ class AwsUiDataTest {
             zone, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
         clock,
         action -> Map.of(),
-        () -> null);
+        () -> null,
+        seen -> new StatusView.Upcoming(null, "not read here", null, "not read here"));
   }
 
   private AwsUiData data(LiveSettings live) {
@@ -155,6 +289,7 @@ class AwsUiDataTest {
         null,
         Clock.systemUTC(),
         action -> Map.of(),
-        () -> live);
+        () -> live,
+        seen -> new StatusView.Upcoming(null, "not read here", null, "not read here"));
   }
 }

@@ -90,7 +90,9 @@ class UiBrowserIT {
     assertThat(status.output())
         .as("GET /status through the printed line")
         .startsWith("{\"observedAt\":")
-        .contains("\"controller\":{\"lastRunAt\":");
+        .contains("\"controller\":{\"lastRunAt\":")
+        .contains("\"oldestWaiting\":")
+        .contains("\"nextUpload\":{\"startsAt\":");
     Process ui = null;
     HeadlessChromium chromium = null;
     WebDriver browser = null;
@@ -125,6 +127,24 @@ class UiBrowserIT {
           "what the controller does next and what started its last run",
           d -> text(d, "next").startsWith("Next look: ")
               && text(d, "started").startsWith("Started by: "));
+      // As 'endpoint status' says them, from the local stack's state file and the controller's
+      // state: the working hours, when an upload made now is expected, the oldest wait.
+      await(
+          page,
+          "the working hours, an upload made now and the oldest wait",
+          d -> text(d, "hours").startsWith("Working hours: ")
+              && text(d, "next-upload").startsWith("An upload made now: ")
+              && text(d, "oldest").startsWith("Oldest waiting upload: "));
+      assertThat(text(page, "hours"))
+          .as("the local stack's state file records its working hours: no note of what it lacks")
+          .matches("Working hours: .+: (open|closed) now( until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d"
+              + " \\S+|, no change ahead)");
+      assertThat(text(page, "next-upload"))
+          .as("the forecast by the controller's policy, its times in the stack's zone")
+          .matches("An upload made now: (.*result expected by \\d{4}-\\d\\d-\\d\\d"
+              + " \\d\\d:\\d\\d \\S+ \\(.+\\)|nothing will start the endpoint \\(.+\\))")
+          .doesNotContain("unknown: ");
+      assertThat(text(page, "oldest")).matches("Oldest waiting upload: (none|at most|waiting) .+");
       // A fresh local stack is off (its start swept S3's test event off the queue); a manual start
       // brings the endpoint up before the uploads, whatever the controller's policy makes of them.
       page.findElement(By.id("start")).click();

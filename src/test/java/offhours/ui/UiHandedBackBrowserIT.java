@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import offhours.api.StatusView;
 import offhours.aws.AwsClients.Service;
 import offhours.aws.PayloadLimits;
 import offhours.endpoint.Backlog;
@@ -91,7 +92,8 @@ class UiHandedBackBrowserIT {
                 ZoneOffset.UTC, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
             Clock.systemUTC(),
             action -> Map.of(),
-            () -> new LiveSettings(null, false, "no classification yet"));
+            () -> new LiveSettings(null, false, "no classification yet"),
+            seen -> new StatusView.Upcoming(null, "not read here", null, "not read here"));
         UiServer server =
             UiServer.start(data, 0, PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty());
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
