@@ -1,5 +1,6 @@
 package offhours.api;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import offhours.endpoint.ControlState;
@@ -35,6 +36,32 @@ public final class StatusView {
     public static Upcoming known(Schedule schedule, Forecast nextUpload) {
       return new Upcoming(schedule, null, nextUpload, null);
     }
+
+    /** GET /status's {@code schedule} at {@code at}: {"workingHours", "open", "nextChange"}; null when not known. */
+    public Map<String, Object> scheduleAt(Instant at) {
+      return schedule == null
+          ? null
+          : orderedMap(
+              "workingHours",
+              schedule.toString(),
+              "open",
+              schedule.isOpen(at),
+              "nextChange",
+              schedule.nextChange(at).orElse(null));
+    }
+
+    /** GET /status's {@code nextUpload}: {"startsAt", "expectedAt", "reason"}; null when not known. */
+    public Map<String, Object> nextUploadMap() {
+      return nextUpload == null
+          ? null
+          : orderedMap(
+              "startsAt",
+              nextUpload.startsAt(),
+              "expectedAt",
+              nextUpload.expectedAt(),
+              "reason",
+              nextUpload.reason());
+    }
   }
 
   /**
@@ -48,8 +75,6 @@ public final class StatusView {
       LedgerPrices prices,
       Upcoming upcoming,
       boolean local) {
-    Schedule schedule = upcoming.schedule();
-    Forecast forecast = upcoming.nextUpload();
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("observedAt", seen.at());
     Map<String, Object> endpoint = new LinkedHashMap<>();
@@ -92,18 +117,8 @@ public final class StatusView {
         o == null || (o.until() != null && !seen.at().isBefore(o.until()))
             ? null
             : orderedMap("mode", o.mode().name(), "until", o.until()));
-    if (schedule != null) {
-      status.put(
-          "schedule",
-          orderedMap(
-              "workingHours",
-              schedule.toString(),
-              "open",
-              schedule.isOpen(seen.at()),
-              "nextChange",
-              schedule.nextChange(seen.at()).orElse(null)));
-    } else {
-      status.put("schedule", null);
+    status.put("schedule", upcoming.scheduleAt(seen.at()));
+    if (upcoming.schedule() == null) {
       status.put("scheduleNote", upcoming.scheduleNote());
     }
     status.put(
@@ -123,18 +138,8 @@ public final class StatusView {
     status.put(
         "deadLetterQueue", orderedMap("messages", seen.queue().dead(), "observedAt", seen.at()));
     status.put("ledger", ledger(seen, prices));
-    if (forecast != null) {
-      status.put(
-          "nextUpload",
-          orderedMap(
-              "startsAt",
-              forecast.startsAt(),
-              "expectedAt",
-              forecast.expectedAt(),
-              "reason",
-              forecast.reason()));
-    } else {
-      status.put("nextUpload", null);
+    status.put("nextUpload", upcoming.nextUploadMap());
+    if (upcoming.nextUpload() == null) {
       status.put("nextUploadNote", upcoming.nextUploadNote());
     }
     return status;

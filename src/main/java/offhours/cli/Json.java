@@ -2,12 +2,20 @@ package offhours.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import java.time.Instant;
 
 /** The one JSON mapper of the CLI; {@code --json} output is one compact object per line. */
 final class Json {
 
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * Writes an {@link Instant} as its ISO-8601 text, as the API's JSON does (offhours.api.JsonText), so a map the API
+   * builds (StatusView's) reads the same in {@code --json}.
+   */
+  static final ObjectMapper MAPPER = new ObjectMapper()
+      .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
 
   private Json() {}
 

@@ -1,5 +1,7 @@
 package offhours.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -325,32 +327,19 @@ record UploadOutlook(
    * {@code "nextUploadNote"}.
    */
   void putJson(ObjectNode json) {
+    StatusView.Upcoming upcoming = upcoming();
+    json.set("schedule", tree(upcoming.scheduleAt(at)));
     if (schedule == null) {
-      json.putNull("schedule");
       json.put("scheduleNote", scheduleUnknown);
-    } else {
-      json.putObject("schedule")
-          .put("workingHours", schedule.toString())
-          .put("open", schedule.isOpen(at))
-          .put("nextChange", schedule.nextChange(at).map(Instant::toString).orElse(null));
     }
-    if (oldest == null) {
-      json.putNull("oldestWaiting");
-    } else {
-      json.set("oldestWaiting", Json.MAPPER.valueToTree(oldest.toMap(zone)));
-    }
+    json.set("oldestWaiting", tree(oldest == null ? null : oldest.toMap(zone)));
+    json.set("nextUpload", tree(upcoming.nextUploadMap()));
     if (forecast == null) {
-      json.putNull("nextUpload");
       json.put("nextUploadNote", forecastUnknown);
-    } else {
-      json.putObject("nextUpload")
-          .put("startsAt", text(forecast.startsAt()))
-          .put("expectedAt", text(forecast.expectedAt()))
-          .put("reason", forecast.reason());
     }
   }
 
-  private static String text(Instant t) {
-    return t == null ? null : t.toString();
+  private static JsonNode tree(Map<String, Object> map) {
+    return map == null ? NullNode.getInstance() : Json.MAPPER.valueToTree(map);
   }
 }
