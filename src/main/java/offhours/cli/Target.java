@@ -90,6 +90,14 @@ public record Target(
     parameters = Map.copyOf(parameters);
   }
 
+  /**
+   * This stack with its settings as read again ({@link StackSettingsReader}): the same clients and names, other
+   * settings and parameters, as a deployed stack's update or a changed state file left them.
+   */
+  public Target withSettings(Map<String, String> settings, Map<String, String> parameters) {
+    return new Target(description, source, local, clients, names, created, settings, parameters);
+  }
+
   /** The stack's own value of a function setting ({@code INSTANCE_TYPE}, ...), if it has one. */
   public Optional<String> setting(String variable) {
     return Optional.ofNullable(settings.get(variable)).filter(value -> !value.isBlank());

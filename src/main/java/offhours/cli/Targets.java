@@ -179,10 +179,7 @@ final class Targets {
       });
       Map<Name, String> names = namesFromOutputs(stack.outputs().stream()
           .collect(Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a)));
-      Map<String, String> parameters = stack.parameters().stream()
-          .filter(p -> p.parameterKey() != null && p.parameterValue() != null)
-          .collect(
-              Collectors.toMap(Parameter::parameterKey, Parameter::parameterValue, (a, b) -> a));
+      Map<String, String> parameters = parameters(stack);
       return new Target(
           "stack " + stackName,
           "stack " + stackName,
@@ -218,6 +215,13 @@ final class Targets {
       clients.close();
       throw e;
     }
+  }
+
+  /** A stack's parameters as DescribeStacks gives them, by name; one without a key or a value is left out. */
+  static Map<String, String> parameters(Stack stack) {
+    return stack.parameters().stream()
+        .filter(p -> p.parameterKey() != null && p.parameterValue() != null)
+        .collect(Collectors.toMap(Parameter::parameterKey, Parameter::parameterValue, (a, b) -> a));
   }
 
   /**

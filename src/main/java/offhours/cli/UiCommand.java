@@ -9,15 +9,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import offhours.cli.Target.Name;
 import offhours.local.StateFile;
 import offhours.ui.AwsUiData;
+import offhours.ui.Refreshed;
 import offhours.ui.UiServer;
 
 /** {@code offhours ui}: a local web page on the stack, with the CLI's own clients and credentials. */
 final class UiCommand implements Command {
   /** How often the page of the local stack looks whether the stack still runs. */
   private static final Duration WATCH_EVERY = Duration.ofSeconds(2);
+
+  /**
+   * How old the stack's settings may get before the page reads them again: a change ('sam deploy' with another
+   * MaxWaitMinutes, WorkingHours or TimeZone) shows within a minute, at one DescribeStacks a minute per page
+   * process, whatever its tabs poll (CloudFormation throttles DescribeStacks per account and Region).
+   */
+  static final Duration SETTINGS_TTL = Duration.ofMinutes(1);
 
   private static final Option PORT =
       Option.value("port", "N", "listen on 127.0.0.1:N (default: a free port)");
@@ -48,7 +57,9 @@ final class UiCommand implements Command {
         and, as 'endpoint status' says them, the working hours, when an upload made now is expected
         and the oldest waiting upload's age; it charts the savings ledger per day. A result classified under other model
         settings than the stack's (as 'offhours results' compares them) is marked, and the page says
-        how many of those it shows. Nothing is loaded from the network.
+        how many of those it shows. Nothing is loaded from the network. The stack's settings are read
+        again once they are a minute old (one DescribeStacks a minute with --stack), so a 'sam deploy'
+        shows within a minute; when that read fails, the page says so and keeps the last good ones.
         It runs until Ctrl-C; the page of the local stack ends, with exit status 1, when that stack stops.
         With --json, prints {"url", "stack"} on one line instead.
 
@@ -69,35 +80,30 @@ final class UiCommand implements Command {
     }
     CostSettings.checkFlags(call.args());
     Target target = call.target();
-    CostSettings settings;
+    StackSettingsReader reader = call.args()
+        .value(Option.STACK.name())
+        .map(stack -> StackSettingsReader.deployed(target, stack))
+        .orElseGet(() ->
+            StackSettingsReader.local(target, StateFile.path(call.context().cacheDir())));
+    AwsUiData.StackView view;
+    Refreshed<AwsUiData.PageSettings> settings;
     try {
-      settings = CostSettings.of(call, target);
+      view = view(target);
+      settings = settings(call, target, view, reader);
     } catch (RuntimeException e) {
-      target.close();
-      throw e;
-    }
-    AwsUiData.Pricing pricing = new AwsUiData.Pricing(settings.zone(), settings.prices());
-    LiveSettingsLookup live;
-    try {
-      live = LiveSettingsLookup.of(target);
-    } catch (RuntimeException e) {
+      reader.close();
       target.close();
       throw e;
     }
     ImageLimit limit = ImageLimit.of(target);
-    AwsUiData.StackView view = view(target);
     AwsUiData data = new AwsUiData(
-        view,
-        pricing,
-        call.context().clock(),
-        action -> control(target, action),
-        () -> live.now(view.dynamo(), view.resultsTable()),
-        UploadOutlook.forPage(target));
+        view, call.context().clock(), action -> control(target, action), settings::get);
     UiServer server;
     try {
       server = UiServer.start(data, (int) port, limit.bytes(), limit.assumption());
     } catch (BindException e) {
       data.close();
+      reader.close();
       target.close();
       throw CliException.failure("127.0.0.1:" + port + " is in use by another program ("
           + e.getMessage() + "); choose another --port, or leave --port out for a free one");
@@ -108,6 +114,7 @@ final class UiCommand implements Command {
       if (closed.compareAndSet(false, true)) {
         server.close();
         data.close();
+        reader.close();
         target.close();
       }
     };
@@ -172,6 +179,35 @@ final class UiCommand implements Command {
                   + " then run 'scripts/offhours ui' again");
       stop.run();
     });
+  }
+
+  /**
+   * The page's settings: read from {@code target} now, and by {@code again} once they are {@link #SETTINGS_TTL} old
+   * when the page next asks for them. A setting that does not read as the page needs it is said now, and the page does
+   * not start; read again later, it leaves the page on the last good read, saying so.
+   */
+  static Refreshed<AwsUiData.PageSettings> settings(
+      Invocation call, Target target, AwsUiData.StackView view, Supplier<Target> again) {
+    return new Refreshed<>(
+        pageSettings(call, target, view),
+        () -> pageSettings(call, again.get(), view),
+        SETTINGS_TTL,
+        call.context().clock());
+  }
+
+  /**
+   * What the page goes by of {@code target}'s settings, made at the start and of each read again: the ledger's zone
+   * and prices as {@code cost} reads them (a flag over the stack's setting), the model settings results are compared
+   * with, and the controller's settings the working hours and the forecast are made with.
+   */
+  private static AwsUiData.PageSettings pageSettings(
+      Invocation call, Target target, AwsUiData.StackView view) {
+    CostSettings cost = CostSettings.of(call, target);
+    LiveSettingsLookup live = LiveSettingsLookup.of(target);
+    return new AwsUiData.PageSettings(
+        new AwsUiData.Pricing(cost.zone(), cost.prices()),
+        () -> live.now(view.dynamo(), view.resultsTable()),
+        UploadOutlook.forPage(target));
   }
 
   /** What the page needs of the target: the ui package knows nothing of the CLI's types. */

@@ -154,8 +154,9 @@ record UploadOutlook(
 
   /**
    * What the page ({@code offhours ui}) says of uploads with each status it shows, as {@code endpoint status} says it:
-   * the stack's settings are read once, here; each observation (GET /status's reads: the controller's last decision,
-   * its state, the queue's counts) is forecast with them, times in the observation's zone, the page's.
+   * {@code target}'s settings are read here, once per read of them (the page reads them again once a minute, {@link
+   * UiCommand#SETTINGS_TTL}); each observation (GET /status's reads: the controller's last decision, its state, the
+   * queue's counts) is forecast with them, times in the observation's zone, the page's.
    */
   static Function<StackObserver.Observed, StatusView.Upcoming> forPage(Target target) {
     StackSettings settings = StackSettings.of(target);

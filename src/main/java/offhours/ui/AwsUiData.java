@@ -24,6 +24,7 @@ import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.Ledger;
 import offhours.endpoint.LedgerPrices;
 import offhours.results.LiveSettings;
+import offhours.units.Times;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -45,6 +46,17 @@ public final class AwsUiData implements UiData, AutoCloseable {
 
   /** How the page is priced and dated: the ledger's zone and prices (as {@code offhours cost}'s). */
   public record Pricing(ZoneId zone, LedgerPrices prices) {}
+
+  /**
+   * What the page goes by of the stack's settings, made of one read of them: how it is priced and dated; which model
+   * settings results are compared with ({@code live}, asked once per page of results); and, of each status read, the
+   * working hours and the forecast for an upload made now by the stack's controller settings, as {@code endpoint
+   * status} makes them, or which setting the stack lacks ({@code upcoming}).
+   */
+  public record PageSettings(
+      Pricing pricing,
+      Supplier<LiveSettings> live,
+      Function<StackObserver.Observed, StatusView.Upcoming> upcoming) {}
 
   /**
    * The stack the page shows, as the CLI resolved it: its description, clients and resource names, when it was
@@ -72,11 +84,9 @@ public final class AwsUiData implements UiData, AutoCloseable {
   private final S3Client s3;
   private final DynamoDbClient dynamo;
   private final SqsClient sqs;
-  private final Pricing pricing;
   private final Clock clock;
   private final Function<String, Map<String, Object>> controller;
-  private final Supplier<LiveSettings> liveSettings;
-  private final Function<StackObserver.Observed, StatusView.Upcoming> upcoming;
+  private final Supplier<Refreshed.AsRead<PageSettings>> settings;
   private final ThumbnailCache thumbnails = new ThumbnailCache(400);
   /**
    * The ledger's start, as the API keeps it: the status and the ledger read it at every refresh of the page, and once
@@ -85,31 +95,27 @@ public final class AwsUiData implements UiData, AutoCloseable {
   private final KeptLedgerStart ledgerStart = new KeptLedgerStart();
 
   /**
-   * {@code controller} asks the controller function for an action and returns its answer; {@code liveSettings} says
-   * which model settings results are compared with, asked once per page of results; {@code upcoming} makes, of each
-   * status read, the working hours and the forecast for an upload made now by the stack's controller settings, as
-   * {@code endpoint status} makes them, or says which setting the stack lacks.
+   * {@code controller} asks the controller function for an action and returns its answer; {@code settings} gives the
+   * stack's settings as last read ({@link Refreshed#get}: read again once they are old), asked once per request.
    */
   public AwsUiData(
       StackView target,
-      Pricing pricing,
       Clock clock,
       Function<String, Map<String, Object>> controller,
-      Supplier<LiveSettings> liveSettings,
-      Function<StackObserver.Observed, StatusView.Upcoming> upcoming) {
+      Supplier<Refreshed.AsRead<PageSettings>> settings) {
     this.target = target;
     this.s3 = target.s3();
     this.dynamo = target.dynamo();
     this.sqs = target.sqs();
-    this.pricing = pricing;
     this.clock = clock;
     this.controller = controller;
-    this.liveSettings = liveSettings;
-    this.upcoming = upcoming;
+    this.settings = settings;
   }
 
   @Override
   public Map<String, Object> status() {
+    Refreshed.AsRead<PageSettings> read = settings.get();
+    Pricing pricing = read.value().pricing();
     StackObserver.Observed seen = new StackObserver(
             dynamo,
             sqs,
@@ -126,16 +132,35 @@ public final class AwsUiData implements UiData, AutoCloseable {
       seen = seen.startingAt(target.created().get());
     }
     Map<String, Object> status = StatusView.of(
-        seen, target.endpoint(), pricing.prices(), upcoming.apply(seen), target.local());
+        seen,
+        target.endpoint(),
+        pricing.prices(),
+        read.value().upcoming().apply(seen),
+        target.local());
     status.put("stack", target.description());
+    status.put("settingsReadAt", read.readAt());
+    if (read.failingSince() != null) {
+      status.put("settingsNote", settingsNote(read, pricing.zone()));
+    }
     return status;
+  }
+
+  /**
+   * What the page says while the stack's settings cannot be read again: since when, why, and which read it goes by
+   * instead; the page shows it as text.
+   */
+  private String settingsNote(Refreshed.AsRead<PageSettings> read, ZoneId zone) {
+    return "The settings of " + target.description() + " could not be read again since "
+        + Times.at(read.failingSince(), zone) + " (" + read.failure()
+        + "): the working hours, the forecast, the prices and the settings marks are as read at "
+        + Times.at(read.readAt(), zone) + ".";
   }
 
   @Override
   public Map<String, Object> results(ResultsQuery.Filter filter, int limit, String next) {
     ResultsQuery.Page page =
         new ResultsQuery(dynamo, target.resultsTable()).page(filter, limit, next);
-    LiveSettings live = liveSettings.get();
+    LiveSettings live = settings.get().value().live().get();
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put(
         "results",
@@ -147,6 +172,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
 
   @Override
   public Map<String, Object> ledger(int days) {
+    Pricing pricing = settings.get().value().pricing();
     Instant now = clock.instant();
     ZoneId zone = pricing.zone();
     LocalDate to = LocalDate.ofInstant(now, zone);

@@ -74,9 +74,14 @@ function overrideWords(o) {
  * As 'endpoint status' says them (GET /status's schedule, nextUpload and oldestWaiting): the working hours, open now
  * or not and until when; when an upload made now is expected, by the controller's own policy; how long the oldest
  * waiting upload had waited at the controller's last run. Where the stack's settings lack what they need (an older
- * template or state file), the server's note says which, in place of a guess.
+ * template or state file), the server's note says which, in place of a guess; while they cannot be read again, its
+ * settingsNote says since when and which read the lines go by.
  */
 function showUploads(s) {
+  // The stack's settings are read again once a minute; while that fails, what is shown is the last good read's.
+  const note = $('settings-note');
+  note.textContent = shown(s.settingsNote || '');
+  note.hidden = !s.settingsNote;
   const hours = $('hours');
   const h = s.schedule;
   hours.dataset.open = h ? String(!!h.open) : '';

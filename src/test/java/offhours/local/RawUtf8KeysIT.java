@@ -23,6 +23,7 @@ import offhours.results.LiveSettings;
 import offhours.stack.Hosting;
 import offhours.testing.RawUtf8Request;
 import offhours.ui.AwsUiData;
+import offhours.ui.FixedPageSettings;
 import offhours.ui.UiServer;
 import org.junit.jupiter.api.Test;
 
@@ -74,12 +75,14 @@ class RawUtf8KeysIT {
 
       try (AwsUiData data = new AwsUiData(
               view(f),
-              new AwsUiData.Pricing(
-                  ZoneOffset.UTC, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
               Clock.systemUTC(),
               action -> Map.of(),
-              () -> new LiveSettings(null, false, "not compared here"),
-              seen -> new StatusView.Upcoming(null, "not read here", null, "not read here"));
+              FixedPageSettings.of(
+                  new AwsUiData.Pricing(
+                      ZoneOffset.UTC,
+                      LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
+                  () -> new LiveSettings(null, false, "not compared here"),
+                  seen -> new StatusView.Upcoming(null, "not read here", null, "not read here")));
           UiServer page =
               UiServer.start(data, 0, PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty())) {
         int port = page.url().getPort();

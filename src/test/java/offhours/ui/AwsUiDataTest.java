@@ -170,15 +170,16 @@ class AwsUiDataTest {
             "e",
             Optional.empty(),
             false),
-        new AwsUiData.Pricing(
-            berlin, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
         Clock.fixed(now, ZoneOffset.UTC),
         action -> Map.of(),
-        () -> null,
-        seen -> {
-          asked.add(seen);
-          return StatusView.Upcoming.known(hours, forecast);
-        });
+        FixedPageSettings.of(
+            new AwsUiData.Pricing(
+                berlin, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
+            () -> null,
+            seen -> {
+              asked.add(seen);
+              return StatusView.Upcoming.known(hours, forecast);
+            }));
 
     Map<String, Object> status = page.status();
 
@@ -235,16 +236,17 @@ class AwsUiDataTest {
             "e",
             Optional.empty(),
             true),
-        new AwsUiData.Pricing(
-            ZoneOffset.UTC, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
         Clock.fixed(Instant.parse("2026-11-25T21:00:00Z"), ZoneOffset.UTC),
         action -> Map.of(),
-        () -> null,
-        seen -> new StatusView.Upcoming(
-            null,
-            "the state file does not record WORKING_HOURS",
-            null,
-            "the state file does not record WAKE_BACKLOG_MESSAGES"));
+        FixedPageSettings.of(
+            new AwsUiData.Pricing(
+                ZoneOffset.UTC, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
+            () -> null,
+            seen -> new StatusView.Upcoming(
+                null,
+                "the state file does not record WORKING_HOURS",
+                null,
+                "the state file does not record WAKE_BACKLOG_MESSAGES")));
 
     Map<String, Object> status = page.status();
 
@@ -263,12 +265,13 @@ class AwsUiDataTest {
     return new AwsUiData(
         new AwsUiData.StackView(
             "stack prod", null, dynamo, sqs, "b", "q", "dlq", "", "control", "e", created, false),
-        new AwsUiData.Pricing(
-            zone, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
         clock,
         action -> Map.of(),
-        () -> null,
-        seen -> new StatusView.Upcoming(null, "not read here", null, "not read here"));
+        FixedPageSettings.of(
+            new AwsUiData.Pricing(
+                zone, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
+            () -> null,
+            seen -> new StatusView.Upcoming(null, "not read here", null, "not read here")));
   }
 
   private AwsUiData data(LiveSettings live) {
@@ -286,10 +289,11 @@ class AwsUiDataTest {
             "e",
             Optional.empty(),
             false),
-        null,
         Clock.systemUTC(),
         action -> Map.of(),
-        () -> live,
-        seen -> new StatusView.Upcoming(null, "not read here", null, "not read here"));
+        FixedPageSettings.of(
+            null,
+            () -> live,
+            seen -> new StatusView.Upcoming(null, "not read here", null, "not read here")));
   }
 }

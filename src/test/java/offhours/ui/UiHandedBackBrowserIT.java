@@ -88,12 +88,14 @@ class UiHandedBackBrowserIT {
                 "offhours-endpoint-" + suffix,
                 Optional.empty(),
                 true),
-            new AwsUiData.Pricing(
-                ZoneOffset.UTC, LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
             Clock.systemUTC(),
             action -> Map.of(),
-            () -> new LiveSettings(null, false, "no classification yet"),
-            seen -> new StatusView.Upcoming(null, "not read here", null, "not read here"));
+            FixedPageSettings.of(
+                new AwsUiData.Pricing(
+                    ZoneOffset.UTC,
+                    LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
+                () -> new LiveSettings(null, false, "no classification yet"),
+                seen -> new StatusView.Upcoming(null, "not read here", null, "not read here")));
         UiServer server =
             UiServer.start(data, 0, PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty());
         HeadlessChromium chromium = HeadlessChromium.start(files)) {

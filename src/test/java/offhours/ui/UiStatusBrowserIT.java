@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,7 +21,8 @@ import org.openqa.selenium.WebDriver;
 /**
  * The page in a real browser shows the endpoint's state in its own words for the states it knows, and any other word
  * the status sends as that word, even one every object has a property for ("constructor", "__proto__"), where such a
- * word found the property and the status stopped being shown. The screenshot goes to target/ui-status.png.
+ * word found the property and the status stopped being shown; while the stack's settings cannot be read again, it says
+ * so, as text. The screenshots go to target/ui-status.png and target/ui-settings-note.png.
  */
 class UiStatusBrowserIT {
 
@@ -62,6 +64,53 @@ class UiStatusBrowserIT {
       }
       HeadlessChromium.screenshot(page, "ui-status.png");
       assertThat(HeadlessChromium.alertShown(page)).isFalse();
+    }
+  }
+
+  @Test
+  void whileTheStacksSettingsCannotBeReadAgainThePageSaysSoAndStillShowsTheLastGoodOnes()
+      throws Exception {
+    UiData data =
+        new MemoryUiData(() ->
+            MemoryUiData.page(Map.of("known", false, "exact", false, "basis", "none known"))) {
+          @Override
+          public Map<String, Object> status() {
+            return status.get();
+          }
+        };
+    String note = "The settings of stack prod could not be read again since 2026-11-25 22:01"
+        + " Europe/Berlin (DescribeStacks of prod failed: Throttling: <b>Rate exceeded</b>): the"
+        + " working hours, the forecast, the prices and the settings marks are as read at"
+        + " 2026-11-25 22:00 Europe/Berlin.";
+    Map<String, Object> withNote = new HashMap<>(endpoint("IN_SERVICE", "serving"));
+    withNote.put(
+        "schedule", Map.of("workingHours", "Mon-Fri 08:00-19:00 Europe/Berlin", "open", false));
+    withNote.put("settingsNote", note);
+    status.set(withNote);
+    try (UiServer server =
+            UiServer.start(data, 0, PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty());
+        HeadlessChromium chromium = HeadlessChromium.start(files)) {
+      WebDriver page = chromium.browser;
+      page.manage().window().setSize(new Dimension(1440, 1100));
+      page.get(server.url().toString());
+      await(
+          page,
+          "the note and the working hours it is about",
+          d -> d.findElement(By.id("settings-note")).isDisplayed()
+              && d.findElement(By.id("hours")).getText().startsWith("Working hours: Mon-Fri"));
+      assertThat(page.findElement(By.id("settings-note")).getText())
+          .as("the server's words, markup as text")
+          .isEqualTo(note);
+      assertThat(page.findElements(By.cssSelector("#settings-note b"))).isEmpty();
+      HeadlessChromium.screenshot(page, "ui-settings-note.png");
+
+      Map<String, Object> readAgain = new HashMap<>(withNote);
+      readAgain.remove("settingsNote");
+      status.set(readAgain);
+      await(
+          page,
+          "no note once a read succeeds",
+          d -> !d.findElement(By.id("settings-note")).isDisplayed());
     }
   }
 

@@ -1,0 +1,227 @@
+package offhours.cli;
+
+import static offhours.endpoint.ControlStateBuilder.controlState;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import offhours.endpoint.DynamoControlTable;
+import offhours.testing.FakeDynamoDb;
+import offhours.testing.MutableClock;
+import offhours.testing.QueueAttributesSqs;
+import offhours.ui.AwsUiData;
+import offhours.ui.Refreshed;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksResponse;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The page of {@code offhours ui} on a deployed stack says the stack's settings as they are now, not as they were when
+ * it started: after a {@code sam deploy} with other WorkingHours and MaxWaitMinutes, its status says the new ones once
+ * a minute has passed; a read that fails leaves the last good ones, with a line that says so. Its DescribeStacks is a
+ * fake CloudFormation's; time is the test's clock, moved by hand.
+ */
+class UiSettingsRefreshTest {
+
+  /** A Wednesday, 22:00 in Berlin: outside working hours. */
+  private static final Instant NOW = Instant.parse("2026-11-25T21:00:00Z");
+
+  private static final Map<String, String> PARAMETERS = Map.of(
+      "TimeZone", "Europe/Berlin",
+      "WorkingHours", "Mon-Fri 08:00-19:00",
+      "Holidays", "",
+      "MaxWaitMinutes", "60",
+      "WakeBacklogMessages", "0",
+      "WakeBacklogAgeMinutes", "0",
+      "BatchingWindowSeconds", "5",
+      "InstanceCount", "1",
+      "Hosting", "scheduled");
+
+  private final MutableClock clock = new MutableClock(NOW);
+  private final Map<String, String> deployed = new HashMap<>(PARAMETERS);
+  private final List<DescribeStacksRequest> described = new ArrayList<>();
+  /** When set, what DescribeStacks throws. */
+  private RuntimeException failWith;
+
+  /** DescribeStacks of stack prod: its parameters as deployed now. */
+  private final CloudFormationClient cloudFormation = new CloudFormationClient() {
+    @Override
+    public DescribeStacksResponse describeStacks(DescribeStacksRequest request) {
+      described.add(request);
+      if (failWith != null) {
+        throw failWith;
+      }
+      return DescribeStacksResponse.builder()
+          .stacks(Stack.builder()
+              .stackName("prod")
+              .stackStatus(StackStatus.UPDATE_COMPLETE)
+              .parameters(deployed.entrySet().stream()
+                  .map(p -> Parameter.builder()
+                      .parameterKey(p.getKey())
+                      .parameterValue(p.getValue())
+                      .build())
+                  .toList())
+              .build())
+          .build();
+    }
+
+    @Override
+    public String serviceName() {
+      return "cloudformation";
+    }
+
+    @Override
+    public void close() {}
+  };
+
+  @Test
+  void afterAnUpdateOfTheStackThePageSaysItsNewSettingsOnceAMinuteHasPassed() {
+    AwsUiData page = page();
+    Map<String, Object> before = page.status();
+    assertThat(workingHours(before)).isEqualTo("Mon-Fri 08:00-19:00 Europe/Berlin");
+    assertThat(reason(before)).contains("(MAX_WAIT_MINUTES=60 min)");
+
+    // sam deploy --parameter-overrides WorkingHours="Mon-Sat 07:00-20:00" MaxWaitMinutes=15
+    deployed.put("WorkingHours", "Mon-Sat 07:00-20:00");
+    deployed.put("MaxWaitMinutes", "15");
+    clock.advance(UiCommand.SETTINGS_TTL.minusSeconds(1));
+    for (int poll = 0; poll < 30; poll++) {
+      assertThat(workingHours(page.status())).isEqualTo("Mon-Fri 08:00-19:00 Europe/Berlin");
+    }
+    assertThat(described).as("no DescribeStacks within the minute").isEmpty();
+
+    clock.advance(Duration.ofSeconds(1));
+    Map<String, Object> after = page.status();
+
+    assertThat(workingHours(after)).isEqualTo("Mon-Sat 07:00-20:00 Europe/Berlin");
+    assertThat(reason(after)).contains("(MAX_WAIT_MINUTES=15 min)");
+    assertThat(after)
+        .doesNotContainKey("settingsNote")
+        .containsEntry("settingsReadAt", clock.now());
+    assertThat(described)
+        .singleElement()
+        .extracting(DescribeStacksRequest::stackName)
+        .isEqualTo("prod");
+  }
+
+  @Test
+  void aReadThatFailsLeavesTheLastGoodSettingsAndThePageSaysSinceWhenAndWhy() {
+    AwsUiData page = page();
+    Map<String, Object> before = page.status();
+    failWith = CloudFormationException.builder()
+        .statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("Throttling")
+            .errorMessage("Rate exceeded")
+            .build())
+        .build();
+    deployed.put("WorkingHours", "Mon-Sat 07:00-20:00");
+
+    clock.advance(UiCommand.SETTINGS_TTL);
+    Map<String, Object> throttled = page.status();
+
+    assertThat(throttled.get("schedule")).isEqualTo(before.get("schedule"));
+    assertThat(throttled.get("nextUpload")).isEqualTo(before.get("nextUpload"));
+    assertThat(throttled)
+        .containsEntry("settingsReadAt", NOW)
+        .containsEntry(
+            "settingsNote",
+            "The settings of stack prod could not be read again since 2026-11-25 22:01"
+                + " Europe/Berlin (DescribeStacks of prod failed: Throttling: Rate exceeded):"
+                + " the working hours, the forecast, the prices and the settings marks are as read"
+                + " at 2026-11-25 22:00 Europe/Berlin.");
+
+    failWith = null;
+    clock.advance(UiCommand.SETTINGS_TTL);
+    Map<String, Object> again = page.status();
+
+    assertThat(workingHours(again)).isEqualTo("Mon-Sat 07:00-20:00 Europe/Berlin");
+    assertThat(again).doesNotContainKey("settingsNote");
+  }
+
+  @Test
+  void aStackDeletedSinceIsSaidInTheNoteAndTheLastSettingsStay() {
+    AwsUiData page = page();
+    failWith = CloudFormationException.builder()
+        .statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("ValidationError")
+            .errorMessage("Stack with id prod does not exist")
+            .build())
+        .build();
+
+    clock.advance(UiCommand.SETTINGS_TTL);
+    Map<String, Object> status = page.status();
+
+    assertThat(workingHours(status)).isEqualTo("Mon-Fri 08:00-19:00 Europe/Berlin");
+    assertThat((String) status.get("settingsNote"))
+        .contains("(DescribeStacks of prod failed: ValidationError: Stack with id prod does not"
+            + " exist)");
+  }
+
+  /** The page of stack prod as {@code ui --stack prod} makes it, started at NOW, three uploads waiting. */
+  private AwsUiData page() {
+    FakeDynamoDb dynamo = new FakeDynamoDb();
+    new DynamoControlTable(dynamo, "control")
+        .save(
+            controlState()
+                .lastRun(NOW.minusSeconds(30), false)
+                .backlogSince(Instant.parse("2026-11-25T20:40:00Z"))
+                .build(),
+            0);
+    QueueAttributesSqs sqs = new QueueAttributesSqs(new ArrayList<>());
+    sqs.attributes = Map.of(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "3");
+    AwsUiData.StackView view = new AwsUiData.StackView(
+        "stack prod",
+        null,
+        dynamo,
+        sqs,
+        "b",
+        "q",
+        "dlq",
+        "results",
+        "control",
+        "e",
+        Optional.empty(),
+        false);
+    Target target = TestTargets.deployed(Map.of(), PARAMETERS);
+    Invocation call = call();
+    StackSettingsReader reader = StackSettingsReader.deployed(target, "prod", cloudFormation);
+    Refreshed<AwsUiData.PageSettings> settings = UiCommand.settings(call, target, view, reader);
+    return new AwsUiData(view, clock, action -> Map.of(), settings::get);
+  }
+
+  private Invocation call() {
+    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+    Context context =
+        new Context(nowhere, nowhere, Map.of(), Path.of("unused"), false, clock, () -> {
+          throw new AssertionError("no AWS clients in this test");
+        });
+    return new Invocation(new Arguments(List.of(), Map.of()), context);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String workingHours(Map<String, Object> status) {
+    return (String) ((Map<String, Object>) status.get("schedule")).get("workingHours");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String reason(Map<String, Object> status) {
+    return (String) ((Map<String, Object>) status.get("nextUpload")).get("reason");
+  }
+}

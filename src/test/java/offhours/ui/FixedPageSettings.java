@@ -1,0 +1,23 @@
+package offhours.ui;
+
+import java.time.Instant;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import offhours.api.StackObserver;
+import offhours.api.StatusView;
+import offhours.results.LiveSettings;
+
+/** A page's settings for tests that do not look at their refresh: read once, at the epoch, and never again. */
+public final class FixedPageSettings {
+
+  private FixedPageSettings() {}
+
+  public static Supplier<Refreshed.AsRead<AwsUiData.PageSettings>> of(
+      AwsUiData.Pricing pricing,
+      Supplier<LiveSettings> live,
+      Function<StackObserver.Observed, StatusView.Upcoming> upcoming) {
+    Refreshed.AsRead<AwsUiData.PageSettings> read =
+        Refreshed.AsRead.of(new AwsUiData.PageSettings(pricing, live, upcoming), Instant.EPOCH);
+    return () -> read;
+  }
+}
