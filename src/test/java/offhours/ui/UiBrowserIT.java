@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -279,6 +280,33 @@ class UiBrowserIT {
           "today's images in the savings chart",
           d -> d.findElement(By.id("per-image")).getText().startsWith("4 images"));
       HeadlessChromium.screenshot(page, "ui.png");
+      // README's screenshot: the savings panel's title and its figure read on one line.
+      SavingsHead wide = savingsHead(page);
+      assertThat(wide.figure())
+          .as("the savings figure at 1440 px: one line of text, beside the title (%s)", wide)
+          .isNotBlank();
+      assertThat(wide.figureHeight())
+          .as("the figure's height at 1440 px, one line of %s px (%s)", wide.lineHeight(), wide)
+          .isLessThan(1.5 * wide.lineHeight());
+      assertThat(wide.besideTitle())
+          .as("the figure on the title's line at 1440 px (%s)", wide)
+          .isTrue();
+      // Headless Chromium's window is at least 500 px wide: the one-column layout, as at 390 px.
+      page.manage().window().setSize(new Dimension(500, 1100));
+      await(page, "the page laid out at 500 px", d -> innerWidth(d) <= 500);
+      SavingsHead narrow = savingsHead(page);
+      assertThat(narrow.panelScrollWidth())
+          .as("the savings panel at 500 px: nothing wider than it (%s)", narrow)
+          .isLessThanOrEqualTo(narrow.panelClientWidth());
+      assertThat(
+              narrow.besideTitle()
+                  ? narrow.figureLeft() >= narrow.titleRight()
+                  : narrow.belowTitle())
+          .as("the figure at 500 px beside the title or under it, not over it (%s)", narrow)
+          .isTrue();
+      HeadlessChromium.screenshot(page, "ui-500.png");
+      page.manage().window().setSize(new Dimension(1440, 1100));
+      await(page, "the page laid out at 1440 px again", d -> innerWidth(d) > 1100);
 
       new Select(page.findElement(By.id("label"))).selectByValue(label);
       await(
@@ -369,6 +397,64 @@ class UiBrowserIT {
   /** Drops a file on the drop zone as a browser does. */
   private static void dropFile(WebDriver page, String name, byte[] bytes) {
     HeadlessChromium.drop(page, Map.of(name, bytes));
+  }
+
+  /** Where the savings panel's title and figure are, in CSS pixels, and the figure's line height. */
+  record SavingsHead(
+      String figure,
+      double titleTop,
+      double titleBottom,
+      double titleRight,
+      double figureTop,
+      double figureBottom,
+      double figureLeft,
+      double lineHeight,
+      long panelScrollWidth,
+      long panelClientWidth) {
+
+    double figureHeight() {
+      return figureBottom - figureTop;
+    }
+
+    /** Whether the figure shares a line with the title. */
+    boolean besideTitle() {
+      return figureTop < titleBottom && titleTop < figureBottom;
+    }
+
+    boolean belowTitle() {
+      return figureTop >= titleBottom;
+    }
+  }
+
+  private static SavingsHead savingsHead(WebDriver page) {
+    @SuppressWarnings("unchecked")
+    List<Object> m = (List<Object>) ((JavascriptExecutor) page).executeScript("""
+        const t = document.querySelector('.savings h2').getBoundingClientRect();
+        const f = document.getElementById('saved');
+        const r = f.getBoundingClientRect();
+        const p = document.querySelector('.savings');
+        return [f.textContent, t.top, t.bottom, t.right, r.top, r.bottom, r.left,
+            parseFloat(getComputedStyle(f).lineHeight), p.scrollWidth, p.clientWidth];
+        """);
+    return new SavingsHead(
+        (String) m.get(0),
+        number(m.get(1)),
+        number(m.get(2)),
+        number(m.get(3)),
+        number(m.get(4)),
+        number(m.get(5)),
+        number(m.get(6)),
+        number(m.get(7)),
+        (long) number(m.get(8)),
+        (long) number(m.get(9)));
+  }
+
+  private static long innerWidth(WebDriver page) {
+    return ((Number) ((JavascriptExecutor) page).executeScript("return innerWidth")).longValue();
+  }
+
+  private static double number(Object value) {
+    return ((Number) value).doubleValue();
   }
 
   private static String text(WebDriver page, String id) {
