@@ -2,6 +2,7 @@ package offhours.aws;
 
 import java.util.Map;
 import offhours.units.Decimals;
+import offhours.units.Shown;
 import offhours.units.WholeNumbers;
 
 /**
@@ -27,8 +28,8 @@ public final class EnvironmentVariables {
     try {
       value = WholeNumbers.parse(raw);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          expected(name, min, max) + " in " + WholeNumbers.FORM + ", got '" + raw + "'");
+      throw new IllegalArgumentException(expected(name, min, max) + " in " + WholeNumbers.FORM
+          + ", got '" + Shown.value(raw) + "'");
     }
     return check(name, value, min, max);
   }
@@ -97,7 +98,7 @@ public final class EnvironmentVariables {
       return fallback;
     }
     String expected = name + " must be a number " + range + Decimals.plain(max) + " in "
-        + Decimals.FORM + ", got '" + raw + "'";
+        + Decimals.FORM + ", got '" + Shown.value(raw) + "'";
     double value;
     try {
       value = Decimals.parse(raw);

@@ -1,7 +1,6 @@
 package offhours.aws;
 
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -9,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import offhours.inference.InvocationUsage;
+import offhours.units.IanaZones;
 import offhours.units.Plurals;
+import offhours.units.Shown;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -55,18 +56,12 @@ public final class UsageLedger {
             "CONTROL_TABLE_NAME is not set; with HOSTING=serverless each invocation of the"
                 + " endpoint is added to the ledger in the control table");
       }
-      ZoneId zone;
-      String tz = orDefault(env, defaults, "TIME_ZONE");
-      try {
-        zone = ZoneId.of(tz);
-      } catch (DateTimeException e) {
-        throw new IllegalArgumentException("TIME_ZONE '" + tz + "' is not an IANA time zone id", e);
-      }
+      ZoneId zone = IanaZones.parse("TIME_ZONE", orDefault(env, defaults, "TIME_ZONE"));
       String memory = orDefault(env, defaults, "SERVERLESS_MEMORY_MB");
       if (!memory.matches("1024|2048|3072|4096|5120|6144")) {
         throw new IllegalArgumentException(
-            "SERVERLESS_MEMORY_MB must be 1024, 2048, 3072, 4096, 5120 or 6144, got '" + memory
-                + "'");
+            "SERVERLESS_MEMORY_MB must be 1024, 2048, 3072, 4096, 5120 or 6144, got '"
+                + Shown.value(memory) + "'");
       }
       return new Settings(table, zone, Integer.parseInt(memory));
     }

@@ -92,7 +92,7 @@ public record Arguments(List<String> operands, Map<String, String> options) {
     });
     label.filter(l -> l.codePoints().anyMatch(Character::isISOControl)).ifPresent(l -> {
       throw CliException.usage("--" + option + " needs a top label such as Neutral, got '"
-          + Terminal.printable(l) + "', which has a control character: no class name offhours shows"
+          + Terminal.value(l) + "', which has a control character: no class name offhours shows"
           + " has one");
     });
     label

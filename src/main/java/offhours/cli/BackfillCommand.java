@@ -112,13 +112,13 @@ final class BackfillCommand implements Command {
     String uri = call.args().operands().getFirst();
     if (!uri.startsWith("s3://") || uri.length() == "s3://".length()) {
       throw CliException.usage(
-          "backfill needs s3://BUCKET[/PREFIX], got '" + Terminal.printable(uri) + "'");
+          "backfill needs s3://BUCKET[/PREFIX], got '" + Terminal.value(uri) + "'");
     }
     int slash = uri.indexOf('/', "s3://".length());
     String bucket = slash < 0 ? uri.substring(5) : uri.substring(5, slash);
     if (bucket.isEmpty()) {
       throw CliException.usage(
-          "backfill needs s3://BUCKET[/PREFIX], got '" + Terminal.printable(uri) + "' (no bucket)");
+          "backfill needs s3://BUCKET[/PREFIX], got '" + Terminal.value(uri) + "' (no bucket)");
     }
     BucketName.check("backfill's s3://BUCKET", bucket);
     String prefix = slash < 0 ? "" : uri.substring(slash + 1);
@@ -132,7 +132,7 @@ final class BackfillCommand implements Command {
     if (call.args().has(PAGE_SIZE.name())
         && LocalCommand.positive(call.args(), PAGE_SIZE, DEFAULT_PAGE_SIZE) > 1000) {
       throw CliException.usage("--page-size is at most 1000 (S3's limit), got "
-          + Terminal.printable(call.args().value(PAGE_SIZE.name()).orElseThrow()));
+          + Terminal.value(call.args().value(PAGE_SIZE.name()).orElseThrow()));
     }
     int pageSize = (int) LocalCommand.positive(call.args(), PAGE_SIZE, DEFAULT_PAGE_SIZE);
     try (Target target = call.target();

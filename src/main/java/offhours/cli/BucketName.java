@@ -29,7 +29,7 @@ final class BucketName {
     String hint = name.startsWith("s3://")
         ? " (the name alone, without s3://)"
         : " (3-63 lower-case letters, digits, dots and hyphens)";
-    throw CliException.usage(where + " needs an S3 bucket name" + hint + ", got '"
-        + Terminal.printable(name.length() > 80 ? name.substring(0, 80) + "..." : name) + "'");
+    throw CliException.usage(
+        where + " needs an S3 bucket name" + hint + ", got '" + Terminal.value(name) + "'");
   }
 }

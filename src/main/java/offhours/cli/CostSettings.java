@@ -8,6 +8,7 @@ import offhours.endpoint.sim.HostingPrices;
 import offhours.stack.FunctionVariables;
 import offhours.stack.Hosting;
 import offhours.units.Decimals;
+import offhours.units.IanaZones;
 
 /**
  * What a stack's ledger is priced with ({@code cost}, and the {@code ui} page's chart): each from its flag if given
@@ -70,7 +71,8 @@ record CostSettings(
         .map(UserZone::flag)
         .orElseGet(() -> target
             .setting("TIME_ZONE")
-            .map(v -> stackValue(target, "TIME_ZONE", v, ZoneId::of, "an IANA time zone"))
+            .map(v -> stackValue(
+                target, "TIME_ZONE", v, z -> IanaZones.parse("TIME_ZONE", z), "an IANA time zone"))
             .orElse(call.context().zone()));
     String stackType = target
         .setting("INSTANCE_TYPE")
@@ -129,7 +131,7 @@ record CostSettings(
       return value.map(Hosting::parse).orElse(Hosting.SCHEDULED);
     } catch (IllegalArgumentException e) {
       throw CliException.failure(target.description() + " says its hosting is '"
-          + Terminal.printable(value.orElseThrow())
+          + Terminal.value(value.orElseThrow())
           + "', which this version of offhours does not know (" + Hosting.spellings()
           + "): it cannot be priced");
     }
@@ -181,9 +183,9 @@ record CostSettings(
     } catch (RuntimeException e) {
       throw CliException.failure(target.description() + " has "
           + (target.local()
-              ? variable + " '" + Terminal.printable(value) + "' in its state file"
+              ? variable + " '" + Terminal.value(value) + "' in its state file"
               : FunctionVariables.PARAMETERS_READ_BY_THE_CLI.get(variable) + " '"
-                  + Terminal.printable(value) + "'")
+                  + Terminal.value(value) + "'")
           + ", not " + expected + "; "
           + flagOf(variable).map(f -> "give the value with --" + f + ", or ").orElse("")
           + (target.local()

@@ -143,7 +143,7 @@ public final class DeployPolicyCommand implements Command {
   private static int partNumber(String text, int parts) {
     if (!text.matches("[1-9]\\d{0,2}") || Integer.parseInt(text) > parts) {
       throw CliException.usage("--part needs a number from 1 to " + parts + " (the policy has "
-          + parts + " parts), got '" + Terminal.printable(text) + "'");
+          + parts + " parts), got '" + Terminal.value(text) + "'");
     }
     return Integer.parseInt(text);
   }
@@ -289,7 +289,7 @@ public final class DeployPolicyCommand implements Command {
     String value = args.nonEmpty(option.name(), what).orElse(fallback);
     if (!value.equals(fallback) && !pattern.matcher(value).matches()) {
       throw CliException.usage(
-          "--" + option.name() + " needs " + what + ", got '" + Terminal.printable(value) + "'");
+          "--" + option.name() + " needs " + what + ", got '" + Terminal.value(value) + "'");
     }
     return value;
   }

@@ -164,7 +164,7 @@ final class DlqCommand {
     if (id.length() > MAX_MESSAGE_ID || !id.codePoints().allMatch(c -> c > 0x20 && c < 0x7f)) {
       throw CliException.usage(where + " needs a message id as 'dlq list' prints it (at most "
           + MAX_MESSAGE_ID + " characters, no spaces or control characters), got '"
-          + Terminal.printable(id.length() > 80 ? id.substring(0, 80) + "..." : id) + "'");
+          + Terminal.value(id) + "'");
     }
     return id;
   }

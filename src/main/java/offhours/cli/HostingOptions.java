@@ -176,7 +176,7 @@ final class HostingOptions {
       return v;
     }
     throw CliException.usage("--" + option.name() + " needs " + needs + ", got '"
-        + Terminal.printable(value) + "'"
+        + Terminal.value(value) + "'"
         + (v == 0
             ? ": at $0 every cost and saving in dollars is 0, which the reports cannot compare"
             : ""));

@@ -236,7 +236,7 @@ final class LocalCommand {
     }
     throw CliException.usage(
         "--" + option.name() + " needs a positive whole number in digits 0-9, got '"
-            + Terminal.printable(value.get()) + "'");
+            + Terminal.value(value.get()) + "'");
   }
 
   /**
@@ -260,7 +260,7 @@ final class LocalCommand {
     try {
       return Decimals.parse(value);
     } catch (NumberFormatException e) {
-      throw CliException.usage(flag + " needs " + needs + ", got '" + Terminal.printable(value)
+      throw CliException.usage(flag + " needs " + needs + ", got '" + Terminal.value(value)
           + "': write it in " + Decimals.FORM);
     }
   }
@@ -273,8 +273,7 @@ final class LocalCommand {
     String needs = what + " from " + Decimals.plain(min) + " to " + Decimals.plain(max);
     double number = decimal(flag, value, needs);
     if (number < min || number > max) {
-      throw CliException.usage(
-          flag + " needs " + needs + ", got '" + Terminal.printable(value) + "'");
+      throw CliException.usage(flag + " needs " + needs + ", got '" + Terminal.value(value) + "'");
     }
     return number;
   }

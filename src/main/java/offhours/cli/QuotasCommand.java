@@ -166,20 +166,20 @@ final class QuotasCommand implements Command {
         // instances, which the template refuses, were checked against the quotas.
         throw CliException.usage("--" + flag.getKey().name() + " (" + flag.getValue() + ") needs "
             + QuotaNeeds.allowedText(flag.getValue()) + ", as template.yaml takes it, got '"
-            + Terminal.printable(value) + "'");
+            + Terminal.value(value) + "'");
       }
     }
     String type = parameters.get("InstanceType");
     if (type != null && !type.matches("ml\\.[a-z0-9]+\\.[a-z0-9]+")) {
       throw CliException.usage(
           "--instance-type needs a SageMaker instance type such as ml.m5.large, got '"
-              + Terminal.printable(type) + "'");
+              + Terminal.value(type) + "'");
     }
     try {
       return QuotaNeeds.fromParameters(parameters);
     } catch (IllegalArgumentException e) {
       throw CliException.usage("--hosting needs " + Hosting.spellings() + ", got '"
-          + Terminal.printable(parameters.get("Hosting")) + "'");
+          + Terminal.value(parameters.get("Hosting")) + "'");
     }
   }
 

@@ -305,7 +305,7 @@ final class ReprocessCommand implements Command {
         throw CliException.usage("--settings current would send results that reprocessing leaves as"
             + " they are (same model, same settings); use changed, unknown or stale");
       default ->
-        throw CliException.usage("unknown --settings '" + Terminal.printable(value)
+        throw CliException.usage("unknown --settings '" + Terminal.value(value)
             + "'; use changed (made under other settings), unknown (made before results recorded"
             + " them) or stale (both)");
     };
@@ -339,7 +339,7 @@ final class ReprocessCommand implements Command {
     throw CliException.usage(
         option + " needs an ISO-8601 instant (2026-11-25T18:00:00Z), a local date-time"
             + " (2026-11-25T18:00) or a duration ago (2h, 3d, 1d12h), got '"
-            + Terminal.printable(text) + "'");
+            + Terminal.value(text) + "'");
   }
 
   private static long number(String group) {

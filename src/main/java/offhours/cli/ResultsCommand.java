@@ -231,7 +231,7 @@ final class ResultsCommand implements Command {
       // falls through to the message below
     }
     throw CliException.usage("--limit needs a whole number from 1 to " + (Integer.MAX_VALUE - 1)
-        + " in digits 0-9, got '" + Terminal.printable(value) + "'");
+        + " in digits 0-9, got '" + Terminal.value(value) + "'");
   }
 
   /**

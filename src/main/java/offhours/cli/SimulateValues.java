@@ -21,12 +21,12 @@ final class SimulateValues {
       // A year of five or more digits ran into java.time's limits as an internal error.
       if (start.getYear() < 1970 || start.getYear() > 9998) {
         throw CliException.usage("--start needs a date from 1970-01-01 to 9998-12-31, got '"
-            + Terminal.printable(text) + "'");
+            + Terminal.value(text) + "'");
       }
       return start;
     } catch (DateTimeParseException e) {
       throw CliException.usage(
-          "--start needs a date such as 2026-03-23, got '" + Terminal.printable(text) + "'"
+          "--start needs a date such as 2026-03-23, got '" + Terminal.value(text) + "'"
               + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
     }
   }
@@ -42,7 +42,7 @@ final class SimulateValues {
     } catch (NumberFormatException e) {
       throw CliException.usage(
           "--" + option.name() + " needs a whole number (any, 0 and negative ones too, up to "
-              + Long.MAX_VALUE + ") in digits 0-9, got '" + Terminal.printable(value) + "'");
+              + Long.MAX_VALUE + ") in digits 0-9, got '" + Terminal.value(value) + "'");
     }
   }
 
@@ -76,7 +76,7 @@ final class SimulateValues {
     long seconds = Math.round(minutes * 60);
     if (seconds < 1 || minutes > MAX_MINUTES) {
       throw CliException.usage(
-          flag + " needs " + needs + ", got '" + Terminal.printable(raw.get()) + "'");
+          flag + " needs " + needs + ", got '" + Terminal.value(raw.get()) + "'");
     }
     return Duration.ofSeconds(seconds);
   }

@@ -1,6 +1,5 @@
 package offhours.cli;
 
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.EnumMap;
@@ -11,6 +10,7 @@ import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.local.StateFile.NameKey;
 import offhours.stack.FunctionVariables;
+import offhours.units.IanaZones;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -115,12 +115,12 @@ public record Target(
    * The zone the stack's controller keeps its schedule in, in which offhours shows the stack's times and reads a time
    * of day given for it: its TIME_ZONE (a deployed stack's TimeZone parameter, the local stack's zone in its state
    * file), else {@code fallback}, this machine's, as for a stack of an older template or state file, or one whose
-   * value is no zone this JDK knows.
+   * value is no zone the functions take (IanaZones).
    */
   public ZoneId zone(ZoneId fallback) {
     try {
-      return setting("TIME_ZONE").map(ZoneId::of).orElse(fallback);
-    } catch (DateTimeException e) {
+      return setting("TIME_ZONE").map(z -> IanaZones.parse("TIME_ZONE", z)).orElse(fallback);
+    } catch (IllegalArgumentException e) {
       return fallback;
     }
   }

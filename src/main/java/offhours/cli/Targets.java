@@ -166,7 +166,7 @@ final class Targets {
         && !stackName.startsWith("arn:")) {
       throw CliException.usage(
           "--stack needs a CloudFormation stack name (a letter, then letters, digits"
-              + " and hyphens, at most 128) or a stack id, got '" + Terminal.printable(stackName)
+              + " and hyphens, at most 128) or a stack id, got '" + Terminal.value(stackName)
               + "'");
     }
     AwsClients clients = context.userClients().get();

@@ -1,7 +1,7 @@
 package offhours.cli;
 
-import java.util.Locale;
 import java.util.Map;
+import offhours.units.Shown;
 import offhours.units.WholeNumbers;
 
 /**
@@ -10,7 +10,8 @@ import offhours.units.WholeNumbers;
  * <p>Object keys, reasons, labels and the controller's state come from outside (anyone who may upload chooses a key;
  * a model container writes its own error text), and a terminal obeys the control characters in them: ESC starts
  * sequences that clear the screen, move the cursor, set the window title or, in some terminals, write files. Every
- * table and line of text output passes such values through {@link #printable}; {@code --json} output does not need
+ * table and line of text output passes such values through {@link #printable}, and an error the value it quotes
+ * through {@link #value}; {@code --json} output does not need
  * it (JSON escapes control characters itself).
  */
 final class Terminal {
@@ -20,54 +21,22 @@ final class Terminal {
 
   private Terminal() {}
 
-  /**
-   * {@code text} with every control character shown as an escape: C0 controls, DEL and C1 controls as {@code \xHH}
-   * (ESC is {@code \x1b}, a line feed {@code \x0a}), the invisible bidirectional and line-separator controls as
-   * {@code \}{@code uHHHH}. Everything else, including any other unicode, is kept.
-   */
+  /** {@code text} with every control character shown as an escape ({@link Shown#escaped}). */
   static String printable(String text) {
-    return escape(text, false);
+    return Shown.escaped(text);
   }
 
   /** As {@link #printable}, keeping line feeds: for messages of several lines. */
   static String printableLines(String text) {
-    return escape(text, true);
+    return Shown.escapedLines(text);
   }
 
-  private static String escape(String text, boolean keepLineFeeds) {
-    if (text == null) {
-      return null;
-    }
-    StringBuilder out = null;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      boolean control = isControl(c) && !(keepLineFeeds && c == '\n');
-      if (control && out == null) {
-        out = new StringBuilder(text.length() + 16).append(text, 0, i);
-      }
-      if (out != null) {
-        if (!control) {
-          out.append(c);
-        } else if (c < 0x100) {
-          out.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
-        } else {
-          out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-        }
-      }
-    }
-    return out == null ? text : out.toString();
-  }
-
-  private static boolean isControl(char c) {
-    return c < 0x20
-        || (c >= 0x7f && c <= 0x9f)
-        || c == '\u061c'
-        || c == '\u200e'
-        || c == '\u200f'
-        || (c >= '\u202a' && c <= '\u202e')
-        || (c >= '\u2066' && c <= '\u2069')
-        || c == '\u2028'
-        || c == '\u2029';
+  /**
+   * A value as a message quotes it: escaped, and cut to its start past {@value Shown#LONGEST} characters
+   * ({@link Shown#value}).
+   */
+  static String value(String text) {
+    return Shown.value(text);
   }
 
   /** The terminal's width from {@code COLUMNS} (as a shell and scripts/offhours set it), else {@link #DEFAULT_COLUMNS}. */

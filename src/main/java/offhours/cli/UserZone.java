@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.regex.Pattern;
+import offhours.units.IanaZones;
 
 /**
  * The user's time zone: a {@code --time-zone} flag where a command takes one, else the JDK's default, which the JDK
@@ -54,28 +55,14 @@ final class UserZone {
   }
 
   /**
-   * A {@code --time-zone} flag's zone (cost, ui, simulate, local start and run, demo): an IANA id Java knows. Not a
-   * fixed offset, which {@link ZoneId#of} also reads ({@code +01:00}, {@code -5}, {@code Z}, {@code GMT+1},
-   * {@code UTC+1}): the template's TimeZone refuses them, they have no summer time, and {@code GMT+1} is an hour east
-   * of Greenwich where IANA's {@code Etc/GMT+1} and POSIX's {@code GMT+1} are an hour west.
+   * A {@code --time-zone} flag's zone (cost, ui, simulate, local start and run, demo), by the rule of the template's
+   * TimeZone and the functions' TIME_ZONE ({@link IanaZones}): an IANA id Java knows, not a fixed offset.
    */
   static ZoneId flag(String value) {
-    if (!ZoneId.getAvailableZoneIds().contains(value)) {
-      throw CliException.usage("--time-zone needs an IANA zone such as Europe/Berlin, got '"
-          + Terminal.printable(value) + "'"
-          + (offset(value)
-              ? ", a fixed offset without summer time: give the zone whose clocks you mean"
-              : ""));
-    }
-    return ZoneId.of(value);
-  }
-
-  /** Whether {@code value} is one of the fixed offsets {@link ZoneId#of} reads ({@code +01:00}, {@code UTC+1}). */
-  private static boolean offset(String value) {
     try {
-      return ZoneId.of(value).getRules().isFixedOffset();
-    } catch (DateTimeException e) {
-      return false;
+      return IanaZones.parse("--time-zone", value);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(e.getMessage());
     }
   }
 
@@ -106,7 +93,7 @@ final class UserZone {
         : "Java reads as the fixed offset " + jdkZone.getId() + " all year, not as POSIX does (no"
             + " summer time, and GMT+1 east of Greenwich where POSIX puts it west), so times would be"
             + " read and the local stack's hours kept at " + jdkZone.getId();
-    throw CliException.failure("TZ is '" + Terminal.printable(tz) + "', which " + read
+    throw CliException.failure("TZ is '" + Terminal.value(tz) + "', which " + read
         + "; set TZ to an IANA zone such as Europe/Paris or unset it to use this machine's zone;"
         + " local start and demo also take --time-zone Europe/Paris");
   }

@@ -5,7 +5,6 @@ import static offhours.aws.EnvironmentVariables.positiveDecimal;
 import static offhours.aws.EnvironmentVariables.text;
 import static offhours.aws.EnvironmentVariables.whole;
 
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
@@ -15,6 +14,8 @@ import offhours.inference.ModelContract;
 import offhours.stack.FunctionVariables;
 import offhours.stack.Hosting;
 import offhours.units.Decimals;
+import offhours.units.IanaZones;
+import offhours.units.Shown;
 import offhours.units.WholeNumbers;
 
 /**
@@ -111,16 +112,7 @@ public record ControllerConfig(
       String timerQueueUrl,
       int logRetentionDays,
       UsageLedger.Settings probeLedger) {
-    ZoneId zone;
-    String tz = text(env, DEFAULTS, "TIME_ZONE");
-    try {
-      zone = ZoneId.of(tz);
-    } catch (DateTimeException e) {
-      throw new IllegalArgumentException(
-          "TIME_ZONE '" + tz
-              + "' is not an IANA time zone id; use a name like Europe/Berlin or America/New_York",
-          e);
-    }
+    ZoneId zone = IanaZones.parse("TIME_ZONE", text(env, DEFAULTS, "TIME_ZONE"));
     Hosting hosting = Hosting.parse(text(env, DEFAULTS, "HOSTING"));
     ModelContract model = ModelContract.fromEnv(env);
     requireComponentFits(hosting, model, env);
@@ -175,7 +167,7 @@ public record ControllerConfig(
     } catch (NumberFormatException e) {
       // refused below, with the values CloudWatch Logs accepts
     }
-    throw new IllegalArgumentException("LOG_RETENTION_DAYS '" + raw
+    throw new IllegalArgumentException("LOG_RETENTION_DAYS '" + Shown.value(raw)
         + "' is not a retention CloudWatch Logs accepts; use one of " + LOG_RETENTION_DAYS
         + " (days)");
   }

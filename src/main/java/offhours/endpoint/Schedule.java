@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import offhours.units.Shown;
 
 /**
  * Working hours in a named time zone, with holidays: "Mon-Fri 08:00-19:00", "Mon,Wed 09:00-12:00; Sat 10:00-14:00",
@@ -83,7 +84,7 @@ public final class Schedule {
   private static Window parseWindow(String part, String whole) {
     String[] dayAndTime = part.split("\\s+");
     if (dayAndTime.length != 2) {
-      throw invalid(whole, "'" + part + "' is not 'DAYS HH:MM-HH:MM'");
+      throw invalid(whole, "'" + Shown.value(part) + "' is not 'DAYS HH:MM-HH:MM'");
     }
     Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
     for (String item : dayAndTime[0].split(",")) {
@@ -100,18 +101,21 @@ public final class Schedule {
           }
         }
       } else {
-        throw invalid(whole, "'" + item + "' is not a day or a range of days like Mon-Fri");
+        throw invalid(
+            whole, "'" + Shown.value(item) + "' is not a day or a range of days like Mon-Fri");
       }
     }
     String[] times = dayAndTime[1].split("-");
     if (times.length != 2) {
-      throw invalid(whole, "'" + dayAndTime[1] + "' is not a time range like 08:00-19:00");
+      throw invalid(
+          whole, "'" + Shown.value(dayAndTime[1]) + "' is not a time range like 08:00-19:00");
     }
     LocalTime open = time(times[0], whole, false);
     boolean closesAtMidnight = times[1].equals("24:00");
     LocalTime close = closesAtMidnight ? LocalTime.MIDNIGHT : time(times[1], whole, true);
     if (open.equals(close) && !closesAtMidnight) {
-      throw invalid(whole, "'" + dayAndTime[1] + "' opens and closes at the same time");
+      throw invalid(
+          whole, "'" + Shown.value(dayAndTime[1]) + "' opens and closes at the same time");
     }
     return new Window(days, open, close, closesAtMidnight);
   }
@@ -122,25 +126,27 @@ public final class Schedule {
         return d;
       }
     }
-    throw invalid(whole, "'" + token + "' is not a day; use Mon Tue Wed Thu Fri Sat Sun");
+    throw invalid(
+        whole, "'" + Shown.value(token) + "' is not a day; use Mon Tue Wed Thu Fri Sat Sun");
   }
 
   private static LocalTime time(String token, String whole, boolean isClose) {
     if (!token.matches("\\d\\d:\\d\\d")) {
       throw invalid(
           whole,
-          "'" + token + "' is not a time HH:MM" + (isClose ? " (24:00 closes at midnight)" : ""));
+          "'" + Shown.value(token) + "' is not a time HH:MM"
+              + (isClose ? " (24:00 closes at midnight)" : ""));
     }
     try {
       return LocalTime.parse(token);
     } catch (DateTimeParseException e) {
-      throw invalid(whole, "'" + token + "' is not a valid time of day");
+      throw invalid(whole, "'" + Shown.value(token) + "' is not a valid time of day");
     }
   }
 
   private static IllegalArgumentException invalid(String whole, String why) {
     return new IllegalArgumentException(
-        "WORKING_HOURS '" + whole + "': " + why
+        "WORKING_HOURS '" + Shown.value(whole) + "': " + why
             + "; examples: 'Mon-Fri 08:00-19:00', 'Mon,Wed 09:00-12:00; Sat 10:00-14:00', '24/7', '' (never)");
   }
 
@@ -262,7 +268,8 @@ public final class Schedule {
         dates.add(LocalDate.parse(token.strip()));
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(
-            "HOLIDAYS '" + csv + "': '" + token.strip() + "' is not an ISO date like 2026-12-24",
+            "HOLIDAYS '" + Shown.value(csv) + "': '" + Shown.value(token.strip())
+                + "' is not an ISO date like 2026-12-24",
             e);
       }
     }

@@ -3,6 +3,7 @@ package offhours.endpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import offhours.units.Shown;
 
 /**
  * MAX_WAIT_MINUTES: the longest an upload may wait for its result, counted from when working hours let it be served
@@ -33,8 +34,9 @@ public record WaitBudget(Duration max, boolean nextOpening) {
       return new WaitBudget(Duration.ZERO, true);
     }
     if (!text.matches("0|[1-9]\\d{0,4}") || Long.parseLong(text) > MAX_MINUTES) {
-      throw new IllegalArgumentException(name + " '" + raw + "' is not a number of minutes 0.."
-          + MAX_MINUTES + " (0: no budget, serve at once inside working hours) or next-opening");
+      throw new IllegalArgumentException(
+          name + " '" + Shown.value(raw) + "' is not a number of minutes 0.." + MAX_MINUTES
+              + " (0: no budget, serve at once inside working hours) or next-opening");
     }
     return minutes(Long.parseLong(text));
   }

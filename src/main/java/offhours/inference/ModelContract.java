@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import offhours.results.ResultsTable;
+import offhours.units.Shown;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -44,6 +45,13 @@ public record ModelContract(
   private static final Pattern MEDIA_TYPE = Pattern.compile(
       "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9*][A-Za-z0-9!#$&^_.+*-]*(\\s*;[ -~]*)?");
 
+  /**
+   * The longest CONTENT_TYPE and ACCEPT, in characters: the template's ContentType and Accept take at most as many
+   * (MaxLength, ParameterConstraintsTest), as Lambda's 4 KB of environment per function is shared with the other
+   * free-text parameters (DeployLimitsTest); local mode's --content-type and --accept are read here too.
+   */
+  public static final int MAX_MEDIA_TYPE_LENGTH = 64;
+
   private static final Pattern S3_URI = Pattern.compile("s3://[^/]+/.+");
   /** How much of a class name that is too long its error quotes. */
   private static final int QUOTED_CODE_POINTS = 40;
@@ -61,7 +69,7 @@ public record ModelContract(
         : inferenceComponentName.strip();
     if (labels.isEmpty() && labelsS3Uri != null && !S3_URI.matcher(labelsS3Uri).matches()) {
       throw new IllegalArgumentException(
-          "LABELS_S3_URI must look like s3://bucket/key, got '" + labelsS3Uri + "'");
+          "LABELS_S3_URI must look like s3://bucket/key, got '" + Shown.value(labelsS3Uri) + "'");
     }
     if (labels.stream().anyMatch(String::isBlank)) {
       throw new IllegalArgumentException("LABELS has an empty class name: " + labels);
@@ -78,20 +86,31 @@ public record ModelContract(
             + " (counting from 0, in the model's output order) " + unshowable);
       }
     }
+    refuseLong("CONTENT_TYPE", contentType);
+    refuseLong("ACCEPT", accept);
     if (!contentType.equals(AUTO) && !MEDIA_TYPE.matcher(contentType).matches()) {
       throw new IllegalArgumentException("CONTENT_TYPE must be " + X_IMAGE + ", " + AUTO
           + " (image/jpeg or image/png from the image) or a media type like image/jpeg, got '"
-          + contentType + "'");
+          + Shown.value(contentType) + "'");
     }
     if (!MEDIA_TYPE.matcher(accept).matches()) {
       throw new IllegalArgumentException(
           "ACCEPT must be a media type like application/json or application/json;verbose, got '"
-              + accept + "'");
+              + Shown.value(accept) + "'");
     }
     if (inferenceComponentName != null && !NAME.matcher(inferenceComponentName).matches()) {
       throw new IllegalArgumentException(
           "an inference component's name is a SageMaker resource name (letters,"
-              + " digits and hyphens, at most 63), got '" + inferenceComponentName + "'");
+              + " digits and hyphens, at most 63), got '"
+              + Shown.value(inferenceComponentName) + "'");
+    }
+  }
+
+  private static void refuseLong(String setting, String value) {
+    int length = value.codePointCount(0, value.length());
+    if (length > MAX_MEDIA_TYPE_LENGTH) {
+      throw new IllegalArgumentException(setting + " must be at most " + MAX_MEDIA_TYPE_LENGTH
+          + " characters, got " + length + ": '" + Shown.value(value) + "'");
     }
   }
 

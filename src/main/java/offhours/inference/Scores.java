@@ -1,6 +1,7 @@
 package offhours.inference;
 
 import java.util.Locale;
+import offhours.units.Shown;
 
 /**
  * What the numbers in a model's answer are. Classifiers end in a softmax (probabilities) or hand out the raw
@@ -30,6 +31,6 @@ public enum Scores {
       }
     }
     throw new IllegalArgumentException(
-        name + " must be probabilities, logits or auto, got '" + value + "'");
+        name + " must be probabilities, logits or auto, got '" + Shown.value(value) + "'");
   }
 }

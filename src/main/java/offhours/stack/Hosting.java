@@ -3,6 +3,7 @@ package offhours.stack;
 import java.util.Arrays;
 import offhours.aws.PayloadLimits;
 import offhours.units.Plurals;
+import offhours.units.Shown;
 
 /**
  * How the model is hosted (template parameter {@code Hosting}, variable {@code HOSTING}): the same consumer, results
@@ -67,7 +68,7 @@ public enum Hosting {
       }
     }
     throw new IllegalArgumentException(
-        "HOSTING must be one of " + spellings() + ", got '" + value + "'");
+        "HOSTING must be one of " + spellings() + ", got '" + Shown.value(value) + "'");
   }
 
   /** "scheduled, scale-to-zero or serverless". */

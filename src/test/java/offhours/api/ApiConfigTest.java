@@ -38,4 +38,20 @@ class ApiConfigTest {
         .hasMessage(
             "CONTROLLER_INTERVAL_SECONDS must be a whole number from 1 to 86400 in digits 0-9, got 'soon'");
   }
+
+  /** The API reads TIME_ZONE by the controller's rule as it starts: a fixed offset is refused (IanaZones). */
+  @Test
+  void aFixedOffsetTimeZoneIsRefusedAsTheApiStarts() {
+    assertThatThrownBy(() -> ApiFixtures.config(Map.of("TIME_ZONE", "UTC+3")))
+        .hasMessageStartingWith(
+            "TIME_ZONE needs an IANA zone such as Europe/Berlin, got 'UTC+3', a fixed offset");
+    assertThatThrownBy(() -> ApiFixtures.config(Map.of("HOSTING", "serverless", "TIME_ZONE", "-5")))
+        .hasMessageStartingWith(
+            "TIME_ZONE needs an IANA zone such as Europe/Berlin, got '-5', a fixed offset");
+    assertThat(ApiFixtures.config(Map.of("TIME_ZONE", "US/Eastern"))
+            .controller()
+            .zone()
+            .getId())
+        .isEqualTo("US/Eastern");
+  }
 }

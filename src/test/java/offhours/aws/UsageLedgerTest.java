@@ -121,4 +121,22 @@ class UsageLedgerTest {
     assertThatThrownBy(() -> UsageLedger.Settings.fromEnv(env, Map.of("TIME_ZONE", "UTC")))
         .hasMessage("SERVERLESS_MEMORY_MB must be 1024, 2048, 3072, 4096, 5120 or 6144, got ''");
   }
+
+  /** The ledger's days are the controller's: its zone is read by the same rule (IanaZones), offsets refused. */
+  @Test
+  void aFixedOffsetZoneIsRefusedAsTheControllersIs() {
+    for (String offset : new String[] {"GMT+1", "+02:00"}) {
+      assertThatThrownBy(() -> UsageLedger.Settings.fromEnv(
+              Map.of("HOSTING", "serverless", "CONTROL_TABLE_NAME", "c", "TIME_ZONE", offset),
+              Map.of("SERVERLESS_MEMORY_MB", "2048")))
+          .as(offset)
+          .hasMessageStartingWith("TIME_ZONE needs an IANA zone such as Europe/Berlin, got '"
+              + offset + "', a fixed offset");
+    }
+    assertThat(UsageLedger.Settings.fromEnv(
+                Map.of("HOSTING", "serverless", "CONTROL_TABLE_NAME", "c", "TIME_ZONE", "Etc/UTC"),
+                Map.of("SERVERLESS_MEMORY_MB", "2048"))
+            .zone())
+        .isEqualTo(ZoneId.of("Etc/UTC"));
+  }
 }

@@ -146,6 +146,11 @@ class LocalCommandTest {
     assertThat(run("local", "start", "--content-type", "image/").err())
         .startsWith("offhours: --content-type must be application/x-image, auto")
         .endsWith("got 'image/'; see 'offhours local start --help'\n");
+    // The template's MaxLength, the functions' cap (ModelContract.MAX_MEDIA_TYPE_LENGTH).
+    assertThat(
+            run("local", "start", "--accept", "application/" + "j".repeat(53)).err())
+        .isEqualTo("offhours: --accept must be at most 64 characters, got 65: 'application/"
+            + "j".repeat(48) + "... (65 characters)'; see 'offhours local start --help'\n");
     assertThat(run("local", "run", "--hosting", "always").err())
         .isEqualTo("offhours: --hosting must be one of scheduled, scale-to-zero or serverless, got"
             + " 'always'; see 'offhours local run --help'\n");

@@ -134,7 +134,8 @@ class UserZoneTest {
           .isInstanceOfSatisfying(
               CliException.class, e -> assertThat(e.isUsage()).isTrue())
           .hasMessage("--time-zone needs an IANA zone such as Europe/Berlin, got '" + offset
-              + "', a fixed offset without summer time: give the zone whose clocks you mean");
+              + "', a fixed offset: it has no summer time, and Java puts GMT+1 an hour east of"
+              + " Greenwich where POSIX puts it west; give the zone whose clocks you mean");
     }
     for (String zone : List.of("UTC", "Etc/UTC", "Etc/GMT+1", "America/New_York")) {
       assertThat(UserZone.flag(zone)).as(zone).isEqualTo(ZoneId.of(zone));

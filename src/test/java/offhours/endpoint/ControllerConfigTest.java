@@ -127,6 +127,46 @@ class ControllerConfigTest {
         .hasToString("never Europe/Berlin");
   }
 
+  /**
+   * The rule of the template's TimeZone and of local start --time-zone: a fixed offset reads two ways (Java puts GMT+1
+   * an hour east, POSIX west), so the controller refuses it as it reads its settings, not at its first decision; the
+   * API's policy settings read it the same way.
+   */
+  @Test
+  void aFixedOffsetTimeZoneIsRefusedAtStartNamingTheVariableTheValueAndWhatIsAllowed() {
+    for (String offset : List.of("GMT+1", "-5", "+02:00", "UTC+3")) {
+      String expected = "TIME_ZONE needs an IANA zone such as Europe/Berlin, got '" + offset
+          + "', a fixed offset: it has no summer time, and Java puts GMT+1 an hour east of"
+          + " Greenwich where POSIX puts it west; give the zone whose clocks you mean";
+      assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("TIME_ZONE", offset)))
+          .as(offset)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(expected);
+      assertThatThrownBy(() -> ControllerConfig.policyFromEnvironment(env("TIME_ZONE", offset)))
+          .as(offset)
+          .hasMessage(expected);
+    }
+    assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("TIME_ZONE", "GMT+1\u001b[2J")))
+        .hasMessageStartingWith(
+            "TIME_ZONE needs an IANA zone such as Europe/Berlin, got 'GMT+1\\x1b[2J'");
+    for (String zone : List.of("Etc/UTC", "US/Eastern", "UTC", "Etc/GMT+1", "America/New_York")) {
+      assertThat(ControllerConfig.fromEnvironment(env("TIME_ZONE", zone)).zone().getId())
+          .isEqualTo(zone);
+    }
+  }
+
+  @Test
+  void aLongValueIsQuotedByItsStartAndItsLength() {
+    String hours = "Mon-Fri 08:00-19:00; ".repeat(250);
+    assertThatThrownBy(
+            () -> ControllerConfig.fromEnvironment(env("IDLE_STOP_MINUTES", "9".repeat(5000))))
+        .hasMessage("IDLE_STOP_MINUTES must be a whole number from 0 to 10080 in digits 0-9, got '"
+            + "9".repeat(60) + "... (5000 characters)'");
+    assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("WORKING_HOURS", hours + "x")))
+        .hasMessageStartingWith(
+            "WORKING_HOURS '" + hours.substring(0, 60) + "... (5251 characters)': ");
+  }
+
   @Test
   void validationMessagesNameTheVariableTheValueAndWhatIsExpected() {
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("ENDPOINT_NAME", null)))
@@ -134,8 +174,7 @@ class ControllerConfigTest {
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("MAPPING_UUID", " ")))
         .hasMessage("MAPPING_UUID is not set; the stack passes it to the controller function");
     assertThatThrownBy(() -> ControllerConfig.fromEnvironment(env("TIME_ZONE", "Europe/Berln")))
-        .hasMessage(
-            "TIME_ZONE 'Europe/Berln' is not an IANA time zone id; use a name like Europe/Berlin or America/New_York");
+        .hasMessage("TIME_ZONE needs an IANA zone such as Europe/Berlin, got 'Europe/Berln'");
     assertThatThrownBy(
             () -> ControllerConfig.fromEnvironment(env("IDLE_STOP_MINUTES", "half an hour")))
         .hasMessage(

@@ -46,6 +46,21 @@ class ModelContractTest {
         .isEqualTo("image/jpeg");
   }
 
+  /** The template's ContentType and Accept take at most 64 characters (MaxLength); the functions refuse longer too. */
+  @Test
+  void contentTypeAndAcceptTakeAtMost64Characters() {
+    String at64 = "image/" + "x".repeat(58);
+    assertThat(ModelContract.fromEnv(Map.of("CONTENT_TYPE", at64)).contentTypeFor(PNG))
+        .isEqualTo(at64);
+    assertThat(ModelContract.fromEnv(Map.of("ACCEPT", at64)).accept()).isEqualTo(at64);
+    assertThatThrownBy(() -> ModelContract.fromEnv(Map.of("CONTENT_TYPE", at64 + "x")))
+        .hasMessage("CONTENT_TYPE must be at most 64 characters, got 65: '" + at64 + "x'");
+    assertThatThrownBy(
+            () -> ModelContract.fromEnv(Map.of("ACCEPT", "application/" + "j".repeat(4988))))
+        .hasMessage("ACCEPT must be at most 64 characters, got 5000: 'application/" + "j".repeat(48)
+            + "... (5000 characters)'");
+  }
+
   @Test
   void headersMustBeMediaTypesThatAHeaderCanCarry() {
     assertThatThrownBy(() -> ModelContract.fromEnv(Map.of("CONTENT_TYPE", "jpeg")))

@@ -1,6 +1,7 @@
 package offhours.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -22,6 +23,7 @@ import offhours.api.ApiConfig;
 import offhours.classify.ClassifyConfig;
 import offhours.endpoint.CleanupConfig;
 import offhours.endpoint.ControllerConfig;
+import offhours.inference.ModelContract;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -212,6 +214,12 @@ class ParameterConstraintsTest {
             "Pacific/Chatham",
             "Europe/Berln",
             "Mars/Olympus",
+            "Etc/UTC",
+            "US/Eastern",
+            "GMT+1",
+            "-5",
+            "+02:00",
+            "UTC+3",
             "",
             "utc",
             "UTC+1",
@@ -317,7 +325,9 @@ class ParameterConstraintsTest {
             "",
             " ",
             "image/jpeg\n",
-            "auto;x"));
+            "auto;x",
+            "image/" + "x".repeat(58),
+            "image/" + "x".repeat(59)));
     c.put(
         "Accept",
         List.of(
@@ -331,7 +341,9 @@ class ParameterConstraintsTest {
             " ",
             "application/",
             "application/json\r\nX: y",
-            "auto"));
+            "auto",
+            "application/" + "j".repeat(52),
+            "application/" + "j".repeat(53)));
     c.put(
         "Hosting",
         List.of(
@@ -907,6 +919,29 @@ class ParameterConstraintsTest {
         new String[] {"cat\tdog", "cat\ndog", "cat\u007f", "ca\u0085t", "cat\u0001,dog"}) {
       assertThat(constraints.refusal("Labels", bad)).as("'%s'", bad).isNotNull();
     }
+  }
+
+  /**
+   * The cap on the model's media types is one fact: the template's ContentType and Accept MaxLength is the constant the
+   * functions and local mode's --content-type and --accept read by (ModelContract), and the candidates reach past it.
+   */
+  @Test
+  void contentTypeAndAcceptAreCappedAtTheLengthTheCodeTakes() {
+    for (String p : List.of("ContentType", "Accept")) {
+      assertThat(StackResolver.map(constraints.declarations().get(p)).get("MaxLength"))
+          .as("%s's MaxLength", p)
+          .hasToString(String.valueOf(ModelContract.MAX_MEDIA_TYPE_LENGTH));
+      assertThat(CANDIDATES.get(p))
+          .as("a candidate of %s at the cap and one past it", p)
+          .anySatisfy(v -> assertThat(v).hasSize(ModelContract.MAX_MEDIA_TYPE_LENGTH))
+          .anySatisfy(v -> assertThat(v).hasSize(ModelContract.MAX_MEDIA_TYPE_LENGTH + 1));
+    }
+    String tooLong = "image/" + "x".repeat(ModelContract.MAX_MEDIA_TYPE_LENGTH - 5);
+    assertThat(constraints.refusal("ContentType", tooLong)).isNotNull();
+    assertThatThrownBy(() -> ModelContract.fromEnv(Map.of("CONTENT_TYPE", tooLong)))
+        .hasMessageStartingWith("CONTENT_TYPE must be at most 64 characters");
+    assertThatThrownBy(() -> ModelContract.fromEnv(Map.of("ACCEPT", tooLong)))
+        .hasMessageStartingWith("ACCEPT must be at most 64 characters");
   }
 
   @Test
