@@ -74,8 +74,8 @@ class ClassifyConfigTest {
     for (String bad : List.of("+5", " 5", "5\n", "\uFF15", "\u0665", "5_000")) {
       assertThatThrownBy(() -> ClassifyConfig.fromEnv(env("TOP_K", bad)))
           .as(bad)
-          .hasMessage(
-              "TOP_K must be a whole number of at least 1 in digits 0-9, got '" + bad + "'");
+          .hasMessage("TOP_K must be a whole number of at least 1 in digits 0-9, got '"
+              + bad.replace("\n", "\\x0a") + "'");
     }
     assertThat(ClassifyConfig.fromEnv(env("TOP_K", "5")).topK()).isEqualTo(5);
   }

@@ -150,7 +150,7 @@ class LocalCommandTest {
     assertThat(
             run("local", "start", "--accept", "application/" + "j".repeat(53)).err())
         .isEqualTo("offhours: --accept must be at most 64 characters, got 65: 'application/"
-            + "j".repeat(48) + "... (65 characters)'; see 'offhours local start --help'\n");
+            + "j".repeat(53) + "'; see 'offhours local start --help'\n");
     assertThat(run("local", "run", "--hosting", "always").err())
         .isEqualTo("offhours: --hosting must be one of scheduled, scale-to-zero or serverless, got"
             + " 'always'; see 'offhours local run --help'\n");
