@@ -75,8 +75,8 @@ final class LiveSettingsLookup {
       try (S3Client s3 = target.s3()) {
         contract = contract.resolveLabels(s3);
       } catch (RuntimeException e) {
-        return fallback("the local stack's labels file " + contract.labelsS3Uri()
-            + " could not be read: " + e.getMessage());
+        return fallback("the local stack's labels file '" + contract.labelsS3Uri()
+            + "' could not be read: " + e.getMessage());
       }
     }
     return new LiveSettingsLookup(

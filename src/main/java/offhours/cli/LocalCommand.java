@@ -87,9 +87,11 @@ final class LocalCommand {
         // fails to start.
         ModelContract.builtIn(new ModelFiles(p, p).readLabels());
       } catch (IllegalArgumentException e) {
-        throw CliException.usage("labels file " + p + ": " + e.getMessage());
+        throw CliException.usage(
+            "labels file '" + Terminal.printable(p.toString()) + "': " + e.getMessage());
       } catch (FileSystemException | CharacterCodingException e) {
-        throw CliException.usage("cannot read labels file " + p + ": " + Format.fileProblem(e));
+        throw CliException.usage("cannot read labels file '" + Terminal.printable(p.toString())
+            + "': " + Format.fileProblem(e));
       } catch (IOException e) {
         throw CliException.usage(e.getMessage()); // it has no labels
       }

@@ -240,7 +240,7 @@ final class ResultsCommand implements Command {
    */
   static final int KEY_COLUMNS = 40;
 
-  /** The most a top label takes (the model's class names come from the user's label file). */
+  /** The most a top label takes (the model's class names come from the user's labels file). */
   static final int LABEL_COLUMNS = 24;
 
   /**

@@ -108,7 +108,7 @@ final class DeploymentWiring {
     ModelFiles model = model(options, progress, children);
     Optional<Path> labelFile = options.labels().or(() -> Optional.ofNullable(model.labels()));
     ModelFiles served = new ModelFiles(model.onnx(), labelFile.orElse(null));
-    // A container whose answers name their classes needs no label file.
+    // A container whose answers name their classes needs no labels file.
     labels = labelFile.isEmpty() ? List.of() : served.readLabels();
     if (served.onnx() != null) {
       // A label list that does not fit the model's outputs would send every upload to the DLQ, and
@@ -172,7 +172,7 @@ final class DeploymentWiring {
 
     LocalResources local = new LocalResources(s3, sqs, dynamoDb);
     provisioned = local.provision(names);
-    // The label file goes to S3, as LabelsS3Uri on AWS: every function reads it from there.
+    // The labels file goes to S3, as LabelsS3Uri on AWS: every function reads it from there.
     String labelsS3Uri =
         labels.isEmpty() ? "" : local.putLabels(LocalResources.MODELS_BUCKET, labels);
     createModel(options, model);

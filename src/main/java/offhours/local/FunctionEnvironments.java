@@ -40,7 +40,7 @@ final class FunctionEnvironments {
   }
 
   /**
-   * {@code labelsS3Uri}: where {@link LocalResources#putLabels} put the label file, or empty when the model's answers
+   * {@code labelsS3Uri}: where {@link LocalResources#putLabels} put the labels file, or empty when the model's answers
    * name their classes. The options' model settings: how the model is called and read (CONTENT_TYPE, ACCEPT, SCORES),
    * as the template sets; their controller settings: the TIME_ZONE whose days the ledger is kept in.
    */
@@ -106,7 +106,7 @@ final class FunctionEnvironments {
   }
 
   /**
-   * The class names as the stack passes a label file (LabelsS3Uri): LABELS_S3_URI, with LABELS empty since it would
+   * The class names as the stack passes a labels file (LabelsS3Uri): LABELS_S3_URI, with LABELS empty since it would
    * win. LABELS is comma-separated and cannot carry a name like "tench, Tinca tinca"; the file holds one per line.
    */
   private static Map<String, String> labels(String labelsS3Uri) {

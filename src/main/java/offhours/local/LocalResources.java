@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
  * StackSpec is an error, since DynamoDB cannot change keys in place). What the template adds only for AWS (IAM,
  * the queue's S3 policy, point-in-time recovery, KMS) is left out; emulators do not enforce it.
  *
- * <p>A label file goes to a bucket of its own, with no notification, and the functions read it through LABELS_S3_URI
+ * <p>A labels file goes to a bucket of its own, with no notification, and the functions read it through LABELS_S3_URI
  * as they read the stack's LabelsS3Uri ({@link #putLabels}).
  *
  * <p>Putting the bucket's notification makes the emulator send S3's s3:TestEvent to the queue, as S3 does. This class
@@ -57,9 +57,9 @@ public final class LocalResources {
       String timerQueueUrl,
       String timerQueueArn) {}
 
-  /** Local mode's bucket for the model's label file: not the images bucket, so no upload event is sent for it. */
+  /** Local mode's bucket for the model's labels file: not the images bucket, so no upload event is sent for it. */
   public static final String MODELS_BUCKET = "offhours-models";
-  /** The label file's key in {@link #MODELS_BUCKET}. */
+  /** The labels file's key in {@link #MODELS_BUCKET}. */
   private static final String LABELS_KEY = "labels.txt";
 
   private final S3Client s3;
@@ -152,7 +152,7 @@ public final class LocalResources {
   }
 
   /**
-   * Writes {@code labels} (as read from the user's label file) to {@code bucket}, one per line, and returns its
+   * Writes {@code labels} (as read from the user's labels file) to {@code bucket}, one per line, and returns its
    * {@code s3://} URI for LABELS_S3_URI. A class name may contain commas ("tench, Tinca tinca"), which LABELS, a
    * comma-separated list, cannot carry. The bucket is made if missing, private and encrypted like the images bucket,
    * and gets no notification.

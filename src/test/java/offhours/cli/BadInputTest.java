@@ -350,12 +350,12 @@ class BadInputTest {
         .hasMessage("model file '" + folder + "' is a folder; give the path of an ONNX model");
     assertThatThrownBy(localSettings(Map.of("labels", empty.toString()))::run)
         .isInstanceOf(CliException.class)
-        .hasMessageStartingWith("label file " + empty + " has no labels");
+        .hasMessageStartingWith("labels file '" + empty + "' has no labels");
     Path tabbed = Files.writeString(files.resolve("tabbed.txt"), "cat\nbig\tdog\n");
     assertThatThrownBy(localSettings(Map.of("labels", tabbed.toString()))::run)
         .isInstanceOf(CliException.class)
         .hasMessage(
-            "labels file " + tabbed + ": LABELS has a class name at index 1 (counting from 0,"
+            "labels file '" + tabbed + "': LABELS has a class name at index 1 (counting from 0,"
                 + " in the model's output order) with a control character, \\u0009, at character 3:"
                 + " 'big\\u0009dog'");
   }

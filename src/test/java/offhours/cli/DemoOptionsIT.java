@@ -29,7 +29,7 @@ class DemoOptionsIT {
       "python3 " + Path.of("src/test/resources/sagemaker/format_container.py").toAbsolutePath();
 
   /**
-   * Class names with commas, as in ImageNet's label files ("tench, Tinca tinca"), stay whole: five names for five
+   * Class names with commas, as in ImageNet's labels files ("tench, Tinca tinca"), stay whole: five names for five
    * outputs, not eight. Blanks around names and blank lines are dropped, as ModelFiles reads the file.
    */
   @Test
@@ -158,7 +158,8 @@ class DemoOptionsIT {
 
     assertThat(run.code).isEqualTo(1);
     assertThat(run.err)
-        .contains("label file " + labels + " lists 3 labels but " + onnx + " outputs 5 classes")
+        .contains("labels file '" + labels + "' lists 3 labels but model file '" + onnx
+            + "' outputs 5 classes")
         .doesNotContain("starting moto_server");
   }
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import offhours.inference.ModelContract;
+import offhours.units.Shown;
 
 /** A model the built-in container can serve: the ONNX file and its labels, one per line, in output order. */
 public record ModelFiles(Path onnx, Path labels) {
@@ -19,9 +20,9 @@ public record ModelFiles(Path onnx, Path labels) {
   public List<String> readLabels() throws IOException {
     List<String> names = ModelContract.parseLabelFile(Files.readAllBytes(labels));
     if (names.isEmpty()) {
-      throw new IOException(
-          "label file " + labels + " has no labels; write one class name per line, in the"
-              + " order of the model's outputs");
+      throw new IOException("labels file '" + Shown.escaped(labels.toString())
+          + "' has no labels; write one class name per line, in the"
+          + " order of the model's outputs");
     }
     return names;
   }

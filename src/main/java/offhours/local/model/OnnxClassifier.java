@@ -18,6 +18,7 @@ import java.util.Map;
 import offhours.local.model.DecodeBudget.ImageTooLargeException;
 import offhours.local.model.ImagePreprocessor.UndecodableImageException;
 import offhours.units.Plurals;
+import offhours.units.Shown;
 
 /**
  * An ONNX image classifier in ONNX Runtime: the model checked to be one (one float32 input, a float32 [N, classes]
@@ -122,10 +123,11 @@ final class OnnxClassifier implements AutoCloseable {
    */
   void checkLabels(ModelFiles model, List<String> labels) throws IOException {
     if (classes > 0 && classes != labels.size()) {
-      throw new IOException(
-          "label file " + model.labels() + " lists " + Plurals.of(labels.size(), "label")
-              + " but " + model.onnx() + " outputs " + Plurals.of(classes, "class", "classes")
-              + "; give one label per output, in the model's order");
+      throw new IOException("labels file '" + Shown.escaped(model.labels().toString()) + "' lists "
+          + Plurals.of(labels.size(), "label") + " but model file '"
+          + Shown.escaped(model.onnx().toString()) + "' outputs "
+          + Plurals.of(classes, "class", "classes")
+          + "; give one label per output, in the model's order");
     }
   }
 

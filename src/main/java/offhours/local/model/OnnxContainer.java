@@ -57,7 +57,7 @@ public final class OnnxContainer implements AutoCloseable {
   }
 
   /**
-   * Serves {@code model.onnx()} after checking that its label file names as many classes as the model
+   * Serves {@code model.onnx()} after checking that its labels file names as many classes as the model
    * outputs, so a mismatched {@code --model}/{@code --labels} pair fails at start, not in every result.
    */
   public static OnnxContainer start(ModelFiles model, int port, Normalization normalization)
@@ -74,7 +74,7 @@ public final class OnnxContainer implements AutoCloseable {
   }
 
   /**
-   * Loads {@code model.onnx()} only to compare its output with the label file, and fails naming both counts: what
+   * Loads {@code model.onnx()} only to compare its output with the labels file, and fails naming both counts: what
    * local mode checks at start, before the endpoint (and its container) exists.
    */
   public static void checkLabels(ModelFiles model) throws IOException {

@@ -60,6 +60,10 @@ class ModelFilesTest {
 
     assertThatThrownBy(() -> new ModelFiles(dir.resolve("m.onnx"), labels).readLabels())
         .isInstanceOf(IOException.class)
-        .hasMessageStartingWith("label file " + labels + " has no labels;");
+        .hasMessageStartingWith("labels file '" + labels + "' has no labels;");
+    Path escaped = Files.writeString(dir.resolve("x\u001b[2Jy.txt"), "\n");
+    assertThatThrownBy(() -> new ModelFiles(dir.resolve("m.onnx"), escaped).readLabels())
+        .as("the path quoted and escaped, as a model file's is")
+        .hasMessageStartingWith("labels file '" + dir + "/x\\x1b[2Jy.txt' has no labels;");
   }
 }

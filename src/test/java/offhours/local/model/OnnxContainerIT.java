@@ -359,11 +359,11 @@ class OnnxContainerIT {
     Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
     assertThatThrownBy(
             () -> OnnxContainer.start(new ModelFiles(onnx, labels), 0, Normalization.UNIT_SCALE))
-        .hasMessage("label file " + labels + " lists 2 labels but " + onnx
-            + " outputs 5 classes; give one label per" + " output, in the model's order");
+        .hasMessage("labels file '" + labels + "' lists 2 labels but model file '" + onnx
+            + "' outputs 5 classes; give one label per output, in the model's order");
     assertThatThrownBy(() -> OnnxContainer.checkLabels(new ModelFiles(onnx, labels)))
         .as("the check local mode runs at start")
-        .hasMessageContaining("lists 2 labels but " + onnx + " outputs 5");
+        .hasMessageContaining("lists 2 labels but model file '" + onnx + "' outputs 5");
     try (var ok = OnnxContainer.start(ModelFixtures.defaultModel(), 0, Normalization.UNIT_SCALE)) {
       assertThat(ModelFixtures.defaultModel().readLabels())
           .containsExactly("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
