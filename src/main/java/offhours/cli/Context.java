@@ -37,6 +37,8 @@ public record Context(
   /**
    * The context of a real run: system clock and zone (a TZ the JDK knows no zone by is refused when a command reads
    * the zone, see {@link UserZone}), AWS clients from the usual profile/region chains.
+   *
+   * @throws CliException when the cache directory's variables name none ({@link #cacheDir})
    */
   public static Context of(
       PrintStream out, PrintStream err, Map<String, String> env, boolean terminal) {
@@ -51,12 +53,16 @@ public record Context(
   }
 
   /**
-   * {@code $OFFHOURS_CACHE}, else {@code $XDG_CACHE_HOME/offhours}, else {@code ~/.cache/offhours}
-   * (contracts: "Local stack state file").
+   * {@code $OFFHOURS_CACHE}, else {@code $XDG_CACHE_HOME/offhours}, else {@code ~/.cache/offhours}, as an absolute path
+   * (contracts: "Local stack state file"); a blank OFFHOURS_CACHE is a failure that names it ({@link CacheDirectory}).
    */
   public static Path cacheDir(Map<String, String> env) {
-    return CacheDirectory.resolve(
-        env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
+    try {
+      return CacheDirectory.resolve(
+          env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
+    } catch (IllegalArgumentException e) {
+      throw CliException.failure(e.getMessage());
+    }
   }
 
   /** The width text output fits in: {@code COLUMNS}, else {@link Terminal#DEFAULT_COLUMNS}. */

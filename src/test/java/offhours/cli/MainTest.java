@@ -1,6 +1,7 @@
 package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -301,6 +302,20 @@ class MainTest {
     assertThat(Context.cacheDir(Map.of("XDG_CACHE_HOME", "/x", "HOME", "/h")))
         .isEqualTo(Path.of("/x/offhours"));
     assertThat(Context.cacheDir(Map.of("HOME", "/h"))).isEqualTo(Path.of("/h/.cache/offhours"));
+  }
+
+  @Test
+  void aBlankOffhoursCacheIsAFailureNamingItAndARelativeOneIsMadeAbsolute() {
+    assertThatThrownBy(() -> Context.cacheDir(Map.of("OFFHOURS_CACHE", " ", "HOME", "/h")))
+        .isInstanceOfSatisfying(
+            CliException.class, e -> assertThat(e.exitCode()).isEqualTo(1))
+        .hasMessageStartingWith("OFFHOURS_CACHE is set but blank");
+    assertThatThrownBy(
+            () -> Context.of(System.out, System.err, Map.of("OFFHOURS_CACHE", ""), false))
+        .isInstanceOf(CliException.class)
+        .hasMessageStartingWith("OFFHOURS_CACHE is set but empty");
+    assertThat(Context.cacheDir(Map.of("OFFHOURS_CACHE", "c", "HOME", "/h")))
+        .isEqualTo(Path.of("").toAbsolutePath().resolve("c"));
   }
 
   @Test
