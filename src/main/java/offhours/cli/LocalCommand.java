@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import offhours.local.LocalDeployment;
 import offhours.local.LocalDirectory;
 import offhours.local.model.ModelFiles;
 import offhours.units.Decimals;
+import offhours.units.IanaZones;
 import offhours.units.WholeNumbers;
 
 /**
@@ -75,7 +77,7 @@ final class LocalCommand {
     // records: --time-zone, else the command's own, refused where the JDK misread TZ (UserZone).
     ZoneId zone = args.value(TIME_ZONE.name())
         .map(UserZone::flag)
-        .orElseGet(() -> call.context().zone());
+        .orElseGet(() -> machineZone(call.context().zone()));
     Optional<Path> model = args.nonEmpty(MODEL.name(), "an ONNX model file").map(Path::of);
     Optional<Path> labels = args.nonEmpty(LABELS.name(), "a labels file").map(Path::of);
     model.ifPresent(p -> file(p, "model file", "; give the path of an ONNX model"));
@@ -126,6 +128,27 @@ final class LocalCommand {
           modelSettings);
     } catch (IllegalArgumentException e) {
       throw CliException.usage(asFlag(e.getMessage()));
+    }
+  }
+
+  /**
+   * This machine's zone as the local stack's TIME_ZONE, which its functions read by the template's rule
+   * ({@link IanaZones}): UTC for the zero offset ({@code Z}, a clock of {@link java.time.Clock#systemUTC}); any other
+   * offset the JDK was given ({@code -Duser.timezone=+02:00}) is said here, with what to do, not by functions that
+   * then fail to start.
+   */
+  private static ZoneId machineZone(ZoneId zone) {
+    if (zone.normalized().equals(ZoneOffset.UTC)
+        && !ZoneId.getAvailableZoneIds().contains(zone.getId())) {
+      return ZoneId.of("UTC");
+    }
+    try {
+      return IanaZones.parse("TIME_ZONE", zone.getId());
+    } catch (IllegalArgumentException e) {
+      throw CliException.failure("this machine's zone is " + Terminal.value(zone.getId())
+          + ", which the local stack's functions refuse as TIME_ZONE (an IANA zone such as"
+          + " Europe/Berlin, not a fixed offset); give --time-zone Europe/Berlin, or the zone"
+          + " whose clocks you mean");
     }
   }
 

@@ -50,6 +50,23 @@ class LocalCommandTest {
         .hasMessageEndingWith("; local start and demo also take --time-zone Europe/Paris");
   }
 
+  /** The local stack's functions read TIME_ZONE by the template's rule: an offset the JDK was given is said first. */
+  @Test
+  void aMachineZoneThatIsAFixedOffsetIsRefusedBeforeTheStackStarts() {
+    assertThatThrownBy(() -> timeZone(Map.of(), Clock.system(java.time.ZoneOffset.ofHours(2))))
+        .isInstanceOfSatisfying(
+            CliException.class, e -> assertThat(e.exitCode()).isEqualTo(1))
+        .hasMessage("this machine's zone is +02:00, which the local stack's functions refuse as"
+            + " TIME_ZONE (an IANA zone such as Europe/Berlin, not a fixed offset); give --time-zone"
+            + " Europe/Berlin, or the zone whose clocks you mean");
+    assertThat(timeZone(
+            Map.of("time-zone", "Etc/GMT-2"), Clock.system(java.time.ZoneOffset.ofHours(2))))
+        .isEqualTo("Etc/GMT-2");
+    assertThat(timeZone(Map.of(), Clock.systemUTC()))
+        .as("the zero offset, Z, is UTC")
+        .isEqualTo("UTC");
+  }
+
   @Test
   void aFlagThatNamesNoZoneIsAUsageErrorOfEachCommandThatStartsAStack() {
     for (List<String> command :
