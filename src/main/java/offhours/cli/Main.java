@@ -150,8 +150,8 @@ public final class Main {
         Optional<Command> next =
             command.subcommands().stream().filter(c -> c.name().equals(word)).findFirst();
         if (next.isEmpty()) {
-          throw CliException.usage(
-              "unknown command '" + word + "' for '" + path + "'" + suggestion(word, command));
+          throw CliException.usage("unknown command '" + Terminal.value(word) + "' for '" + path
+              + "'" + suggestion(word, command));
         }
         command = next.get();
         path = path + " " + word;
@@ -175,8 +175,8 @@ public final class Main {
           command.options(),
           Stream.concat(globals.stream(), rest.stream()).toList());
       if (command.operands().isEmpty() && !arguments.operands().isEmpty()) {
-        throw CliException.usage(
-            "unexpected argument '" + arguments.operands().getFirst() + "' for '" + path + "'");
+        throw CliException.usage("unexpected argument '"
+            + Terminal.value(arguments.operands().getFirst()) + "' for '" + path + "'");
       }
       return command.run(new Invocation(arguments, context));
     } catch (Exception e) {
@@ -200,8 +200,8 @@ public final class Main {
     Option option = Option.GLOBAL.stream()
         .filter(o -> o.name().equals(name))
         .findFirst()
-        .orElseThrow(() ->
-            CliException.usage("unknown option " + word.split("=", 2)[0] + " for '" + path + "'"));
+        .orElseThrow(() -> CliException.usage(
+            "unknown option " + Terminal.value(word.split("=", 2)[0]) + " for '" + path + "'"));
     if (!option.takesValue() || word.contains("=")) {
       return 1;
     }

@@ -294,6 +294,20 @@ class MainTest {
         .contains("  greet ");
   }
 
+  /** A pasted page as a command, an operand or an option: its start and its length, escaped, not the whole page. */
+  @Test
+  void aLongWordIsQuotedByItsStartAndItsLength() {
+    String page = "\u001b" + "x".repeat(4999);
+    String start = "\\x1b" + "x".repeat(59) + "... (5000 characters)";
+    assertThat(run(page).err())
+        .startsWith("offhours: unknown command '" + start + "' for 'offhours'");
+    assertThat(run("results", "--" + page).err())
+        .startsWith(
+            "offhours: unknown option --" + "\\x1b" + "x".repeat(57) + "... (5002 characters)");
+    assertThat(run("local", "status", page).err())
+        .startsWith("offhours: unexpected argument '" + start + "' for 'offhours local status'");
+  }
+
   @Test
   void theCacheDirectoryComesFromTheEnvironment() {
     assertThat(
