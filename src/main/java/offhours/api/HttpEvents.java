@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import offhours.units.Shown;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
@@ -201,9 +202,10 @@ public final class HttpEvents {
     Map<String, String> params = new LinkedHashMap<>();
     pairs(rawQuery, (name, value) -> {
       if (params.putIfAbsent(name, value) != null) {
-        throw new IllegalArgumentException("the query names '" + name + "' more than once;"
-            + " give each parameter once (a value may hold commas: URL-encode it as %2C or leave"
-            + " it as it is)");
+        throw new IllegalArgumentException(
+            "the query names '" + Shown.value(name) + "' more than once;"
+                + " give each parameter once (a value may hold commas: URL-encode it as %2C or leave"
+                + " it as it is)");
       }
     });
     return params;

@@ -11,6 +11,7 @@ import offhours.results.NewestFirst;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import offhours.stack.StackSpec;
+import offhours.units.Shown;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -58,7 +59,7 @@ public final class ResultsQuery {
       status = blankToNull(status) == null ? null : status.strip().toUpperCase(Locale.ROOT);
       if (status != null && !status.equals("CLASSIFIED") && !status.equals("REJECTED")) {
         throw new IllegalArgumentException(
-            "status must be CLASSIFIED or REJECTED, got '" + status + "'");
+            "status must be CLASSIFIED or REJECTED, got '" + Shown.value(status) + "'");
       }
     }
 

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import offhours.stack.StackSpec;
+import offhours.units.Shown;
 import offhours.units.WholeNumbers;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -85,7 +86,8 @@ final class ResultsRoute {
           400,
           "GET /results takes " + OBJECT + "=KEY alone, or " + String.join(", ", LIST_PARAMETERS)
               + "; it does not know "
-              + String.join(", ", unknown.stream().map(n -> "'" + n + "'").toList())
+              + String.join(
+                  ", ", unknown.stream().map(n -> "'" + Shown.value(n) + "'").toList())
               + " (names are case-sensitive)");
     }
     return q.containsKey(OBJECT) ? object(q.get(OBJECT)) : list(q);
@@ -175,8 +177,9 @@ final class ResultsRoute {
     } catch (NumberFormatException e) {
       // the message below says what is expected
     }
-    throw new IllegalArgumentException("limit must be a whole number from 1 to "
-        + ResultsQuery.MAX_LIMIT + " in " + WholeNumbers.FORM + ", got '" + text + "'");
+    throw new IllegalArgumentException(
+        "limit must be a whole number from 1 to " + ResultsQuery.MAX_LIMIT + " in "
+            + WholeNumbers.FORM + ", got '" + Shown.value(text) + "'");
   }
 
   /**

@@ -8,6 +8,7 @@ import offhours.api.ResultsQuery;
 import offhours.api.UrlDecoding;
 import offhours.stack.StackSpec;
 import offhours.units.Plurals;
+import offhours.units.Shown;
 import offhours.units.WholeNumbers;
 
 /** The page's request parameters, checked; a bad one is an IllegalArgumentException that says what is expected. */
@@ -31,7 +32,7 @@ final class Requests {
       String value = eq < 0 ? "" : UrlDecoding.form(pair.substring(eq + 1), "the query's " + name);
       if (params.putIfAbsent(name, value) != null) {
         throw new IllegalArgumentException(
-            "the query names '" + name + "' more than once; give each parameter once");
+            "the query names '" + Shown.value(name) + "' more than once; give each parameter once");
       }
     }
     return params;
@@ -45,9 +46,9 @@ final class Requests {
     List<String> taken = List.of(names);
     for (String name : query.keySet()) {
       if (!taken.contains(name)) {
-        throw new IllegalArgumentException(
-            "the query names '" + name + "', which " + route + " does not take; it takes "
-                + (taken.isEmpty() ? "no parameters" : Plurals.all(taken)));
+        throw new IllegalArgumentException("the query names '" + Shown.value(name) + "', which "
+            + route + " does not take; it takes "
+            + (taken.isEmpty() ? "no parameters" : Plurals.all(taken)));
       }
     }
   }
@@ -112,6 +113,6 @@ final class Requests {
       // the message below says what is expected
     }
     throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max
-        + " in " + WholeNumbers.FORM + ", got '" + text + "'");
+        + " in " + WholeNumbers.FORM + ", got '" + Shown.value(text) + "'");
   }
 }

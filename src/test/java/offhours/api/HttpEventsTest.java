@@ -129,6 +129,24 @@ class HttpEventsTest {
   }
 
   @Test
+  void aLongRepeatedNameIsQuotedByItsStart() {
+    String name = "n".repeat(500);
+    byte[] event = HttpEvents.request(
+        "GET",
+        "/results",
+        name + "=1&" + name + "=2",
+        Map.of("Host", List.of("127.0.0.1:8080")),
+        new byte[0],
+        "req-1",
+        Instant.parse("2026-11-25T10:15:01Z"),
+        "127.0.0.1");
+
+    assertThatThrownBy(() -> HttpEvents.read(event))
+        .hasMessageStartingWith(
+            "the query names '" + "n".repeat(60) + "... (500 characters)' more than once");
+  }
+
+  @Test
   void theLocalFrontsEventReadsBackAsTheSameRequest() {
     byte[] png = Base64.getDecoder()
         .decode(

@@ -174,6 +174,21 @@ class ResultsRouteTest {
     assertThat(queries).isEmpty();
   }
 
+  /** A long name or value is quoted by its start and length, as every setting's error quotes one (units.Shown). */
+  @Test
+  void aLongParameterNameOrValueIsQuotedByItsStartNotWhole() {
+    String name = "n".repeat(500);
+    String limit = "9".repeat(500);
+
+    assertThat(message(byObject(Map.of(name, "x"))))
+        .endsWith("it does not know '" + "n".repeat(60)
+            + "... (500 characters)' (names are case-sensitive)");
+    assertThat(message(byObject(Map.of("limit", limit))))
+        .endsWith("got '" + "9".repeat(60) + "... (500 characters)'");
+    assertThat(message(byObject(Map.of("status", "s".repeat(500)))))
+        .endsWith("got '" + "S".repeat(60) + "... (500 characters)'");
+  }
+
   @Test
   void theObjectParameterDoesNotCombineWithTheListingsParameters() {
     ApiResponse answer =

@@ -576,6 +576,19 @@ class UiServerTest {
   }
 
   @Test
+  void aLongQueryNameOrNumberIsQuotedByItsStartNotWhole() {
+    String name = "n".repeat(500);
+    assertThatThrownBy(() -> Requests.query(name + "=1&" + name + "=2"))
+        .hasMessageStartingWith(
+            "the query names '" + "n".repeat(60) + "... (500 characters)' more than once");
+    assertThatThrownBy(() -> Requests.takes(Map.of(name, "1"), "GET /api/results", "label"))
+        .hasMessageStartingWith(
+            "the query names '" + "n".repeat(60) + "... (500 characters)', which");
+    assertThatThrownBy(() -> Requests.limit("9".repeat(500)))
+        .hasMessageEndingWith("got '" + "9".repeat(60) + "... (500 characters)'");
+  }
+
+  @Test
   void aParameterGivenTwiceIsRefusedNotReadByItsFirst() throws Exception {
     // Before, the first was read: this stored a.png, and the check said a.png's answer.
     Map<String, String> withToken = Map.of(UiServer.TOKEN_HEADER, token);
