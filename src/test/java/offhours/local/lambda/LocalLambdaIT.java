@@ -49,7 +49,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 @ExtendWith(AwsServicesExtension.class)
 class LocalLambdaIT {
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  /** The ceiling of every wait for an event: generous, as it costs nothing unless the event never comes. */
+  private static final Duration WAIT = Duration.ofSeconds(90);
 
   private final SqsClient sqs;
   private final LocalLambda local;
@@ -66,9 +67,12 @@ class LocalLambdaIT {
     lambdaClients = AwsClients.local(
         Region.US_EAST_1, local.credentials(), Map.of(Service.LAMBDA, local.endpoint()));
     lambda = lambdaClients.build(Service.LAMBDA, LambdaClient.builder());
-    // A short visibility timeout so that unprocessed messages come back within the test.
+    // A visibility timeout far longer than any batch's work, so a batch held or slowed by a busy
+    // machine never reappears inside its own invocation. A test whose failed messages must come
+    // back ends their visibility itself once the failure is recorded (comeBack), as the timeout's
+    // end would.
     queueUrl = sqs.createQueue(r -> r.queueName("lambda-it-" + UUID.randomUUID())
-            .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2")))
+            .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60")))
         .queueUrl();
     queueArn = sqs.getQueueAttributes(
             r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
@@ -167,9 +171,10 @@ class LocalLambdaIT {
             .maximumBatchingWindowInSeconds(3)
             .enabled(false));
     // The visibility timeout must outlast the window, or gathered messages would reappear inside
-    // their own batch (AWS advises a visibility timeout above function timeout + window).
+    // their own batch (AWS advises a visibility timeout above function timeout + window); the
+    // second window below is 300 s.
     sqs.setQueueAttributes(
-        r -> r.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "30")));
+        r -> r.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "900")));
     awaitState(created.uuid(), "Disabled");
     for (int i = 0; i < 12; i++) {
       int n = i;
@@ -187,16 +192,52 @@ class LocalLambdaIT {
     assertThat(sizes).contains(5);
     assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(12);
 
-    // Three messages sent one by one, well within the 3 s window, arrive as one batch.
+    // Messages sent one by one are gathered into one batch, proven by the order of events rather
+    // than by a race against a short window: each is sent only once the poller holds those before
+    // it (received, not yet invoked), so the three come in three receives; without a window the
+    // first would have gone alone. The window (300 s) is far longer than any wait here, so the
+    // batch that leaves at once when full also shows a full batch does not wait the window out.
+    assertThat(lambda
+            .updateEventSourceMapping(r -> r.uuid(created.uuid()).enabled(false))
+            .state())
+        .isEqualTo("Disabling");
+    awaitState(created.uuid(), "Disabled");
     recorder.calls.clear();
+    lambda.updateEventSourceMapping(r ->
+        r.uuid(created.uuid()).batchSize(3).maximumBatchingWindowInSeconds(300).enabled(true));
+    awaitState(created.uuid(), "Enabled");
     for (int i = 0; i < 3; i++) {
       int n = i;
       sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("w" + n));
+      if (n < 2) {
+        awaitGathered(n + 1);
+      }
     }
     local.await(created.uuid(), s -> s.deleted() == 15, WAIT);
     assertThat(recorder.calls)
         .singleElement()
-        .satisfies(c -> assertThat(c.event().getRecords()).hasSize(3));
+        .satisfies(c -> assertThat(c.event().getRecords())
+            .extracting(SQSEvent.SQSMessage::getBody)
+            .containsExactly("w0", "w1", "w2"));
+  }
+
+  /** Waits until the poller holds {@code count} messages received into the batch it gathers, none invoked yet. */
+  private void awaitGathered(int count) {
+    await("the poller holding " + count + " received message(s) in its open batch, none invoked")
+        .atMost(WAIT)
+        .until(
+            () -> {
+              Map<QueueAttributeName, String> a = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
+                      .attributeNames(
+                          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                  .attributes();
+              return recorder.calls.size() + " invoked, "
+                  + a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES) + " visible, "
+                  + a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
+                  + " received";
+            },
+            ("0 invoked, 0 visible, " + count + " received")::equals);
   }
 
   @Test
@@ -223,6 +264,7 @@ class LocalLambdaIT {
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("good-2"));
     lambda.updateEventSourceMapping(r -> r.uuid(created.uuid()).enabled(true));
 
+    comeBack(created.uuid(), 1, bad);
     LocalLambda.Stats stats = local.await(created.uuid(), s -> s.deleted() == 3, WAIT);
 
     assertThat(stats.failed()).isEqualTo(1);
@@ -269,6 +311,7 @@ class LocalLambdaIT {
         mapping(r -> r.functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES));
     String id = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("x")).messageId();
 
+    comeBack(uuid, 1, id);
     LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
 
     assertThat(stats.invocationErrors()).isEqualTo(1);
@@ -296,6 +339,7 @@ class LocalLambdaIT {
         mapping(r -> r.functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES));
     String id = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("cut")).messageId();
 
+    comeBack(uuid, 1, id);
     LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
 
     assertThat(stats.invocationErrors()).isEqualTo(1);
@@ -419,7 +463,7 @@ class LocalLambdaIT {
   @Test
   void aHandlerStillRunningAtTheFunctionTimeoutIsInterruptedAndItsBatchFails() throws Exception {
     AtomicInteger interrupted = new AtomicInteger();
-    RequestHandler<SQSEvent, SQSBatchResponse> slow = (event, context) -> {
+    recorder.behaviour = (event, call) -> {
       if (firstReceive(event)) {
         try {
           Thread.sleep(Duration.ofMinutes(1));
@@ -430,13 +474,17 @@ class LocalLambdaIT {
       }
       return new SQSBatchResponse(List.of());
     };
+    // The timeout is long next to the second call's work (milliseconds), so only the first call is
+    // cut.
     local.registerFunction(
-        function + "-slow", LambdaSqsJson.streaming(slow), Duration.ofSeconds(1));
+        function + "-slow", LambdaSqsJson.streaming(recorder), Duration.ofSeconds(3));
     String uuid = lambda
         .createEventSourceMapping(r -> r.functionName(function + "-slow").eventSourceArn(queueArn))
         .uuid();
-    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("takes too long"));
+    String id =
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("takes too long")).messageId();
 
+    comeBack(uuid, 1, id);
     LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
 
     assertThat(stats.batches()).isEqualTo(2);
@@ -622,6 +670,23 @@ class LocalLambdaIT {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(id, "1"),
             org.assertj.core.groups.Tuple.tuple(id, "2"));
+  }
+
+  /**
+   * Once {@code failed} messages are recorded failed and no batch is at work, ends the visibility of the deliveries of
+   * messages {@code ids} so far, as their visibility timeout's end would: they come back to be received again.
+   */
+  private void comeBack(String uuid, long failed, String... ids) throws InterruptedException {
+    local.await(uuid, s -> s.failed() == failed && s.invoking() == 0, WAIT);
+    List<String> failedIds = List.of(ids);
+    for (Call call : recorder.calls) {
+      for (SQSEvent.SQSMessage m : call.event().getRecords()) {
+        if (failedIds.contains(m.getMessageId())) {
+          sqs.changeMessageVisibility(
+              r -> r.queueUrl(queueUrl).receiptHandle(m.getReceiptHandle()).visibilityTimeout(0));
+        }
+      }
+    }
   }
 
   private void awaitState(String uuid, String state) {
