@@ -29,10 +29,10 @@ class ScaleToZeroLifecycleIT {
   private static final Duration DEADLINE = Duration.ofSeconds(90);
   private static final Duration CREATING = Duration.ofSeconds(2);
   /**
-   * The local SageMaker's deleting delay for the half-done stop: the copies go after it, the instances one more delay
-   * later, long enough for an upload and a start in between on a loaded machine.
+   * How long the instances outlast the copies in the half-done stop: longer than the whole test, so the upload and the
+   * start made in between are awaited as events, never raced against the instances' removal however slow the machine.
    */
-  private static final Duration SCALE_IN_STEP = Duration.ofSeconds(20);
+  private static final Duration INSTANCES_LINGER = Duration.ofHours(1);
 
   private static final String COMPONENT_LINE = "inference component offhours-component: ";
   private static final String RESUME_WHY =
@@ -159,7 +159,7 @@ class ScaleToZeroLifecycleIT {
   private static void wakeWhileTheInstancesOutlastTheCopies(
       StackFixture f, Path image, int resultsAfter) throws InterruptedException {
     Instant componentCreated = componentCreated(f);
-    f.stack.services().sageMaker().delays(CREATING, SCALE_IN_STEP);
+    f.stack.services().sageMaker().delays(CREATING, CREATING, INSTANCES_LINGER);
     try (ControllerLog log = new ControllerLog()) {
       f.override("stop");
       f.await(

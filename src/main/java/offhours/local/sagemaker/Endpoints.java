@@ -43,6 +43,9 @@ final class Endpoints implements AutoCloseable {
 
   private Duration creatingDelay;
   private Duration deletingDelay;
+  /** How long an inference component's instances outlast its last copy (managed instance scaling). */
+  private Duration instancesDelay;
+
   private final CreateFaults faults = new CreateFaults();
   private boolean closed;
 
@@ -63,6 +66,7 @@ final class Endpoints implements AutoCloseable {
     this.containers = containers;
     this.creatingDelay = creatingDelay;
     this.deletingDelay = deletingDelay;
+    this.instancesDelay = deletingDelay;
   }
 
   // ---- failure injection and timing, for tests and the controller's tests ----
@@ -75,9 +79,10 @@ final class Endpoints implements AutoCloseable {
     faults.stallNext(count);
   }
 
-  synchronized void delays(Duration creating, Duration deleting) {
+  synchronized void delays(Duration creating, Duration deleting, Duration instancesAfterCopies) {
     creatingDelay = requireNonNegative(creating, "creating delay");
     deletingDelay = requireNonNegative(deleting, "deleting delay");
+    instancesDelay = requireNonNegative(instancesAfterCopies, "instances delay");
   }
 
   synchronized Duration creatingDelay() {
@@ -86,6 +91,10 @@ final class Endpoints implements AutoCloseable {
 
   synchronized Duration deletingDelay() {
     return deletingDelay;
+  }
+
+  synchronized Duration instancesDelay() {
+    return instancesDelay;
   }
 
   static Duration requireNonNegative(Duration d, String what) {

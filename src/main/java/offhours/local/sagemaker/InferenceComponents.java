@@ -16,16 +16,18 @@ import offhours.local.sagemaker.Models.HostedModel;
 
 /**
  * Inference components on endpoints whose config has a variant without a model
- * (https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-deploy-models.html). A component is
- * {@code Creating} for the creating delay, then its copies (one container here, whatever the count) and the
- * instances under them are up and it is {@code InService} (created with 0 copies: InService with no container). The
- * endpoint holds its InitialInstanceCount instances until its first component takes them over, as SageMaker scales
- * instances to zero only on an endpoint that hosts a component; one created with 0 copies lets them go one deleting
- * delay after it is InService. UpdateInferenceComponentRuntimeConfig is {@code Updating}
- * while copies scale: out after the creating delay; in after the deleting delay, and the variant's instances follow
- * one deleting delay later (managed instance scaling with MinInstanceCount 0). While a component has no copy,
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-deploy-models.html). A component is {@code
+ * Creating} for the creating delay, then its copies (one container here, whatever the count) and the instances under
+ * them are up and it is {@code InService} (created with 0 copies: InService with no container). The endpoint holds its
+ * InitialInstanceCount instances until its first component takes them over, as SageMaker scales instances to zero only
+ * on an endpoint that hosts a component; one created with 0 copies lets them go one instances delay after it is
+ * InService. UpdateInferenceComponentRuntimeConfig is {@code Updating} while copies scale: out after the creating
+ * delay; in after the deleting delay, and the variant's instances follow one instances delay later (managed instance
+ * scaling with MinInstanceCount 0; the deleting delay unless a test set its own, {@link
+ * LocalSageMaker#delays(java.time.Duration, java.time.Duration, java.time.Duration)}). While a component has no copy,
  * InvokeEndpoint answers SageMaker's no-capacity ValidationError. DeleteInferenceComponent, refused while the component
- * is Creating or Updating, is {@code Deleting} for the deleting delay; DeleteEndpoint is refused while the endpoint has a component ({@link #requireNoneOn}).
+ * is Creating or Updating, is {@code Deleting} for the deleting delay; DeleteEndpoint is refused while the endpoint has
+ * a component ({@link #requireNoneOn}).
  *
  * <p>State sits behind this object's monitor; container launches and stops run outside it. Each incarnation has its
  * own id, so a late task never settles a re-created component.
@@ -224,7 +226,7 @@ final class InferenceComponents implements AutoCloseable {
     }
     if (idle.instances() > 0) {
       scheduler.schedule(
-          () -> instancesIn(idle), endpoints.deletingDelay().toMillis(), TimeUnit.MILLISECONDS);
+          () -> instancesIn(idle), endpoints.instancesDelay().toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -296,7 +298,7 @@ final class InferenceComponents implements AutoCloseable {
     return c.arn();
   }
 
-  /** Copies down to 0 (container stopped, InService); the instances follow one deleting delay later. */
+  /** Copies down to 0 (container stopped, InService); the instances follow one instances delay later. */
   private void scaleIn(HostedComponent from) {
     ModelContainer stopped;
     HostedComponent idle;
@@ -312,7 +314,7 @@ final class InferenceComponents implements AutoCloseable {
       stopped.close();
     }
     scheduler.schedule(
-        () -> instancesIn(idle), endpoints.deletingDelay().toMillis(), TimeUnit.MILLISECONDS);
+        () -> instancesIn(idle), endpoints.instancesDelay().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private synchronized void instancesIn(HostedComponent idle) {

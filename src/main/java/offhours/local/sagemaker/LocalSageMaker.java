@@ -206,7 +206,16 @@ public final class LocalSageMaker implements AutoCloseable {
 
   /** Changes the delays for endpoints created or deleted from now on. */
   public void delays(Duration creating, Duration deleting) {
-    endpoints.delays(creating, deleting);
+    endpoints.delays(creating, deleting, deleting);
+  }
+
+  /**
+   * As {@link #delays(Duration, Duration)}, but the instances of an inference component whose copies went to 0 go
+   * {@code instancesAfterCopies} after them instead of one deleting delay later: a test holds a half-done scale-in (no
+   * copy, the instances still up) for as long as it needs, whatever the machine's speed.
+   */
+  public void delays(Duration creating, Duration deleting, Duration instancesAfterCopies) {
+    endpoints.delays(creating, deleting, instancesAfterCopies);
   }
 
   /** Changes a serverless endpoint's cold start and how long it stays warm, for invocations from now on. */

@@ -236,6 +236,34 @@ class InferenceComponentsTest {
     assertThat(launched).as("no copy, no container").isEmpty();
   }
 
+  /**
+   * With their own delay the instances outlast the copies: a scale-in held half done (no copy, the instance up) for
+   * as long as a test needs, and copies set back meanwhile come up on that instance.
+   */
+  @Test
+  void theInstancesOutlastTheCopiesByTheirOwnDelay() {
+    componentEndpoint("h");
+    createComponent("h", "h-ic", 1);
+    awaitComponent("h-ic", InferenceComponentStatus.IN_SERVICE, 1);
+    f.sageMaker.delays(Duration.ZERO, Duration.ZERO, Duration.ofHours(1));
+
+    f.control.updateInferenceComponentRuntimeConfig(
+        r -> r.inferenceComponentName("h-ic").desiredRuntimeConfig(c -> c.copyCount(0)));
+    awaitComponent("h-ic", InferenceComponentStatus.IN_SERVICE, 0);
+    assertThat(launched).singleElement().satisfies(c -> assertThat(c.closed).isTrue());
+    assertThat(instances("h")).as("the instance, an hour before it goes").isEqualTo(1);
+
+    f.control.updateInferenceComponentRuntimeConfig(
+        r -> r.inferenceComponentName("h-ic").desiredRuntimeConfig(c -> c.copyCount(1)));
+    awaitComponent("h-ic", InferenceComponentStatus.IN_SERVICE, 1);
+    assertThat(instances("h")).isEqualTo(1);
+    assertThat(invoke("h", "h-ic").invokedProductionVariant()).isEqualTo("AllTraffic");
+    assertThatThrownBy(
+            () -> f.sageMaker.delays(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("instances delay must be zero or positive, was PT-1S");
+  }
+
   @Test
   void updatesWaitForInServiceAndCopiesAreNeverNegative() {
     componentEndpoint("w");
