@@ -293,14 +293,22 @@ final class DemoCommand implements Command {
         EndpointStatusCommand.describe(sageMaker, stack.names().endpoint()));
   }
 
+  /**
+   * The results in the order of the uploads: JSON lines, or the table on stdout and below it, on stderr, what to do
+   * about its REJECTED rows as {@code results} says it ({@link RejectionHint#lines}).
+   */
   private static void print(
       Invocation call, UploadPlan plan, Map<String, ResultItem> byKey, String missingReason) {
     List<List<String>> rows = new ArrayList<>();
+    List<ResultRow> results = new ArrayList<>();
     for (UploadPlan.Item item : plan.items()) {
       ResultItem result = byKey.get(item.key());
+      if (result != null) {
+        results.add(ResultRow.from(result, result.settings()));
+      }
       if (call.json()) {
         if (result != null) {
-          call.out().println(Json.line(ResultRow.from(result, result.settings()).toJson()));
+          call.out().println(Json.line(results.getLast().toJson()));
         }
         continue;
       }
@@ -319,6 +327,7 @@ final class DemoCommand implements Command {
     if (!call.json()) {
       call.out()
           .print(TextTable.render(List.of("KEY", "LABEL", "SCORE", "STATUS", "REASON"), rows));
+      RejectionHint.lines(results).forEach(call.err()::println);
     }
   }
 

@@ -10,11 +10,12 @@ import offhours.units.Plurals;
 
 /**
  * What to do about a REJECTED result, by the kind of its reason: the one place these words are. {@code offhours
- * results} ends a table with REJECTED rows with one line per kind it shows ({@link #lines}); README's "Operating it"
- * lists each kind with the same words, as {@link #line} writes them (RejectionHintTest holds the two together). The
- * stored reason stays as Classify wrote it: a kind is read from its words (Classify's own, or the model server's 400
- * that the reason quotes), the object's own s3:// name taken out first, so that a key such as {@code truncated.jpg}
- * does not decide it. The first kind whose words a reason holds is its kind; a reason of none has no hint.
+ * results} and {@code demo} end a table with REJECTED rows with one line per kind it shows ({@link #lines}); README's
+ * "Operating it" lists each kind with the same words, as {@link #line} writes them (RejectionHintTest holds the two
+ * together). The stored reason stays as Classify wrote it: a kind is read from its words (Classify's own, or the model
+ * server's 400 that the reason quotes), the object's own s3:// name taken out first, so that a key such as {@code
+ * truncated.jpg} does not decide it. The first kind whose words a reason holds is its kind; a reason of none has no
+ * hint.
  */
 enum RejectionHint {
   /** A message that was no S3 notification of the stack's bucket: its result has no object key. */

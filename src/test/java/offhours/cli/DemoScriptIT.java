@@ -74,6 +74,11 @@ class DemoScriptIT {
         .asString()
         .contains("REJECTED", "could not read the image");
     assertThat(progress)
+        .as("what to do about the REJECTED rows, below the table as results says it")
+        .contains("what to do (1 result), " + RejectionHint.NOT_JPEG_OR_PNG.line() + "\n"
+            + "what to do (1 result), " + RejectionHint.CUT_SHORT.line() + "\n"
+            + "7 of 7 uploads have a result");
+    assertThat(progress)
         .contains("endpoint offhours-endpoint is off", "7 of 7 uploads have a result")
         // The times say what they count from: the wait for results, apart from the stack's start.
         .containsPattern("(?m)^first result \\d+\\.\\d s after the uploads began$")
