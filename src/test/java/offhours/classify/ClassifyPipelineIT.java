@@ -263,16 +263,12 @@ class ClassifyPipelineIT {
   @Test
   void invokeEndpointGetsTwoAttemptsEachCutAtTheAttemptTimeoutThenTheRecordIsDeferred()
       throws Exception {
-    // 5 s: the stub's 503 must come back within one attempt, a first call on a new client included,
-    // on a loaded machine (with 1 s, it had less than a second).
-    ClassifyConfig config = ClassifyConfig.fromEnv(p.classifyEnv(
-        endpointName, "LABELS", String.join(",", LABELS), "INVOKE_TIMEOUT_SECONDS", "5"));
     upload("photos/rocket.jpg", IMAGES.resolve("rocket.jpg"));
     sagemaker.unavailable = true;
-    try (SageMakerRuntimeClient limited =
-        runtimeClients.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(config))) {
-      ClassifyHandler handler =
-          new ClassifyHandler(s3, sqs, dynamo, limited, config, Clock.systemUTC());
+    // The stub's 503 comes back at once: an attempt timeout of 60 s never cuts it, a first call
+    // on a new client on a loaded machine included (with 1 s, then 5 s, a busy machine could).
+    try (SageMakerRuntimeClient patient = invokeClient(60)) {
+      ClassifyHandler handler = invokeHandler(patient, 60);
       List<Message> uploads = p.receiveUploads();
 
       SQSBatchResponse response = LambdaSqsJson.invoke(handler, event(uploads));
@@ -282,18 +278,21 @@ class ClassifyPipelineIT {
       assertThat(sagemaker.invokedEndpoints)
           .as("one retry, then SQS takes over")
           .hasSize(2);
-      List<Message> copies = receiveAll(queueUrl);
-      assertThat(copies)
-          .singleElement()
-          .satisfies(copy -> assertThat(
-                  copy.messageAttributes().get("offhours-deferral-reason").stringValue())
-              .isEqualTo("SageMaker could not serve the request now (HTTP 503)"));
+    }
+    List<Message> copies = receiveAll(queueUrl);
+    assertThat(copies)
+        .singleElement()
+        .satisfies(copy -> assertThat(
+                copy.messageAttributes().get("offhours-deferral-reason").stringValue())
+            .isEqualTo("SageMaker could not serve the request now (HTTP 503)"));
 
-      // A model slower than the attempt timeout: each attempt is cut, and the record waits for a
-      // better time.
-      sagemaker.unavailable = false;
-      sagemaker.delayMillis = 60_000; // the server's close after the test interrupts the hold
-      SQSBatchResponse slow = LambdaSqsJson.invoke(handler, event(copies));
+    // A model slower than the attempt timeout: each attempt is cut, and the record waits for a
+    // better time. The stub holds each request for 60 s, far past the 5 s attempt timeout, so
+    // the cut is certain however slow the machine.
+    sagemaker.unavailable = false;
+    sagemaker.delayMillis = 60_000; // the server's close after the test interrupts the hold
+    try (SageMakerRuntimeClient limited = invokeClient(5)) {
+      SQSBatchResponse slow = LambdaSqsJson.invoke(invokeHandler(limited, 5), event(copies));
       acknowledge(copies, slow);
 
       assertThat(slow.getBatchItemFailures()).isEmpty();
@@ -306,6 +305,26 @@ class ClassifyPipelineIT {
     } finally {
       sagemaker.delayMillis = 0;
     }
+  }
+
+  /** The stack's Classify settings with an attempt timeout of {@code seconds}. */
+  private ClassifyConfig invokeConfig(int seconds) {
+    return ClassifyConfig.fromEnv(p.classifyEnv(
+        endpointName,
+        "LABELS",
+        String.join(",", LABELS),
+        "INVOKE_TIMEOUT_SECONDS",
+        Integer.toString(seconds)));
+  }
+
+  /** A runtime client whose attempts are cut at {@code seconds}, as Classify builds it. */
+  private SageMakerRuntimeClient invokeClient(int seconds) {
+    return runtimeClients.build(
+        Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(invokeConfig(seconds)));
+  }
+
+  private ClassifyHandler invokeHandler(SageMakerRuntimeClient runtime, int seconds) {
+    return new ClassifyHandler(s3, sqs, dynamo, runtime, invokeConfig(seconds), Clock.systemUTC());
   }
 
   @Test

@@ -474,8 +474,7 @@ class LocalLambdaIT {
       }
       return new SQSBatchResponse(List.of());
     };
-    // The timeout is long next to the second call's work (milliseconds), so only the first call is
-    // cut.
+    // A timeout long next to the second call's work (milliseconds): only the first call is cut.
     local.registerFunction(
         function + "-slow", LambdaSqsJson.streaming(recorder), Duration.ofSeconds(3));
     String uuid = lambda
