@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -124,11 +125,13 @@ class EndpointLifecycleIT {
   @Test
   void aStopDuringABacklogDrainsInFlightBatchesBeforeDeletingAndTheRestartClassifiesEachUploadOnce(
       @TempDir Path dir) throws Exception {
-    // 0.5 s per image, one at a time: 40 uploads take ~20 s, and a batch of 10 in flight takes
-    // seconds to finish. The stop, sent once 6 are classified, must land before the other 34 are
-    // (~17 s; at 0.25 s per image it had ~8 s).
-    try (StackFixture f = StackFixture.start(
-        StackFixture.slowModel(dir, 0.5, Duration.ofSeconds(1), StackFixture.OFF_UNLESS_STARTED))) {
+    // The model answers 10 requests (the controller's test invocation among them), then holds the
+    // rest until the test creates the file: the stop, sent once 6 are classified, lands mid-drain
+    // by construction, not by racing the other 34 uploads (it had ~17 s at 0.5 s per image). The
+    // test releases the drain once it has seen the stop pause consumption with messages in flight.
+    Path hold = dir.resolve("release-the-drain");
+    try (StackFixture f = StackFixture.start(StackFixture.heldModel(
+        dir, 0.2, 10, hold, Duration.ofSeconds(1), StackFixture.OFF_UNLESS_STARTED))) {
       int n = 40;
       List<String> keys = f.uploadCopies("backlog", n);
       f.await(n + " notifications visible", DEADLINE, () -> f.queue().visible() == n);
@@ -155,6 +158,9 @@ class EndpointLifecycleIT {
         int invoking = f.consumer().invoking();
         if (endpoint.equals("InService") && !mapping.startsWith("Enabl")) {
           drained = Math.max(drained, q.inFlight());
+          if (drained > 0 && !Files.exists(hold)) {
+            Files.createFile(hold);
+          }
         } else if (!endpoint.equals("InService")
             && (mapping.startsWith("Enabl") || q.inFlight() > 0 || invoking > 0)) {
           violations.add("endpoint " + endpoint + " while mapping " + mapping + ", " + q.inFlight()

@@ -107,6 +107,37 @@ final class StackFixture implements AutoCloseable {
   static LocalDeployment.Options slowModel(
       Path dir, double secondsPerImage, Duration creatingDelay, Map<String, String> controller)
       throws IOException {
+    return slowModel(dir, secondsPerImage, "", creatingDelay, controller);
+  }
+
+  /**
+   * As {@link #slowModel(Path, double, Duration, Map)}, but every request after the first {@code answered} (the
+   * controller's test invocations included) waits until file {@code hold} exists: the test holds the drain mid-way
+   * and releases it by creating the file.
+   */
+  static LocalDeployment.Options heldModel(
+      Path dir,
+      double secondsPerImage,
+      int answered,
+      Path hold,
+      Duration creatingDelay,
+      Map<String, String> controller)
+      throws IOException {
+    return slowModel(
+        dir,
+        secondsPerImage,
+        "HOLD_AFTER=" + answered + " HOLD_FILE='" + hold + "' ",
+        creatingDelay,
+        controller);
+  }
+
+  private static LocalDeployment.Options slowModel(
+      Path dir,
+      double secondsPerImage,
+      String hold,
+      Duration creatingDelay,
+      Map<String, String> controller)
+      throws IOException {
     Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\nother\n");
     Path script;
     try {
@@ -116,7 +147,7 @@ final class StackFixture implements AutoCloseable {
       throw new IllegalStateException(e);
     }
     String command =
-        "SLOW_SECONDS=" + secondsPerImage + " LABEL_COUNT=3 exec python3 '" + script + "'";
+        hold + "SLOW_SECONDS=" + secondsPerImage + " LABEL_COUNT=3 exec python3 '" + script + "'";
     return new LocalDeployment.Options(
             cache(),
             Optional.empty(),
