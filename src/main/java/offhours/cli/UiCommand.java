@@ -2,11 +2,13 @@ package offhours.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -15,6 +17,7 @@ import offhours.local.StateFile;
 import offhours.ui.AwsUiData;
 import offhours.ui.Refreshed;
 import offhours.ui.UiServer;
+import offhours.ui.UploadRules;
 
 /** {@code offhours ui}: a local web page on the stack, with the CLI's own clients and credentials. */
 final class UiCommand implements Command {
@@ -95,12 +98,11 @@ final class UiCommand implements Command {
       target.close();
       throw e;
     }
-    ImageLimit limit = ImageLimit.of(target);
     AwsUiData data = new AwsUiData(
         view, call.context().clock(), action -> control(target, action), settings::get);
     UiServer server;
     try {
-      server = UiServer.start(data, (int) port, limit.bytes(), limit.assumption());
+      server = serve(data, (int) port, settings);
     } catch (BindException e) {
       data.close();
       reader.close();
@@ -136,8 +138,10 @@ final class UiCommand implements Command {
           .println(
               "the address carries the page's token: keep it to yourself. Ctrl-C stops the page.");
     }
-    // Said once the page serves: the page says it again with each upload it refuses.
-    limit.assumption().ifPresent(why -> call.err().println("note: " + why));
+    // Said once the page serves, of the limit read at the start: the page says it again with each
+    // upload it refuses, of the limit as last read.
+    Optional<String> assumed = settings.get().value().uploads().assumption();
+    assumed.ifPresent(why -> call.err().println("note: " + why));
     call.out().flush();
     AtomicBoolean stackGone = new AtomicBoolean();
     LocalStackWatch watch = target.local()
@@ -182,6 +186,16 @@ final class UiCommand implements Command {
   }
 
   /**
+   * The page of {@code data} on 127.0.0.1:{@code port}, refusing uploads by the stack's limit as {@code settings} last
+   * read it: the limit a redeploy changes (another Hosting) follows within {@link #SETTINGS_TTL}, as the rest of the
+   * page does, with the same read.
+   */
+  static UiServer serve(AwsUiData data, int port, Refreshed<AwsUiData.PageSettings> settings)
+      throws IOException {
+    return UiServer.start(data, port, () -> settings.get().value().uploads());
+  }
+
+  /**
    * The page's settings: read from {@code target} now, and by {@code again} once they are {@link #SETTINGS_TTL} old
    * when the page next asks for them. A setting that does not read as the page needs it is said now, and the page does
    * not start; read again later, it leaves the page on the last good read, saying so.
@@ -198,16 +212,19 @@ final class UiCommand implements Command {
   /**
    * What the page goes by of {@code target}'s settings, made at the start and of each read again: the ledger's zone
    * and prices as {@code cost} reads them (a flag over the stack's setting), the model settings results are compared
-   * with, and the controller's settings the working hours and the forecast are made with.
+   * with, the controller's settings the working hours and the forecast are made with, and the image limit uploads are
+   * refused by (from the hosting, as {@code upload} reads it).
    */
   private static AwsUiData.PageSettings pageSettings(
       Invocation call, Target target, AwsUiData.StackView view) {
     CostSettings cost = CostSettings.of(call, target);
     LiveSettingsLookup live = LiveSettingsLookup.of(target);
+    ImageLimit limit = ImageLimit.of(target);
     return new AwsUiData.PageSettings(
         new AwsUiData.Pricing(cost.zone(), cost.prices()),
         () -> live.now(view.dynamo(), view.resultsTable()),
-        UploadOutlook.forPage(target));
+        UploadOutlook.forPage(target),
+        new UploadRules(limit.bytes(), limit.assumption()));
   }
 
   /** What the page needs of the target: the ui package knows nothing of the CLI's types. */

@@ -49,14 +49,16 @@ public final class AwsUiData implements UiData, AutoCloseable {
 
   /**
    * What the page goes by of the stack's settings, made of one read of them: how it is priced and dated; which model
-   * settings results are compared with ({@code live}, asked once per page of results); and, of each status read, the
+   * settings results are compared with ({@code live}, asked once per page of results); of each status read, the
    * working hours and the forecast for an upload made now by the stack's controller settings, as {@code endpoint
-   * status} makes them, or which setting the stack lacks ({@code upcoming}).
+   * status} makes them, or which setting the stack lacks ({@code upcoming}); and what the page's server refuses an
+   * upload by, the stack's image limit among it ({@code uploads}, which {@link UiServer} asks for).
    */
   public record PageSettings(
       Pricing pricing,
       Supplier<LiveSettings> live,
-      Function<StackObserver.Observed, StatusView.Upcoming> upcoming) {}
+      Function<StackObserver.Observed, StatusView.Upcoming> upcoming,
+      UploadRules uploads) {}
 
   /**
    * The stack the page shows, as the CLI resolved it: its description, clients and resource names, when it was
@@ -152,7 +154,8 @@ public final class AwsUiData implements UiData, AutoCloseable {
   private String settingsNote(Refreshed.AsRead<PageSettings> read, ZoneId zone) {
     return "The settings of " + target.description() + " could not be read again since "
         + Times.at(read.failingSince(), zone) + " (" + read.failure()
-        + "): the working hours, the forecast, the prices and the settings marks are as read at "
+        + "): the working hours, the forecast, the prices, the settings marks and the upload"
+        + " limit are as read at "
         + Times.at(read.readAt(), zone) + ".";
   }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import offhours.api.JsonText;
 import offhours.api.ResultsQuery;
 import offhours.local.api.Loopback;
@@ -70,27 +71,27 @@ public final class UiServer implements AutoCloseable {
 
   /**
    * What an upload is refused for before it is stored (its name, its type, then its size over the stack's limit), asked
-   * by the POST and by GET /api/upload/check alike; GET /api/status tells the page the limit, so it asks.
+   * by the POST and by GET /api/upload/check alike; GET /api/status tells the page the limit, so it asks. Asked for
+   * once per request that needs them: the stack's limit as last read, which a redeploy may change while the page runs.
    */
-  private final UploadRules uploads;
+  private final Supplier<UploadRules> uploads;
 
-  private UiServer(
-      UiData data, int port, String token, long maxUploadBytes, Optional<String> limitAssumption)
+  private UiServer(UiData data, int port, String token, Supplier<UploadRules> uploads)
       throws IOException {
     this.data = Objects.requireNonNull(data, "data");
     this.token = token;
-    this.uploads = new UploadRules(maxUploadBytes, limitAssumption);
+    this.uploads = Objects.requireNonNull(uploads, "uploads");
     this.server = Loopback.serve(port, 8, "offhours-ui-http", this::serve);
   }
 
   /**
-   * Serves {@code data} on 127.0.0.1:{@code port} (0: a free port) with a new random token, refusing uploads over
-   * {@code maxUploadBytes}, the stack's limit; {@code limitAssumption} says why that is assumed, when it is.
+   * Serves {@code data} on 127.0.0.1:{@code port} (0: a free port) with a new random token, refusing uploads by
+   * {@code uploads}: the rules of the stack's limit as last read (the page's settings, {@link Refreshed}), asked for by
+   * each request that refuses or checks an upload or tells the page the limit.
    */
-  public static UiServer start(
-      UiData data, int port, long maxUploadBytes, Optional<String> limitAssumption)
+  public static UiServer start(UiData data, int port, Supplier<UploadRules> uploads)
       throws IOException {
-    return new UiServer(data, port, Loopback.randomToken(24), maxUploadBytes, limitAssumption);
+    return new UiServer(data, port, Loopback.randomToken(24), uploads);
   }
 
   /** The page's address, with its token: the one thing to open. */
@@ -198,6 +199,7 @@ public final class UiServer implements AutoCloseable {
         answer.put(
             "refusal",
             uploads
+                .get()
                 .of(query.get("key"), Requests.bytes(query.get("bytes")))
                 .map(UploadRules.UploadRefusal::message)
                 .orElse(null));
@@ -210,14 +212,16 @@ public final class UiServer implements AutoCloseable {
         }
         Requests.takes(query, path, "key");
         String key = query.get("key");
+        // One upload goes by one limit, whatever a read of the settings meanwhile changes.
+        UploadRules rules = uploads.get();
         // The name and the type say nothing of the file: refused before a byte of it is read.
-        Optional<UploadRules.UploadRefusal> refused = uploads.ofName(key);
+        Optional<UploadRules.UploadRefusal> refused = rules.ofName(key);
         if (refused.isPresent()) {
           refuse(exchange, refused.get().status(), refused.get().message(), false);
           return;
         }
-        Optional<byte[]> body =
-            UnreadBody.readAtMost(exchange, uploads.maxBytes(), answer -> tooLarge(answer, key));
+        Optional<byte[]> body = UnreadBody.readAtMost(
+            exchange, rules.maxBytes(), answer -> tooLarge(answer, key, rules));
         if (body.isEmpty()) {
           return;
         }
@@ -245,9 +249,10 @@ public final class UiServer implements AutoCloseable {
    * them (an older server) it sends, and this refuses.
    */
   private Map<String, Object> withUpload(Map<String, Object> status) {
+    UploadRules rules = uploads.get();
     Map<String, Object> upload = new LinkedHashMap<>();
-    upload.put("maxBytes", uploads.maxBytes());
-    uploads.assumption().ifPresent(why -> upload.put("assumption", why));
+    upload.put("maxBytes", rules.maxBytes());
+    rules.assumption().ifPresent(why -> upload.put("assumption", why));
     Map<String, Object> answer = new LinkedHashMap<>(status);
     answer.put("upload", upload);
     return answer;
@@ -258,10 +263,11 @@ public final class UiServer implements AutoCloseable {
    * declares, when that is over the limit; or, for a file sent in chunks, which declares none, once a byte over the
    * limit has come, without its size, which the rest of the body would tell and is not waited for.
    */
-  private void tooLarge(HttpExchange exchange, String key) throws IOException {
+  private static void tooLarge(HttpExchange exchange, String key, UploadRules rules)
+      throws IOException {
     long declared = UnreadBody.declaredLength(exchange);
     UploadRules.UploadRefusal refusal =
-        declared > uploads.maxBytes() ? uploads.tooLarge(key, declared) : uploads.tooLarge(key);
+        declared > rules.maxBytes() ? rules.tooLarge(key, declared) : rules.tooLarge(key);
     error(exchange, refusal.status(), refusal.message());
   }
 
@@ -348,7 +354,7 @@ public final class UiServer implements AutoCloseable {
    */
   private void refuse(HttpExchange exchange, int status, String message, boolean fromElsewhere)
       throws IOException {
-    long drain = fromElsewhere ? 0 : uploads.maxBytes() + 1L;
+    long drain = fromElsewhere ? 0 : uploads.get().maxBytes() + 1L;
     UnreadBody.refuseUnread(exchange, drain, answer -> error(answer, status, message));
   }
 

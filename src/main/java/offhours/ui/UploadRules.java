@@ -14,8 +14,12 @@ import offhours.units.Sizes;
  * may also change the type; then the type (415), a key the bucket sends no notification for, since shrinking a .gif
  * would only have it refused again for its type; then the size (413), the one thing left to fix. Fixing what a
  * refusal says never uncovers a refusal that could have come before it.
+ *
+ * <p>The size limit is the stack's, so these rules are part of the page's settings ({@link AwsUiData.PageSettings}):
+ * read again with them, and asked for by each request, so a redeploy that changes the limit changes what the server
+ * refuses and what GET /api/status tells the page without a restart of the page.
  */
-final class UploadRules {
+public final class UploadRules {
 
   /** A refusal: the HTTP status the POST answers with and the words the page shows. */
   record UploadRefusal(int status, String message) {}
@@ -28,7 +32,7 @@ final class UploadRules {
    * notes a file over): a bigger file would only be stored to be REJECTED. {@code assumption} says why that limit is
    * assumed rather than the stack's own, with each refusal by it; empty when it is the stack's.
    */
-  UploadRules(long maxBytes, Optional<String> assumption) {
+  public UploadRules(long maxBytes, Optional<String> assumption) {
     if (maxBytes < 1 || maxBytes >= Integer.MAX_VALUE) {
       // An upload is read whole, into one array: no stack's limit comes near that.
       throw new IllegalArgumentException(
@@ -38,11 +42,13 @@ final class UploadRules {
     this.assumption = Objects.requireNonNull(assumption, "assumption");
   }
 
-  int maxBytes() {
+  /** The largest file taken, in bytes. */
+  public int maxBytes() {
     return maxBytes;
   }
 
-  Optional<String> assumption() {
+  /** Why the limit is assumed rather than the stack's own; empty when it is the stack's. */
+  public Optional<String> assumption() {
     return assumption;
   }
 

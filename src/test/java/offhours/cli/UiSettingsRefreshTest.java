@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,13 +20,8 @@ import offhours.ui.AwsUiData;
 import offhours.ui.Refreshed;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
-import software.amazon.awssdk.services.cloudformation.model.DescribeStacksResponse;
-import software.amazon.awssdk.services.cloudformation.model.Parameter;
-import software.amazon.awssdk.services.cloudformation.model.Stack;
-import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -53,41 +47,8 @@ class UiSettingsRefreshTest {
       "Hosting", "scheduled");
 
   private final MutableClock clock = new MutableClock(NOW);
-  private final Map<String, String> deployed = new HashMap<>(PARAMETERS);
-  private final List<DescribeStacksRequest> described = new ArrayList<>();
-  /** When set, what DescribeStacks throws. */
-  private RuntimeException failWith;
-
   /** DescribeStacks of stack prod: its parameters as deployed now. */
-  private final CloudFormationClient cloudFormation = new CloudFormationClient() {
-    @Override
-    public DescribeStacksResponse describeStacks(DescribeStacksRequest request) {
-      described.add(request);
-      if (failWith != null) {
-        throw failWith;
-      }
-      return DescribeStacksResponse.builder()
-          .stacks(Stack.builder()
-              .stackName("prod")
-              .stackStatus(StackStatus.UPDATE_COMPLETE)
-              .parameters(deployed.entrySet().stream()
-                  .map(p -> Parameter.builder()
-                      .parameterKey(p.getKey())
-                      .parameterValue(p.getValue())
-                      .build())
-                  .toList())
-              .build())
-          .build();
-    }
-
-    @Override
-    public String serviceName() {
-      return "cloudformation";
-    }
-
-    @Override
-    public void close() {}
-  };
+  private final DeployedParameters cloudFormation = new DeployedParameters(PARAMETERS);
 
   @Test
   void afterAnUpdateOfTheStackThePageSaysItsNewSettingsOnceAMinuteHasPassed() {
@@ -97,13 +58,15 @@ class UiSettingsRefreshTest {
     assertThat(reason(before)).contains("(MAX_WAIT_MINUTES=60 min)");
 
     // sam deploy --parameter-overrides WorkingHours="Mon-Sat 07:00-20:00" MaxWaitMinutes=15
-    deployed.put("WorkingHours", "Mon-Sat 07:00-20:00");
-    deployed.put("MaxWaitMinutes", "15");
+    cloudFormation.deployed.put("WorkingHours", "Mon-Sat 07:00-20:00");
+    cloudFormation.deployed.put("MaxWaitMinutes", "15");
     clock.advance(UiCommand.SETTINGS_TTL.minusSeconds(1));
     for (int poll = 0; poll < 30; poll++) {
       assertThat(workingHours(page.status())).isEqualTo("Mon-Fri 08:00-19:00 Europe/Berlin");
     }
-    assertThat(described).as("no DescribeStacks within the minute").isEmpty();
+    assertThat(cloudFormation.described)
+        .as("no DescribeStacks within the minute")
+        .isEmpty();
 
     clock.advance(Duration.ofSeconds(1));
     Map<String, Object> after = page.status();
@@ -113,7 +76,7 @@ class UiSettingsRefreshTest {
     assertThat(after)
         .doesNotContainKey("settingsNote")
         .containsEntry("settingsReadAt", clock.now());
-    assertThat(described)
+    assertThat(cloudFormation.described)
         .singleElement()
         .extracting(DescribeStacksRequest::stackName)
         .isEqualTo("prod");
@@ -123,14 +86,14 @@ class UiSettingsRefreshTest {
   void aReadThatFailsLeavesTheLastGoodSettingsAndThePageSaysSinceWhenAndWhy() {
     AwsUiData page = page();
     Map<String, Object> before = page.status();
-    failWith = CloudFormationException.builder()
+    cloudFormation.failWith = CloudFormationException.builder()
         .statusCode(400)
         .awsErrorDetails(AwsErrorDetails.builder()
             .errorCode("Throttling")
             .errorMessage("Rate exceeded")
             .build())
         .build();
-    deployed.put("WorkingHours", "Mon-Sat 07:00-20:00");
+    cloudFormation.deployed.put("WorkingHours", "Mon-Sat 07:00-20:00");
 
     clock.advance(UiCommand.SETTINGS_TTL);
     Map<String, Object> throttled = page.status();
@@ -143,10 +106,10 @@ class UiSettingsRefreshTest {
             "settingsNote",
             "The settings of stack prod could not be read again since 2026-11-25 22:01"
                 + " Europe/Berlin (DescribeStacks of prod failed: Throttling: Rate exceeded):"
-                + " the working hours, the forecast, the prices and the settings marks are as read"
-                + " at 2026-11-25 22:00 Europe/Berlin.");
+                + " the working hours, the forecast, the prices, the settings marks and the upload"
+                + " limit are as read at 2026-11-25 22:00 Europe/Berlin.");
 
-    failWith = null;
+    cloudFormation.failWith = null;
     clock.advance(UiCommand.SETTINGS_TTL);
     Map<String, Object> again = page.status();
 
@@ -157,7 +120,7 @@ class UiSettingsRefreshTest {
   @Test
   void aStackDeletedSinceIsSaidInTheNoteAndTheLastSettingsStay() {
     AwsUiData page = page();
-    failWith = CloudFormationException.builder()
+    cloudFormation.failWith = CloudFormationException.builder()
         .statusCode(400)
         .awsErrorDetails(AwsErrorDetails.builder()
             .errorCode("ValidationError")

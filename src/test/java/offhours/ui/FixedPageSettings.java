@@ -1,13 +1,18 @@
 package offhours.ui;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import offhours.api.StackObserver;
 import offhours.api.StatusView;
+import offhours.aws.PayloadLimits;
 import offhours.results.LiveSettings;
 
-/** A page's settings for tests that do not look at their refresh: read once, at the epoch, and never again. */
+/**
+ * A page's settings for tests that do not look at their refresh: read once, at the epoch, and never again, with
+ * InvokeEndpoint's upload limit (the servers of these tests are given their upload rules on their own).
+ */
 public final class FixedPageSettings {
 
   private FixedPageSettings() {}
@@ -16,8 +21,13 @@ public final class FixedPageSettings {
       AwsUiData.Pricing pricing,
       Supplier<LiveSettings> live,
       Function<StackObserver.Observed, StatusView.Upcoming> upcoming) {
-    Refreshed.AsRead<AwsUiData.PageSettings> read =
-        Refreshed.AsRead.of(new AwsUiData.PageSettings(pricing, live, upcoming), Instant.EPOCH);
+    Refreshed.AsRead<AwsUiData.PageSettings> read = Refreshed.AsRead.of(
+        new AwsUiData.PageSettings(
+            pricing,
+            live,
+            upcoming,
+            new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty())),
+        Instant.EPOCH);
     return () -> read;
   }
 }

@@ -96,8 +96,10 @@ class UiHandedBackBrowserIT {
                     LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
                 () -> new LiveSettings(null, false, "no classification yet"),
                 seen -> new StatusView.Upcoming(null, "not read here", null, "not read here")));
-        UiServer server =
-            UiServer.start(data, 0, PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty());
+        UiServer server = UiServer.start(
+            data,
+            0,
+            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = chromium.browser;
       page.manage().window().setSize(new Dimension(1440, 1100));

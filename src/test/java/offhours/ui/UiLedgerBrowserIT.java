@@ -51,8 +51,10 @@ class UiLedgerBrowserIT {
                     "alwaysOnCostUsd", 0.115)));
           }
         };
-    try (UiServer server =
-            UiServer.start(data, 0, PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty());
+    try (UiServer server = UiServer.start(
+            data,
+            0,
+            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = chromium.browser;
       for (int n : new int[] {1, 2, 0}) {

@@ -49,8 +49,7 @@ class UiScoresBrowserIT {
     try (UiServer server = UiServer.start(
             new MemoryUiData(() -> answer),
             0,
-            PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES,
-            Optional.empty());
+            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = chromium.browser;
       page.manage().window().setSize(new Dimension(1440, 1100));

@@ -45,8 +45,10 @@ class UiServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    server =
-        UiServer.start(new Memory(), 0, PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty());
+    server = UiServer.start(
+        new Memory(),
+        0,
+        () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
     URI url = server.url();
     token = url.getQuery().substring("token=".length());
     base = URI.create("http://" + url.getAuthority());
@@ -62,7 +64,9 @@ class UiServerTest {
     assertThat(server.url().getHost()).isEqualTo("127.0.0.1");
     assertThat(token).matches("[0-9a-f]{48}");
     try (UiServer other = UiServer.start(
-        new Memory(), 0, PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty())) {
+        new Memory(),
+        0,
+        () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()))) {
       assertThat(other.url().getQuery()).isNotEqualTo(server.url().getQuery());
     }
   }
@@ -312,8 +316,10 @@ class UiServerTest {
    */
   @Test
   void anUploadOverTheLimitTheServerIsGivenIsRefusedAndOneAtItIsStored() throws Exception {
-    try (UiServer serverless =
-        UiServer.start(new Memory(), 0, Hosting.SERVERLESS.maxImageBytes(), Optional.empty())) {
+    try (UiServer serverless = UiServer.start(
+        new Memory(),
+        0,
+        () -> new UploadRules(Hosting.SERVERLESS.maxImageBytes(), Optional.empty()))) {
       String other = serverless.url().getQuery().substring("token=".length());
       URI otherBase = URI.create("http://" + serverless.url().getAuthority());
       HttpResponse<String> over = send(
@@ -343,8 +349,9 @@ class UiServerTest {
     try (UiServer assumed = UiServer.start(
         new Memory(),
         0,
-        PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES,
-        Optional.of("stack prod has no parameter Hosting"))) {
+        () -> new UploadRules(
+            PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES,
+            Optional.of("stack prod has no parameter Hosting")))) {
       HttpResponse<String> over = send(
           URI.create("http://" + assumed.url().getAuthority()),
           "/api/upload?key=big.png",
@@ -357,7 +364,7 @@ class UiServerTest {
                   + " re-encode it under that size and upload it again (stack prod has no parameter"
                   + " Hosting)\"}");
     }
-    assertThatThrownBy(() -> UiServer.start(new Memory(), 0, 0, Optional.empty()))
+    assertThatThrownBy(() -> new UploadRules(0, Optional.empty()))
         .hasMessage("the upload limit must be 1 to 2147483646 bytes, got 0");
   }
 
@@ -366,7 +373,9 @@ class UiServerTest {
     assertThat(get("/api/status", Map.of(UiServer.TOKEN_HEADER, token)).body())
         .isEqualTo("{\"endpoint\":{\"state\":\"ABSENT\"},\"upload\":{\"maxBytes\":6291456}}");
     try (UiServer assumed = UiServer.start(
-        new Memory(), 0, 4_194_304, Optional.of("stack prod has no parameter Hosting"))) {
+        new Memory(),
+        0,
+        () -> new UploadRules(4_194_304, Optional.of("stack prod has no parameter Hosting")))) {
       HttpResponse<String> status = http.send(
           HttpRequest.newBuilder(
                   URI.create("http://" + assumed.url().getAuthority() + "/api/status"))
@@ -435,7 +444,8 @@ class UiServerTest {
             413,
             "big.PNG is 1.5 kB; the endpoint accepts at most 1.0 kB:"
                 + " resize or re-encode it under that size and upload it again"));
-    try (UiServer small = UiServer.start(new Memory(), 0, 1_000, Optional.empty())) {
+    try (UiServer small =
+        UiServer.start(new Memory(), 0, () -> new UploadRules(1_000, Optional.empty()))) {
       URI smallBase = URI.create("http://" + small.url().getAuthority());
       Map<String, String> withToken =
           Map.of(UiServer.TOKEN_HEADER, small.url().getQuery().substring("token=".length()));
@@ -498,7 +508,8 @@ class UiServerTest {
       throws Exception {
     int limit = 40 * 1024 * 1024;
     byte[] large = new byte[limit];
-    try (UiServer roomy = UiServer.start(new Memory(), 0, limit, Optional.empty())) {
+    try (UiServer roomy =
+        UiServer.start(new Memory(), 0, () -> new UploadRules(limit, Optional.empty()))) {
       int port = roomy.url().getPort();
       String own = roomy.url().getQuery().substring("token=".length());
       Map<String, String> withToken = Map.of(UiServer.TOKEN_HEADER, own);

@@ -53,8 +53,7 @@ class UiSettingsBrowserIT {
     try (UiServer server = UiServer.start(
             new MemoryUiData(answer::get),
             0,
-            PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES,
-            Optional.empty());
+            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = chromium.browser;
       page.manage().window().setSize(new Dimension(1440, 1100));

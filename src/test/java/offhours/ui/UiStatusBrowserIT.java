@@ -45,8 +45,10 @@ class UiStatusBrowserIT {
           }
         };
     status.set(endpoint("IN_SERVICE", "first"));
-    try (UiServer server =
-            UiServer.start(data, 0, PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty());
+    try (UiServer server = UiServer.start(
+            data,
+            0,
+            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = chromium.browser;
       page.manage().window().setSize(new Dimension(1440, 1100));
@@ -80,15 +82,17 @@ class UiStatusBrowserIT {
         };
     String note = "The settings of stack prod could not be read again since 2026-11-25 22:01"
         + " Europe/Berlin (DescribeStacks of prod failed: Throttling: <b>Rate exceeded</b>): the"
-        + " working hours, the forecast, the prices and the settings marks are as read at"
-        + " 2026-11-25 22:00 Europe/Berlin.";
+        + " working hours, the forecast, the prices, the settings marks and the upload limit are as"
+        + " read at 2026-11-25 22:00 Europe/Berlin.";
     Map<String, Object> withNote = new HashMap<>(endpoint("IN_SERVICE", "serving"));
     withNote.put(
         "schedule", Map.of("workingHours", "Mon-Fri 08:00-19:00 Europe/Berlin", "open", false));
     withNote.put("settingsNote", note);
     status.set(withNote);
-    try (UiServer server =
-            UiServer.start(data, 0, PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty());
+    try (UiServer server = UiServer.start(
+            data,
+            0,
+            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = chromium.browser;
       page.manage().window().setSize(new Dimension(1440, 1100));

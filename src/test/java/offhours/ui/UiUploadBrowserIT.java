@@ -76,7 +76,8 @@ class UiUploadBrowserIT {
     dropped.put(MARKUP, new byte[1_500]);
     dropped.put("small.png", new byte[] {(byte) 0x89, 'P', 'N', 'G'});
     dropped.put("edge.png", new byte[1_001]);
-    try (UiServer server = UiServer.start(new Storing(stored), 0, 1_000, Optional.empty());
+    try (UiServer server =
+            UiServer.start(new Storing(stored), 0, () -> new UploadRules(1_000, Optional.empty()));
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = open(chromium, server);
       HeadlessChromium.drop(page, dropped);
@@ -115,7 +116,8 @@ class UiUploadBrowserIT {
     dropped.put("anim.gif", new byte[] {'G', 'I', 'F', '8', '9', 'a'});
     dropped.put("bell\u0007.png", new byte[] {(byte) 0x89, 'P', 'N', 'G'});
     dropped.put("good.png", new byte[] {(byte) 0x89, 'P', 'N', 'G'});
-    try (UiServer server = UiServer.start(new Storing(stored), 0, 1_000, Optional.empty());
+    try (UiServer server =
+            UiServer.start(new Storing(stored), 0, () -> new UploadRules(1_000, Optional.empty()));
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = open(chromium, server);
       HeadlessChromium.drop(page, dropped);
@@ -155,7 +157,8 @@ class UiUploadBrowserIT {
         throw new IllegalStateException("the stack's queue is gone");
       }
     };
-    try (UiServer server = UiServer.start(unreachable, 0, 1_000, Optional.empty());
+    try (UiServer server =
+            UiServer.start(unreachable, 0, () -> new UploadRules(1_000, Optional.empty()));
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = open(chromium, server);
       HeadlessChromium.drop(
@@ -181,7 +184,8 @@ class UiUploadBrowserIT {
     Path big = Files.write(chosen.resolve("big.png"), new byte[bigBytes]);
     Path small = Files.write(chosen.resolve("small.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
     Map<String, Integer> stored = new ConcurrentHashMap<>();
-    try (UiServer server = UiServer.start(new Storing(stored), 0, limit, Optional.empty());
+    try (UiServer server =
+            UiServer.start(new Storing(stored), 0, () -> new UploadRules(limit, Optional.empty()));
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = open(chromium, server);
       page.findElement(By.id("files")).sendKeys(big + "\n" + small);

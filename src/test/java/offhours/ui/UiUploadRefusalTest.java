@@ -40,8 +40,7 @@ class UiUploadRefusalTest {
           }
         },
         0,
-        LIMIT,
-        Optional.empty());
+        () -> new UploadRules(LIMIT, Optional.empty()));
     port = server.url().getPort();
     String token = server.url().getQuery().substring("token=".length());
     post = "POST /api/upload?key=%s HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
