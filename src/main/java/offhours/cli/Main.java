@@ -48,15 +48,8 @@ public final class Main {
         System.getProperty(OwnTmpdir.PROPERTY), System.getProperty("java.io.tmpdir"));
     quietLogging();
     oneLineLogs();
-    Context context;
-    try {
-      context = Context.of(System.out, System.err, System.getenv(), interactive(System.console()));
-    } catch (CliException e) {
-      // A setting every command reads (OFFHOURS_CACHE) said as any command's failure is.
-      System.err.println("offhours: " + Terminal.printableLines(e.getMessage()));
-      System.exit(e.exitCode());
-      return;
-    }
+    Context context =
+        Context.of(System.out, System.err, System.getenv(), interactive(System.console()));
     int code = new Main(context, Commands.all()).run(args);
     System.exit(StopSignals.exitCode(code));
   }

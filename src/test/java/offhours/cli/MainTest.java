@@ -3,6 +3,9 @@ package offhours.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -324,12 +327,32 @@ class MainTest {
         .isInstanceOfSatisfying(
             CliException.class, e -> assertThat(e.exitCode()).isEqualTo(1))
         .hasMessageStartingWith("OFFHOURS_CACHE is set but blank");
-    assertThatThrownBy(
-            () -> Context.of(System.out, System.err, Map.of("OFFHOURS_CACHE", ""), false))
+    assertThatThrownBy(() -> Context.of(System.out, System.err, Map.of("OFFHOURS_CACHE", ""), false)
+            .cacheDir())
         .isInstanceOf(CliException.class)
         .hasMessageStartingWith("OFFHOURS_CACHE is set but empty");
     assertThat(Context.cacheDir(Map.of("OFFHOURS_CACHE", "c", "HOME", "/h")))
         .isEqualTo(Path.of("").toAbsolutePath().resolve("c"));
+  }
+
+  /**
+   * A blank OFFHOURS_CACHE fails the commands that use the cache, as any command's failure is, and no other: help and
+   * a deployed stack's commands never read it.
+   */
+  @Test
+  void aBlankOffhoursCacheFailsOnlyTheCommandsThatUseTheCache() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Main main = new Main(
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        Map.of("OFFHOURS_CACHE", ""));
+    assertThat(main.run("--help")).isZero();
+    assertThat(main.run("local", "status", "--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("local");
+    assertThat(main.run("local", "status")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("offhours: OFFHOURS_CACHE is set but empty; ");
   }
 
   @Test
