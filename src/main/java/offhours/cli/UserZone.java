@@ -55,8 +55,8 @@ final class UserZone {
   }
 
   /**
-   * A {@code --time-zone} flag's zone (cost, ui, simulate, local start and run, demo), by the rule of the template's
-   * TimeZone and the functions' TIME_ZONE ({@link IanaZones}): an IANA id Java knows, not a fixed offset.
+   * A {@code --time-zone} flag's zone (cost, ui, simulate, local start and run, demo), by the rule of the functions'
+   * TIME_ZONE ({@link IanaZones}): an IANA id Java knows, not a fixed offset. The template's TimeZone lists fewer.
    */
   static ZoneId flag(String value) {
     try {

@@ -4,9 +4,11 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 
 /**
- * The one rule for a zone a user gives offhours: the template's TimeZone, the functions' TIME_ZONE, the CLI's
- * {@code --time-zone}. An IANA zone id Java knows ({@code Europe/Berlin}, {@code US/Eastern}, {@code UTC},
- * {@code Etc/UTC}, {@code Etc/GMT+1}), each meaning what tzdb says. Not a fixed offset, which {@link ZoneId#of} also
+ * The one rule for a zone a user gives offhours: the functions' TIME_ZONE, the CLI's {@code --time-zone}. An IANA zone
+ * id Java knows ({@code Europe/Berlin}, {@code US/Eastern}, {@code UTC}, {@code Etc/UTC}, {@code Etc/GMT+1}), each
+ * meaning what tzdb says. The template's TimeZone takes fewer, the zones its AllowedValues list ({@code UTC} and the
+ * Area/Location ones, not {@code US/Eastern}, {@code Etc/UTC} or {@code Etc/GMT+1}); each of those this rule takes
+ * (ParameterConstraintsTest). Not a fixed offset, which {@link ZoneId#of} also
  * reads ({@code +02:00}, {@code -5}, {@code Z}, {@code GMT+1}, {@code UTC+3}): it has no summer time, and it reads two
  * ways: Java puts {@code GMT+1} an hour east of Greenwich, POSIX (and tzdb's {@code Etc/GMT+1}) an hour west. Every
  * function's zip carries this class (src/assembly): keep it free of dependencies but {@link Shown}.
