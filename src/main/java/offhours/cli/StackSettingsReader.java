@@ -61,16 +61,15 @@ final class StackSettingsReader implements Supplier<Target>, AutoCloseable {
     try {
       return target.withSettings(Targets.localSettings(StateFile.read(stateFile)), Map.of());
     } catch (IOException | RuntimeException e) {
-      throw CliException.failure(
-          "the local stack's state file " + stateFile + " does not read: " + e.getMessage());
+      throw CliException.failure("the local stack's state file '"
+          + Terminal.value(stateFile.toString()) + "' does not read: " + e.getMessage());
     }
   }
 
   private Target fromParameters() {
     Stack stack;
     try {
-      stack =
-          cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks().getFirst();
+      stack = Targets.usableStack(cloudFormation, stackName);
     } catch (CloudFormationException e) {
       // Throttling ("Rate exceeded") and a stack deleted since ("Stack with id NAME does not
       // exist", a ValidationError) come here, in AWS's words.
@@ -80,9 +79,6 @@ final class StackSettingsReader implements Supplier<Target>, AutoCloseable {
       throw CliException.failure(Targets.unreachable(stackName, target.clients().region(), e)
           .orElse("DescribeStacks of " + stackName + " got no answer: " + e.getMessage()));
     }
-    StackLifecycle.unusable(stackName, stack.stackStatus()).ifPresent(why -> {
-      throw CliException.failure(why);
-    });
     Map<String, String> parameters = Targets.parameters(stack);
     return target.withSettings(Targets.settingsFromParameters(parameters), parameters);
   }

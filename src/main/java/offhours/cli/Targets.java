@@ -172,11 +172,7 @@ final class Targets {
     AwsClients clients = context.userClients().get();
     try (CloudFormationClient cloudFormation =
         clients.build(Service.CLOUDFORMATION, CloudFormationClient.builder())) {
-      Stack stack =
-          cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks().getFirst();
-      StackLifecycle.unusable(stackName, stack.stackStatus()).ifPresent(why -> {
-        throw CliException.failure(why);
-      });
+      Stack stack = usableStack(cloudFormation, stackName);
       Map<Name, String> names = namesFromOutputs(stack.outputs().stream()
           .collect(Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a)));
       Map<String, String> parameters = parameters(stack);
@@ -218,6 +214,24 @@ final class Targets {
   }
 
   /** A stack's parameters as DescribeStacks gives them, by name; one without a key or a value is left out. */
+  /**
+   * The stack DescribeStacks gives for {@code stackName}, refused with the reason when it cannot serve
+   * ({@link StackLifecycle#unusable}) or when the answer holds no stack; AWS's own exceptions pass through.
+   */
+  static Stack usableStack(CloudFormationClient cloudFormation, String stackName) {
+    List<Stack> stacks =
+        cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks();
+    if (stacks.isEmpty()) {
+      throw CliException.failure(
+          "DescribeStacks of " + Terminal.value(stackName) + " answered with no stack");
+    }
+    Stack stack = stacks.getFirst();
+    StackLifecycle.unusable(stackName, stack.stackStatus()).ifPresent(why -> {
+      throw CliException.failure(why);
+    });
+    return stack;
+  }
+
   static Map<String, String> parameters(Stack stack) {
     return stack.parameters().stream()
         .filter(p -> p.parameterKey() != null && p.parameterValue() != null)
