@@ -303,12 +303,13 @@ final class DemoCommand implements Command {
     List<ResultRow> results = new ArrayList<>();
     for (UploadPlan.Item item : plan.items()) {
       ResultItem result = byKey.get(item.key());
-      if (result != null) {
-        results.add(ResultRow.from(result, result.settings()));
+      ResultRow row = result == null ? null : ResultRow.from(result, result.settings());
+      if (row != null) {
+        results.add(row);
       }
       if (call.json()) {
-        if (result != null) {
-          call.out().println(Json.line(results.getLast().toJson()));
+        if (row != null) {
+          call.out().println(Json.line(row.toJson()));
         }
         continue;
       }

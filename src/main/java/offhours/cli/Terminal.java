@@ -10,9 +10,8 @@ import offhours.units.WholeNumbers;
  * <p>Object keys, reasons, labels and the controller's state come from outside (anyone who may upload chooses a key;
  * a model container writes its own error text), and a terminal obeys the control characters in them: ESC starts
  * sequences that clear the screen, move the cursor, set the window title or, in some terminals, write files. Every
- * table and line of text output passes such values through {@link #printable}, and an error the value it quotes
- * through {@link #value}; {@code --json} output does not need
- * it (JSON escapes control characters itself).
+ * table and line of text output passes such values through {@link #printable}, and an error passes the value it
+ * quotes through {@link #value}; {@code --json} output does not need it (JSON escapes control characters itself).
  */
 final class Terminal {
 
