@@ -1,6 +1,5 @@
 package offhours.local.sagemaker;
 
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,17 +23,17 @@ import offhours.local.sagemaker.Models.HostedModel;
  * refused while the endpoint is Creating or Updating, as SageMaker refuses it.
  *
  * <p>All state sits behind this object's monitor; container launches, pings and stops run outside it. Each
- * incarnation of an endpoint has its own id, so a late task never settles a re-created endpoint.
+ * incarnation of an endpoint has its own id, so a late task never settles a re-created endpoint. A served container
+ * that ends is replaced by {@link ContainerReplacer}, which takes the same monitor.
  */
 final class Endpoints implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(Endpoints.class.getName());
-
   private final Arns arns;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final Models models;
   private final EndpointConfigs configs;
   private final ContainerSupervisor containers;
+  private final ContainerReplacer replacer;
   private final Map<String, HostedEndpoint> endpoints = new HashMap<>();
   /** Tags given to CreateEndpoint, by endpoint ARN; they go with the endpoint. */
   private final Map<String, Map<String, String>> tags = new HashMap<>();
@@ -64,6 +63,7 @@ final class Endpoints implements AutoCloseable {
     this.models = models;
     this.configs = configs;
     this.containers = containers;
+    this.replacer = new ContainerReplacer(this, clock, scheduler, containers);
     this.creatingDelay = creatingDelay;
     this.deletingDelay = deletingDelay;
     this.instancesDelay = deletingDelay;
@@ -209,7 +209,7 @@ final class Endpoints implements AutoCloseable {
     if (started.container() == null) {
       transition(endpoint, "Failed", started.failure(), null);
     } else if (transition(endpoint, "InService", null, started.container())) {
-      watch(endpoint, started.container());
+      replacer.watch(endpoint, started.container());
     } else {
       started.container().close(); // deleted (or the service closed) while the container started
     }
@@ -226,7 +226,8 @@ final class Endpoints implements AutoCloseable {
     return true;
   }
 
-  private synchronized boolean isCurrent(HostedEndpoint endpoint, String status) {
+  /** Whether {@code endpoint} is still the incarnation under its name, in {@code status}, and the service open. */
+  synchronized boolean isCurrent(HostedEndpoint endpoint, String status) {
     HostedEndpoint now = endpoints.get(Arns.key(endpoint.name()));
     return !closed && now != null && now.id() == endpoint.id() && now.status().equals(status);
   }
@@ -290,7 +291,7 @@ final class Endpoints implements AutoCloseable {
             updating.deployed(target, clock.instant(), started.container()));
         retired = updating.container();
         if (started.container() != null) {
-          watch(updating, started.container());
+          replacer.watch(updating, started.container());
         }
       }
     }
@@ -301,77 +302,19 @@ final class Endpoints implements AutoCloseable {
 
   // ---- a container crash, and its replacement ----
 
+  /** Kills the container of InService endpoint {@code name} and starts another after {@code restartAfter}. */
   boolean crash(String name, Duration restartAfter) {
-    return crash(name, null, restartAfter);
+    return replacer.crash(name, null, restartAfter);
   }
 
-  /**
-   * Watches {@code container}, which now serves {@code incarnation}: SageMaker replaces an instance whose container
-   * stops answering its health checks, and the endpoint stays InService meanwhile
-   * (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html#your-algorithms-inference-algo-ping-requests).
-   * A {@code --container-command} process that ends on its own (a crash, the OOM killer, {@code kill}) is replaced
-   * at once; left alone, every invocation would answer 503 under an InService endpoint until each upload's deferrals
-   * ran out and it went to the DLQ. One stopped here (delete, update, injected crash) is no longer the incarnation's.
-   */
-  private void watch(HostedEndpoint incarnation, ModelContainer container) {
-    Runnable replace = () -> {
-      if (crash(incarnation.name(), container, Duration.ZERO)) {
-        LOG.log(Level.WARNING, ContainerSupervisor.replacing(incarnation.name(), container));
-      }
-    };
-    container.exited().thenRunAsync(replace, scheduler);
+  /** The incarnation now under {@code name}, or null; for {@link ContainerReplacer}, under this monitor. */
+  synchronized HostedEndpoint current(String name) {
+    return endpoints.get(Arns.key(name));
   }
 
-  /** Takes down the container of {@code name} when it is {@code expected} (any, when null) and starts another. */
-  private boolean crash(String name, ModelContainer expected, Duration restartAfter) {
-    HostedEndpoint crashed;
-    ModelContainer killed;
-    synchronized (this) {
-      HostedEndpoint e = endpoints.get(Arns.key(name));
-      if (closed
-          || e == null
-          || e.container() == null
-          || !e.status().equals("InService")
-          || expected != null && e.container() != expected) {
-        return false;
-      }
-      killed = e.container();
-      // Until the replacement runs, invocations go where nothing listens; whoever retires it later
-      // has nothing to stop.
-      crashed = e.with(
-          "InService",
-          e.modified(),
-          e.failureReason(),
-          ModelContainer.of(killed.baseUri(), () -> {}));
-      endpoints.put(Arns.key(name), crashed);
-    }
-    killed.close();
-    scheduler.schedule(() -> replace(crashed), restartAfter.toMillis(), TimeUnit.MILLISECONDS);
-    return true;
-  }
-
-  /** A new container for an incarnation whose container crashed; the endpoint keeps its status. */
-  private void replace(HostedEndpoint crashed) {
-    if (!isCurrent(crashed, "InService")) {
-      return;
-    }
-    ContainerStart started = containers.start(crashed.spec(), crashed.variant().variantName());
-    if (started.container() == null) {
-      scheduler.schedule(
-          () -> replace(crashed), 1, TimeUnit.SECONDS); // SageMaker keeps trying to replace it
-      return;
-    }
-    synchronized (this) {
-      HostedEndpoint now = endpoints.get(Arns.key(crashed.name()));
-      if (isCurrent(crashed, "InService") && now.container() == crashed.container()) {
-        endpoints.put(
-            Arns.key(crashed.name()),
-            now.with("InService", clock.instant(), now.failureReason(), started.container()));
-        watch(crashed, started.container());
-        return;
-      }
-    }
-    started.container().close(); // deleted (or updated) while the new container started
+  /** Puts {@code next} in place of the incarnation under its name; for {@link ContainerReplacer}, under this monitor. */
+  synchronized void settle(HostedEndpoint next) {
+    endpoints.put(Arns.key(next.name()), next);
   }
 
   // ---- DeleteEndpoint ----
