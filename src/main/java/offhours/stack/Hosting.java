@@ -27,7 +27,7 @@ public enum Hosting {
    * Whether the controller switches the endpoint on and off: creates and deletes it (scheduled) or sets its
    * component's copies between N and 0 (scale-to-zero). A serverless endpoint is the stack's and bills per
    * invocation: the controller never creates it, and it has no time outside the schedule to bill
-   * ({@link StackSpec.Metrics#publishedUnder}: which of the controller's metrics can have data).
+   * ({@link ControllerMetrics#publishedUnder}: which of the controller's metrics can have data).
    */
   public boolean switchesTheEndpoint() {
     return this != SERVERLESS;
@@ -37,7 +37,7 @@ public enum Hosting {
    * Whether an upload can be due, and so late, under MaxWaitMinutes {@code maxWaitMinutes} (the parameter's spelling):
    * not with 0, no budget, and not with next-opening on a serverless endpoint, which knows no working hours to wait
    * for (the controller's HostingPolicy#due of each hosting). Where none can be, the controller never publishes
-   * OverdueSeconds ({@link StackSpec.Metrics#publishedUnder}), and template.yaml's HasDueTimes condition leaves out the
+   * OverdueSeconds ({@link ControllerMetrics#publishedUnder}), and template.yaml's HasDueTimes condition leaves out the
    * alarm and the graph that watch it.
    */
   public boolean hasDueTimes(String maxWaitMinutes) {

@@ -7,8 +7,8 @@ import offhours.results.ResultsTable;
 
 /**
  * The one description of offhours' resources that both {@code template.yaml} and local mode follow: names,
- * the S3 notification, the queue's settings, the tables' key schemas ({@link TableSchema}), the trigger's defaults, and (in
- * {@link FunctionVariables}) the functions' environment. {@code TemplateMatchesStackSpecTest} compares
+ * the S3 notification, the queue's settings, the tables' key schemas ({@link TableSchema}), the trigger's defaults, the
+ * controller's metric names ({@link ControllerMetrics}), and (in {@link FunctionVariables}) the functions' environment. {@code TemplateMatchesStackSpecTest} compares
  * template.yaml with both classes, so the two cannot drift apart silently.
  */
 public final class StackSpec {
@@ -292,58 +292,8 @@ public final class StackSpec {
 
   public static final Trigger TRIGGER = new Trigger(10, 5, 5);
 
-  /**
-   * The controller's Embedded Metric Format metrics that template.yaml alarms on: namespace, the one dimension
-   * (the endpoint's name, so stacks in one account stay apart) and the metric names; {@code controllerRuns} is 1 for
-   * every completed run, the heartbeat whose absence for 15 minutes is an alarm; {@code testInvocationFailures} is 1
-   * for a run whose test invocation of the InService endpoint failed (the trigger stays off, the endpoint bills);
-   * {@code controllerStepFailures} is 1 for a run whose step other than CreateEndpoint threw (caught and retried, so
-   * the function's Errors miss it); {@code overdueSeconds} is how many seconds the oldest waiting upload is past the
-   * time MaxWaitMinutes makes it due (0 when nothing is late).
-   */
-  public record Metrics(
-      String namespace,
-      String dimension,
-      String endpointCreateFailures,
-      String endpointRunningOutsideSchedule,
-      String controllerRuns,
-      String testInvocationFailures,
-      String controllerStepFailures,
-      String overdueSeconds,
-      String endpointOn,
-      String backlog) {
-
-    /**
-     * The metrics the controller can publish under {@code hosting} and MaxWaitMinutes {@code maxWaitMinutes} (Emf
-     * declares every value but the heartbeat as a metric only in runs where it is not 0): every one when the
-     * controller switches the endpoint and uploads can be due; otherwise ({@link Hosting#switchesTheEndpoint}:
-     * serverless) neither {@code endpointCreateFailures}, since it never creates the endpoint, nor
-     * {@code endpointRunningOutsideSchedule}, since it never switches it off; and no {@code overdueSeconds} where no
-     * upload is ever due ({@link Hosting#hasDueTimes}). What template.yaml's dashboard graphs and its alarms watch for
-     * each (DashboardTest); PublishedMetricsTest runs the controller to show it publishes exactly these.
-     */
-    public List<String> publishedUnder(Hosting hosting, String maxWaitMinutes) {
-      List<String> names = new ArrayList<>(List.of(
-          controllerRuns,
-          endpointCreateFailures,
-          testInvocationFailures,
-          controllerStepFailures,
-          endpointRunningOutsideSchedule,
-          overdueSeconds,
-          endpointOn,
-          backlog));
-      if (!hosting.switchesTheEndpoint()) {
-        names.remove(endpointCreateFailures);
-        names.remove(endpointRunningOutsideSchedule);
-      }
-      if (!hosting.hasDueTimes(maxWaitMinutes)) {
-        names.remove(overdueSeconds);
-      }
-      return List.copyOf(names);
-    }
-  }
-
-  public static final Metrics METRICS = new Metrics(
+  /** The controller's metric names, which template.yaml's alarms and dashboard read. */
+  public static final ControllerMetrics METRICS = new ControllerMetrics(
       "offhours",
       "EndpointName",
       "EndpointCreateFailures",

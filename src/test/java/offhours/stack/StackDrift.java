@@ -32,7 +32,7 @@ final class StackDrift {
       List<String> labels,
       Map<String, String> handlers,
       List<String> outputs,
-      StackSpec.Metrics metrics) {
+      ControllerMetrics metrics) {
 
     static Expected fromStackSpec() {
       return new Expected(
