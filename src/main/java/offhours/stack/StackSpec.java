@@ -6,10 +6,11 @@ import java.util.Objects;
 import offhours.results.ResultsTable;
 
 /**
- * The one description of offhours' resources that both {@code template.yaml} and local mode follow: names,
- * the S3 notification, the queue's settings, the tables' key schemas ({@link TableSchema}), the trigger's defaults, the
- * controller's metric names ({@link ControllerMetrics}), and (in {@link FunctionVariables}) the functions' environment. {@code TemplateMatchesStackSpecTest} compares
- * template.yaml with both classes, so the two cannot drift apart silently.
+ * The one description of offhours' resources that both {@code template.yaml} and local mode follow: names, the S3
+ * notification, the queue's settings, the tables' key schemas ({@link TableSchema}), the trigger's defaults, the
+ * controller's metric names ({@link ControllerMetrics}), and (in {@link FunctionVariables}) the functions'
+ * environment. {@code TemplateMatchesStackSpecTest} compares template.yaml with both classes, so the two cannot drift
+ * apart silently.
  */
 public final class StackSpec {
 

@@ -307,12 +307,12 @@ final class Endpoints implements AutoCloseable {
     return replacer.crash(name, null, restartAfter);
   }
 
-  /** The incarnation now under {@code name}, or null; for {@link ContainerReplacer}, under this monitor. */
+  /** The incarnation now under {@code name}, or null; {@link ContainerReplacer} reads it holding this monitor. */
   synchronized HostedEndpoint current(String name) {
     return endpoints.get(Arns.key(name));
   }
 
-  /** Puts {@code next} in place of the incarnation under its name; for {@link ContainerReplacer}, under this monitor. */
+  /** {@code next} replaces the incarnation under its name; {@link ContainerReplacer} calls it holding this monitor. */
   synchronized void settle(HostedEndpoint next) {
     endpoints.put(Arns.key(next.name()), next);
   }
