@@ -17,9 +17,11 @@
  *     .start();
  * }</pre>
  *
- * <p>Inside: {@code ControlApi} (the JSON 1.1 protocol; {@code ComponentApi} for the inference-component
- * operations; {@code Members} reads and checks their request members), {@code Models}, {@code EndpointConfigs}, {@code Endpoints} and {@code InferenceComponents} (one state
- * machine per resource kind), {@code ContainerSupervisor} (launch and ping), {@code ContainerReplacer} (a new container for one that ended), {@code Invoker} (the runtime). Every request passes {@link offhours.local.auth.RequestGuard} first: signed with
+ * <p>Inside: {@code ControlApi} (the JSON 1.1 protocol; {@code ComponentApi} for the inference-component operations;
+ * {@code Members} reads and checks their request members), {@code Models}, {@code EndpointConfigs}, {@code Endpoints}
+ * and {@code InferenceComponents} (one state machine per resource kind), {@code ContainerSupervisor} (launch and ping),
+ * {@code ContainerReplacer} (a new container for one that ended), {@code Invoker} (the runtime). Every request passes
+ * {@link offhours.local.auth.RequestGuard} first: signed with
  * {@link offhours.local.sagemaker.LocalSageMaker#credentials()}, addressed to 127.0.0.1:PORT, no Origin.
  *
  * <p>For chaos runs ({@code scripts/chaos}), in-process only (no request reaches them):
