@@ -18,11 +18,18 @@ import java.time.Instant;
  * rate is that of the last interval measured: a burst that has ended shows 0 at the next run that measures, and the
  * plan is the backlog's again.
  *
+ *
+ * <p>The last rate measured outlives the polling that follows it ({@code lastRateAt}, {@code lastPerSecond}): a stream
+ * still arriving when the endpoint came up is what {@link WakePolicy} stays on for after a drain.
+ *
  * @param seenAt the last run that looked, or null
  * @param messages the messages in the queue at that run
  * @param perSecond the growth since the run before it, in messages per second; 0 when unknown or not growing
+ * @param lastRateAt the last run that measured a rate (the trigger paused), or null
+ * @param lastPerSecond the rate that run measured, kept while the trigger polls
  */
-public record Arrivals(Instant seenAt, long messages, double perSecond) {
+public record Arrivals(
+    Instant seenAt, long messages, double perSecond, Instant lastRateAt, double lastPerSecond) {
 
   public static final Arrivals NONE = new Arrivals(null, 0, 0);
   /**
@@ -33,10 +40,15 @@ public record Arrivals(Instant seenAt, long messages, double perSecond) {
   static final Duration MIN_INTERVAL = Duration.ofSeconds(45);
 
   public Arrivals {
-    if (!(perSecond >= 0) || messages < 0) {
-      throw new IllegalArgumentException(
-          "arrivals need a rate >= 0 and a message count >= 0, got " + perSecond + ", " + messages);
+    if (!(perSecond >= 0) || !(lastPerSecond >= 0) || messages < 0) {
+      throw new IllegalArgumentException("arrivals need rates >= 0 and a message count >= 0, got "
+          + perSecond + ", " + lastPerSecond + ", " + messages);
     }
+  }
+
+  /** A rate measured at {@code seenAt} (or none), which is also the last one measured. */
+  public Arrivals(Instant seenAt, long messages, double perSecond) {
+    this(seenAt, messages, perSecond, seenAt, perSecond);
   }
 
   /**
@@ -48,16 +60,24 @@ public record Arrivals(Instant seenAt, long messages, double perSecond) {
       return this; // a run that overtook this one saw later
     }
     long total = q.total();
-    if (mp.polling()) {
-      return new Arrivals(now, total, 0);
+    if (mp.polling() || seenAt == null) { // nothing measured: the last rate stays
+      return new Arrivals(now, total, 0, lastRateAt, lastPerSecond);
     }
-    if (seenAt != null && Duration.between(seenAt, now).compareTo(MIN_INTERVAL) < 0) {
+    if (Duration.between(seenAt, now).compareTo(MIN_INTERVAL) < 0) {
       return this;
     }
-    double rate = seenAt != null && total > messages
+    double rate = total > messages
         ? (total - messages) / (Duration.between(seenAt, now).toMillis() / 1000.0)
         : 0;
     return new Arrivals(now, total, rate);
+  }
+
+  /**
+   * The rate last measured, if it was measured at or after {@code since}; 0 otherwise. While the trigger polls it is
+   * the rate uploads arrived at just before it did.
+   */
+  public double lastPerSecondSince(Instant since) {
+    return lastRateAt != null && !lastRateAt.isBefore(since) ? lastPerSecond : 0;
   }
 
   /** The uploads expected from now to {@code until} at this rate (0 before now), rounded up. */
@@ -70,6 +90,11 @@ public record Arrivals(Instant seenAt, long messages, double perSecond) {
 
   /** "12.0/min". */
   public String perMinute() {
+    return perMinute(perSecond);
+  }
+
+  /** A rate in messages per second as "12.0/min". */
+  static String perMinute(double perSecond) {
     return String.format(java.util.Locale.ROOT, "%.1f/min", perSecond * 60);
   }
 }

@@ -95,6 +95,10 @@ final class ControlStateItem {
     item.put("arrivalsMessages", n(next.arrivals().messages()));
     item.put(
         "arrivalsPerSecond", DynamoNumbers.of(next.arrivals().perSecond(), "the arrival rate"));
+    put(item, "arrivalsLastRateAt", next.arrivals().lastRateAt());
+    item.put(
+        "arrivalsLastPerSecond",
+        DynamoNumbers.of(next.arrivals().lastPerSecond(), "the last arrival rate"));
     if (next.counted() != ControlState.Counted.UNSEEN) {
       item.put(COUNTED, s(next.counted().name()));
     }
@@ -134,9 +138,12 @@ final class ControlStateItem {
     return bool(item, "stopUncounted") ? ControlState.Counted.UP : ControlState.Counted.UNSEEN;
   }
 
-  /** Absent in items written before the arrival rate: none seen yet. */
+  /**
+   * Absent in items written before the arrival rate: none seen yet; before the last rate was kept: the rate of the
+   * last run that looked.
+   */
   private static Arrivals arrivals(Map<String, AttributeValue> item) {
-    return new Arrivals(
+    Arrivals seen = new Arrivals(
         instant(item, "arrivalsSeenAt"),
         item.containsKey("arrivalsMessages")
             ? Long.parseLong(item.get("arrivalsMessages").n())
@@ -144,6 +151,15 @@ final class ControlStateItem {
         item.containsKey("arrivalsPerSecond")
             ? Double.parseDouble(item.get("arrivalsPerSecond").n())
             : 0);
+    if (!item.containsKey("arrivalsLastPerSecond")) {
+      return seen;
+    }
+    return new Arrivals(
+        seen.seenAt(),
+        seen.messages(),
+        seen.perSecond(),
+        instant(item, "arrivalsLastRateAt"),
+        Double.parseDouble(item.get("arrivalsLastPerSecond").n()));
   }
 
   /** Absent in items written before the hosting was recorded: their history counts as another hosting's. */

@@ -17,7 +17,7 @@ class ArrivalsTest {
   @Test
   void theFirstRunSeesNoRateAndTheGrowthWhileTheTriggerIsPausedIsTheRate() {
     Arrivals first = Arrivals.NONE.observe(PAUSED, queue(100, 0, 0), T0);
-    assertThat(first).isEqualTo(new Arrivals(T0, 100, 0));
+    assertThat(first).as("nothing measured yet").isEqualTo(new Arrivals(T0, 100, 0, null, 0));
 
     // visible, in flight and deferred all count: a deferral only replaces a message
     Arrivals second = first.observe(PAUSED, queue(600, 20, 80), T0.plusSeconds(60));
@@ -40,6 +40,32 @@ class ArrivalsTest {
     }
     assertThat(seen.observe(PAUSED, queue(40, 0, 0), T0.plusSeconds(60)).perSecond())
         .isZero();
+  }
+
+  @Test
+  void theLastRateMeasuredOutlivesThePollingAfterItUntilAPausedRunMeasuresAgain() {
+    Arrivals burst = new Arrivals(T0, 100, 3.0);
+    Arrivals polling =
+        burst.observe(Mapping.TriggerState.ENABLED, queue(0, 10, 0), T0.plusSeconds(60));
+    assertThat(polling.perSecond())
+        .as("unknown while the consumer removes what arrives")
+        .isZero();
+    assertThat(polling.lastRateAt()).isEqualTo(T0);
+    assertThat(polling.lastPerSecond()).isEqualTo(3.0);
+    Arrivals later =
+        polling.observe(Mapping.TriggerState.ENABLED, queue(0, 0, 0), T0.plusSeconds(600));
+    assertThat(later.lastPerSecondSince(T0)).isEqualTo(3.0);
+    assertThat(later.lastPerSecondSince(T0.plusSeconds(1)))
+        .as("measured before that")
+        .isZero();
+
+    // Paused again: the first run measures nothing yet (the interval is too short), the next one
+    // does.
+    Arrivals paused = later.observe(PAUSED, queue(2, 0, 0), T0.plusSeconds(610));
+    assertThat(paused).isSameAs(later);
+    Arrivals measured = paused.observe(PAUSED, queue(2, 0, 0), T0.plusSeconds(660));
+    assertThat(measured.lastRateAt()).isEqualTo(T0.plusSeconds(660));
+    assertThat(measured.lastPerSecond()).as("a trickle of 2 in a minute").isEqualTo(2 / 60.0);
   }
 
   @Test
@@ -72,7 +98,7 @@ class ArrivalsTest {
   void aNegativeRateOrCountIsRefused() {
     assertThatThrownBy(() -> new Arrivals(T0, 0, -1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("rate >= 0");
+        .hasMessageContaining("rates >= 0");
     assertThatThrownBy(() -> new Arrivals(T0, -1, 0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Arrivals(T0, 0, Double.NaN))
         .isInstanceOf(IllegalArgumentException.class);

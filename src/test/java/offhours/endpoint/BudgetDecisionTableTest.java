@@ -673,6 +673,72 @@ class BudgetDecisionTableTest {
         .contains("costs less than a stop (about 5 min) and a wake (about 11 min;");
   }
 
+  @Test
+  void aStreamStillArrivingWhenTheEndpointCameUpKeepsItOnHalfAMinuteAfterTheQueueWasLastSeenBusy() {
+    // 3 uploads a minute when the paused queue was last measured, 3 min ago; drained 20 s ago.
+    Decision d = drained("60", 20, 180, 3);
+    assertThat(d.action()).as(d.toString()).isEqualTo(Action.NONE);
+    assertThat(d.wantOn()).isTrue();
+    assertThat(d.nextRunAt())
+        .as("half a minute after it drained")
+        .isEqualTo(Instant.parse("2026-01-14T09:00:10Z"));
+    assertThat(d.wantReason())
+        .contains(
+            "uploads were arriving at 3.0/min when last measured (2026-01-14 09:57 Europe/Berlin)")
+        .contains(
+            "a stop in a lull would leave the rest of them a stop (about 2 min) and a wake (about 11 min)");
+
+    assertThat(drained("15", 20, 180, 3).nextRunAt())
+        .as("whatever the budget in minutes")
+        .isEqualTo(Instant.parse("2026-01-14T09:00:10Z"));
+  }
+
+  @Test
+  void theStayForAStreamEndsHalfAMinuteAfterTheLastBusyRunAndAWakeAndAStopAfterTheMeasurement() {
+    assertThat(drained("60", 31, 180, 3).action())
+        .as("no upload for half a minute: the stream has ended")
+        .isEqualTo(Action.DELETE_ENDPOINT);
+    // Drained 5 s ago and measured 12 min 50 s ago: 11 + 2 min after it is 10 s from now, before
+    // the half minute's end.
+    Decision capped = drained("60", 5, 770, 3);
+    assertThat(capped.nextRunAt()).isEqualTo(Instant.parse("2026-01-14T09:00:10Z"));
+    assertThat(drained("60", 5, 781, 3).action())
+        .as(
+            "measured more than a wake and a stop ago: the stay would cost more than the stop it spares")
+        .isEqualTo(Action.DELETE_ENDPOINT);
+  }
+
+  @Test
+  void aTrickleOrANextOpeningBudgetStopsAtOnceAfterTheDrainAsBefore() {
+    assertThat(drained("60", 20, 180, 1.5).action())
+        .as("one and a half uploads a minute: a trickle, not a stream")
+        .isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(drained("next-opening", 20, 180, 3).action())
+        .as("inside working hours an upload is due at the next opening: no stop to spare")
+        .isEqualTo(Action.DELETE_ENDPOINT);
+  }
+
+  /**
+   * An endpoint in service at 09:00Z (Wednesday 10:00 in Berlin) with 11 min wakes, drained {@code idleSeconds} ago;
+   * the paused queue last grew at {@code perMinute}, measured {@code measuredSecondsAgo}.
+   */
+  private static Decision drained(
+      String budget, long idleSeconds, long measuredSecondsAgo, double perMinute) {
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", budget));
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    Instant measured = rig.now.minusSeconds(measuredSecondsAgo);
+    rig.seed(ControlStateBuilder.controlState()
+        .idleSince(rig.now.minusSeconds(idleSeconds))
+        .scheduleOpen(true)
+        .lastRun(rig.now.minusSeconds(10), true)
+        .lastAction("none")
+        .wakeSeconds(ELEVEN_MINUTE_WAKES)
+        .arrivals(new Arrivals(rig.now.minusSeconds(10), 0, 0, measured, perMinute / 60))
+        .build());
+    return rig.run();
+  }
+
   private static Decision drainedThreeMinutesAgo(List<Long> stops) {
     Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "12"));
     rig.inService();

@@ -80,6 +80,11 @@ public final class ControlStateBuilder {
     return this;
   }
 
+  public ControlStateBuilder arrivals(Arrivals arrivals) {
+    state.arrivals = arrivals;
+    return this;
+  }
+
   public ControlStateBuilder stopSeconds(List<Long> seconds) {
     state.stopSeconds = seconds;
     return this;

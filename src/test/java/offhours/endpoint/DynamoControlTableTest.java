@@ -250,6 +250,40 @@ class DynamoControlTableTest {
   }
 
   @Test
+  void theLastRateRoundTripsWhileTheTriggerPollsAndAnOlderStateTakesTheRateItHad() {
+    ControlState polling = ControlState.INITIAL
+        .withArrivals(
+            Mapping.TriggerState.DISABLED,
+            Backlog.Snapshot.EMPTY,
+            Instant.parse("2026-01-15T06:20:00Z"))
+        .withArrivals(
+            Mapping.TriggerState.DISABLED,
+            new Backlog.Snapshot(300, 0, 0, 0),
+            Instant.parse("2026-01-15T06:21:00Z"))
+        .withArrivals(
+            Mapping.TriggerState.ENABLED,
+            Backlog.Snapshot.EMPTY,
+            Instant.parse("2026-01-15T06:22:00Z"))
+        .withVersion(1);
+    assertThat(polling.arrivals().perSecond()).isZero();
+    assertThat(polling.arrivals().lastPerSecond()).isEqualTo(5.0);
+
+    assertThat(control.save(polling, 0)).isTrue();
+    assertThat(control.load()).contains(polling);
+
+    // Written before the last rate was kept: its rate was measured by the run that looked.
+    Map<String, AttributeValue> older =
+        new java.util.HashMap<>(dynamo.items.get("controller|state"));
+    older.remove("arrivalsLastRateAt");
+    older.remove("arrivalsLastPerSecond");
+    older.put("arrivalsPerSecond", AttributeValue.fromN("0.5"));
+    dynamo.putItem(r -> r.tableName("control").item(older));
+    Arrivals read = control.load().orElseThrow().arrivals();
+    assertThat(read.lastRateAt()).isEqualTo(Instant.parse("2026-01-15T06:22:00Z"));
+    assertThat(read.lastPerSecond()).isEqualTo(0.5);
+  }
+
+  @Test
   void eachDrainRateRoundTripsWithItsInstancesAndAnOlderStatesRatesHaveNone() {
     ControlState measured = ControlStateBuilder.controlState()
         .drain(new DrainMeter(
