@@ -18,6 +18,7 @@ import offhours.aws.AwsClients.Service;
 import offhours.aws.InvocationDeadline;
 import offhours.aws.UsageLedger;
 import offhours.inference.ModelContract;
+import offhours.units.Shown;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -289,7 +290,7 @@ public final class ControllerHandler
           case "auto" -> controller.override(null, null, now);
           default ->
             throw new IllegalArgumentException(
-                "action '" + action + "' is not one of start, stop, auto");
+                "action '" + Shown.value(action.toString()) + "' is not one of start, stop, auto");
         };
     List<String> timerSaid = new ArrayList<>();
     String armed = timer == null ? "no timer queue" : timer.arm(decision, now, timerSaid);
@@ -344,7 +345,8 @@ public final class ControllerHandler
       return OffsetDateTime.parse(until.toString()).toInstant();
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
-          "until '" + until + "' is not an ISO-8601 date-time with an offset, like "
+          "until '" + Shown.value(until.toString())
+              + "' is not an ISO-8601 date-time with an offset, like "
               + "2026-11-25T18:00:00Z or 2026-11-25T19:00:00+01:00",
           e);
     }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import offhours.units.Shown;
 
 /**
  * What started a controller run, in words for its log line and its recorded decision: a timer message (the SQS event
@@ -17,8 +18,6 @@ import java.util.Map;
  */
 final class RunTrigger {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Longest excerpt of a body that is not ours, in the log. */
-  private static final int SHOWN = 80;
 
   private RunTrigger() {}
 
@@ -81,10 +80,11 @@ final class RunTrigger {
         + "' is not {\"runAt\":\"ISO-8601 instant\"}; running anyway)";
   }
 
+  /**
+   * As every message shows a value from outside ({@link Shown#value}): the body and the action end up in the status
+   * pages and the CLI, so a bidirectional control is escaped as an ESC is, and a long one says how long it was.
+   */
   private static String excerpt(String text) {
-    String shown = text.length() > SHOWN ? text.substring(0, SHOWN) + "..." : text;
-    StringBuilder safe = new StringBuilder();
-    shown.codePoints().forEach(c -> safe.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-    return safe.toString();
+    return Shown.value(text);
   }
 }

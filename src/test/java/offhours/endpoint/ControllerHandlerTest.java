@@ -171,6 +171,29 @@ class ControllerHandlerTest {
   }
 
   @Test
+  void aRefusedActionOrUntilIsQuotedEscapedAndCut() {
+    // Anyone who may invoke the controller writes the event: its values reach the error as offhours
+    // shows any value.
+    String long5000 = "x".repeat(5000);
+    assertThatThrownBy(() -> handler.handleRequest(Map.of("action", long5000), null))
+        .hasMessage(
+            "action '" + "x".repeat(60) + "... (5000 characters)' is not one of start, stop, auto");
+    assertThatThrownBy(
+            () -> handler.handleRequest(Map.of("action", "re\nstart\u001b[2J\u0000"), null))
+        .hasMessage("action 're\\x0astart\\x1b[2J\\x00' is not one of start, stop, auto");
+    assertThatThrownBy(
+            () -> handler.handleRequest(Map.of("action", "stop", "until", long5000), null))
+        .hasMessageStartingWith(
+            "until '" + "x".repeat(60) + "... (5000 characters)' is not an ISO-8601")
+        .message()
+        .hasSizeLessThan(300);
+    assertThatThrownBy(() -> handler.handleRequest(
+            Map.of("action", "start", "until", "2026-11-25\n\u001b]0;owned\u0007"), null))
+        .hasMessageStartingWith(
+            "until '2026-11-25\\x0a\\x1b]0;owned\\x07' is not an ISO-8601 date-time with an offset");
+  }
+
+  @Test
   void aTimerMessageRunsNowAndSaysWhichInstantItWasArmedFor() {
     java.util.List<String> startedBy = new java.util.ArrayList<>();
     ControllerHandler timed = new ControllerHandler(
@@ -200,7 +223,29 @@ class ControllerHandlerTest {
         .containsEntry("action", "NONE")
         .containsEntry(
             "startedBy",
-            "timer for an unreadable message (body '{\"runAt\":\"tomorrow?\"}' is not"
+            "timer for an unreadable message (body '{\"runAt\":\"tomorrow\\x07\"}' is not"
+                + " {\"runAt\":\"ISO-8601 instant\"}; running anyway)");
+  }
+
+  @Test
+  void aTimerBodyThatIsNotOursIsQuotedAsEveryValueIs() {
+    Map<String, Object> event = fixture("sqs-controller-timer.json");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> record =
+        (Map<String, Object>) ((java.util.List<?>) event.get("Records")).getFirst();
+    // Before: cut at 80 with "...", ISO controls as '?', and U+202E (which reverses the text after
+    // it) kept.
+    record.put("body", "\u202e" + "y".repeat(4999));
+    assertThat(handler.handleRequest(event, null))
+        .containsEntry(
+            "startedBy",
+            "timer for an unreadable message (body '\\u202e" + "y".repeat(59)
+                + "... (5000 characters)' is not {\"runAt\":\"ISO-8601 instant\"}; running anyway)");
+    record.put("body", "{\n\u001b[2J\u0000");
+    assertThat(handler.handleRequest(event, null))
+        .containsEntry(
+            "startedBy",
+            "timer for an unreadable message (body '{\\x0a\\x1b[2J\\x00' is not"
                 + " {\"runAt\":\"ISO-8601 instant\"}; running anyway)");
   }
 
