@@ -14,6 +14,7 @@ import offhours.inference.AwsFailures;
 import offhours.inference.InferenceClient;
 import offhours.inference.ModelContract;
 import offhours.results.ResultsTable;
+import offhours.units.Shown;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -149,7 +150,8 @@ public final class Api {
         default ->
           ApiResponse.error(
               404,
-              "no route " + request.method() + " " + request.path() + "; the API has "
+              "no route " + Shown.value(request.method()) + " " + Shown.value(request.path())
+                  + "; the API has "
                   + String.join(", ", ApiRoutes.all()));
       };
     } catch (DynamoControlTable.UnreadableItem e) {

@@ -23,6 +23,7 @@ import offhours.inference.ModelAnswer;
 import offhours.inference.ProbeImage;
 import offhours.inference.ScoredLabel;
 import offhours.results.ResultItem;
+import offhours.units.Shown;
 import offhours.units.Sizes;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -105,7 +106,7 @@ final class ClassifyRoute {
     boolean curlsDefault = type != null
         && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     return HttpEvents.isText(type)
-        ? "; it came as Content-Type " + type
+        ? "; it came as Content-Type " + Shown.value(type)
             + (curlsDefault ? " (curl's default for --data-binary)" : "") + ", which reaches"
             + " offhours as text, and an image's bytes do not survive that: send it with"
             + " Content-Type: image/jpeg or image/png (curl: -H 'Content-Type: image/jpeg')"

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
+import offhours.units.Shown;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
@@ -47,13 +48,20 @@ public final class JsonText {
     return safe.toString();
   }
 
-  /** Parses {@code bytes}; null when they hold no value. Malformed JSON throws {@link IllegalArgumentException}. */
+  /**
+   * Parses {@code bytes}; null when they hold no value. Malformed JSON throws {@link IllegalArgumentException}, whose
+   * message is the parser's (on two lines, the second where it stopped), with the control characters it quotes from the
+   * input (an unrecognized token's, at most 256 characters) escaped.
+   */
   public static JsonNode parse(byte[] bytes) {
     try {
       return PARSER.parse(bytes);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "not JSON: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+          "not JSON: "
+              + Shown.escapedLines(
+                  e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
+          e);
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import offhours.aws.S3TestEvent;
 import offhours.inference.StrictJson;
+import offhours.units.Shown;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
@@ -129,14 +130,15 @@ final class S3Notifications {
     } catch (IllegalArgumentException e) {
       return new BadRecord(
           index,
-          "record " + index + " has a key that is not URL-encoded: '" + rawKey + "'",
+          "record " + index + " has a key that is not URL-encoded: '" + Shown.value(rawKey) + "'",
           "with a key that is not URL-encoded");
     }
     String eventName = StrictJson.text(StrictJson.at(r, "eventName"));
     if (eventName == null || eventName.isBlank()) {
       return new BadRecord(
           index,
-          "record " + index + " for s3://" + bucket + "/" + key + " has no eventName",
+          "record " + index + " for " + Shown.value("s3://" + bucket + "/" + key)
+              + " has no eventName",
           "without eventName");
     }
     String rawTime = StrictJson.text(StrictJson.at(r, "eventTime"));
@@ -146,8 +148,8 @@ final class S3Notifications {
     } catch (DateTimeParseException e) {
       return new BadRecord(
           index,
-          "record " + index + " for s3://" + bucket + "/" + key
-              + " has an eventTime that is not ISO-8601: '" + rawTime + "'",
+          "record " + index + " for " + Shown.value("s3://" + bucket + "/" + key)
+              + " has an eventTime that is not ISO-8601: '" + Shown.value(rawTime) + "'",
           "with an eventTime that is not ISO-8601");
     }
     JsonNode object = StrictJson.at(r, "s3", "object");
@@ -157,7 +159,8 @@ final class S3Notifications {
     if (eTag == null && versionId == null && sequencer == null) {
       return new BadRecord(
           index,
-          "record " + index + " for s3://" + bucket + "/" + key + " has no versionId, eTag"
+          "record " + index + " for " + Shown.value("s3://" + bucket + "/" + key)
+              + " has no versionId, eTag"
               + " or sequencer, so the object version it is about cannot be told apart from any other",
           "without versionId, eTag or sequencer");
     }

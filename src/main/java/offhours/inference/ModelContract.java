@@ -127,10 +127,9 @@ public record ModelContract(
     if (bytes <= ResultsTable.MAX_PARTITION_KEY_BYTES) {
       return null;
     }
-    int shown = name.offsetByCodePoints(
-        0, Math.min(QUOTED_CODE_POINTS, name.codePointCount(0, name.length())));
-    return "of " + bytes + " bytes (UTF-8), beginning '" + name.substring(0, shown)
-        + "...': offhours keeps class names of at most " + ResultsTable.MAX_PARTITION_KEY_BYTES
+    // Its start escaped as any quoted name's: this check comes before the control characters'.
+    return "of " + bytes + " bytes (UTF-8), beginning '" + visible(name)
+        + "': offhours keeps class names of at most " + ResultsTable.MAX_PARTITION_KEY_BYTES
         + " bytes, the most DynamoDB takes as the key of the results' label index";
   }
 
@@ -168,7 +167,9 @@ public record ModelContract(
       if (Character.isISOControl(c) || lone(c)) {
         out.append(escaped(c));
       } else {
-        out.appendCodePoint(c);
+        // A character that reorders the text after it (U+202E) is kept in a label, but shown as
+        // Shown shows it.
+        out.append(Shown.escaped(Character.toString(c)));
       }
       i += Character.charCount(c);
     }

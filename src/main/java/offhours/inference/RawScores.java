@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import offhours.units.Plurals;
+import offhours.units.Shown;
 
 /**
  * Scores as an answer gave them, once {@link ResponseShapes} has found its shape, and how they become a ranking: the
@@ -88,10 +89,11 @@ record RawScores(List<String> names, double[] scores, String shape, boolean comp
         throw new ContractViolation("the answer (" + shape + ") names a class " + unshowable);
       }
       if (!labels.isEmpty() && !known.contains(name)) {
-        throw new ContractViolation("the answer names class '" + name + "', which is not among the "
-            + Plurals.of(labels.size(), "configured label") + " (" + contract.labelSource()
-            + "); leave the labels empty (no --labels FILE in local mode) to use the model's own"
-            + " class names");
+        throw new ContractViolation(
+            "the answer names class '" + Shown.value(name) + "', which is not among the "
+                + Plurals.of(labels.size(), "configured label") + " (" + contract.labelSource()
+                + "); leave the labels empty (no --labels FILE in local mode) to use the model's own"
+                + " class names");
       }
     }
     return names;
@@ -116,7 +118,7 @@ record RawScores(List<String> names, double[] scores, String shape, boolean comp
               "the score %s of '%s' is outside [0, 1], so it is"
                   + " no probability; if the model answers logits, set the scores setting to logits or auto",
               scores[outside],
-              classes.get(outside)));
+              Shown.value(classes.get(outside))));
         }
         yield Scores.PROBABILITIES;
       }

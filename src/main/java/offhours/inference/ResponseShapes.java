@@ -3,11 +3,11 @@ package offhours.inference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import offhours.units.Plurals;
+import offhours.units.Shown;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
@@ -101,7 +101,8 @@ public final class ResponseShapes {
       List<String> names = new ArrayList<>(fields.keySet());
       double[] scores = new double[names.size()];
       for (int i = 0; i < scores.length; i++) {
-        scores[i] = number(fields.get(names.get(i)), "the score of '" + names.get(i) + "'", body);
+        scores[i] = number(
+            fields.get(names.get(i)), "the score of '" + Shown.value(names.get(i)) + "'", body);
       }
       return new RawScores(names, scores, "{\"label\": p, ...} (TorchServe)", false);
     }
@@ -143,7 +144,7 @@ public final class ResponseShapes {
         names.add(label.asString());
         scores[i] = number(
             StrictJson.at(elements.get(i), "score"),
-            "the score of '" + label.asString() + "'",
+            "the score of '" + Shown.value(label.asString()) + "'",
             body);
       }
       return new RawScores(names, scores, "[{\"label\", \"score\"}, ...] (Hugging Face)", false);
@@ -160,7 +161,8 @@ public final class ResponseShapes {
         Map.Entry<String, JsonNode> pair =
             element.asObject().entrySet().iterator().next();
         names.add(pair.getKey());
-        scores[i] = number(pair.getValue(), "the score of '" + pair.getKey() + "'", body);
+        scores[i] =
+            number(pair.getValue(), "the score of '" + Shown.value(pair.getKey()) + "'", body);
       }
       return new RawScores(names, scores, "[{\"label\": p}, ...] (TorchServe)", false);
     }
@@ -190,7 +192,8 @@ public final class ResponseShapes {
       List<String> names = outputs.stream()
           .map(o -> String.valueOf(StrictJson.text(StrictJson.at(o, "name"))))
           .toList();
-      throw new ContractViolation("the answer has " + outputs.size() + " KServe v2 outputs " + names
+      throw new ContractViolation("the answer has " + outputs.size() + " KServe v2 outputs "
+          + Shown.value(names.toString())
           + "; offhours reads a model with one output: " + excerpt(body));
     }
     JsonNode shape = StrictJson.at(outputs.getFirst(), "shape");
@@ -225,7 +228,7 @@ public final class ResponseShapes {
       } catch (NumberFormatException e) {
         return null;
       }
-      requireFinite(scores[i], "the score of \"" + element.asString() + "\"", body);
+      requireFinite(scores[i], "the score of \"" + Shown.value(element.asString()) + "\"", body);
       if (m.group(3) != null && !m.group(3).isEmpty()) {
         names.add(m.group(3));
       } else {
@@ -234,7 +237,7 @@ public final class ResponseShapes {
         int index = digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
         if (index >= labels.size()) {
           throw new ContractViolation(
-              "the answer names class index " + digits + " without a label, and "
+              "the answer names class index " + Shown.value(digits) + " without a label, and "
                   + Plurals.of(labels.size(), "label is", "labels are") + " configured: "
                   + excerpt(body));
         }
@@ -281,16 +284,11 @@ public final class ResponseShapes {
     return longer || body.length > EXCERPT_CHARACTERS * 4 ? oneLine(head) + "..." : oneLine(head);
   }
 
-  /** {@code text} with every control character escaped, so what a model or a service wrote stays one line. */
+  /**
+   * {@code text} with every control character escaped as {@link Shown#escaped} escapes it (the invisible ones that
+   * reorder text or break a line too), so what a model or a service wrote stays one line.
+   */
   static String oneLine(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    text.codePoints().forEach(c -> {
-      if (Character.isISOControl(c)) {
-        out.append(String.format(Locale.ROOT, "\\u%04x", c));
-      } else {
-        out.appendCodePoint(c);
-      }
-    });
-    return out.toString();
+    return Shown.escaped(text);
   }
 }

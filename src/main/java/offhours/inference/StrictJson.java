@@ -3,6 +3,7 @@ package offhours.inference;
 import java.io.UncheckedIOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import offhours.units.Shown;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonFactory;
@@ -68,15 +69,21 @@ public final class StrictJson {
     }
   }
 
+  /**
+   * The parser's message quotes the input it stopped at (an unrecognized token's start, at most 256 characters, with
+   * any control character in it): escaped as {@link Shown#escaped} escapes it, since whoever wrote the input chose it.
+   */
   private static NotJson notJson(RuntimeException e) {
     if (e.getCause() instanceof JsonProcessingException j) {
       JsonLocation at = j.getLocation();
       return new NotJson(
-          withoutParserAdvice(j.getOriginalMessage()),
+          Shown.escaped(withoutParserAdvice(j.getOriginalMessage())),
           at == null ? null : "line " + at.getLineNr() + ", column " + at.getColumnNr());
     }
     return new NotJson(
-        String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), null);
+        Shown.escaped(
+            String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage())),
+        null);
   }
 
   /**

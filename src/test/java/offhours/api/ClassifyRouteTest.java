@@ -395,6 +395,22 @@ class ClassifyRouteTest {
     assertThat(invocations).isEmpty();
   }
 
+  @Test
+  void theContentTypeAnImageCameAsIsQuotedEscapedAndCut() {
+    byte[] mangled = new String(JPEG, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+    contentType = "text/plain; x=" + "t".repeat(4986);
+    String message = JsonText.string(json(post(mangled, r -> answer("[]"))), "message");
+    assertThat(message)
+        .contains("; it came as Content-Type text/plain; x=" + "t".repeat(46)
+            + "... (5000 characters), which reaches offhours as text")
+        .hasSizeLessThan(500);
+    contentType = "application/json\n\u001b[2J\u0000";
+    assertThat(JsonText.string(json(post(mangled, r -> answer("[]"))), "message"))
+        .contains("; it came as Content-Type application/json\\x0a\\x1b[2J\\x00, which reaches")
+        .doesNotContain("\n", "\u001b", "\u0000");
+    assertThat(invocations).isEmpty();
+  }
+
   /** The request's Content-Type header; none by default. */
   private String contentType;
 

@@ -495,7 +495,7 @@ class ClassifyRulesTest extends ClassifyRig {
         .hasSize(2)
         .extracting(c -> c.messageAttributes().get("offhours-deferral-reason").stringValue())
         .allSatisfy(reason -> assertThat(reason)
-            .contains("(status 500): \\u001b[31mworker died\\u001b[0m\\u0000;")
+            .contains("(status 500): \\x1b[31mworker died\\x1b[0m\\x00;")
             .doesNotContain("\u001b", "\u0000"));
   }
 

@@ -234,6 +234,60 @@ class S3NotificationsTest {
             List.of(new BadRecord(0, "record 0 has no s3.bucket.name", "without s3.bucket.name"))));
   }
 
+  /** The reason a bad record gets (a REJECTED result's) quotes what the body said as offhours quotes any value. */
+  private static String badRecordReason(String record) {
+    Records records = (Records) S3Notifications.parse("{\"Records\":[" + record + "]}");
+    String reason = ((BadRecord) records.entries().getFirst()).reason();
+    assertThat(reason).hasSizeLessThan(300).doesNotContain("\n", "\u001b", "\u0000");
+    return reason;
+  }
+
+  @Test
+  void aBadRecordQuotesWhatTheBodySaidEscapedAndCut() {
+    String controls = "\\n\\u001b[2J\\u0000";
+    String controlsShown = "\\x0a\\x1b[2J\\x00";
+    assertThat(badRecordReason("{\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"%zz"
+            + "k".repeat(4997) + "\"}}}"))
+        .isEqualTo("record 0 has a key that is not URL-encoded: '%zz" + "k".repeat(57)
+            + "... (5000 characters)'");
+    assertThat(badRecordReason(
+            "{\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"%" + controls + "\"}}}"))
+        .isEqualTo("record 0 has a key that is not URL-encoded: '%" + controlsShown + "'");
+    assertThat(
+            badRecordReason(
+                "{\"eventName\":\"ObjectCreated:Put\",\"eventTime\":\"" + "t".repeat(5000)
+                    + "\",\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"a.jpg\",\"eTag\":\"e\"}}}"))
+        .isEqualTo("record 0 for s3://b/a.jpg has an eventTime that is not ISO-8601: '"
+            + "t".repeat(60) + "... (5000 characters)'");
+    assertThat(
+            badRecordReason(
+                "{\"eventName\":\"ObjectCreated:Put\",\"eventTime\":\"2026" + controls
+                    + "\",\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"a.jpg\",\"eTag\":\"e\"}}}"))
+        .isEqualTo("record 0 for s3://b/a.jpg has an eventTime that is not ISO-8601: '2026"
+            + controlsShown + "'");
+    assertThat(badRecordReason("{\"s3\":{\"bucket\":{\"name\":\"" + "b".repeat(5000)
+            + "\"},\"object\":{\"key\":\"a.jpg\",\"eTag\":\"e1\"}}}"))
+        .isEqualTo(
+            "record 0 for s3://" + "b".repeat(55) + "... (5011 characters) has no eventName");
+    assertThat(badRecordReason(
+            "{\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"a%0A%1B%00.jpg\"}}}"))
+        .isEqualTo("record 0 for s3://b/a\\x0a\\x1b\\x00.jpg has no eventName");
+    assertThat(badRecordReason(
+            "{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"b\"},"
+                + "\"object\":{\"key\":\"" + "k".repeat(5000) + "\"}}}"))
+        .startsWith("record 0 for s3://b/" + "k".repeat(53)
+            + "... (5007 characters) has no versionId, eTag");
+  }
+
+  @Test
+  void aBodyThatIsNotJsonIsRefusedWithTheParsersWordsEscaped() {
+    Malformed malformed = (Malformed) S3Notifications.parse("nope\u001b\u0000" + "q".repeat(5000));
+    assertThat(malformed.reason())
+        .startsWith("message body is not JSON: Unrecognized token 'nope\\x1b\\x00qqq")
+        .doesNotContain("\u001b", "\u0000")
+        .hasSizeLessThan(400);
+  }
+
   @Test
   void aRecordWithoutAnEventNameIsABadRecordWithTheReason() {
     Records records = (Records) S3Notifications.parse("""

@@ -42,7 +42,7 @@ class AwsFailuresTest {
         .isEqualTo("AccessDeniedException (HTTP 400, request 5c1e): " + DENIED);
     assertThat(
             AwsFailures.said(SdkClientException.create("Connect to localhost:1 failed\nrefused")))
-        .isEqualTo("nothing (SdkClientException: Connect to localhost:1 failed\\u000arefused)");
+        .isEqualTo("nothing (SdkClientException: Connect to localhost:1 failed\\x0arefused)");
   }
 
   @Test

@@ -212,7 +212,7 @@ class InvocationErrorsTest {
             .awsErrorDetails(details("InternalFailure", "An internal error occurred.\nRetry."))
             .build()))
         .isEqualTo(
-            "InternalFailure (HTTP 500, request 7f3c): An internal error occurred.\\u000aRetry.");
+            "InternalFailure (HTTP 500, request 7f3c): An internal error occurred.\\x0aRetry.");
     assertThat(AwsFailures.said(
             validation("Endpoint offhours-endpoint of account 123456789012 not found.")))
         .isEqualTo("ValidationError (HTTP 400): Endpoint offhours-endpoint of account 123456789012"

@@ -375,7 +375,7 @@ class ResponseShapesTest {
                 + " for Array")
         .hasMessageContaining(" at line 1, column 16): [0.1, 0.05, 0.6");
     assertThatThrownBy(() -> read("<html>\n\u001b[31mcrash</html>"))
-        .hasMessageEndingWith("): <html>\\u000a\\u001b[31mcrash</html>");
+        .hasMessageEndingWith("): <html>\\x0a\\x1b[31mcrash</html>");
   }
 
   @Test
