@@ -20,6 +20,7 @@ import offhours.api.ApiResponse;
 import offhours.api.ApiRoutes;
 import offhours.api.HttpEvents;
 import offhours.cache.CacheFiles;
+import offhours.units.Shown;
 
 /**
  * Local mode's API Gateway: an HTTP server on 127.0.0.1 that turns each request into a payload format 2.0 event,
@@ -181,7 +182,9 @@ public final class LocalApiGateway implements AutoCloseable {
     String host = Loopback.header(exchange.getRequestHeaders(), "Host");
     if (!server.isThisServer(host)) {
       return new Refused(
-          403, "Host '" + host + "' is not this server; call " + server.origin(), true);
+          403,
+          "Host '" + Shown.value(host) + "' is not this server; call " + server.origin(),
+          true);
     }
     if (exchange.getRequestHeaders().containsKey("Origin")) {
       return new Refused(403, "requests from web pages (with an Origin header) are refused", true);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import offhours.units.Shown;
 
 /**
  * An HTTP server for one user's machine: it listens on 127.0.0.1 only, answers only requests that name it in their
@@ -126,9 +127,10 @@ public final class Loopback implements AutoCloseable {
     }
     String named = (target.getScheme() == null ? "" : target.getScheme() + ":")
         + (target.getRawAuthority() == null ? "" : "//" + target.getRawAuthority());
-    return "the request's target names a scheme or host ('" + named + "'), which RFC 9112 makes"
-        + " the request's host in place of its Host header; send the path alone ('"
-        + Objects.requireNonNullElse(target.getRawPath(), "") + "')";
+    return "the request's target names a scheme or host ('" + Shown.value(named)
+        + "'), which RFC 9112"
+        + " makes the request's host in place of its Host header; send the path alone ('"
+        + Shown.value(Objects.requireNonNullElse(target.getRawPath(), "")) + "')";
   }
 
   /** Whether {@code host} (a Host header) names this server: 127.0.0.1:PORT or localhost:PORT. */

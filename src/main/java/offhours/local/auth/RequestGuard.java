@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import offhours.local.api.Loopback;
+import offhours.units.Shown;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
@@ -121,7 +122,7 @@ public final class RequestGuard {
           403,
           "AccessDeniedException",
           serviceTitle + " answers only requests to " + host + "; this one is addressed to '"
-              + requestHost + "'");
+              + Shown.value(requestHost) + "'");
     }
     return Optional.empty();
   }
@@ -157,7 +158,7 @@ public final class RequestGuard {
       return refuse(
           403,
           "InvalidSignatureException",
-          "Credential should be scoped to a valid region, not '" + m.group(3)
+          "Credential should be scoped to a valid region, not '" + Shown.value(m.group(3))
               + "'; the local stack runs in " + region);
     }
     if (!m.group(4).equals(service)) {

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import offhours.units.Shown;
 
 /**
  * Lambda's synchronous Invoke ({@code POST /2015-03-31/functions/{name}/invocations}) for functions that
@@ -59,7 +60,7 @@ final class InvokeApi implements HttpHandler {
       Invokable function = functions.apply(name);
       if (function == null) {
         LambdaError.write(
-            exchange, 404, "ResourceNotFoundException", "Function not found: " + name);
+            exchange, 404, "ResourceNotFoundException", "Function not found: " + Shown.value(name));
         return;
       }
       Map<String, Object> event;

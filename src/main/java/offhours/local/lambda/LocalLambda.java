@@ -30,6 +30,7 @@ import offhours.local.api.Loopback;
 import offhours.local.auth.GuardFilter;
 import offhours.local.auth.RequestGuard;
 import offhours.local.auth.RequestGuard.Refusal;
+import offhours.units.Shown;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -136,8 +137,8 @@ public final class LocalLambda implements AutoCloseable {
                 "UnknownOperationException",
                 "offhours' local Lambda serves Invoke (" + InvokeApi.PATH
                     + "NAME/invocations) and the event source mapping API (" + MappingApi.PATH
-                    + "); not " + exchange.getRequestMethod() + " "
-                    + exchange.getRequestURI().getRawPath());
+                    + "); not " + Shown.value(exchange.getRequestMethod()) + " "
+                    + Shown.value(exchange.getRequestURI().getRawPath()));
           }
         })
         .getFilters()

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import offhours.units.Shown;
 
 /**
  * Lambda's REST-JSON event source mapping operations over HTTP, so the SDK's {@code LambdaClient} works
@@ -107,7 +108,7 @@ final class MappingApi implements HttpHandler {
         default -> {}
       }
     }
-    throw LambdaError.unknownOperation(method + " " + path);
+    throw LambdaError.unknownOperation(Shown.value(method) + " " + Shown.value(path));
   }
 
   private EventSourceMapping create(JsonNode body) {

@@ -34,6 +34,7 @@ import offhours.local.api.Loopback;
 import offhours.local.auth.GuardFilter;
 import offhours.local.auth.RequestGuard;
 import offhours.local.auth.RequestGuard.Refusal;
+import offhours.units.Shown;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
 /**
@@ -276,7 +277,7 @@ public final class LocalSageMaker implements AutoCloseable {
           new AwsError(
               404,
               "UnknownOperationException",
-              exchange.getRequestMethod() + " " + path
+              Shown.value(exchange.getRequestMethod()) + " " + Shown.value(path)
                   + " is not a SageMaker operation; the control plane is POST / with X-Amz-Target: SageMaker.<Operation>,"
                   + " the runtime is POST /endpoints/{EndpointName}/invocations."),
           JSON_1_1);

@@ -243,6 +243,31 @@ class LocalApiGatewayTest {
         Clock.systemUTC());
   }
 
+  @Test
+  void whatARefusedRequestSaidOfItsHostOrTargetIsQuotedEscapedAndCut() throws Exception {
+    try (LocalApiGateway gateway = LocalApiGateway.start(
+        (in, out, context) -> {
+          throw new AssertionError("a refused request reached the handler");
+        },
+        Clock.systemUTC())) {
+      int port = gateway.endpoint().getPort();
+      String own = "Host: 127.0.0.1:" + port + "\r\n";
+      String bearer = "Authorization: Bearer " + gateway.token() + "\r\n";
+
+      assertThat(get(port, "Host: " + "h".repeat(5000) + "\r\n" + bearer).message)
+          .isEqualTo("Host '" + "h".repeat(60)
+              + "... (5000 characters)' is not this server; call http://127.0.0.1:" + port);
+      assertThat(get(port, "Host: evil\u001b[2J\u0000\u0007:" + port + "\r\n" + bearer).message)
+          .startsWith("Host 'evil\\x1b[2J\\x00\\x07:" + port + "' is not this server");
+      assertThat(request(port, "GET http://" + "e".repeat(4993) + "/status", own + bearer).message)
+          .isEqualTo("the request's target names a scheme or host ('http://" + "e".repeat(53)
+              + "... (5000 characters)'), which RFC 9112 makes the request's host in place of its Host"
+              + " header; send the path alone ('/status')");
+      assertThat(request(port, "GET //evil.example/" + "s".repeat(4999), own + bearer).message)
+          .endsWith("send the path alone ('/" + "s".repeat(59) + "... (5000 characters)')");
+    }
+  }
+
   private record Answer(int status, String head, String message) {}
 
   /** GET /status with {@code headers} (each ending in CRLF), read whole. */

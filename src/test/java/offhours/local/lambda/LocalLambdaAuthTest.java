@@ -155,6 +155,26 @@ class LocalLambdaAuthTest {
   }
 
   @Test
+  void aFunctionNameOrPathOfNoOperationIsQuotedEscapedAndCut() throws Exception {
+    HttpResponse<String> unknown = signedPost(
+        local.endpoint().resolve("/2015-03-31/functions/f%0A%1B%5B2J%00/invocations"), "{}");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body())
+        .contains("Function not found: f\\\\x0a\\\\x1b[2J\\\\x00")
+        .doesNotContain("\\u001b", "\\n");
+    assertThat(signedPost(
+                local
+                    .endpoint()
+                    .resolve("/2015-03-31/functions/" + "f".repeat(5000) + "/invocations"),
+                "{}")
+            .body())
+        .contains("Function not found: " + "f".repeat(60) + "... (5000 characters)");
+    assertThat(signedPost(local.endpoint().resolve("/" + "p".repeat(4999)), "{}")
+            .body())
+        .contains("; not POST /" + "p".repeat(59) + "... (5000 characters)");
+  }
+
+  @Test
   void aPathOfNoOperationIsAnsweredInLambdasShapeNotTheJdksHtml() throws Exception {
     HttpResponse<String> response = signedPost(local.endpoint().resolve("/"), "{}");
 
