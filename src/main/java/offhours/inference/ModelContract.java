@@ -72,9 +72,10 @@ public record ModelContract(
           "LABELS_S3_URI must look like s3://bucket/key, got '" + Shown.value(labelsS3Uri) + "'");
     }
     if (labels.stream().anyMatch(String::isBlank)) {
-      throw new IllegalArgumentException("LABELS has an empty class name: " + labels);
+      throw new IllegalArgumentException(
+          "LABELS has an empty class name: " + Shown.value(labels.toString()));
     }
-    String source = labelsS3Uri == null ? "LABELS" : "LABELS_S3_URI " + labelsS3Uri;
+    String source = labelsS3Uri == null ? "LABELS" : "LABELS_S3_URI " + Shown.value(labelsS3Uri);
     for (int i = 0; i < labels.size(); i++) {
       String tooLong = tooLong(labels.get(i));
       if (tooLong != null) {
@@ -211,7 +212,7 @@ public record ModelContract(
   /** Where the class names come from, for error messages. */
   public String labelSource() {
     if (labelsS3Uri != null) {
-      return "LABELS_S3_URI " + labelsS3Uri;
+      return "LABELS_S3_URI " + Shown.value(labelsS3Uri);
     }
     return labels.isEmpty() ? "no labels configured" : "LABELS";
   }
@@ -275,12 +276,12 @@ public record ModelContract(
           parseLabelFile(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException(
-          "LABELS_S3_URI " + labelsS3Uri
+          "LABELS_S3_URI " + Shown.value(labelsS3Uri)
               + " is not UTF-8 text (a byte no UTF-8 character has); save it as UTF-8, one label per line");
     }
     if (resolved.isEmpty()) {
       throw new IllegalArgumentException(
-          "LABELS_S3_URI " + labelsS3Uri + " holds no labels (expected one per line)");
+          "LABELS_S3_URI " + Shown.value(labelsS3Uri) + " holds no labels (expected one per line)");
     }
     return new ModelContract(
         resolved, labelsS3Uri, contentType, accept, scores, inferenceComponentName);

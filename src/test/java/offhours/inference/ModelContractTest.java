@@ -144,6 +144,32 @@ class ModelContractTest {
   }
 
   /** An S3 that answers every GetObject with {@code bytes}. */
+  @Test
+  void theLabelSettingsAreQuotedEscapedAndCutInEveryErrorThatNamesThem() {
+    String uri = "s3://b/" + "k".repeat(4993);
+    String uriShown = "s3://b/" + "k".repeat(53) + "... (5000 characters)";
+    ModelContract file = ModelContract.fromEnv(Map.of("LABELS_S3_URI", uri));
+    assertThat(file.labelSource()).isEqualTo("LABELS_S3_URI " + uriShown);
+    assertThatThrownBy(() -> file.resolveLabels(s3("\n\n".getBytes(StandardCharsets.UTF_8))))
+        .hasMessage("LABELS_S3_URI " + uriShown + " holds no labels (expected one per line)");
+    assertThatThrownBy(() -> file.resolveLabels(s3(new byte[] {(byte) 0xff})))
+        .hasMessageStartingWith("LABELS_S3_URI " + uriShown + " is not UTF-8 text");
+    ModelContract controls =
+        ModelContract.fromEnv(Map.of("LABELS_S3_URI", "s3://b/l\t\u001b[2J\u0000.txt"));
+    assertThat(controls.labelSource()).isEqualTo("LABELS_S3_URI s3://b/l\\x09\\x1b[2J\\x00.txt");
+    assertThatThrownBy(
+            () -> controls.resolveLabels(s3("cat\nd\u0007g\n".getBytes(StandardCharsets.UTF_8))))
+        .hasMessageStartingWith(
+            "LABELS_S3_URI s3://b/l\\x09\\x1b[2J\\x00.txt has a class name at index 1");
+    assertThatThrownBy(() ->
+            new ModelContract(List.of("cat", " ", "x".repeat(5000)), null, null, null, null, null))
+        .hasMessage(
+            "LABELS has an empty class name: [cat,  , " + "x".repeat(51) + "... (5010 characters)");
+    assertThatThrownBy(
+            () -> new ModelContract(List.of("", "d\u001b\n\u0000g"), null, null, null, null, null))
+        .hasMessage("LABELS has an empty class name: [, d\\x1b\\x0a\\x00g]");
+  }
+
   private static S3Client s3(byte[] bytes) {
     return new S3Client() {
       @Override
