@@ -39,7 +39,8 @@ import offhours.units.Times;
  * So when the paused queue last grew at {@link #STREAM_PER_MINUTE} or faster ({@link Arrivals}, measured at most a
  * wake and a stop ago, about when the trigger began polling), a drained endpoint stays on {@link #STREAM_GRACE} after
  * the queue was last seen busy, and the grace ends a wake and a stop after that measurement: the most it spends
- * staying is what the stop it tries to spare would cost.
+ * staying is what the stop it tries to spare would cost. No stay undoes a stop that has paused the trigger: the
+ * batches that stop drains are no upload.
  *
  * <p>A budget no longer than the expected wake cannot be met by an endpoint that is off when the upload comes: then
  * the endpoint is on through working hours, from an expected wake before they open ({@link #throughWorkingHours}),
@@ -268,12 +269,17 @@ public final class WakePolicy {
       return new Want(true, "serving what waits (" + work + ")", now.plus(NextRun.STOP_RECHECK));
     }
     if (up && q.inFlight() == 0) {
-      Stay stay = stayUntil(
-          s.idleSince() != null ? s.idleSince() : now,
-          s.wakeSeconds(),
-          s.stopSeconds(),
-          s.arrivals(),
-          now);
+      // A stop that paused the trigger goes on: the batches it drained made the queue look busy,
+      // but they were no upload, and a stay counted from them would enable the trigger it paused.
+      boolean stopping = s.stoppingSince() != null && !mp.polling();
+      Stay stay = stopping
+          ? new Stay(now, "")
+          : stayUntil(
+              s.idleSince() != null ? s.idleSince() : now,
+              s.wakeSeconds(),
+              s.stopSeconds(),
+              s.arrivals(),
+              now);
       if (now.isBefore(stay.until())) {
         return new Want(
             true,

@@ -718,6 +718,42 @@ class BudgetDecisionTableTest {
         .isEqualTo(Action.DELETE_ENDPOINT);
   }
 
+  @Test
+  void theStayForAStreamDoesNotUndoAStopThatPausedTheTriggerAndDrainedItsLastBatches() {
+    // The stay is over (drained 31 s ago), but the delete of the stop is throttled: the trigger is
+    // paused and the endpoint still in service.
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.seed(ControlStateBuilder.controlState()
+        .idleSince(rig.now.minusSeconds(31))
+        .scheduleOpen(true)
+        .lastRun(rig.now.minusSeconds(10), true)
+        .lastAction("none")
+        .wakeSeconds(ELEVEN_MINUTE_WAKES)
+        .arrivals(new Arrivals(rig.now.minusSeconds(10), 0, 0, rig.now.minusSeconds(180), 0.05))
+        .build());
+    rig.deleteError = new IllegalStateException("ThrottlingException: Rate exceeded");
+    Decision stop = rig.run();
+    assertThat(stop.wantOn()).as(stop.toString()).isFalse();
+    rig.deleteError = null;
+
+    // The batches the trigger took before it paused are the stop's drain ...
+    rig.mapping = Mapping.TriggerState.DISABLED;
+    rig.queue = new Backlog.Snapshot(0, 2, 0, 0);
+    rig.now = rig.now.plusSeconds(10);
+    Decision draining = rig.run();
+    assertThat(draining.wantOn()).as(draining.toString()).isFalse();
+
+    // ... and once they are done the stop goes on: the stream's half minute is not counted from
+    // them, which would enable the trigger the stop paused.
+    rig.queue = Backlog.Snapshot.EMPTY;
+    rig.now = rig.now.plusSeconds(10);
+    Decision drained = rig.run();
+    assertThat(drained.action()).as(drained.toString()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(drained.wantOn()).isFalse();
+  }
+
   /**
    * An endpoint in service at 09:00Z (Wednesday 10:00 in Berlin) with 11 min wakes, drained {@code idleSeconds} ago;
    * the paused queue last grew at {@code perMinute}, measured {@code measuredSecondsAgo}.
