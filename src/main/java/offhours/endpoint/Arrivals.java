@@ -18,7 +18,6 @@ import java.time.Instant;
  * rate is that of the last interval measured: a burst that has ended shows 0 at the next run that measures, and the
  * plan is the backlog's again.
  *
- *
  * <p>The last rate measured outlives the polling that follows it ({@code lastRateAt}, {@code lastPerSecond}): a stream
  * still arriving when the endpoint came up is what {@link WakePolicy} stays on for after a drain.
  *

@@ -38,7 +38,8 @@ import offhours.units.Times;
  * over minutes, and a stop in a lull between two of its uploads leaves the rest of it a wake and a stop of its own.
  * So when the paused queue last grew at {@link #STREAM_PER_MINUTE} or faster ({@link Arrivals}, measured at most a
  * wake and a stop ago, about when the trigger began polling), a drained endpoint stays on {@link #STREAM_GRACE} after
- * the queue was last seen busy, and the grace ends a wake and a stop after that measurement: the most it spends
+ * the first run that saw the queue drained (an upload a run sees waiting or in flight starts it again; one served
+ * between two runs goes unseen), and the grace ends a wake and a stop after that measurement: the most it spends
  * staying is what the stop it tries to spare would cost. No stay undoes a stop that has paused the trigger: the
  * batches that stop drains are no upload.
  *

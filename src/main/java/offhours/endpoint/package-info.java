@@ -11,7 +11,8 @@
  *       the control state) and the drain; one that is up serves what waits, and once drained stops at once (trigger
  *       paused and endpoint deleted in one run) unless staying on is cheaper than a stop and the next wake (the
  *       expected stop is the mean of the last stops, each from DeleteEndpoint to the first run that saw the endpoint
- *       gone, kept in the control state). Wake thresholds
+ *       gone, kept in the control state), or, inside working hours with a budget in minutes, for 30 s while a stream
+ *       of uploads measured as the endpoint woke may still be arriving. Wake thresholds
  *       below still apply. Each decision names the instant it wants the next run ({@code Decision.nextRunAt}),
  *       and the handler arms the run timer for it ({@link offhours.endpoint.TimerArming}: one delayed SQS
  *       message per wanted instant, at most 15 minutes ahead; the minute tick arms farther ones). What the
