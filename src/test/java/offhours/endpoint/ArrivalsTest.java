@@ -65,7 +65,9 @@ class ArrivalsTest {
     assertThat(paused).isSameAs(later);
     Arrivals measured = paused.observe(PAUSED, queue(2, 0, 0), T0.plusSeconds(660));
     assertThat(measured.lastRateAt()).isEqualTo(T0.plusSeconds(660));
-    assertThat(measured.lastPerSecond()).as("a trickle of 2 in a minute").isEqualTo(2 / 60.0);
+    assertThat(measured.lastPerSecond())
+        .as("2 in a minute: the slowest stream WakePolicy stays for")
+        .isEqualTo(2 / 60.0);
   }
 
   @Test

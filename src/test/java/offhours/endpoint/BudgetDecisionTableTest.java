@@ -709,6 +709,40 @@ class BudgetDecisionTableTest {
   }
 
   @Test
+  void twoUploadsAMinuteAreAStreamAndTheLongerOfTheTwoStaysIsTheOneItKeeps() {
+    assertThat(drained("60", 20, 180, 2).nextRunAt())
+        .as("the slowest stream, STREAM_PER_MINUTE")
+        .isEqualTo(Instant.parse("2026-01-14T09:00:10Z"));
+
+    // A 12 min budget with 11 min wakes and 2 min stops stays a minute for one upload, longer than
+    // the stream's half minute: that stay, and its reason.
+    Decision one = drained("12", 20, 180, 3);
+    assertThat(one.nextRunAt()).isEqualTo(Instant.parse("2026-01-14T09:00:40Z"));
+    assertThat(one.wantReason())
+        .contains("an upload before then costs less than a stop (about 2 min) and a wake")
+        .doesNotContain("uploads were arriving");
+  }
+
+  @Test
+  void outsideWorkingHoursAStreamKeepsNoDrainedEndpointOn() {
+    Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60"));
+    rig.now = Instant.parse("2026-01-14T18:30:00Z"); // 19:30 in Berlin, closed since 19:00
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.seed(ControlStateBuilder.controlState()
+        .idleSince(rig.now.minusSeconds(20))
+        .scheduleOpen(false)
+        .lastRun(rig.now.minusSeconds(10), true)
+        .lastAction("none")
+        .wakeSeconds(ELEVEN_MINUTE_WAKES)
+        .arrivals(new Arrivals(rig.now.minusSeconds(10), 0, 0, rig.now.minusSeconds(180), 0.05))
+        .build());
+    Decision d = rig.run();
+    assertThat(d.action()).as(d.toString()).isEqualTo(Action.DELETE_ENDPOINT);
+    assertThat(d.wantOn()).isFalse();
+  }
+
+  @Test
   void aTrickleOrANextOpeningBudgetStopsAtOnceAfterTheDrainAsBefore() {
     assertThat(drained("60", 20, 180, 1.5).action())
         .as("one and a half uploads a minute: a trickle, not a stream")
