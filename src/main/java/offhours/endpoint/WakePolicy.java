@@ -282,9 +282,12 @@ public final class WakePolicy {
               s.arrivals(),
               now);
       if (now.isBefore(stay.until())) {
+        // The time left as well: reasons name times to the minute, and a half-minute stay's end is
+        // often the minute of the run itself.
         return new Want(
             true,
-            "drained; staying on until " + local(stay.until()) + ": " + stay.why(),
+            "drained; staying on until " + local(stay.until()) + " ("
+                + minutes(Duration.between(now, stay.until())) + " more): " + stay.why(),
             stay.until());
       }
       return new Want(

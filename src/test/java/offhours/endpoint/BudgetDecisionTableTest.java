@@ -683,6 +683,8 @@ class BudgetDecisionTableTest {
         .as("half a minute after it drained")
         .isEqualTo(Instant.parse("2026-01-14T09:00:10Z"));
     assertThat(d.wantReason())
+        .as("the end's minute is the run's own: the time left says it is ahead")
+        .contains("staying on until 2026-01-14 10:00 Europe/Berlin (10 s more): uploads were")
         .contains(
             "uploads were arriving at 3.0/min when last measured (2026-01-14 09:57 Europe/Berlin)")
         .contains(
