@@ -221,6 +221,30 @@ class ScaleToZeroControllerTest {
   }
 
   @Test
+  void theStayForAStreamEndsAWakeAndTheCopiesPartOfAStopAfterTheMeasurement() {
+    Map<String, String> budget = new HashMap<>(SCALE_TO_ZERO);
+    budget.put("MAX_WAIT_MINUTES", "60");
+    Rig rig = new Rig(budget);
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    // 3 uploads a minute measured 11 min 45 s ago, drained 5 s ago; 10 min wakes, 24 min scale-ins.
+    rig.seed(ControlStateBuilder.controlState()
+        .idleSince(rig.now.minusSeconds(5))
+        .scheduleOpen(true)
+        .lastRun(rig.now.minusSeconds(10), true)
+        .wakeSeconds(java.util.List.of(600L))
+        .stopSeconds(java.util.List.of(1440L))
+        .arrivals(new Arrivals(rig.now.minusSeconds(10), 0, 0, rig.now.minusSeconds(705), 0.05))
+        .build());
+    Decision d = rig.run();
+    assertThat(d.wantOn()).as(d.toString()).isTrue();
+    assertThat(d.nextRunAt())
+        .as("10 + 2 min after the measurement, before the half minute's end; not 10 + 24")
+        .isEqualTo(rig.now.plusSeconds(15));
+    assertThat(d.wantReason()).contains("a stop (about 2 min) and a wake (about 10 min)");
+  }
+
+  @Test
   void theFirstWakeCreatesTheEndpointThenTheComponentAndIsMeasuredFromTheFirstStep() {
     rig.queue = new Backlog.Snapshot(3, 0, 0, 0);
     Instant issued = rig.now;
