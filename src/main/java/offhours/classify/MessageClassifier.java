@@ -26,6 +26,7 @@ import offhours.inference.ProbeImage;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import offhours.units.Plurals;
+import offhours.units.Shown;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -240,13 +241,16 @@ final class MessageClassifier {
           writer.reject(
               message,
               "record-" + event.index(),
-              "record " + event.index() + " is about bucket " + event.bucket()
+              "record " + event.index() + " is about bucket " + Shown.value(event.bucket())
                   + "; this function classifies uploads to " + config.bucketName() + " only",
               attempts,
               scope);
         case ObjectEvent event
         when !event.created() ->
-          Outcome.of(Kind.IGNORED, event.uri(), "not an ObjectCreated event: " + event.eventName());
+          Outcome.of(
+              Kind.IGNORED,
+              event.uri(),
+              "not an ObjectCreated event: " + Shown.value(event.eventName()));
         case ObjectEvent event -> classify(event, attempts, scope);
       };
     } catch (RuntimeException e) {

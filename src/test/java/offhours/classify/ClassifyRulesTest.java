@@ -561,6 +561,23 @@ class ClassifyRulesTest extends ClassifyRig {
   }
 
   @Test
+  void anotherBucketsNameFromTheQueueIsQuotedEscapedAndCutInTheReason() {
+    // Any sender to the queue writes the body: a name S3 would never allow, long and with an ESC.
+    String name = "\u001b[2J" + "b".repeat(5000);
+    String body = notification("a.jpg", 1L, "e1", "")
+        .replace("\"name\":\"" + BUCKET + "\"", "\"name\":\"\\u001b[2J" + "b".repeat(5000) + "\"");
+
+    run(event(message("m1", body)));
+
+    String reason = item("sqs://offhours-queue/m1").get("reason").s();
+    assertThat(reason)
+        .startsWith("record 0 is about bucket \\x1b[2Jbbb")
+        .contains("... (" + name.length() + " characters); this function classifies uploads to")
+        .doesNotContain("\u001b")
+        .hasSizeLessThan(200);
+  }
+
+  @Test
   void recordsWithoutEventNameOrVersionIdentityAreRejectedWithTheReason() {
     String noName = "{\"Records\":["
         + record("a.jpg", 1L, "e1", "").replace("\"eventName\":\"ObjectCreated:Put\",", "") + "]}";
