@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import offhours.cache.CacheFiles;
 import offhours.chaos.ChaosUploads.Upload;
 import offhours.cli.Context;
@@ -127,22 +128,32 @@ public final class Chaos {
       ChaosUploads uploads = new ChaosUploads(stack.s3(), sqs, bucket, queue, prefix, seed);
       try (ChaosControllers controllers =
               new ChaosControllers(stack.clients(), stack.controllerConfig());
-          ChaosFaults faults = new ChaosFaults(stack, controllers, seed, err)) {
+          ChaosFaults faults =
+              new ChaosFaults(stack, controllers, seed, err, uploads::renotifyOne)) {
+        AtomicReference<RuntimeException> faultsFailed = new AtomicReference<>();
         Thread faulting = Thread.ofPlatform().name("chaos-faults").start(() -> {
           try {
             faults.run(seconds);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+          } catch (RuntimeException e) {
+            faultsFailed.set(e);
           }
         });
         uploads.run(count, seconds);
         err.println("chaos: " + count + " uploads done");
         faulting.join();
+        if (faultsFailed.get() != null) {
+          throw faultsFailed.get();
+        }
         faults.atLeast(MIN_STARTS_AND_STOPS);
         err.println(
             "chaos: faults over; settling (endpoint on, queue empty, nothing in flight) ...");
         faults.override("start");
         boolean settled = settle(stack, faults);
+        if (!settled) {
+          err.println("chaos: not settled within 10 minutes; last seen: " + faults.state());
+        }
         LocalLambda.Stats stats = stack.services().lambda().stats(stack.mappingUuid());
         ChaosTally tally = new ChaosTally(
             stack.s3(),
@@ -154,7 +165,20 @@ public final class Chaos {
             prefix,
             uploads.uploads());
         double wall = (System.nanoTime() - start) / 1e9;
-        table(count, seed, uploads, faults, tally, stats, outcomes, settled, wall);
+        LocalLambda.Cuts cuts = stack.services().lambda().cuts(stack.names().classifyFunction());
+        long burstAnswers = stack.services().sageMaker().injectedErrorsAnswered();
+        table(
+            count,
+            seed,
+            uploads,
+            faults,
+            tally,
+            stats,
+            cuts,
+            burstAnswers,
+            outcomes,
+            settled,
+            wall);
         return settled && tally.clean() && uploads.failures().isEmpty() ? 0 : 1;
       }
     } finally {
@@ -201,6 +225,8 @@ public final class Chaos {
       ChaosFaults f,
       ChaosTally t,
       LocalLambda.Stats stats,
+      LocalLambda.Cuts cuts,
+      long burstAnswers,
       Outcomes outcomes,
       boolean settled,
       double wall) {
@@ -264,15 +290,19 @@ public final class Chaos {
             + " back to auto: the controller started it on the backlog)"));
     rows.add(row(
         "model faults",
-        f.crashes.get() + " container crashes, " + f.bursts.get() + " bursts ("
-            + f.burstErrors.get() + " 5xx/throttling answers)"));
+        f.crashes.get() + " container crashes (" + f.crashesMissed.get()
+            + " drawn with no container to kill), " + f.bursts.get() + " bursts (" + burstAnswers
+            + " 5xx/throttling answers of " + f.burstErrors.get() + " asked)"));
     rows.add(row(
         "Classify invocations cut off mid-batch",
-        f.cuts.get() + " (visibility timeout " + VISIBILITY_TIMEOUT_SECONDS + " s for the run)"));
+        cuts.cut() + " (of " + f.cutOffs.get() + " cut-offs: " + cuts.outrun()
+            + " outrun by their batch, " + cuts.pending() + " never taken; visibility timeout "
+            + VISIBILITY_TIMEOUT_SECONDS + " s for the run)"));
     rows.add(row(
         "controller faults",
         f.overlaps.get() + " overlapping pairs " + f.overlapActions + ", " + f.deaths.get()
-            + " runs died after " + f.deathSteps));
+            + " runs died after " + f.deathSteps + " (" + f.deathsMissed.get()
+            + " dying runs had nothing to change)"));
     rows.add(row("settled", settled ? "yes" : "NO (not within 10 minutes)"));
     rows.add(row("wall time", String.format(Locale.ROOT, "%.0f s", wall)));
     out.println("offhours chaos --uploads " + count + " --seed " + seed);

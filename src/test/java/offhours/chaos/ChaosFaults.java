@@ -2,7 +2,6 @@ package offhours.chaos;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,20 +9,17 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicReference;
 import offhours.aws.AwsClients.Service;
 import offhours.local.LocalDeployment;
 import offhours.local.lambda.LocalLambda;
+import offhours.local.sagemaker.InvocationHold;
 import offhours.local.sagemaker.LocalSageMaker;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
-import software.amazon.awssdk.services.sagemaker.SageMakerClient;
-import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
-import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 
 /**
  * The faults of a chaos run, at moments drawn from its seed: endpoint stops and starts (manual overrides through the
@@ -31,8 +27,17 @@ import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
  * decisions after {@code auto}), model container crashes, bursts of 5xx and throttling from the runtime, Classify
  * invocations cut off mid-batch, overlapping controller runs and controller runs that die between two steps. A
  * watcher counts every endpoint start and stop, whoever caused it.
+ *
+ * <p>No step waits and hopes: a fault at a drawn moment is counted as what the services say happened (a crash with no
+ * container to kill, a cut-off the batch outran, a dying run with nothing to change count as such), the faults the
+ * table must show are made to happen by construction (a batch held at the model while it is cut off or the stop lands),
+ * and every wait is for the state that proves its step, bounded by {@link ChaosWatcher#PATIENCE} only against a hang, failing the
+ * run with what was not seen.
  */
 final class ChaosFaults implements AutoCloseable {
+
+  /** The ceiling of the top-up after the timed faults ({@link #atLeast}). */
+  static final Duration TOP_UP = Duration.ofMinutes(10);
 
   private final LocalDeployment stack;
   private final ChaosControllers controllers;
@@ -40,12 +45,12 @@ final class ChaosFaults implements AutoCloseable {
   private final PrintStream log;
   private final long started = System.nanoTime();
   private final LambdaClient lambda;
-  private final SageMakerClient sageMaker;
-  private final AtomicBoolean watching = new AtomicBoolean(true);
-  private final Thread watcher;
+  private final ChaosWatcher watcher;
 
-  final AtomicInteger starts = new AtomicInteger();
-  final AtomicInteger stops = new AtomicInteger();
+  /** Endpoint starts and stops, whoever made them: {@link ChaosWatcher}'s. */
+  final AtomicInteger starts;
+
+  final AtomicInteger stops;
   final AtomicInteger manualStops = new AtomicInteger();
   final AtomicInteger manualStarts = new AtomicInteger();
   final AtomicInteger autos = new AtomicInteger();
@@ -53,20 +58,39 @@ final class ChaosFaults implements AutoCloseable {
   final AtomicInteger crashes = new AtomicInteger();
   final AtomicInteger bursts = new AtomicInteger();
   final AtomicInteger burstErrors = new AtomicInteger();
-  final AtomicInteger cuts = new AtomicInteger();
+  /** Cut-offs asked for; what became of them is {@link LocalLambda#cuts}. */
+  final AtomicInteger cutOffs = new AtomicInteger();
+  /** Crashes drawn while the endpoint had no container to kill. */
+  final AtomicInteger crashesMissed = new AtomicInteger();
+  /** Dying controller runs that found nothing to change, so lived. */
+  final AtomicInteger deathsMissed = new AtomicInteger();
+
   final AtomicInteger overlaps = new AtomicInteger();
   final AtomicInteger deaths = new AtomicInteger();
   final List<String> overlapActions = new CopyOnWriteArrayList<>();
   final List<String> deathSteps = new CopyOnWriteArrayList<>();
 
-  ChaosFaults(LocalDeployment stack, ChaosControllers controllers, long seed, PrintStream log) {
+  /** Sends one more notification of an upload already made (as S3's at-least-once delivery), so uploads wait. */
+  private final Runnable backlog;
+
+  /** What failed the cycles' thread, to fail the run with. */
+  private final AtomicReference<Throwable> failed = new AtomicReference<>();
+
+  ChaosFaults(
+      LocalDeployment stack,
+      ChaosControllers controllers,
+      long seed,
+      PrintStream log,
+      Runnable backlog) {
     this.stack = stack;
+    this.backlog = backlog;
     this.controllers = controllers;
     this.random = new Random(seed ^ 0x5DEECE66DL);
     this.log = log;
     this.lambda = stack.clients().build(Service.LAMBDA, LambdaClient.builder());
-    this.sageMaker = stack.clients().build(Service.SAGEMAKER, SageMakerClient.builder());
-    this.watcher = Thread.ofPlatform().daemon().name("chaos-endpoint-watcher").start(this::watch);
+    this.watcher = new ChaosWatcher(stack, this::note);
+    this.starts = watcher.starts;
+    this.stops = watcher.stops;
   }
 
   private enum Fault {
@@ -90,13 +114,21 @@ final class ChaosFaults implements AutoCloseable {
     add(plan, Fault.DIE, 2 + scale, seconds);
     plan.sort(Comparator.comparingDouble(Planned::at));
     long seed = random.nextLong();
-    Thread cycles =
-        Thread.ofPlatform().name("chaos-cycles").start(() -> cycles(seconds, new Random(seed)));
+    Thread cycles = Thread.ofPlatform().name("chaos-cycles").start(() -> {
+      try {
+        cycles(seconds, new Random(seed));
+      } catch (RuntimeException | Error e) {
+        failed.set(e);
+      }
+    });
     for (Planned p : plan) {
       sleepUntil(p.at());
       fault(p.fault());
     }
     cycles.join();
+    if (failed.get() != null) {
+      throw new IllegalStateException(failed.get().getMessage(), failed.get());
+    }
   }
 
   private void add(List<Planned> plan, Fault fault, int count, double seconds) {
@@ -110,9 +142,9 @@ final class ChaosFaults implements AutoCloseable {
     try {
       int cycle = 0;
       while (elapsed() < seconds) {
-        sleep(1 + r.nextDouble() * 3);
-        // The first stop waits for a batch in flight; every other cycle ends in auto (the backlog
-        // restarts it).
+        sleep(1 + r.nextDouble() * 3); // pacing: how long the endpoint serves, drawn
+        // The first cycle cuts a batch off mid-way and stops during a drain, both by construction;
+        // every other cycle ends in auto (the backlog restarts it).
         cycle(r, cycle == 0, cycle % 2 == 0);
         cycle++;
       }
@@ -121,48 +153,95 @@ final class ChaosFaults implements AutoCloseable {
     }
   }
 
-  /** More stop/start cycles until the endpoint has been started and stopped at least {@code min} times each. */
+  /**
+   * More stop/start cycles until the endpoint has been started and stopped at least {@code min} times each, and
+   * until every kind of fault the table must show happened: a crash, an auto restart, a dying run, an overlap. Fails
+   * the run, naming what is missing, when {@link #TOP_UP} is not enough.
+   */
   void atLeast(int min) throws InterruptedException {
     Random r = new Random(random.nextLong());
-    while (starts.get() < min
-        || stops.get() < min
-        || autos.get() == 0
-        || deaths.get() == 0
-        || overlaps.get() == 0) {
-      // Back to automatic while uploads still wait, so the controller starts the endpoint on the
-      // backlog itself.
-      cycle(r, false, autos.get() > 0);
-      if (deaths.get() == 0) {
-        die(Duration.ofSeconds(10));
+    long deadline = System.nanoTime() + TOP_UP.toNanos();
+    while (!missing(min).isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("chaos: after " + TOP_UP.toMinutes()
+            + " minutes of top-up cycles, still missing: " + missing(min) + "; " + watcher.state());
+      }
+      if (crashes.get() == 0) {
+        watcher.awaitServing();
+        if (!crash()) {
+          throw new IllegalStateException(
+              "chaos: the serving endpoint had no container to crash; " + watcher.state());
+        }
       }
       if (overlaps.get() == 0) {
         fault(Fault.OVERLAP);
       }
+      // Back to automatic while uploads still wait, so the controller starts the endpoint on the
+      // backlog itself; once it has, started by hand.
+      cycle(r, false, autos.get() > 0);
     }
   }
 
-  /** {@code restart}: start by hand, else back to auto (then the controller starts it once uploads wait). */
-  private void cycle(Random r, boolean duringDrain, boolean restart) throws InterruptedException {
-    awaitUpTo(
-        Duration.ofSeconds(60),
-        () -> status().filter(s -> s == EndpointStatus.IN_SERVICE).isPresent());
-    LocalLambda.Stats stats = stack.services().lambda().stats(stack.mappingUuid());
-    if (duringDrain || r.nextInt(3) == 0) {
-      // Stop while a batch is being processed: the controller must pause, drain, then delete.
-      inFlight(Duration.ofSeconds(20));
-      stats = stack.services().lambda().stats(stack.mappingUuid());
+  private List<String> missing(int min) {
+    List<String> missing = new ArrayList<>();
+    if (starts.get() < min || stops.get() < min) {
+      missing.add(starts.get() + " starts / " + stops.get() + " stops of " + min);
     }
-    // Now and then the override's own controller run dies right after its first step, before
-    // recording it.
-    if (!dyingOverride(false, r.nextInt(3) == 0 || deaths.get() == 0 && !duringDrain)) {
-      override("stop");
+    if (autos.get() == 0) {
+      missing.add("a start by the controller after auto");
     }
-    manualStops.incrementAndGet();
-    if (stats.invoking() > 0) {
-      stopsDuringDrain.incrementAndGet();
+    if (deaths.get() == 0) {
+      missing.add("a controller run that died");
     }
-    awaitUpTo(Duration.ofSeconds(90), () -> status().isEmpty());
-    sleep(0.5 + r.nextDouble() * 3);
+    if (overlaps.get() == 0) {
+      missing.add("overlapping controller runs");
+    }
+    if (crashes.get() == 0) {
+      missing.add("a container crash");
+    }
+    return missing;
+  }
+
+  /**
+   * One stop and start. {@code midBatch}: a Classify batch is held at the model while a cut-off ends it, and again
+   * while the stop lands, so the stop drains by construction. {@code restart}: start by hand, else back to auto (then
+   * the controller starts it on the backlog).
+   */
+  private void cycle(Random r, boolean midBatch, boolean restart) throws InterruptedException {
+    watcher.awaitServing();
+    if (midBatch) {
+      cutMidBatch(r);
+      watcher.awaitServing();
+    }
+    // The first stop lands while a batch is held at the model: the controller must pause, drain,
+    // then delete. A later stop drains when it happens to meet a batch in flight (counted as seen).
+    try (InvocationHold hold = midBatch ? sageMaker().holdInvocations() : null) {
+      if (hold != null) {
+        watcher.await(
+            "a Classify batch waiting at the model before the stop",
+            () -> hold.waiting() > 0 && watcher.classify().invoking() > 0);
+      }
+      // Now and then the override's own controller run dies right after its first step, before
+      // recording it.
+      if (!dyingOverride(false, r.nextInt(3) == 0 || deaths.get() == 0 && !midBatch)) {
+        override("stop");
+      }
+      manualStops.incrementAndGet();
+      LocalLambda.Stats after = watcher.classify();
+      if (!"Enabled".equals(after.state()) && after.invoking() > 0) {
+        stopsDuringDrain.incrementAndGet();
+        note("stopped with a batch in flight (" + after.state() + "): the stop drains it first");
+      } else if (hold != null) {
+        throw new IllegalStateException(
+            "chaos: the stop with a batch held at the model did not see it in flight; "
+                + watcher.state());
+      }
+    }
+    watcher.await("the endpoint deleted after the stop", () -> status().isEmpty());
+    sleep(0.5 + r.nextDouble() * 3); // pacing: how long it stays off, drawn
+    if (!restart && watcher.visible() == 0) {
+      backlog.run(); // auto starts the endpoint only for uploads that wait
+    }
     if (restart) {
       if (!dyingOverride(true, r.nextInt(3) == 0)) {
         override("start");
@@ -171,27 +250,65 @@ final class ChaosFaults implements AutoCloseable {
     } else {
       // Automatic again: the controller starts the endpoint by itself once the backlog asks for it.
       override("auto");
+      watcher.await(
+          "the controller starting the endpoint on the backlog after auto",
+          () -> status().isPresent());
       autos.incrementAndGet();
     }
   }
 
-  private void fault(Fault fault) throws InterruptedException {
-    LocalSageMaker local = stack.services().sageMaker();
-    String endpoint = stack.names().endpoint();
-    switch (fault) {
-      case CRASH -> {
-        inFlight(
-            Duration.ofSeconds(10)); // a crash that drops requests in flight, when there are any
-        if (awaitUpTo(
-            Duration.ofSeconds(20),
-            () -> local.crashContainer(endpoint, Duration.ofMillis(500 + random.nextInt(2500))))) {
-          crashes.incrementAndGet();
-          note("model container crashed");
+  /**
+   * Cuts a Classify invocation off while its batch waits at the model: the cut-off's moment comes while the handler
+   * is mid-way, whatever the machine's speed. A cut-off taken by a batch that needs no model (poison only) is outrun;
+   * then the next invocation gets one.
+   */
+  private void cutMidBatch(Random r) throws InterruptedException {
+    String function = stack.names().classifyFunction();
+    LocalLambda local = stack.services().lambda();
+    LocalLambda.Cuts before = local.cuts(function);
+    try (InvocationHold hold = sageMaker().holdInvocations()) {
+      long[] outrun = {before.outrun()};
+      cutOff(Duration.ofMillis(50 + r.nextInt(450)));
+      watcher.await("a Classify invocation cut off while its batch waited at the model", () -> {
+        LocalLambda.Cuts now = local.cuts(function);
+        if (now.pending() == 0 && now.outrun() > outrun[0]) {
+          outrun[0] = now.outrun();
+          cutOff(Duration.ofMillis(50));
         }
-      }
+        return now.cut() > before.cut();
+      });
+      note("a batch held at the model was cut off mid-way (" + hold.waiting() + " calls held)");
+    }
+  }
+
+  private void cutOff(Duration after) {
+    stack.services().lambda().cutNextInvocation(stack.names().classifyFunction(), after);
+    cutOffs.incrementAndGet();
+    note("next Classify invocation cut off after " + after.toMillis() + " ms");
+  }
+
+  /** Kills the model's container if the endpoint has one; whether it did. */
+  private boolean crash() {
+    if (sageMaker()
+        .crashContainer(stack.names().endpoint(), Duration.ofMillis(500 + random.nextInt(2500)))) {
+      crashes.incrementAndGet();
+      note("model container crashed");
+      return true;
+    }
+    crashesMissed.incrementAndGet();
+    note("crash drawn while the endpoint had no container");
+    return false;
+  }
+
+  private LocalSageMaker sageMaker() {
+    return stack.services().sageMaker();
+  }
+
+  private void fault(Fault fault) {
+    switch (fault) {
+      case CRASH -> crash();
       case BURST -> {
-        inFlight(Duration.ofSeconds(
-            10)); // so the burst meets the Classify function, not only the controller's probe
+        // Pending until invoked: the next calls answer it, a Classify batch's or the start's probe.
         int count = 5 + random.nextInt(26);
         String[][] kinds = {
           {"503", "ServiceUnavailable", "Service unavailable (injected by the chaos run)."},
@@ -200,17 +317,12 @@ final class ChaosFaults implements AutoCloseable {
           {"429", "ModelNotReadyException", "Model is not ready (injected by the chaos run)."}
         };
         String[] kind = kinds[random.nextInt(kinds.length)];
-        local.failNextInvocations(count, Integer.parseInt(kind[0]), kind[1], kind[2]);
+        sageMaker().failNextInvocations(count, Integer.parseInt(kind[0]), kind[1], kind[2]);
         bursts.incrementAndGet();
         burstErrors.addAndGet(count);
         note("burst of " + count + " x " + kind[1]);
       }
-      case CUT -> {
-        Duration after = Duration.ofMillis(50 + random.nextInt(1500));
-        stack.services().lambda().cutNextInvocation(stack.names().classifyFunction(), after);
-        cuts.incrementAndGet();
-        note("next Classify invocation cut off after " + after.toMillis() + " ms");
-      }
+      case CUT -> cutOff(Duration.ofMillis(50 + random.nextInt(1500)));
       case OVERLAP -> {
         try {
           List<String> actions = controllers.overlapping();
@@ -221,29 +333,21 @@ final class ChaosFaults implements AutoCloseable {
           note("overlapping controller runs failed: " + e);
         }
       }
-      case DIE -> die(Duration.ofSeconds(10));
+      case DIE -> die();
     }
   }
 
-  /** Controller runs that die after their first change, until one has something to change (or {@code within}). */
-  private void die(Duration within) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (System.nanoTime() < deadline) {
-      Optional<String> died = controllers.dying();
-      if (died.isPresent()) {
-        deaths.incrementAndGet();
-        deathSteps.add(died.get().replace("controller run died right after ", ""));
-        note(died.get());
-        return;
-      }
-      Thread.sleep(100); // the scheduled controller runs every second: be there before it
+  /** A controller run that dies after its first change, if it has one to make now; else it lives (counted). */
+  private void die() {
+    Optional<String> died = controllers.dying();
+    if (died.isPresent()) {
+      deaths.incrementAndGet();
+      deathSteps.add(died.get().replace("controller run died right after ", ""));
+      note(died.get());
+    } else {
+      deathsMissed.incrementAndGet();
+      note("a dying controller run had nothing to change");
     }
-  }
-
-  /** Waits up to {@code timeout} for a Classify batch in flight; whether there is one. */
-  private boolean inFlight(Duration timeout) throws InterruptedException {
-    return awaitUpTo(
-        timeout, () -> stack.services().lambda().stats(stack.mappingUuid()).invoking() > 0);
   }
 
   /** When {@code now}: a manual stop or start whose controller run dies after its step; whether it did. */
@@ -271,53 +375,12 @@ final class ChaosFaults implements AutoCloseable {
 
   /** The endpoint's status, empty when it does not exist. */
   Optional<EndpointStatus> status() {
-    try {
-      DescribeEndpointResponse d =
-          sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint()));
-      return Optional.of(d.endpointStatus());
-    } catch (SageMakerException e) {
-      return Optional.empty();
-    }
+    return watcher.status();
   }
 
-  /** Counts incarnations (starts) and their ends (stops) of the endpoint, whoever created or deleted it. */
-  private void watch() {
-    Instant current = null; // the incarnation alive now
-    Instant last = null; // the latest incarnation seen, alive or on its way out
-    while (watching.get()) {
-      Instant created;
-      boolean leaving;
-      try {
-        DescribeEndpointResponse d =
-            sageMaker.describeEndpoint(r -> r.endpointName(stack.names().endpoint()));
-        created = d.creationTime();
-        leaving = d.endpointStatus() == EndpointStatus.DELETING;
-      } catch (SageMakerException e) {
-        created = null;
-        leaving = true;
-      } catch (RuntimeException e) {
-        continue; // the service is closing
-      }
-      if (created != null && !created.equals(last)) {
-        if (current != null) {
-          stops.incrementAndGet(); // replaced between two looks
-        }
-        current = created;
-        last = created;
-        starts.incrementAndGet();
-        note("endpoint created (" + created + ")");
-      }
-      if (leaving && current != null) {
-        stops.incrementAndGet();
-        note("endpoint deleted");
-        current = null;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
+  /** What a failed wait saw last. */
+  String state() {
+    return watcher.state();
   }
 
   private void note(String what) {
@@ -339,29 +402,9 @@ final class ChaosFaults implements AutoCloseable {
     Thread.sleep((long) (seconds * 1000));
   }
 
-  /** Polls {@code condition} every 100 ms for up to {@code timeout}; whether it held. */
-  static boolean awaitUpTo(Duration timeout, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(100);
-    }
-    return true;
-  }
-
   @Override
   public void close() {
-    watching.set(false);
-    watcher.interrupt();
-    try {
-      watcher.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    watcher.close();
     lambda.close();
-    sageMaker.close();
   }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import offhours.chaos.ChaosUploads.Kind;
 import offhours.chaos.ChaosUploads.Upload;
 import offhours.results.ResultItem;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * What a settled chaos run holds, against what it should: the versions S3 really has (ListObjectVersions, plus the
@@ -131,7 +133,19 @@ final class ChaosTally {
     duplicates = dup;
 
     int validDead = 0;
-    while (true) {
+    // As many messages as the settled DLQ says it holds, each received once (then hidden 10 min):
+    // an empty receive is not taken to mean an empty queue.
+    int held = Integer.parseInt(sqs.getQueueAttributes(r ->
+            r.queueUrl(dlqUrl).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+        .attributes()
+        .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+    Set<String> seen = new HashSet<>();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (seen.size() < held) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("chaos: the DLQ says it holds " + held
+            + " messages, but 2 minutes of receives gave " + seen.size());
+      }
       List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(dlqUrl)
               .maxNumberOfMessages(10)
               .waitTimeSeconds(1)
@@ -139,10 +153,10 @@ final class ChaosTally {
               .messageAttributeNames("All")
               .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
           .messages();
-      if (batch.isEmpty()) {
-        break;
-      }
       for (Message m : batch) {
+        if (!seen.add(m.messageId())) {
+          continue;
+        }
         Version v = versionOf(m.body(), byVersion);
         var reason = m.messageAttributes().get(DEFERRAL_REASON);
         String why = reason != null

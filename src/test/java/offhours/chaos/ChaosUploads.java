@@ -233,6 +233,18 @@ final class ChaosUploads {
     }
   }
 
+  /**
+   * One more notification of an upload already made, as S3 may deliver one twice: the queue then holds an upload to
+   * take (the controller's backlog). Nothing when no upload is done yet.
+   */
+  void renotifyOne() {
+    Upload upload = done.peek();
+    if (upload != null) {
+      sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(notification(upload)));
+      renotified.incrementAndGet();
+    }
+  }
+
   private byte[] oversized(int index) {
     byte[] bytes = new byte[OVERSIZED_BYTES];
     new Random(index).nextBytes(bytes);

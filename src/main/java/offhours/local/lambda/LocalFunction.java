@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A registered function: a handler called in-process with the event's JSON bytes (as Lambda's runtime hands them
@@ -16,15 +17,26 @@ record LocalFunction(
     this(name, arn, handler, timeout, new CutOffs());
   }
 
-  /** How long the next invocation may run: the timeout, or a pending cut-off (an invocation that dies mid-batch). */
-  Duration nextLimit() {
+  /**
+   * How long the next invocation may run: the timeout, or a pending cut-off (an invocation that dies mid-batch);
+   * {@code cut} when a cut-off set it.
+   */
+  Limit nextLimit() {
     Duration cut = cutOffs.next();
-    return cut != null && cut.compareTo(timeout) < 0 ? cut : timeout;
+    return cut != null && cut.compareTo(timeout) < 0
+        ? new Limit(cut, true)
+        : new Limit(timeout, false);
   }
 
-  /** Invocations to end early, oldest request first; thread-safe. */
+  record Limit(Duration duration, boolean cut) {}
+
+  /** Invocations to end early, oldest request first, and what became of those taken; thread-safe. */
   static final class CutOffs {
     private final Deque<Duration> pending = new ArrayDeque<>();
+    /** Cut-offs that ended their invocation while its handler ran. */
+    final AtomicLong fired = new AtomicLong();
+    /** Cut-offs whose invocation's handler returned first. */
+    final AtomicLong outrun = new AtomicLong();
 
     synchronized void add(Duration after) {
       pending.add(after);
@@ -32,6 +44,10 @@ record LocalFunction(
 
     private synchronized Duration next() {
       return pending.poll();
+    }
+
+    synchronized int pending() {
+      return pending.size();
     }
   }
 }

@@ -234,6 +234,22 @@ public final class LocalLambda implements AutoCloseable {
     function.cutOffs().add(after);
   }
 
+  /**
+   * What became of function {@code name}'s cut-offs ({@link #cutNextInvocation}): still pending, those that ended
+   * their invocation while its handler ran ({@code cut}), and those whose handler returned first ({@code outrun}).
+   */
+  public record Cuts(int pending, long cut, long outrun) {}
+
+  /** The {@link Cuts} of function {@code name}; for chaos runs. */
+  public Cuts cuts(String name) {
+    LocalFunction function = functions.get(name);
+    if (function == null) {
+      throw new IllegalArgumentException("no function " + name + " is registered");
+    }
+    LocalFunction.CutOffs c = function.cutOffs();
+    return new Cuts(c.pending(), c.fired.get(), c.outrun.get());
+  }
+
   /** The counters of mapping {@code uuid}; still readable after {@link #close()}, gone once the mapping is deleted. */
   public Stats stats(String uuid) {
     EventSourceMapping mapping = mappings.get(uuid);

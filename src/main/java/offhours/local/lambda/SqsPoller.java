@@ -204,8 +204,13 @@ final class SqsPoller implements Runnable {
           function.name(),
           function.arn(),
           System.nanoTime() + function.timeout().toNanos());
-      Duration limit = function.nextLimit();
-      Watchdog watchdog = new Watchdog(Thread.currentThread());
+      LocalFunction.Limit cutOff = function.nextLimit();
+      Duration limit = cutOff.duration();
+      // The moment a cut-off ends a running handler counts, not the handler's return: a handler can
+      // be held (a chaos run) until that count is seen.
+      Watchdog watchdog = new Watchdog(
+          Thread.currentThread(),
+          cutOff.cut() ? function.cutOffs().fired::incrementAndGet : () -> {});
       ScheduledFuture<?> alarm =
           timer.schedule(watchdog::expire, limit.toNanos(), TimeUnit.NANOSECONDS);
       ByteArrayOutputStream response = new ByteArrayOutputStream();
@@ -222,7 +227,11 @@ final class SqsPoller implements Runnable {
       } finally {
         alarm.cancel(false);
       }
-      if (watchdog.finish()) {
+      boolean expired = watchdog.finish();
+      if (cutOff.cut() && !expired) {
+        function.cutOffs().outrun.incrementAndGet();
+      }
+      if (expired) {
         context
             .getLogger()
             .log(
@@ -243,16 +252,19 @@ final class SqsPoller implements Runnable {
   /** Interrupts a handler that outlives its timeout, and never a thread that has moved on to other work. */
   private static final class Watchdog {
     private final Thread thread;
+    private final Runnable onExpire;
     private boolean done; // guarded by this
     private boolean expired; // guarded by this
 
-    private Watchdog(Thread thread) {
+    private Watchdog(Thread thread, Runnable onExpire) {
       this.thread = thread;
+      this.onExpire = onExpire;
     }
 
     private synchronized void expire() {
       if (!done) {
         expired = true;
+        onExpire.run();
         thread.interrupt();
       }
     }

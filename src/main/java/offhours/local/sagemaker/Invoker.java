@@ -52,6 +52,10 @@ final class Invoker {
   private int failNext;
 
   private AwsError failWith;
+  /** Injected errors answered so far. */
+  private long failedOnPurpose;
+  /** The hold every call waits at first, or null; set and read under this. */
+  private InvocationHold hold;
 
   Invoker(
       Endpoints endpoints,
@@ -105,15 +109,48 @@ final class Invoker {
     failWith = error;
   }
 
+  /** How many injected errors have been answered, bursts replaced early included. */
+  synchronized long injectedAnswered() {
+    return failedOnPurpose;
+  }
+
+  /** Holds every call from now on until the returned hold is closed; one hold at a time. */
+  synchronized InvocationHold hold() {
+    if (hold != null) {
+      throw new IllegalStateException("invocations are held already");
+    }
+    InvocationHold h = new InvocationHold(this::unhold);
+    hold = h;
+    return h;
+  }
+
+  private synchronized void unhold() {
+    hold = null;
+  }
+
+  private synchronized InvocationHold currentHold() {
+    return hold;
+  }
+
   private synchronized AwsError injected() {
     if (failNext == 0) {
       return null;
     }
     failNext--;
+    failedOnPurpose++;
     return failWith; // no stack trace, nothing mutable: one instance serves the burst
   }
 
   Response invoke(String endpointName, Request request) {
+    InvocationHold held = currentHold();
+    if (held != null) {
+      try {
+        held.pass();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AwsError(500, "InternalFailure", "Interrupted while the invocation was held");
+      }
+    }
     Destination target = destination(endpointName, request.inferenceComponent());
     HostedEndpoint endpoint = target.endpoint();
     if (endpoint.variant().serverless() != null

@@ -195,6 +195,20 @@ public final class LocalSageMaker implements AutoCloseable {
             Objects.requireNonNull(message, "message")));
   }
 
+  /** How many of the errors {@link #failNextInvocations} asked for were answered; for chaos runs. */
+  public long injectedErrorsAnswered() {
+    return invoker.injectedAnswered();
+  }
+
+  /**
+   * Holds every InvokeEndpoint call from now on at the service, before it reaches a container or an injected error,
+   * until the returned hold is closed: a chaos run keeps a Classify batch in the middle of its work for as long as it
+   * needs. One hold at a time; in-process only.
+   */
+  public InvocationHold holdInvocations() {
+    return invoker.hold();
+  }
+
   /**
    * Kills the container of InService endpoint {@code name} as a crash would (requests in flight lose their
    * connection, new ones find nothing listening) and, as SageMaker replaces an unhealthy container, launches a new one

@@ -26,7 +26,8 @@
  *
  * <p>For chaos runs ({@code scripts/chaos}), in-process only (no request reaches them):
  * {@code failNextInvocations} answers a burst of runtime errors (5xx, throttling), and {@code crashContainer} kills an
- * endpoint's container and launches a replacement, as SageMaker replaces an unhealthy one.
+ * endpoint's container and launches a replacement, as SageMaker replaces an unhealthy one; {@code holdInvocations}
+ * holds InvokeEndpoint calls until the run releases them ({@code InvocationHold}), so a batch stays mid-way.
  *
  * <p>Behaviour that follows SageMaker, with its sources:
  * <ul>
