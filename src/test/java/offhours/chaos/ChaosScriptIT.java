@@ -52,6 +52,7 @@ class ChaosScriptIT {
     }
     reader.join(Duration.ofMinutes(1));
     String output = read.toString(StandardCharsets.UTF_8);
+    System.out.println(output); // the run's log and table, kept in the failsafe report
     assertThat(finished)
         .as("scripts/chaos finished within 20 minutes; its output:%n%s", output)
         .isTrue();
