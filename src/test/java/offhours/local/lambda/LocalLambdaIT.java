@@ -344,6 +344,22 @@ class LocalLambdaIT {
 
     assertThat(stats.invocationErrors()).isEqualTo(1);
     assertReceivedTwice(id);
+    assertThat(local.cuts(function))
+        .as("taken, and counted as ending a running handler")
+        .isEqualTo(new LocalLambda.Cuts(0, 1, 0));
+  }
+
+  @Test
+  void aCutOffTheBatchOutrunsIsCountedAsOutrunAndTheBatchIsDeleted() throws Exception {
+    local.cutNextInvocation(function, Duration.ofSeconds(20)); // under the 30 s timeout
+    assertThat(local.cuts(function)).isEqualTo(new LocalLambda.Cuts(1, 0, 0));
+    String uuid = mapping();
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("quick"));
+
+    LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
+
+    assertThat(stats.invocationErrors()).isZero();
+    assertThat(local.cuts(function)).isEqualTo(new LocalLambda.Cuts(0, 0, 1));
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,10 @@ import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResp
 import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeException;
 import software.amazon.awssdk.services.sagemakerruntime.model.ServiceUnavailableException;
 
-/** The chaos run's faults in the local SageMaker: a burst of runtime errors, and a crashed container replaced. */
+/**
+ * The chaos run's faults in the local SageMaker: a burst of runtime errors (and how many were answered), a crashed
+ * container replaced, and calls held at the service.
+ */
 class InjectedFaultsTest {
 
   private final List<FakeContainer> launched = new CopyOnWriteArrayList<>();
@@ -64,6 +68,41 @@ class InjectedFaultsTest {
     }
     assertThat(invoke("burst").body().asUtf8String()).contains("\"bytes\":1");
     assertThat(launched.getFirst().invocations).hasValue(1);
+    assertThat(f.sageMaker.injectedErrorsAnswered()).isEqualTo(2);
+  }
+
+  @Test
+  void aBurstReplacedBeforeItWasAnsweredCountsOnlyTheErrorsAnswered() {
+    f.createEndpoint("replaced", Fixture.IMAGE, Map.of());
+    f.awaitStatus("replaced", EndpointStatus.IN_SERVICE);
+
+    f.sageMaker.failNextInvocations(5, 503, "ServiceUnavailable", "first");
+    assertThatThrownBy(() -> invoke("replaced")).isInstanceOf(ServiceUnavailableException.class);
+    f.sageMaker.failNextInvocations(1, 500, "InternalFailure", "second");
+    assertThatThrownBy(() -> invoke("replaced")).isInstanceOf(InternalFailureException.class);
+    invoke("replaced");
+
+    assertThat(f.sageMaker.injectedErrorsAnswered()).isEqualTo(2);
+  }
+
+  @Test
+  void aHeldInvocationWaitsAtTheServiceUntilTheHoldIsReleased() throws Exception {
+    f.createEndpoint("held", Fixture.IMAGE, Map.of());
+    f.awaitStatus("held", EndpointStatus.IN_SERVICE);
+    CompletableFuture<InvokeEndpointResponse> answer;
+    try (InvocationHold hold = f.sageMaker.holdInvocations()) {
+      assertThatThrownBy(f.sageMaker::holdInvocations)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("invocations are held already");
+      answer = CompletableFuture.supplyAsync(() -> invoke("held"));
+      Fixture.await(() -> hold.waiting() == 1 ? true : null, "the call waiting at the hold");
+      assertThat(answer).isNotDone();
+      assertThat(launched.getFirst().invocations).hasValue(0);
+    }
+    assertThat(answer.get(20, TimeUnit.SECONDS).body().asUtf8String()).contains("\"bytes\":1");
+    assertThat(launched.getFirst().invocations).hasValue(1);
+    invoke("held"); // released: the calls from now on pass
+    assertThat(launched.getFirst().invocations).hasValue(2);
   }
 
   @Test
