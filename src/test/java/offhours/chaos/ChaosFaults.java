@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import offhours.aws.AwsClients.Service;
 import offhours.local.LocalDeployment;
 import offhours.local.lambda.LocalLambda;
@@ -46,6 +47,7 @@ final class ChaosFaults implements AutoCloseable {
   private final long started = System.nanoTime();
   private final LambdaClient lambda;
   private final ChaosWatcher watcher;
+  private final ChaosMidBatch heldBatches;
 
   /** Endpoint starts and stops, whoever made them: {@link ChaosWatcher}'s. */
   final AtomicInteger starts;
@@ -73,6 +75,12 @@ final class ChaosFaults implements AutoCloseable {
   /** Sends one more notification of an upload already made (as S3's at-least-once delivery), so uploads wait. */
   private final Runnable backlog;
 
+  /**
+   * Held while the first cycle holds a batch at the model, from its cut-off to the check of its stop: a timed fault
+   * due meanwhile waits, so none can cut off, crash under or stop the batch held for the stop.
+   */
+  private final ReentrantLock heldSection = new ReentrantLock();
+
   /** What failed the cycles' thread, to fail the run with. */
   private final AtomicReference<Throwable> failed = new AtomicReference<>();
 
@@ -89,6 +97,7 @@ final class ChaosFaults implements AutoCloseable {
     this.log = log;
     this.lambda = stack.clients().build(Service.LAMBDA, LambdaClient.builder());
     this.watcher = new ChaosWatcher(stack, this::note);
+    this.heldBatches = new ChaosMidBatch(stack, watcher, this::cutOff, cutOffs, this::note);
     this.starts = watcher.starts;
     this.stops = watcher.stops;
   }
@@ -123,7 +132,12 @@ final class ChaosFaults implements AutoCloseable {
     });
     for (Planned p : plan) {
       sleepUntil(p.at());
-      fault(p.fault());
+      heldSection.lock();
+      try {
+        fault(p.fault());
+      } finally {
+        heldSection.unlock();
+      }
     }
     cycles.join();
     if (failed.get() != null) {
@@ -210,31 +224,17 @@ final class ChaosFaults implements AutoCloseable {
   private void cycle(Random r, boolean midBatch, boolean restart) throws InterruptedException {
     watcher.awaitServing();
     if (midBatch) {
-      cutMidBatch(r);
-      watcher.awaitServing();
+      heldSection.lock(); // the timed faults wait until the held stop has been checked
     }
-    // The first stop lands while a batch is held at the model: the controller must pause, drain,
-    // then delete. A later stop drains when it happens to meet a batch in flight (counted as seen).
-    try (InvocationHold hold = midBatch ? sageMaker().holdInvocations() : null) {
-      if (hold != null) {
-        watcher.await(
-            "a Classify batch waiting at the model before the stop",
-            () -> hold.waiting() > 0 && watcher.classify().invoking() > 0);
+    try {
+      if (midBatch) {
+        heldBatches.cut(r);
+        watcher.awaitServing();
       }
-      // Now and then the override's own controller run dies right after its first step, before
-      // recording it.
-      if (!dyingOverride(false, r.nextInt(3) == 0 || deaths.get() == 0 && !midBatch)) {
-        override("stop");
-      }
-      manualStops.incrementAndGet();
-      LocalLambda.Stats after = watcher.classify();
-      if (!"Enabled".equals(after.state()) && after.invoking() > 0) {
-        stopsDuringDrain.incrementAndGet();
-        note("stopped with a batch in flight (" + after.state() + "): the stop drains it first");
-      } else if (hold != null) {
-        throw new IllegalStateException(
-            "chaos: the stop with a batch held at the model did not see it in flight; "
-                + watcher.state());
+      stop(r, midBatch);
+    } finally {
+      if (midBatch) {
+        heldSection.unlock();
       }
     }
     watcher.await("the endpoint deleted after the stop", () -> status().isEmpty());
@@ -258,26 +258,29 @@ final class ChaosFaults implements AutoCloseable {
   }
 
   /**
-   * Cuts a Classify invocation off while its batch waits at the model: the cut-off's moment comes while the handler
-   * is mid-way, whatever the machine's speed. A cut-off taken by a batch that needs no model (poison only) is outrun;
-   * then the next invocation gets one.
+   * A manual stop. {@code held}: the first, landing while a batch is held at the model, so the controller must
+   * pause, drain, then delete; a later stop drains when it happens to meet a batch in flight (counted as seen).
    */
-  private void cutMidBatch(Random r) throws InterruptedException {
-    String function = stack.names().classifyFunction();
-    LocalLambda local = stack.services().lambda();
-    LocalLambda.Cuts before = local.cuts(function);
-    try (InvocationHold hold = sageMaker().holdInvocations()) {
-      long[] outrun = {before.outrun()};
-      cutOff(Duration.ofMillis(50 + r.nextInt(450)));
-      watcher.await("a Classify invocation cut off while its batch waited at the model", () -> {
-        LocalLambda.Cuts now = local.cuts(function);
-        if (now.pending() == 0 && now.outrun() > outrun[0]) {
-          outrun[0] = now.outrun();
-          cutOff(Duration.ofMillis(50));
-        }
-        return now.cut() > before.cut();
-      });
-      note("a batch held at the model was cut off mid-way (" + hold.waiting() + " calls held)");
+  private void stop(Random r, boolean held) throws InterruptedException {
+    try (InvocationHold hold = held ? sageMaker().holdInvocations() : null) {
+      if (hold != null) {
+        heldBatches.awaitBatchHeld(hold);
+      }
+      // Now and then the override's own controller run dies right after its first step, before
+      // recording it.
+      if (!dyingOverride(false, r.nextInt(3) == 0 || deaths.get() == 0 && !held)) {
+        override("stop");
+      }
+      manualStops.incrementAndGet();
+      LocalLambda.Stats after = watcher.classify();
+      if (!"Enabled".equals(after.state()) && after.invoking() > 0) {
+        stopsDuringDrain.incrementAndGet();
+        note("stopped with a batch in flight (" + after.state() + "): the stop drains it first");
+      } else if (hold != null) {
+        throw new IllegalStateException(
+            "chaos: the stop with a batch held at the model did not see it in flight; "
+                + watcher.state());
+      }
     }
   }
 
