@@ -166,7 +166,8 @@ public final class ControllerHandler
         config,
         endpoint(clients, config, model, probeLedger),
         new LambdaMapping(
-            clients.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid()),
+            clients.buildForControlCalls(Service.LAMBDA, LambdaClient.builder()),
+            config.mappingUuid()),
         new SqsBacklog(sqs, config.queueUrl(), config.dlqUrl()),
         control,
         control,

@@ -191,10 +191,16 @@ final class EndpointCleanup {
     return null;
   }
 
+  /**
+   * Holds the controller, pauses the trigger and removes the endpoint, all within {@code budget} from now: the budget
+   * is what the invocation can spend before its response ({@link EndpointCleanupHandler#budget}), so the time the hold
+   * and the pause took (a DynamoDB or Lambda call that stalled until its timeout) is not waited again on top of it.
+   */
   private String delete(Duration budget) {
+    Instant deadline = clock.instant().plus(budget);
     String held = hold();
     String paused = pause();
-    String done = remove(budget);
+    String done = remove(deadline, budget);
     for (String note : new String[] {held, paused}) {
       done = note == null ? done : done + "; " + note;
     }
@@ -204,11 +210,11 @@ final class EndpointCleanup {
   /**
    * Deletes the endpoint (with scale-to-zero: its component, then, once that is gone, the endpoint), looking again
    * while SageMaker would refuse: Creating, Updating, a component still being deleted. Done once the endpoint is
-   * Deleting (SageMaker finishes that alone) or absent; throws {@link Unsettled} when {@code budget} runs out first.
+   * Deleting (SageMaker finishes that alone) or absent; throws {@link Unsettled} when {@code deadline} (the end of
+   * the Delete's {@code budget}) comes first.
    */
-  private String remove(Duration budget) {
+  private String remove(Instant deadline, Duration budget) {
     Instant start = clock.instant();
-    Instant deadline = start.plus(budget);
     Duration next = FIRST_PAUSE;
     Endpoint.State deletedFrom = null;
     boolean justDeleted = false;

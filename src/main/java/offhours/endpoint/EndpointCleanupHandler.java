@@ -59,7 +59,7 @@ public final class EndpointCleanupHandler
       SageMakerClient sageMaker = aws.build(Service.SAGEMAKER, SageMakerClient.builder());
       SqsClient sqs = aws.build(Service.SQS, SqsClient.builder());
       Mapping mapping = new LambdaMapping(
-          aws.build(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid());
+          aws.buildForControlCalls(Service.LAMBDA, LambdaClient.builder()), config.mappingUuid());
       built = new EndpointCleanup(
           config.inferenceComponentName() == null
               ? new SageMakerEndpoint(sageMaker, config.endpointName())

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
@@ -37,6 +38,23 @@ class AwsClientsTimeoutTest {
       assertThat(AwsClients.ATTEMPT_TIMEOUT)
           .as("an SQS long poll (at most 20 s) is not cut")
           .isGreaterThan(java.time.Duration.ofSeconds(20));
+    }
+  }
+
+  @Test
+  void lambdasControlCallsAreCutAsTheOthersAreAndItsInvokeIsNot() throws Exception {
+    try (AwsClients clients = AwsClients.local(Region.EU_WEST_1, Map.of());
+        LambdaClient control =
+            clients.buildForControlCalls(Service.LAMBDA, LambdaClient.builder());
+        LambdaClient invoke = clients.build(Service.LAMBDA, LambdaClient.builder())) {
+      ClientOverrideConfiguration c = control.serviceClientConfiguration().overrideConfiguration();
+      assertThat(c.apiCallAttemptTimeout()).contains(AwsClients.ATTEMPT_TIMEOUT);
+      assertThat(c.apiCallTimeout()).contains(AwsClients.CALL_TIMEOUT);
+      ClientOverrideConfiguration i = invoke.serviceClientConfiguration().overrideConfiguration();
+      assertThat(i.apiCallAttemptTimeout())
+          .as("Invoke waits for the function (the command line's, up to the controller's 60 s)")
+          .isEmpty();
+      assertThat(i.apiCallTimeout()).isEmpty();
     }
   }
 

@@ -61,6 +61,8 @@ class EndpointCleanupHandlerTest {
   private RuntimeException describeError;
   private RuntimeException storeError;
   private RuntimeException disableError;
+  /** How long each read of the control table takes (a DynamoDB call that stalls until its timeout). */
+  private Duration storeLoad = Duration.ZERO;
   /** The cleanup's clock: each pause moves it on. */
   /** The cleanup's time: it moves only by the pauses the cleanup takes. */
   private final PausedTime time = new PausedTime(Instant.parse("2026-01-14T09:00:00Z"));
@@ -125,6 +127,7 @@ class EndpointCleanupHandlerTest {
     ControlStore store = new ControlStore() {
       @Override
       public Optional<ControlState> load() {
+        time.pass(storeLoad);
         if (storeError != null) {
           throw storeError;
         }
@@ -396,6 +399,28 @@ class EndpointCleanupHandlerTest {
     assertThat(time.waited())
         .as("the whole budget, not a second more")
         .isEqualTo(EndpointCleanupHandler.BUDGET);
+  }
+
+  @Test
+  void theBudgetCountsFromTheDeletesStartSoASlowHoldShortensTheWait() throws IOException {
+    // The hold's read stalled for 100 s (DynamoDB's 50 s call timeout, twice): the budget is what
+    // the invocation has before its response, so the wait for the endpoint gets only the rest of
+    // it. Counted from after the hold, the response would come 100 s later than the budget
+    // allows, past the function's Timeout, and CloudFormation would never get it.
+    storeLoad = Duration.ofSeconds(100);
+    rig.endpoint =
+        Endpoint.Status.of(Endpoint.State.CREATING, null, time.instant(), time.instant());
+    Instant start = time.instant();
+    handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
+    JsonNode r = sent();
+    assertThat(r.get("Status").asText()).isEqualTo("FAILED");
+    assertThat(r.get("Reason").asText())
+        .startsWith("endpoint offhours-endpoint could not be deleted within 240 s: it is still"
+            + " CREATING.");
+    assertThat(Duration.between(start, time.instant()))
+        .as("the hold and the wait together, within the budget")
+        .isEqualTo(EndpointCleanupHandler.BUDGET);
+    assertThat(time.waited()).isEqualTo(Duration.ofSeconds(140));
   }
 
   @Test
