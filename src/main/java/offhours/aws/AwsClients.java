@@ -269,10 +269,12 @@ public final class AwsClients implements AutoCloseable {
    * As {@link #build}, its calls cut as a bounded service's are ({@link #ATTEMPT_TIMEOUT}, {@link #CALL_TIMEOUT})
    * whatever the service: for a client that only makes small control calls of a service whose other calls may take
    * long. Lambda's Invoke waits for the function, so {@link Service#LAMBDA} is not bounded; GetEventSourceMapping and
-   * UpdateEventSourceMapping, which the controller and the stack-delete cleanup make, are small requests. Without a
-   * timeout a stalled one waits out the 70 s socket timeout, and the SDK tries it again: the controller's run loses its
-   * minute to it, and the cleanup, which pauses the trigger before it waits for the endpoint, would answer
-   * CloudFormation after its function's Timeout, that is never.
+   * UpdateEventSourceMapping, which the controller and the stack-delete cleanup make, and the live-versions resource's
+   * version and alias calls are small requests (a PublishVersion tried again publishes nothing new: Lambda publishes
+   * only when the code or configuration changed since the last version). Without a timeout a stalled one waits out
+   * the 70 s socket timeout, and the SDK tries it again: the controller's run loses its minute to it, and the cleanup,
+   * which pauses the trigger before it waits for the endpoint, would answer CloudFormation after its function's
+   * Timeout, that is never.
    */
   public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C buildForControlCalls(
       Service service, B builder) {

@@ -54,7 +54,7 @@ public final class LiveVersionsHandler
       CloudFormationClient cloudFormation =
           aws.build(Service.CLOUDFORMATION, CloudFormationClient.builder());
       built = new LiveVersions(
-          aws.build(Service.LAMBDA, LambdaClient.builder()),
+          aws.buildForControlCalls(Service.LAMBDA, LambdaClient.builder()),
           stackId -> cloudFormation
               .describeStacks(r -> r.stackName(stackId))
               .stacks()

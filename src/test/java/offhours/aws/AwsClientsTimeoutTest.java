@@ -2,7 +2,13 @@ package offhours.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import offhours.aws.AwsClients.Service;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -55,6 +61,35 @@ class AwsClientsTimeoutTest {
           .as("Invoke waits for the function (the command line's, up to the controller's 60 s)")
           .isEmpty();
       assertThat(i.apiCallTimeout()).isEmpty();
+    }
+  }
+
+  /**
+   * The functions' Lambda calls are all small (mappings, versions, aliases): none may stall past its function's
+   * Timeout, as an unbounded client's would (70 s a socket timeout, each attempt); only the command line invokes.
+   */
+  @Test
+  void theFunctionsBuildTheirLambdaClientsForControlCalls() throws IOException {
+    List<String> unbounded;
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java/offhours"))) {
+      unbounded = files
+          .filter(f -> f.toString().endsWith(".java"))
+          .filter(f -> !f.startsWith("src/main/java/offhours/cli")
+              && !f.startsWith("src/main/java/offhours/local"))
+          .filter(f -> read(f).contains("build(Service.LAMBDA"))
+          .map(Path::toString)
+          .toList();
+    }
+    assertThat(unbounded)
+        .as("functions' code building an unbounded Lambda client")
+        .isEmpty();
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
