@@ -173,7 +173,7 @@ public final class Api {
       // The answer says it in offhours' words; what AWS itself answered, which may name the account
       // and the function's role, goes to the function's log only, as POST /classify's does.
       System.out.println("offhours api: " + request.routeKey() + " failed (request "
-          + request.requestId() + "); AWS's answer: " + AwsFailures.said(e));
+          + request.shownRequestId() + "); AWS's answer: " + AwsFailures.said(e));
       boolean answered = e instanceof AwsServiceException;
       boolean throttled = answered && ((AwsServiceException) e).isThrottlingException();
       String service = answered && ((AwsServiceException) e).awsErrorDetails() != null
@@ -187,10 +187,10 @@ public final class Api {
                   : answered ? "" : "; try again shortly"));
     } catch (RuntimeException e) {
       System.out.println("offhours api: " + request.routeKey() + " failed (request "
-          + request.requestId() + "): " + e);
+          + request.shownRequestId() + "): " + e);
       return ApiResponse.error(
           500,
-          "internal error (request " + request.requestId() + "); the function's log has"
+          "internal error (request " + request.shownRequestId() + "); the function's log has"
               + " the details");
     }
   }

@@ -1,6 +1,7 @@
 package offhours.api;
 
 import java.util.Map;
+import offhours.units.Shown;
 
 /**
  * One HTTP request as API Gateway's payload format 2.0 describes it
@@ -13,6 +14,9 @@ import java.util.Map;
  *     {@code HttpEvents.parameters})
  * @param headers header names in lower case; repeated ones joined with commas
  * @param body the body's bytes (base64-decoded when API Gateway encoded it)
+ * @param requestId the event's {@code requestContext.requestId}: API Gateway's id, or in local mode a UUID the local
+ *     gateway draws; whoever invokes the function directly writes it, so log lines and messages show it through
+ *     {@link #shownRequestId}
  */
 public record ApiRequest(
     String method,
@@ -29,6 +33,11 @@ public record ApiRequest(
     query = Map.copyOf(query);
     headers = Map.copyOf(headers);
     body = body == null ? new byte[0] : body;
+  }
+
+  /** The request ID as a log line or a message quotes it ({@link Shown#value}): escaped, a long one cut. */
+  public String shownRequestId() {
+    return Shown.value(requestId);
   }
 
   public String header(String name) {

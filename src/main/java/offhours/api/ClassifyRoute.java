@@ -156,7 +156,7 @@ final class ClassifyRoute {
       InvocationErrors.Failure failure = InvocationErrors.of(e);
       // The answer says it in offhours' words; what SageMaker itself answered, which may name the
       // account and the function's role, goes to the function's log only, as Classify's does.
-      System.out.println("offhours api: POST /classify (request " + request.requestId()
+      System.out.println("offhours api: POST /classify (request " + request.shownRequestId()
           + "): InvokeEndpoint failed (" + failure.cause() + "); SageMaker's answer: "
           + AwsFailures.said(e));
       return switch (failure.cause()) {
@@ -274,7 +274,7 @@ final class ClassifyRoute {
     } catch (SdkException e) {
       // The image is stored: a forecast that cannot be read is no reason to say otherwise. AWS's
       // answer, which may name the account and the function's role, goes to the log only.
-      System.out.println("offhours api: POST /classify (request " + request.requestId()
+      System.out.println("offhours api: POST /classify (request " + request.shownRequestId()
           + "): the forecast's read failed; AWS's answer: " + AwsFailures.said(e));
       seen = null;
       unforeseen = AwsFailures.words("the forecast's read of the stack", "the API function", e);

@@ -414,6 +414,9 @@ class ClassifyRouteTest {
   /** The request's Content-Type header; none by default. */
   private String contentType;
 
+  /** The event's requestContext.requestId. */
+  private String requestId = "req-1";
+
   /** When the requests arrive and the stack is read. */
   private Instant now = NOW;
   /** The X-Forwarded-Proto the requests carry (API Gateway's own: https). */
@@ -426,6 +429,31 @@ class ClassifyRouteTest {
   private final List<Duration> readTimeouts = new ArrayList<>();
   /** What the forecast's reads throw, if anything. */
   private RuntimeException readFailure;
+
+  /**
+   * The event's requestContext.requestId, which whoever invokes the function writes, as the log lines of a failed
+   * InvokeEndpoint and a failed forecast read quote it.
+   */
+  @Test
+  void theRequestIdInTheLogLinesIsEscapedAndCut() {
+    requestId = "id\u001b]0;owned\u0007\u202e" + "i".repeat(4987);
+    readFailure = SdkClientException.create("Unable to execute HTTP request: Connection reset");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    System.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(post(PNG, ASLEEP).status()).isEqualTo(202);
+    } finally {
+      System.setOut(stdout);
+    }
+
+    String shown = "id\\x1b]0;owned\\x07\\u202e" + "i".repeat(47) + "... (5000 characters)";
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("offhours api: POST /classify (request " + shown + "): InvokeEndpoint failed")
+        .contains(
+            "offhours api: POST /classify (request " + shown + "): the forecast's read failed")
+        .doesNotContain("\u001b", "\u202e");
+  }
 
   // ------------------------------------------------------------------ the deadline
 
@@ -656,7 +684,7 @@ class ClassifyRouteTest {
         Clock.fixed(now, ZoneOffset.UTC));
     return route.handle(
         new ApiRequest(
-            "POST", "/classify", "POST /classify", Map.of(), Map.of(), headers(), body, "req-1"),
+            "POST", "/classify", "POST /classify", Map.of(), Map.of(), headers(), body, requestId),
         deadline);
   }
 
