@@ -107,9 +107,10 @@ final class InvokeApi implements HttpHandler {
     } catch (IOException e) {
       // Bytes in memory fail only as JSON; the message is the parser's, without a location.
       throw LambdaError.invalidContent("Could not parse request body into json: "
-          + (e instanceof JsonProcessingException json
-              ? json.getOriginalMessage()
-              : e.getMessage()));
+          + Shown.escaped(
+              e instanceof JsonProcessingException json
+                  ? json.getOriginalMessage()
+                  : e.getMessage()));
     }
     if (tree.isNull()) {
       return null;

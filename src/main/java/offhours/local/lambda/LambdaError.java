@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.util.Map;
 import offhours.local.auth.RequestGuard;
+import offhours.units.Shown;
 
 /**
  * An error the Lambda API answers with: the HTTP status, the error code the SDK maps to an exception
@@ -72,7 +73,7 @@ final class LambdaError extends RuntimeException {
 
   /** Lambda's model constraints (min/max/enum) are checked before the operation and answer this shape. */
   static LambdaError validation(String member, Object value, String constraint) {
-    String shown = value == null ? "null" : "'" + value + "'";
+    String shown = value == null ? "null" : "'" + Shown.value(value.toString()) + "'";
     return new LambdaError(
         400,
         "ValidationException",

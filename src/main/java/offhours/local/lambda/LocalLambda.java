@@ -359,8 +359,8 @@ public final class LocalLambda implements AutoCloseable {
           at < 0 ? nameOrArn : nameOrArn.substring(at + ":function:".length()).split(":")[0];
       LocalFunction function = functions.get(name);
       if (function == null) {
-        throw LambdaError.notFound(
-            "Function not found: arn:aws:lambda:" + region + ":" + accountId + ":function:" + name);
+        throw LambdaError.notFound("Function not found: arn:aws:lambda:" + region + ":" + accountId
+            + ":function:" + Shown.value(name));
       }
       return function;
     }

@@ -121,7 +121,7 @@ final class MappingApi implements HttpHandler {
         || !eventSourceArn.matches("arn:aws[a-z-]*:sqs:[a-z0-9-]+:\\d{12}:[\\w.-]+")) {
       throw LambdaError.invalidParameter(
           "offhours' local Lambda supports only SQS queue event sources "
-              + "(arn:aws:sqs:REGION:ACCOUNT:QUEUE); got " + eventSourceArn);
+              + "(arn:aws:sqs:REGION:ACCOUNT:QUEUE); got " + Shown.value(eventSourceArn));
     }
     LocalFunction function = operations.function(functionName);
     for (EventSourceMapping existing : operations.mappings()) {
@@ -247,7 +247,7 @@ final class MappingApi implements HttpHandler {
     } catch (JsonProcessingException e) {
       // Unanswered, it would leave the handler and the server would drop the connection.
       throw LambdaError.invalidContent(
-          "Could not parse request body into json: " + e.getOriginalMessage());
+          "Could not parse request body into json: " + Shown.escaped(e.getOriginalMessage()));
     }
   }
 

@@ -22,6 +22,7 @@ import offhours.local.api.Loopback;
 import offhours.local.api.UnreadBody;
 import offhours.local.model.DecodeBudget.ImageTooLargeException;
 import offhours.local.model.ImagePreprocessor.UndecodableImageException;
+import offhours.units.Shown;
 
 /**
  * The built-in model container: serves an ONNX image classifier over the SageMaker hosting contract
@@ -226,7 +227,7 @@ public final class OnnxContainer implements AutoCloseable {
             exchange,
             415,
             "text/plain",
-            "unsupported content type '" + type
+            "unsupported content type '" + Shown.value(type)
                 + "'; send the image bytes as application/x-image, image/jpeg or image/png");
         return;
       }

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import offhours.cache.CacheFiles;
+import offhours.units.Shown;
 
 /**
  * The built-in launcher for image {@value LocalSageMaker#COMMAND_IMAGE}: runs the shell command given when the
@@ -98,10 +99,11 @@ final class CommandLauncher implements ContainerLauncher {
       if (CODE.contains(name)
           || OWN.contains(name)
           || CODE_PREFIXES.stream().anyMatch(name::startsWith)) {
-        throw new IllegalArgumentException("PrimaryContainer.Environment may not set " + name + ": "
-            + (OWN.contains(name)
-                ? "the local SageMaker sets it"
-                : "it would make the container command run other" + " code"));
+        throw new IllegalArgumentException(
+            "PrimaryContainer.Environment may not set " + Shown.value(name) + ": "
+                + (OWN.contains(name)
+                    ? "the local SageMaker sets it"
+                    : "it would make the container command run other" + " code"));
       }
     }
   }

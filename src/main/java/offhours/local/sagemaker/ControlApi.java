@@ -14,6 +14,7 @@ import offhours.local.sagemaker.EndpointConfigs.EndpointConfig;
 import offhours.local.sagemaker.EndpointConfigs.Serverless;
 import offhours.local.sagemaker.EndpointConfigs.Variant;
 import offhours.local.sagemaker.Models.HostedModel;
+import offhours.units.Shown;
 
 /**
  * The SageMaker control plane's AWS JSON 1.1 protocol: reads each operation's request members (checked by
@@ -92,7 +93,7 @@ final class ControlApi {
             .orElseThrow(() -> new AwsError(
                 400,
                 "UnknownOperationException",
-                "The requested operation " + operation
+                "The requested operation " + Shown.value(operation)
                     + " is not recognized by the local SageMaker; it serves"
                     + " CreateModel, DescribeModel, DeleteModel, CreateEndpointConfig, DescribeEndpointConfig,"
                     + " DeleteEndpointConfig, CreateEndpoint, DescribeEndpoint, DeleteEndpoint, ListEndpoints, UpdateEndpoint,"
@@ -105,7 +106,7 @@ final class ControlApi {
     String arn = Members.required(in, "ResourceArn");
     Map<String, String> tags = endpoints.tags(arn);
     if (tags == null && !models.hasArn(arn) && !configs.hasArn(arn)) {
-      throw AwsError.validation("Resource " + arn + " does not exist.");
+      throw AwsError.validation("Resource " + Shown.value(arn) + " does not exist.");
     }
     ObjectNode out = json.createObjectNode();
     ArrayNode list = out.putArray("Tags");
@@ -129,13 +130,13 @@ final class ControlApi {
               + containers.images());
     }
     if (!containers.serves(image)) {
-      throw AwsError.validation(
-          "Image \"" + image + "\" is not known to the local SageMaker; known images are "
-              + containers.images()
-              + ". Register a launcher with LocalSageMaker.builder().container(image, launcher)"
-              + (image.equals(LocalSageMaker.COMMAND_IMAGE)
-                  ? ", or give the command when the local stack starts" + " (--container-command)."
-                  : "."));
+      throw AwsError.validation("Image \"" + Shown.value(image)
+          + "\" is not known to the local SageMaker; known images are "
+          + containers.images()
+          + ". Register a launcher with LocalSageMaker.builder().container(image, launcher)"
+          + (image.equals(LocalSageMaker.COMMAND_IMAGE)
+              ? ", or give the command when the local stack starts" + " (--container-command)."
+              : "."));
     }
     Map<String, String> environment = Members.strings(container, "Environment");
     try {
@@ -180,9 +181,9 @@ final class ControlApi {
       Serverless serverless = null;
       if (v.has("ServerlessConfig")) {
         if (v.has("InstanceType") || v.has("InitialInstanceCount")) {
-          throw AwsError.validation(
-              "Variant " + Members.text(v, "VariantName") + " cannot have both ServerlessConfig and"
-                  + " InstanceType or InitialInstanceCount.");
+          throw AwsError.validation("Variant " + Shown.value(Members.text(v, "VariantName"))
+              + " cannot have both ServerlessConfig and"
+              + " InstanceType or InitialInstanceCount.");
         }
         JsonNode s = v.path("ServerlessConfig");
         serverless = new Serverless(

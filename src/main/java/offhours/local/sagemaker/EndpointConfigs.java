@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import offhours.units.Shown;
 
 /**
  * CreateEndpointConfig, DescribeEndpointConfig, DeleteEndpointConfig: each variant names an existing model, or none
@@ -77,7 +78,8 @@ final class EndpointConfigs {
         models.get(v.modelName());
       } else if (executionRoleArn == null || v.instanceType() == null) {
         throw AwsError.validation(
-            "Endpoint configuration " + name + ": variant " + v.variantName() + " names no"
+            "Endpoint configuration " + name + ": variant " + Shown.value(v.variantName())
+                + " names no"
                 + " model, so it hosts inference components; that needs ExecutionRoleArn on the configuration and"
                 + " InstanceType on the variant.");
       }
@@ -87,7 +89,7 @@ final class EndpointConfigs {
               || v.maxInstanceCount() < Math.max(1, v.minInstanceCount()))) {
         throw AwsError.validation(
             "Endpoint configuration " + name + ": ManagedInstanceScaling of variant "
-                + v.variantName()
+                + Shown.value(v.variantName())
                 + " needs 0 <= MinInstanceCount <= MaxInstanceCount and MaxInstanceCount >= 1, got "
                 + v.minInstanceCount() + ".." + v.maxInstanceCount() + ".");
       }
@@ -102,7 +104,7 @@ final class EndpointConfigs {
     EndpointConfig config = configs.get(Arns.key(name));
     if (config == null) {
       throw AwsError.validation(
-          "Could not find endpoint configuration \"" + arns.arn("endpoint-config", name) + "\".");
+          "Could not find endpoint configuration \"" + arns.shown("endpoint-config", name) + "\".");
     }
     return config;
   }

@@ -14,6 +14,7 @@ import offhours.local.sagemaker.EndpointConfigs.EndpointConfig;
 import offhours.local.sagemaker.EndpointConfigs.Variant;
 import offhours.local.sagemaker.HostedEndpoint.Deployment;
 import offhours.local.sagemaker.Models.HostedModel;
+import offhours.units.Shown;
 
 /**
  * The endpoint life cycle, as SageMaker runs it: CreateEndpoint answers at once with the endpoint {@code Creating};
@@ -109,7 +110,8 @@ final class Endpoints implements AutoCloseable {
   synchronized HostedEndpoint get(String name) {
     HostedEndpoint endpoint = endpoints.get(Arns.key(name));
     if (endpoint == null) {
-      throw AwsError.validation("Could not find endpoint \"" + arns.arn("endpoint", name) + "\".");
+      throw AwsError.validation(
+          "Could not find endpoint \"" + arns.shown("endpoint", name) + "\".");
     }
     return endpoint;
   }
@@ -133,7 +135,7 @@ final class Endpoints implements AutoCloseable {
       throw new AwsError(
           400,
           "ValidationError",
-          "Endpoint " + name + " of account " + arns.account() + " not found.");
+          "Endpoint " + Shown.value(name) + " of account " + arns.account() + " not found.");
     }
     return endpoint;
   }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import offhours.local.sagemaker.ContainerSupervisor.ContainerStart;
 import offhours.local.sagemaker.Models.HostedModel;
+import offhours.units.Shown;
 
 /**
  * Inference components on endpoints whose config has a variant without a model
@@ -73,8 +74,8 @@ final class InferenceComponents implements AutoCloseable {
   synchronized HostedComponent get(String name) {
     HostedComponent component = components.get(Arns.key(name));
     if (component == null) {
-      throw AwsError.validation(
-          "Could not find inference component \"" + arns.arn("inference-component", name) + "\".");
+      throw AwsError.validation("Could not find inference component \""
+          + arns.shown("inference-component", name) + "\".");
     }
     return component;
   }
@@ -128,8 +129,8 @@ final class InferenceComponents implements AutoCloseable {
       throw new AwsError(
           400,
           "ValidationError",
-          "Inference Component " + name + " not found for endpoint " + endpointName + " of account "
-              + arns.account() + ".");
+          "Inference Component " + Shown.value(name) + " not found for endpoint " + endpointName
+              + " of account " + arns.account() + ".");
     }
     if (component.container() == null || component.currentCopies() == 0) {
       throw new AwsError(400, "ValidationError", NO_CAPACITY);
@@ -159,13 +160,13 @@ final class InferenceComponents implements AutoCloseable {
     if (endpoint.variant().modelName() != null) {
       throw AwsError.validation(
           "Endpoint \"" + endpoint.arn() + "\" runs model " + endpoint.variant().modelName()
-              + " in variant " + endpoint.variant().variantName()
+              + " in variant " + Shown.value(endpoint.variant().variantName())
               + "; inference components need an endpoint config"
               + " whose variant has no ModelName.");
     }
     if (!endpoint.variant().variantName().equals(variantName)) {
-      throw AwsError.validation(
-          "Variant " + variantName + " does not exist on endpoint \"" + endpoint.arn() + "\".");
+      throw AwsError.validation("Variant " + Shown.value(variantName)
+          + " does not exist on endpoint \"" + endpoint.arn() + "\".");
     }
     // CopyCount's minimum is 0 at creation as at UpdateInferenceComponentRuntimeConfig: both take
     // the same InferenceComponentRuntimeConfig

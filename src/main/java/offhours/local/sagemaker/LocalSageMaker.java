@@ -317,7 +317,7 @@ public final class LocalSageMaker implements AutoCloseable {
           new AwsError(
               400,
               "SerializationException",
-              "The request body is not JSON: " + e.getOriginalMessage()),
+              "The request body is not JSON: " + Shown.escaped(e.getOriginalMessage())),
           JSON_1_1);
       return;
     }

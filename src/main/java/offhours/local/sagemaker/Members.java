@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import offhours.units.Shown;
 import offhours.units.WholeNumbers;
 
 /**
@@ -94,8 +95,8 @@ final class Members {
     }
     value.properties().forEach(e -> {
       if (!e.getValue().isTextual()) {
-        throw AwsError.serialization(
-            field + "." + e.getKey() + " must be a string, got " + shown(e.getValue()));
+        throw AwsError.serialization(field + "." + Shown.value(e.getKey())
+            + " must be a string, got " + shown(e.getValue()));
       }
       map.put(e.getKey(), e.getValue().textValue());
     });
@@ -117,10 +118,9 @@ final class Members {
     return (int) Math.min(size, (long) start + max);
   }
 
-  /** A value as a message shows it: its JSON, cut at 100 characters. */
+  /** A value as a message shows it: its JSON, escaped and cut as offhours quotes any value ({@link Shown#value}). */
   private static String shown(JsonNode value) {
-    String json = value.toString();
-    return json.length() > 100 ? json.substring(0, 100) + "..." : json;
+    return Shown.value(value.toString());
   }
 
   static String required(JsonNode node, String field) {
@@ -137,9 +137,9 @@ final class Members {
   static String name(JsonNode in, String field, String member) {
     String value = required(in, field);
     if (!NAME.matcher(value).matches()) {
-      throw AwsError.validation("1 validation error detected: Value '" + value + "' at '" + member
-          + "' failed to" + " satisfy constraint: Member must satisfy regular expression pattern: "
-          + NAME.pattern());
+      throw AwsError.validation("1 validation error detected: Value '" + Shown.value(value)
+          + "' at '" + member + "' failed to satisfy constraint: Member must satisfy regular"
+          + " expression pattern: " + NAME.pattern());
     }
     return value;
   }
@@ -158,8 +158,8 @@ final class Members {
     } catch (NumberFormatException e) {
       // refused below
     }
-    throw AwsError.validation(
-        "Invalid pagination token \"" + token + "\"; pass the NextToken of the previous page.");
+    throw AwsError.validation("Invalid pagination token \"" + Shown.value(token)
+        + "\"; pass the NextToken of the previous page.");
   }
 
   /**
@@ -173,11 +173,13 @@ final class Members {
       String value = tag.path("Value").asText("");
       if (key.isEmpty() || key.length() > 128 || value.length() > 256) {
         throw AwsError.validation(
-            "1 validation error detected: Value '" + key + "' at 'tags.member.key' failed to"
+            "1 validation error detected: Value '" + Shown.value(key)
+                + "' at 'tags.member.key' failed to"
                 + " satisfy constraint: Member must have length between 1 and 128 (values at most 256)");
       }
       if (key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
-        throw AwsError.validation("System prefix 'aws:' reserved for AWS usage in tag key: " + key);
+        throw AwsError.validation(
+            "System prefix 'aws:' reserved for AWS usage in tag key: " + Shown.value(key));
       }
       tags.put(key, value);
     }

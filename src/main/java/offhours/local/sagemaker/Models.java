@@ -45,7 +45,7 @@ final class Models {
   synchronized HostedModel get(String name) {
     HostedModel model = models.get(Arns.key(name));
     if (model == null) {
-      throw AwsError.validation("Could not find model \"" + arns.arn("model", name) + "\".");
+      throw AwsError.validation("Could not find model \"" + arns.shown("model", name) + "\".");
     }
     return model;
   }

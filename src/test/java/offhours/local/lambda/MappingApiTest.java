@@ -65,6 +65,19 @@ class MappingApiTest {
             "Value '[Nope]' at 'functionResponseTypes' failed to satisfy constraint");
   }
 
+  /** A value from the request, as the refusal quotes it: escaped and cut (offhours.units.Shown). */
+  @Test
+  void aResponseTypeThatIsNotReportBatchItemFailuresIsQuotedEscapedAndCut() {
+    String type = "x\\u001b[2J\\u202e" + "v".repeat(4994);
+    assertThatThrownBy(() -> MappingApi.config(
+            json("{\"FunctionResponseTypes\": [\"" + type + "\"]}"), SQS_DEFAULTS))
+        .hasMessageStartingWith("1 validation error detected: Value '[x\\x1b[2J\\u202e"
+            + "v".repeat(53) + "... (5002 characters)' at 'functionResponseTypes' failed to"
+            + " satisfy constraint")
+        .message()
+        .doesNotContain("\u001b", "\u202e");
+  }
+
   private static JsonNode json(String text) throws Exception {
     return new ObjectMapper().readTree(text);
   }

@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import offhours.testing.PartlySent;
+import offhours.testing.RawUtf8Request;
 import offhours.testing.ReadToClose;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -228,6 +229,22 @@ class OnnxContainerIT {
     assertThat(r.body())
         .isEqualTo("unsupported content type 'application/json'; send the image bytes as"
             + " application/x-image, image/jpeg or image/png");
+  }
+
+  /** The content type is the caller's: the refusal quotes it escaped and cut (offhours.units.Shown). */
+  @Test
+  void anUnsupportedContentTypeIsQuotedEscapedAndCut() throws Exception {
+    RawUtf8Request r = RawUtf8Request.send(
+        container.baseUri().getPort(),
+        "POST",
+        "/invocations",
+        java.util.Map.of("Content-Type", "image/\u001b[2j" + "x".repeat(4990)),
+        ImagePreprocessorTest.resource("chelsea.png"));
+    assertThat(r.status()).isEqualTo(415);
+    assertThat(r.body())
+        .isEqualTo("unsupported content type 'image/\\x1b[2j" + "x".repeat(50)
+            + "... (5000 characters)'; send the image bytes as application/x-image, image/jpeg or"
+            + " image/png");
   }
 
   @Test
