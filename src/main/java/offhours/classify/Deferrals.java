@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import offhours.aws.SqsText;
+import offhours.units.Shown;
 import offhours.units.WholeNumbers;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -66,8 +67,6 @@ final class Deferrals {
   /** The attributes whose numbers Classify writes, each as Integer/Long.toString spells it: digits 0-9 alone. */
   private static final List<String> NUMBERS =
       List.of(ATTRIBUTE, OVERSIZE_ATTRIBUTE, THROTTLES_ATTRIBUTE, SENT_ATTRIBUTE);
-  /** How much of a value {@link #unread} quotes. */
-  private static final int QUOTED_CHARS = 40;
 
   /**
    * What a hand-back spends, from the most charged: a deferral (MAX_DEFERRALS), an oversize refusal (its own budget of
@@ -223,7 +222,7 @@ final class Deferrals {
     for (String attribute : NUMBERS) {
       String value = value(message, attribute);
       if (value != null && !written(attribute, value)) {
-        unread.add("message attribute " + attribute + " '" + SqsText.of(value, QUOTED_CHARS)
+        unread.add("message attribute " + attribute + " '" + Shown.value(value)
             + "' is not " + (attribute.equals(SENT_ATTRIBUTE) ? "a time" : "a count")
             + " as Classify writes it (" + WholeNumbers.FORM + "), read as none");
       }

@@ -181,6 +181,22 @@ class DeferralsTest {
     assertThat(Deferrals.unread(ClassifyHandlerTest.queueMessage(spent(NOW)))).isEmpty();
   }
 
+  /**
+   * A value the log line quotes is the message's: SQS takes a line feed, U+202E (right-to-left override) and 5,000
+   * characters in a String attribute, and the line shows them escaped and cut (offhours.units.Shown), as any value from
+   * outside.
+   */
+  @Test
+  void aCountThatIsNotOursIsQuotedEscapedAndCut() {
+    SQSEvent.SQSMessage m = message("m1", notification("a.jpg", 112525L, "e1", ""));
+    m.setMessageAttributes(Map.of("offhours-deferrals", text("\u202e1\n2" + "9".repeat(4996))));
+
+    assertThat(Deferrals.unread(ClassifyHandlerTest.queueMessage(event(m))))
+        .containsExactly("message attribute offhours-deferrals '\\u202e1\\x0a2" + "9".repeat(56)
+            + "... (5000 characters)' is not a count as Classify writes it (digits 0-9), read as"
+            + " none");
+  }
+
   static SQSEvent.MessageAttribute text(String value) {
     SQSEvent.MessageAttribute a = new SQSEvent.MessageAttribute();
     a.setDataType("String");
