@@ -78,7 +78,7 @@ class ClassifyDeadlineTest extends ClassifyRig {
    */
   @Test
   void theReserveIsWhatTheWritesAfterInvokeEndpointAndTheEndOfTheInvocationKeep() {
-    assertThat(MessageClassifier.RESERVE).isEqualTo(java.time.Duration.ofSeconds(6));
+    assertThat(ObjectClassifier.RESERVE).isEqualTo(java.time.Duration.ofSeconds(6));
     assertThat(BatchScope.Write.RESULT.after()).isEqualTo(java.time.Duration.ofMillis(4_000));
     assertThat(BatchScope.Write.DEFERRAL.after()).isEqualTo(java.time.Duration.ofMillis(2_500));
     assertThat(BatchScope.Write.PACE.after()).isEqualTo(java.time.Duration.ofMillis(1_500));
