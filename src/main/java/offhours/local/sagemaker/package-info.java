@@ -17,7 +17,8 @@
  *     .start();
  * }</pre>
  *
- * <p>Inside: {@code ControlApi} (the JSON 1.1 protocol; {@code ComponentApi} for the inference-component operations;
+ * <p>Inside: {@code SageMakerServer} (the HTTP server: routes a request to the control plane or the runtime, answers
+ * each protocol's error shape), {@code ControlApi} (the JSON 1.1 protocol; {@code ComponentApi} for the inference-component operations;
  * {@code Members} reads and checks their request members), {@code Models}, {@code EndpointConfigs}, {@code Endpoints}
  * and {@code InferenceComponents} (one state machine per resource kind), {@code ContainerSupervisor} (launch and ping),
  * {@code ContainerReplacer} (a new container for one that ended), {@code Invoker} (the runtime). Every request passes
