@@ -284,9 +284,9 @@ public final class Chaos {
             + " " + outcomes.retried.get() + " retried through SQS)"));
     rows.add(row(
         "endpoint starts / stops",
-        f.starts.get() + " / " + f.stops.get() + " (manual: " + f.manualStops.get()
-            + " stops, " + stopsDuring(f) + ", " + f.manualStarts.get() + " starts, "
-            + f.autos.get()
+        f.starts.get() + " / " + f.stops.get() + " (manual: " + f.cycles.manualStops.get()
+            + " stops, " + stopsDuring(f) + ", " + f.cycles.manualStarts.get() + " starts, "
+            + f.cycles.autos.get()
             + " back to auto: the controller started it on the backlog)"));
     rows.add(row(
         "model faults",
@@ -324,7 +324,7 @@ public final class Chaos {
   }
 
   private static String stopsDuring(ChaosFaults f) {
-    return f.stopsDuringDrain.get() + " during a drain";
+    return f.cycles.stopsDuringDrain.get() + " during a drain";
   }
 
   private static String describe(Map<ChaosUploads.Kind, Integer> kinds) {

@@ -12,28 +12,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import offhours.aws.AwsClients.Service;
 import offhours.local.LocalDeployment;
 import offhours.local.lambda.LocalLambda;
-import offhours.local.sagemaker.InvocationHold;
 import offhours.local.sagemaker.LocalSageMaker;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
 
 /**
- * The faults of a chaos run, at moments drawn from its seed: endpoint stops and starts (manual overrides through the
- * controller function, as {@code scripts/offhours endpoint stop|start} sends them, and the controller's own backlog
- * decisions after {@code auto}), model container crashes, bursts of 5xx and throttling from the runtime, Classify
- * invocations cut off mid-batch, overlapping controller runs and controller runs that die between two steps. A
- * watcher counts every endpoint start and stop, whoever caused it.
+ * The faults of a chaos run, at moments drawn from its seed, beside the endpoint's stop/start cycles ({@link
+ * ChaosCycles}; the first cycle's batches held at the model in {@link ChaosMidBatch}): model container crashes, bursts
+ * of 5xx and throttling from the runtime, Classify invocations cut off mid-batch, overlapping controller runs and
+ * controller runs that die between two steps. The schedule is here, and the top-up that follows it until every kind
+ * of fault has happened. A watcher ({@link ChaosWatcher}) counts every endpoint start and stop, whoever caused it.
  *
  * <p>No step waits and hopes: a fault at a drawn moment is counted as what the services say happened (a crash with no
  * container to kill, a cut-off the batch outran, a dying run with nothing to change count as such), the faults the
  * table must show are made to happen by construction (a batch held at the model while it is cut off or the stop lands),
- * and every wait is for the state that proves its step, bounded by {@link ChaosWatcher#PATIENCE} only against a hang, failing the
- * run with what was not seen.
+ * and every wait is for the state that proves its step, bounded by {@link ChaosWatcher#PATIENCE} only against a hang,
+ * failing the run with what was not seen.
  */
 final class ChaosFaults implements AutoCloseable {
 
@@ -45,18 +40,15 @@ final class ChaosFaults implements AutoCloseable {
   private final Random random;
   private final PrintStream log;
   private final long started = System.nanoTime();
-  private final LambdaClient lambda;
   private final ChaosWatcher watcher;
-  private final ChaosMidBatch heldBatches;
+
+  /** The stop/start cycles, with their counts. */
+  final ChaosCycles cycles;
 
   /** Endpoint starts and stops, whoever made them: {@link ChaosWatcher}'s. */
   final AtomicInteger starts;
 
   final AtomicInteger stops;
-  final AtomicInteger manualStops = new AtomicInteger();
-  final AtomicInteger manualStarts = new AtomicInteger();
-  final AtomicInteger autos = new AtomicInteger();
-  final AtomicInteger stopsDuringDrain = new AtomicInteger();
   final AtomicInteger crashes = new AtomicInteger();
   final AtomicInteger bursts = new AtomicInteger();
   final AtomicInteger burstErrors = new AtomicInteger();
@@ -71,9 +63,6 @@ final class ChaosFaults implements AutoCloseable {
   final AtomicInteger deaths = new AtomicInteger();
   final List<String> overlapActions = new CopyOnWriteArrayList<>();
   final List<String> deathSteps = new CopyOnWriteArrayList<>();
-
-  /** Sends one more notification of an upload already made (as S3's at-least-once delivery), so uploads wait. */
-  private final Runnable backlog;
 
   /**
    * Held while the first cycle holds a batch at the model, from its cut-off to the check of its stop: a timed fault
@@ -91,13 +80,22 @@ final class ChaosFaults implements AutoCloseable {
       PrintStream log,
       Runnable backlog) {
     this.stack = stack;
-    this.backlog = backlog;
     this.controllers = controllers;
     this.random = new Random(seed ^ 0x5DEECE66DL);
     this.log = log;
-    this.lambda = stack.clients().build(Service.LAMBDA, LambdaClient.builder());
     this.watcher = new ChaosWatcher(stack, this::note);
-    this.heldBatches = new ChaosMidBatch(stack, watcher, this::cutOff, cutOffs, this::note);
+    ChaosMidBatch heldBatches =
+        new ChaosMidBatch(stack, watcher, this::cutOff, cutOffs, this::note);
+    this.cycles = new ChaosCycles(
+        stack,
+        controllers,
+        watcher,
+        heldBatches,
+        backlog,
+        heldSection,
+        this::died,
+        () -> deaths.get() == 0,
+        this::note);
     this.starts = watcher.starts;
     this.stops = watcher.stops;
   }
@@ -123,7 +121,7 @@ final class ChaosFaults implements AutoCloseable {
     add(plan, Fault.DIE, 2 + scale, seconds);
     plan.sort(Comparator.comparingDouble(Planned::at));
     long seed = random.nextLong();
-    Thread cycles = Thread.ofPlatform().name("chaos-cycles").start(() -> {
+    Thread cycling = Thread.ofPlatform().name("chaos-cycles").start(() -> {
       try {
         cycles(seconds, new Random(seed));
       } catch (RuntimeException | Error e) {
@@ -139,7 +137,7 @@ final class ChaosFaults implements AutoCloseable {
         heldSection.unlock();
       }
     }
-    cycles.join();
+    cycling.join();
     if (failed.get() != null) {
       throw new IllegalStateException(failed.get().getMessage(), failed.get());
     }
@@ -159,7 +157,7 @@ final class ChaosFaults implements AutoCloseable {
         sleep(1 + r.nextDouble() * 3); // pacing: how long the endpoint serves, drawn
         // The first cycle cuts a batch off mid-way and stops during a drain, both by construction;
         // every other cycle ends in auto (the backlog restarts it).
-        cycle(r, cycle == 0, cycle % 2 == 0);
+        cycles.cycle(r, cycle == 0, cycle % 2 == 0);
         cycle++;
       }
     } catch (InterruptedException e) {
@@ -192,7 +190,7 @@ final class ChaosFaults implements AutoCloseable {
       }
       // Back to automatic while uploads still wait, so the controller starts the endpoint on the
       // backlog itself; once it has, started by hand.
-      cycle(r, false, autos.get() > 0);
+      cycles.cycle(r, false, cycles.autos.get() > 0);
     }
   }
 
@@ -201,7 +199,7 @@ final class ChaosFaults implements AutoCloseable {
     if (starts.get() < min || stops.get() < min) {
       missing.add(starts.get() + " starts / " + stops.get() + " stops of " + min);
     }
-    if (autos.get() == 0) {
+    if (cycles.autos.get() == 0) {
       missing.add("a start by the controller after auto");
     }
     if (deaths.get() == 0) {
@@ -214,74 +212,6 @@ final class ChaosFaults implements AutoCloseable {
       missing.add("a container crash");
     }
     return missing;
-  }
-
-  /**
-   * One stop and start. {@code midBatch}: a Classify batch is held at the model while a cut-off ends it, and again
-   * while the stop lands, so the stop drains by construction. {@code restart}: start by hand, else back to auto (then
-   * the controller starts it on the backlog).
-   */
-  private void cycle(Random r, boolean midBatch, boolean restart) throws InterruptedException {
-    watcher.awaitServing();
-    if (midBatch) {
-      heldSection.lock(); // the timed faults wait until the held stop has been checked
-    }
-    try {
-      if (midBatch) {
-        heldBatches.cut(r);
-        watcher.awaitServing();
-      }
-      stop(r, midBatch);
-    } finally {
-      if (midBatch) {
-        heldSection.unlock();
-      }
-    }
-    watcher.await("the endpoint deleted after the stop", () -> status().isEmpty());
-    sleep(0.5 + r.nextDouble() * 3); // pacing: how long it stays off, drawn
-    if (!restart && watcher.visible() == 0) {
-      backlog.run(); // auto starts the endpoint only for uploads that wait
-    }
-    if (restart) {
-      if (!dyingOverride(true, r.nextInt(3) == 0)) {
-        override("start");
-      }
-      manualStarts.incrementAndGet();
-    } else {
-      // Automatic again: the controller starts the endpoint by itself once the backlog asks for it.
-      override("auto");
-      watcher.await(
-          "the controller starting the endpoint on the backlog after auto",
-          () -> status().isPresent());
-      autos.incrementAndGet();
-    }
-  }
-
-  /**
-   * A manual stop. {@code held}: the first, landing while a batch is held at the model, so the controller must
-   * pause, drain, then delete; a later stop drains when it happens to meet a batch in flight (counted as seen).
-   */
-  private void stop(Random r, boolean held) throws InterruptedException {
-    try (InvocationHold hold = held ? sageMaker().holdInvocations() : null) {
-      if (hold != null) {
-        heldBatches.awaitBatchHeld(hold);
-      }
-      // Now and then the override's own controller run dies right after its first step, before
-      // recording it.
-      if (!dyingOverride(false, r.nextInt(3) == 0 || deaths.get() == 0 && !held)) {
-        override("stop");
-      }
-      manualStops.incrementAndGet();
-      LocalLambda.Stats after = watcher.classify();
-      if (!"Enabled".equals(after.state()) && after.invoking() > 0) {
-        stopsDuringDrain.incrementAndGet();
-        note("stopped with a batch in flight (" + after.state() + "): the stop drains it first");
-      } else if (hold != null) {
-        throw new IllegalStateException(
-            "chaos: the stop with a batch held at the model did not see it in flight; "
-                + watcher.state());
-      }
-    }
   }
 
   private void cutOff(Duration after) {
@@ -342,38 +272,25 @@ final class ChaosFaults implements AutoCloseable {
 
   /** A controller run that dies after its first change, if it has one to make now; else it lives (counted). */
   private void die() {
-    Optional<String> died = controllers.dying();
-    if (died.isPresent()) {
-      deaths.incrementAndGet();
-      deathSteps.add(died.get().replace("controller run died right after ", ""));
-      note(died.get());
+    Optional<String> death = controllers.dying();
+    if (death.isPresent()) {
+      died(death.get());
+      note(death.get());
     } else {
       deathsMissed.incrementAndGet();
       note("a dying controller run had nothing to change");
     }
   }
 
-  /** When {@code now}: a manual stop or start whose controller run dies after its step; whether it did. */
-  private boolean dyingOverride(boolean start, boolean now) {
-    if (!now) {
-      return false;
-    }
-    Optional<String> died = controllers.dyingOverride(start);
-    note("manual " + (start ? "start" : "stop") + ": "
-        + died.orElse("the run had nothing to change"));
-    died.ifPresent(d -> {
-      deaths.incrementAndGet();
-      deathSteps.add(d.replace("controller run died right after ", ""));
-    });
-    return true;
+  /** Counts a controller run that died, with the step it died after. */
+  private void died(String death) {
+    deaths.incrementAndGet();
+    deathSteps.add(death.replace("controller run died right after ", ""));
   }
 
   /** A manual override through the controller function, as {@code scripts/offhours endpoint stop|start|auto}. */
   void override(String action) {
-    InvokeResponse r = lambda.invoke(i -> i.functionName(LocalDeployment.CONTROLLER_FUNCTION)
-        .payload(SdkBytes.fromUtf8String("{\"action\":\"" + action + "\"}")));
-    note("manual " + action
-        + (r.functionError() != null ? " failed: " + r.payload().asUtf8String() : ""));
+    cycles.override(action);
   }
 
   /** The endpoint's status, empty when it does not exist. */
@@ -408,6 +325,6 @@ final class ChaosFaults implements AutoCloseable {
   @Override
   public void close() {
     watcher.close();
-    lambda.close();
+    cycles.close();
   }
 }
