@@ -44,8 +44,8 @@ final class ArgumentParser {
       Option option = name == null ? null : byName.get(name);
       if (option == null) {
         String shown = equals < 0 ? arg : arg.substring(0, equals);
-        throw CliException.usage(
-            "unknown option " + Terminal.value(shown) + " for '" + commandPath + "'");
+        throw CliException.usage("unknown option " + Terminal.value(shown) + " for '" + commandPath
+            + "'" + (name == null ? "" : DidYouMean.among(name, byName.keySet(), "--")));
       }
       String value;
       if (!option.takesValue()) {

@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -193,8 +192,9 @@ public final class Main {
     Option option = Option.GLOBAL.stream()
         .filter(o -> o.name().equals(name))
         .findFirst()
-        .orElseThrow(() -> CliException.usage(
-            "unknown option " + Terminal.value(word.split("=", 2)[0]) + " for '" + path + "'"));
+        .orElseThrow(() -> CliException.usage("unknown option "
+            + Terminal.value(word.split("=", 2)[0]) + " for '" + path + "'"
+            + DidYouMean.among(name, Option.GLOBAL.stream().map(Option::name).toList(), "--")));
     if (!option.takesValue() || word.contains("=")) {
       return 1;
     }
@@ -245,33 +245,9 @@ public final class Main {
     return path.equals("offhours") ? path : path.substring("offhours ".length());
   }
 
-  /** " (did you mean 'results'?)" when a subcommand is one or two edits away. */
+  /** " (did you mean 'results'?)" when a subcommand is a likely typo of the word. */
   private static String suggestion(String word, Command group) {
-    return group.subcommands().stream()
-        .map(Command::name)
-        .filter(name -> distance(word, name) <= 2)
-        .min(Comparator.comparingInt(name -> distance(word, name)))
-        .map(name -> " (did you mean '" + name + "'?)")
-        .orElse("");
-  }
-
-  private static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] =
-            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
+    return DidYouMean.among(
+        word, group.subcommands().stream().map(Command::name).toList(), "");
   }
 }

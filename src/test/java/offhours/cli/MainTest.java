@@ -136,6 +136,22 @@ class MainTest {
   }
 
   @Test
+  void anUnknownOptionSuggestsTheNearestOfTheCommandsOwn() {
+    assertThat(run("results", "--lable", "Neutral").err())
+        .isEqualTo("offhours: unknown option --lable for 'offhours results' (did you mean"
+            + " '--label'?); see 'offhours results --help'\n");
+    assertThat(run("upload", "--prefx=cats", "a.jpg").err())
+        .contains("unknown option --prefx for 'offhours upload' (did you mean '--prefix'?)");
+    assertThat(run("results", "--jsno").err()).contains("(did you mean '--json'?)");
+    assertThat(run("--jsno", "results").err())
+        .contains("unknown option --jsno for 'offhours' (did you mean '--json'?)");
+    // Nothing near: no guess. Short names take one edit only, so --x is not read as --key.
+    assertThat(run("results", "--x").err()).doesNotContain("did you mean");
+    assertThat(run("results", "--colour").err()).doesNotContain("did you mean");
+    assertThat(run("local", "strat").err()).contains("(did you mean 'start'?)");
+  }
+
+  @Test
   void unknownCommandSuggestsTheNearestOne() {
     CliRun run = run("reslts");
     assertThat(run.exitCode()).isEqualTo(2);
