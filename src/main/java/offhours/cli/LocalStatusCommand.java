@@ -73,8 +73,9 @@ final class LocalStatusCommand implements Command {
         call.out().println(Json.line(Json.object().put("running", false)));
       } else {
         call.out()
-            .println(
-                "the local stack is not running; start it with 'scripts/offhours local start'");
+            .println("the local stack is not running "
+                + Targets.inCacheDirectory(call.context().cacheDir())
+                + "; start it with 'scripts/offhours local start'");
       }
       return 3;
     }

@@ -29,9 +29,14 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
 /** Finds the stack a command works on: the local stack by default, a deployed one with {@code --stack}. */
 final class Targets {
 
-  private static final String NO_LOCAL_STACK =
-      "no local stack is running; start one with 'scripts/offhours local start'"
-          + " or name a deployed stack with --stack NAME";
+  /**
+   * "in the cache directory DIR (...)": where the local stack was looked for, and what chooses it, for a user who
+   * started one with another OFFHOURS_CACHE (another shell, a script) and is told that none runs.
+   */
+  static String inCacheDirectory(Path cacheDir) {
+    return "in the cache directory " + cacheDir.toAbsolutePath()
+        + " (OFFHOURS_CACHE, else XDG_CACHE_HOME/offhours, else ~/.cache/offhours)";
+  }
 
   static final String NO_REGION =
       "--stack needs an AWS region and none is set: export AWS_DEFAULT_REGION=REGION"
@@ -65,7 +70,9 @@ final class Targets {
   static Target local(Path cacheDir) {
     Path file = StateFile.path(cacheDir);
     if (!Files.isRegularFile(file)) {
-      throw CliException.failure(NO_LOCAL_STACK);
+      throw CliException.failure(
+          "no local stack is running " + inCacheDirectory(cacheDir)
+              + "; start one with 'scripts/offhours local start' or name a deployed stack with --stack NAME");
     }
     StateFile state;
     try {

@@ -28,8 +28,15 @@ class TargetsTest {
     CliRun run = run("queue");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err())
-        .isEqualTo("offhours: no local stack is running; start one with 'scripts/offhours local"
-            + " start' or name a deployed stack with --stack NAME\n");
+        .isEqualTo("offhours: no local stack is running in the cache directory " + cache
+            + " (OFFHOURS_CACHE, else XDG_CACHE_HOME/offhours, else ~/.cache/offhours); start one"
+            + " with 'scripts/offhours local start' or name a deployed stack with --stack NAME\n");
+    CliRun status = run("local", "status");
+    assertThat(status.exitCode()).isEqualTo(3);
+    assertThat(status.out())
+        .isEqualTo("the local stack is not running in the cache directory " + cache
+            + " (OFFHOURS_CACHE, else XDG_CACHE_HOME/offhours, else ~/.cache/offhours); start it"
+            + " with 'scripts/offhours local start'\n");
   }
 
   @Test
