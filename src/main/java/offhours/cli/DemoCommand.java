@@ -96,6 +96,7 @@ final class DemoCommand implements Command {
     if (plan.items().isEmpty()) {
       throw CliException.failure("no .jpg, .jpeg or .png files in " + dir);
     }
+    skipped(plan, !operands.isEmpty()).ifPresent(call.err()::println);
     Duration timeout = Duration.ofSeconds(LocalCommand.positive(call.args(), TIMEOUT, 600));
     Instant started = call.context().clock().instant();
     Path functionLog = CacheFiles.privateFile(
@@ -342,6 +343,15 @@ final class DemoCommand implements Command {
     return absolute.startsWith(here) && !absolute.equals(here)
         ? here.relativize(absolute).toString()
         : absolute.toString();
+  }
+
+  /**
+   * What the demo says of the files it leaves out, as {@code upload} says it, for a folder the user named: a photo
+   * saved as .heic or .webp would otherwise be missing from the table without a word. The default folder's own
+   * NOTICE.md goes unsaid.
+   */
+  static Optional<String> skipped(UploadPlan plan, boolean named) {
+    return named ? UploadCommand.skipped(plan) : Optional.empty();
   }
 
   /** src/demo/images of the checkout the CLI runs from ({@code OFFHOURS_ROOT}, set by the scripts). */
