@@ -219,7 +219,13 @@ final class SimulateCommand implements Command {
         throw CliException.usage("--goals prints a table only; for one week's numbers as JSON run"
             + " simulate --json with that week's --trace, --seed, --time-zone and --max-wait");
       }
-      call.out().print(Goals.render(Goals.run(config)));
+      call.out().print(Goals.header());
+      call.out().flush();
+      List<Goals.GoalRow> rows = Goals.run(config, row -> {
+        call.out().print(Goals.line(row));
+        call.out().flush();
+      });
+      call.out().print(Goals.footer(rows));
       return 0;
     }
     String label;

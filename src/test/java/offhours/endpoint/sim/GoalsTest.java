@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import offhours.endpoint.WaitBudget;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,34 @@ class GoalsTest {
         .endsWith("  met >= 99.0%, 0 misses, ratio <= 1.15x");
     assertThat(row(Trace.BURSTY, "15", report(98.5, 0, 2.50, 2.43)))
         .endsWith("  met 0 misses, ratio <= 1.15x");
+  }
+
+  @Test
+  void eachRowIsHandedOnAsSoonAsItsWeekIsSimulatedSoTheTableShowsRowByRow() {
+    List<String> events = new ArrayList<>();
+    SimulationReport report = report(96.2, 0, 6.29, 5.28);
+    List<Goals.GoalRow> rows = Goals.run(
+        SimulationConfig.defaults(),
+        row -> events.add("row " + row.trace().label() + " " + row.budget()),
+        (config, trace) -> {
+          events.add("week " + trace.label());
+          return report;
+        });
+    assertThat(rows).hasSize(28);
+    assertThat(events).hasSize(56);
+    assertThat(events.subList(0, 4))
+        .containsExactly(
+            "week office-hours", "row office-hours 15", "week office-hours", "row office-hours 60");
+    for (int i = 0; i < events.size(); i += 2) {
+      assertThat(events.get(i)).as("event %d", i).startsWith("week ");
+      assertThat(events.get(i + 1)).as("event %d", i + 1).startsWith("row ");
+    }
+    StringBuilder printed = new StringBuilder(Goals.header());
+    rows.forEach(r -> printed.append(Goals.line(r)));
+    assertThat(printed.append(Goals.footer(rows)).toString())
+        .as("printed row by row, the table is the one render makes")
+        .isEqualTo(Goals.render(rows))
+        .endsWith("\n0 of 28 rows meet their goal\n"); // a ratio of 1.19 misses every row
   }
 
   @Test
