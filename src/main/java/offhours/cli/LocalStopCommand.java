@@ -25,8 +25,8 @@ final class LocalStopCommand implements Command {
     return """
         Before it stops a stack that is up, says how many uploads its queue still holds (waiting, in
         flight, delayed; as 'offhours queue' counts them) and how many messages its dead-letter queue
-        holds: none of them will be classified. When the queue cannot be read, says the count is
-        unknown and stops it all the same.
+        holds: none of them will be classified (or that both are empty). When the queue cannot be read,
+        says the count is unknown and stops it all the same.
         """;
   }
 
@@ -43,13 +43,16 @@ final class LocalStopCommand implements Command {
           + " (reading it failed: " + e.getMessage() + "); stopping it all the same");
     }
     long queued = counts.visible() + counts.inFlight() + counts.delayed();
+    if (queued + counts.dlq() == 0) {
+      return "the local stack's queue and its dead-letter queue are empty";
+    }
     return "the local stack's queue still holds " + Plurals.of(queued, "upload") + " ("
         + counts.visible() + " waiting, " + counts.inFlight() + " in flight, " + counts.delayed()
         + " delayed)"
         + (counts.dlq() > 0
             ? " and its dead-letter queue " + Plurals.of(counts.dlq(), "message")
             : "")
-        + (queued + counts.dlq() > 0 ? "; none of them will be classified" : "");
+        + "; none of them will be classified";
   }
 
   @Override

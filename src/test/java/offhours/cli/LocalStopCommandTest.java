@@ -35,8 +35,11 @@ class LocalStopCommandTest {
         .extracting(GetQueueAttributesRequest::queueUrl)
         .containsExactly("http://q/uploads", "http://q/dlq");
     assertThat(LocalStopCommand.inQueue(() -> new QueueCommand.Counts(0, 0, 0, 0)))
+        .isEqualTo("the local stack's queue and its dead-letter queue are empty");
+    assertThat(LocalStopCommand.inQueue(() -> new QueueCommand.Counts(0, 0, 0, 2)))
         .isEqualTo(
-            "the local stack's queue still holds 0 uploads (0 waiting, 0 in flight, 0 delayed)");
+            "the local stack's queue still holds 0 uploads (0 waiting, 0 in flight, 0 delayed) and"
+                + " its dead-letter queue 2 messages; none of them will be classified");
   }
 
   @Test
@@ -51,6 +54,6 @@ class LocalStopCommandTest {
             "how many uploads the local stack's queue still holds is unknown (reading it failed:"
                 + " connection refused\\x1b[2J); stopping it all the same");
     assertThat(new LocalStopCommand().description())
-        .contains("says the count is\nunknown and stops it all the same");
+        .contains("says the count is unknown and stops it all the same");
   }
 }
