@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.aws.InvocationDeadline;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
@@ -33,12 +35,19 @@ public final class EndpointCleanupHandler
    */
   public static final Duration BUDGET = Duration.ofSeconds(240);
 
-  /** What the invocation keeps for itself after waiting: the response PUT (30 s at most) and its log line. */
-  public static final Duration RESERVE = Duration.ofSeconds(40);
+  /**
+   * What the invocation keeps for itself after waiting: the response PUT (30 s at most) and its log line. Each AWS call
+   * ends before it too ({@link ResponseDeadline}), the last look at the endpoint included.
+   */
+  public static final Duration RESERVE = ResponseDeadline.ANSWER;
 
   private final EndpointCleanup cleanup;
   private final String problem;
   private final HttpClient http;
+
+  /** The deadline of the invocation in progress, which each AWS call ends before ({@link ResponseDeadline}). */
+  private final AtomicReference<InvocationDeadline> invocation =
+      new AtomicReference<>(InvocationDeadline.NONE);
 
   public EndpointCleanupHandler() {
     this(System.getenv(), AwsClients::forLambda, HttpClient.newHttpClient());
@@ -55,7 +64,7 @@ public final class EndpointCleanupHandler
     String why = null;
     try {
       CleanupConfig config = CleanupConfig.fromEnvironment(env);
-      AwsClients aws = clients.apply(env);
+      AwsClients aws = clients.apply(env).sharing(new ResponseDeadline(invocation::get));
       SageMakerClient sageMaker = aws.build(Service.SAGEMAKER, SageMakerClient.builder());
       SqsClient sqs = aws.build(Service.SQS, SqsClient.builder());
       Mapping mapping = new LambdaMapping(
@@ -118,9 +127,19 @@ public final class EndpointCleanupHandler
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
     List<String> awsSaid = new ArrayList<>();
-    Map<String, Object> response = cleanup != null
-        ? cleanup.handle(event, budget(context), awsSaid)
-        : EndpointCleanup.unavailable(event, problem);
+    // Without a context (local mode, tests) there is no deadline.
+    invocation.set(
+        context == null
+            ? InvocationDeadline.NONE
+            : new InvocationDeadline(() -> context.getRemainingTimeInMillis()));
+    Map<String, Object> response;
+    try {
+      response = cleanup != null
+          ? cleanup.handle(event, budget(context), awsSaid)
+          : EndpointCleanup.unavailable(event, problem);
+    } finally {
+      invocation.set(InvocationDeadline.NONE);
+    }
     return CustomResourceResponse.answer(http, event, context, response, awsSaid);
   }
 }

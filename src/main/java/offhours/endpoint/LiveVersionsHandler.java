@@ -6,9 +6,11 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.aws.InvocationDeadline;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
@@ -27,8 +29,11 @@ public final class LiveVersionsHandler
    */
   public static final Duration BUDGET = Duration.ofSeconds(520);
 
-  /** What the invocation keeps after waiting: moving the aliases, the response PUT (30 s at most), its log line. */
-  public static final Duration RESERVE = Duration.ofSeconds(60);
+  /**
+   * What the invocation keeps after waiting: moving the aliases (20 s), the response PUT (30 s at most) and its log
+   * line ({@link ResponseDeadline#ANSWER}, which each AWS call ends before).
+   */
+  public static final Duration RESERVE = Duration.ofSeconds(20).plus(ResponseDeadline.ANSWER);
 
   /**
    * The template parameter, in the resource's Settings, whose change alone makes CloudFormation send an Update, so
@@ -40,6 +45,10 @@ public final class LiveVersionsHandler
   private final String problem;
   private final HttpClient http;
 
+  /** The deadline of the invocation in progress, which each AWS call ends before ({@link ResponseDeadline}). */
+  private final AtomicReference<InvocationDeadline> invocation =
+      new AtomicReference<>(InvocationDeadline.NONE);
+
   public LiveVersionsHandler() {
     this(System.getenv(), AwsClients::forLambda, HttpClient.newHttpClient());
   }
@@ -50,7 +59,7 @@ public final class LiveVersionsHandler
     LiveVersions built = null;
     String why = null;
     try {
-      AwsClients aws = clients.apply(env);
+      AwsClients aws = clients.apply(env).sharing(new ResponseDeadline(invocation::get));
       CloudFormationClient cloudFormation =
           aws.build(Service.CLOUDFORMATION, CloudFormationClient.builder());
       built = new LiveVersions(
@@ -83,10 +92,20 @@ public final class LiveVersionsHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-    Map<String, Object> response = live != null
-        ? live.handle(
-            event, budget(context), context == null ? line -> {} : context.getLogger()::log)
-        : LiveVersions.unavailable(event, problem);
+    // Without a context (local mode, tests) there is no deadline.
+    invocation.set(
+        context == null
+            ? InvocationDeadline.NONE
+            : new InvocationDeadline(() -> context.getRemainingTimeInMillis()));
+    Map<String, Object> response;
+    try {
+      response = live != null
+          ? live.handle(
+              event, budget(context), context == null ? line -> {} : context.getLogger()::log)
+          : LiveVersions.unavailable(event, problem);
+    } finally {
+      invocation.set(InvocationDeadline.NONE);
+    }
     return CustomResourceResponse.answer(http, event, context, response);
   }
 }

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import offhours.aws.AwsClients;
 import offhours.testing.AwsAnswers;
 import offhours.testing.LambdaContexts;
@@ -610,5 +611,51 @@ class EndpointCleanupHandlerTest {
         HttpClient.newHttpClient());
     cleanup.handleRequest(event("cfn-endpoint-cleanup-create.json"), null);
     assertThat(sent().get("Status").asText()).isEqualTo("SUCCESS");
+  }
+
+  @Test
+  void eachAwsCallEndsWhileTheAnswerStillHasItsTime() throws Exception {
+    // DynamoDB, Lambda and SageMaker all stall: each call, cut by its client alone, would run 50 s,
+    // and the last look at the endpoint, made as the budget ends, would take the answer past the
+    // function's Timeout. With 41 s left, each call gets what the invocation has beyond the 40 s
+    // the answer keeps.
+    CountDownLatch released = new CountDownLatch(1);
+    try (StubHttpServer stalled = StubHttpServer.start(request -> {
+      try {
+        released.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return Reply.empty(500);
+    })) {
+      EndpointCleanupHandler cleanup = new EndpointCleanupHandler(
+          ENV,
+          e -> AwsClients.local(
+              Region.EU_CENTRAL_1,
+              Map.of(
+                  AwsClients.Service.SAGEMAKER,
+                  stalled.uri(),
+                  AwsClients.Service.LAMBDA,
+                  stalled.uri(),
+                  AwsClients.Service.DYNAMODB,
+                  stalled.uri(),
+                  AwsClients.Service.SQS,
+                  stalled.uri())),
+          HttpClient.newHttpClient());
+      cleanup.handleRequest(
+          event("cfn-endpoint-cleanup-delete.json"),
+          remaining(EndpointCleanupHandler.RESERVE.plusSeconds(1)));
+      JsonNode r = sent();
+      assertThat(r.get("Status").asText()).isEqualTo("FAILED");
+      assertThat(r.get("Reason").asText())
+          .startsWith("could not delete the endpoint offhours-endpoint: ")
+          .contains("DescribeEndpoint was cut after 1000 ms, 40 s before this invocation's end");
+      assertThat(stalled.requests())
+          .as("the hold's GetItem, the pause's GetEventSourceMapping and the DescribeEndpoint,"
+              + " each cut in its first attempt")
+          .hasSize(3);
+    } finally {
+      released.countDown();
+    }
   }
 }

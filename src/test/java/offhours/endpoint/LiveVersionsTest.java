@@ -14,9 +14,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import offhours.aws.AwsClients;
+import offhours.testing.LambdaContexts;
 import offhours.testing.MutableClock;
 import offhours.testing.StubHttpServer;
 import offhours.testing.StubHttpServer.Reply;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationRequest;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
@@ -507,6 +510,45 @@ class LiveVersionsTest {
       assertThat(create.get("Status").asText()).isEqualTo("FAILED");
       assertThat(create.get("Reason").asText()).contains("AWS_REGION is not set");
       assertThat(delete.get("Status").asText()).isEqualTo("SUCCESS");
+    }
+  }
+
+  @Test
+  void eachLambdaCallEndsWhileTheAnswerStillHasItsTime() throws Exception {
+    // Lambda stalls: cut by its client alone, a look at a version made as the budget ends, and
+    // each alias move after it, would run 50 s and take the answer past the function's Timeout.
+    // With 41 s left, each call gets what the invocation has beyond the 40 s the answer takes.
+    CountDownLatch released = new CountDownLatch(1);
+    try (StubHttpServer server = StubHttpServer.start(request -> Reply.empty(200));
+        StubHttpServer stalled = StubHttpServer.start(request -> {
+          try {
+            released.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Reply.empty(500);
+        })) {
+      LiveVersionsHandler handler = new LiveVersionsHandler(
+          Map.of(),
+          env -> AwsClients.local(
+              Region.EU_CENTRAL_1,
+              Map.of(
+                  AwsClients.Service.LAMBDA,
+                  stalled.uri(),
+                  AwsClients.Service.CLOUDFORMATION,
+                  stalled.uri())),
+          HttpClient.newHttpClient());
+      Map<String, Object> e = event("Create");
+      e.put("ResponseURL", server.uri() + "/response");
+      handler.handleRequest(e, LambdaContexts.remaining(ResponseDeadline.ANSWER.plusSeconds(1)));
+      JsonNode body = new ObjectMapper().readTree(server.requests().getFirst().text());
+      assertThat(body.get("Status").asText()).isEqualTo("FAILED");
+      assertThat(body.get("Reason").asText())
+          .contains("Lambda's GetFunctionConfiguration was cut after 1000 ms, 40 s before this"
+              + " invocation's end");
+      assertThat(stalled.requests()).as("one call, cut in its first attempt").hasSize(1);
+    } finally {
+      released.countDown();
     }
   }
 }
