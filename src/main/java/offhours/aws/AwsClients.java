@@ -94,7 +94,7 @@ public final class AwsClients implements AutoCloseable {
   static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(25);
 
   /** A bounded call with its retries: it fails inside the controller's 60 s, which the next run recovers from. */
-  static final Duration CALL_TIMEOUT = Duration.ofSeconds(50);
+  public static final Duration CALL_TIMEOUT = Duration.ofSeconds(50);
 
   private final SdkHttpClient http;
   private final Region region;

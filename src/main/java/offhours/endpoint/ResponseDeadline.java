@@ -3,6 +3,7 @@ package offhours.endpoint;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
+import offhours.aws.AwsClients;
 import offhours.aws.InvocationDeadline;
 import software.amazon.awssdk.awscore.AwsRequest;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
@@ -23,8 +24,9 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * otherwise run as long as its client lets it, 50 s, and Lambda ends an invocation at the function's Timeout whatever
  * it is doing (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html): CloudFormation would get no
  * answer and wait out the ServiceTimeout. Cut, the call fails and the resource answers FAILED with what to do. A call
- * that has a shorter timeout of its own keeps it; without a Lambda context ({@link InvocationDeadline#NONE}) nothing
- * is changed.
+ * that has a shorter timeout of its own keeps it, and so does one started with more time left than its client's
+ * {@link AwsClients#CALL_TIMEOUT} (every client of these functions has it); without a Lambda context
+ * ({@link InvocationDeadline#NONE}) nothing is changed.
  */
 final class ResponseDeadline implements ExecutionInterceptor {
 
@@ -46,7 +48,11 @@ final class ResponseDeadline implements ExecutionInterceptor {
   public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
     InvocationDeadline deadline = invocation.get();
     Duration cut = deadline == null ? null : deadline.timeout(ANSWER, call(attributes));
-    if (cut == null || !(context.request() instanceof AwsRequest request)) {
+    // A request's apiCallTimeout replaces its client's: with more time left than that, the
+    // client's own 50 s stays the call's bound.
+    if (cut == null
+        || cut.compareTo(AwsClients.CALL_TIMEOUT) >= 0
+        || !(context.request() instanceof AwsRequest request)) {
       return context.request();
     }
     AwsRequestOverrideConfiguration own = request.overrideConfiguration().orElse(null);
