@@ -2,7 +2,13 @@ package offhours.aws;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.LongSupplier;
+import software.amazon.awssdk.awscore.AwsRequest;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * A Lambda invocation's deadline, and the rule each call made within it keeps: it is given the time left less what
@@ -68,5 +74,32 @@ public final class InvocationDeadline {
           END.toMillis()));
     }
     return Duration.ofMillis(Math.max(FLOOR.toMillis(), remaining - keep.toMillis()));
+  }
+
+  /**
+   * {@code request} with its apiCallTimeout set to {@code cut}, for an interceptor's modifyRequest; empty when it stays
+   * as it is: no cut (no deadline), not an AWS request, or a timeout of its own that ends it first (the probe's 30 s).
+   * A request's apiCallTimeout replaces its client's.
+   */
+  public static Optional<SdkRequest> cut(SdkRequest request, Duration cut) {
+    if (cut == null || !(request instanceof AwsRequest aws)) {
+      return Optional.empty();
+    }
+    AwsRequestOverrideConfiguration own = aws.overrideConfiguration().orElse(null);
+    Duration given = own == null ? null : own.apiCallTimeout().orElse(null);
+    if (given != null && given.compareTo(cut) <= 0) {
+      return Optional.empty();
+    }
+    AwsRequestOverrideConfiguration.Builder override =
+        own == null ? AwsRequestOverrideConfiguration.builder() : own.toBuilder();
+    return Optional.of(aws.toBuilder()
+        .overrideConfiguration(override.apiCallTimeout(cut).build())
+        .build());
+  }
+
+  /** The call an interceptor sees, for its messages: "SageMaker's DescribeEndpoint". */
+  public static String call(ExecutionAttributes attributes) {
+    return attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "'s "
+        + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
   }
 }

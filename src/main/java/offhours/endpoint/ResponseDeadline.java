@@ -2,18 +2,16 @@ package offhours.endpoint;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import offhours.aws.AwsClients;
 import offhours.aws.InvocationDeadline;
-import software.amazon.awssdk.awscore.AwsRequest;
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Every AWS call of a custom resource's invocation ends while the invocation still has the time its answer to
@@ -50,22 +48,11 @@ final class ResponseDeadline implements ExecutionInterceptor {
     Duration cut = deadline == null ? null : deadline.timeout(ANSWER, call(attributes));
     // A request's apiCallTimeout replaces its client's: with more time left than that, the
     // client's own 50 s stays the call's bound.
-    if (cut == null
-        || cut.compareTo(AwsClients.CALL_TIMEOUT) >= 0
-        || !(context.request() instanceof AwsRequest request)) {
-      return context.request();
-    }
-    AwsRequestOverrideConfiguration own = request.overrideConfiguration().orElse(null);
-    Duration given = own == null ? null : own.apiCallTimeout().orElse(null);
-    if (given != null && given.compareTo(cut) <= 0) {
-      return request; // the call's own timeout ends it first
-    }
-    attributes.putAttribute(CUT, cut);
-    AwsRequestOverrideConfiguration.Builder override =
-        own == null ? AwsRequestOverrideConfiguration.builder() : own.toBuilder();
-    return request.toBuilder()
-        .overrideConfiguration(override.apiCallTimeout(cut).build())
-        .build();
+    Optional<SdkRequest> cutRequest = cut == null || cut.compareTo(AwsClients.CALL_TIMEOUT) >= 0
+        ? Optional.empty()
+        : InvocationDeadline.cut(context.request(), cut);
+    cutRequest.ifPresent(r -> attributes.putAttribute(CUT, cut));
+    return cutRequest.orElse(context.request());
   }
 
   @Override
@@ -83,7 +70,6 @@ final class ResponseDeadline implements ExecutionInterceptor {
   }
 
   private static String call(ExecutionAttributes attributes) {
-    return attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "'s "
-        + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    return InvocationDeadline.call(attributes);
   }
 }

@@ -3,10 +3,9 @@ package offhours.endpoint;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import offhours.aws.InvocationDeadline;
-import software.amazon.awssdk.awscore.AwsRequest;
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -161,20 +160,9 @@ final class RunDeadline implements ExecutionInterceptor {
     Duration cut = deadline == null
         ? null
         : deadline.timeout(kept(attributes), call(attributes) + " of this controller run");
-    if (cut == null || !(context.request() instanceof AwsRequest request)) {
-      return context.request();
-    }
-    AwsRequestOverrideConfiguration own = request.overrideConfiguration().orElse(null);
-    Duration given = own == null ? null : own.apiCallTimeout().orElse(null);
-    if (given != null && given.compareTo(cut) <= 0) {
-      return request; // the call's own timeout ends it first
-    }
-    attributes.putAttribute(CUT, cut);
-    AwsRequestOverrideConfiguration.Builder override =
-        own == null ? AwsRequestOverrideConfiguration.builder() : own.toBuilder();
-    return request.toBuilder()
-        .overrideConfiguration(override.apiCallTimeout(cut).build())
-        .build();
+    Optional<SdkRequest> cutRequest = InvocationDeadline.cut(context.request(), cut);
+    cutRequest.ifPresent(r -> attributes.putAttribute(CUT, cut));
+    return cutRequest.orElse(context.request());
   }
 
   @Override
@@ -200,7 +188,6 @@ final class RunDeadline implements ExecutionInterceptor {
   }
 
   private static String call(ExecutionAttributes attributes) {
-    return attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "'s "
-        + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    return InvocationDeadline.call(attributes);
   }
 }
