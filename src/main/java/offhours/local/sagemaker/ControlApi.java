@@ -23,6 +23,8 @@ import offhours.units.Shown;
  * {@link ComponentApi}.
  */
 final class ControlApi {
+  /** The longest ResourceArn ListTags takes (SageMaker API reference, ListTags). */
+  private static final int MAX_ARN = 256;
 
   private final ObjectMapper json;
   private final Models models;
@@ -106,7 +108,10 @@ final class ControlApi {
     String arn = Members.required(in, "ResourceArn");
     Map<String, String> tags = endpoints.tags(arn);
     if (tags == null && !models.hasArn(arn) && !configs.hasArn(arn)) {
-      throw AwsError.validation("Resource " + Shown.value(arn) + " does not exist.");
+      // Whole up to an ARN's longest (ListTags' ResourceArn takes 256), so that the name it ends
+      // with shows.
+      throw AwsError.validation("Resource "
+          + (arn.length() <= MAX_ARN ? Shown.escaped(arn) : Shown.value(arn)) + " does not exist.");
     }
     ObjectNode out = json.createObjectNode();
     ArrayNode list = out.putArray("Tags");

@@ -71,6 +71,10 @@ class RefusalsShownTest {
             "Could not find inference component \"" + ARN + "inference-component/" + SHOWN + "\".");
     assertThat(refusal(() -> f.control.listTags(r -> r.resourceArn(VALUE))))
         .isEqualTo("Resource " + SHOWN + " does not exist.");
+    String missing = ARN + "endpoint-config/" + "a".repeat(63);
+    assertThat(refusal(() -> f.control.listTags(r -> r.resourceArn(missing))))
+        .as("an ARN of a name SageMaker allows (63 characters) is quoted whole, its name included")
+        .isEqualTo("Resource " + missing + " does not exist.");
   }
 
   @Test
