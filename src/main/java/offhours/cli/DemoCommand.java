@@ -18,6 +18,7 @@ import offhours.aws.AwsClients.Service;
 import offhours.cache.CacheFiles;
 import offhours.endpoint.Decision;
 import offhours.endpoint.DynamoControlTable;
+import offhours.endpoint.InferenceComponent;
 import offhours.endpoint.TestInvocation;
 import offhours.inference.InvocationErrors;
 import offhours.local.LocalDeployment;
@@ -25,6 +26,7 @@ import offhours.local.LocalDirectory;
 import offhours.local.lambda.LocalLambda;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
+import offhours.stack.Hosting;
 import offhours.units.Plurals;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
@@ -76,8 +78,11 @@ final class DemoCommand implements Command {
         Starts moto_server, the local SageMaker and the local Lambda (the same handlers as on AWS), with the
         endpoint absent and the queue trigger disabled, as after a deploy. Uploads every .jpg/.jpeg/.png in DIR
         (default: the photos in src/demo/images), then waits: the controller sees the backlog, creates the
-        endpoint, enables the trigger after a test invocation, and the backlog drains. Prints one row per
-        upload (key, top label, score, status, reason) and stops everything.
+        endpoint, enables the trigger after a test invocation, and the backlog drains. The progress lines
+        speak of what the hosting switches, in the words of 'endpoint status': with scale-to-zero the
+        inference component's copies (the controller creates the endpoint once, then the component);
+        with serverless the endpoint the stack creates (the controller only enables the trigger).
+        Prints one row per upload (key, top label, score, status, reason) and stops everything.
         Exit status 0 only if every upload got a result (CLASSIFIED or REJECTED with its reason).
         With --json: one JSON object per upload, as 'offhours results --json' prints them.
         """;
@@ -106,10 +111,11 @@ final class DemoCommand implements Command {
         LocalDeployment stack = LocalDeployment.start(options, call.err())) {
       StopSignals.install(call.err(), stack::close);
       String bucket = stack.resources().bucket();
-      call.err()
-          .println("endpoint " + stack.names().endpoint() + " is off; uploading "
-              + Plurals.of(plan.items().size(), "image") + " from "
-              + shown(dir, Path.of("").toAbsolutePath()) + " ...");
+      DemoProgress progress = progress(options, stack);
+      progress
+          .before("uploading " + Plurals.of(plan.items().size(), "image") + " from "
+              + shown(dir, Path.of("").toAbsolutePath()) + " ...")
+          .forEach(call.err()::println);
       // The times printed count from here: starting the stack (moto_server, the model) is not the
       // pipeline's wait.
       Instant uploading = call.context().clock().instant();
@@ -121,8 +127,8 @@ final class DemoCommand implements Command {
       ResultsTable results =
           new ResultsTable(stack.dynamoDb(), stack.resources().resultsTable());
       Map<String, ResultItem> byKey = new LinkedHashMap<>();
-      Optional<String> fault =
-          await(call, stack, results, bucket, plan, uploading, timeout, functionLog, byKey);
+      Optional<String> fault = await(
+          call, stack, progress, results, bucket, plan, uploading, timeout, functionLog, byKey);
       print(call, plan, byKey, missingReason(fault));
       long missing = plan.items().size() - byKey.size();
       call.err()
@@ -166,6 +172,7 @@ final class DemoCommand implements Command {
   private static Optional<String> await(
       Invocation call,
       LocalDeployment stack,
+      DemoProgress progress,
       ResultsTable results,
       String bucket,
       UploadPlan plan,
@@ -178,7 +185,8 @@ final class DemoCommand implements Command {
     String lastStatus = "";
     DynamoControlTable control =
         new DynamoControlTable(stack.dynamoDb(), stack.resources().controlTable());
-    // One client for the whole wait: the loop asks for the endpoint's state four times a second.
+    // One client for the whole wait: the loop asks for the endpoint's state (with scale-to-zero its
+    // component's too) four times a second.
     try (SageMakerClient sageMaker =
         stack.clients().build(Service.SAGEMAKER, SageMakerClient.builder())) {
       while (byKey.size() < plan.items().size() && System.nanoTime() < deadline) {
@@ -201,13 +209,16 @@ final class DemoCommand implements Command {
         }
         Optional<DescribeEndpointResponse> endpoint = describe(sageMaker, stack);
         LocalLambda.Stats consumer = stack.services().lambda().stats(stack.mappingUuid());
-        String status =
-            endpoint.map(DescribeEndpointResponse::endpointStatusAsString).orElse("absent")
-                + ", trigger " + consumer.state();
+        String status = progress.state(
+            endpoint.orElse(null),
+            progress.component() == null
+                ? null
+                : InferenceComponent.describe(sageMaker, progress.component()),
+            consumer.state());
         if (!status.equals(lastStatus)) {
           call.err()
-              .println("endpoint: " + status + "; results: " + byKey.size() + "/"
-                  + plan.items().size());
+              .println(
+                  status + "; results: " + byKey.size() + "/" + plan.items().size());
           lastStatus = status;
         }
         if (endpoint.filter(e -> e.endpointStatus() == EndpointStatus.FAILED).isPresent()) {
@@ -285,6 +296,16 @@ final class DemoCommand implements Command {
       }
     }
     return Optional.empty();
+  }
+
+  /** What the demo's hosting switches, named as the stack names it. */
+  static DemoProgress progress(LocalDeployment.Options options, LocalDeployment stack) {
+    return new DemoProgress(
+        options.hosting(),
+        stack.names().endpoint(),
+        options.hosting() == Hosting.SCALE_TO_ZERO
+            ? stack.controllerConfig().model().inferenceComponentName()
+            : null);
   }
 
   /** The endpoint as DescribeEndpoint shows it; empty while there is none. */

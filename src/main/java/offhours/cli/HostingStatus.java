@@ -122,27 +122,18 @@ record HostingStatus(
     if (hosting == null) {
       return "hosting: unknown (" + Terminal.printable(unknown) + "); showing the endpoint alone\n";
     }
-    StringBuilder text = new StringBuilder("hosting: ").append(hosting.value()).append(" (");
+    StringBuilder text = new StringBuilder(line(hosting)).append('\n');
     switch (hosting) {
-      case SCHEDULED -> text.append("the controller creates the endpoint and deletes it)\n");
+      case SCHEDULED -> {}
       case SCALE_TO_ZERO -> {
-        text.append(
-                "the endpoint stays; the controller switches the inference component's copies)\n")
-            .append("inference component ")
+        text.append("inference component ")
             .append(Terminal.printable(componentName))
             .append(": ");
         if (component == null) {
           text.append(
               "absent (nothing answers; uploads wait in the queue until the controller creates it)\n");
         } else {
-          text.append(Terminal.printable(component.inferenceComponentStatusAsString()))
-              .append(", ")
-              .append(currentCopies())
-              .append(" of ")
-              .append(desiredCopies())
-              .append(" copies (")
-              .append(meaning())
-              .append(')');
+          text.append(copiesState());
           if (component.failureReason() != null) {
             text.append(": ").append(Terminal.printable(component.failureReason()));
           }
@@ -150,10 +141,7 @@ record HostingStatus(
         }
       }
       case SERVERLESS -> {
-        text.append("the stack owns the endpoint; the controller never creates nor deletes it)\n")
-            .append("serverless config ")
-            .append(Terminal.printable(configName))
-            .append(": ");
+        text.append("serverless config ").append(Terminal.printable(configName)).append(": ");
         if (serverless == null) {
           text.append("no serverless variant found (deleted, or not this stack's?)\n");
         } else {
@@ -167,6 +155,31 @@ record HostingStatus(
       }
     }
     return text.toString();
+  }
+
+  /**
+   * "hosting: H (what the controller switches)": the first line {@code endpoint status} shows of the hosting, and
+   * what {@code demo} says of it before it uploads.
+   */
+  static String line(Hosting hosting) {
+    return "hosting: " + hosting.value() + " ("
+        + switch (hosting) {
+          case SCHEDULED -> "the controller creates the endpoint and deletes it";
+          case SCALE_TO_ZERO ->
+            "the endpoint stays; the controller switches the inference component's copies";
+          case SERVERLESS ->
+            "the stack owns the endpoint; the controller never creates nor deletes it";
+        }
+        + ")";
+  }
+
+  /**
+   * Scale-to-zero, a component that exists: its status, its copies and what they mean, e.g. "Creating, 0 of 1 copies
+   * (scaling to 1 copy; nothing answers yet)"; every value from AWS made printable.
+   */
+  String copiesState() {
+    return Terminal.printable(component.inferenceComponentStatusAsString()) + ", " + currentCopies()
+        + " of " + desiredCopies() + " copies (" + meaning() + ")";
   }
 
   /** What an absent endpoint means with this hosting, for the endpoint line. */

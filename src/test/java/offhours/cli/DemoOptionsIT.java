@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import offhours.local.model.DefaultModel;
 import offhours.local.model.ModelFiles;
+import offhours.stack.Hosting;
 import offhours.testing.TestCaches;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +121,13 @@ class DemoOptionsIT {
     assertThat(run.out.lines().filter(l -> l.startsWith("cat.png") || l.startsWith("rocket.jpg")))
         .hasSize(2)
         .allSatisfy(line -> assertThat(line).contains("CLASSIFIED"));
+    // The stack created the endpoint: the progress says so and never calls it off.
+    assertThat(run.err)
+        .contains(
+            HostingStatus.line(Hosting.SERVERLESS) + "\n",
+            "serverless endpoint offhours-endpoint, created with the stack",
+            "serverless endpoint: InService, trigger Enabled; results: ")
+        .doesNotContain("is off");
   }
 
   @Test
@@ -277,6 +285,14 @@ class DemoOptionsIT {
         .singleElement()
         .asString()
         .contains("CLASSIFIED");
+    // What the controller switches is the component's copies: the progress follows them.
+    assertThat(run.err)
+        .contains(
+            HostingStatus.line(Hosting.SCALE_TO_ZERO) + "\n",
+            "inference component offhours-component has no copies; uploading 1 image from ",
+            "inference component offhours-component: InService, 1 of 1 copies (1 copy serving),"
+                + " trigger Enabled; results: ")
+        .doesNotContain("is off");
   }
 
   private record Run(int code, String out, String err) {}
