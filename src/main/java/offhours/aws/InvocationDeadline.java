@@ -3,7 +3,9 @@ package offhours.aws;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.AwsRequest;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkRequest;
@@ -74,6 +76,21 @@ public final class InvocationDeadline {
           END.toMillis()));
     }
     return Duration.ofMillis(Math.max(FLOOR.toMillis(), remaining - keep.toMillis()));
+  }
+
+  /**
+   * Runs {@code work} with {@code current} (what a handler's interceptor reads) set to this invocation's deadline, and
+   * back to {@link #NONE} after it. {@code remainingMillis}: the Lambda context's time left; null without a context
+   * (local mode, tests), which sets no deadline.
+   */
+  public static <T> T during(
+      AtomicReference<InvocationDeadline> current, LongSupplier remainingMillis, Supplier<T> work) {
+    current.set(remainingMillis == null ? NONE : new InvocationDeadline(remainingMillis));
+    try {
+      return work.get();
+    } finally {
+      current.set(NONE);
+    }
   }
 
   /**

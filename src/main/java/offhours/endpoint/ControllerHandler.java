@@ -267,16 +267,10 @@ public final class ControllerHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-    // Without a context (local mode, tests) there is no deadline.
-    run.set(
-        context == null
-            ? InvocationDeadline.NONE
-            : new InvocationDeadline(() -> context.getRemainingTimeInMillis()));
-    try {
-      return handle(event, context);
-    } finally {
-      run.set(InvocationDeadline.NONE);
-    }
+    return InvocationDeadline.during(
+        run,
+        context == null ? null : context::getRemainingTimeInMillis,
+        () -> handle(event, context));
   }
 
   private Map<String, Object> handle(Map<String, Object> event, Context context) {

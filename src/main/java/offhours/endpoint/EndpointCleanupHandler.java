@@ -127,19 +127,12 @@ public final class EndpointCleanupHandler
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
     List<String> awsSaid = new ArrayList<>();
-    // Without a context (local mode, tests) there is no deadline.
-    invocation.set(
-        context == null
-            ? InvocationDeadline.NONE
-            : new InvocationDeadline(() -> context.getRemainingTimeInMillis()));
-    Map<String, Object> response;
-    try {
-      response = cleanup != null
-          ? cleanup.handle(event, budget(context), awsSaid)
-          : EndpointCleanup.unavailable(event, problem);
-    } finally {
-      invocation.set(InvocationDeadline.NONE);
-    }
+    Map<String, Object> response = InvocationDeadline.during(
+        invocation,
+        context == null ? null : context::getRemainingTimeInMillis,
+        () -> cleanup != null
+            ? cleanup.handle(event, budget(context), awsSaid)
+            : EndpointCleanup.unavailable(event, problem));
     return CustomResourceResponse.answer(http, event, context, response, awsSaid);
   }
 }

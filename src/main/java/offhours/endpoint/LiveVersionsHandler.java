@@ -92,20 +92,13 @@ public final class LiveVersionsHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-    // Without a context (local mode, tests) there is no deadline.
-    invocation.set(
-        context == null
-            ? InvocationDeadline.NONE
-            : new InvocationDeadline(() -> context.getRemainingTimeInMillis()));
-    Map<String, Object> response;
-    try {
-      response = live != null
-          ? live.handle(
-              event, budget(context), context == null ? line -> {} : context.getLogger()::log)
-          : LiveVersions.unavailable(event, problem);
-    } finally {
-      invocation.set(InvocationDeadline.NONE);
-    }
+    Map<String, Object> response = InvocationDeadline.during(
+        invocation,
+        context == null ? null : context::getRemainingTimeInMillis,
+        () -> live != null
+            ? live.handle(
+                event, budget(context), context == null ? line -> {} : context.getLogger()::log)
+            : LiveVersions.unavailable(event, problem));
     return CustomResourceResponse.answer(http, event, context, response);
   }
 }
