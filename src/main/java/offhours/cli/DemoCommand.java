@@ -1,10 +1,5 @@
 package offhours.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,24 +9,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import offhours.aws.AwsClients.Service;
 import offhours.cache.CacheFiles;
-import offhours.endpoint.Decision;
-import offhours.endpoint.DynamoControlTable;
-import offhours.endpoint.InferenceComponent;
-import offhours.endpoint.TestInvocation;
-import offhours.inference.InvocationErrors;
 import offhours.local.LocalDeployment;
 import offhours.local.LocalDirectory;
-import offhours.local.lambda.LocalLambda;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import offhours.stack.Hosting;
 import offhours.units.Plurals;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.sagemaker.SageMakerClient;
-import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
-import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
 
 /**
  * {@code offhours demo [DIR]}: the whole pipeline on this machine, once. Starts the local stack with the
@@ -127,9 +112,9 @@ final class DemoCommand implements Command {
       ResultsTable results =
           new ResultsTable(stack.dynamoDb(), stack.resources().resultsTable());
       Map<String, ResultItem> byKey = new LinkedHashMap<>();
-      Optional<String> fault = await(
+      Optional<String> fault = DemoWait.await(
           call, stack, progress, results, bucket, plan, uploading, timeout, functionLog, byKey);
-      print(call, plan, byKey, missingReason(fault));
+      print(call, plan, byKey, DemoWait.missingReason(fault));
       long missing = plan.items().size() - byKey.size();
       call.err()
           .printf(
@@ -147,9 +132,7 @@ final class DemoCommand implements Command {
               Duration.between(uploading, call.context().clock().instant()).toMillis() / 1000.0,
               Duration.between(started, uploading).toMillis() / 1000.0);
       if (fault.isPresent()) {
-        call.err()
-            .println("offhours demo: stopped waiting: " + fault.get() + "; logs are in "
-                + functionLog.getParent());
+        call.err().println(DemoWait.stoppedWaiting(fault.get(), functionLog.getParent()));
         return 1;
       }
       if (missing > 0) {
@@ -163,141 +146,6 @@ final class DemoCommand implements Command {
     }
   }
 
-  /**
-   * Fills {@code byKey} until every upload has a result or the timeout passes; stops early, returning why, when the
-   * pipeline cannot finish: the endpoint failed (SageMaker's FailureReason), the test invocation shows that the model
-   * cannot serve with these settings ({@link #hopeless}), or a delivery failed (the reason the Classify function logged;
-   * the message would only come back after the queue's visibility timeout).
-   */
-  private static Optional<String> await(
-      Invocation call,
-      LocalDeployment stack,
-      DemoProgress progress,
-      ResultsTable results,
-      String bucket,
-      UploadPlan plan,
-      Instant uploading,
-      Duration timeout,
-      Path functionLog,
-      Map<String, ResultItem> byKey)
-      throws InterruptedException, IOException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String lastStatus = "";
-    DynamoControlTable control =
-        new DynamoControlTable(stack.dynamoDb(), stack.resources().controlTable());
-    // One client for the whole wait: the loop asks for the endpoint's state (with scale-to-zero its
-    // component's too) four times a second.
-    try (SageMakerClient sageMaker =
-        stack.clients().build(Service.SAGEMAKER, SageMakerClient.builder())) {
-      while (byKey.size() < plan.items().size() && System.nanoTime() < deadline) {
-        for (UploadPlan.Item item : plan.items()) {
-          if (!byKey.containsKey(item.key())) {
-            List<ResultItem> found = results.byKey(bucket, item.key());
-            if (!found.isEmpty()) {
-              if (byKey.isEmpty()) {
-                call.err()
-                    .printf(
-                        Locale.ROOT,
-                        "first result %.1f s after the uploads began%n",
-                        Duration.between(uploading, call.context().clock().instant())
-                                .toMillis()
-                            / 1000.0);
-              }
-              byKey.put(item.key(), found.getFirst());
-            }
-          }
-        }
-        Optional<DescribeEndpointResponse> endpoint = describe(sageMaker, stack);
-        LocalLambda.Stats consumer = stack.services().lambda().stats(stack.mappingUuid());
-        String status = progress.state(
-            endpoint.orElse(null),
-            progress.component() == null
-                ? null
-                : InferenceComponent.describe(sageMaker, progress.component()),
-            consumer.state());
-        if (!status.equals(lastStatus)) {
-          call.err()
-              .println(
-                  status + "; results: " + byKey.size() + "/" + plan.items().size());
-          lastStatus = status;
-        }
-        if (endpoint.filter(e -> e.endpointStatus() == EndpointStatus.FAILED).isPresent()) {
-          return Optional.of("the endpoint failed: " + endpoint.get().failureReason());
-        }
-        Optional<String> hopeless =
-            control.lastDecision().map(Decision::outcome).flatMap(DemoCommand::hopeless);
-        if (hopeless.isPresent()) {
-          return hopeless;
-        }
-        if (consumer.failed() > 0 && byKey.size() < plan.items().size()) {
-          return Optional.of(lastRetry(functionLog)
-              .map(reason -> "an upload could not be classified: " + reason)
-              .orElse(Plurals.of(consumer.failed(), "message") + " could not be processed"));
-        }
-        if (byKey.size() < plan.items().size()) {
-          Thread.sleep(250);
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * Why waiting on is pointless, read from the controller's last decision ({@code outcome}): its test invocation
-   * reached the model, and the answer does not fit the model's settings, or the model refused the request's
-   * Content-Type or Accept. The controller keeps the trigger off and tests again every run, but the demo's settings
-   * never change under it, so no upload would ever be classified: without this the demo waits out its timeout (600 s
-   * by default) and says only that the uploads are still in the queue.
-   */
-  static Optional<String> hopeless(String outcome) {
-    int misfit = outcome.indexOf(TestInvocation.ANSWER_DOES_NOT_FIT);
-    if (misfit >= 0) {
-      return Optional.of(
-          "the endpoint answers, but not as the model's settings say, so the trigger stays off: "
-              + outcome.substring(misfit + TestInvocation.ANSWER_DOES_NOT_FIT.length()));
-    }
-    int refused = outcome.indexOf(InvocationErrors.TYPE_REFUSED);
-    if (refused >= 0) {
-      return Optional.of("the model refuses the requests, so the trigger stays off: "
-          + outcome.substring(refused) + " (--content-type and --accept here)");
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * What an upload without a result shows in its row: the reason the demo stopped waiting is said once, whole, below
-   * the table; cut to the column and repeated on every row it ended before the part that says what to change.
-   */
-  static String missingReason(Optional<String> fault) {
-    return fault.isPresent()
-        ? "not classified: the demo stopped waiting (why: below)"
-        : "still waiting in the queue";
-  }
-
-  /**
-   * Why the Classify function last handed a message back for a retry: the detail of its RETRY log line (one JSON
-   * object per SQS record, see offhours.classify.OutcomeLog), e.g. "endpoint returned 2 probabilities but 3 labels".
-   */
-  private static Optional<String> lastRetry(Path functionLog) throws IOException {
-    List<String> lines = Files.readAllLines(functionLog, StandardCharsets.UTF_8);
-    for (int i = lines.size() - 1; i >= 0; i--) {
-      if (!lines.get(i).contains("\"RETRY\"")) {
-        continue;
-      }
-      try {
-        for (JsonNode record : Json.MAPPER.readTree(lines.get(i)).path("records")) {
-          if (record.path("outcome").asText().equals("RETRY") && record.hasNonNull("detail")) {
-            return Optional.of(
-                record.path("subject").asText() + ": " + record.path("detail").asText());
-          }
-        }
-      } catch (JsonProcessingException e) {
-        // not one of the function's JSON lines
-      }
-    }
-    return Optional.empty();
-  }
-
   /** What the demo's hosting switches, named as the stack names it. */
   static DemoProgress progress(LocalDeployment.Options options, LocalDeployment stack) {
     return new DemoProgress(
@@ -306,13 +154,6 @@ final class DemoCommand implements Command {
         options.hosting() == Hosting.SCALE_TO_ZERO
             ? stack.controllerConfig().model().inferenceComponentName()
             : null);
-  }
-
-  /** The endpoint as DescribeEndpoint shows it; empty while there is none. */
-  private static Optional<DescribeEndpointResponse> describe(
-      SageMakerClient sageMaker, LocalDeployment stack) {
-    return Optional.ofNullable(
-        EndpointStatusCommand.describe(sageMaker, stack.names().endpoint()));
   }
 
   /**

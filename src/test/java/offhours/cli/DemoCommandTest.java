@@ -39,43 +39,4 @@ class DemoCommandTest {
     assertThat(DemoCommand.skipped(UploadPlan.of(List.of(dir.toString()), ""), true))
         .isEmpty();
   }
-
-  @Test
-  void aModelThatRefusesTheRequestsContentTypeEndsTheWaitSayingWhichFlagsSetIt() {
-    String outcome =
-        "test invocation failed, mapping stays disabled, retry next run: the model refused the"
-            + " request's Content-Type (status 400): Content type application/x-image is not supported by this"
-            + " framework.; set the content type (auto sends image/jpeg or image/png) and accept settings to what"
-            + " the container takes";
-
-    assertThat(DemoCommand.hopeless(outcome))
-        .hasValue("the model refuses the requests, so the trigger stays off: the model refused the"
-            + " request's Content-Type (status 400): Content type application/x-image is not supported by"
-            + " this framework.; set the content type (auto sends image/jpeg or image/png) and accept"
-            + " settings to what the container takes (--content-type and --accept here)");
-  }
-
-  @Test
-  void anAnswerThatDoesNotFitEndsTheWaitAndAnEndpointThatIsNotReadyDoesNot() {
-    assertThat(DemoCommand.hopeless(
-            "test invocation failed, mapping stays disabled, retry next run: the"
-                + " answer does not fit the model's settings: the answer names class 'tabby'"))
-        .hasValue(
-            "the endpoint answers, but not as the model's settings say, so the trigger stays off:"
-                + " the answer names class 'tabby'");
-    assertThat(DemoCommand.hopeless(
-            "test invocation failed, mapping stays disabled, retry next run: the"
-                + " endpoint's model is not ready yet"))
-        .isEmpty();
-  }
-
-  @Test
-  void rowsWithoutAResultPointToTheReasonSaidOnceBelowTheTable() {
-    assertThat(DemoCommand.missingReason(java.util.Optional.of(
-            "the endpoint answers, but not as the model's settings say, so the trigger stays off: the"
-                + " answer names class 'tabby'")))
-        .isEqualTo("not classified: the demo stopped waiting (why: below)");
-    assertThat(DemoCommand.missingReason(java.util.Optional.empty()))
-        .isEqualTo("still waiting in the queue");
-  }
 }

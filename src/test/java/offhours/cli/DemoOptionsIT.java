@@ -225,6 +225,31 @@ class DemoOptionsIT {
   }
 
   @Test
+  void aContainerThatCannotStartStopsAScaleToZeroDemoWithTheComponentsFailureReason(
+      @TempDir Path dir) throws Exception {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "jpeg\npng\n");
+
+    Run run = demo(
+        photo(dir).toString(),
+        "--hosting",
+        "scale-to-zero",
+        "--container-command",
+        "echo 'no weights found' >&2; exit 3",
+        "--labels",
+        labels.toString(),
+        "--timeout",
+        "300");
+
+    assertThat(run.code).isEqualTo(1);
+    assertThat(run.err)
+        .containsPattern(
+            "offhours demo: stopped waiting: inference component offhours-component\\S*"
+                + " failed: ")
+        .contains("the container command exited with status 3");
+    assertThat(run.out).contains("NO RESULT");
+  }
+
+  @Test
   void aContainerWhoseAnswerDoesNotFitTheLabelsStopsTheDemoWithTheReason(@TempDir Path dir)
       throws Exception {
     Path labels = Files.writeString(
