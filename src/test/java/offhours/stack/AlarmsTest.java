@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -236,6 +237,10 @@ class AlarmsTest {
    * No AWS account runs here, so AWS's pages are the proof that an alarm on a service's metric can fire: each such
    * alarm the stack creates, under every hosting, watches a metric AWS documents in its namespace under exactly the
    * alarm's dimensions (CloudWatch matches the whole set), with a statistic the page gives for it (DocumentedMetrics).
+   * It reads a period without a point as nothing happening, as it does for AWS (an idle queue, a function not invoked
+   * publish none): not breaching, since breaching would fire on a quiet night and missing would leave the alarm in
+   * INSUFFICIENT_DATA. Its period is a whole number of AWS's publishing intervals, so no period lacks a point by
+   * construction.
    */
   @ParameterizedTest
   @ValueSource(strings = {"scheduled", "scale-to-zero", "serverless"})
@@ -267,7 +272,85 @@ class AlarmsTest {
               "%s %s watched as %s: %s documents %s",
               namespace, metric, p.get("Statistic"), documented.documentedAt(), documented.names())
           .isTrue();
+      DocumentedMetrics.Publishing publishing = DocumentedMetrics.publishing(namespace);
+      assertThat(p.get("TreatMissingData"))
+          .as(
+              "%s %s has points only %s (%s)",
+              namespace, metric, publishing.when(), publishing.documentedAt())
+          .isEqualTo("notBreaching");
+      assertThat(Integer.parseInt(String.valueOf(p.get("Period"))) % publishing.seconds())
+          .as(
+              "%s %s is published every %d s (%s): %s",
+              namespace, metric, publishing.seconds(), publishing.documentedAt(), p)
+          .isZero();
     });
+  }
+
+  /**
+   * An alarm names no Unit: without one CloudWatch evaluates whatever unit the metric was published with (the
+   * controller's Count and Seconds, SQS's Count and Seconds), while a Unit the metric is not published with "can get
+   * stuck in the INSUFFICIENT DATA state"
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+   */
+  @Test
+  void noAlarmNamesAUnit() {
+    StackResolver stack = stack(Map.of());
+    assertThat(alarms(stack))
+        .hasSize(12)
+        .allSatisfy(
+            alarm -> assertThat(stack.properties(alarm)).as(alarm).doesNotContainKey("Unit"));
+  }
+
+  private static final List<String> WORDS =
+      List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine");
+
+  /**
+   * How long README's Alarms table and each alarm's description say a condition lasts before the alarm fires is the
+   * alarm's own Period x EvaluationPeriods with every period breaching (DatapointsToAlarm absent, which means all, or
+   * equal): "for N minutes" for a condition that holds throughout, "N 5-minute periods in a row" for one that recurs.
+   */
+  @Test
+  void theTimesTheTextsGiveAreTheAlarmsOwn() throws IOException {
+    StackResolver stack = stack(Map.of());
+    String readme = Files.readString(Path.of("README.md"));
+    List<String> timed = new ArrayList<>();
+    for (String alarm : alarms(stack)) {
+      Map<String, Object> p = stack.properties(alarm);
+      int period = Integer.parseInt(String.valueOf(p.get("Period")));
+      int evaluations = Integer.parseInt(String.valueOf(p.get("EvaluationPeriods")));
+      String row = readme
+          .lines()
+          .filter(l -> l.startsWith("| `") && l.split("\\|")[1].contains("`" + alarm + "`"))
+          .findFirst()
+          .orElseThrow();
+      String description = String.valueOf(p.get("AlarmDescription")).replaceAll("\\s+", " ");
+      if (!row.contains("minute") && !description.contains("minute")) {
+        continue;
+      }
+      timed.add(alarm);
+      assertThat(String.valueOf(p.getOrDefault("DatapointsToAlarm", evaluations)))
+          .as("%s fires only when every period breaches", alarm)
+          .isEqualTo(String.valueOf(evaluations));
+      if (row.contains("periods in a row")) {
+        assertThat(row)
+            .as("README on %s", alarm)
+            .contains(WORDS.get(evaluations) + " " + period / 60 + "-minute periods in a row");
+        assertThat(description)
+            .as("%s's description", alarm)
+            .contains(evaluations + " " + WORDS.get(period / 60) + "-minute periods in a row");
+      } else {
+        String lasting = "for " + period * evaluations / 60 + " minutes";
+        assertThat(row).as("README on %s", alarm).contains(lasting);
+        assertThat(description).as("%s's description", alarm).contains(lasting);
+      }
+    }
+    assertThat(timed)
+        .containsExactlyInAnyOrder(
+            "ControllerHeartbeatAlarm",
+            "EndpointRunningOutsideScheduleAlarm",
+            "TestInvocationFailuresAlarm",
+            "ControllerStepFailuresAlarm",
+            "UploadsOverdueAlarm");
   }
 
   /**

@@ -90,7 +90,9 @@ final class DocumentedMetrics {
   /**
    * "The metrics below are an exhaustive list of metrics for serverless endpoints. Any metric not listed below is not
    * published for serverless endpoints": Invocations, the 4xx and 5xx errors, ModelLatency, OverheadLatency,
-   * ModelSetupTime, MemoryUtilization and the concurrency ones; no InvocationModelErrors.
+   * ModelSetupTime, MemoryUtilization and the concurrency ones; no InvocationModelErrors. It spells the error counts
+   * "Invocations4XXErrors" and "Invocations5XXErrors" and points to SAGEMAKER for them, whose table names them
+   * Invocation4XXErrors and Invocation5XXErrors: the names used here.
    */
   static final String SERVERLESS =
       "https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-monitoring.html";
@@ -172,6 +174,53 @@ final class DocumentedMetrics {
           new Statistics(Set.of("Average", "Minimum", "Maximum", "SampleCount"), true, SAGEMAKER)),
       Map.entry(
           "AWS/SageMaker NoCapacityInvocationFailures", new Statistics(SUM, false, SCALE_TO_ZERO)));
+
+  /**
+   * "CloudWatch metrics for your Amazon SQS queues are automatically collected and pushed to CloudWatch at one-minute
+   * intervals", for queues CloudWatch considers active: "for up to six hours if it contains any messages or if any
+   * action accesses it". The metrics page adds that ApproximateAgeOfOldestMessage is reported only while the queue
+   * holds a message.
+   */
+  static final String SQS_PUBLISHING =
+      "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-monitoring-using-cloudwatch.html";
+
+  /**
+   * "When your function finishes processing an event, Lambda sends metrics about the invocation to Amazon CloudWatch",
+   * at a 1-minute granularity.
+   */
+  static final String LAMBDA_PUBLISHING =
+      "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics.html";
+
+  /**
+   * How a namespace's data points arrive: every {@code seconds} at most (a period shorter than that, or not a multiple
+   * of it, has periods without a point), and only {@code when} something happened, so a period without a point means
+   * nothing did.
+   */
+  record Publishing(int seconds, String when, String documentedAt) {}
+
+  /**
+   * By namespace. SageMaker's invocation metrics come from calls to InvokeEndpoint, "available at a 1-minute
+   * frequency" (SAGEMAKER).
+   */
+  private static final Map<String, Publishing> PUBLISHING = Map.of(
+      "AWS/SQS",
+      new Publishing(
+          60,
+          "while the queue is active (holds messages or was called in the last six hours)",
+          SQS_PUBLISHING),
+      "AWS/Lambda",
+      new Publishing(60, "after an invocation finished", LAMBDA_PUBLISHING),
+      "AWS/SageMaker",
+      new Publishing(60, "from calls to InvokeEndpoint", SAGEMAKER));
+
+  /** How AWS publishes the metrics of {@code namespace}; fails for a namespace the table lacks. */
+  static Publishing publishing(String namespace) {
+    Publishing p = PUBLISHING.get(namespace);
+    if (p == null) {
+      throw new AssertionError("no documented publishing for " + namespace);
+    }
+    return p;
+  }
 
   /** Whether AWS documents {@code name} in {@code namespace} under exactly {@code dimensions} for {@code hosting}. */
   static boolean published(String namespace, String name, Set<String> dimensions, Hosting hosting) {
