@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -75,9 +77,9 @@ class EmfTest {
     }
   }
 
-  @Test
-  void everyValueThatIsNotZeroIsAMetricWithItsUnit() throws Exception {
-    JsonNode line = read(Emf.run(
+  /** A run's line with every value other than 0, so every one a metric. */
+  private static JsonNode everyValueSet() throws Exception {
+    return read(Emf.run(
         Instant.parse("2026-01-17T02:00:00Z"),
         "offhours-endpoint",
         Endpoint.Status.of(Endpoint.State.IN_SERVICE, null, null, null),
@@ -88,6 +90,11 @@ class EmfTest {
         true,
         true,
         120));
+  }
+
+  @Test
+  void everyValueThatIsNotZeroIsAMetricWithItsUnit() throws Exception {
+    JsonNode line = everyValueSet();
     assertThat(declared(line)).containsExactlyElementsOf(VALUES);
     for (JsonNode metric : line.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics")) {
       assertThat(metric.get("Unit").asText())
@@ -95,6 +102,36 @@ class EmfTest {
           .isEqualTo(metric.get("Name").asText().endsWith("Seconds") ? "Seconds" : "Count");
     }
     assertThat(line.get(StackSpec.METRICS.overdueSeconds()).asDouble()).isEqualTo(120.0);
+  }
+
+  /**
+   * README's "What it reports: metrics" gives what the line declares and what an operator needs to find the metrics
+   * in CloudWatch: the namespace, the one dimension, the resolution (standard: no StorageResolution) and each unit.
+   */
+  @Test
+  void theReadmeGivesTheLinesNamespaceDimensionResolutionAndUnits() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    int start = readme.indexOf("#### What it reports: metrics");
+    String section =
+        readme.substring(start, readme.indexOf("\n#### ", start + 1)).replaceAll("\\s+", " ");
+    JsonNode directive = everyValueSet().get("_aws").get("CloudWatchMetrics").get(0);
+    assertThat(section)
+        .contains("namespace `" + directive.get("Namespace").asText() + "`")
+        .contains("one dimension `" + directive.get("Dimensions").get(0).get(0).asText() + "`")
+        .contains("standard 1-minute resolution")
+        .contains("every other one a `Count`");
+    List<String> counts = new ArrayList<>();
+    for (JsonNode metric : directive.get("Metrics")) {
+      String name = metric.get("Name").asText();
+      assertThat(metric.has("StorageResolution")).as(name).isFalse();
+      if (metric.get("Unit").asText().equals("Count")) {
+        counts.add(name);
+      } else {
+        assertThat(section)
+            .contains("`" + name + "` is in `" + metric.get("Unit").asText() + "`");
+      }
+    }
+    assertThat(counts).hasSize(VALUES.size() - 1);
   }
 
   @Test
