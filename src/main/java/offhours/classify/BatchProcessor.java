@@ -38,10 +38,11 @@ final class BatchProcessor {
    * joining a fresh pool cost ~0.85 ms of CPU per batch, 17x the consumer's whole per-record budget
    * (ConsumerBenchmark). Idle workers end after a minute, so a handler that is no longer used leaves none.
    *
-   * <p>Conclusions (the result writes) have workers of their own: a batch whose records are all evaluated ends as
-   * soon as its own writes are done, never behind evaluations queued by other batches on the same handler (local
-   * mode runs concurrent batches through one handler). Behind them, batches ended in lockstep and the poller
-   * refilled them all at once while the endpoint sat idle: 0.76-0.89 of a stand-in endpoint's capacity.
+   * <p>Conclusions (a crash's verdict, a deferred copy, the log line; results are written as messages are evaluated)
+   * have workers of their own: a batch whose records are all evaluated ends as soon as its own conclusions are done,
+   * never behind evaluations queued by other batches on the same handler (local mode runs concurrent batches through
+   * one handler). Behind them, batches ended in lockstep and the poller refilled them all at once while the endpoint
+   * sat idle: 0.76-0.89 of a stand-in endpoint's capacity.
    */
   BatchProcessor(
       MessageClassifier classifier,
