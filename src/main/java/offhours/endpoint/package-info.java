@@ -1,5 +1,23 @@
 /**
- * The endpoint controller, its schedule, the savings ledger and the handlers that run them.
+ * The endpoint controller, its schedule, the savings ledger, and the functions that run them: the controller and the
+ * stack's two custom resources.
+ *
+ * <p>Where a run happens: {@link offhours.endpoint.ControllerHandler} (the function: a scheduler tick, an endpoint
+ * state change, a timer message or a manual action) builds the ports once and calls
+ * {@link offhours.endpoint.EndpointController#reconcile}, which reads ({@code RunObservation}: the control state, the
+ * endpoint, the trigger, the queue), decides with {@code RunPlanner} (pure: the step comes from the hosting's
+ * {@code HostingPolicy}, {@code ScheduledPolicy} for scheduled and scale-to-zero or {@code ServerlessPolicy}, and when
+ * to wake and how long to stay from {@link offhours.endpoint.WakePolicy}), claims the step ({@code RunWrites}), takes
+ * it ({@code ClaimedStep}) and accounts for it ({@code RunLedger}); {@code NextRun} says when to look again, and the
+ * handler arms the timer for it. The ports, each with its AWS adapter: {@link offhours.endpoint.Endpoint}
+ * ({@link offhours.endpoint.SageMakerEndpoint}; for scheduled behind {@code RetiringEndpoint}, which also retires an
+ * endpoint of another config; {@link offhours.endpoint.ComponentEndpoint} for scale-to-zero),
+ * {@link offhours.endpoint.Mapping} ({@link offhours.endpoint.LambdaMapping}), {@link offhours.endpoint.Backlog}
+ * ({@link offhours.endpoint.SqsBacklog}), {@link offhours.endpoint.ControlStore} and {@link offhours.endpoint.Ledger}
+ * ({@link offhours.endpoint.DynamoControlTable}). The custom resources:
+ * {@link offhours.endpoint.EndpointCleanupHandler} (the stack's delete deletes the controller's endpoint; its create
+ * takes S3's test event off the queue) and {@link offhours.endpoint.LiveVersionsHandler} (each function's {@code live}
+ * alias on its current configuration). {@link offhours.endpoint.CostReport} reads the ledger for {@code offhours cost}.
  *
  * <h2>Desired state ({@code ScheduledPolicy.want})</h2>
  * <ol>
@@ -62,12 +80,12 @@
  * Every run first claims its step with a conditional write of the control state; a run that loses the race reports
  * LOST_RACE and does nothing. A run whose test invocation answered claims again before enabling the trigger, and
  * reports LOST_RACE without enabling if another run claimed a step while it waited for the answer. Every AWS call of a
- * run ends before the run's deadline ({@code RunDeadline}); a run whose reads or claim that cut
- * reports OUT_OF_TIME and takes no step. A step that throws is caught and retried by the next run; ControllerStepFailures counts
- * such runs (CreateEndpoint's failures count in EndpointCreateFailures). Every run logs one EMF line (namespace
- * "offhours": EndpointOn, Backlog, EndpointRunningOutsideSchedule, EndpointCreateFailures, TestInvocationFailures,
- * ControllerStepFailures, OverdueSeconds, ControllerRuns); ControllerRuns is a metric in every run, the others only
- * in runs where they are not 0 (Emf#published).
+ * run ends before the run's deadline ({@code RunDeadline}); a run whose reads or claim that cut reports OUT_OF_TIME and
+ * takes no step. A step that throws is caught and retried by the next run; ControllerStepFailures counts such runs
+ * (CreateEndpoint's failures count in EndpointCreateFailures). Every run logs one EMF line (namespace "offhours":
+ * EndpointOn, Backlog, EndpointRunningOutsideSchedule, EndpointCreateFailures, TestInvocationFailures,
+ * ControllerStepFailures, OverdueSeconds, ControllerRuns); ControllerRuns is a metric in every run, the others only in
+ * runs where they are not 0 (Emf#published).
  *
  * <h2>Ledger</h2>
  * Billing is counted from CreateEndpoint until the endpoint is seen gone (Creating and Deleting included), between

@@ -16,7 +16,15 @@
  * }
  * }</pre>
  *
- * <p>{@link offhours.local.lambda.LocalScheduler} runs scheduled handlers (the controller) at a fixed rate.
+ * <p>{@code registerJsonFunction} registers a handler that takes a JSON object (the controller, for its timer queue's
+ * mapping), {@code registerInvokable} one for the synchronous Invoke API (the CLI's {@code endpoint start|stop}), and
+ * {@link offhours.local.lambda.LocalScheduler} runs scheduled handlers (the controller) at a fixed rate.
+ *
+ * <p>Inside: {@code EventSourceMapping} (one mapping's configuration, states and counters), {@code SqsPoller} (its
+ * polling: long polls, the batch size and batching window, the partial batch response), {@code SqsBatches} (the event a
+ * function receives and what is deleted after it, pure), {@code LocalFunction} and {@code LambdaContext} (a function
+ * and one invocation's context), {@code LambdaApiSocket}, {@code MappingApi} and {@code InvokeApi} (the Lambda API's
+ * server and the operations it answers).
  *
  * <p>For chaos runs ({@code scripts/chaos}), in-process only: {@code cutNextInvocation} ends a function's next
  * invocation early, as a Lambda timeout or a crashed worker ends it (nothing of its batch is deleted).

@@ -1,11 +1,15 @@
 /**
  * offhours' local SageMaker hosting service, for local mode and integration tests.
  *
- * <p>Public surface: {@link offhours.local.sagemaker.LocalSageMaker} (the server),
- * {@link offhours.local.sagemaker.LocalSageMakerBuilder}, and the container seam
+ * <p>Public surface: {@link offhours.local.sagemaker.LocalSageMaker} (the service: its endpoint, its credentials, its
+ * life cycle and the chaos hooks), {@link offhours.local.sagemaker.LocalSageMakerBuilder}, the container seam
  * {@link offhours.local.sagemaker.ContainerLauncher} / {@link offhours.local.sagemaker.ContainerSpec} /
- * {@link offhours.local.sagemaker.ModelContainer}. A model whose image is {@code offhours-local/command} runs the
- * shell command given to the builder ({@code containerCommand}, the CLI's {@code --container-command}), never one
+ * {@link offhours.local.sagemaker.ModelContainer}, and the local stack's process bookkeeping, kept here because
+ * {@code offhours.local}, {@code local.moto} and {@code local.model} use it too and this package may not use them (no
+ * cycles): {@link offhours.local.sagemaker.ProcessRecorder} (starts every process the stack runs outside its JVM and
+ * records it in the same step) and {@link offhours.local.sagemaker.ProcessEnvironment} (another process's environment,
+ * read from {@code /proc}). A model whose image is {@code offhours-local/command} runs the shell command given to the
+ * builder ({@code containerCommand}, the CLI's {@code --container-command}, through {@code CommandLauncher}), never one
  * from the API; any other image needs a launcher, for example the ONNX container:
  *
  * <pre>{@code
@@ -18,12 +22,15 @@
  * }</pre>
  *
  * <p>Inside: {@code SageMakerServer} (the HTTP server: routes a request to the control plane or the runtime, answers
- * each protocol's error shape), {@code ControlApi} (the JSON 1.1 protocol; {@code ComponentApi} for the inference-component operations;
- * {@code Members} reads and checks their request members), {@code Models}, {@code EndpointConfigs}, {@code Endpoints}
- * and {@code InferenceComponents} (one state machine per resource kind), {@code ContainerSupervisor} (launch and ping),
- * {@code ContainerReplacer} (a new container for one that ended), {@code Invoker} (the runtime). Every request passes
+ * each protocol's error shape), {@code ControlApi} (the JSON 1.1 protocol; {@code ComponentApi} for the
+ * inference-component operations; {@code Members} reads and checks their request members), {@code Models},
+ * {@code EndpointConfigs}, {@code Endpoints} and {@code InferenceComponents} (one state machine per resource kind),
+ * {@code ContainerSupervisor} (launch and ping), {@code ContainerReplacer} (a new container for one that ended),
+ * {@code PortHolder} (who answers on a container command's port), {@code Invoker} (the runtime) and
+ * {@code ServerlessCapacity} (a serverless endpoint's concurrency and cold starts). Every request passes
  * {@link offhours.local.auth.RequestGuard} first: signed with
- * {@link offhours.local.sagemaker.LocalSageMaker#credentials()}, addressed to 127.0.0.1:PORT, no Origin.
+ * {@link offhours.local.sagemaker.LocalSageMaker#credentials()}, addressed to 127.0.0.1:PORT, no Origin, a body within
+ * InvokeEndpoint's limit.
  *
  * <p>For chaos runs ({@code scripts/chaos}), in-process only (no request reaches them):
  * {@code failNextInvocations} answers a burst of runtime errors (5xx, throttling), and {@code crashContainer} kills an

@@ -1,0 +1,17 @@
+/**
+ * Local mode: offhours deployed on this machine, the README's "local stack".
+ *
+ * <p>{@link offhours.local.LocalDeployment#start} is where it starts: from {@code offhours local run}, which
+ * {@code local start} runs in the background, and from {@code demo}. {@code DeploymentWiring} starts the pieces in
+ * order and wires them as template.yaml wires the real ones: the model ({@code local.model}), moto_server
+ * ({@code local.moto}: S3, SQS, DynamoDB), the local SageMaker ({@code local.sagemaker}), the resources under the
+ * stack's names ({@link offhours.local.LocalResources}, from {@link offhours.stack.StackSpec}), the local Lambda
+ * ({@code local.lambda}) running the real Classify and controller handlers with the environments
+ * {@code FunctionEnvironments} gives them, and the HTTP API's handler behind its local front ({@code local.api}). The
+ * local SageMaker and Lambda take only requests signed with the stack's own credentials ({@code local.auth}); the API's
+ * front takes a token. {@link offhours.local.StateFile} is what other commands read of a running stack
+ * ({@link offhours.local.StateFileKeeper} keeps it true), and {@code ChildProcesses} with
+ * {@link offhours.local.StackMark} lets {@code local stop} end every process the stack started, after a {@code kill -9}
+ * too.
+ */
+package offhours.local;
