@@ -46,7 +46,7 @@ class BuildJdkIT {
             "scripts/lib/common.sh");
   }
 
-  /** A JDK whose release file says 1x (x < 21): the one a distribution installs by default. */
+  /** A JDK whose release file says 1x (x below 21): the one a distribution installs by default. */
   private static Optional<Path> oldJdk() throws IOException {
     Path jvms = Path.of("/usr/lib/jvm");
     if (!Files.isDirectory(jvms)) {

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Benchmark, not a test: per-image latency of the built-in container (decode + preprocess + inference, in
  * process and over HTTP) against ONNX Runtime inference alone on the same preprocessed tensors, interleaved in
- * one run so both see the same machine load. Prints a table; the target is overhead <= 50% of inference.
+ * one run so both see the same machine load. Prints a table; the target is an overhead of at most 50% of inference.
  *
  * <pre>
  * mvn -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=offhours.local.model.ContainerBench \
