@@ -2,14 +2,29 @@ package offhours.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.reflect.RecordComponent;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
-/** A state file says whether its stack is starting or up, and one of an older version is up. */
+/**
+ * A state file says whether its stack is starting or up, and one of an older version is up; CONTRACTS.md names every key
+ * it holds.
+ */
 class StateFileTest {
   @TempDir
   Path dir;
@@ -85,5 +100,72 @@ class StateFileTest {
     assertThat(StateFile.Served.of(Optional.empty(), Optional.empty(), Optional.empty())
             .isDefault())
         .isTrue();
+  }
+
+  /**
+   * CONTRACTS.md's "Local state file" names every key of the file, and the keys of its {@code endpoints},
+   * {@code names}, {@code children} and {@code served} exactly, from a file the running stack's own writer made with
+   * every one of them present. The values of {@code model} and {@code settings} are variables, which the section names
+   * after FunctionVariables.
+   */
+  @Test
+  void theContractNamesEveryKeyOfTheFile() throws Exception {
+    Map<StateFile.ServiceKey, URI> endpoints = new EnumMap<>(StateFile.ServiceKey.class);
+    for (StateFile.ServiceKey key : StateFile.ServiceKey.values()) {
+      endpoints.put(key, URI.create("http://127.0.0.1:4566"));
+    }
+    Map<StateFile.NameKey, String> names = new EnumMap<>(StateFile.NameKey.class);
+    for (StateFile.NameKey key : StateFile.NameKey.values()) {
+      names.put(key, "n");
+    }
+    Path file = StateFile.path(dir);
+    StateFile.of(
+            ProcessHandle.current(),
+            "us-east-1",
+            AwsBasicCredentials.create("AKID", "secret"),
+            endpoints,
+            URI.create("http://127.0.0.1:8080"),
+            names,
+            Map.of("LABELS", "a,b"),
+            Map.of("TIME_ZONE", "UTC"),
+            List.of(MOTO),
+            new StateFile.Served("/m.onnx", "/labels.txt", "python3 serve.py"))
+        .write(file);
+    JsonNode written = new ObjectMapper().readTree(file.toFile());
+    String contract = Files.readString(Path.of("CONTRACTS.md"));
+    String section = contract
+        .substring(contract.indexOf("## Local state file"))
+        .split("\n## ", 2)[0]
+        .replace('\n', ' ');
+
+    Set<String> topLevel = new TreeSet<>(Arrays.stream(StateFile.class.getRecordComponents())
+        .map(RecordComponent::getName)
+        .toList());
+    written.fieldNames().forEachRemaining(topLevel::add);
+    topLevel.removeIf(key -> section.contains("`" + key + "`"));
+    assertThat(topLevel).as("keys of the file CONTRACTS.md does not name").isEmpty();
+    for (String object : List.of("endpoints", "names", "served")) {
+      assertThat(listed(section, object)).as(object).isEqualTo(keys(written.get(object)));
+    }
+    assertThat(listed(section, "children"))
+        .isEqualTo(keys(written.get("children").get(0)));
+  }
+
+  /** The keys the section lists for {@code object}: "`object` {`a`, `b`}" or "`object` [{`a`, `b`}...". */
+  private static Set<String> listed(String section, String object) {
+    Matcher m = Pattern.compile("`" + object + "` \\[?\\{((?:`\\w+`,?\\s*)+)").matcher(section);
+    assertThat(m.find()).as("CONTRACTS.md lists the keys of " + object).isTrue();
+    Set<String> keys = new TreeSet<>();
+    Matcher key = Pattern.compile("`(\\w+)`").matcher(m.group(1));
+    while (key.find()) {
+      keys.add(key.group(1));
+    }
+    return keys;
+  }
+
+  private static Set<String> keys(JsonNode node) {
+    Set<String> keys = new TreeSet<>();
+    node.fieldNames().forEachRemaining(keys::add);
+    return keys;
   }
 }
