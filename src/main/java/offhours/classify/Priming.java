@@ -187,7 +187,8 @@ final class Priming {
       }
     });
     // The first batch's costliest first call: without it the first batch after this hook took
-    // about 150 ms instead of 85 (README, Performance).
+    // about 150 ms instead of 85 (the bench's cold line, 2026-12-04; README, Performance, has the
+    // primed batch's latest time).
     ok += attempt(this::readAbsentUpload);
     ok += attempt(this::writeNoResult);
     // The answer may not fit a 1x1 image: no matter, its reading is warm.
