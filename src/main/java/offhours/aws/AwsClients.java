@@ -236,8 +236,8 @@ public final class AwsClients implements AutoCloseable {
   /**
    * The same region, credentials and endpoints, with {@code interceptor} added to every client built from the result
    * (which has its own HTTP client; close both). Tests record each SDK call with it, e.g. the permission test that
-   * checks every call a function makes against its role. The Lambda factories never add one, so a deployed function
-   * pays nothing for the hook.
+   * checks every call a function makes against its role, and the local Lambda refuses the calls of an execution
+   * environment it ended. The Lambda factories never add one, so a deployed function pays nothing for the hook.
    */
   public AwsClients withInterceptor(ExecutionInterceptor interceptor) {
     List<ExecutionInterceptor> all = new ArrayList<>(interceptors);

@@ -40,9 +40,10 @@ final class BatchProcessor {
    *
    * <p>Conclusions (a crash's verdict, a deferred copy, the log line; results are written as messages are evaluated)
    * have workers of their own: a batch whose records are all evaluated ends as soon as its own conclusions are done,
-   * never behind evaluations queued by other batches on the same handler (local mode runs concurrent batches through
-   * one handler). Behind them, batches ended in lockstep and the poller refilled them all at once while the endpoint
-   * sat idle: 0.76-0.89 of a stand-in endpoint's capacity.
+   * never behind evaluations queued by other batches on the same handler (local mode ran concurrent batches through
+   * one handler until its Lambda gave each an execution environment of its own, as Lambda does). Behind them, batches
+   * ended in lockstep and the poller refilled them all at once while the endpoint sat idle: 0.76-0.89 of a stand-in
+   * endpoint's capacity.
    */
   BatchProcessor(
       MessageClassifier classifier,

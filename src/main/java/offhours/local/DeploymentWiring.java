@@ -185,11 +185,21 @@ final class DeploymentWiring {
 
     classifyEnv = FunctionEnvironments.classify(names, provisioned, labelsS3Uri, options);
     ClassifyConfig classify = ClassifyConfig.fromEnv(classifyEnv);
-    SageMakerRuntimeClient runtime =
-        open(clients.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(classify)));
+    // Each of Classify's execution environments builds its own handler and clients, as its init
+    // does on Lambda; one whose invocation timed out or was cut off ends, its unsent calls too.
     lambda.registerFunction(
         names.classifyFunction(),
-        new ClassifyHandler(s3, sqs, dynamoDb, runtime, classify, Clock.systemUTC()),
+        environment -> {
+          AwsClients own = environment.clients(clients);
+          return new ClassifyHandler(
+              environment.open(own.build(Service.S3, S3Client.builder().forcePathStyle(true))),
+              environment.open(own.build(Service.SQS, SqsClient.builder())),
+              environment.open(own.build(Service.DYNAMODB, DynamoDbClient.builder())),
+              environment.open(
+                  own.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(classify))),
+              classify,
+              Clock.systemUTC());
+        },
         Duration.ofSeconds(StackSpec.CLASSIFY_TIMEOUT_SECONDS));
     mappingUuid = createMapping();
     sweepTestEvent(progress);
@@ -217,6 +227,8 @@ final class DeploymentWiring {
     // The HTTP API: the same handler as on AWS, behind a local front that speaks API Gateway's
     // payload format 2.0.
     apiEnv = FunctionEnvironments.api(names, provisioned, mappingUuid, labelsS3Uri, options);
+    SageMakerRuntimeClient runtime =
+        open(clients.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(classify)));
     api = open(LocalApiGateway.start(
         new ApiHandler(
             new Api(s3, sqs, dynamoDb, runtime, ApiConfig.fromEnv(apiEnv, true), controllerClock)),

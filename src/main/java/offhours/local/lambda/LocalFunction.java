@@ -1,20 +1,36 @@
 package offhours.local.lambda;
 
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A registered function: a handler called in-process with the event's JSON bytes (as Lambda's runtime hands them
- * to a stream handler), its ARN, its timeout (1 s to 900 s, as on Lambda), and the cut-offs a chaos run asked for.
+ * A registered function: its execution environments, whose handlers are called in-process with the event's JSON
+ * bytes (as Lambda's runtime hands them to a stream handler), its ARN, its timeout (1 s to 900 s, as on Lambda), and
+ * the cut-offs a chaos run asked for.
  */
 record LocalFunction(
-    String name, String arn, RequestStreamHandler handler, Duration timeout, CutOffs cutOffs) {
+    String name,
+    String arn,
+    ExecutionEnvironment.Pool environments,
+    Duration timeout,
+    CutOffs cutOffs) {
 
-  LocalFunction(String name, String arn, RequestStreamHandler handler, Duration timeout) {
-    this(name, arn, handler, timeout, new CutOffs());
+  LocalFunction {
+    if (name == null || !name.matches("[a-zA-Z0-9_-]{1,64}")) {
+      throw new IllegalArgumentException(
+          "function name must be 1-64 letters, digits, '-' or '_'; got " + name);
+    }
+    if (timeout.compareTo(Duration.ofSeconds(1)) < 0
+        || timeout.compareTo(Duration.ofSeconds(900)) > 0) {
+      throw new IllegalArgumentException(
+          "function timeout must be between 1 s and 900 s, as on Lambda; got " + timeout);
+    }
+  }
+
+  LocalFunction(String name, String arn, ExecutionEnvironment.Init init, Duration timeout) {
+    this(name, arn, new ExecutionEnvironment.Pool(name, init), timeout, new CutOffs());
   }
 
   /**

@@ -47,7 +47,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <p>MaximumConcurrency: Lambda scales to 1,250 concurrent batches per mapping when it is not set
  * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html); on a laptop that would
  * only thrash, so an unset value means 2 ({@code LocalLambdaBuilder.defaultConcurrency}).
- * Handlers are called concurrently, up to that many at a time, on one shared instance.
+ * Batches run concurrently, up to that many at a time, each in an execution environment of its own, as on Lambda
+ * ({@link ExecutionEnvironment}).
  */
 public final class LocalLambda implements AutoCloseable {
 
@@ -164,25 +165,36 @@ public final class LocalLambda implements AutoCloseable {
 
   /**
    * Registers a function that mappings can target by name or ARN, and returns its ARN
-   * ({@code arn:aws:lambda:REGION:ACCOUNT:function:NAME}). {@code timeout} is the function timeout
-   * (1 s to 900 s): a handler still running then is interrupted and its batch counts as failed.
+   * ({@code arn:aws:lambda:REGION:ACCOUNT:function:NAME}). {@code init} starts an execution environment: it builds
+   * the handler, with its clients from {@link ExecutionEnvironment#clients}, as the handler class's constructor does on
+   * Lambda. The first environment starts here, so an init that fails fails the registration; more start as batches
+   * run concurrently, and after an invocation that outlived its time ({@link ExecutionEnvironment}). {@code timeout} is
+   * the function timeout (1 s to 900 s): a handler still running then is interrupted, its environment ended, and its
+   * batch counts as failed.
+   */
+  public String registerFunction(String name, ExecutionEnvironment.Init init, Duration timeout) {
+    String arn = "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name;
+    LocalFunction function = new LocalFunction(name, arn, init, timeout);
+    if (functions.putIfAbsent(name, function) != null) {
+      throw new IllegalStateException("function " + name + " is already registered");
+    }
+    try {
+      function.environments().warm();
+    } catch (RuntimeException | Error e) {
+      functions.remove(name);
+      throw e;
+    }
+    return arn;
+  }
+
+  /**
+   * As {@link #registerFunction(String, ExecutionEnvironment.Init, Duration)} with one handler instance for every
+   * environment (tests' handlers, {@link #registerJsonFunction}'s): an environment's end discards nothing of it, and
+   * the next environment runs the same instance.
    */
   public String registerFunction(String name, RequestStreamHandler handler, Duration timeout) {
     Objects.requireNonNull(handler, "handler");
-    if (name == null || !name.matches("[a-zA-Z0-9_-]{1,64}")) {
-      throw new IllegalArgumentException(
-          "function name must be 1-64 letters, digits, '-' or '_'; got " + name);
-    }
-    if (timeout.compareTo(Duration.ofSeconds(1)) < 0
-        || timeout.compareTo(Duration.ofSeconds(900)) > 0) {
-      throw new IllegalArgumentException(
-          "function timeout must be between 1 s and 900 s, as on Lambda; got " + timeout);
-    }
-    String arn = "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name;
-    if (functions.putIfAbsent(name, new LocalFunction(name, arn, handler, timeout)) != null) {
-      throw new IllegalStateException("function " + name + " is already registered");
-    }
-    return arn;
+    return registerFunction(name, environment -> handler, timeout);
   }
 
   /**
@@ -281,7 +293,8 @@ public final class LocalLambda implements AutoCloseable {
 
   /**
    * Stops the API and every poller, lets the batches in flight finish (deleting their messages as
-   * usual) for up to the longest function timeout, and returns when no thread of this instance is left.
+   * usual) for up to the longest function timeout, ends every execution environment, and returns when no thread of
+   * this instance is left.
    */
   @Override
   public void close() {
@@ -300,6 +313,7 @@ public final class LocalLambda implements AutoCloseable {
       }
       timer.shutdownNow();
       timer.awaitTermination(5, TimeUnit.SECONDS);
+      functions.values().forEach(f -> f.environments().endAll());
       http.awaitTermination(5, TimeUnit.SECONDS);
       // An executor counts as terminated when its workers have finished, a moment before their
       // threads have ended.

@@ -199,6 +199,7 @@ final class SqsPoller implements Runnable {
         String queueArn,
         String region,
         ScheduledExecutorService timer) {
+      ExecutionEnvironment environment = function.environments().take();
       LambdaContext context = new LambdaContext(
           UUID.randomUUID().toString(),
           function.name(),
@@ -207,16 +208,19 @@ final class SqsPoller implements Runnable {
       LocalFunction.Limit cutOff = function.nextLimit();
       Duration limit = cutOff.duration();
       // The moment a cut-off ends a running handler counts, not the handler's return: a handler can
-      // be held (a chaos run) until that count is seen.
-      Watchdog watchdog = new Watchdog(
-          Thread.currentThread(),
-          cutOff.cut() ? function.cutOffs().fired::incrementAndGet : () -> {});
+      // be held (a chaos run) until that count is seen. By then its environment has ended.
+      Watchdog watchdog = new Watchdog(Thread.currentThread(), () -> {
+        function.environments().end(environment);
+        if (cutOff.cut()) {
+          function.cutOffs().fired.incrementAndGet();
+        }
+      });
       ScheduledFuture<?> alarm =
           timer.schedule(watchdog::expire, limit.toNanos(), TimeUnit.NANOSECONDS);
       ByteArrayOutputStream response = new ByteArrayOutputStream();
       Throwable thrown = null;
       try {
-        function
+        environment
             .handler()
             .handleRequest(
                 new ByteArrayInputStream(SqsBatches.event(batch, queueArn, region)),
@@ -228,6 +232,7 @@ final class SqsPoller implements Runnable {
         alarm.cancel(false);
       }
       boolean expired = watchdog.finish();
+      function.environments().release(environment);
       if (cutOff.cut() && !expired) {
         function.cutOffs().outrun.incrementAndGet();
       }

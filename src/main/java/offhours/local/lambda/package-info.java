@@ -4,7 +4,8 @@
  *
  * <pre>{@code
  * try (LocalLambda lambda = LocalLambda.builder(sqs).start()) {          // sqs: built by AwsClients
- *   lambda.registerFunction("offhours-classify", new ClassifyHandler(...), Duration.ofSeconds(120));
+ *   // The function's init, run for each execution environment: its handler, with clients of its own.
+ *   lambda.registerFunction("offhours-classify", environment -> new ClassifyHandler(...), Duration.ofSeconds(120));
  *   // Everything else goes through the Lambda API, as on AWS:
  *   // Every API request must be signed with the instance's own credentials (random unless given to the builder).
  *   LambdaClient client = AwsClients.local(region, lambda.credentials(), Map.of(Service.LAMBDA, lambda.endpoint()))
@@ -25,6 +26,10 @@
  * function receives and what is deleted after it, pure), {@code LocalFunction} and {@code LambdaContext} (a function
  * and one invocation's context), {@code LambdaApiSocket}, {@code MappingApi} and {@code InvokeApi} (the Lambda API's
  * server and the operations it answers).
+ *
+ * <p>Each batch runs in an {@link offhours.local.lambda.ExecutionEnvironment} of its own, one invocation at a time, as
+ * on Lambda; an invocation that outlives its time ends its environment, and every call the environment had not sent
+ * with it.
  *
  * <p>For chaos runs ({@code scripts/chaos}), in-process only: {@code cutNextInvocation} ends a function's next
  * invocation early, as a Lambda timeout or a crashed worker ends it (nothing of its batch is deleted).

@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +33,7 @@ import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.CreateEventSourceMappingRequest;
@@ -52,6 +56,7 @@ class LocalLambdaIT {
   /** The ceiling of every wait for an event: generous, as it costs nothing unless the event never comes. */
   private static final Duration WAIT = Duration.ofSeconds(90);
 
+  private final AwsServices services;
   private final SqsClient sqs;
   private final LocalLambda local;
   private final AwsClients lambdaClients;
@@ -62,6 +67,7 @@ class LocalLambdaIT {
   private final String function = "fn-" + UUID.randomUUID().toString().substring(0, 8);
 
   LocalLambdaIT(AwsServices services) {
+    this.services = services;
     sqs = services.clients().build(Service.SQS, SqsClient.builder());
     local = LocalLambda.builder(sqs).transitionDelay(Duration.ofMillis(200)).start();
     lambdaClients = AwsClients.local(
@@ -367,6 +373,76 @@ class LocalLambdaIT {
     assertThatThrownBy(() -> local.cutNextInvocation("nobody", Duration.ofMillis(100)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("no function nobody is registered");
+  }
+
+  @Test
+  void aCutOffEndsItsEnvironmentSoNoCallOfItsThreadsGoesOutAfterItAndTheNextBatchStartsAFreshOne()
+      throws Exception {
+    String reached = sqs.createQueue(r -> r.queueName("lambda-it-reached-" + UUID.randomUUID()))
+        .queueUrl();
+    CountDownLatch cutOff = new CountDownLatch(1);
+    Map<String, CompletableFuture<String>> calls = new ConcurrentHashMap<>();
+    AtomicInteger inits = new AtomicInteger();
+    String cold = "env-" + function;
+    // As Classify's: clients built at init, and a call made on a worker thread of the handler's,
+    // which goes on when the handler is ended; this one waits until the cut-off has been counted.
+    local.registerFunction(
+        cold,
+        environment -> {
+          inits.incrementAndGet();
+          SqsClient own = environment.open(
+              environment.clients(services.clients()).build(Service.SQS, SqsClient.builder()));
+          return LambdaSqsJson.streaming((event, context) -> {
+            String body = event.getRecords().getFirst().getBody();
+            CompletableFuture<String> call = new CompletableFuture<>();
+            calls.put(body, call);
+            Thread.ofPlatform().daemon().start(() -> {
+              try {
+                cutOff.await();
+                call.complete(
+                    own.sendMessage(r -> r.queueUrl(reached).messageBody(body)).messageId());
+              } catch (InterruptedException | RuntimeException e) {
+                call.completeExceptionally(e);
+              }
+            });
+            try {
+              call.get(); // the first batch is still waiting for it when the cut-off ends it
+            } catch (InterruptedException | ExecutionException e) {
+              throw new IllegalStateException(e);
+            }
+            return new SQSBatchResponse(List.of());
+          });
+        },
+        Duration.ofSeconds(30));
+    assertThat(inits).as("the first environment starts at registration").hasValue(1);
+    local.cutNextInvocation(cold, Duration.ofMillis(100));
+    String uuid = lambda
+        .createEventSourceMapping(r -> r.functionName(cold).eventSourceArn(queueArn))
+        .uuid();
+
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("cut"));
+    local.await(uuid, s -> s.failed() == 1 && s.invoking() == 0, WAIT);
+    assertThat(local.cuts(cold)).isEqualTo(new LocalLambda.Cuts(0, 1, 0));
+    cutOff.countDown();
+
+    assertThatThrownBy(() -> calls.get("cut").get(WAIT.toSeconds(), TimeUnit.SECONDS))
+        .as("the cut invocation's call, made after the cut-off, fails without being sent")
+        .hasRootCauseInstanceOf(SdkClientException.class)
+        .rootCause()
+        .hasMessageContaining("the local Lambda ended this execution environment of " + cold);
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("after"));
+    local.await(uuid, s -> s.deleted() == 1, WAIT);
+    assertThat(calls.get("after").get())
+        .as("a fresh environment's call goes out")
+        .isNotNull();
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("warm"));
+    local.await(uuid, s -> s.deleted() == 2, WAIT);
+    assertThat(inits).as("one cold start after the cut-off, then reused").hasValue(2);
+    assertThat(
+            sqs.receiveMessage(r -> r.queueUrl(reached).maxNumberOfMessages(10)).messages())
+        .extracting(software.amazon.awssdk.services.sqs.model.Message::body)
+        .as("what reached the service")
+        .containsExactlyInAnyOrder("after", "warm");
   }
 
   @Test

@@ -1,0 +1,201 @@
+package offhours.local.lambda;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import offhours.aws.AwsClients;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+
+/**
+ * One execution environment of a function, as Lambda runs them: the function's init builds its handler in it once,
+ * and it serves one invocation at a time, again and again, until an invocation outlives its time (the function
+ * timeout, or a chaos run's cut-off). Lambda then shuts the environment down, its process with it
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html), so nothing that invocation started
+ * goes on; the next invocation gets a new environment, a cold start. Here an ended environment refuses every AWS call
+ * its clients had not sent yet, at once, and closes what it opened: the handler's threads still at work fail fast and
+ * end. A call already sent goes on, as a request sent before the shutdown reaches its service.
+ */
+public final class ExecutionEnvironment {
+
+  private static final System.Logger LOG = System.getLogger(ExecutionEnvironment.class.getName());
+
+  /** What Lambda runs to start an environment: here, the handler's construction, with its clients. */
+  @FunctionalInterface
+  public interface Init {
+    /** Builds the handler, its AWS clients from {@link #clients} and anything else to close in {@link #open}. */
+    RequestStreamHandler handler(ExecutionEnvironment environment);
+  }
+
+  private final String function;
+  private final List<AutoCloseable> opened = new ArrayList<>(); // guarded by this
+  private volatile boolean ended;
+  private RequestStreamHandler handler; // set once by its pool, before any invocation
+
+  private ExecutionEnvironment(String function) {
+    this.function = function;
+  }
+
+  /**
+   * A factory of this environment's AWS clients: {@code stack}'s region, credentials and endpoints, an HTTP client of
+   * its own, and every call refused once the environment has ended. Closed with the environment.
+   */
+  public AwsClients clients(AwsClients stack) {
+    return open(stack.withInterceptor(new EndedRefusal()));
+  }
+
+  /** Closes {@code resource} (a client, say) when the environment ends; returns it. */
+  public <T extends AutoCloseable> T open(T resource) {
+    Objects.requireNonNull(resource, "resource");
+    synchronized (this) {
+      if (!ended) {
+        opened.add(resource);
+        return resource;
+      }
+    }
+    close(resource); // opened by a thread of an environment already ended
+    throw refused();
+  }
+
+  /** Whether the environment has ended: its calls are refused, what it opened closed. */
+  boolean ended() {
+    return ended;
+  }
+
+  /** Ends the environment: from now on its clients refuse every call; then what it opened is closed. */
+  void end() {
+    List<AutoCloseable> toClose;
+    synchronized (this) {
+      ended = true;
+      toClose = new ArrayList<>(opened);
+      opened.clear();
+    }
+    toClose.reversed().forEach(this::close);
+  }
+
+  private void close(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      LOG.log(
+          Level.WARNING,
+          "function {0}: closing an ended environment's {1}: {2}",
+          function,
+          resource.getClass().getSimpleName(),
+          e.toString());
+    }
+  }
+
+  private SdkClientException refused() {
+    return SdkClientException.create(
+        "the local Lambda ended this execution environment of " + function
+            + " (an invocation outlived its timeout or was cut off), so it sends nothing more, as a Lambda environment"
+            + " shut down sends nothing");
+  }
+
+  /**
+   * Refuses a call once the environment has ended: as it starts (before its client, closed by then, fails it for
+   * want of its timer), and each attempt right before it would be sent.
+   */
+  private final class EndedRefusal implements ExecutionInterceptor {
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+      refuseIfEnded();
+    }
+
+    @Override
+    public void beforeTransmission(
+        Context.BeforeTransmission context, ExecutionAttributes attributes) {
+      refuseIfEnded();
+    }
+
+    private void refuseIfEnded() {
+      if (ended) {
+        throw refused();
+      }
+    }
+  }
+
+  /** The handler its init built; null until then. */
+  RequestStreamHandler handler() {
+    return handler;
+  }
+
+  /**
+   * A function's environments: a free one serves the next invocation, else a new one starts (init); one whose
+   * invocation outlived its time is ended, never reused. Lambda runs one invocation at a time per environment, so
+   * concurrent batches run in environments of their own, each with its own handler. Thread-safe.
+   */
+  static final class Pool {
+    private final String function;
+    private final Init init;
+    private final Deque<ExecutionEnvironment> free = new ArrayDeque<>(); // guarded by this
+    private final List<ExecutionEnvironment> all = new ArrayList<>(); // guarded by this
+
+    Pool(String function, Init init) {
+      this.function = function;
+      this.init = Objects.requireNonNull(init, "init");
+    }
+
+    /** A free environment, the one used last, else a new one (a cold start); its init's failure is thrown. */
+    ExecutionEnvironment take() {
+      synchronized (this) {
+        ExecutionEnvironment warm = free.pollFirst();
+        if (warm != null) {
+          return warm;
+        }
+      }
+      ExecutionEnvironment environment = new ExecutionEnvironment(function);
+      try {
+        environment.handler =
+            Objects.requireNonNull(init.handler(environment), "the init's handler");
+      } catch (RuntimeException | Error e) {
+        environment.end();
+        throw e;
+      }
+      synchronized (this) {
+        all.add(environment);
+      }
+      return environment;
+    }
+
+    /** Starts an environment and keeps it free for the first invocation; its init's failure is thrown. */
+    void warm() {
+      release(take());
+    }
+
+    /** Back to the free ones after an invocation that ended in time; an ended environment is dropped instead. */
+    synchronized void release(ExecutionEnvironment environment) {
+      if (environment.ended()) {
+        all.remove(environment);
+      } else {
+        free.addFirst(environment);
+      }
+    }
+
+    /** Ends the environment of an invocation that outlived its time, and drops it: it is never used again. */
+    void end(ExecutionEnvironment environment) {
+      environment.end();
+      synchronized (this) {
+        all.remove(environment);
+      }
+    }
+
+    /** Ends every environment: the local Lambda is closing. */
+    void endAll() {
+      List<ExecutionEnvironment> ending;
+      synchronized (this) {
+        ending = new ArrayList<>(all);
+        all.clear();
+        free.clear();
+      }
+      ending.forEach(ExecutionEnvironment::end);
+    }
+  }
+}
