@@ -130,6 +130,8 @@ final class ChaosCycles implements AutoCloseable {
         note.accept(
             "stopped with a batch in flight (" + after.state() + "): the stop drains it first");
       } else if (hold != null) {
+        // A guard that should never fire: every call held belongs to a batch in flight, since a
+        // cut-off ends its environment with every call not yet sent (ChaosMidBatch.awaitBatchHeld).
         throw new IllegalStateException(
             "chaos: the stop with a batch held at the model did not see it in flight; "
                 + watcher.state());
