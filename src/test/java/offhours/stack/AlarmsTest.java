@@ -212,6 +212,12 @@ class AlarmsTest {
             endpoint,
             anyAtAll.and(threeFiveMinutePeriodsInARow("Sum"))),
         new Condition(
+            "the HTTP API answering 5xx in three 5-minute periods in a row",
+            "AWS/ApiGateway",
+            "5xx",
+            Map.of("ApiId", stack.ref("Api")),
+            anyAtAll.and(threeFiveMinutePeriodsInARow("Sum"))),
+        new Condition(
             "the oldest waiting upload past its due time in three 5-minute periods in a row",
             StackSpec.METRICS.namespace(),
             StackSpec.METRICS.overdueSeconds(),
@@ -254,7 +260,7 @@ class AlarmsTest {
         .map(stack::properties)
         .filter(p -> String.valueOf(p.get("Namespace")).startsWith("AWS/"))
         .toList();
-    assertThat(watching).hasSize(6).allSatisfy(p -> {
+    assertThat(watching).hasSize(7).allSatisfy(p -> {
       String namespace = String.valueOf(p.get("Namespace"));
       String metric = String.valueOf(p.get("MetricName"));
       assertThat(DocumentedMetrics.published(
@@ -296,7 +302,7 @@ class AlarmsTest {
   void noAlarmNamesAUnit() {
     StackResolver stack = stack(Map.of());
     assertThat(alarms(stack))
-        .hasSize(12)
+        .hasSize(13)
         .allSatisfy(
             alarm -> assertThat(stack.properties(alarm)).as(alarm).doesNotContainKey("Unit"));
   }
@@ -350,7 +356,8 @@ class AlarmsTest {
             "EndpointRunningOutsideScheduleAlarm",
             "TestInvocationFailuresAlarm",
             "ControllerStepFailuresAlarm",
-            "UploadsOverdueAlarm");
+            "UploadsOverdueAlarm",
+            "ApiServerErrorsAlarm");
   }
 
   /**
@@ -479,6 +486,32 @@ class AlarmsTest {
             "failed, retry next run",
             "controller's log",
             "EndpointCreateFailuresAlarm");
+  }
+
+  /**
+   * The API answers its own failures (offhours.api.Api), so only API Gateway's count of its 5xx answers sees them: the
+   * alarm exists with every hosting, and its description says what each code means and where the cause is, in the
+   * words the API function logs.
+   */
+  @Test
+  void theApiAlarmExistsWithEveryHostingAndSaysWhereTheCauseIs() {
+    for (String hosting : List.of("scheduled", "scale-to-zero", "serverless")) {
+      assertThat(alarms(stack(Map.of("Hosting", hosting))))
+          .as("Hosting=%s", hosting)
+          .contains("ApiServerErrorsAlarm");
+    }
+    assertThat(String.valueOf(
+            stack(Map.of()).properties("ApiServerErrorsAlarm").get("AlarmDescription")))
+        .contains(
+            "500: a bug or a control-table item",
+            "502: an AWS service refused",
+            "503 or 504: throttled",
+            "ApiAccessLogGroup",
+            "\"offhours api: ROUTE failed (request ID)\"",
+            "InvokeEndpoint failed (");
+    assertThat(stack(Map.of()).resource("ApiAccessLogGroup"))
+        .as("the log group the description names")
+        .isNotNull();
   }
 
   private static Map<String, Object> dimensions(Map<String, Object> alarm) {

@@ -176,7 +176,9 @@ class DashboardTest {
         "VariantName",
         Set.of(String.valueOf(stack.getAtt("Model", "ModelName"))),
         "InferenceComponentName",
-        component.isEmpty() ? Set.of() : Set.of(component));
+        component.isEmpty() ? Set.of() : Set.of(component),
+        "ApiId",
+        Set.of(String.valueOf(stack.ref("Api"))));
     List<Graphed> graphed = graphed(body(stack));
     assertThat(graphed).isNotEmpty().allSatisfy(g -> {
       if (g.namespace().equals(StackSpec.METRICS.namespace())) {
@@ -248,6 +250,15 @@ class DashboardTest {
             "ApproximateAgeOfOldestMessage [" + stack.getAtt("ImagesQueue", "QueueName") + "]",
             "ApproximateNumberOfMessagesVisible [" + stack.getAtt("DeadLetterQueue", "QueueName")
                 + "]");
+    // The HTTP API's answers as API Gateway counts them: the API function's Lambda Errors stay 0
+    // while it answers 5xx itself.
+    assertThat(graphed)
+        .filteredOn(g -> g.namespace().equals("AWS/ApiGateway"))
+        .extracting(g -> g.name() + " " + g.dimensions())
+        .containsExactlyInAnyOrder(
+            "Count {ApiId=" + stack.ref("Api") + "}",
+            "4xx {ApiId=" + stack.ref("Api") + "}",
+            "5xx {ApiId=" + stack.ref("Api") + "}");
     for (String function : List.of("ClassifyFunction", "ControllerFunction", "ApiFunction")) {
       assertThat(graphed)
           .filteredOn(g -> g.namespace().equals("AWS/Lambda")
@@ -288,7 +299,7 @@ class DashboardTest {
         .isNotEmpty()
         .isSubsetOf(StackSpec.METRICS.publishedUnder(Hosting.parse(hosting), maxWait));
     boolean due = Hosting.parse(hosting).hasDueTimes(maxWait);
-    assertThat(listed).hasSize((hosting.equals("serverless") ? 10 : 12) - (due ? 0 : 1));
+    assertThat(listed).hasSize((hosting.equals("serverless") ? 11 : 13) - (due ? 0 : 1));
     assertThat(stack.condition("HasDueTimes"))
         .as("UploadsOverdueAlarm exactly where an upload can be due")
         .isEqualTo(due);
@@ -466,12 +477,12 @@ class DashboardTest {
     }
     int metrics = graphed(body).size();
     assertThat(metrics)
-        .as("template.yaml's comment counts them: 34, 35 with scale-to-zero, 32 with serverless;"
+        .as("template.yaml's comment counts them: 37, 38 with scale-to-zero, 35 with serverless;"
             + " one fewer where no upload is ever due")
         .isEqualTo(switch (hosting) {
-              case "scheduled" -> 34;
-              case "scale-to-zero" -> 35;
-              default -> 32;
+              case "scheduled" -> 37;
+              case "scale-to-zero" -> 38;
+              default -> 35;
             }
             - (Hosting.parse(hosting).hasDueTimes(maxWait) ? 0 : 1))
         .isLessThanOrEqualTo(FREE_TIER_METRICS);

@@ -97,6 +97,23 @@ final class DocumentedMetrics {
   static final String SERVERLESS =
       "https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints-monitoring.html";
 
+  /**
+   * "Monitor CloudWatch metrics for HTTP APIs": 4xx, 5xx and Count, each the number of errors or requests "in a given
+   * period", sent "in one-minute periods", under ApiId, or ApiId and Stage; the set with Method, Resource and Stage
+   * only once detailed metrics are enabled on the stage, which this stack does not do. It gives no statistics
+   * (API_GATEWAY does).
+   */
+  static final String HTTP_API =
+      "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html";
+
+  /**
+   * API Gateway's metrics are in "the AWS/ApiGateway namespace", sent "every minute". Its table is the REST API's
+   * (4XXError, 5XXError, Count), counting the same answers an HTTP API's 4xx, 5xx and Count do: an error count's Sum is
+   * the errors in the period and its Average their rate; Count is read as SampleCount.
+   */
+  static final String API_GATEWAY =
+      "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html";
+
   static final Set<String> VARIANT = Set.of("EndpointName", "VariantName");
   static final Set<String> COMPONENT = Set.of("InferenceComponentName");
 
@@ -117,6 +134,13 @@ final class DocumentedMetrics {
       new ServiceMetric("AWS/Lambda", "Duration", Set.of("FunctionName"), LAMBDA),
       new ServiceMetric(
           "AWS/Lambda", "ConcurrentExecutions", Set.of("FunctionName"), LAMBDA_CONCURRENCY),
+      // Every hosting has the HTTP API.
+      new ServiceMetric("AWS/ApiGateway", "Count", Set.of("ApiId"), HTTP_API),
+      new ServiceMetric("AWS/ApiGateway", "4xx", Set.of("ApiId"), HTTP_API),
+      new ServiceMetric("AWS/ApiGateway", "5xx", Set.of("ApiId"), HTTP_API),
+      new ServiceMetric("AWS/ApiGateway", "Count", Set.of("ApiId", "Stage"), HTTP_API),
+      new ServiceMetric("AWS/ApiGateway", "4xx", Set.of("ApiId", "Stage"), HTTP_API),
+      new ServiceMetric("AWS/ApiGateway", "5xx", Set.of("ApiId", "Stage"), HTTP_API),
       new ServiceMetric("AWS/SageMaker", "Invocations", VARIANT, VARIANTS, SERVERLESS),
       new ServiceMetric("AWS/SageMaker", "Invocations", COMPONENT, COMPONENTS, SAGEMAKER),
       new ServiceMetric("AWS/SageMaker", "Invocation4XXErrors", VARIANT, VARIANTS, SERVERLESS),
@@ -160,6 +184,9 @@ final class DocumentedMetrics {
       Map.entry(
           "AWS/Lambda ConcurrentExecutions",
           new Statistics(Set.of("Maximum"), false, LAMBDA_CONCURRENCY)),
+      Map.entry("AWS/ApiGateway Count", new Statistics(Set.of("SampleCount"), false, API_GATEWAY)),
+      Map.entry("AWS/ApiGateway 4xx", new Statistics(ERROR_COUNT, false, API_GATEWAY)),
+      Map.entry("AWS/ApiGateway 5xx", new Statistics(ERROR_COUNT, false, API_GATEWAY)),
       Map.entry("AWS/SageMaker Invocations", new Statistics(SUM, false, SAGEMAKER)),
       Map.entry("AWS/SageMaker Invocation4XXErrors", new Statistics(ERROR_COUNT, false, SAGEMAKER)),
       Map.entry("AWS/SageMaker Invocation5XXErrors", new Statistics(ERROR_COUNT, false, SAGEMAKER)),
@@ -200,9 +227,12 @@ final class DocumentedMetrics {
 
   /**
    * By namespace. SageMaker's invocation metrics come from calls to InvokeEndpoint, "available at a 1-minute
-   * frequency" (SAGEMAKER).
+   * frequency" (SAGEMAKER). API Gateway's count the requests an API answered, in one-minute periods (HTTP_API): a
+   * minute without a request has nothing to count.
    */
   private static final Map<String, Publishing> PUBLISHING = Map.of(
+      "AWS/ApiGateway",
+      new Publishing(60, "for the requests the API answered", HTTP_API),
       "AWS/SQS",
       new Publishing(
           60,

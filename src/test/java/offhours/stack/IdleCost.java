@@ -105,7 +105,7 @@ public final class IdleCost {
    * The default stack (Hosting scheduled; serverless has two alarms fewer). Its Dashboard parameter is false: with
    * true it has one dashboard.
    */
-  public static final Stack DEFAULT = new Stack(12, 0, 1, 1, 512);
+  public static final Stack DEFAULT = new Stack(13, 0, 1, 1, 512);
 
   /** One row of the table. */
   public record CostItem(String what, String quantity, String unitPrice, double usd) {}

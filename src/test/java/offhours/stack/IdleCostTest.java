@@ -106,15 +106,15 @@ class IdleCostTest {
   void anIdleMonthCostsAboutThreeDollarsMostOfItAlarmsTheKeyAndTheHeartbeat() {
     List<IdleCost.CostItem> items = IdleCost.items(IdleCost.DEFAULT, IdleCost.IDLE_RUN);
     assertThat(IdleCost.RUNS_PER_MONTH).isEqualTo(43_800);
-    assertThat(IdleCost.total(items)).isCloseTo(2.96, within(0.01));
+    assertThat(IdleCost.total(items)).isCloseTo(3.06, within(0.01));
     assertThat(items.get(0).usd() + items.get(2).usd() + items.get(3).usd())
         .as("alarms, the heartbeat metric and the key")
-        .isCloseTo(2.50, within(0.001));
+        .isCloseTo(2.60, within(0.001));
     assertThat(items.get(1).usd()).as("no dashboard by default").isZero();
     assertThat(
-            IdleCost.total(IdleCost.items(new IdleCost.Stack(12, 1, 1, 1, 512), IdleCost.IDLE_RUN)))
+            IdleCost.total(IdleCost.items(new IdleCost.Stack(13, 1, 1, 1, 512), IdleCost.IDLE_RUN)))
         .as("Dashboard=true, beyond the account's three free dashboards")
-        .isCloseTo(5.96, within(0.01));
+        .isCloseTo(6.06, within(0.01));
   }
 
   @Test
