@@ -108,8 +108,9 @@ final class DocumentedMetrics {
 
   /**
    * API Gateway's metrics are in "the AWS/ApiGateway namespace", sent "every minute". Its table is the REST API's
-   * (4XXError, 5XXError, Count), counting the same answers an HTTP API's 4xx, 5xx and Count do: an error count's Sum is
-   * the errors in the period and its Average their rate; Count is read as SampleCount.
+   * (4XXError, 5XXError, Count), whose statistics are read here as an HTTP API's 4xx, 5xx and Count's too (HTTP_API
+   * gives none, and they count the same kind of answers): an error count's Sum is the errors in the period and its
+   * Average their rate; Count is read as SampleCount.
    */
   static final String API_GATEWAY =
       "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html";
