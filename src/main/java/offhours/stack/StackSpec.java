@@ -241,6 +241,14 @@ public final class StackSpec {
   public static final int CONTROLLER_TIMEOUT_SECONDS = 60;
 
   /**
+   * The API function's timeout (template: ApiFunction Timeout): inside API Gateway's 30 s integration timeout
+   * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html), and with the whole of it
+   * POST /classify's InvokeEndpoint keeps its 20 s and the image can still be stored after it (offhours.api's
+   * RequestDeadline and ClassifyRoute; ClassifyRouteTest runs a request with this much time).
+   */
+  public static final int API_TIMEOUT_SECONDS = 29;
+
+  /**
    * The controller's run-timer queue (template: ControllerTimerQueue) and its trigger: an hour's retention outlives
    * SQS's longest delay (15 minutes) and a few retries; no batching window, since a timer message asks for a run now;
    * the visibility timeout is {@link #visibilityTimeoutFor} the controller's timeout and that window. No dead-letter

@@ -21,6 +21,7 @@ import java.util.function.Function;
 import offhours.aws.UsageLedger;
 import offhours.inference.InferenceClient;
 import offhours.inference.ProbeImage;
+import offhours.stack.StackSpec;
 import offhours.testing.AwsAnswers;
 import offhours.testing.FakeDynamoDb;
 import org.junit.jupiter.api.Test;
@@ -467,7 +468,10 @@ class ClassifyRouteTest {
 
   @Test
   void theImageIsStoredWithinTheTimeLeftLessWhatTheForecastAndTheLedgerKeep() {
-    deadline = new RequestDeadline(() -> 9_000); // what a full 20 s InvokeEndpoint leaves of 29 s
+    // What a full 20 s InvokeEndpoint leaves of the function's Timeout.
+    deadline = new RequestDeadline(() -> Duration.ofSeconds(StackSpec.API_TIMEOUT_SECONDS)
+        .minus(ClassifyRoute.INVOKE_TIMEOUT)
+        .toMillis());
 
     assertThat(post(PNG, ASLEEP).status()).isEqualTo(202);
 
@@ -583,7 +587,7 @@ class ClassifyRouteTest {
 
   @Test
   void invokeEndpointKeepsItsTwentySecondsWhenTheFullTimeoutRemains() {
-    deadline = new RequestDeadline(() -> 29_000);
+    deadline = new RequestDeadline(() -> StackSpec.API_TIMEOUT_SECONDS * 1_000L);
 
     post(PNG, ASLEEP);
 

@@ -109,6 +109,10 @@ final class PipelineDrift {
         "ControllerFunction Timeout",
         controller.get("Timeout"),
         StackSpec.CONTROLLER_TIMEOUT_SECONDS);
+    found.expect(
+        "ApiFunction Timeout",
+        path(found.resource("ApiFunction"), "Properties").get("Timeout"),
+        StackSpec.API_TIMEOUT_SECONDS);
     Map<String, Object> timerTrigger = path(controller, "Events", "Timer", "Properties");
     found.expect(
         "ControllerFunction Timer BatchSize",

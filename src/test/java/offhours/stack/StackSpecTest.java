@@ -27,6 +27,15 @@ class StackSpecTest {
   }
 
   @Test
+  void theApiFunctionAnswersBeforeApiGatewaysThirtySecondsRunOut() {
+    // API Gateway ends an HTTP API's integration after 30 s and answers 503 for it: the function
+    // ends first, with its own answer.
+    assertThat(StackSpec.API_TIMEOUT_SECONDS)
+        .as("StackSpec.API_TIMEOUT_SECONDS (template.yaml ApiFunction Timeout)")
+        .isLessThan(30);
+  }
+
+  @Test
   void aFunctionTimeoutWhoseSixfoldExceedsTwelveHoursIsImpossibleForLambdaAnyway() {
     assertThat(StackSpec.Queue.forTrigger(900, 300, 5).visibilityTimeoutSeconds())
         .isEqualTo(5700);
