@@ -361,4 +361,62 @@ class RetryPaceTest extends ClassifyRig {
         })
         .orElseThrow(() -> new AssertionError("no retries line in " + log));
   }
+
+  /** Seconds as README writes a number of minutes: 90 -> "1.5", 4110 -> "68.5". */
+  private static String minutes(int seconds) {
+    return new java.math.BigDecimal(seconds)
+        .divide(java.math.BigDecimal.valueOf(60))
+        .stripTrailingZeros()
+        .toPlainString();
+  }
+
+  /**
+   * README's outcome table, its Retry pause section and its MaxReceiveCount row quote what these pauses add up to
+   * with the stack's defaults: each is computed here from RetryPace, RETRY_SECONDS' default, the queue's
+   * VisibilityTimeout and MaxReceiveCount (StackSpec, which template.yaml is tied to) and the receive a crash is
+   * rejected on, so that none of them can change without README.
+   */
+  @Test
+  void readmeQuotesThePausesAndWhatTheyAddUpToWithTheStacksDefaults() throws IOException {
+    String readme =
+        java.nio.file.Files.readString(java.nio.file.Path.of("README.md")).replaceAll("\\s+", " ");
+    int retrySeconds =
+        Integer.parseInt(offhours.stack.FunctionVariables.CLASSIFY_ENV.get("RETRY_SECONDS"));
+    int receives = offhours.stack.StackSpec.QUEUE.maxReceiveCount();
+    int visibility = offhours.stack.StackSpec.QUEUE.visibilityTimeoutSeconds();
+    int crash = MessageClassifier.MODEL_CRASH_RECEIVES;
+    List<Integer> pauses = new ArrayList<>();
+    for (int receive = 1; receive <= receives; receive++) {
+      pauses.add(RetryPace.seconds(receive, retrySeconds));
+    }
+    int toVerdict =
+        pauses.subList(0, crash - 1).stream().mapToInt(Integer::intValue).sum();
+    int walkToDlq = pauses.stream().mapToInt(Integer::intValue).sum();
+    int outage = retrySeconds + (receives - 1) * visibility;
+    String visibilityMinutes = minutes(visibility);
+    List<String> quotes = List.of(
+        "`RETRY_SECONDS` (" + retrySeconds + ")",
+        "up to " + RetryPace.seconds(Integer.MAX_VALUE, retrySeconds) + " s ("
+            + String.join(", ", pauses.stream().map(String::valueOf).toList()) + " s)",
+        "`REJECTED` on the " + crash + "rd receive (" + minutes(toVerdict)
+            + " minutes after the first)",
+        "verdict after " + minutes(toVerdict) + " minutes, and with `MaxReceiveCount` " + receives
+            + " such an upload reaches the DLQ in about " + minutes(walkToDlq) + " minutes",
+        "retried " + retrySeconds + " s later, then after the queue's visibility timeout",
+        "after " + receives + " receives (about " + Math.round(outage / 60.0)
+            + " minutes) in the DLQ",
+        "`VisibilityTimeout` ends, " + visibilityMinutes + " minutes",
+        "its verdict " + minutes((crash - 1) * visibility) + " minutes after the first receive",
+        "reach the DLQ " + minutes(receives * visibility) + " minutes after",
+        "`MaxReceiveCount` " + receives + " a backlog outlasts an outage of over an hour ("
+            + retrySeconds + " s + " + (receives - 1) + " x " + visibilityMinutes + " minutes)",
+        receives + " receives: about " + minutes(walkToDlq) + " minutes past `MaxDeferrals`, "
+            + Math.round(outage / 60.0) + " for an unexpected error");
+    assertThat(outage).as("an outage of over an hour").isGreaterThan(3600);
+    assertThat(quotes.stream().filter(quote -> !readme.contains(quote)).toList())
+        .as(
+            "what README.md should say, computed from RetryPace, RETRY_SECONDS' default, StackSpec.QUEUE and"
+                + " MODEL_CRASH_RECEIVES, and does not")
+        .isEmpty();
+  }
 }
