@@ -24,6 +24,9 @@ final class CustomResourceResponse {
   /** CloudFormation's limit for the whole response is 4096 bytes; the reason gets most of it. */
   private static final int MAX_REASON = 1000;
 
+  /** The longest the response PUT may take to be answered; {@link ResponseDeadline#ANSWER} keeps room for it. */
+  static final Duration PUT_TIMEOUT = Duration.ofSeconds(30);
+
   private CustomResourceResponse() {}
 
   /**
@@ -62,7 +65,7 @@ final class CustomResourceResponse {
           "the event has no ResponseURL, so it is not from CloudFormation: " + event);
     }
     HttpRequest put = HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(30))
+        .timeout(PUT_TIMEOUT)
         .PUT(HttpRequest.BodyPublishers.ofString(body))
         .build();
     try {

@@ -28,8 +28,11 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  */
 final class ResponseDeadline implements ExecutionInterceptor {
 
-  /** What answering CloudFormation takes at most: the response PUT (30 s at most) and its log line. */
-  static final Duration ANSWER = Duration.ofSeconds(40);
+  /**
+   * What answering CloudFormation takes at most: the response PUT ({@link CustomResourceResponse#PUT_TIMEOUT}, 30 s)
+   * and 10 s for its log line and the invocation's end: 40 s.
+   */
+  static final Duration ANSWER = CustomResourceResponse.PUT_TIMEOUT.plusSeconds(10);
 
   /** The cut this interceptor gave a call, for the message when it ends it. */
   private static final ExecutionAttribute<Duration> CUT =

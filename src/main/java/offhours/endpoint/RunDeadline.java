@@ -67,7 +67,7 @@ final class RunDeadline implements ExecutionInterceptor {
   static final Duration AFTER_STATE = Duration.ofMillis(1_500).plus(AFTER_TIMER);
 
   /** Kept by the step's calls and the ledger's writes: the state write, and what it keeps. */
-  private static final Duration AFTER_STEP = Duration.ofMillis(2_000).plus(AFTER_STATE);
+  static final Duration AFTER_STEP = Duration.ofMillis(2_000).plus(AFTER_STATE);
 
   /** Kept by the reads a run decides on: the claim, the step's call, and what it keeps. */
   static final Duration AFTER_READS = Duration.ofMillis(3_000).plus(AFTER_STEP);

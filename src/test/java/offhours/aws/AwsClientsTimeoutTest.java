@@ -39,8 +39,10 @@ class AwsClientsTimeoutTest {
         assertThat(c.apiCallTimeout()).contains(AwsClients.CALL_TIMEOUT);
       }
       assertThat(AwsClients.CALL_TIMEOUT)
-          .as("a stalled call leaves the 60 s controller time to answer")
-          .isLessThan(java.time.Duration.ofSeconds(60))
+          .as(
+              "a stalled call leaves the controller (StackSpec.CONTROLLER_TIMEOUT_SECONDS) time to answer")
+          .isLessThan(
+              java.time.Duration.ofSeconds(offhours.stack.StackSpec.CONTROLLER_TIMEOUT_SECONDS))
           .isGreaterThan(AwsClients.ATTEMPT_TIMEOUT);
       assertThat(AwsClients.ATTEMPT_TIMEOUT)
           .as("an SQS long poll (at most 20 s) is not cut")
@@ -110,5 +112,21 @@ class AwsClientsTimeoutTest {
               runtime.serviceClientConfiguration().overrideConfiguration().apiCallAttemptTimeout())
           .isEmpty();
     }
+  }
+
+  @Test
+  void readmeQuotesTheClientsTimeouts() throws java.io.IOException {
+    String readme =
+        java.nio.file.Files.readString(java.nio.file.Path.of("README.md")).replaceAll("\\s+", " ");
+    long attempt = AwsClients.ATTEMPT_TIMEOUT.toSeconds();
+    long call = AwsClients.CALL_TIMEOUT.toSeconds();
+    List<String> quotes = List.of(
+        "(" + attempt + " s an attempt, " + call + " s a call)",
+        "the clients' own " + attempt + " s attempts and " + call + " s calls",
+        "the SDK's " + call + " s call timeout");
+    assertThat(quotes.stream().filter(quote -> !readme.contains(quote)).toList())
+        .as(
+            "what README.md should say, from AwsClients.ATTEMPT_TIMEOUT and CALL_TIMEOUT, and does not")
+        .isEmpty();
   }
 }

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import offhours.testing.LambdaSqsJson;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -216,5 +217,40 @@ class ClassifyDeadlineTest extends ClassifyRig {
         .apiCallTimeout()
         .orElseThrow()
         .toMillis();
+  }
+
+  /** A duration as README writes it in seconds: 1500 ms -> "1.5". */
+  private static String seconds(java.time.Duration d) {
+    return java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString();
+  }
+
+  /** README's Deadline section quotes what each of Classify's writes keeps, as BatchScope keeps it. */
+  @Test
+  void readmeQuotesWhatEachWriteKeeps() throws IOException {
+    String readme =
+        java.nio.file.Files.readString(java.nio.file.Path.of("README.md")).replaceAll("\\s+", " ");
+    String reserve = seconds(BatchScope.RESERVE);
+    java.time.Duration deferralShare =
+        BatchScope.Write.RESULT.after().minus(BatchScope.Write.DEFERRAL.after());
+    java.time.Duration paceShare =
+        BatchScope.Write.DEFERRAL.after().minus(BatchScope.Write.PACE.after());
+    List<String> quotes = List.of(
+        "`INVOKE_TIMEOUT_SECONDS` ("
+            + offhours.stack.FunctionVariables.CLASSIFY_ENV.get("INVOKE_TIMEOUT_SECONDS") + ":",
+        "minus " + reserve + " s for the writes",
+        "(INVOKE_TIMEOUT_SECONDS + " + reserve + " s)",
+        "the result's PutItem is cut " + seconds(BatchScope.Write.RESULT.after())
+            + " s before the deadline",
+        "a deferred copy's SendMessage " + seconds(BatchScope.Write.DEFERRAL.after())
+            + " s before it",
+        "(ChangeMessageVisibilityBatch) " + seconds(BatchScope.Write.PACE.after()) + " s before it",
+        "ledger write " + seconds(BatchScope.Write.LEDGER.after()) + " s before it (the last "
+            + seconds(BatchScope.END) + " s return the batch response)",
+        "Each is given at least " + offhours.aws.InvocationDeadline.FLOOR.toMillis() + " ms",
+        "the " + seconds(deferralShare) + " s of the batch's time its SendMessage gets",
+        "whose call gets " + seconds(paceShare) + " s of the batch's time");
+    assertThat(quotes.stream().filter(quote -> !readme.contains(quote)).toList())
+        .as("what README.md should say, from BatchScope's writes and RESERVE, and does not")
+        .isEmpty();
   }
 }

@@ -658,4 +658,24 @@ class EndpointCleanupHandlerTest {
       released.countDown();
     }
   }
+
+  @Test
+  void readmeQuotesTheWaitAndWhatTheAnswerKeeps() throws IOException {
+    String readme =
+        java.nio.file.Files.readString(java.nio.file.Path.of("README.md")).replaceAll("\\s+", " ");
+    assertThat(EndpointCleanupHandler.BUDGET.toSecondsPart())
+        .as("README gives the wait in whole minutes")
+        .isZero();
+    long minutes = EndpointCleanupHandler.BUDGET.toMinutes();
+    List<String> quotes = List.of(
+        "waits up to " + minutes + " minutes for an endpoint that is still being created",
+        "The " + minutes + " minutes count from the deletion's start",
+        "still has the " + ResponseDeadline.ANSWER.toSeconds() + " s its answer keeps",
+        "settled within those " + minutes + " minutes");
+    assertThat(quotes.stream().filter(quote -> !readme.contains(quote)).toList())
+        .as(
+            "what README.md should say, from EndpointCleanupHandler.BUDGET and ResponseDeadline.ANSWER,"
+                + " and does not")
+        .isEmpty();
+  }
 }

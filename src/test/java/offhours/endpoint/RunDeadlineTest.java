@@ -290,4 +290,40 @@ class RunDeadlineTest {
     attributes.putAttribute(SdkExecutionAttribute.SERVICE_NAME, "Service");
     return new RunDeadline(() -> deadline).modifyRequest(() -> request, attributes);
   }
+
+  /** A duration as README writes it in seconds: 1500 ms -> "1.5". */
+  private static String seconds(Duration d) {
+    return java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString();
+  }
+
+  /** README's Deadline section quotes what each of the controller's calls keeps, as RunDeadline keeps it. */
+  @Test
+  void readmeQuotesWhatEachCallKeeps() throws java.io.IOException {
+    String readme =
+        java.nio.file.Files.readString(java.nio.file.Path.of("README.md")).replaceAll("\\s+", " ");
+    long floor = InvocationDeadline.FLOOR.toMillis();
+    List<String> quotes = List.of(
+        "The controller keeps to its own " + offhours.stack.StackSpec.CONTROLLER_TIMEOUT_SECONDS
+            + " s Timeout",
+        "(at least " + floor + " ms; with less left it is not started)",
+        "GetQueueAttributes) keeps " + seconds(RunDeadline.AFTER_READS) + " s",
+        "the test invocation (" + TestInvocation.PROBE_TIMEOUT.toSeconds() + " s at most) keeps "
+            + seconds(RunDeadline.AFTER_PROBE) + " s, and its serverless ledger write "
+            + seconds(RunDeadline.AFTER_PROBE_LEDGER) + " s",
+        "PutRetentionPolicy) and a ledger write keep " + seconds(RunDeadline.AFTER_STEP) + " s",
+        "the control table's reads and writes keep " + seconds(RunDeadline.AFTER_STATE)
+            + " s, so the write that records what the run did still has "
+            + seconds(RunDeadline.AFTER_STEP.minus(RunDeadline.AFTER_STATE)) + " s",
+        "the timer's SendMessage keeps " + seconds(RunDeadline.AFTER_TIMER) + " s",
+        "keeps only the " + seconds(RunDeadline.AFTER_DECISION) + " s end (so it has "
+            + seconds(RunDeadline.AFTER_TIMER.minus(RunDeadline.AFTER_DECISION))
+            + " s after a SendMessage cut, not the " + floor + " ms floor a "
+            + seconds(RunDeadline.AFTER_STATE) + " s keep would leave it)",
+        "The test invocation before the trigger is enabled can take "
+            + TestInvocation.PROBE_TIMEOUT.toSeconds() + " s");
+    assertThat(quotes.stream().filter(quote -> !readme.contains(quote)).toList())
+        .as("what README.md should say, from RunDeadline, TestInvocation.PROBE_TIMEOUT and the"
+            + " controller's Timeout, and does not")
+        .isEmpty();
+  }
 }
