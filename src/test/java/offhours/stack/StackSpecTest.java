@@ -158,4 +158,34 @@ class StackSpecTest {
         .containsKeys("MAPPING_UUID", "DLQ_URL")
         .doesNotContainKey("TIMER_QUEUE_URL");
   }
+
+  /** README quotes these limits as facts; each is computed here from the one place that holds it. */
+  @Test
+  void readmeQuotesTheStacksLimitsAsStackSpecHoldsThem() throws java.io.IOException {
+    String readme =
+        java.nio.file.Files.readString(java.nio.file.Path.of("README.md")).replaceAll("\\s+", " ");
+    java.text.NumberFormat grouped = java.text.NumberFormat.getIntegerInstance(Locale.ROOT);
+    List<String> quotes = List.of(
+        "`MAX_IMAGE_BYTES` (from the event's size, before any download): "
+            + grouped.format(Hosting.SCHEDULED.maxImageBytes())
+            + " bytes (InvokeEndpoint's Body maximum), and "
+            + grouped.format(Hosting.SERVERLESS.maxImageBytes()) + " with `Hosting=serverless`",
+        "A key over S3's " + grouped.format(StackSpec.MAX_KEY_BYTES) + " bytes",
+        "over " + grouped.format(StackSpec.MAX_KEY_BYTES) + " bytes); 2.",
+        "A class name is at most " + offhours.results.ResultsTable.MAX_PARTITION_KEY_BYTES
+            + " bytes of UTF-8",
+        "(" + StackSpec.QUEUE.retentionSeconds() / 86_400 + " days' retention",
+        "cut "
+            + java.math.BigDecimal.valueOf(offhours.aws.InvocationDeadline.END.toMillis(), 3)
+                .stripTrailingZeros()
+                .toPlainString()
+            + " s before the function's " + StackSpec.API_TIMEOUT_SECONDS + " s Timeout",
+        "the timer queue's " + StackSpec.TIMER_QUEUE.visibilityTimeoutSeconds() / 60
+            + "-minute visibility timeout");
+    assertThat(quotes.stream().filter(quote -> !readme.contains(quote)).toList())
+        .as(
+            "what README.md should say, from StackSpec, Hosting, ResultsTable and InvocationDeadline, and"
+                + " does not")
+        .isEmpty();
+  }
 }

@@ -164,6 +164,11 @@ class TemplateWiringTest {
     Map<?, ?> invoke = (Map<?, ?>) properties.get("EventInvokeConfig");
     assertThat(invoke.get("MaximumRetryAttempts")).isEqualTo(0);
     assertThat(invoke.get("MaximumEventAgeInSeconds")).isEqualTo(60);
+    assertThat(Files.readString(Path.of("README.md")).replaceAll("\\s+", " "))
+        .as(
+            "README quotes template.yaml's ControllerFunction EventInvokeConfig MaximumEventAgeInSeconds")
+        .contains(
+            "for its " + invoke.get("MaximumEventAgeInSeconds") + " s `MaximumEventAgeInSeconds`");
   }
 
   /**
