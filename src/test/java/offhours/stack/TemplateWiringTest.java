@@ -156,6 +156,40 @@ class TemplateWiringTest {
         .isEqualTo(StackSpec.FUNCTION_ALIAS);
   }
 
+  /**
+   * The API forecasts a new upload's first look by the controller's period (CONTROLLER_INTERVAL_SECONDS), which
+   * template.yaml writes as a number beside the MinuteTick schedule that sets the period: a changed schedule must
+   * change the number too.
+   */
+  @Test
+  void theApisControllerIntervalIsTheMinuteTicksPeriod() throws IOException {
+    Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
+    Map<?, ?> controller =
+        (Map<?, ?>) ((Map<?, ?>) resources.get("ControllerFunction")).get("Properties");
+    Object expression = ((Map<?, ?>)
+            ((Map<?, ?>) ((Map<?, ?>) controller.get("Events")).get("MinuteTick"))
+                .get("Properties"))
+        .get("ScheduleExpression");
+    java.util.regex.Matcher rate = java.util.regex.Pattern.compile("rate\\((\\d+) minutes?\\)")
+        .matcher(String.valueOf(expression));
+    int period;
+    if ("cron(* * * * ? *)".equals(expression)) {
+      period = 60;
+    } else if (rate.matches()) {
+      period = 60 * Integer.parseInt(rate.group(1));
+    } else {
+      throw new AssertionError("MinuteTick's ScheduleExpression " + expression
+          + " is neither cron(* * * * ? *) nor rate(N minutes): state its period here");
+    }
+    Map<?, ?> api = (Map<?, ?>) ((Map<?, ?>) resources.get("ApiFunction")).get("Properties");
+    Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) api.get("Environment")).get("Variables");
+    assertThat(String.valueOf(variables.get("CONTROLLER_INTERVAL_SECONDS")))
+        .as(
+            "ApiFunction CONTROLLER_INTERVAL_SECONDS against ControllerFunction MinuteTick %s",
+            expression)
+        .isEqualTo(Integer.toString(period));
+  }
+
   @Test
   void aFailedControllerRunIsNotRetriedLate() throws IOException {
     Map<?, ?> resources = (Map<?, ?>) CloudFormationYaml.parse(template()).get("Resources");
