@@ -160,8 +160,9 @@ public final class Api {
     } catch (IllegalArgumentException e) {
       return ApiResponse.error(400, e.getMessage());
     } catch (InvocationDeadline.NoTimeLeft | ApiCallTimeoutException e) {
-      // Lambda would end the invocation at its Timeout and API Gateway answer its own 503 with no
-      // word of why (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
+      // Lambda would end the invocation at its Timeout and API Gateway answer its own 500 with no
+      // word of why (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html;
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html).
       return ApiResponse.json(
           503,
           Map.of(

@@ -229,9 +229,14 @@ final class DeploymentWiring {
     apiEnv = FunctionEnvironments.api(names, provisioned, mappingUuid, labelsS3Uri, options);
     SageMakerRuntimeClient runtime =
         open(clients.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(classify)));
+    // Each request runs with the function's deadline, as on Lambda: its Timeout from the template.
     api = open(LocalApiGateway.start(
         new ApiHandler(
             new Api(s3, sqs, dynamoDb, runtime, ApiConfig.fromEnv(apiEnv, true), controllerClock)),
+        new LocalApiGateway.Function(
+            LocalDeployment.API_FUNCTION,
+            lambda.functionArn(LocalDeployment.API_FUNCTION),
+            Duration.ofSeconds(StackSpec.API_TIMEOUT_SECONDS)),
         controllerClock));
   }
 

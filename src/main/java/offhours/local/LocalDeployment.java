@@ -39,6 +39,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class LocalDeployment implements AutoCloseable {
 
   public static final String CONTROLLER_FUNCTION = "offhours-controller";
+  /** The HTTP API's function, which the local API front invokes in-process (its context names it). */
+  public static final String API_FUNCTION = "offhours-api";
+
   static final String REGION = "us-east-1";
 
   /**

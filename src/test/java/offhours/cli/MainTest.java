@@ -218,7 +218,7 @@ class MainTest {
           new java.util.logging.LogRecord(java.util.logging.Level.INFO, "{0} {1}");
       record.setParameters(new Object[] {"a3387ed7", "schedule tick: want OFF"});
       record.setLoggerName("offhours.lambda.offhours-controller");
-      record.setSourceClassName("offhours.local.lambda.LambdaContext$1");
+      record.setSourceClassName("offhours.local.invocation.LambdaContext$1");
       record.setSourceMethodName("log");
       record.setInstant(java.time.Instant.parse("2026-12-04T17:13:50Z"));
       String line = new java.util.logging.SimpleFormatter().format(record);

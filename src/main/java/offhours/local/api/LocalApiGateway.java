@@ -10,16 +10,24 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import offhours.api.ApiConfig;
 import offhours.api.ApiResponse;
 import offhours.api.ApiRoutes;
 import offhours.api.HttpEvents;
 import offhours.cache.CacheFiles;
+import offhours.local.invocation.LambdaContext;
 import offhours.units.Shown;
 
 /**
@@ -29,6 +37,14 @@ import offhours.units.Shown;
  * percent-encoded. Like an HTTP API it decodes the path before the function sees it ({@link GatewayPath}: routes on
  * the path decoded once, hands the function the path decoded twice, so a key with '%' or '?' cannot travel in it), answers 404 for a path without a route and 413 over 10 MB, and
  * answers for the function with a 500 when the event would exceed Lambda's 6 MB, as AWS never invokes it then.
+ *
+ * <p>The handler runs as on Lambda, with a {@link LambdaContext} of its own per request (a new request ID, the
+ * function's name, its time left counting down from the function's timeout): so the API cuts its calls by its
+ * deadline locally too. A handler still running at the timeout is interrupted, the stack's log says "Task timed out"
+ * under the function's logger, and the caller gets what an HTTP API answers for a Lambda function that failed: 500
+ * {@code {"message":"Internal Server Error"}}. (The function's Timeout, 29 s, ends the invocation before the HTTP
+ * API's 30 s integration timeout, after which it would answer 503 instead.) The handler runs on a thread of its own,
+ * so that answer goes at the timeout even when the handler does not heed the interrupt.
  *
  * <p>Locked down like the other local services: it listens on 127.0.0.1 only; a request must name this server in its
  * Host (127.0.0.1:PORT or localhost:PORT, so a DNS-rebound page cannot reach it) and send a path alone, no host in its
@@ -42,23 +58,42 @@ public final class LocalApiGateway implements AutoCloseable {
   /** API Gateway's HTTP API payload limit (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html). */
   private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+  /**
+   * The function behind the front, as its invocations' contexts name it: its {@code name}, {@code arn} and
+   * {@code timeout} (the template's Timeout, StackSpec.API_TIMEOUT_SECONDS; shorter in tests).
+   */
+  public record Function(String name, String arn, Duration timeout) {
+    public Function {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException(
+            "the function's timeout must be positive, got " + timeout);
+      }
+    }
+  }
+
   private final Loopback server;
   private final RequestStreamHandler handler;
+  private final Function function;
   private final String token;
   private final Clock clock;
+  // One thread per invocation in flight; one that outlived its timeout has been interrupted.
+  private final ExecutorService invocations = Executors.newCachedThreadPool(
+      Thread.ofPlatform().name("local-api-function-", 0).daemon().factory());
 
-  private LocalApiGateway(RequestStreamHandler handler, String token, Clock clock)
+  private LocalApiGateway(
+      RequestStreamHandler handler, Function function, String token, Clock clock)
       throws IOException {
     this.handler = handler;
+    this.function = function;
     this.token = token;
     this.clock = clock;
     this.server = Loopback.serve(0, 4, "local-api-http", this::serve);
   }
 
-  /** Serves {@code handler} on a free port of 127.0.0.1 with a new random token. */
-  public static LocalApiGateway start(RequestStreamHandler handler, Clock clock)
+  /** Serves {@code handler}, invoked as {@code function}, on a free port of 127.0.0.1 with a new random token. */
+  public static LocalApiGateway start(RequestStreamHandler handler, Function function, Clock clock)
       throws IOException {
-    return new LocalApiGateway(handler, Loopback.randomToken(32), clock);
+    return new LocalApiGateway(handler, function, Loopback.randomToken(32), clock);
   }
 
   public URI endpoint() {
@@ -133,10 +168,14 @@ public final class LocalApiGateway implements AutoCloseable {
                     + ApiConfig.LAMBDA_PAYLOAD_BYTES + ", so the function did not run"));
         return;
       }
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] answer = invoke(event);
+      if (answer == null) {
+        // What an HTTP API answers when the function fails or times out.
+        send(exchange, ApiResponse.error(500, "Internal Server Error"));
+        return;
+      }
       try {
-        handler.handleRequest(new ByteArrayInputStream(event), out, null);
-        HttpEvents.Reply reply = HttpEvents.response(out.toByteArray());
+        HttpEvents.Reply reply = HttpEvents.response(answer);
         reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         exchange.sendResponseHeaders(
             reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
@@ -144,11 +183,42 @@ public final class LocalApiGateway implements AutoCloseable {
           o.write(reply.body());
         }
       } catch (RuntimeException e) {
-        // What API Gateway answers when the function fails.
-        System.err.println("offhours local API: the handler failed: " + e);
+        System.err.println("offhours local API: the handler's answer is unreadable: " + e);
         send(exchange, ApiResponse.error(500, "Internal Server Error"));
       }
     }
+  }
+
+  /**
+   * Invokes the handler with {@code event} as Lambda would, its time counting down from the function's timeout from
+   * now, and returns what it wrote; null when it failed or ran out of time (its thread then interrupted), which the
+   * function's log says.
+   */
+  private byte[] invoke(byte[] event) {
+    long deadline = System.nanoTime() + function.timeout().toNanos();
+    LambdaContext context =
+        new LambdaContext(UUID.randomUUID().toString(), function.name(), function.arn(), deadline);
+    Future<byte[]> run = invocations.submit(() -> {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      handler.handleRequest(new ByteArrayInputStream(event), out, context);
+      return out.toByteArray();
+    });
+    try {
+      return run.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      run.cancel(true);
+      context
+          .getLogger()
+          .log("Task timed out after " + function.timeout().toMillis() / 1000.0 + " seconds");
+    } catch (ExecutionException e) {
+      context.getLogger().log("Invocation failed: " + e.getCause());
+      System.err.println("offhours local API: the handler failed: " + e.getCause());
+    } catch (InterruptedException e) {
+      // The front is closing: the invocation ends with it.
+      run.cancel(true);
+      Thread.currentThread().interrupt();
+    }
+    return null;
   }
 
   /**
@@ -220,5 +290,6 @@ public final class LocalApiGateway implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    invocations.shutdownNow();
   }
 }

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import offhours.local.invocation.LambdaContext;
 import offhours.units.Shown;
 
 /**

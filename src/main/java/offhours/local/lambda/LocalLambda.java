@@ -158,6 +158,14 @@ public final class LocalLambda implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
+  /**
+   * The ARN of the function named {@code name} on this local Lambda, registered or not (the HTTP API's function runs
+   * behind its own front, not here, and is named the same way).
+   */
+  public String functionArn(String name) {
+    return "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name;
+  }
+
   /** The only credentials the API accepts: clients sign every request with them (SigV4). */
   public AwsBasicCredentials credentials() {
     return credentials;
@@ -173,7 +181,7 @@ public final class LocalLambda implements AutoCloseable {
    * batch counts as failed.
    */
   public String registerFunction(String name, ExecutionEnvironment.Init init, Duration timeout) {
-    String arn = "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name;
+    String arn = functionArn(name);
     LocalFunction function = new LocalFunction(name, arn, init, timeout);
     if (functions.putIfAbsent(name, function) != null) {
       throw new IllegalStateException("function " + name + " is already registered");
@@ -220,7 +228,7 @@ public final class LocalLambda implements AutoCloseable {
    */
   public String registerInvokable(String name, RequestHandler<Map<String, Object>, ?> handler) {
     Objects.requireNonNull(handler, "handler");
-    String arn = "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name;
+    String arn = functionArn(name);
     if (invokables.putIfAbsent(
             name, new InvokeApi.Invokable(name, arn, handler, Duration.ofSeconds(60)))
         != null) {

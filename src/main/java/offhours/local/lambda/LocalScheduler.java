@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import offhours.local.invocation.LambdaContext;
 
 /**
  * Scheduled functions on one machine, like EventBridge Scheduler with a {@code rate(...)} expression:

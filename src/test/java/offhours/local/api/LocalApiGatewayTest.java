@@ -9,11 +9,21 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import offhours.api.ApiResponse;
 import offhours.api.HttpEvents;
+import offhours.stack.StackSpec;
 import offhours.testing.PartlySent;
 import offhours.testing.RawUtf8Request;
 import offhours.testing.ReadToClose;
@@ -27,6 +37,11 @@ class LocalApiGatewayTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int TEN_MEGABYTES = 10 * 1024 * 1024;
+  /** The API's function as local mode runs it, with the template's Timeout. */
+  private static final LocalApiGateway.Function API = new LocalApiGateway.Function(
+      "offhours-api",
+      "arn:aws:lambda:us-east-1:123456789012:function:offhours-api",
+      Duration.ofSeconds(StackSpec.API_TIMEOUT_SECONDS));
 
   @Test
   void aRefusedRequestReadsItsWholeReason() throws Exception {
@@ -34,6 +49,7 @@ class LocalApiGatewayTest {
         (in, out, context) -> {
           throw new AssertionError("a refused request reached the handler");
         },
+        API,
         Clock.systemUTC())) {
       int port = gateway.endpoint().getPort();
       String own = "127.0.0.1:" + port;
@@ -233,6 +249,97 @@ class LocalApiGatewayTest {
     }
   }
 
+  /**
+   * The handler runs as on Lambda: each request with a context of its own, a new request ID, the function's name, and
+   * no more time than the function's timeout. Before, it got no context, so the API had no deadline locally.
+   */
+  @Test
+  void theFunctionRunsWithTheDeadlineOfItsTimeout() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    List<Integer> remaining = new CopyOnWriteArrayList<>();
+    try (LocalApiGateway gateway = LocalApiGateway.start(
+        (in, out, context) -> {
+          remaining.add(context.getRemainingTimeInMillis());
+          seen.add(context.getAwsRequestId() + " " + context.getFunctionName() + " "
+              + context.getInvokedFunctionArn());
+          out.write(HttpEvents.write(ApiResponse.json(200, Map.of())));
+        },
+        API,
+        Clock.systemUTC())) {
+      int port = gateway.endpoint().getPort();
+      String headers =
+          "Host: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + gateway.token() + "\r\n";
+      assertThat(get(port, headers).status).isEqualTo(200);
+      assertThat(get(port, headers).status).isEqualTo(200);
+    }
+    assertThat(remaining)
+        .hasSize(2)
+        .allSatisfy(left -> assertThat(left)
+            .isPositive()
+            .isLessThanOrEqualTo(StackSpec.API_TIMEOUT_SECONDS * 1000));
+    assertThat(seen)
+        .allSatisfy(line -> assertThat(line)
+            .endsWith(" offhours-api arn:aws:lambda:us-east-1:123456789012:function:offhours-api"));
+    assertThat(seen.get(0).split(" ")[0])
+        .as("a request ID per request")
+        .isNotEqualTo(seen.get(1).split(" ")[0]);
+  }
+
+  /**
+   * A handler that outlives its function's timeout (here 200 ms) gets what an HTTP API answers for a function that
+   * timed out, 500 {"message":"Internal Server Error"}; its thread is interrupted and the function's log says it timed
+   * out. The handler here never returns unless interrupted, so a front without a deadline leaves the request hanging
+   * (until the client's 60 s read timeout, a guard, ends it).
+   */
+  @Test
+  void aHandlerThatOutlivesItsTimeoutGetsApiGatewaysAnswerAndIsInterrupted() throws Exception {
+    CountDownLatch interrupted = new CountDownLatch(1);
+    Logger log = Logger.getLogger("offhours.lambda.offhours-api-short");
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Handler keep = new Handler() {
+      private final SimpleFormatter format = new SimpleFormatter();
+
+      @Override
+      public void publish(LogRecord record) {
+        lines.add(format.formatMessage(record));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    keep.setLevel(Level.ALL);
+    log.addHandler(keep);
+    try (LocalApiGateway gateway = LocalApiGateway.start(
+        (in, out, context) -> {
+          try {
+            Thread.sleep(Long.MAX_VALUE);
+          } catch (InterruptedException e) {
+            interrupted.countDown();
+          }
+        },
+        new LocalApiGateway.Function(
+            "offhours-api-short",
+            "arn:aws:lambda:us-east-1:123456789012:function:offhours-api-short",
+            Duration.ofMillis(200)),
+        Clock.systemUTC())) {
+      int port = gateway.endpoint().getPort();
+      Answer answer = get(
+          port,
+          "Host: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + gateway.token() + "\r\n");
+      assertThat(answer.status).isEqualTo(500);
+      assertThat(answer.message).isEqualTo("Internal Server Error");
+      assertThat(interrupted.await(30, TimeUnit.SECONDS))
+          .as("the handler interrupted")
+          .isTrue();
+      assertThat(lines).singleElement().asString().endsWith(" Task timed out after 0.2 seconds");
+    } finally {
+      log.removeHandler(keep);
+    }
+  }
+
   /** A front whose function records each event it is given in {@code events} and answers 200. */
   private static LocalApiGateway recording(List<byte[]> events) throws Exception {
     return LocalApiGateway.start(
@@ -240,6 +347,7 @@ class LocalApiGatewayTest {
           events.add(in.readAllBytes());
           out.write(HttpEvents.write(ApiResponse.json(200, Map.of())));
         },
+        API,
         Clock.systemUTC());
   }
 
@@ -249,6 +357,7 @@ class LocalApiGatewayTest {
         (in, out, context) -> {
           throw new AssertionError("a refused request reached the handler");
         },
+        API,
         Clock.systemUTC())) {
       int port = gateway.endpoint().getPort();
       String own = "Host: 127.0.0.1:" + port + "\r\n";
@@ -278,6 +387,7 @@ class LocalApiGatewayTest {
   /** {@code line} ("METHOD TARGET", the target sent as it is) with {@code headers}, read whole. */
   private static Answer request(int port, String line, String headers) throws Exception {
     try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(60_000); // a guard: a request the front leaves hanging fails
       OutputStream out = socket.getOutputStream();
       out.write((line + " HTTP/1.1\r\n" + headers + "Connection: close\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));

@@ -1,4 +1,4 @@
-package offhours.local.lambda;
+package offhours.local.invocation;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -6,8 +6,12 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 
-/** The {@link Context} of one in-process invocation; the remaining time counts down from the function timeout. */
-record LambdaContext(
+/**
+ * The {@link Context} of one in-process invocation; the remaining time counts down from the function timeout. Used by
+ * the local Lambda ({@code local.lambda}) and the HTTP API's local front ({@code local.api}), which is why it is in a
+ * package of its own: the local Lambda uses the front's loopback server, so neither may use the other's classes.
+ */
+public record LambdaContext(
     String awsRequestId, String functionName, String functionArn, long deadlineNanos)
     implements Context {
 
