@@ -19,7 +19,7 @@ import offhours.endpoint.InferenceComponent;
 import offhours.endpoint.TestInvocation;
 import offhours.inference.InvocationErrors;
 import offhours.local.LocalDeployment;
-import offhours.local.lambda.LocalLambda;
+import offhours.local.lambda.MappingStats;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import offhours.units.Plurals;
@@ -86,7 +86,7 @@ final class DemoWait {
         DescribeInferenceComponentResponse copies = progress.component() == null
             ? null
             : InferenceComponent.describe(sageMaker, progress.component());
-        LocalLambda.Stats consumer = stack.services().lambda().stats(stack.mappingUuid());
+        MappingStats consumer = stack.services().lambda().stats(stack.mappingUuid());
         String status = progress.state(endpoint.orElse(null), copies, consumer.state());
         if (!status.equals(lastStatus)) {
           call.err()

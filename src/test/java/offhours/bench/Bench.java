@@ -29,6 +29,7 @@ import offhours.aws.AwsClients.Service;
 import offhours.cache.CacheDirectory;
 import offhours.local.LocalDeployment;
 import offhours.local.lambda.LocalLambda;
+import offhours.local.lambda.MappingStats;
 import offhours.local.model.ContainerMeasurements;
 import offhours.local.model.DefaultModel;
 import offhours.local.model.ModelFiles;
@@ -368,7 +369,7 @@ public final class Bench {
     long secondStart = 0;
     long secondMoto = 0;
     while (true) {
-      LocalLambda.Stats s = lambda.stats(uuid);
+      MappingStats s = lambda.stats(uuid);
       long done = s.deleted() - before;
       long now = System.nanoTime();
       if (first == 0 && done > 0) {
@@ -413,7 +414,7 @@ public final class Bench {
       }
       Thread.sleep(10);
     }
-    LocalLambda.Stats s = lambda.stats(uuid);
+    MappingStats s = lambda.stats(uuid);
     long classified = countClassified(stack, run);
     if (classified != images) {
       throw new IllegalStateException(

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import offhours.local.LocalDeployment;
 import offhours.local.lambda.LocalLambda;
+import offhours.local.lambda.MappingStats;
 
 /**
  * The stand-in bench line: N uploads queued while the endpoint is off, then drained through the real local pipeline
@@ -81,7 +82,7 @@ final class StandInDrain {
       long total = queuedBefore + images;
       long deadline = start + TimeUnit.MINUTES.toNanos(15);
       while (true) {
-        LocalLambda.Stats s = lambda.stats(uuid);
+        MappingStats s = lambda.stats(uuid);
         long done = s.deleted() - before;
         long now = System.nanoTime();
         if (first == 0 && done > 0) {

@@ -21,6 +21,7 @@ import offhours.cli.Context;
 import offhours.local.LocalDeployment;
 import offhours.local.LocalDirectory;
 import offhours.local.lambda.LocalLambda;
+import offhours.local.lambda.MappingStats;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -154,7 +155,7 @@ public final class Chaos {
         if (!settled) {
           err.println("chaos: not settled within 10 minutes; last seen: " + faults.state());
         }
-        LocalLambda.Stats stats = stack.services().lambda().stats(stack.mappingUuid());
+        MappingStats stats = stack.services().lambda().stats(stack.mappingUuid());
         ChaosTally tally = new ChaosTally(
             stack.s3(),
             stack.dynamoDb(),
@@ -193,7 +194,7 @@ public final class Chaos {
     long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
     int quiet = 0;
     while (System.nanoTime() < deadline) {
-      LocalLambda.Stats stats = stack.services().lambda().stats(stack.mappingUuid());
+      MappingStats stats = stack.services().lambda().stats(stack.mappingUuid());
       Map<QueueAttributeName, String> q = stack
           .sqs()
           .getQueueAttributes(r -> r.queueUrl(stack.resources().queueUrl())
@@ -224,7 +225,7 @@ public final class Chaos {
       ChaosUploads uploads,
       ChaosFaults f,
       ChaosTally t,
-      LocalLambda.Stats stats,
+      MappingStats stats,
       LocalLambda.Cuts cuts,
       long burstAnswers,
       Outcomes outcomes,

@@ -8,7 +8,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import offhours.aws.AwsClients.Service;
 import offhours.local.LocalDeployment;
-import offhours.local.lambda.LocalLambda;
+import offhours.local.lambda.MappingStats;
 import offhours.local.sagemaker.InvocationHold;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -124,7 +124,7 @@ final class ChaosCycles implements AutoCloseable {
         override("stop");
       }
       manualStops.incrementAndGet();
-      LocalLambda.Stats after = watcher.classify();
+      MappingStats after = watcher.classify();
       if (!"Enabled".equals(after.state()) && after.invoking() > 0) {
         stopsDuringDrain.incrementAndGet();
         note.accept(

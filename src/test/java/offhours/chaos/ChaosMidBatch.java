@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import offhours.local.LocalDeployment;
 import offhours.local.lambda.LocalLambda;
+import offhours.local.lambda.MappingStats;
 import offhours.local.sagemaker.InvocationHold;
 
 /**
@@ -52,7 +53,7 @@ final class ChaosMidBatch {
     long started = watcher.classify().batches();
     watcher.await(
         "a Classify batch that started after the hold waiting at the model before the stop", () -> {
-          LocalLambda.Stats now = watcher.classify();
+          MappingStats now = watcher.classify();
           return now.batches() > started && now.invoking() > 0 && hold.waiting() > 0;
         });
   }

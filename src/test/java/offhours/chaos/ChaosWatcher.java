@@ -9,7 +9,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import offhours.aws.AwsClients.Service;
 import offhours.local.LocalDeployment;
-import offhours.local.lambda.LocalLambda;
+import offhours.local.lambda.MappingStats;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
@@ -64,7 +64,7 @@ final class ChaosWatcher implements AutoCloseable {
   }
 
   /** The Classify trigger's counters. */
-  LocalLambda.Stats classify() {
+  MappingStats classify() {
     return stack.services().lambda().stats(stack.mappingUuid());
   }
 
@@ -80,7 +80,7 @@ final class ChaosWatcher implements AutoCloseable {
 
   /** What a failed wait saw last: the endpoint, the trigger, batches in flight, the queue. */
   String state() {
-    LocalLambda.Stats c = classify();
+    MappingStats c = classify();
     return "endpoint " + status().map(Object::toString).orElse("absent") + ", trigger " + c.state()
         + ", " + c.invoking() + " batches in flight, " + visible() + " uploads waiting";
   }

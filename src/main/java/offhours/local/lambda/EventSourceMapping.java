@@ -193,9 +193,8 @@ final class EventSourceMapping {
     }
   }
 
-  synchronized LocalLambda.Stats stats() {
-    return new LocalLambda.Stats(
-        state.name(), batches, delivered, deleted, failed, errors, invoking);
+  synchronized MappingStats stats() {
+    return new MappingStats(state.name(), batches, delivered, deleted, failed, errors, invoking);
   }
 
   /** The EventSourceMappingConfiguration shape the Lambda API returns. */

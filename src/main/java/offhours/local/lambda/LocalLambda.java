@@ -52,16 +52,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class LocalLambda implements AutoCloseable {
 
-  /** Counters of one mapping, for tests and benchmarks. {@code failed} = delivered but not deleted. */
-  public record Stats(
-      String state,
-      long batches,
-      long delivered,
-      long deleted,
-      long failed,
-      long invocationErrors,
-      int invoking) {}
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SqsClient sqs;
@@ -271,7 +261,7 @@ public final class LocalLambda implements AutoCloseable {
   }
 
   /** The counters of mapping {@code uuid}; still readable after {@link #close()}, gone once the mapping is deleted. */
-  public Stats stats(String uuid) {
+  public MappingStats stats(String uuid) {
     EventSourceMapping mapping = mappings.get(uuid);
     if (mapping == null) {
       throw new IllegalArgumentException(
@@ -284,10 +274,10 @@ public final class LocalLambda implements AutoCloseable {
    * Waits until mapping {@code uuid}'s counters satisfy {@code condition}, checking every 20 ms; returns
    * the satisfying stats, or throws {@link AssertionError} with the last stats when {@code timeout} passes.
    */
-  public Stats await(String uuid, Predicate<Stats> condition, Duration timeout)
+  public MappingStats await(String uuid, Predicate<MappingStats> condition, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Stats stats = stats(uuid);
+    MappingStats stats = stats(uuid);
     while (!condition.test(stats)) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("mapping " + uuid + " did not reach the condition within "
@@ -381,8 +371,7 @@ public final class LocalLambda implements AutoCloseable {
           at < 0 ? nameOrArn : nameOrArn.substring(at + ":function:".length()).split(":")[0];
       LocalFunction function = functions.get(name);
       if (function == null) {
-        throw LambdaError.notFound("Function not found: arn:aws:lambda:" + region + ":" + accountId
-            + ":function:" + Shown.value(name));
+        throw LambdaError.notFound("Function not found: " + functionArn(Shown.value(name)));
       }
       return function;
     }

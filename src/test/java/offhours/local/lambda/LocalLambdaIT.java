@@ -271,7 +271,7 @@ class LocalLambdaIT {
     lambda.updateEventSourceMapping(r -> r.uuid(created.uuid()).enabled(true));
 
     comeBack(created.uuid(), 1, bad);
-    LocalLambda.Stats stats = local.await(created.uuid(), s -> s.deleted() == 3, WAIT);
+    MappingStats stats = local.await(created.uuid(), s -> s.deleted() == 3, WAIT);
 
     assertThat(stats.failed()).isEqualTo(1);
     List<SQSEvent.SQSMessage> deliveries =
@@ -298,7 +298,7 @@ class LocalLambdaIT {
     String uuid = mapping();
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("only"));
 
-    LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
+    MappingStats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
 
     assertThat(stats.failed()).isZero();
     assertQueueEmpty();
@@ -318,7 +318,7 @@ class LocalLambdaIT {
     String id = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("x")).messageId();
 
     comeBack(uuid, 1, id);
-    LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
+    MappingStats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
 
     assertThat(stats.invocationErrors()).isEqualTo(1);
     assertThat(stats.failed()).isEqualTo(1);
@@ -346,7 +346,7 @@ class LocalLambdaIT {
     String id = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("cut")).messageId();
 
     comeBack(uuid, 1, id);
-    LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
+    MappingStats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
 
     assertThat(stats.invocationErrors()).isEqualTo(1);
     assertReceivedTwice(id);
@@ -362,7 +362,7 @@ class LocalLambdaIT {
     String uuid = mapping();
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("quick"));
 
-    LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
+    MappingStats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
 
     assertThat(stats.invocationErrors()).isZero();
     assertThat(local.cuts(function)).isEqualTo(new LocalLambda.Cuts(0, 0, 1));
@@ -546,7 +546,7 @@ class LocalLambdaIT {
     // Messages are waiting, so a poller that ignored the bound would start more batches meanwhile.
     await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> max.get() == bound);
     release.countDown();
-    LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == messages, WAIT);
+    MappingStats stats = local.await(uuid, s -> s.deleted() == messages, WAIT);
 
     assertThat(stats.batches()).isEqualTo(messages);
     return max.get();
@@ -576,7 +576,7 @@ class LocalLambdaIT {
         sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("takes too long")).messageId();
 
     comeBack(uuid, 1, id);
-    LocalLambda.Stats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
+    MappingStats stats = local.await(uuid, s -> s.deleted() == 1, WAIT);
 
     assertThat(stats.batches()).isEqualTo(2);
     assertThat(stats.invocationErrors()).isEqualTo(1);
