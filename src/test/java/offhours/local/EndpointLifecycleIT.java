@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import offhours.aws.AwsClients.Service;
 import offhours.endpoint.Schedule;
 import offhours.results.ResultItem;
+import offhours.testing.FunctionLog;
 import offhours.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -220,7 +221,7 @@ class EndpointLifecycleIT {
     // Local mode's own policy (wake on one waiting upload), with a 5 s first backoff instead of 5
     // minutes.
     MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    try (ControllerLog log = new ControllerLog();
+    try (FunctionLog log = new FunctionLog(LocalDeployment.CONTROLLER_FUNCTION);
         StackFixture f = StackFixture.start(
             StackFixture.options(Duration.ofSeconds(1), Map.of("CREATE_BACKOFF_SECONDS", "5")),
             clock)) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import offhours.testing.FunctionLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,7 +134,7 @@ class ScaleToZeroLifecycleIT {
             Duration.ofSeconds(10), StackFixture.OFF_UNLESS_STARTED)
         .withModelSettings(Map.of("HOSTING", "scale-to-zero"));
     try (StackFixture f = StackFixture.start(options)) {
-      try (ControllerLog log = new ControllerLog()) {
+      try (FunctionLog log = new FunctionLog(LocalDeployment.CONTROLLER_FUNCTION)) {
         assertThat(f.override("start").get("action").asText()).isEqualTo("CREATE_ENDPOINT");
         f.override("stop");
         f.await(
@@ -160,7 +161,7 @@ class ScaleToZeroLifecycleIT {
       StackFixture f, Path image, int resultsAfter) throws InterruptedException {
     Instant componentCreated = componentCreated(f);
     f.stack.services().sageMaker().delays(CREATING, CREATING, INSTANCES_LINGER);
-    try (ControllerLog log = new ControllerLog()) {
+    try (FunctionLog log = new FunctionLog(LocalDeployment.CONTROLLER_FUNCTION)) {
       f.override("stop");
       f.await(
           "copies at 0 while the instance is still up (DescribeEndpoint)",

@@ -16,14 +16,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import offhours.api.ApiResponse;
 import offhours.api.HttpEvents;
 import offhours.stack.StackSpec;
+import offhours.testing.FunctionLog;
 import offhours.testing.PartlySent;
 import offhours.testing.RawUtf8Request;
 import offhours.testing.ReadToClose;
@@ -294,37 +290,20 @@ class LocalApiGatewayTest {
   @Test
   void aHandlerThatOutlivesItsTimeoutGetsApiGatewaysAnswerAndIsInterrupted() throws Exception {
     CountDownLatch interrupted = new CountDownLatch(1);
-    Logger log = Logger.getLogger("offhours.lambda.offhours-api-short");
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Handler keep = new Handler() {
-      private final SimpleFormatter format = new SimpleFormatter();
-
-      @Override
-      public void publish(LogRecord record) {
-        lines.add(format.formatMessage(record));
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    keep.setLevel(Level.ALL);
-    log.addHandler(keep);
-    try (LocalApiGateway gateway = LocalApiGateway.start(
-        (in, out, context) -> {
-          try {
-            Thread.sleep(Long.MAX_VALUE);
-          } catch (InterruptedException e) {
-            interrupted.countDown();
-          }
-        },
-        new LocalApiGateway.Function(
-            "offhours-api-short",
-            "arn:aws:lambda:us-east-1:123456789012:function:offhours-api-short",
-            Duration.ofMillis(200)),
-        Clock.systemUTC())) {
+    try (FunctionLog log = new FunctionLog("offhours-api-short");
+        LocalApiGateway gateway = LocalApiGateway.start(
+            (in, out, context) -> {
+              try {
+                Thread.sleep(Long.MAX_VALUE);
+              } catch (InterruptedException e) {
+                interrupted.countDown();
+              }
+            },
+            new LocalApiGateway.Function(
+                "offhours-api-short",
+                "arn:aws:lambda:us-east-1:123456789012:function:offhours-api-short",
+                Duration.ofMillis(200)),
+            Clock.systemUTC())) {
       int port = gateway.endpoint().getPort();
       Answer answer = get(
           port,
@@ -334,9 +313,10 @@ class LocalApiGatewayTest {
       assertThat(interrupted.await(30, TimeUnit.SECONDS))
           .as("the handler interrupted")
           .isTrue();
-      assertThat(lines).singleElement().asString().endsWith(" Task timed out after 0.2 seconds");
-    } finally {
-      log.removeHandler(keep);
+      assertThat(log.lines())
+          .singleElement()
+          .asString()
+          .endsWith(" Task timed out after 0.2 seconds");
     }
   }
 

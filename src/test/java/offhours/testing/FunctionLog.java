@@ -1,4 +1,4 @@
-package offhours.local;
+package offhours.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,13 +9,13 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
 /**
- * The controller's log while open, as CloudWatch Logs keeps it on AWS: one line per run of the in-process controller
- * function ("what started it: the decision; the timer"), whether the timer, a manual override or a reconcile started
- * it. The local Lambda writes it through {@link System.Logger}, which is java.util.logging here.
+ * A local function's log while open, as CloudWatch Logs keeps it on AWS: the lines local mode writes under the
+ * function's logger, {@code offhours.lambda.NAME} (the controller's one line per run, "what started it: the decision;
+ * the timer"; the HTTP API's "Task timed out"). Local mode writes them through {@link System.Logger}, which is
+ * java.util.logging here.
  */
-final class ControllerLog implements AutoCloseable {
-  private final Logger logger =
-      Logger.getLogger("offhours.lambda." + LocalDeployment.CONTROLLER_FUNCTION);
+public final class FunctionLog implements AutoCloseable {
+  private final Logger logger;
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final Handler handler = new Handler() {
     private final SimpleFormatter format = new SimpleFormatter();
@@ -32,13 +32,15 @@ final class ControllerLog implements AutoCloseable {
     public void close() {}
   };
 
-  ControllerLog() {
+  /** The log of function {@code name} from now on. */
+  public FunctionLog(String name) {
+    logger = Logger.getLogger("offhours.lambda." + name);
     handler.setLevel(Level.ALL);
     logger.addHandler(handler);
   }
 
   /** Every line logged since this log was opened, oldest first. */
-  List<String> lines() {
+  public List<String> lines() {
     return List.copyOf(lines);
   }
 
