@@ -342,7 +342,9 @@ class DashboardTest {
     assertThat(markdown.contains("SageMaker has none while the endpoint is off"))
         .as("only a scheduled endpoint is deleted when off")
         .isEqualTo(h == Hosting.SCHEDULED);
-    assertThat(markdown.contains("counts as no capacity"))
+    assertThat(markdown.contains(
+            "a request made while the endpoint has no active instances counts as no capacity"))
+        .as("what AWS documents NoCapacityInvocationFailures to count, and nothing more")
         .isEqualTo(graphed.contains("NoCapacityInvocationFailures"));
     assertThat(markdown.contains("add the cold starts"))
         .isEqualTo(graphed.contains("ModelSetupTime"));
