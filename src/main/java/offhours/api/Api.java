@@ -25,8 +25,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The HTTP API: routes a request to its route and turns every failure into JSON with a message a person can act on.
- * 4xx: the request (what to change is in the message); 502: an AWS service refused (its own words); 500: a control-table
- * item that does not read as this version writes it (which one, and why), or a bug.
+ * 4xx: the request (what to change is in the message); 502: an AWS service refused (its own words); 500: a
+ * control-table item that does not read as this version writes it (which one, and why), or a bug.
  */
 public final class Api {
 
@@ -138,7 +138,8 @@ public final class Api {
   private ApiResponse handle(ApiRequest request, RequestDeadline deadline) {
     Objects.requireNonNull(request, "request");
     // The reads of GET /status and GET /results: each is given the time left but the answer's share
-    // (the clients' own 25 s attempts and 50 s calls would outlast the function's 29 s Timeout).
+    // (the clients' own AwsClients.ATTEMPT_TIMEOUT and CALL_TIMEOUT would outlast the
+    // function's Timeout).
     Supplier<Duration> reads =
         () -> deadline.timeout(RequestDeadline.END, "a read for " + request.routeKey());
     try {

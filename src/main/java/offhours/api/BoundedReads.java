@@ -19,12 +19,13 @@ import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 
 /**
- * The API's reads, each cut after what {@code timeout} says when it starts (null: the client's own 25 s attempts and
- * 50 s call): a forecast's ({@link StackObserver}: the control table's GetItems and Query, the queues'
- * GetQueueAttributes) and GET /results' (the results table's Queries, S3's HeadObject). The observer's and the results
- * table's classes serve the controller and the CLI too, which have no request's deadline to keep; this view gives the
- * API theirs without a timeout parameter through them. A read the cut ends throws an {@link ApiCallTimeoutException}
- * that names it. Any other call fails: the API's reads make none.
+ * The API's reads, each cut after what {@code timeout} says when it starts (null: the client's own
+ * {@link offhours.aws.AwsClients#ATTEMPT_TIMEOUT} attempts and {@link offhours.aws.AwsClients#CALL_TIMEOUT} call): a
+ * forecast's ({@link StackObserver}: the control table's GetItems and Query, the queues' GetQueueAttributes) and GET
+ * /results' (the results table's Queries, S3's HeadObject). The observer's and the results table's classes serve the
+ * controller and the CLI too, which have no request's deadline to keep; this view gives the API theirs without a
+ * timeout parameter through them. A read the cut ends throws an {@link ApiCallTimeoutException} that names it. Any
+ * other call fails: the API's reads make none.
  */
 final class BoundedReads {
 

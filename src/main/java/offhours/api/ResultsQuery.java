@@ -27,7 +27,7 @@ public final class ResultsQuery {
   /**
    * The most items one Query reads for a page: a key filter that matches few results gives a short page with a
    * {@code next} rather than reading on for as long as the index lasts. Some 5 MB at most, a second or two, far inside
-   * the API function's 29 s, and a bounded cost for each of the web page's polls.
+   * the API function's Timeout, and a bounded cost for each of the web page's polls.
    */
   private static final long READ_LIMIT = 5_000;
 

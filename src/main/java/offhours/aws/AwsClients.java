@@ -78,7 +78,7 @@ public final class AwsClients implements AutoCloseable {
      * Whether its calls are small requests that answer in well under a second, so a stalled one is cut by
      * {@link #ATTEMPT_TIMEOUT} and {@link #CALL_TIMEOUT}. Not S3 (an object's body streams for as long as it takes),
      * SageMaker Runtime (the model may take its full 60 s) nor Lambda (Invoke waits for the function: the command
-     * line asks the controller, which may run its full 60 s, and a retried Invoke would run it twice).
+     * line asks the controller, which may run its whole Timeout, and a retried Invoke would run it twice).
      */
     private boolean bounded() {
       return bounded;
@@ -88,12 +88,14 @@ public final class AwsClients implements AutoCloseable {
   private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(70);
 
   /**
-   * One attempt of a bounded call: a stalled connection is retried after this instead of holding the controller (60 s
-   * timeout) on the 70 s socket timeout. Longer than SQS's longest long poll (20 s).
+   * One attempt of a bounded call: a stalled connection is retried after this instead of holding the controller (its
+   * Timeout, {@link offhours.stack.StackSpec#CONTROLLER_TIMEOUT_SECONDS}) on the {@link #SOCKET_TIMEOUT}. Longer than
+   * SQS's longest long poll, 20 s
+   * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html).
    */
   static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(25);
 
-  /** A bounded call with its retries: it fails inside the controller's 60 s, which the next run recovers from. */
+  /** A bounded call with its retries: it fails inside the controller's Timeout, which the next run recovers from. */
   public static final Duration CALL_TIMEOUT = Duration.ofSeconds(50);
 
   private final SdkHttpClient http;
@@ -114,8 +116,8 @@ public final class AwsClients implements AutoCloseable {
       AwsCredentialsProvider credentials,
       Map<Service, URI> endpoints,
       List<ExecutionInterceptor> interceptors) {
-    // InvokeEndpoint may take the model's full 60 s, which the default 30 s read timeout would
-    // cut short
+    // InvokeEndpoint may take the model's full 60 s, which the default 30 s read
+    // timeout would cut short
     // (https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-test-endpoints.html).
     this(
         UrlConnectionHttpClient.builder().socketTimeout(SOCKET_TIMEOUT).build(),
@@ -272,9 +274,9 @@ public final class AwsClients implements AutoCloseable {
    * UpdateEventSourceMapping, which the controller and the stack-delete cleanup make, and the live-versions resource's
    * version and alias calls are small requests (a PublishVersion tried again publishes nothing new: Lambda publishes
    * only when the code or configuration changed since the last version). Without a timeout a stalled one waits out
-   * the 70 s socket timeout, and the SDK tries it again: the controller's run loses its minute to it, and the cleanup,
-   * which pauses the trigger before it waits for the endpoint, would answer CloudFormation after its function's
-   * Timeout, that is never.
+   * the {@link #SOCKET_TIMEOUT}, and the SDK tries it again: the controller's run loses its minute to it, and the
+   * cleanup, which pauses the trigger before it waits for the endpoint, would answer CloudFormation after its
+   * function's Timeout, that is never.
    */
   public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C buildForControlCalls(
       Service service, B builder) {

@@ -157,10 +157,11 @@ public final class DynamoCounters {
    * Sends the transaction; when no answer came (the SDK's call timeout, a connection lost after sending), sends it
    * once more with the same token. Without an answer DynamoDB may have applied it or not, and may still be applying
    * it; the same token within DynamoDB's 10-minute idempotency window makes the resend apply it only if the first did
-   * not (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html#DDB-TransactWriteItems-request-ClientRequestToken),
+   * not
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html#DDB-TransactWriteItems-request-ClientRequestToken),
    * and a first still in progress answers TransactionInProgressException, which the caller reads as done by it. The
-   * resend's whole call is cut at {@link #RETRY_CALL_TIMEOUT}: a table that did not answer for 50 s gets one short
-   * chance.
+   * resend's whole call is cut at {@link #RETRY_CALL_TIMEOUT}: a table that did not answer within its client's
+   * {@link AwsClients#CALL_TIMEOUT} gets one short chance.
    *
    * @throws Unconfirmed when the resend got no answer either
    */

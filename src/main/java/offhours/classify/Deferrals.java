@@ -53,7 +53,8 @@ final class Deferrals {
   private static final String SENT_ATTRIBUTE = "offhours-deferred-at";
   /**
    * How much later than its {@link #SENT_ATTRIBUTE} SQS may enqueue a copy Classify sent: the send happens within the
-   * invocation that stamped it, and ClassifyFunction's Timeout is 120 s
+   * invocation that stamped it, and ClassifyFunction's Timeout is
+   * {@link offhours.stack.StackSpec#CLASSIFY_TIMEOUT_SECONDS}
    * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html); a minute more covers the clocks of
    * Lambda and SQS. A redriven copy comes later than that: to reach the DLQ it must fail MaxReceiveCount receives (at
    * least 3, the template's minimum), each hiding it for its retry pause ({@link RetryPace}: 30 + 60 + 120 s with the

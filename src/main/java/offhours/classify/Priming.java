@@ -42,14 +42,14 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  *       with hosting serverless an answer is billed, and it goes to the ledger like a batch's invocations.
  *   <li>The retry pause a failed batch sets ({@link RetryPace}) warms the queue client (built on first use, so here
  *       it is built into the snapshot), the marshalling, signing and endpoint rules of ChangeMessageVisibilityBatch
- *       and a connection to the queue, all of which a failed batch would otherwise pay inside the 1 s share of its
- *       time it gives the call ({@link BatchScope.Write#PACE}). It goes to the function's own queue, with one entry
+ *       and a connection to the queue, all of which a failed batch would otherwise pay inside the share of its time
+ *       it gives the call ({@link BatchScope.Write#PACE}). It goes to the function's own queue, with one entry
  *       whose receipt handle no message has ({@link #NO_MESSAGE}): SQS answers 200 with that entry failed
  *       (ReceiptHandleIsInvalid; moto_server answers the same), or refuses the whole call (AccessDenied, say).
  *       Either is SQS's answer, so either counts as warm, and neither is logged: no message was paced.
  *   <li>The deferral of a message while the endpoint is off ({@link Deferrals#send}) warms SendMessage's marshalling
  *       of a copy and its attributes, on the client and connection the pause warmed, which the first deferral after a
- *       restore would otherwise pay inside the 1.5 s share of its time it gives the call
+ *       restore would otherwise pay inside the share of its time it gives the call
  *       ({@link BatchScope.Write#DEFERRAL}). It sends a copy of {@link #NO_MESSAGE} to the function's own queue
  *       (sqs:SendMessage, the permission deferrals use) with a delay of {@link #REFUSED_DELAY_SECONDS}, past the
  *       most SQS allows: SQS refuses it (InvalidParameterValue; moto_server answers the same) and enqueues nothing.

@@ -21,23 +21,25 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * CloudFormation custom resource that deletes the controller-owned endpoint with the stack, so no endpoint is left
  * billing; on Create (and on an Update that changed the images bucket) it first takes S3's test event off the images
- * queue ({@link TestEventSweep}), so that the controller does not wake the endpoint for it. On Delete it records a manual stop (so no controller run re-creates the endpoint), disables the mapping and
- * deletes the endpoint, waiting for it to settle if SageMaker cannot delete it yet, for as long as the invocation's
- * remaining time allows with the response still to send ({@link #budget}). The response goes to the pre-signed {@code ResponseURL} with an HTTP PUT
+ * queue ({@link TestEventSweep}), so that the controller does not wake the endpoint for it. On Delete it records a
+ * manual stop (so no controller run re-creates the endpoint), disables the mapping and deletes the endpoint, waiting
+ * for it to settle if SageMaker cannot delete it yet, for as long as the invocation's remaining time allows with the
+ * response still to send ({@link #budget}). The response goes to the pre-signed {@code ResponseURL} with an HTTP PUT
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html).
  */
 public final class EndpointCleanupHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
   /**
    * How long a Delete waits for the endpoint to settle at most. With {@link #RESERVE} it fits the function's Timeout
-   * (template.yaml: 290 s), which fits the custom resource's ServiceTimeout (300 s), so CloudFormation always gets the
-   * answer.
+   * (template.yaml, EndpointCleanupFunction), which fits the custom resource's ServiceTimeout (EndpointCleanup), so
+   * CloudFormation always gets the answer (TemplateSafetyTest holds the three together).
    */
   public static final Duration BUDGET = Duration.ofSeconds(240);
 
   /**
-   * What the invocation keeps for itself after waiting: the response PUT (30 s at most) and its log line. Each AWS call
-   * ends before it too ({@link ResponseDeadline}), the last look at the endpoint included.
+   * What the invocation keeps for itself after waiting: the response PUT ({@link CustomResourceResponse#PUT_TIMEOUT}
+   * at most) and its log line. Each AWS call ends before it too ({@link ResponseDeadline}), the last look at the
+   * endpoint included.
    */
   public static final Duration RESERVE = ResponseDeadline.ANSWER;
 

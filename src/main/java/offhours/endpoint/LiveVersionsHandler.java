@@ -24,14 +24,15 @@ public final class LiveVersionsHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
   /**
    * How long it waits at most for new versions to become Active (SnapStart optimises each, a minute or more). With
-   * {@link #RESERVE} it fits the function's Timeout (template.yaml: 590 s), which fits the custom resource's
-   * ServiceTimeout (600 s), so CloudFormation always gets the answer.
+   * {@link #RESERVE} it fits the function's Timeout (template.yaml, LiveVersionsFunction), which fits the custom
+   * resource's ServiceTimeout (LiveVersions), so CloudFormation always gets the answer (LiveVersionsTemplateTest holds
+   * the three together).
    */
   public static final Duration BUDGET = Duration.ofSeconds(520);
 
   /**
-   * What the invocation keeps after waiting: moving the aliases (20 s), the response PUT (30 s at most) and its log
-   * line ({@link ResponseDeadline#ANSWER}, which each AWS call ends before).
+   * What the invocation keeps after waiting: time to move the aliases, then the response PUT and its log line
+   * ({@link ResponseDeadline#ANSWER}, which each AWS call ends before).
    */
   public static final Duration RESERVE = Duration.ofSeconds(20).plus(ResponseDeadline.ANSWER);
 

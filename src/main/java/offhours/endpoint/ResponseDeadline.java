@@ -19,18 +19,18 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  * the time left less that ({@link InvocationDeadline#timeout}). The budget a custom resource waits within ends earlier
  * ({@link CustomResourceResponse#budget}), but a call made as it ends (the cleanup's last look at the endpoint, and a
  * delete and a look after that; the live-versions resource's last look at a version and its alias moves) would
- * otherwise run as long as its client lets it, 50 s, and Lambda ends an invocation at the function's Timeout whatever
- * it is doing (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html): CloudFormation would get no
- * answer and wait out the ServiceTimeout. Cut, the call fails and the resource answers FAILED with what to do. A call
- * that has a shorter timeout of its own keeps it, and so does one started with more time left than its client's
- * {@link AwsClients#CALL_TIMEOUT} (every client of these functions has it); without a Lambda context
- * ({@link InvocationDeadline#NONE}) nothing is changed.
+ * otherwise run as long as its client lets it ({@link AwsClients#CALL_TIMEOUT}), and Lambda ends an invocation at the
+ * function's Timeout whatever it is doing (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html):
+ * CloudFormation would get no answer and wait out the ServiceTimeout. Cut, the call fails and the resource answers
+ * FAILED with what to do. A call that has a shorter timeout of its own keeps it, and so does one started with more time
+ * left than its client's {@link AwsClients#CALL_TIMEOUT} (every client of these functions has it); without a Lambda
+ * context ({@link InvocationDeadline#NONE}) nothing is changed.
  */
 final class ResponseDeadline implements ExecutionInterceptor {
 
   /**
-   * What answering CloudFormation takes at most: the response PUT ({@link CustomResourceResponse#PUT_TIMEOUT}, 30 s)
-   * and 10 s for its log line and the invocation's end: 40 s.
+   * What answering CloudFormation takes at most: the response PUT ({@link CustomResourceResponse#PUT_TIMEOUT}), then
+   * time for its log line and the invocation's end.
    */
   static final Duration ANSWER = CustomResourceResponse.PUT_TIMEOUT.plusSeconds(10);
 
@@ -50,7 +50,7 @@ final class ResponseDeadline implements ExecutionInterceptor {
     InvocationDeadline deadline = invocation.get();
     Duration cut = deadline == null ? null : deadline.timeout(ANSWER, call(attributes));
     // A request's apiCallTimeout replaces its client's: with more time left than that, the
-    // client's own 50 s stays the call's bound.
+    // client's own CALL_TIMEOUT stays the call's bound.
     Optional<SdkRequest> cutRequest = cut == null || cut.compareTo(AwsClients.CALL_TIMEOUT) >= 0
         ? Optional.empty()
         : InvocationDeadline.cut(context.request(), cut);

@@ -18,14 +18,15 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 /**
  * Every AWS call of a controller run ends before the run's deadline: an interceptor on each client the controller
  * builds ({@link ControllerHandler}; its modifyRequest hook rewrites the SDK request before it is sent,
- * https://docs.aws.amazon.com/sdk-for-java/latest/developer-guide/interceptors.html) gives each call, as it starts, the time the run has left less what the steps after
- * it keep ({@link InvocationDeadline#timeout}: at least 250 ms, else the call is not started and {@link
- * InvocationDeadline.NoTimeLeft} says so). Lambda ends an invocation at the function's Timeout (60 s for the controller)
- * whatever it is doing (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html), and a request's
- * apiCallTimeout bounds its attempts and the pauses between them
+ * https://docs.aws.amazon.com/sdk-for-java/latest/developer-guide/interceptors.html) gives each call, as it starts, the
+ * time the run has left less what the steps after it keep ({@link InvocationDeadline#timeout}: at least {@link
+ * InvocationDeadline#FLOOR}, else the call is not started and {@link InvocationDeadline.NoTimeLeft} says so). Lambda
+ * ends an invocation at the function's Timeout ({@link offhours.stack.StackSpec#CONTROLLER_TIMEOUT_SECONDS} for the
+ * controller) whatever it is doing (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html), and a
+ * request's apiCallTimeout bounds its attempts and the pauses between them
  * (https://docs.aws.amazon.com/sdk-for-java/latest/developer-guide/timeouts.html). A call that has a shorter timeout
- * of its own (the probe's 30 s) keeps it. Without a Lambda context ({@link InvocationDeadline#NONE}: local mode, the
- * command line, tests) nothing is changed.
+ * of its own (the probe's {@link TestInvocation#PROBE_TIMEOUT}) keeps it. Without a Lambda context ({@link
+ * InvocationDeadline#NONE}: local mode, the command line, tests) nothing is changed.
  *
  * <p>What each call keeps, in the order a run makes them (each later call is a single request of milliseconds; a share
  * is room for the SDK's retries of a slow one):
@@ -74,8 +75,9 @@ final class RunDeadline implements ExecutionInterceptor {
 
   /**
    * Kept by the probe's ledger write ({@link ControllerHandler#probeLedger}, which cuts it there): the second claim,
-   * the enable and the log retention (1 s each), and what the step keeps. Uncut, the probe's 30 s and the write's
-   * first call and resend (up to 60 s more) would outlast the function's 60 s Timeout; cut, the write is logged as
+   * the enable and the log retention (1 s each), and what the step keeps. Uncut, the probe's
+   * {@link TestInvocation#PROBE_TIMEOUT} and the write's first call and resend (up to 60 s more) would outlast the
+   * function's Timeout; cut, the write is logged as
    * unconfirmed or not counted and the run still ends.
    */
   static final Duration AFTER_PROBE_LEDGER = Duration.ofMillis(3_000).plus(AFTER_STEP);
@@ -135,7 +137,8 @@ final class RunDeadline implements ExecutionInterceptor {
 
   /**
    * Whether {@code error} is this interceptor's doing: a call it did not start ({@link InvocationDeadline.NoTimeLeft})
-   * or cut at the run's deadline, not one that ran out of a shorter timeout of its own (the probe's 30 s, which says
+   * or cut at the run's deadline, not one that ran out of a shorter timeout of its own (the probe's
+   * {@link TestInvocation#PROBE_TIMEOUT}, which says
    * the endpoint did not answer in time), however the SDK wrapped it.
    */
   static boolean cutByRun(Throwable error) {

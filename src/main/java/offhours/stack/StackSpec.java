@@ -122,8 +122,9 @@ public final class StackSpec {
   }
 
   /**
-   * S3's longest key, in bytes of its UTF-8 form (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html):
-   * an upload refuses a longer one before it sends anything, and the API and the page refuse to look one up.
+   * S3's longest key, in bytes of its UTF-8 form
+   * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html): an upload refuses a longer one before it
+   * sends anything, and the API and the page refuse to look one up.
    */
   public static final int MAX_KEY_BYTES = 1024;
 
@@ -243,8 +244,9 @@ public final class StackSpec {
   /**
    * The API function's timeout (template: ApiFunction Timeout): inside API Gateway's 30 s integration timeout
    * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html), and with the whole of it
-   * POST /classify's InvokeEndpoint keeps its 20 s and the image can still be stored after it (offhours.api's
-   * RequestDeadline and ClassifyRoute; ClassifyRouteTest runs a request with this much time).
+   * POST /classify's InvokeEndpoint keeps its whole share (ClassifyRoute.INVOKE_TIMEOUT) and the image can still be
+   * stored after it (offhours.api's RequestDeadline and ClassifyRoute; ClassifyRouteTest runs a request with this much
+   * time).
    */
   public static final int API_TIMEOUT_SECONDS = 29;
 

@@ -40,6 +40,20 @@ class RetryPaceTest extends ClassifyRig {
         .isEqualTo(7_200);
   }
 
+  /** template.yaml's comment on RETRY_SECONDS quotes the pauses a walk's receives get, as this class gives them. */
+  @Test
+  void theTemplateQuotesThePausesOfAWalk() throws IOException {
+    int first =
+        Integer.parseInt(offhours.stack.FunctionVariables.CLASSIFY_ENV.get("RETRY_SECONDS"));
+    List<String> pauses = new ArrayList<>();
+    for (int receives = 1; receives <= RetryPace.MAX_DOUBLINGS + 1; receives++) {
+      pauses.add(String.valueOf(RetryPace.seconds(receives, first)));
+    }
+    assertThat(offhours.stack.TemplateComments.read())
+        .contains("doubles it per receive up to " + RetryPace.MAX_DOUBLINGS + " times ("
+            + String.join(", ", pauses) + " s)");
+  }
+
   @Test
   void onlyTheFailedMessagesOfABatchArePausedEachForItsReceives() throws IOException {
     // a.jpg is classified; the model crashes (5xx) on b.png, on its 2nd receive: retried.

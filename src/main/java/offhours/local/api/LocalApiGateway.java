@@ -35,15 +35,17 @@ import offhours.units.Shown;
  * invokes the API's handler in-process exactly as Lambda would (a stream of JSON in, a stream of JSON out) and sends
  * back the answer. A path or query sent as raw UTF-8 is read as the text it is ({@link RequestTarget}), as one sent
  * percent-encoded. Like an HTTP API it decodes the path before the function sees it ({@link GatewayPath}: routes on
- * the path decoded once, hands the function the path decoded twice, so a key with '%' or '?' cannot travel in it), answers 404 for a path without a route and 413 over 10 MB, and
- * answers for the function with a 500 when the event would exceed Lambda's 6 MB, as AWS never invokes it then.
+ * the path decoded once, hands the function the path decoded twice, so a key with '%' or '?' cannot travel in it),
+ * answers 404 for a path without a route and 413 over 10 MB, and answers for the function with a 500 when the event
+ * would exceed Lambda's 6 MB, as AWS never invokes it then.
  *
  * <p>The handler runs as on Lambda, with a {@link LambdaContext} of its own per request (a new request ID, the
  * function's name, its time left counting down from the function's timeout): so the API cuts its calls by its
  * deadline locally too. A handler still running at the timeout is interrupted, the stack's log says "Task timed out"
  * under the function's logger, and the caller gets what an HTTP API answers for a Lambda function that failed: 500
- * {@code {"message":"Internal Server Error"}}. (The function's Timeout, 29 s, ends the invocation before the HTTP
- * API's 30 s integration timeout, after which it would answer 503 instead.) The handler runs on a thread of its own,
+ * {@code {"message":"Internal Server Error"}}. (The function's Timeout,
+ * {@link offhours.stack.StackSpec#API_TIMEOUT_SECONDS}, ends the invocation before the HTTP API's 30 s integration
+ * timeout, after which it would answer 503 instead.) The handler runs on a thread of its own,
  * so that answer goes at the timeout even when the handler does not heed the interrupt.
  *
  * <p>Locked down like the other local services: it listens on 127.0.0.1 only; a request must name this server in its
@@ -55,7 +57,10 @@ import offhours.units.Shown;
  */
 public final class LocalApiGateway implements AutoCloseable {
 
-  /** API Gateway's HTTP API payload limit (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html). */
+  /**
+   * API Gateway's HTTP API payload limit
+   * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html).
+   */
   private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
 
   /**
