@@ -98,9 +98,10 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
    * The forecast for an object that waits in the queue already (GET /results of an object without its result): it is
    * one of the messages the queue counts (visible, or deferred), so one fewer is ahead of it, and the drain counts it
    * once, with its own batch. The counts do not say which message is whose: an object Classify already has (in flight)
-   * has nothing ahead, however many wait, and one the counts do not show yet (they may lag until at least a minute after
-   * the last send: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html)
-   * has one more ahead than counted.
+   * has nothing ahead, however many wait, and one the counts do not show yet (they may lag until at least a minute
+   * after the last send:
+   * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html) has one more
+   * ahead than counted.
    */
   public static Forecast ofQueued(ApiConfig config, StackObserver.Observed seen) {
     return forecast(

@@ -14,8 +14,8 @@ import offhours.endpoint.ServerlessUsage;
 
 /**
  * The stack's status as the API's GET /status and the UI show it (JSON). What the controller does next (when it runs
- * again and why, what started its last run, the armed timer, the expected wake and stop) is the {@code controller} object,
- * {@link ControllerOutlook#toMap}.
+ * again and why, what started its last run, the armed timer, the expected wake and stop) is the {@code controller}
+ * object, {@link ControllerOutlook#toMap}.
  */
 public final class StatusView {
 
@@ -149,8 +149,8 @@ public final class StatusView {
    * Null, or the sign that uploads are handed back while the endpoint serves ({@link HandedBackWhileServing}): from the
    * controller's last decision (the endpoint and the trigger as its run saw them; the API reads neither itself, its zip
    * has no SageMaker control plane nor Lambda SDK) and the queue's delayed count now. {@code says} is the line
-   * {@code queue} prints but for its caveat and where to read why, which come apart ({@code caveat}, {@code why}) for the
-   * page to set them apart; it says how old the states are, and {@code statesObservedAt} when they were seen.
+   * {@code queue} prints but for its caveat and where to read why, which come apart ({@code caveat}, {@code why}) for
+   * the page to set them apart; it says how old the states are, and {@code statesObservedAt} when they were seen.
    */
   private static Map<String, Object> handedBack(StackObserver.Observed seen, boolean local) {
     if (seen.decision().isEmpty()) {

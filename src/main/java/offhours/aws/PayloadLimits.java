@@ -4,9 +4,9 @@ package offhours.aws;
  * The request sizes AWS documents for the calls an image travels through, each stated once. Two of them are the same
  * number, 6,291,456 bytes, and are still different facts: InvokeEndpoint's Body limits what reaches the model, Lambda's
  * invocation payload what reaches a function (POST /classify's base64-encoded event); a change of one says nothing of
- * the other. The largest image Classify and the API send is the endpoint's: {@code offhours.stack.Hosting#maxImageBytes}
- * picks one of the first two by hosting, as template.yaml's MAX_IMAGE_BYTES does (ImageLimitTemplateTest). This class
- * is in every function's zip: keep it free of dependencies.
+ * the other. The largest image Classify and the API send is the endpoint's: {@code
+ * offhours.stack.Hosting#maxImageBytes} picks one of the first two by hosting, as template.yaml's MAX_IMAGE_BYTES does
+ * (ImageLimitTemplateTest). This class is in every function's zip: keep it free of dependencies.
  */
 public final class PayloadLimits {
 

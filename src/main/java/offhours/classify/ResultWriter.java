@@ -33,7 +33,9 @@ final class ResultWriter {
     this.settings = config.model().settingsFingerprint();
   }
 
-  /** The model's answer for the {@code size}-byte image of {@code event}: its top labels, under the model that answered. */
+  /**
+   * The model's answer for the {@code size}-byte image of {@code event}: its top labels, under the model that answered.
+   */
   Outcome classified(
       ObjectEvent event, long size, ModelAnswer answer, int attempts, BatchScope scope) {
     List<ScoredLabel> top = answer.ranking().top(config.topK());

@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRes
  * may be hidden instead for a pause of its own, with ChangeMessageVisibilityBatch on the receipt handle of this
  * receive: the new timeout counts from the call, and a message whose visibility was changed and is then reported
  * failed stays hidden for exactly that long (SQS keeps no per-message value: its next receive starts from the queue's
- * timeout again, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).
+ * timeout again,
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).
  *
  * <p>How soon depends on why it failed ({@link RetryCause}):
  * <ul>
@@ -42,8 +43,8 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRes
  *
  * <p>Nothing is ever lost or hurried: when the call fails, SQS refuses an entry (its batch answers 200 with Failed
  * entries), the event carries no receipt handle, or too little of the invocation remains
- * ({@link BatchScope.Write#PACE}), the message is left to the queue's visibility timeout, as before, and the batch's log
- * line says so (WARN). A receipt handle is the one of this receive, the latest: the message is in flight for this
+ * ({@link BatchScope.Write#PACE}), the message is left to the queue's visibility timeout, as before, and the batch's
+ * log line says so (WARN). A receipt handle is the one of this receive, the latest: the message is in flight for this
  * invocation until the handler returns (the visibility timeout is 6 times the function's Timeout).
  */
 final class RetryPace {

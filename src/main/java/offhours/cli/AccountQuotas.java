@@ -65,7 +65,9 @@ final class AccountQuotas {
     return found;
   }
 
-  /** Takes the quotas named in {@code wanted} from {@code quotas}, removing each name found; stops when none is left. */
+  /**
+   * Takes the quotas named in {@code wanted} from {@code quotas}, removing each name found; stops when none is left.
+   */
   static void collect(
       Iterable<ServiceQuota> quotas, Set<String> wanted, boolean applied, Map<String, Quota> into) {
     if (wanted.isEmpty()) {

@@ -145,7 +145,9 @@ record CostSettings(
     return (int) mb;
   }
 
-  /** The price table's instance-hour of {@code type}, which {@code --instance-type} asks for without {@code --price}. */
+  /**
+   * The price table's instance-hour of {@code type}, which {@code --instance-type} asks for without {@code --price}.
+   */
   private static double tablePrice(String type) {
     return HostingPrices.of(type)
         .map(HostingPrices::instanceHourUsd)

@@ -63,7 +63,9 @@ final class DeadLetterQueue {
       return objects.stream().map(ObjectNotification::key).toList();
     }
 
-    /** The keys for a table; for a body that names none, why: "(S3 notification without versionId, eTag or sequencer)". */
+    /**
+     * The keys for a table; for a body that names none, why: "(S3 notification without versionId, eTag or sequencer)".
+     */
     String keysText() {
       return objects.isEmpty()
           ? "(" + ObjectNotification.noObjects(body) + ")"
@@ -93,7 +95,9 @@ final class DeadLetterQueue {
     this.clock = clock;
   }
 
-  /** Every message now in the DLQ (up to {@link DlqPass#MAX_MESSAGES}), oldest first; all are visible again afterwards. */
+  /**
+   * Every message now in the DLQ (up to {@link DlqPass#MAX_MESSAGES}), oldest first; all are visible again afterwards.
+   */
   Listing list() {
     List<Letter> letters = new ArrayList<>();
     DlqPass.PassReport pass = new DlqPass(sqs, dlqUrl, clock).run(m -> {

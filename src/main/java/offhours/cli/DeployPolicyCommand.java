@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * {@code sam delete}) needs, scoped to one stack. A deploy role that lacks one action fails the deploy halfway, and a
  * first deploy that fails leaves the stack in ROLLBACK_COMPLETE; one with AdministratorAccess is what a careful team
  * will not hand out. The policy is deployer-policy.json beside this class, with the stack's name, Region, account and
- * artifact bucket put in; DeployerPolicyTest proves it against what CloudFormation's handlers of every resource type the
- * template creates need, for every Hosting, so one policy serves a stack whose Hosting is changed on update.
+ * artifact bucket put in; DeployerPolicyTest proves it against what CloudFormation's handlers of every resource type
+ * the template creates need, for every Hosting, so one policy serves a stack whose Hosting is changed on update.
  */
 public final class DeployPolicyCommand implements Command {
 
@@ -200,9 +200,9 @@ public final class DeployPolicyCommand implements Command {
    * name over the service's limit (64 characters for a role, a function, a rule) is cut. AWS writes the rule down only
    * as code, in the CloudFormation CLI's Java plugin that resource handlers generate names with
    * (IdentifierUtils.generateResourceIdentifier(stackId, logicalId, token, maxLength),
-   * https://github.com/aws-cloudformation/cloudformation-cli-java-plugin): runs of hyphens in the stack name become one,
-   * 13 characters of the limit are kept for a hyphen and a 12-character random tail, one for the hyphen between, and
-   * the rest is shared between the stack name and the logical id, each taking what the other leaves and the stack
+   * https://github.com/aws-cloudformation/cloudformation-cli-java-plugin): runs of hyphens in the stack name become
+   * one, 13 characters of the limit are kept for a hyphen and a 12-character random tail, one for the hyphen between,
+   * and the rest is shared between the stack name and the logical id, each taking what the other leaves and the stack
    * name rounding up, so at a limit of 64 or more at least its first 25 characters stay. The cut names of older types
    * found in the wild share the same way with 14 characters kept for the tail (convox/rack#2698: a function of a
    * 45-character stack kept 41; a gist's function of a nested stack kept 29; DeployPolicyCommandTest). So a stack
@@ -230,8 +230,8 @@ public final class DeployPolicyCommand implements Command {
    * The stack SAM CLI keeps a stack's image repositories in, its "companion stack": the stack's first 104 characters,
    * a hyphen, the first 8 hex digits of the MD5 of the stack's name, "-CompanionStack" (CompanionStack in
    * aws/aws-sam-cli's samcli/lib/bootstrap/companion_stack/data_types.py). This template's functions are zips, so it
-   * never exists, but {@code sam deploy --guided} and {@code sam delete} ask CloudFormation whether it does, and stop at
-   * any answer but "does not exist" (sam-cli-calls.tsv).
+   * never exists, but {@code sam deploy --guided} and {@code sam delete} ask CloudFormation whether it does, and stop
+   * at any answer but "does not exist" (sam-cli-calls.tsv).
    */
   public static String companionStack(String stack) {
     try {

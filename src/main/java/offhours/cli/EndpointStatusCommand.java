@@ -248,7 +248,9 @@ final class EndpointStatusCommand implements Command {
     };
   }
 
-  /** The text form; every value that comes from AWS or the control table is shown through {@link Terminal#printable}. */
+  /**
+   * The text form; every value that comes from AWS or the control table is shown through {@link Terminal#printable}.
+   */
   static String render(EndpointReport status) {
     StringBuilder text = new StringBuilder("endpoint ")
         .append(Terminal.printable(status.endpoint()))

@@ -10,11 +10,11 @@ import offhours.units.Sizes;
  * notes a file over, as one that will be REJECTED, and what the page of {@code ui} refuses to store. Read as {@link
  * LiveSettingsLookup} reads the model's settings, from what the command line already has of the stack, its hosting
  * as {@code cost} reads it ({@link Target#hostingValue}: from the DescribeStacks every command calls first, or the
- * local stack's state file); and turned into the limit by the mapping template.yaml and local mode set MAX_IMAGE_BYTES by ({@link
- * Hosting#maxImageBytes}), so no AWS call and no permission is added. A stack without the setting (an older template
- * or state file) predates serverless hosting and has InvokeEndpoint's limit. A hosting this version does not know (a
- * newer template's) gets InvokeEndpoint's limit too, every hosting's but serverless's, with the reason in {@code
- * assumption}, which each command shows where its user sees it.
+ * local stack's state file); and turned into the limit by the mapping template.yaml and local mode set MAX_IMAGE_BYTES
+ * by ({@link Hosting#maxImageBytes}), so no AWS call and no permission is added. A stack without the setting (an older
+ * template or state file) predates serverless hosting and has InvokeEndpoint's limit. A hosting this version does not
+ * know (a newer template's) gets InvokeEndpoint's limit too, every hosting's but serverless's, with the reason in
+ * {@code assumption}, which each command shows where its user sees it.
  *
  * @param bytes the limit
  * @param assumption why the limit is InvokeEndpoint's rather than read from the stack; empty when read

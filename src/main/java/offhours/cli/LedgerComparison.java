@@ -21,8 +21,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code cost --compare}: the stack's own bill (its ledger's endpoint-hours, or for a serverless stack the invocations
- * recorded (offhours.aws.UsageLedger), priced as {@code cost} prices them; its results' waits) beside every other hosting option on the
- * same uploads: the uploads are the CLASSIFIED results of the period, at their upload time.
+ * recorded (offhours.aws.UsageLedger), priced as {@code cost} prices them; its results' waits) beside every other
+ * hosting option on the same uploads: the uploads are the CLASSIFIED results of the period, at their upload time.
  */
 final class LedgerComparison {
 

@@ -10,7 +10,9 @@ import offhours.local.StateFile;
 import offhours.local.StateFileKeeper;
 import offhours.local.api.LocalApiGateway;
 
-/** {@code local run}: the stack in the foreground until interrupted; {@code local start} runs this in the background. */
+/**
+ * {@code local run}: the stack in the foreground until interrupted; {@code local start} runs this in the background.
+ */
 final class LocalRunCommand implements Command {
   @Override
   public String name() {

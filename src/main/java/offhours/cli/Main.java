@@ -57,11 +57,11 @@ public final class Main {
   static final String LOG_FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";
 
   /**
-   * One line per log record, {@code DATE TIME ZONE LEVEL LOGGER MESSAGE}: what the local stack's functions log ({@code local run} prints
-   * it, {@code local start} writes it to its log) reads as CloudWatch shows a function's lines, with the function in the
-   * logger's name ({@code offhours.lambda.offhours-controller}). The JDK's default takes two lines, the first a date
-   * and the Java method that logged ({@code offhours.local.invocation.LambdaContext$1 log}), which says nothing to a
-   * user. A format the user set ({@code -Djava.util.logging.SimpleFormatter.format}) is kept.
+   * One line per log record, {@code DATE TIME ZONE LEVEL LOGGER MESSAGE}: what the local stack's functions log ({@code
+   * local run} prints it, {@code local start} writes it to its log) reads as CloudWatch shows a function's lines, with
+   * the function in the logger's name ({@code offhours.lambda.offhours-controller}). The JDK's default takes two lines,
+   * the first a date and the Java method that logged ({@code offhours.local.invocation.LambdaContext$1 log}), which
+   * says nothing to a user. A format the user set ({@code -Djava.util.logging.SimpleFormatter.format}) is kept.
    */
   static void oneLineLogs() {
     if (System.getProperty(LOG_FORMAT_PROPERTY) == null) {

@@ -13,7 +13,10 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 /** {@code offhours queue}: how much work waits, is being processed, or was given up on. */
 final class QueueCommand implements Command {
 
-  /** SQS counts are approximate (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html). */
+  /**
+   * SQS counts are approximate
+   * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html).
+   */
   record Counts(long visible, long inFlight, long delayed, long dlq) {}
 
   @Override

@@ -46,7 +46,9 @@ final class SimulateValues {
     }
   }
 
-  /** The fewest and the most images per second --drain-per-second takes: one image in 10 s, and far past any instance. */
+  /**
+   * The fewest and the most images per second --drain-per-second takes: one image in 10 s, and far past any instance.
+   */
   static final double MIN_DRAIN = 0.1;
 
   static final double MAX_DRAIN = 100_000;

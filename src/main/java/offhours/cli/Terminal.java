@@ -38,7 +38,9 @@ final class Terminal {
     return Shown.value(text);
   }
 
-  /** The terminal's width from {@code COLUMNS} (as a shell and scripts/offhours set it), else {@link #DEFAULT_COLUMNS}. */
+  /**
+   * The terminal's width from {@code COLUMNS} (as a shell and scripts/offhours set it), else {@link #DEFAULT_COLUMNS}.
+   */
   static int columns(Map<String, String> env) {
     try {
       long columns = WholeNumbers.parse(env.getOrDefault("COLUMNS", ""));

@@ -22,9 +22,9 @@ final class ClaimedStep {
 
   /**
    * What the step did. {@code claimed} is the claim as last written (the test invocation's second claim moves it on),
-   * {@code after} the state to write on top of it ({@code claimed} itself: nothing to add); {@code awsSaid}: for a call AWS
-   * failed, the test invocation's included, what AWS itself answered and to which call ({@link #answerTo}), which the
-   * run's log line carries and {@code outcome} never does; else null.
+   * {@code after} the state to write on top of it ({@code claimed} itself: nothing to add); {@code awsSaid}: for a call
+   * AWS failed, the test invocation's included, what AWS itself answered and to which call ({@link #answerTo}), which
+   * the run's log line carries and {@code outcome} never does; else null.
    */
   record Result(
       Step done,
@@ -56,10 +56,10 @@ final class ClaimedStep {
   }
 
   /**
-   * Takes {@code step}, claimed as {@code claimed}; {@code atOnce}: a trigger pause that deletes the endpoint in the same
-   * run; {@code serving}: the run found the endpoint InService and the trigger enabled. What setting the container's
-   * log retention reports adds lines to {@code notes}, and what AWS answered its calls that failed to {@code othersSaid}
-   * (the step's own is the result's).
+   * Takes {@code step}, claimed as {@code claimed}; {@code atOnce}: a trigger pause that deletes the endpoint in the
+   * same run; {@code serving}: the run found the endpoint InService and the trigger enabled. What setting the
+   * container's log retention reports adds lines to {@code notes}, and what AWS answered its calls that failed to
+   * {@code othersSaid} (the step's own is the result's).
    */
   Result run(
       Step step,

@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * The cleanup's settings, and only those: which stack it belongs to, which endpoint and mapping it removes, where the
- * controller's state lives, and the images queue it sweeps of S3's test event. Nothing of the schedule: a WorkingHours value the controller
- * refuses must not stop the stack from being created, rolled back or deleted.
+ * controller's state lives, and the images queue it sweeps of S3's test event. Nothing of the schedule: a WorkingHours
+ * value the controller refuses must not stop the stack from being created, rolled back or deleted.
  *
  * @param stackId the ARN of the stack the function belongs to (STACK_ID); events of other stacks are not acted on
  * @param queueUrl the images queue (QUEUE_URL), swept of S3's test event when the stack is created or its bucket

@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * more (a component of another model, an endpoint of another config, or a failed one). The states:
  * <ul>
  *   <li>the endpoint's own state while it is not InService (or absent, foreign, of another config);
- *   <li>ABSENT with the endpoint up but no component and no instance, or a component at 0 copies on 0 instances (asleep, unbilled);
+ *   <li>ABSENT with the endpoint up but no component and no instance, or a component at 0 copies on 0 instances
+ *       (asleep, unbilled);
  *   <li>CREATING while the component is created or its copies scale out from 0; IN_SERVICE once copies are up
  *       (UPDATING while a changed count settles on copies that serve);
  *   <li>DELETING while copies scale in, and after that while the variant still has instances (managed instance
@@ -200,8 +201,8 @@ public final class ComponentEndpoint implements Endpoint {
 
   /**
    * A component SageMaker is still changing: Deleting, or Creating or Updating (copies scaling), which
-   * DeleteInferenceComponent turns away until it settles (the AWS provider for Terraform retries a delete "mid-transition
-   * (Creating/Updating)" and waits through both:
+   * DeleteInferenceComponent turns away until it settles (the AWS provider for Terraform retries a delete
+   * "mid-transition (Creating/Updating)" and waits through both:
    * https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/sagemaker/inference_component.go).
    */
   private static boolean settled(DescribeInferenceComponentResponse c) {
@@ -301,7 +302,9 @@ public final class ComponentEndpoint implements Endpoint {
     }
   }
 
-  /** The endpoint is to be deleted: with the stack (the cleanup's view), when it failed, or when it runs another config. */
+  /**
+   * The endpoint is to be deleted: with the stack (the cleanup's view), when it failed, or when it runs another config.
+   */
   private boolean endpointGoes(Status ep) {
     return endpointConfigName == null
         || ep.state() == State.FAILED

@@ -240,7 +240,9 @@ public final class ControllerHandler
         probeLedger);
   }
 
-  /** What became of a probe's invocation in the ledger, when not plainly added: the run goes on (the ledger informs). */
+  /**
+   * What became of a probe's invocation in the ledger, when not plainly added: the run goes on (the ledger informs).
+   */
   private static final class ProbeLedgerLines implements UsageLedger.Unrecorded {
     @Override
     public void ledgerNotUpdated(long invocations, long millis, Exception error) {

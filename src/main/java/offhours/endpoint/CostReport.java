@@ -19,10 +19,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The savings ledger as a report: per local day, endpoint-hours (from the ledger), images classified (results counted
  * by their {@code classifiedAt} date), cost = hours x instance count x hourly price plus the serverless invocations
- * recorded (offhours.aws.UsageLedger) at the serverless prices, cost per image, the always-on cost of the same day, and what was saved.
- * "Always on" is the real length of the local day, so the spring DST day has 23 hours and the autumn one 25, and
- * today is counted only until now: the ledger holds no hours that have not happened yet; nor hours before the stack
- * started, so its first day counts from that instant.
+ * recorded (offhours.aws.UsageLedger) at the serverless prices, cost per image, the always-on cost of the same day, and
+ * what was saved. "Always on" is the real length of the local day, so the spring DST day has 23 hours and the autumn
+ * one 25, and today is counted only until now: the ledger holds no hours that have not happened yet; nor hours before
+ * the stack started, so its first day counts from that instant.
  */
 public final class CostReport {
 
@@ -237,9 +237,9 @@ public final class CostReport {
   }
 
   /**
-   * The stack's start as its report counts always-on from ({@link Ledger#stackStart}): the earlier of the ledger's start
-   * recorded in {@code controlTable} (one GetItem) and {@code known}, what the caller knows of it (CloudFormation's
-   * CreationTime, the local stack's state file).
+   * The stack's start as its report counts always-on from ({@link Ledger#stackStart}): the earlier of the ledger's
+   * start recorded in {@code controlTable} (one GetItem) and {@code known}, what the caller knows of it
+   * (CloudFormation's CreationTime, the local stack's state file).
    */
   public static StackStart stackStart(
       DynamoDbClient dynamo, String controlTable, Optional<Instant> known) {
@@ -248,7 +248,9 @@ public final class CostReport {
     return new StackStart(at, recorded.isPresent() && at.equals(recorded));
   }
 
-  /** A stack's start ({@link #stackStart}), and whether it is the one its ledger recorded (else the caller's, if any). */
+  /**
+   * A stack's start ({@link #stackStart}), and whether it is the one its ledger recorded (else the caller's, if any).
+   */
   public record StackStart(Optional<Instant> at, boolean recorded) {}
 
   /**

@@ -17,8 +17,9 @@ import java.util.Map;
  *     the control state's write after the step), what AWS itself answered each, named by its call and joined by "; "
  *     ("AWS's answer to CreateEndpoint: CODE (HTTP n, request id): message", {@link ClaimedStep#answerTo};
  *     {@link ControllerHandler#SAGEMAKER_SAID} for the test invocation), where {@code outcome} says it in offhours'
- *     words: only for the controller's log line, where an operator finds it; never recorded, returned or shown (it may name the account),
- *     so neither {@link #toMap} nor {@link #toString} has it, and a decision read back from the control table has null
+ *     words: only for the controller's log line, where an operator finds it; never recorded, returned or shown (it may
+ *     name the account), so neither {@link #toMap} nor {@link #toString} has it, and a decision read back from the
+ *     control table has null
  */
 public record Decision(
     Instant at,

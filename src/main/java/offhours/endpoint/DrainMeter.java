@@ -134,7 +134,9 @@ public record DrainMeter(Instant since, long images, List<Rate> rates) {
     return rates.stream().anyMatch(r -> r.instances() == instances || r.instances() == 0);
   }
 
-  /** How long {@code waiting} messages take on {@code instances} instances at {@link #expectedPerSecond}, rounded up. */
+  /**
+   * How long {@code waiting} messages take on {@code instances} instances at {@link #expectedPerSecond}, rounded up.
+   */
   public Duration drain(long waiting, int instances) {
     return Duration.ofSeconds((long) Math.ceil(waiting / expectedPerSecond(instances)));
   }

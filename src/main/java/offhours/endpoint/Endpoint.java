@@ -138,8 +138,8 @@ public interface Endpoint {
    * @param detail what happened, in offhours' words: the run's outcome, which the control table keeps and {@code
    *     endpoint status}, the page and GET /status show
    * @param sageMakerSaid for a probe that failed on SageMaker's error, what SageMaker itself said ({@link
-   *     offhours.inference.AwsFailures#said}): its error code and message, the one clue AWS gives when an InService endpoint
-   *     keeps failing, for the controller's log line only (it may name the account); else null
+   *     offhours.inference.AwsFailures#said}): its error code and message, the one clue AWS gives when an InService
+   *     endpoint keeps failing, for the controller's log line only (it may name the account); else null
    */
   record Probe(boolean ok, String detail, boolean cut, String sageMakerSaid) {
     /** An answer, or a failure the endpoint is the cause of. */

@@ -57,10 +57,10 @@ public interface Ledger {
 
   /**
    * The hours an always-on endpoint has been on in local day {@code date} by {@code now}, had it started at
-   * {@code since} (the stack's start, {@link #stackStart}; midnight of the first day where that is not known): the whole
-   * day (its real length, 23 or 25 h on DST days) once it is over, the hours since its midnight while it is today, and
-   * on the day of {@code since} only those from it; none before. What a day's ledger is compared with: it cannot hold
-   * hours that are still to come, nor hours before the stack could bill any.
+   * {@code since} (the stack's start, {@link #stackStart}; midnight of the first day where that is not known): the
+   * whole day (its real length, 23 or 25 h on DST days) once it is over, the hours since its midnight while it is
+   * today, and on the day of {@code since} only those from it; none before. What a day's ledger is compared with: it
+   * cannot hold hours that are still to come, nor hours before the stack could bill any.
    */
   static double alwaysOnHours(LocalDate date, ZoneId zone, Instant since, Instant now) {
     Instant midnight = date.atStartOfDay(zone).toInstant();
@@ -89,13 +89,13 @@ public interface Ledger {
    * Where a stack's always-on starts counting: the one rule {@code cost} (with {@code --stack} or on the local stack),
    * the UI's page and the API's {@code /status} follow, so the three agree on every day, the first included.
    * The earlier of {@code recorded}, the ledger's own start ({@link #started}, in the table every reader reads), and
-   * {@code known}, what the reader knows of the stack's start: its CloudFormation CreationTime for {@code cost --stack},
-   * the local stack's start from its state file, nothing for {@code /status}. Both are instants the stack existed by,
-   * and an always-on endpoint would have billed from the first: the controller records its first run, which can
-   * follow the stack's creation by a minute or more (the local stack's first tick can follow an upload made at once),
-   * and an upload made before it is still the stack's. Either alone when only one is known (before the controller's
-   * first run, or for /status); empty when neither is: the reader counts from midnight of the first day it counts
-   * (/status: today; {@link #alwaysOnHours} does the same with an earlier instant).
+   * {@code known}, what the reader knows of the stack's start: its CloudFormation CreationTime for {@code cost
+   * --stack}, the local stack's start from its state file, nothing for {@code /status}. Both are instants the stack
+   * existed by, and an always-on endpoint would have billed from the first: the controller records its first run, which
+   * can follow the stack's creation by a minute or more (the local stack's first tick can follow an upload made at
+   * once), and an upload made before it is still the stack's. Either alone when only one is known (before the
+   * controller's first run, or for /status); empty when neither is: the reader counts from midnight of the first day it
+   * counts (/status: today; {@link #alwaysOnHours} does the same with an earlier instant).
    */
   static Optional<Instant> stackStart(Optional<Instant> recorded, Optional<Instant> known) {
     if (recorded.isEmpty() || known.isEmpty()) {

@@ -62,7 +62,9 @@ final class NextRun {
     return action == Decision.Action.DELETE_ENDPOINT || endpoint == State.DELETING;
   }
 
-  /** Whether a run that wants the endpoint {@code on} and took {@code action} for {@code why} leaves a stop in progress. */
+  /**
+   * Whether a run that wants the endpoint {@code on} and took {@code action} for {@code why} leaves a stop in progress.
+   */
   static boolean stopping(boolean on, Decision.Action action, String why) {
     return !on
         && (action == Decision.Action.DISABLE_MAPPING

@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 import offhours.endpoint.Endpoint.State;
 
 /**
- * What a run adds to the ledger: what its claim ends ({@link #claimed}: the seconds billed since the last claim, and the
- * start or the stop of the endpoint it sees, {@link #observe}), which the claim counts in its own write ({@link
+ * What a run adds to the ledger: what its claim ends ({@link #claimed}: the seconds billed since the last claim, and
+ * the start or the stop of the endpoint it sees, {@link #observe}), which the claim counts in its own write ({@link
  * RunWrites#claim}); and after its step, when the ledger starts ({@link Ledger#start}, until this container has seen it
  * recorded).
  */
@@ -91,10 +91,10 @@ final class RunLedger {
    * {@code lastRunAt} to {@code now}, so a run cut after it (its Lambda timeout, before the end of its step) leaves no
    * interval that nobody counts, and a claim that loses the race counts nothing the winner does not.
    *
-   * <p>Billing is counted from CreateEndpoint until the endpoint is seen gone, Creating and Deleting included: SageMaker
-   * bills provisioned instances, and counting the whole life cycle makes the ledger an upper bound of the bill, so
-   * "saved" is never overstated (https://aws.amazon.com/sagemaker/pricing/). The interval is split at local midnight
-   * and at schedule changes, so each day gets its own seconds and its outside-schedule share ({@link
+   * <p>Billing is counted from CreateEndpoint until the endpoint is seen gone, Creating and Deleting included:
+   * SageMaker bills provisioned instances, and counting the whole life cycle makes the ledger an upper bound of the
+   * bill, so "saved" is never overstated (https://aws.amazon.com/sagemaker/pricing/). The interval is split at local
+   * midnight and at schedule changes, so each day gets its own seconds and its outside-schedule share ({@link
    * Ledger.Day#split}). Only its last {@code MAX_DAYS - 1} days are counted: a controller that claimed nothing for
    * over three months while its endpoint billed has a heartbeat alarm that said so long before.
    */

@@ -144,10 +144,11 @@ final class RunPlanner {
   /**
    * The state this run writes before acting: the step, its backoff bookkeeping, the ledger cursor, and a stop of a
    * serving endpoint ({@code atOnce}: deleted in the same run as the trigger is paused). The stop is claimed with the
-   * step, not written after it: a later run that sees the endpoint gone measures it ({@link ControlState#withStopSeen}),
-   * one that still sees it serving (the call failed) drops it. Deleting a failed or stuck endpoint is no stop the stay
-   * rule weighs. A wake is claimed the same way, from the run that issues it to the first run that sees the trigger
-   * polling ({@link ControlState#withTriggerSeen}); a resume on instances still up is no wake and is not measured.
+   * step, not written after it: a later run that sees the endpoint gone measures it ({@link
+   * ControlState#withStopSeen}), one that still sees it serving (the call failed) drops it. Deleting a failed or stuck
+   * endpoint is no stop the stay rule weighs. A wake is claimed the same way, from the run that issues it to the first
+   * run that sees the trigger polling ({@link ControlState#withTriggerSeen}); a resume on instances still up is no wake
+   * and is not measured.
    */
   private ControlState claim(
       ControlState s, Step step, boolean atOnce, Endpoint.Status ep, Instant now) {

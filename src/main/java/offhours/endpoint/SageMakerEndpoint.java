@@ -29,7 +29,8 @@ public final class SageMakerEndpoint implements Endpoint {
 
   /**
    * The tag each CreateEndpoint call puts on the endpoint it makes, with a value of its own: the call's client token,
-   * which CreateEndpoint does not have (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html).
+   * which CreateEndpoint does not have
+   * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html).
    */
   public static final String CREATE_REQUEST_TAG = "offhours:create-request";
 
@@ -48,15 +49,18 @@ public final class SageMakerEndpoint implements Endpoint {
    * The stack's serverless endpoint as CloudFormation made it, for an endpoint of a template older than
    * {@value #HOSTING_TAG}: CloudFormation tags what it creates with aws:cloudformation:stack-id and
    * aws:cloudformation:logical-id
-   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html), SageMaker
-   * endpoints included (https://github.com/aws/sagemaker-python-sdk/issues/1301: such an endpoint carries
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html),
+   * SageMaker endpoints included (https://github.com/aws/sagemaker-python-sdk/issues/1301: such an endpoint carries
    * aws:cloudformation:* tags), and no caller can set a tag with the aws: prefix, so the controller's CreateEndpoint
    * never does. Every offhours template has one AWS::SageMaker::Endpoint, this one (TemplateWiringTest). Read
    * from the same ListTags: no other call, no other grant.
    */
   public static final String SERVERLESS_LOGICAL_ID = "ServerlessEndpoint";
 
-  /** A decision's reason for leaving alone endpoint {@code name}, which lacks {@link #STACK_TAG}; the caller adds what follows. */
+  /**
+   * A decision's reason for leaving alone endpoint {@code name}, which lacks {@link #STACK_TAG}; the caller adds what
+   * follows.
+   */
   static String notThisStacks(String name) {
     return "endpoint " + name + " was not created by this stack (no " + STACK_TAG
         + " tag with its id)";
@@ -183,9 +187,10 @@ public final class SageMakerEndpoint implements Endpoint {
   /**
    * Whether the endpoint runs on serverless capacity: its variant reports a current or desired ServerlessConfig, or
    * the deployment in progress does
-   * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantSummary.html, CurrentServerlessConfig;
-   * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_PendingProductionVariantSummary.html). Only the
-   * stack creates such an endpoint (ServerlessEndpoint), never the controller.
+   * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantSummary.html,
+   * CurrentServerlessConfig;
+   * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_PendingProductionVariantSummary.html). Only the stack
+   * creates such an endpoint (ServerlessEndpoint), never the controller.
    */
   private static boolean serverless(DescribeEndpointResponse r) {
     boolean deployed = r.productionVariants().stream()

@@ -30,9 +30,9 @@ final class ScheduledPolicy implements HostingPolicy {
    * ApproximateAgeOfOldestMessage arrives minutes late
    * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
    * The estimate is at most one run early for a new backlog (never late, so the budget is never overrun by it), and
-   * overstates the age while a backlog is being drained (harmless: the endpoint is then already on). {@code wasOpen} is what the previous run saw: the first run after
-   * the close still serves uploads that arrived during working hours, and once the endpoint is up the backlog is
-   * finished before it stops.
+   * overstates the age while a backlog is being drained (harmless: the endpoint is then already on). {@code wasOpen} is
+   * what the previous run saw: the first run after the close still serves uploads that arrived during working hours,
+   * and once the endpoint is up the backlog is finished before it stops.
    */
   @java.lang.Override
   public Want want(

@@ -14,10 +14,11 @@ import offhours.units.Plurals;
  * custom resource ({@link EndpointCleanup}) on AWS, and local mode's start on moto_server, which sends the same message
  * (offhours.local.DeploymentWiring). S3 sends that
  * message to the queue when the configuration is put: PutBucketNotificationConfiguration validates an SQS destination
- * by sending it a test message (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
- * shows its shape; {@link S3TestEvent} recognises it, as Classify does). The trigger is disabled until the
- * endpoint answers, so nothing consumes it, and the controller counts every message as an upload: left there, it would
- * wake the endpoint (8-30 minutes billed) for nothing after every first deploy.
+ * by sending it a test message
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html shows its shape; {@link
+ * S3TestEvent} recognises it, as Classify does). The trigger is disabled until the endpoint answers, so nothing
+ * consumes it, and the controller counts every message as an upload: left there, it would wake the endpoint (8-30
+ * minutes billed) for nothing after every first deploy.
  *
  * <p>Receiving costs a message one receive of its MaxReceiveCount, and uploads waiting for the endpoint must not spend
  * their retry budget. So the sweep receives one message at a time, deletes test events, and stops at the first other
@@ -31,7 +32,9 @@ import offhours.units.Plurals;
  */
 public final class TestEventSweep {
 
-  /** One receive's long poll: the test event is in the queue when S3 answers the put, so an empty poll ends the sweep. */
+  /**
+   * One receive's long poll: the test event is in the queue when S3 answers the put, so an empty poll ends the sweep.
+   */
   static final Duration POLL = Duration.ofSeconds(10);
 
   /** The longest sweep, whatever time the invocation has left. */

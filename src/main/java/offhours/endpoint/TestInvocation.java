@@ -16,9 +16,9 @@ import offhours.inference.ScoredLabel;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The controller's test invocation of its endpoint: the bundled probe image sent and its answer read exactly as Classify
- * does ({@link InferenceClient}), and the invocation added to the usage ledger. {@link SageMakerEndpoint} owns the
- * control plane (describe, create, delete, the tags); this class owns the one runtime call that proves the model
+ * The controller's test invocation of its endpoint: the bundled probe image sent and its answer read exactly as
+ * Classify does ({@link InferenceClient}), and the invocation added to the usage ledger. {@link SageMakerEndpoint} owns
+ * the control plane (describe, create, delete, the tags); this class owns the one runtime call that proves the model
  * answers before the trigger is enabled.
  */
 public final class TestInvocation {

@@ -120,12 +120,12 @@ public final class WakePolicy {
 
   /**
    * When the endpoint must start for {@code waiting} messages (visible and deferred) of which the oldest arrived at
-   * {@code oldest} at the latest, and for those {@code arrivals} will add before the endpoint would answer if it started
-   * now, as far as they are due by the oldest's due time (uploads before the opening with next-opening or outside
-   * working hours; none inside working hours with a budget in minutes, where each later upload has a later due time):
-   * the earliest of the budget's start and the wake thresholds
-   * (WAKE_BACKLOG_MESSAGES, WAKE_BACKLOG_AGE_MINUTES). Without a budget the endpoint starts at the upload inside working
-   * hours and at the next opening outside them. Empty when nothing will start it.
+   * {@code oldest} at the latest, and for those {@code arrivals} will add before the endpoint would answer if it
+   * started now, as far as they are due by the oldest's due time (uploads before the opening with next-opening or
+   * outside working hours; none inside working hours with a budget in minutes, where each later upload has a later due
+   * time): the earliest of the budget's start and the wake thresholds
+   * (WAKE_BACKLOG_MESSAGES, WAKE_BACKLOG_AGE_MINUTES). Without a budget the endpoint starts at the upload inside
+   * working hours and at the next opening outside them. Empty when nothing will start it.
    */
   public Optional<Wake> wakeFor(
       Instant oldest,

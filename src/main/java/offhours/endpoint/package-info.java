@@ -61,8 +61,8 @@
  * ON   | any                | Failed                   | DELETE_ENDPOINT, backoff (5,10,20,40,60 min;
  *      |                    |                          | CREATE_BACKOFF_SECONDS sets the first), metric
  * ON   | any                | Updating / Deleting      | WAIT
- * ON   | Disabled           | InService                | test invocation; on success ENABLE_MAPPING, else retry next run,
- *      |                    |                          | TestInvocationFailures metric
+ * ON   | Disabled           | InService                | test invocation; on success ENABLE_MAPPING, else retry
+ *      |                    |                          | next run, TestInvocationFailures metric
  * ON   | Enabled            | InService                | NONE (serving)
  * ON   | other              | InService                | WAIT (mapping in transition)
  * OFF  | Enabled/Enabling   | any                      | DISABLE_MAPPING (records stoppingSince)

@@ -31,10 +31,10 @@ public final class AwsFailures {
 
   /**
    * What AWS itself answered {@code error}: its error code (the exception's class without one), HTTP status, request
-   * id (what AWS support asks for) and message, as "AccessDeniedException (HTTP 400, request 1a2b): User: ..."; "nothing
-   * (SdkClientException: ...)" when nothing answered (unreachable, timed out). For an operator's log only, never for
-   * what users read: the message may name the account. Control characters are escaped, so a multi-line text stays on
-   * its log line.
+   * id (what AWS support asks for) and message, as "AccessDeniedException (HTTP 400, request 1a2b): User: ...";
+   * "nothing (SdkClientException: ...)" when nothing answered (unreachable, timed out). For an operator's log only,
+   * never for what users read: the message may name the account. Control characters are escaped, so a multi-line text
+   * stays on its log line.
    */
   public static String said(SdkException error) {
     String text = ResponseShapes.oneLine(message(error));

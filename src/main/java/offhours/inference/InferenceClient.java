@@ -78,9 +78,9 @@ public final class InferenceClient {
   }
 
   /**
-   * Sends {@code image} and reads the answer, tallying what it spent ({@link #send(byte[], Duration, InvocationUsage)}).
-   * Throws the SDK's exception when the call fails (see {@link InvocationErrors#of}) and {@link ContractViolation} when
-   * the answer does not fit the contract.
+   * Sends {@code image} and reads the answer, tallying what it spent ({@link #send(byte[], Duration,
+   * InvocationUsage)}). Throws the SDK's exception when the call fails (see {@link InvocationErrors#of}) and {@link
+   * ContractViolation} when the answer does not fit the contract.
    */
   public ModelAnswer invoke(byte[] image, Duration timeout, InvocationUsage usage) {
     return read(send(image, timeout, usage));

@@ -27,8 +27,8 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * </ul>
  *
  * A class named more than once (by the answer or by the labels) is one class whose probability is the sum of its
- * scores' probabilities ({@link RawScores}). Anything else, and any answer that disagrees with the labels or the scores setting, is a
- * {@link ContractViolation} that says what was expected and shows an excerpt of the body.
+ * scores' probabilities ({@link RawScores}). Anything else, and any answer that disagrees with the labels or the scores
+ * setting, is a {@link ContractViolation} that says what was expected and shows an excerpt of the body.
  */
 public final class ResponseShapes {
 

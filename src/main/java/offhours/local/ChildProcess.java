@@ -26,7 +26,10 @@ public record ChildProcess(String name, long pid, String started) {
     Objects.requireNonNull(started, "started");
   }
 
-  /** The record of {@code process}; empty when the system does not say when it started (then it could not be told apart). */
+  /**
+   * The record of {@code process}; empty when the system does not say when it started (then it could not be told
+   * apart).
+   */
   static Optional<ChildProcess> of(String name, ProcessHandle process) {
     return process
         .info()

@@ -29,7 +29,9 @@ final class ChildProcesses implements ProcessRecorder {
 
   private volatile Runnable onChange = () -> {};
 
-  /** What each process started carries in its environment ({@link StackMark}); none for a stack without a state file. */
+  /**
+   * What each process started carries in its environment ({@link StackMark}); none for a stack without a state file.
+   */
   private final Optional<StackMark> mark;
 
   /** For a stack without a state file (in-process, tests): its processes carry no mark. */

@@ -20,8 +20,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  * The local stack's state file, {@code <cache>/local/stack.json}, written by {@code offhours local run} from the moment
  * it starts and read by every command that targets the local stack. While the stack starts the file is
  * {@linkplain #stillStarting() starting}: it names the process and what it has started so far (moto_server, the npm and
- * node steps of the first model download) and nothing to work with yet; once the stack is up it has everything. Its keys are spelled here only:
- * {@link ServiceKey} under {@code endpoints}, {@link NameKey} under {@code names}.
+ * node steps of the first model download) and nothing to work with yet; once the stack is up it has everything. Its
+ * keys are spelled here only: {@link ServiceKey} under {@code endpoints}, {@link NameKey} under {@code names}.
  *
  * <p>It holds the stack's credentials, so it is private to the user (see {@link offhours.cache.CacheFiles}).
  *

@@ -15,9 +15,9 @@ import offhours.local.sagemaker.ProcessRecorder;
  * after a {@code kill -9} finds every process to end and none that has ended, also when the stack was killed while it
  * started (moto_server during provisioning, npm and node during the first model download).
  *
- * <p>The file is {@linkplain StateFile#stillStarting() starting} until {@link #up}: it names the process and its children
- * only, and no command takes it for a stack to work with; from {@link #up} on it has the stack's services and names
- * (its change to up tells {@code local start} the stack is up).
+ * <p>The file is {@linkplain StateFile#stillStarting() starting} until {@link #up}: it names the process and its
+ * children only, and no command takes it for a stack to work with; from {@link #up} on it has the stack's services and
+ * names (its change to up tells {@code local start} the stack is up).
  *
  * <p>Only the stack's own process writes the file ({@code local run}, which holds the stack's lock; other commands read
  * it, or delete it once its stack is gone). Within that process writes come from several threads (a container starts

@@ -38,8 +38,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * and a status is a filter. A key filter ({@code contains}) reads past what it shows, as any filter does. Without a
  * filter a Query asks for no more items than the page still needs. Whatever a Query read, the next page continues it
  * after the last of its items this page showed (or where it stopped, when the page showed all it read), so paging
- * neither skips nor repeats a result. Order is the index's: {@code classifiedAt} as a string; between the two statuses a
- * tie goes by pk, then sk.
+ * neither skips nor repeats a result. Order is the index's: {@code classifiedAt} as a string; between the two statuses
+ * a tie goes by pk, then sk.
  */
 public final class NewestFirst {
 

@@ -7,8 +7,8 @@ import java.util.List;
  * "2 starts", "0 days". One rule for the CLI, the simulation's tables, the hosting page, the controller's decisions
  * and cost table and the functions' log lines, so none of them falls back to "day(s)" or prints "1 invocations".
  * Nouns are the regular English ones (an "s" added); a caller with another plural says both forms. The choices of a
- * setting are said one way too ({@link #either}), and a list of names ({@link #all}). Every function's zip carries this class (src/assembly): keep it free
- * of dependencies.
+ * setting are said one way too ({@link #either}), and a list of names ({@link #all}). Every function's zip carries this
+ * class (src/assembly): keep it free of dependencies.
  */
 public final class Plurals {
 

@@ -35,8 +35,8 @@ public final class Shown {
   }
 
   /**
-   * {@code value} as an error quotes it: {@link #escaped}, and when it is longer than {@value #LONGEST} characters (code
-   * points), its first {@value #KEPT} and how long it is: {@code abcd... (5000 characters)}. "null" for null.
+   * {@code value} as an error quotes it: {@link #escaped}, and when it is longer than {@value #LONGEST} characters
+   * (code points), its first {@value #KEPT} and how long it is: {@code abcd... (5000 characters)}. "null" for null.
    */
   public static String value(String value) {
     if (value == null) {

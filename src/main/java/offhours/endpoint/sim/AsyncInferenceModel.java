@@ -42,10 +42,11 @@ final class AsyncInferenceModel {
    * The last request served to the instance gone: the target-tracking policy on {@code
    * ApproximateBacklogSizePerInstance} (which counts the requests queued and in processing) scales in only once its
    * low alarm has seen the backlog under the target long enough; AWS says scale-in is deliberately slower than
-   * scale-out (https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html)
-   * but publishes no datapoint count for the alarms it creates. 15 one-minute datapoints, as the scale-to-zero row
-   * gives the same kind of policy on its copies ({@link HostingAssumptions#copiesIdle()}, DESIGN.md's ~11-15 min).
-   * Billed until then; an upload before then reuses the instance.
+   * scale-out
+   * (https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html) but
+   * publishes no datapoint count for the alarms it creates. 15 one-minute datapoints, as the scale-to-zero row gives
+   * the same kind of policy on its copies ({@link HostingAssumptions#copiesIdle()}, DESIGN.md's ~11-15 min). Billed
+   * until then; an upload before then reuses the instance.
    */
   static final Duration SCALE_IN_IDLE = Duration.ofMinutes(15);
 

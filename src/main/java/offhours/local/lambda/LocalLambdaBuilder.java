@@ -33,7 +33,10 @@ public final class LocalLambdaBuilder {
     this.sqs = Objects.requireNonNull(sqs, "sqs");
   }
 
-  /** The credentials every API request must be signed with; default a new random pair, see {@link LocalLambda#credentials()}. */
+  /**
+   * The credentials every API request must be signed with; default a new random pair, see {@link
+   * LocalLambda#credentials()}.
+   */
   public LocalLambdaBuilder credentials(AwsBasicCredentials credentials) {
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     return this;

@@ -24,8 +24,8 @@
  * <p>Inside: {@code EventSourceMapping} (one mapping's configuration, states and counters), {@code SqsPoller} (its
  * polling: long polls, the batch size and batching window, the partial batch response), {@code SqsBatches} (the event a
  * function receives and what is deleted after it, pure), {@code LocalFunction} (a function; one invocation's context is
- * {@link offhours.local.invocation.LambdaContext}, shared with the HTTP API's local front), {@code LambdaApiSocket}, {@code MappingApi} and {@code InvokeApi} (the Lambda API's
- * server and the operations it answers).
+ * {@link offhours.local.invocation.LambdaContext}, shared with the HTTP API's local front), {@code LambdaApiSocket},
+ * {@code MappingApi} and {@code InvokeApi} (the Lambda API's server and the operations it answers).
  *
  * <p>Each batch runs in an {@link offhours.local.lambda.ExecutionEnvironment} of its own, one invocation at a time, as
  * on Lambda; an invocation that outlives its time ends its environment, and every call the environment had not sent

@@ -55,7 +55,9 @@ final class OnnxClassifier implements AutoCloseable {
             .asFloatBuffer());
   }
 
-  /** Loads {@code onnxModel}, its pixels normalized by {@code normalization}, decoding within {@code decodeBudgetBytes}. */
+  /**
+   * Loads {@code onnxModel}, its pixels normalized by {@code normalization}, decoding within {@code decodeBudgetBytes}.
+   */
   static OnnxClassifier load(Path onnxModel, Normalization normalization, long decodeBudgetBytes)
       throws IOException {
     DecodeBudget budget = new DecodeBudget(decodeBudgetBytes);
@@ -110,7 +112,9 @@ final class OnnxClassifier implements AutoCloseable {
     }
   }
 
-  /** The failure a container's start reports for {@code e}: an IOException as it is (it says what to do), else wrapped. */
+  /**
+   * The failure a container's start reports for {@code e}: an IOException as it is (it says what to do), else wrapped.
+   */
   static IOException notStarted(Exception e) {
     return e instanceof IOException io
         ? io

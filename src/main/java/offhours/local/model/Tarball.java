@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Extracts selected files from a .tgz as npm packs it (ustar, https://www.gnu.org/software/tar/manual/html_node/Standard.html).
- * Only regular files whose name starts with one of the wanted prefixes are written; names that would
- * escape the target directory are refused.
+ * Extracts selected files from a .tgz as npm packs it (ustar,
+ * https://www.gnu.org/software/tar/manual/html_node/Standard.html). Only regular files whose name starts with one of
+ * the wanted prefixes are written; names that would escape the target directory are refused.
  */
 final class Tarball {
   private static final int BLOCK = 512;

@@ -32,7 +32,8 @@ final class EndpointConfigs {
 
   /**
    * A serverless variant's ServerlessConfig, as SageMaker checks it: MemorySizeInMB 1024-6144 in 1 GB steps,
-   * MaxConcurrency 1-200 (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantServerlessConfig.html).
+   * MaxConcurrency 1-200
+   * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantServerlessConfig.html).
    */
   record Serverless(int memorySizeInMb, int maxConcurrency) {
     Serverless {

@@ -36,7 +36,10 @@ public final class LocalSageMakerBuilder {
 
   LocalSageMakerBuilder() {}
 
-  /** The credentials every request must be signed with (default: a new random pair, see {@link LocalSageMaker#credentials()}). */
+  /**
+   * The credentials every request must be signed with (default: a new random pair, see {@link
+   * LocalSageMaker#credentials()}).
+   */
   public LocalSageMakerBuilder credentials(AwsBasicCredentials credentials) {
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     return this;
