@@ -215,4 +215,16 @@ class TestEventSweepTest {
         .as("an error that is not the SDK's has no answer from AWS")
         .isNull();
   }
+
+  /** README's "S3's test event" gives the sweep's bounds as this class keeps them. */
+  @Test
+  void readmeQuotesTheSweepsLongestRunAndItsLastPoll() throws java.io.IOException {
+    String readme =
+        java.nio.file.Files.readString(java.nio.file.Path.of("README.md")).replaceAll("\\s+", " ");
+    assertThat(TestEventSweep.LONGEST).as("README says a minute").isEqualTo(Duration.ofMinutes(1));
+    assertThat(readme)
+        .contains(
+            "one message at a time for at most a minute",
+            "an empty long poll of " + TestEventSweep.POLL.toSeconds() + " s ends it");
+  }
 }
