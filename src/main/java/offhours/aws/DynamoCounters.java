@@ -222,7 +222,7 @@ public final class DynamoCounters {
   }
 
   /** The longest the resend of a transaction that got no answer may take, its retries included. */
-  private static final Duration RETRY_CALL_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration RETRY_CALL_TIMEOUT = Duration.ofSeconds(10);
 
   /**
    * Neither the transaction nor its resend with the same token got an answer: DynamoDB may have applied it (once: the

@@ -150,4 +150,16 @@ class DynamoCountersTest {
         .isInstanceOf(TransactionCanceledException.class);
     assertThat(sent).hasSize(DynamoCounters.CONFLICT_ATTEMPTS);
   }
+
+  /** README's "Every ledger write counts once" gives the first call's and the resend's bounds as the code has them. */
+  @Test
+  void readmeQuotesTheCallTimeoutAndTheResendsCut() throws java.io.IOException {
+    String readme =
+        java.nio.file.Files.readString(java.nio.file.Path.of("README.md")).replaceAll("\\s+", " ");
+    assertThat(readme)
+        .contains(
+            "(the SDK's " + AwsClients.CALL_TIMEOUT.toSeconds()
+                + " s call timeout, or the run's deadline)",
+            "that resend (cut after " + DynamoCounters.RETRY_CALL_TIMEOUT.toSeconds() + " s)");
+  }
 }
