@@ -79,7 +79,7 @@ public final class WakePolicy {
    * The first batch's own time once the trigger polls, beyond its batching window: Classify's start and one invocation
    * (seconds; not measured, the drain rate counts images, not this latency).
    */
-  private static final Duration FIRST_BATCH = Duration.ofSeconds(5);
+  static final Duration FIRST_BATCH = Duration.ofSeconds(5);
 
   private final ControllerConfig config;
 
