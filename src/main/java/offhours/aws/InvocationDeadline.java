@@ -95,8 +95,9 @@ public final class InvocationDeadline {
 
   /**
    * {@code request} with its apiCallTimeout set to {@code cut}, for an interceptor's modifyRequest; empty when it stays
-   * as it is: no cut (no deadline), not an AWS request, or a timeout of its own that ends it first (the probe's 30 s).
-   * A request's apiCallTimeout replaces its client's.
+   * as it is: no cut (no deadline), not an AWS request, or a timeout of its own that ends it first (the
+   * controller's probe, offhours.endpoint.TestInvocation.PROBE_TIMEOUT). A request's apiCallTimeout replaces its
+   * client's.
    */
   public static Optional<SdkRequest> cut(SdkRequest request, Duration cut) {
     if (cut == null || !(request instanceof AwsRequest aws)) {
