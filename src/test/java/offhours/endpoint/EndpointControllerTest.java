@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -242,6 +243,20 @@ class EndpointControllerTest {
     assertThat(RunPlanner.createBackoff(base, 4)).isEqualTo(Duration.ofMinutes(40));
     assertThat(RunPlanner.createBackoff(base, 5)).isEqualTo(Duration.ofMinutes(60));
     assertThat(RunPlanner.createBackoff(base, 50)).isEqualTo(Duration.ofMinutes(60));
+  }
+
+  /** README's table of failed steps gives the create backoff's series as the template's base and RunPlanner make it. */
+  @Test
+  void readmeQuotesTheCreateBackoffSeries() throws java.io.IOException {
+    Duration base = Duration.ofSeconds(Long.parseLong(
+        offhours.stack.FunctionVariables.CONTROLLER_ENV.get("CREATE_BACKOFF_SECONDS")));
+    List<String> minutes = new ArrayList<>();
+    for (int failures = 1; failures <= 5; failures++) {
+      minutes.add(String.valueOf(RunPlanner.createBackoff(base, failures).toMinutes()));
+    }
+    assertThat(RunPlanner.createBackoff(base, 6)).isEqualTo(RunPlanner.createBackoff(base, 5));
+    assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("README.md")))
+        .contains("delete, back off (" + String.join(", ", minutes) + " min)");
   }
 
   @Test
