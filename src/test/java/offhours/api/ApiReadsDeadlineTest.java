@@ -132,6 +132,19 @@ class ApiReadsDeadlineTest {
             + " few seconds");
   }
 
+  /** README's account of the reads' deadline gives the answer a cut read gets, as the API answers it. */
+  @Test
+  void readmeQuotesTheStatusAndRetryAfterOfACutRead() throws java.io.IOException {
+    sqs.failWith = ApiCallTimeoutException.create(8_500);
+
+    ApiResponse response = api.handle(get("/status", "GET /status", Map.of()), () -> 9_000);
+
+    assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("README.md"))
+            .replaceAll("\\s+", " "))
+        .contains("is a **" + response.status() + "** with a `Retry-After` header ("
+            + response.headers().get("retry-after") + " seconds)");
+  }
+
   @Test
   void withNoTimeLeftForAReadTheAnswerIsA503WithRetryAfterAndNothingIsRead() {
     ApiResponse response =
