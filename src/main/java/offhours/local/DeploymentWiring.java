@@ -51,7 +51,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.ManagedInstanceScalingStatus;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantInstanceType;
-import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -207,14 +206,15 @@ final class DeploymentWiring {
     controllerEnv =
         FunctionEnvironments.controller(names, provisioned, mappingUuid, labelsS3Uri, options);
     controllerConfig = ControllerConfig.fromEnvironment(controllerEnv);
-    ControllerHandler controller =
-        new ControllerHandler(clients, controllerConfig, controllerClock);
-    lambda.registerInvokable(LocalDeployment.CONTROLLER_FUNCTION, controller);
-    // Its run timer, as the template's Timer event: the timer queue's messages run the same
-    // handler.
+    ControllerConfig controllerSettings = controllerConfig;
+    // The controller is one function, as in the template, reached by its three events: the Invoke
+    // API (the CLI's endpoint start|stop), its timer queue's messages and the scheduler's tick.
+    // Each invocation runs in an execution environment whose init builds the handler and its
+    // clients, with the template's Timeout on every path; one that outlives it ends there.
     lambda.registerJsonFunction(
         LocalDeployment.CONTROLLER_FUNCTION,
-        controller,
+        environment -> new ControllerHandler(
+            environment.clients(clients), controllerSettings, controllerClock),
         Duration.ofSeconds(StackSpec.CONTROLLER_TIMEOUT_SECONDS));
     createTimerMapping();
     scheduler = open(new LocalScheduler());
@@ -222,22 +222,29 @@ final class DeploymentWiring {
         LocalDeployment.CONTROLLER_FUNCTION,
         options.controllerTick(),
         StackSpec.SCHEDULER_TICK,
-        controller);
+        lambda.invoker(LocalDeployment.CONTROLLER_FUNCTION));
 
-    // The HTTP API: the same handler as on AWS, behind a local front that speaks API Gateway's
-    // payload format 2.0.
+    // The HTTP API: the same handler as on AWS, a function of the local Lambda's with execution
+    // environments of its own and the template's Timeout, behind a local front that speaks API
+    // Gateway's payload format 2.0.
     apiEnv = FunctionEnvironments.api(names, provisioned, mappingUuid, labelsS3Uri, options);
-    SageMakerRuntimeClient runtime =
-        open(clients.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(classify)));
-    // Each request runs with the function's deadline, as on Lambda: its Timeout from the template.
-    api = open(LocalApiGateway.start(
-        new ApiHandler(
-            new Api(s3, sqs, dynamoDb, runtime, ApiConfig.fromEnv(apiEnv, true), controllerClock)),
-        new LocalApiGateway.Function(
-            LocalDeployment.API_FUNCTION,
-            lambda.functionArn(LocalDeployment.API_FUNCTION),
-            Duration.ofSeconds(StackSpec.API_TIMEOUT_SECONDS)),
-        controllerClock));
+    ApiConfig apiConfig = ApiConfig.fromEnv(apiEnv, true);
+    lambda.registerFunction(
+        LocalDeployment.API_FUNCTION,
+        environment -> {
+          AwsClients own = environment.clients(clients);
+          return new ApiHandler(new Api(
+              environment.open(own.build(Service.S3, S3Client.builder().forcePathStyle(true))),
+              environment.open(own.build(Service.SQS, SqsClient.builder())),
+              environment.open(own.build(Service.DYNAMODB, DynamoDbClient.builder())),
+              environment.open(
+                  own.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(classify))),
+              apiConfig,
+              controllerClock));
+        },
+        Duration.ofSeconds(StackSpec.API_TIMEOUT_SECONDS));
+    api =
+        open(LocalApiGateway.start(lambda.invoker(LocalDeployment.API_FUNCTION), controllerClock));
   }
 
   private static ModelFiles model(

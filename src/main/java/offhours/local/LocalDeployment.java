@@ -1,5 +1,6 @@
 package offhours.local;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -18,6 +19,7 @@ import offhours.endpoint.ControllerConfig;
 import offhours.local.StateFile.NameKey;
 import offhours.local.StateFile.ServiceKey;
 import offhours.local.api.LocalApiGateway;
+import offhours.local.invocation.Invoked;
 import offhours.local.lambda.LocalScheduler;
 import offhours.stack.FunctionVariables;
 import offhours.stack.StackSpec;
@@ -39,10 +41,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class LocalDeployment implements AutoCloseable {
 
   public static final String CONTROLLER_FUNCTION = "offhours-controller";
-  /** The HTTP API's function, which the local API front invokes in-process (its context names it). */
+  /** The HTTP API's function, a function of the local Lambda's, which the local API front invokes. */
   public static final String API_FUNCTION = "offhours-api";
 
   static final String REGION = "us-east-1";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * How to run the local stack.
@@ -334,7 +337,16 @@ public final class LocalDeployment implements AutoCloseable {
 
   /** Runs the controller once now (besides its schedule) and returns its report. */
   public Object reconcileNow() throws InterruptedException {
-    return scheduler.runNow(CONTROLLER_FUNCTION);
+    Invoked run = scheduler.runNow(CONTROLLER_FUNCTION);
+    if (run.failed()) {
+      throw new IllegalStateException(
+          "the controller's run failed: " + run.errorType() + ": " + run.errorMessage());
+    }
+    try {
+      return JSON.readValue(run.response(), Object.class);
+    } catch (IOException e) {
+      throw new IllegalStateException("the controller's answer is no JSON", e);
+    }
   }
 
   /**

@@ -1,9 +1,6 @@
 package offhours.local.api;
 
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.sun.net.httpserver.HttpExchange;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -27,26 +24,28 @@ import offhours.api.ApiResponse;
 import offhours.api.ApiRoutes;
 import offhours.api.HttpEvents;
 import offhours.cache.CacheFiles;
-import offhours.local.invocation.LambdaContext;
+import offhours.local.invocation.FunctionInvoker;
+import offhours.local.invocation.Invoked;
 import offhours.units.Shown;
 
 /**
  * Local mode's API Gateway: an HTTP server on 127.0.0.1 that turns each request into a payload format 2.0 event,
- * invokes the API's handler in-process exactly as Lambda would (a stream of JSON in, a stream of JSON out) and sends
- * back the answer. A path or query sent as raw UTF-8 is read as the text it is ({@link RequestTarget}), as one sent
+ * invokes the API's function on the local Lambda with it (a stream of JSON in, a stream of JSON out) and sends back
+ * the answer. A path or query sent as raw UTF-8 is read as the text it is ({@link RequestTarget}), as one sent
  * percent-encoded. Like an HTTP API it decodes the path before the function sees it ({@link GatewayPath}: routes on
  * the path decoded once, hands the function the path decoded twice, so a key with '%' or '?' cannot travel in it),
  * answers 404 for a path without a route and 413 over 10 MB, and answers for the function with a 500 when the event
  * would exceed Lambda's 6 MB, as AWS never invokes it then.
  *
- * <p>The handler runs as on Lambda, with a {@link LambdaContext} of its own per request (a new request ID, the
- * function's name, its time left counting down from the function's timeout): so the API cuts its calls by its
- * deadline locally too. A handler still running at the timeout is interrupted, the stack's log says "Task timed out"
- * under the function's logger, and the caller gets what an HTTP API answers for a Lambda function that failed: 500
- * {@code {"message":"Internal Server Error"}}. (The function's Timeout,
- * {@link offhours.stack.StackSpec#API_TIMEOUT_SECONDS}, ends the invocation before the HTTP API's 30 s integration
- * timeout, after which it would answer 503 instead.) The handler runs on a thread of its own,
- * so that answer goes at the timeout even when the handler does not heed the interrupt.
+ * <p>The function runs as on Lambda, each request an invocation of the local Lambda's ({@link FunctionInvoker}): in an
+ * execution environment, with a context of its own (a new request ID, its time left counting down from the function's
+ * timeout), so the API cuts its calls by its deadline locally too. An invocation still running at the timeout ends
+ * its environment, the stack's log says "Task timed out" under the function's logger, and the caller gets what an
+ * HTTP API answers for a Lambda function that failed: 500 {@code {"message":"Internal Server Error"}}. (The function's
+ * Timeout, {@link offhours.stack.StackSpec#API_TIMEOUT_SECONDS}, ends the invocation before the HTTP API's 30 s
+ * integration timeout, after which it would answer 503 instead.) The invocation runs on a thread of its own, so the
+ * front answers at most {@link #INTEGRATION_MARGIN} after the timeout even when the handler does not heed its
+ * interrupt.
  *
  * <p>Locked down like the other local services: it listens on 127.0.0.1 only; a request must name this server in its
  * Host (127.0.0.1:PORT or localhost:PORT, so a DNS-rebound page cannot reach it) and send a path alone, no host in its
@@ -64,41 +63,30 @@ public final class LocalApiGateway implements AutoCloseable {
   private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
 
   /**
-   * The function behind the front, as its invocations' contexts name it: its {@code name}, {@code arn} and
-   * {@code timeout} (the template's Timeout, StackSpec.API_TIMEOUT_SECONDS; shorter in tests).
+   * How much longer than the function's timeout the front waits for an invocation to end: the local Lambda ends it at
+   * the timeout, and answers at once unless the handler does not heed its interrupt. One second, as an HTTP API's 30 s
+   * integration timeout is a second longer than the API function's 29 s Timeout.
    */
-  public record Function(String name, String arn, Duration timeout) {
-    public Function {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException(
-            "the function's timeout must be positive, got " + timeout);
-      }
-    }
-  }
+  static final Duration INTEGRATION_MARGIN = Duration.ofSeconds(1);
 
   private final Loopback server;
-  private final RequestStreamHandler handler;
-  private final Function function;
+  private final FunctionInvoker function;
   private final String token;
   private final Clock clock;
   // One thread per invocation in flight; one that outlived its timeout has been interrupted.
   private final ExecutorService invocations = Executors.newCachedThreadPool(
       Thread.ofPlatform().name("local-api-function-", 0).daemon().factory());
 
-  private LocalApiGateway(
-      RequestStreamHandler handler, Function function, String token, Clock clock)
-      throws IOException {
-    this.handler = handler;
+  private LocalApiGateway(FunctionInvoker function, String token, Clock clock) throws IOException {
     this.function = function;
     this.token = token;
     this.clock = clock;
     this.server = Loopback.serve(0, 4, "local-api-http", this::serve);
   }
 
-  /** Serves {@code handler}, invoked as {@code function}, on a free port of 127.0.0.1 with a new random token. */
-  public static LocalApiGateway start(RequestStreamHandler handler, Function function, Clock clock)
-      throws IOException {
-    return new LocalApiGateway(handler, function, Loopback.randomToken(32), clock);
+  /** Serves {@code function} (the API's, on the local Lambda) on a free port of 127.0.0.1 with a new random token. */
+  public static LocalApiGateway start(FunctionInvoker function, Clock clock) throws IOException {
+    return new LocalApiGateway(function, Loopback.randomToken(32), clock);
   }
 
   public URI endpoint() {
@@ -195,29 +183,20 @@ public final class LocalApiGateway implements AutoCloseable {
   }
 
   /**
-   * Invokes the handler with {@code event} as Lambda would, its time counting down from the function's timeout from
-   * now, and returns what it wrote; null when it failed or ran out of time (its thread then interrupted), which the
-   * function's log says.
+   * Invokes the function with {@code event} and returns what it wrote; null when it failed or ran out of time, which
+   * the local Lambda has written to the function's log.
    */
   private byte[] invoke(byte[] event) {
-    long deadline = System.nanoTime() + function.timeout().toNanos();
-    LambdaContext context =
-        new LambdaContext(UUID.randomUUID().toString(), function.name(), function.arn(), deadline);
-    Future<byte[]> run = invocations.submit(() -> {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      handler.handleRequest(new ByteArrayInputStream(event), out, context);
-      return out.toByteArray();
-    });
+    Future<Invoked> run = invocations.submit(() -> function.invoke(event));
     try {
-      return run.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      Invoked invoked =
+          run.get(function.timeout().plus(INTEGRATION_MARGIN).toNanos(), TimeUnit.NANOSECONDS);
+      return invoked.failed() ? null : invoked.response();
     } catch (TimeoutException e) {
       run.cancel(true);
-      context
-          .getLogger()
-          .log("Task timed out after " + function.timeout().toMillis() / 1000.0 + " seconds");
+      System.err.println("offhours local API: the function's handler did not stop at its timeout");
     } catch (ExecutionException e) {
-      context.getLogger().log("Invocation failed: " + e.getCause());
-      System.err.println("offhours local API: the handler failed: " + e.getCause());
+      System.err.println("offhours local API: the invocation failed: " + e.getCause());
     } catch (InterruptedException e) {
       // The front is closing: the invocation ends with it.
       run.cancel(true);

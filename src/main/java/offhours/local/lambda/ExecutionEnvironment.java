@@ -1,11 +1,13 @@
 package offhours.local.lambda;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import offhours.aws.AwsClients;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -31,6 +33,13 @@ public final class ExecutionEnvironment {
   public interface Init {
     /** Builds the handler, its AWS clients from {@link #clients} and anything else to close in {@link #open}. */
     RequestStreamHandler handler(ExecutionEnvironment environment);
+  }
+
+  /** As {@link Init}, for a function that takes a JSON object ({@link LocalLambda#registerJsonFunction}). */
+  @FunctionalInterface
+  public interface JsonInit {
+    /** Builds the handler, its AWS clients from {@link #clients} and anything else to close in {@link #open}. */
+    RequestHandler<Map<String, Object>, ?> handler(ExecutionEnvironment environment);
   }
 
   private final String function;

@@ -1,27 +1,27 @@
 package offhours.local.lambda;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
-import offhours.local.invocation.LambdaContext;
+import offhours.local.invocation.FunctionInvoker;
+import offhours.local.invocation.Invoked;
 import offhours.units.Shown;
 
 /**
- * Lambda's synchronous Invoke ({@code POST /2015-03-31/functions/{name}/invocations}) for functions that
- * take a JSON object, such as the controller: the CLI's {@code endpoint start|stop} reach the local
- * controller exactly as they reach the deployed one. A handler's exception is answered as Lambda does:
- * status 200, header {@code X-Amz-Function-Error: Unhandled}, body {errorMessage, errorType}
+ * Lambda's synchronous Invoke ({@code POST /2015-03-31/functions/{name}/invocations}) of the registered functions, with
+ * a JSON object for payload: the CLI's {@code endpoint start|stop} reach the local controller exactly as they reach
+ * the deployed one. The invocation runs as every other one ({@link OneInvocation}): in an execution environment, ended at
+ * the function's timeout. A handler's exception, or a timeout, is answered as Lambda does: status 200, header {@code
+ * X-Amz-Function-Error: Unhandled}, body {errorMessage, errorType}
  * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
  */
 final class InvokeApi implements HttpHandler {
@@ -29,21 +29,17 @@ final class InvokeApi implements HttpHandler {
   static final String PATH = "/2015-03-31/functions/";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A function invoked with a JSON object, in-process. */
-  record Invokable(
-      String name, String arn, RequestHandler<Map<String, Object>, ?> handler, Duration timeout) {}
+  /** The registered function of each name; null for a name not registered. */
+  private final Function<String, FunctionInvoker> functions;
 
-  private final Function<String, Invokable> functions;
-
-  InvokeApi(Function<String, Invokable> functions) {
+  InvokeApi(Function<String, FunctionInvoker> functions) {
     this.functions = functions;
   }
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      String requestId = UUID.randomUUID().toString();
-      exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+      exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
       String rest = exchange.getRequestURI().getPath().substring(PATH.length());
       int slash = rest.indexOf('/');
       if (!"POST".equals(exchange.getRequestMethod())
@@ -58,32 +54,27 @@ final class InvokeApi implements HttpHandler {
       }
       String name = rest.substring(0, slash);
       name = name.substring(name.lastIndexOf(':') + 1); // a function ARN names the function last
-      Invokable function = functions.apply(name);
+      FunctionInvoker function = functions.apply(name);
       if (function == null) {
         LambdaError.write(
             exchange, 404, "ResourceNotFoundException", "Function not found: " + Shown.value(name));
         return;
       }
-      Map<String, Object> event;
+      byte[] payload;
       try {
-        event = event(exchange.getRequestBody().readAllBytes());
+        payload = payload(exchange.getRequestBody().readAllBytes());
       } catch (LambdaError e) {
         LambdaError.write(exchange, e.status, e.type, e.getMessage());
         return;
       }
-      LambdaContext context = new LambdaContext(
-          requestId,
-          function.name(),
-          function.arn(),
-          System.nanoTime() + function.timeout().toNanos());
-      byte[] answer;
-      try {
-        answer = JSON.writeValueAsBytes(function.handler().handleRequest(event, context));
-      } catch (RuntimeException e) {
+      Invoked invoked = function.invoke(payload);
+      exchange.getResponseHeaders().set("x-amzn-RequestId", invoked.requestId());
+      byte[] answer = invoked.response();
+      if (invoked.failed()) {
         exchange.getResponseHeaders().set("X-Amz-Function-Error", "Unhandled");
         Map<String, Object> failure = new LinkedHashMap<>();
-        failure.put("errorMessage", String.valueOf(e.getMessage()));
-        failure.put("errorType", e.getClass().getName());
+        failure.put("errorMessage", invoked.errorMessage());
+        failure.put("errorType", invoked.errorType());
         answer = JSON.writeValueAsBytes(failure);
       }
       exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -98,9 +89,9 @@ final class InvokeApi implements HttpHandler {
    * object. Anything else is refused as Lambda refuses a payload it cannot parse, rather than dropped with the
    * connection.
    */
-  private static Map<String, Object> event(byte[] body) {
+  private static byte[] payload(byte[] body) {
     if (body.length == 0) {
-      return new LinkedHashMap<>();
+      return "{}".getBytes(StandardCharsets.UTF_8);
     }
     JsonNode tree;
     try {
@@ -113,14 +104,11 @@ final class InvokeApi implements HttpHandler {
                   ? json.getOriginalMessage()
                   : e.getMessage()));
     }
-    if (tree.isNull()) {
-      return null;
-    }
-    if (!tree.isObject()) {
+    if (!tree.isNull() && !tree.isObject()) {
       throw LambdaError.invalidContent(
           "the local Lambda's functions take a JSON object; the payload is a JSON "
               + tree.getNodeType().name().toLowerCase(Locale.ROOT));
     }
-    return JSON.convertValue(tree, new TypeReference<Map<String, Object>>() {});
+    return body;
   }
 }

@@ -3,7 +3,10 @@ package offhours.local.lambda;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import offhours.local.invocation.FunctionInvoker;
+import offhours.local.invocation.Invoked;
 
 /**
  * A registered function: its execution environments, whose handlers are called in-process with the event's JSON
@@ -45,6 +48,21 @@ record LocalFunction(
   }
 
   record Limit(Duration duration, boolean cut) {}
+
+  /** This function as a caller in this JVM invokes it, each invocation on the caller's thread ({@link OneInvocation}). */
+  FunctionInvoker invoker(ScheduledExecutorService timer) {
+    return new FunctionInvoker() {
+      @Override
+      public Duration timeout() {
+        return LocalFunction.this.timeout();
+      }
+
+      @Override
+      public Invoked invoke(byte[] payload) {
+        return OneInvocation.run(LocalFunction.this, payload, timer);
+      }
+    };
+  }
 
   /** Invocations to end early, oldest request first, and what became of those taken; thread-safe. */
   static final class CutOffs {

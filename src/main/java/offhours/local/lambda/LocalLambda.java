@@ -2,8 +2,6 @@ package offhours.local.lambda;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,6 +28,7 @@ import offhours.local.api.Loopback;
 import offhours.local.auth.GuardFilter;
 import offhours.local.auth.RequestGuard;
 import offhours.local.auth.RequestGuard.Refusal;
+import offhours.local.invocation.FunctionInvoker;
 import offhours.units.Shown;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -52,8 +51,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class LocalLambda implements AutoCloseable {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final SqsClient sqs;
   private final String region;
   private final String accountId;
@@ -63,7 +60,6 @@ public final class LocalLambda implements AutoCloseable {
   private final Clock clock;
   private final Map<String, LocalFunction> functions = new ConcurrentHashMap<>();
   private static final AtomicInteger INSTANCES = new AtomicInteger();
-  private final Map<String, InvokeApi.Invokable> invokables = new ConcurrentHashMap<>();
   private final Map<String, EventSourceMapping> mappings = new ConcurrentHashMap<>();
   /** Its threads' names start with this: one prefix per instance, so a test can tell its own threads apart. */
   private final String threadPrefix = "offhours-lambda-" + INSTANCES.incrementAndGet();
@@ -115,7 +111,10 @@ public final class LocalLambda implements AutoCloseable {
         .getFilters()
         .add(filter);
     server
-        .createContext(InvokeApi.PATH, new InvokeApi(invokables::get))
+        .createContext(
+            InvokeApi.PATH,
+            new InvokeApi(
+                name -> functions.containsKey(name) ? functions.get(name).invoker(timer) : null))
         .getFilters()
         .add(filter);
     // Any other path, in Lambda's error shape: without a context, the JDK answers an HTML 404.
@@ -148,10 +147,7 @@ public final class LocalLambda implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  /**
-   * The ARN of the function named {@code name} on this local Lambda, registered or not (the HTTP API's function runs
-   * behind its own front, not here, and is named the same way).
-   */
+  /** The ARN of the function named {@code name} on this local Lambda, registered or not. */
   public String functionArn(String name) {
     return "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name;
   }
@@ -196,48 +192,47 @@ public final class LocalLambda implements AutoCloseable {
   }
 
   /**
-   * Registers a function that takes a JSON object (e.g. the endpoint controller) for event source mappings, as
-   * {@link #registerFunction}: each batch reaches it as the SQS event, a map as Lambda's runtime deserializes it for
-   * a {@code RequestHandler<Map<String, Object>, ?>}, and its answer goes back as JSON.
+   * Registers a function that takes a JSON object (the endpoint controller), as {@link #registerFunction}: {@code
+   * init} builds an environment's {@code RequestHandler<Map<String, Object>, ?>}, which gets each event as a map, as
+   * Lambda's runtime deserializes it, and whose answer goes back as JSON. An event source mapping's batch reaches it as
+   * the SQS event, the Invoke API's payload as it is, the scheduler's input as its target's Input.
    */
+  public String registerJsonFunction(
+      String name, ExecutionEnvironment.JsonInit init, Duration timeout) {
+    return registerFunction(name, JsonFunction.of(init), timeout);
+  }
+
+  /** As {@link #registerJsonFunction(String, ExecutionEnvironment.JsonInit, Duration)} with one handler instance. */
   public String registerJsonFunction(
       String name, RequestHandler<Map<String, Object>, ?> handler, Duration timeout) {
     Objects.requireNonNull(handler, "handler");
-    return registerFunction(
-        name,
-        (in, out, context) -> {
-          Map<String, Object> event = JSON.readValue(in, new TypeReference<>() {});
-          JSON.writeValue(out, handler.handleRequest(event, context));
-        },
-        timeout);
+    return registerJsonFunction(name, environment -> handler, timeout);
   }
 
   /**
-   * Registers a function that takes a JSON object (e.g. the endpoint controller) for Lambda's synchronous
-   * Invoke API; returns its ARN.
+   * Function {@code name} as a caller in this JVM invokes it synchronously (the HTTP API's front, the scheduler): each
+   * invocation in an execution environment of its own, ended at the function's timeout, as every other invocation.
    */
-  public String registerInvokable(String name, RequestHandler<Map<String, Object>, ?> handler) {
-    Objects.requireNonNull(handler, "handler");
-    String arn = functionArn(name);
-    if (invokables.putIfAbsent(
-            name, new InvokeApi.Invokable(name, arn, handler, Duration.ofSeconds(60)))
-        != null) {
-      throw new IllegalStateException("function " + name + " is already registered");
+  public FunctionInvoker invoker(String name) {
+    return registered(name).invoker(timer);
+  }
+
+  private LocalFunction registered(String name) {
+    LocalFunction function = functions.get(name);
+    if (function == null) {
+      throw new IllegalArgumentException("no function " + name + " is registered");
     }
-    return arn;
+    return function;
   }
 
   /**
-   * For chaos runs: the next invocation of function {@code name} by an event source mapping ends after {@code after},
+   * For chaos runs: the next invocation of function {@code name} ends after {@code after},
    * as a Lambda timeout or a crashed worker ends it: the handler is interrupted and its batch counts as failed, so
    * nothing of it is deleted and every message comes back after the queue's visibility timeout, whatever the handler
    * had done already. Calls add up: each cuts one invocation. In-process only.
    */
   public void cutNextInvocation(String name, Duration after) {
-    LocalFunction function = functions.get(name);
-    if (function == null) {
-      throw new IllegalArgumentException("no function " + name + " is registered");
-    }
+    LocalFunction function = registered(name);
     if (after == null || after.isNegative()) {
       throw new IllegalArgumentException("the cut-off must be zero or positive, was " + after);
     }
@@ -252,11 +247,7 @@ public final class LocalLambda implements AutoCloseable {
 
   /** The {@link Cuts} of function {@code name}; for chaos runs. */
   public Cuts cuts(String name) {
-    LocalFunction function = functions.get(name);
-    if (function == null) {
-      throw new IllegalArgumentException("no function " + name + " is registered");
-    }
-    LocalFunction.CutOffs c = function.cutOffs();
+    LocalFunction.CutOffs c = registered(name).cutOffs();
     return new Cuts(c.pending(), c.fired.get(), c.outrun.get());
   }
 

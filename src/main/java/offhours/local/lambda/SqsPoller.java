@@ -1,19 +1,14 @@
 package offhours.local.lambda;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import offhours.local.invocation.LambdaContext;
+import offhours.local.invocation.Invoked;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
@@ -151,8 +146,8 @@ final class SqsPoller implements Runnable {
     int deleted = 0;
     boolean error = true;
     try {
-      BatchInvocation invocation =
-          BatchInvocation.run(mapping.function, batch, mapping.eventSourceArn, region, timer);
+      Invoked invocation = OneInvocation.run(
+          mapping.function, SqsBatches.event(batch, mapping.eventSourceArn, region), timer);
       error = invocation.failed();
       List<Message> toDelete = error
           ? List.of()
@@ -189,103 +184,5 @@ final class SqsPoller implements Runnable {
               f.message()));
     }
     return deleted;
-  }
-
-  /** One call of the handler, cut off at the function timeout as Lambda does. */
-  private record BatchInvocation(byte[] response, boolean failed) {
-
-    private static BatchInvocation run(
-        LocalFunction function,
-        List<Message> batch,
-        String queueArn,
-        String region,
-        ScheduledExecutorService timer) {
-      ExecutionEnvironment environment = function.environments().take();
-      LambdaContext context = new LambdaContext(
-          UUID.randomUUID().toString(),
-          function.name(),
-          function.arn(),
-          System.nanoTime() + function.timeout().toNanos());
-      LocalFunction.Limit cutOff = function.nextLimit();
-      Duration limit = cutOff.duration();
-      // The moment a cut-off ends a running handler counts, not the handler's return: a handler can
-      // be held (a chaos run) until that count is seen. By then its environment has ended.
-      Watchdog watchdog = new Watchdog(Thread.currentThread(), () -> {
-        function.environments().end(environment);
-        if (cutOff.cut()) {
-          function.cutOffs().fired.incrementAndGet();
-        }
-      });
-      ScheduledFuture<?> alarm =
-          timer.schedule(watchdog::expire, limit.toNanos(), TimeUnit.NANOSECONDS);
-      ByteArrayOutputStream response = new ByteArrayOutputStream();
-      Throwable thrown = null;
-      try {
-        environment
-            .handler()
-            .handleRequest(
-                new ByteArrayInputStream(SqsBatches.event(batch, queueArn, region)),
-                response,
-                context);
-      } catch (IOException | RuntimeException | Error e) {
-        thrown = e;
-      } finally {
-        alarm.cancel(false);
-      }
-      boolean expired = watchdog.finish();
-      function.environments().release(environment);
-      if (cutOff.cut() && !expired) {
-        function.cutOffs().outrun.incrementAndGet();
-      }
-      if (expired) {
-        context
-            .getLogger()
-            .log(
-                limit.equals(function.timeout())
-                    ? "Task timed out after " + function.timeout().toMillis() / 1000.0 + " seconds"
-                    : "Invocation cut off after " + limit.toMillis() / 1000.0
-                        + " seconds (a crash injected by a chaos run)");
-        return new BatchInvocation(null, true);
-      }
-      if (thrown != null) {
-        context.getLogger().log("Invocation failed: " + thrown);
-        return new BatchInvocation(null, true);
-      }
-      return new BatchInvocation(response.toByteArray(), false);
-    }
-  }
-
-  /** Interrupts a handler that outlives its timeout, and never a thread that has moved on to other work. */
-  private static final class Watchdog {
-    private final Thread thread;
-    private final Runnable onExpire;
-    private boolean done; // guarded by this
-    private boolean expired; // guarded by this
-
-    private Watchdog(Thread thread, Runnable onExpire) {
-      this.thread = thread;
-      this.onExpire = onExpire;
-    }
-
-    private synchronized void expire() {
-      if (!done) {
-        expired = true;
-        onExpire.run();
-        thread.interrupt();
-      }
-    }
-
-    /** Ends the watch and clears an interrupt it caused; returns whether the handler timed out. */
-    private boolean finish() {
-      boolean timedOut;
-      synchronized (this) {
-        done = true;
-        timedOut = expired;
-      }
-      if (timedOut) {
-        Thread.interrupted(); // the interrupt happened inside expire(), before done was set
-      }
-      return timedOut;
-    }
   }
 }

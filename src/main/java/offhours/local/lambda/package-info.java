@@ -17,9 +17,10 @@
  * }
  * }</pre>
  *
- * <p>{@code registerJsonFunction} registers a handler that takes a JSON object (the controller, for its timer queue's
- * mapping), {@code registerInvokable} one for the synchronous Invoke API (the CLI's {@code endpoint start|stop}), and
- * {@link offhours.local.lambda.LocalScheduler} runs scheduled handlers (the controller) at a fixed rate.
+ * <p>{@code registerJsonFunction} registers a function whose handler takes a JSON object (the controller). Every
+ * registered function is reached the same way whoever invokes it: its mappings' batches, the synchronous Invoke API
+ * (the CLI's {@code endpoint start|stop}), {@link offhours.local.lambda.LocalScheduler}'s runs at a fixed rate, and
+ * {@code invoker}, through which the HTTP API's local front invokes the API's function.
  *
  * <p>Inside: {@code EventSourceMapping} (one mapping's configuration, states and counters), {@code SqsPoller} (its
  * polling: long polls, the batch size and batching window, the partial batch response), {@code SqsBatches} (the event a
@@ -27,9 +28,9 @@
  * {@link offhours.local.invocation.LambdaContext}, shared with the HTTP API's local front), {@code LambdaApiSocket},
  * {@code MappingApi} and {@code InvokeApi} (the Lambda API's server and the operations it answers).
  *
- * <p>Each batch runs in an {@link offhours.local.lambda.ExecutionEnvironment} of its own, one invocation at a time, as
- * on Lambda; an invocation that outlives its time ends its environment, and every call the environment had not sent
- * with it.
+ * <p>Each invocation ({@code OneInvocation}) runs in an {@link offhours.local.lambda.ExecutionEnvironment}, one invocation
+ * at a time per environment, as on Lambda; an invocation that outlives its time ends its environment, and every call
+ * the environment had not sent with it.
  *
  * <p>For chaos runs ({@code scripts/chaos}), in-process only: {@code cutNextInvocation} ends a function's next
  * invocation early, as a Lambda timeout or a crashed worker ends it (nothing of its batch is deleted).

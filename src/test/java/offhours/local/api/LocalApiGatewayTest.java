@@ -2,11 +2,14 @@ package offhours.local.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,14 +19,21 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import offhours.api.ApiResponse;
 import offhours.api.HttpEvents;
+import offhours.local.lambda.ExecutionEnvironment;
+import offhours.local.lambda.LocalLambda;
 import offhours.stack.StackSpec;
 import offhours.testing.FunctionLog;
 import offhours.testing.PartlySent;
 import offhours.testing.RawUtf8Request;
 import offhours.testing.ReadToClose;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The local front over a real socket: its refusals, each saying why, whole, before any handler runs; and the event it
@@ -33,20 +43,39 @@ class LocalApiGatewayTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int TEN_MEGABYTES = 10 * 1024 * 1024;
-  /** The API's function as local mode runs it, with the template's Timeout. */
-  private static final LocalApiGateway.Function API = new LocalApiGateway.Function(
-      "offhours-api",
-      "arn:aws:lambda:us-east-1:123456789012:function:offhours-api",
-      Duration.ofSeconds(StackSpec.API_TIMEOUT_SECONDS));
+  // Never called: no mapping is created here.
+  private final SqsClient sqs = SqsClient.builder()
+      .region(Region.US_EAST_1)
+      .endpointOverride(URI.create("http://127.0.0.1:1"))
+      .credentialsProvider(() -> AwsBasicCredentials.create("unused", "unused"))
+      .build();
+  /** The local Lambda the API's function runs on, as in local mode. */
+  private final LocalLambda lambda = LocalLambda.builder(sqs).start();
+
+  @AfterEach
+  void close() {
+    lambda.close();
+    sqs.close();
+  }
+
+  /** A front whose function, offhours-api with the template's Timeout, runs {@code handler}. */
+  private LocalApiGateway front(RequestStreamHandler handler) throws IOException {
+    return front(
+        "offhours-api", environment -> handler, Duration.ofSeconds(StackSpec.API_TIMEOUT_SECONDS));
+  }
+
+  /** A front whose function {@code name} starts each execution environment with {@code init}. */
+  private LocalApiGateway front(String name, ExecutionEnvironment.Init init, Duration timeout)
+      throws IOException {
+    lambda.registerFunction(name, init, timeout);
+    return LocalApiGateway.start(lambda.invoker(name), Clock.systemUTC());
+  }
 
   @Test
   void aRefusedRequestReadsItsWholeReason() throws Exception {
-    try (LocalApiGateway gateway = LocalApiGateway.start(
-        (in, out, context) -> {
-          throw new AssertionError("a refused request reached the handler");
-        },
-        API,
-        Clock.systemUTC())) {
+    try (LocalApiGateway gateway = front((in, out, context) -> {
+      throw new AssertionError("a refused request reached the handler");
+    })) {
       int port = gateway.endpoint().getPort();
       String own = "127.0.0.1:" + port;
       String bearer = "Authorization: Bearer " + gateway.token() + "\r\n";
@@ -253,15 +282,12 @@ class LocalApiGatewayTest {
   void theFunctionRunsWithTheDeadlineOfItsTimeout() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
     List<Integer> remaining = new CopyOnWriteArrayList<>();
-    try (LocalApiGateway gateway = LocalApiGateway.start(
-        (in, out, context) -> {
-          remaining.add(context.getRemainingTimeInMillis());
-          seen.add(context.getAwsRequestId() + " " + context.getFunctionName() + " "
-              + context.getInvokedFunctionArn());
-          out.write(HttpEvents.write(ApiResponse.json(200, Map.of())));
-        },
-        API,
-        Clock.systemUTC())) {
+    try (LocalApiGateway gateway = front((in, out, context) -> {
+      remaining.add(context.getRemainingTimeInMillis());
+      seen.add(context.getAwsRequestId() + " " + context.getFunctionName() + " "
+          + context.getInvokedFunctionArn());
+      out.write(HttpEvents.write(ApiResponse.json(200, Map.of())));
+    })) {
       int port = gateway.endpoint().getPort();
       String headers =
           "Host: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + gateway.token() + "\r\n";
@@ -282,63 +308,104 @@ class LocalApiGatewayTest {
   }
 
   /**
-   * A handler that outlives its function's timeout (here 200 ms) gets what an HTTP API answers for a function that
-   * timed out, 500 {"message":"Internal Server Error"}; its thread is interrupted and the function's log says it timed
-   * out. The handler here never returns unless interrupted, so a front without a deadline leaves the request hanging
-   * (until the client's 60 s read timeout, a guard, ends it).
+   * An invocation that outlives its function's timeout (here 1 s, Lambda's least) gets what an HTTP API answers for a
+   * function that timed out, 500 {"message":"Internal Server Error"}; the handler's thread is interrupted, the
+   * function's log says it timed out, and its execution environment ends: what it opened is closed, a line its handler
+   * logs afterwards is dropped, and the next request gets a fresh environment (a second init). The handler here never
+   * returns unless interrupted, so a front without a deadline leaves the request hanging (until the client's 60 s read
+   * timeout, a guard, ends it).
    */
   @Test
-  void aHandlerThatOutlivesItsTimeoutGetsApiGatewaysAnswerAndIsInterrupted() throws Exception {
+  void anInvocationThatOutlivesItsTimeoutGetsApiGatewaysAnswerAndEndsItsEnvironment()
+      throws Exception {
     CountDownLatch interrupted = new CountDownLatch(1);
+    AtomicInteger inits = new AtomicInteger();
+    List<String> closed = new CopyOnWriteArrayList<>();
     try (FunctionLog log = new FunctionLog("offhours-api-short");
-        LocalApiGateway gateway = LocalApiGateway.start(
-            (in, out, context) -> {
-              try {
-                Thread.sleep(Long.MAX_VALUE);
-              } catch (InterruptedException e) {
-                interrupted.countDown();
-              }
+        LocalApiGateway gateway = front(
+            "offhours-api-short",
+            environment -> {
+              int init = inits.incrementAndGet();
+              environment.open(() -> closed.add("environment " + init));
+              return (in, out, context) -> {
+                if (init == 1) {
+                  try {
+                    Thread.sleep(Long.MAX_VALUE);
+                  } catch (InterruptedException e) {
+                    context.getLogger().log("interrupted, after its environment ended");
+                    interrupted.countDown();
+                    return;
+                  }
+                }
+                out.write(HttpEvents.write(ApiResponse.json(200, Map.of())));
+              };
             },
-            new LocalApiGateway.Function(
-                "offhours-api-short",
-                "arn:aws:lambda:us-east-1:123456789012:function:offhours-api-short",
-                Duration.ofMillis(200)),
-            Clock.systemUTC())) {
+            Duration.ofSeconds(1))) {
       int port = gateway.endpoint().getPort();
-      Answer answer = get(
-          port,
-          "Host: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + gateway.token() + "\r\n");
+      String headers =
+          "Host: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + gateway.token() + "\r\n";
+      Answer answer = get(port, headers);
       assertThat(answer.status).isEqualTo(500);
       assertThat(answer.message).isEqualTo("Internal Server Error");
       assertThat(interrupted.await(30, TimeUnit.SECONDS))
           .as("the handler interrupted")
           .isTrue();
+      assertThat(closed).as("what the ended environment opened").containsExactly("environment 1");
+      assertThat(get(port, headers).status)
+          .as("the next request, in a fresh environment")
+          .isEqualTo(200);
+      assertThat(inits).hasValue(2);
       assertThat(log.lines())
+          .as("the handler's line after its environment ended is dropped")
           .singleElement()
           .asString()
-          .endsWith(" Task timed out after 0.2 seconds");
+          .endsWith(" Task timed out after 1.0 seconds");
+    }
+  }
+
+  /**
+   * A handler that does not heed its interrupt still gets the caller its 500, at most {@link
+   * LocalApiGateway#INTEGRATION_MARGIN} after the timeout: the front does not wait for it to return.
+   */
+  @Test
+  void aHandlerThatIgnoresItsInterruptDoesNotHoldTheAnswer() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    try (LocalApiGateway gateway = front(
+        "offhours-api-stuck",
+        environment -> (in, out, context) -> {
+          while (true) {
+            try {
+              release.await();
+              return;
+            } catch (InterruptedException ignored) {
+              // as a handler stuck in a call that does not heed interrupts
+            }
+          }
+        },
+        Duration.ofSeconds(1))) {
+      int port = gateway.endpoint().getPort();
+      Answer answer = get(
+          port,
+          "Host: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + gateway.token() + "\r\n");
+      assertThat(answer.status).isEqualTo(500);
+    } finally {
+      release.countDown();
     }
   }
 
   /** A front whose function records each event it is given in {@code events} and answers 200. */
-  private static LocalApiGateway recording(List<byte[]> events) throws Exception {
-    return LocalApiGateway.start(
-        (in, out, context) -> {
-          events.add(in.readAllBytes());
-          out.write(HttpEvents.write(ApiResponse.json(200, Map.of())));
-        },
-        API,
-        Clock.systemUTC());
+  private LocalApiGateway recording(List<byte[]> events) throws Exception {
+    return front((in, out, context) -> {
+      events.add(in.readAllBytes());
+      out.write(HttpEvents.write(ApiResponse.json(200, Map.of())));
+    });
   }
 
   @Test
   void whatARefusedRequestSaidOfItsHostOrTargetIsQuotedEscapedAndCut() throws Exception {
-    try (LocalApiGateway gateway = LocalApiGateway.start(
-        (in, out, context) -> {
-          throw new AssertionError("a refused request reached the handler");
-        },
-        API,
-        Clock.systemUTC())) {
+    try (LocalApiGateway gateway = front((in, out, context) -> {
+      throw new AssertionError("a refused request reached the handler");
+    })) {
       int port = gateway.endpoint().getPort();
       String own = "Host: 127.0.0.1:" + port + "\r\n";
       String bearer = "Authorization: Bearer " + gateway.token() + "\r\n";

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,8 +45,10 @@ class LocalLambdaAuthTest {
   private final AtomicInteger runs = new AtomicInteger();
 
   LocalLambdaAuthTest() {
-    local.registerInvokable(
-        "offhours-controller", (event, context) -> Map.of("run", runs.incrementAndGet()));
+    local.registerJsonFunction(
+        "offhours-controller",
+        (event, context) -> Map.of("run", runs.incrementAndGet()),
+        Duration.ofSeconds(30));
   }
 
   @AfterEach

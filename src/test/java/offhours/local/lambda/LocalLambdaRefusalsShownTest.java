@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import offhours.testing.SigV4;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +41,8 @@ class LocalLambdaRefusalsShownTest {
   private final LocalLambda local = LocalLambda.builder(sqs).start();
 
   LocalLambdaRefusalsShownTest() {
-    local.registerInvokable("offhours-controller", (event, context) -> Map.of());
+    local.registerJsonFunction(
+        "offhours-controller", (event, context) -> Map.of(), Duration.ofSeconds(30));
   }
 
   @AfterEach
