@@ -19,9 +19,9 @@ import offhours.units.Shown;
 /**
  * Lambda's synchronous Invoke ({@code POST /2015-03-31/functions/{name}/invocations}) of the registered functions, with
  * a JSON object for payload: the CLI's {@code endpoint start|stop} reach the local controller exactly as they reach
- * the deployed one. The invocation runs as every other one ({@link OneInvocation}): in an execution environment, ended at
- * the function's timeout. A handler's exception, or a timeout, is answered as Lambda does: status 200, header {@code
- * X-Amz-Function-Error: Unhandled}, body {errorMessage, errorType}
+ * the deployed one. The invocation runs as every other one ({@link OneInvocation}): in an execution environment,
+ * ended at the function's timeout. A handler's exception, or a timeout, is answered as Lambda does: status 200, header
+ * {@code X-Amz-Function-Error: Unhandled}, body {errorMessage, errorType}
  * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
  */
 final class InvokeApi implements HttpHandler {

@@ -49,7 +49,7 @@ record LocalFunction(
 
   record Limit(Duration duration, boolean cut) {}
 
-  /** This function as a caller in this JVM invokes it, each invocation on the caller's thread ({@link OneInvocation}). */
+  /** This function as a caller in this JVM invokes it, on the caller's thread ({@link OneInvocation}). */
   FunctionInvoker invoker(ScheduledExecutorService timer) {
     return new FunctionInvoker() {
       @Override

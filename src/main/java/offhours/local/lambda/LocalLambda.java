@@ -183,8 +183,8 @@ public final class LocalLambda implements AutoCloseable {
 
   /**
    * As {@link #registerFunction(String, ExecutionEnvironment.Init, Duration)} with one handler instance for every
-   * environment (tests' handlers): an environment's end discards nothing of it, and
-   * the next environment runs the same instance.
+   * environment (tests' handlers): an environment's end discards nothing of it, and the next environment runs the same
+   * instance.
    */
   public String registerFunction(String name, RequestStreamHandler handler, Duration timeout) {
     Objects.requireNonNull(handler, "handler");

@@ -28,9 +28,9 @@
  * {@link offhours.local.invocation.LambdaContext}, shared with the HTTP API's local front), {@code LambdaApiSocket},
  * {@code MappingApi} and {@code InvokeApi} (the Lambda API's server and the operations it answers).
  *
- * <p>Each invocation ({@code OneInvocation}) runs in an {@link offhours.local.lambda.ExecutionEnvironment}, one invocation
- * at a time per environment, as on Lambda; an invocation that outlives its time ends its environment, and every call
- * the environment had not sent with it.
+ * <p>Each invocation ({@code OneInvocation}) runs in an {@link offhours.local.lambda.ExecutionEnvironment}, one
+ * invocation at a time per environment, as on Lambda; an invocation that outlives its time ends its environment, and
+ * every call the environment had not sent with it.
  *
  * <p>For chaos runs ({@code scripts/chaos}), in-process only: {@code cutNextInvocation} ends a function's next
  * invocation early, as a Lambda timeout or a crashed worker ends it (nothing of its batch is deleted).
