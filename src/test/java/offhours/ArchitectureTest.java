@@ -137,7 +137,8 @@ class ArchitectureTest {
     "offhours.units..",
     "offhours.api..",
     "offhours.stack..",
-    "offhours.endpoint"
+    "offhours.endpoint",
+    "offhours.endpoint.cfn"
   };
 
   /**

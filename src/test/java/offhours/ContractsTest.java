@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 import offhours.api.ApiConfig;
 import offhours.aws.AwsClients;
 import offhours.classify.ClassifyConfig;
-import offhours.endpoint.CleanupConfig;
 import offhours.endpoint.ControllerConfig;
+import offhours.endpoint.cfn.CleanupConfig;
 import org.junit.jupiter.api.Test;
 
 /** CONTRACTS.md's table of environment variables names exactly what each function's config reads. */

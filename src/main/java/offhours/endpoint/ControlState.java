@@ -151,6 +151,15 @@ public record ControlState(
     return with(c -> c.override = o);
   }
 
+  /**
+   * This state's next version with the manual override {@code o}: what recording an override writes, on top of the
+   * version it loaded ({@link EndpointController#override}, and the stack-delete cleanup's stop in
+   * {@code offhours.endpoint.cfn}).
+   */
+  public ControlState nextWithOverride(Override o) {
+    return withOverride(o).withVersion(version + 1);
+  }
+
   /** What a run observed: the override still active, idle and backlog times, whether the schedule is open. */
   ControlState withObserved(Override o, Instant idle, Instant backlog, boolean open) {
     return with(c -> {

@@ -102,8 +102,7 @@ public final class EndpointController {
       boolean saved;
       try {
         ControlState current = store.load().orElse(ControlState.INITIAL);
-        saved = store.save(
-            current.withOverride(o).withVersion(current.version() + 1), current.version());
+        saved = store.save(current.nextWithOverride(o), current.version());
       } catch (RuntimeException e) {
         if (!RunDeadline.outOfTime(e)) {
           throw e;

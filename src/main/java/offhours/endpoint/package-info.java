@@ -1,6 +1,7 @@
 /**
- * The endpoint controller, its schedule, the savings ledger, and the functions that run them: the controller and the
- * stack's two custom resources.
+ * The endpoint controller, its schedule, the savings ledger, and the controller function that runs them; the stack's
+ * two custom resources, which stop the controller's endpoint with the stack and keep the functions' {@code live}
+ * aliases current, are {@code offhours.endpoint.cfn}.
  *
  * <p>Where a run happens: {@link offhours.endpoint.ControllerHandler} (the function: a scheduler tick, an endpoint
  * state change, a timer message or a manual action) builds the ports once and calls
@@ -14,10 +15,9 @@
  * endpoint of another config; {@link offhours.endpoint.ComponentEndpoint} for scale-to-zero),
  * {@link offhours.endpoint.Mapping} ({@link offhours.endpoint.LambdaMapping}), {@link offhours.endpoint.Backlog}
  * ({@link offhours.endpoint.SqsBacklog}), {@link offhours.endpoint.ControlStore} and {@link offhours.endpoint.Ledger}
- * ({@link offhours.endpoint.DynamoControlTable}). The custom resources:
- * {@link offhours.endpoint.EndpointCleanupHandler} (the stack's delete deletes the controller's endpoint; its create
- * takes S3's test event off the queue) and {@link offhours.endpoint.LiveVersionsHandler} (each function's {@code live}
- * alias on its current configuration). {@link offhours.endpoint.CostReport} reads the ledger for {@code offhours cost}.
+ * ({@link offhours.endpoint.DynamoControlTable}). {@link offhours.endpoint.TestEventSweep} takes S3's test event off
+ * the images queue at deploy time (the cleanup resource's Create, and local mode's start).
+ * {@link offhours.endpoint.CostReport} reads the ledger for {@code offhours cost}.
  *
  * <h2>Desired state ({@code ScheduledPolicy.want})</h2>
  * <ol>

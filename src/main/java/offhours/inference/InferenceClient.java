@@ -101,7 +101,7 @@ public final class InferenceClient {
      * each variant after its model (template.yaml), and the caller's settings (labels, content type, accept, scores)
      * describe the model MODEL_NAME names. After a stack update that replaced the model the two disagree for a while:
      * the functions' `live` aliases move to the new settings as soon as the update publishes them
-     * (offhours.endpoint.LiveVersions), and the endpoint runs the old model until the controller has paused the
+     * (offhours.endpoint.cfn.LiveVersions), and the endpoint runs the old model until the controller has paused the
      * trigger, drained the batches in flight and replaced it. Read with the new labels, the old model's scores would
      * come out under the wrong class names; the other way round too (a rollback; a serverless endpoint that
      * CloudFormation updated before `live` moved). Names compare without case, as SageMaker's do.

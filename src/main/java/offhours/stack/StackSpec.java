@@ -353,7 +353,7 @@ public final class StackSpec {
   public static final String CONTROLLER_HANDLER =
       "offhours.endpoint.ControllerHandler::handleRequest";
   public static final String CLEANUP_HANDLER =
-      "offhours.endpoint.EndpointCleanupHandler::handleRequest";
+      "offhours.endpoint.cfn.EndpointCleanupHandler::handleRequest";
   public static final String API_HANDLER = "offhours.api.ApiHandler::handleRequest";
 
   /** The HTTP API's routes ("METHOD /path"; a last segment {name+} takes the rest of the path), in template.yaml. */

@@ -21,29 +21,30 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * A loopback server answering SageMaker's JSON 1.1 the way the service does for endpoint "ep" and its inference
  * component "ep-ic", so the SDK's real marshalling is exercised; it starts with an InService endpoint of this stack
  * (no instance) and no component. It refuses DeleteEndpoint while the endpoint has a component and
- * DeleteInferenceComponent while the component is Creating or Updating, as SageMaker does.
+ * DeleteInferenceComponent while the component is Creating or Updating, as SageMaker does. Public for the stack-delete
+ * cleanup's tests ({@code offhours.endpoint.cfn}).
  */
-final class ComponentSageMaker implements AutoCloseable {
-  static final String IN_SERVICE_ENDPOINT = "{\"EndpointName\":\"ep\",\"EndpointArn\":"
+public final class ComponentSageMaker implements AutoCloseable {
+  public static final String IN_SERVICE_ENDPOINT = "{\"EndpointName\":\"ep\",\"EndpointArn\":"
       + "\"arn:aws:sagemaker:eu-central-1:123456789012:endpoint/ep\",\"EndpointConfigName\":\"ep-config\","
       + "\"EndpointStatus\":\"InService\",\"CreationTime\":1764000000,\"LastModifiedTime\":1764000000,"
       + "\"ProductionVariants\":[{\"VariantName\":\"model-1\",\"CurrentInstanceCount\":%d}]}";
-  static final String NO_COMPONENT = "!{\"__type\":\"ValidationException\",\"message\":"
+  public static final String NO_COMPONENT = "!{\"__type\":\"ValidationException\",\"message\":"
       + "\"Could not find inference component \\\"arn:aws:sagemaker:eu-central-1:123456789012:inference-component/ep-ic\\\".\"}";
 
   /** The answer per X-Amz-Target (or "invoke"); a leading "!" answers it as a 400 ValidationException. */
-  final Map<String, String> answers = new ConcurrentHashMap<>();
+  public final Map<String, String> answers = new ConcurrentHashMap<>();
 
   /** Each request: its operation and body, or "invoke" and the component an invocation names. */
-  final List<String> requests = new CopyOnWriteArrayList<>();
+  public final List<String> requests = new CopyOnWriteArrayList<>();
 
   /** What changes once a request of this X-Amz-Target succeeds (a component that starts Deleting, say). */
-  final Map<String, Runnable> after = new ConcurrentHashMap<>();
+  public final Map<String, Runnable> after = new ConcurrentHashMap<>();
 
   private final HttpServer server;
   private final AwsClients clients;
 
-  ComponentSageMaker(String stackId) {
+  public ComponentSageMaker(String stackId) {
     try {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     } catch (IOException e) {
@@ -61,7 +62,7 @@ final class ComponentSageMaker implements AutoCloseable {
     answers.put("SageMaker.DescribeInferenceComponent", NO_COMPONENT);
   }
 
-  SageMakerClient sageMaker() {
+  public SageMakerClient sageMaker() {
     return clients.build(Service.SAGEMAKER, SageMakerClient.builder());
   }
 
@@ -70,7 +71,7 @@ final class ComponentSageMaker implements AutoCloseable {
   }
 
   /** Component "ep-ic" of {@code model} in {@code status}, with these copy counts. */
-  void component(String status, int desired, int current, String model) {
+  public void component(String status, int desired, int current, String model) {
     answers.put(
         "SageMaker.DescribeInferenceComponent",
         "{\"InferenceComponentName\":\"ep-ic\",\"EndpointName\":\"ep\","
@@ -82,7 +83,7 @@ final class ComponentSageMaker implements AutoCloseable {
   }
 
   /** The operations requested, in order. */
-  List<String> calls() {
+  public List<String> calls() {
     return requests.stream().map(r -> r.substring(0, r.indexOf(' '))).toList();
   }
 

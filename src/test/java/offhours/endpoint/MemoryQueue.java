@@ -8,17 +8,17 @@ import java.util.Optional;
 /**
  * An images queue in memory, as the sweep sees it: messages in arrival order, each with its receive count and whether
  * a receiver holds it. A receive that finds nothing waits its whole long poll on {@code time}; every call is recorded
- * in {@link #calls}.
+ * in {@link #calls}. Public for the stack-delete cleanup's tests ({@code offhours.endpoint.cfn}), which sweep it.
  */
-final class MemoryQueue implements TestEventSweep.SweptQueue, Backlog {
-  static final String TEST_EVENT = "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\","
+public final class MemoryQueue implements TestEventSweep.SweptQueue, Backlog {
+  public static final String TEST_EVENT = "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\","
       + "\"Time\":\"2026-11-25T09:59:58.123Z\",\"Bucket\":\"offhours-images\",\"RequestId\":\"r\",\"HostId\":\"h\"}";
   static final String UPLOAD = "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\","
       + "\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"offhours-images\"},"
       + "\"object\":{\"key\":\"photos/cat.jpg\",\"eTag\":\"e1\"}}}]}";
 
   /** One message: its body, how often it was received, and whether a receiver holds it now. */
-  static final class Stored {
+  public static final class Stored {
     final String body;
     int receives;
     boolean held;
@@ -28,15 +28,15 @@ final class MemoryQueue implements TestEventSweep.SweptQueue, Backlog {
     }
   }
 
-  final List<Stored> messages = new ArrayList<>();
-  final List<String> calls = new ArrayList<>();
+  public final List<Stored> messages = new ArrayList<>();
+  public final List<String> calls = new ArrayList<>();
   private final PausedTime time;
   /** Thrown by the next call of this name ("receive", "delete", "release", "read"), then cleared. */
-  String failing;
+  public String failing;
   /** What that call throws; null: an error that is not the SDK's. */
-  RuntimeException failure;
+  public RuntimeException failure;
 
-  MemoryQueue(PausedTime time, String... bodies) {
+  public MemoryQueue(PausedTime time, String... bodies) {
     this.time = time;
     for (String body : bodies) {
       messages.add(new Stored(body));

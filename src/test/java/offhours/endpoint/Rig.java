@@ -8,8 +8,11 @@ import java.util.Map;
 import offhours.endpoint.sim.MemoryControlTable;
 import offhours.stack.StackSpec;
 
-/** A controller over scripted fakes: each test sets what AWS would answer, runs, and reads what was called. */
-final class Rig {
+/**
+ * A controller over scripted fakes: each test sets what AWS would answer, runs, and reads what was called. Public for
+ * the stack-delete cleanup's tests ({@code offhours.endpoint.cfn}), which run the controller after it.
+ */
+public final class Rig {
   static final Map<String, String> ENV = Map.of(
       "ENDPOINT_NAME",
       "offhours-endpoint",
@@ -32,13 +35,13 @@ final class Rig {
       "MAX_WAIT_MINUTES",
       "0");
 
-  final List<String> calls = new ArrayList<>();
+  public final List<String> calls = new ArrayList<>();
   final List<String> metrics = new ArrayList<>();
-  Endpoint.Status endpoint = Endpoint.Status.ABSENT;
-  Mapping.TriggerState mapping = Mapping.TriggerState.DISABLED;
+  public Endpoint.Status endpoint = Endpoint.Status.ABSENT;
+  public Mapping.TriggerState mapping = Mapping.TriggerState.DISABLED;
   Backlog.Snapshot queue = Backlog.Snapshot.EMPTY;
   Endpoint.Probe probe = new Endpoint.Probe(true, "5 class probabilities");
-  RuntimeException createError;
+  public RuntimeException createError;
   /** Thrown by every DescribeEndpoint while set: a read the run's deadline cut, say. */
   RuntimeException describeError;
   /** The endpoint this run saw absent was created since by an overlapping run: create() answers false. */
@@ -71,11 +74,11 @@ final class Rig {
    */
   boolean refusesRepeats;
 
-  Instant now = Instant.parse("2026-01-14T09:00:00Z"); // Wednesday 10:00 in Berlin
-  final MemoryControlTable table;
+  public Instant now = Instant.parse("2026-01-14T09:00:00Z"); // Wednesday 10:00 in Berlin
+  public final MemoryControlTable table;
   final EndpointController controller;
 
-  Rig() {
+  public Rig() {
     this(Map.of());
   }
 
@@ -227,12 +230,12 @@ final class Rig {
     return controller.reconcile(now);
   }
 
-  Decision runAt(String instant) {
+  public Decision runAt(String instant) {
     now = Instant.parse(instant);
     return run();
   }
 
-  void inService() {
+  public void inService() {
     endpoint = Endpoint.Status.of(Endpoint.State.IN_SERVICE, null, now.minusSeconds(3600), now);
   }
 
@@ -268,7 +271,7 @@ final class Rig {
     });
   }
 
-  ControlState state() {
+  public ControlState state() {
     return table.load().orElseThrow();
   }
 

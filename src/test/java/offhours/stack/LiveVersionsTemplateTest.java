@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import offhours.endpoint.LiveVersionsHandler;
+import offhours.endpoint.cfn.LiveVersionsHandler;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -21,8 +21,8 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import offhours.api.ApiConfig;
 import offhours.classify.ClassifyConfig;
-import offhours.endpoint.CleanupConfig;
 import offhours.endpoint.ControllerConfig;
+import offhours.endpoint.cfn.CleanupConfig;
 import offhours.inference.ModelContract;
 import org.junit.jupiter.api.Test;
 

@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import offhours.endpoint.EndpointCleanupHandler;
+import offhours.endpoint.cfn.EndpointCleanupHandler;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package offhours.endpoint;
+package offhours.endpoint.cfn;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -13,6 +13,17 @@ import java.util.function.Function;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.aws.InvocationDeadline;
+import offhours.endpoint.Backlog;
+import offhours.endpoint.ComponentEndpoint;
+import offhours.endpoint.ControlStore;
+import offhours.endpoint.DynamoControlTable;
+import offhours.endpoint.Endpoint;
+import offhours.endpoint.LambdaMapping;
+import offhours.endpoint.Mapping;
+import offhours.endpoint.SageMakerEndpoint;
+import offhours.endpoint.SqsBacklog;
+import offhours.endpoint.SqsSweptQueue;
+import offhours.endpoint.TestEventSweep;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;

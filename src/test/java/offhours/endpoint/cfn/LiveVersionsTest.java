@@ -1,4 +1,4 @@
-package offhours.endpoint;
+package offhours.endpoint.cfn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package offhours.endpoint;
+package offhours.endpoint.cfn;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package offhours.endpoint;
+package offhours.endpoint.cfn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +8,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import offhours.endpoint.ComponentEndpoint;
+import offhours.endpoint.ComponentSageMaker;
+import offhours.endpoint.DisabledMapping;
+import offhours.endpoint.Endpoint;
 import offhours.endpoint.Endpoint.State;
+import offhours.endpoint.MemoryQueue;
+import offhours.endpoint.PausedTime;
+import offhours.endpoint.TestEventSweep;
 import offhours.endpoint.sim.MemoryControlTable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +37,7 @@ class ComponentEndpointCleanupTest {
 
   @BeforeEach
   void start() {
-    sageMaker = new ComponentSageMaker(SageMakerEndpointTest.STACK);
+    sageMaker = new ComponentSageMaker(EndpointCleanupHandlerTest.STACK_ID);
     answers = sageMaker.answers;
     requests = sageMaker.requests;
     after = sageMaker.after;
@@ -190,14 +197,14 @@ class ComponentEndpointCleanupTest {
             EndpointCleanupHandlerTest.QUEUE_URL,
             "ep-ic"),
         time,
-        time,
+        time::sleep,
         new TestEventSweep(mapping, queue, queue, time));
   }
 
   /** CloudFormation's Delete of the cleanup resource for endpoint "ep". */
   private static Map<String, Object> stackDelete() {
     Map<String, Object> event =
-        new HashMap<>(ControllerHandlerTest.fixture("cfn-endpoint-cleanup-delete.json"));
+        new HashMap<>(EndpointCleanupHandlerTest.fixture("cfn-endpoint-cleanup-delete.json"));
     event.put("ResourceProperties", Map.of("EndpointName", "ep"));
     return event;
   }

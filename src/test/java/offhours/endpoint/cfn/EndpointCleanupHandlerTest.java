@@ -1,15 +1,18 @@
-package offhours.endpoint;
+package offhours.endpoint.cfn;
 
 import static offhours.testing.LambdaContexts.remaining;
 import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +22,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import offhours.aws.AwsClients;
+import offhours.endpoint.ControlState;
+import offhours.endpoint.ControlStore;
+import offhours.endpoint.Decision;
+import offhours.endpoint.Endpoint;
+import offhours.endpoint.Ledger;
+import offhours.endpoint.Mapping;
+import offhours.endpoint.MemoryQueue;
+import offhours.endpoint.PausedTime;
+import offhours.endpoint.Rig;
 import offhours.testing.AwsAnswers;
 import offhours.testing.LambdaContexts;
 import offhours.testing.StubHttpServer;
@@ -52,6 +64,16 @@ class EndpointCleanupHandlerTest {
       "offhours-control",
       "QUEUE_URL",
       QUEUE_URL);
+
+  /** The AWS-shaped event in events/NAME, as Lambda hands it to the handler. */
+  static Map<String, Object> fixture(String name) {
+    try {
+      return new ObjectMapper()
+          .readValue(Path.of("events", name).toFile(), new TypeReference<>() {});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   private final Rig rig = new Rig();
   private StubHttpServer server;
@@ -146,7 +168,15 @@ class EndpointCleanupHandlerTest {
       }
     };
     handler = new EndpointCleanupHandler(
-        endpoint, mapping, store, CONFIG, HttpClient.newHttpClient(), time, time, queue, queue);
+        endpoint,
+        mapping,
+        store,
+        CONFIG,
+        HttpClient.newHttpClient(),
+        time,
+        time::sleep,
+        queue,
+        queue);
   }
 
   @AfterEach
@@ -156,7 +186,7 @@ class EndpointCleanupHandlerTest {
 
   /** An events/ fixture, answered to the loopback server instead of S3. */
   private Map<String, Object> event(String fixture) {
-    Map<String, Object> e = new HashMap<>(ControllerHandlerTest.fixture(fixture));
+    Map<String, Object> e = new HashMap<>(fixture(fixture));
     e.put("ResponseURL", server.uri() + "/cfn-response?X-Amz-Signature=abc");
     return e;
   }

@@ -1,4 +1,4 @@
-package offhours.endpoint;
+package offhours.endpoint.cfn;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,6 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import offhours.endpoint.ControlState;
+import offhours.endpoint.ControlStore;
+import offhours.endpoint.Endpoint;
+import offhours.endpoint.Mapping;
+import offhours.endpoint.TestEventSweep;
 
 /**
  * The custom resource's logic. It always has an answer for CloudFormation: Create, and an Update that comes with a
@@ -315,9 +320,8 @@ final class EndpointCleanup {
     try {
       for (int attempt = 0; attempt < 5; attempt++) {
         ControlState current = store.load().orElse(ControlState.INITIAL);
-        ControlState held = current
-            .withOverride(new ControlState.Override(ControlState.Override.Mode.STOP, null))
-            .withVersion(current.version() + 1);
+        ControlState held = current.nextWithOverride(
+            new ControlState.Override(ControlState.Override.Mode.STOP, null));
         if (store.save(held, current.version())) {
           return null;
         }
