@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.inference.ModelContract;
-import offhours.local.ProcessReads;
 import offhours.local.StateFile;
 import offhours.local.api.LocalApiGateway;
+import offhours.local.process.ProcessReads;
 import offhours.stack.Hosting;
 
 /** {@code local status}: whether the local stack runs, its endpoint URLs and resource names. */

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import offhours.local.ChildProcess;
-import offhours.local.StackMark;
 import offhours.local.StateFile;
+import offhours.local.process.ChildProcess;
+import offhours.local.process.StackMark;
 
 /**
  * The processes a local stack's state file records it started that still run, each followed by what it forked, named
@@ -72,7 +72,7 @@ final class StackChildren {
     }
     Set<Long> seen = new HashSet<>();
     found.forEach(n -> seen.add(n.process().pid()));
-    return StackMark.of(state).map(StackMark::running).orElse(List.of()).stream()
+    return state.mark().map(StackMark::running).orElse(List.of()).stream()
         .filter(p -> seen.add(p.pid()))
         .map(p -> new Named(command(p) + ", not in its state file", p))
         .toList();

@@ -20,9 +20,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import offhours.cache.CacheFiles;
-import offhours.local.ChildProcess;
 import offhours.local.LocalDirectory;
 import offhours.local.StateFile;
+import offhours.local.process.ChildProcess;
 
 /**
  * The background process of {@code local start}: starts {@code offhours local run} detached from the terminal,
@@ -259,8 +259,9 @@ final class StackProcess {
    * recorded, {@link ChildProcess#stillRunning()}), with what each has forked since it was recorded (a container
    * command's shell starts its server after the stack wrote the file): what a stack killed outright left behind,
    * which nothing else would end; and, once no process has the stack's id, each process that carries its mark but
-   * was never recorded ({@link offhours.local.StackMark}: started in the moment before it was killed). Returns how each
-   * one ended is named, as {@code local status} lists it ({@link StackChildren}), for the user to be told.
+   * was never recorded ({@link offhours.local.process.StackMark}: started in the moment before it was killed).
+   * Returns how each one ended is named, as {@code local status} lists it ({@link StackChildren}), for the user to be
+   * told.
    */
   static List<String> endLeftovers(StateFile state) throws InterruptedException {
     List<StackChildren.Named> found = new ArrayList<>(StackChildren.running(state.children()));

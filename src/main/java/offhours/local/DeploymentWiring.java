@@ -35,6 +35,7 @@ import offhours.local.model.DefaultModel;
 import offhours.local.model.ModelFiles;
 import offhours.local.model.OnnxContainer;
 import offhours.local.moto.MotoServer;
+import offhours.local.process.ChildProcesses;
 import offhours.local.sagemaker.ContainerSpec;
 import offhours.local.sagemaker.LocalSageMaker;
 import offhours.local.sagemaker.LocalSageMakerBuilder;

@@ -21,6 +21,7 @@ import offhours.local.StateFile.ServiceKey;
 import offhours.local.api.LocalApiGateway;
 import offhours.local.invocation.Invoked;
 import offhours.local.lambda.LocalScheduler;
+import offhours.local.process.ChildProcesses;
 import offhours.stack.FunctionVariables;
 import offhours.stack.StackSpec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import offhours.aws.AwsClients.Service;
 import offhours.cache.CacheFiles;
+import offhours.local.process.ChildProcess;
+import offhours.local.process.StackMark;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
 /**
@@ -240,6 +242,13 @@ public record StateFile(
   /** Writes atomically, so a reader never sees half a file. */
   public void write(Path file) throws IOException {
     CacheFiles.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+  }
+
+  /** The mark of the stack this file names ({@link StackMark}); empty for a file without its pid or start instant. */
+  public Optional<StackMark> mark() {
+    return pid == null || started == null
+        ? Optional.empty()
+        : Optional.of(new StackMark(pid + "@" + started));
   }
 
   /** The stack's credentials, when the file has them (a file of an older version has none). */

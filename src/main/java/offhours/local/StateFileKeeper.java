@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
-import offhours.local.sagemaker.ProcessRecorder;
+import offhours.local.process.ChildProcess;
+import offhours.local.process.ChildProcesses;
+import offhours.local.process.ProcessRecorder;
+import offhours.local.process.StackMark;
 
 /**
  * The one writer of a stack's state file, which keeps it true from the moment the stack starts until it stops: a

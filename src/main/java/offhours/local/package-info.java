@@ -10,8 +10,8 @@
  * {@code FunctionEnvironments} gives them, and the HTTP API's handler behind its local front ({@code local.api}). The
  * local SageMaker and Lambda take only requests signed with the stack's own credentials ({@code local.auth}); the API's
  * front takes a token. {@link offhours.local.StateFile} is what other commands read of a running stack
- * ({@link offhours.local.StateFileKeeper} keeps it true), and {@code ChildProcesses} with
- * {@link offhours.local.StackMark} lets {@code local stop} end every process the stack started, after a {@code kill -9}
- * too.
+ * ({@link offhours.local.StateFileKeeper} keeps it true, with the processes {@code local.process} recorded), and
+ * {@code local stop} ends every process the stack started from that record and the processes' mark, after a
+ * {@code kill -9} too.
  */
 package offhours.local;

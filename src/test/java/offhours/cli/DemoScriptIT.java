@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import offhours.local.StackMark;
+import offhours.local.process.StackMark;
 import offhours.testing.TestCaches;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import offhours.local.process.ChildProcess;
+import offhours.local.process.StackMark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -167,5 +169,22 @@ class StateFileTest {
     Set<String> keys = new TreeSet<>();
     node.fieldNames().forEachRemaining(keys::add);
     return keys;
+  }
+
+  @Test
+  void aStateFileOfAnOlderVersionRecordsNoChildren() throws Exception {
+    Path file = Files.writeString(
+        dir.resolve("stack.json"), "{\"pid\": 1, \"started\": \"2026-01-01T00:00:00Z\"}");
+
+    assertThat(StateFile.read(file).children()).isEmpty();
+  }
+
+  @Test
+  void theMarkNamesTheStackAsItsStateFileDoes() {
+    ProcessHandle stack = ProcessHandle.current();
+
+    assertThat(StateFile.starting(stack, List.of()).mark())
+        .isPresent()
+        .isEqualTo(StackMark.of(stack));
   }
 }

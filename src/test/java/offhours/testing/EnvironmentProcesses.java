@@ -2,7 +2,7 @@ package offhours.testing;
 
 import java.nio.file.Path;
 import java.util.List;
-import offhours.local.StackMark;
+import offhours.local.process.StackMark;
 
 /**
  * The live processes that name a test's cache as their OFFHOURS_CACHE: every process a test's stack starts inherits

@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * @param stackId the ARN of the stack the function belongs to (STACK_ID); events of other stacks are not acted on
  * @param queueUrl the images queue (QUEUE_URL), swept of S3's test event when the stack is created or its bucket
- *     changes ({@link TestEventSweep})
+ *     changes ({@link offhours.endpoint.TestEventSweep})
  * @param inferenceComponentName the component to delete before the endpoint (INFERENCE_COMPONENT_NAME, set with
  *     Hosting scale-to-zero), or null
  */

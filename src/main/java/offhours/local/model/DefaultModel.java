@@ -12,7 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import offhours.cache.CacheFiles;
-import offhours.local.sagemaker.ProcessRecorder;
+import offhours.local.process.ProcessRecorder;
 
 /**
  * The default model: nsfwjs' MobileNetV2 (npm {@code nsfwjs@4.4.0}, MIT), a 5-class content-moderation

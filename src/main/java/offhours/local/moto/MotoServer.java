@@ -24,7 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import offhours.cache.CacheFiles;
-import offhours.local.sagemaker.ProcessRecorder;
+import offhours.local.process.ProcessRecorder;
 
 /**
  * moto's standalone server ({@code moto_server}) as a child process on 127.0.0.1 and a free port: the

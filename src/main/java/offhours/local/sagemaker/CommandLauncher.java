@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import offhours.cache.CacheFiles;
+import offhours.local.process.ProcessRecorder;
 import offhours.units.Shown;
 
 /**

@@ -8,6 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import offhours.local.process.ProcessEnvironment;
+import offhours.local.process.ProcessRecorder;
 
 /**
  * Whether the server that listens on a container command's port is provably another server, read from Linux's

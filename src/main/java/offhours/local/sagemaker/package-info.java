@@ -4,13 +4,11 @@
  * <p>Public surface: {@link offhours.local.sagemaker.LocalSageMaker} (the service: its endpoint, its credentials, its
  * life cycle and the chaos hooks), {@link offhours.local.sagemaker.LocalSageMakerBuilder}, the container seam
  * {@link offhours.local.sagemaker.ContainerLauncher} / {@link offhours.local.sagemaker.ContainerSpec} /
- * {@link offhours.local.sagemaker.ModelContainer}, and the local stack's process bookkeeping, kept here because
- * {@code offhours.local}, {@code local.moto} and {@code local.model} use it too and this package may not use them (no
- * cycles): {@link offhours.local.sagemaker.ProcessRecorder} (starts every process the stack runs outside its JVM and
- * records it in the same step) and {@link offhours.local.sagemaker.ProcessEnvironment} (another process's environment,
- * read from {@code /proc}). A model whose image is {@code offhours-local/command} runs the shell command given to the
- * builder ({@code containerCommand}, the CLI's {@code --container-command}, through {@code CommandLauncher}), never one
- * from the API; any other image needs a launcher, for example the ONNX container:
+ * {@link offhours.local.sagemaker.ModelContainer}. A container command starts through the stack's
+ * {@link offhours.local.process.ProcessRecorder}, so {@code local stop} can end it after a {@code kill -9}. A model
+ * whose image is {@code offhours-local/command} runs the shell command given to the builder ({@code containerCommand},
+ * the CLI's {@code --container-command}, through {@code CommandLauncher}), never one from the API; any other image
+ * needs a launcher, for example the ONNX container:
  *
  * <pre>{@code
  * LocalSageMaker.builder()

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
-import offhours.local.sagemaker.ProcessRecorder;
+import offhours.local.process.ProcessRecorder;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

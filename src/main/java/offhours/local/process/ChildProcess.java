@@ -1,4 +1,4 @@
-package offhours.local;
+package offhours.local.process;
 
 import java.time.Instant;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package offhours.local;
+package offhours.local.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import offhours.local.sagemaker.ProcessRecorder.StartRefused;
+import offhours.local.process.ProcessRecorder.StartRefused;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -207,14 +207,5 @@ class ChildProcessesTest {
       missed += mark.running().contains(shell) ? 0 : 1;
     }
     assertThat(missed).as("searches of 100 that missed the execing shell").isZero();
-  }
-
-  @Test
-  void theMarkNamesTheStackAsItsStateFileDoes() {
-    ProcessHandle stack = ProcessHandle.current();
-
-    assertThat(StackMark.of(StateFile.starting(stack, List.of())))
-        .isPresent()
-        .isEqualTo(StackMark.of(stack));
   }
 }

@@ -1,15 +1,12 @@
-package offhours.local;
+package offhours.local.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A recorded child is the process it names only while one with its id runs and started at the recorded instant: a
@@ -74,13 +71,5 @@ class ChildProcessTest {
     assertThat(child.stillRunning(pid -> Optional.of(process)))
         .as("even while its handle is still at hand")
         .isEmpty();
-  }
-
-  @Test
-  void aStateFileOfAnOlderVersionRecordsNoChildren(@TempDir Path dir) throws Exception {
-    Path file = Files.writeString(
-        dir.resolve("stack.json"), "{\"pid\": 1, \"started\": \"2026-01-01T00:00:00Z\"}");
-
-    assertThat(StateFile.read(file).children()).isEmpty();
   }
 }

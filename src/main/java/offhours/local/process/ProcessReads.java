@@ -1,4 +1,4 @@
-package offhours.local;
+package offhours.local.process;
 
 import java.io.IOException;
 import java.nio.file.Files;

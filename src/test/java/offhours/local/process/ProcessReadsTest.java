@@ -1,4 +1,4 @@
-package offhours.local;
+package offhours.local.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

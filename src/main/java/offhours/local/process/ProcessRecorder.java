@@ -1,4 +1,4 @@
-package offhours.local.sagemaker;
+package offhours.local.process;
 
 import java.io.IOException;
 
@@ -17,7 +17,7 @@ import java.io.IOException;
 public interface ProcessRecorder {
   /**
    * The variable with which a stack's recorder marks every process it starts ({@code PID@STARTED}, the stack's:
-   * {@code offhours.local.StackMark}), passed on to what the process forks.
+   * {@link StackMark}), passed on to what the process forks.
    */
   String MARK = "OFFHOURS_STACK";
 

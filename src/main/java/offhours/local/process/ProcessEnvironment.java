@@ -1,4 +1,4 @@
-package offhours.local.sagemaker;
+package offhours.local.process;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * The environment of another process, read from Linux's {@code /proc/PID/environ}: how {@code local stop} finds a
  * stack's processes by their mark ({@link ProcessRecorder#MARK}), and how the local SageMaker tells who answered a
- * container command's {@code /ping} ({@link PortHolder}).
+ * container command's {@code /ping} ({@code offhours.local.sagemaker.PortHolder}).
  */
 public final class ProcessEnvironment {
   /** Enough for an environment in one read (a larger one takes more). */

@@ -1,12 +1,10 @@
-package offhours.local;
+package offhours.local.process;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import offhours.local.sagemaker.ProcessEnvironment;
-import offhours.local.sagemaker.ProcessRecorder;
 
 /**
  * What every process a stack starts carries in its environment ({@value #VARIABLE}={@code PID@STARTED}, the stack's
@@ -27,19 +25,12 @@ public record StackMark(String value) {
   public static final String VARIABLE = ProcessRecorder.MARK;
 
   /** The mark of the stack that runs in {@code stack}, as its state file names it; empty without a start instant. */
-  static Optional<StackMark> of(ProcessHandle stack) {
+  public static Optional<StackMark> of(ProcessHandle stack) {
     return stack
         .info()
         .startInstant()
         .map(Instant::toString)
         .map(started -> new StackMark(stack.pid() + "@" + started));
-  }
-
-  /** The mark of the stack {@code state} names; empty for a file without its process or start instant. */
-  public static Optional<StackMark> of(StateFile state) {
-    return state.pid() == null || state.started() == null
-        ? Optional.empty()
-        : Optional.of(new StackMark(state.pid() + "@" + state.started()));
   }
 
   /** Marks a process about to be started with this environment. */

@@ -1,12 +1,11 @@
-package offhours.local;
+package offhours.local.process;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import offhours.local.sagemaker.ProcessRecorder;
-import offhours.local.sagemaker.ProcessRecorder.StartRefused;
+import offhours.local.process.ProcessRecorder.StartRefused;
 
 /**
  * The processes outside this JVM that the stack started and that still run (npm and node while its first start fetches
@@ -14,10 +13,11 @@ import offhours.local.sagemaker.ProcessRecorder.StartRefused;
  * stops), in one place. A process is started here and recorded in the same step
  * ({@link #start(String, ProcessBuilder)}), and forgotten when it ends, whoever ends it (the stack closing, the local
  * SageMaker stopping or replacing an endpoint, the process itself), and every change is told to the state file's
- * writer ({@link StateFileKeeper}): the file names, at any moment, what {@code local stop} must end should the stack's
- * own process be killed outright, and never a process that has ended (its id may be another program's by then).
+ * writer ({@code offhours.local.StateFileKeeper}): the file names, at any moment, what {@code local stop} must end
+ * should the stack's own process be killed outright, and never a process that has ended (its id may be another
+ * program's by then).
  */
-final class ChildProcesses implements ProcessRecorder {
+public final class ChildProcesses implements ProcessRecorder {
   /** A recorded process and what the user knows it as. */
   private record Running(String name, ProcessHandle process) {}
 
@@ -35,11 +35,11 @@ final class ChildProcesses implements ProcessRecorder {
   private final Optional<StackMark> mark;
 
   /** For a stack without a state file (in-process, tests): its processes carry no mark. */
-  ChildProcesses() {
+  public ChildProcesses() {
     this(Optional.empty());
   }
 
-  ChildProcesses(Optional<StackMark> mark) {
+  public ChildProcesses(Optional<StackMark> mark) {
     this.mark = mark;
   }
 
@@ -93,7 +93,7 @@ final class ChildProcesses implements ProcessRecorder {
    * up, and its JVM exits before its start-up could end what it started); returns what is recorded, a process being
    * started as this is called included, for the caller to end.
    */
-  List<ChildProcess> refuseFromNowOn() {
+  public List<ChildProcess> refuseFromNowOn() {
     synchronized (this) {
       refusing = true;
     }
@@ -101,7 +101,7 @@ final class ChildProcesses implements ProcessRecorder {
   }
 
   /** Tells {@code listener} of every process recorded or forgotten from now on. */
-  void onChange(Runnable listener) {
+  public void onChange(Runnable listener) {
     this.onChange = listener;
   }
 
@@ -109,7 +109,7 @@ final class ChildProcesses implements ProcessRecorder {
    * Each recorded process that still runs and its descendants as they are now (what a shell or a server forked), by
    * id and start instant; a descendant is named as the process that started it.
    */
-  List<ChildProcess> recorded() {
+  public List<ChildProcess> recorded() {
     List<Running> now;
     synchronized (this) {
       now = List.copyOf(running);

@@ -1,11 +1,10 @@
-package offhours.local;
+package offhours.local.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import offhours.local.sagemaker.ProcessEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
