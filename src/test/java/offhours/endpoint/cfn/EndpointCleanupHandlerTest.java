@@ -333,6 +333,25 @@ class EndpointCleanupHandlerTest {
   }
 
   @Test
+  void theHoldIsTheNextVersionOfTheStateSoARunThatLoadedItBeforeCannotWriteOverIt()
+      throws IOException {
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    rig.inService();
+    rig.runAt("2026-01-14T09:00:00Z");
+    // What a controller run still in flight loaded before the stack's delete began.
+    ControlState loaded = rig.state();
+
+    handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
+
+    assertThat(rig.state().version()).isEqualTo(loaded.version() + 1);
+    assertThat(rig.table.save(loaded, loaded.version()))
+        .as("the in-flight run's write, conditional on the version it loaded")
+        .isFalse();
+    assertThat(rig.state().override())
+        .isEqualTo(new ControlState.Override(ControlState.Override.Mode.STOP, null));
+  }
+
+  @Test
   void deleteSucceedsWhenEverythingIsAlreadyGone() throws IOException {
     rig.mapping = Mapping.TriggerState.ABSENT;
     handler.handleRequest(event("cfn-endpoint-cleanup-delete.json"), null);
