@@ -11,8 +11,8 @@ import offhours.units.Plurals;
 
 /**
  * Takes the s3:TestEvent off the images queue after a deploy put the bucket's notification configuration: the stack's
- * custom resource ({@link EndpointCleanup}) on AWS, and local mode's start on moto_server, which sends the same message
- * (offhours.local.DeploymentWiring). S3 sends that
+ * custom resource ({@link offhours.endpoint.cfn.EndpointCleanup}) on AWS, and local mode's start on moto_server,
+ * which sends the same message (offhours.local.DeploymentWiring). S3 sends that
  * message to the queue when the configuration is put: PutBucketNotificationConfiguration validates an SQS destination
  * by sending it a test message
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html shows its shape; {@link

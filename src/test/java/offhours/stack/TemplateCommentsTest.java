@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import offhours.endpoint.EndpointCleanupHandler;
-import offhours.endpoint.LiveVersionsHandler;
+import offhours.endpoint.cfn.EndpointCleanupHandler;
+import offhours.endpoint.cfn.LiveVersionsHandler;
 import org.junit.jupiter.api.Test;
 
 /**
