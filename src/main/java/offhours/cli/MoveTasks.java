@@ -151,7 +151,8 @@ final class MoveTasks {
       }
       if (local && unsupported(e)) {
         return new Start(
-            null, "this SQS does not offer StartMessageMoveTask (" + e.statusCode() + ")");
+            null,
+            "this SQS does not offer StartMessageMoveTask: it answered HTTP " + e.statusCode());
       }
       throw CliException.failure("SQS did not start the move task (StartMessageMoveTask, status "
           + e.statusCode() + ", " + detail(e) + "); nothing was moved"

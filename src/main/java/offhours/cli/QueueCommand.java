@@ -133,8 +133,9 @@ final class QueueCommand implements Command {
         + "dead-letter queue " + Terminal.printable(lastSegment(dlqUrl)) + ": " + counts.dlq()
         + (counts.dlq() == 0
             ? "\n"
-            : " (messages the pipeline could not read; list them with 'offhours dlq list',"
-                + " send them back with 'offhours dlq redrive')\n")
+            // Not "could not read": most arrive readable, their hand-backs spent while the endpoint
+            // was unavailable.
+            : " (uploads that got no result; why: 'offhours dlq list', send them back: 'offhours dlq redrive')\n")
         + task.describe() + "\n";
   }
 

@@ -253,6 +253,18 @@ class MainTest {
             new HandBacks(null, "Disabled", 2, false)))
         .isEqualTo("queue offhours-queue: 3 visible, 1 in flight, 2 delayed\ndead-letter queue"
             + " offhours-dlq: 0\nlast move task of the dead-letter queue: none\n");
+    assertThat(QueueCommand.render(
+            new QueueCommand.Counts(0, 0, 0, 4),
+            "http://h/1/offhours-queue",
+            "http://h/1/offhours-dlq",
+            new MoveTasks.Latest(null, null),
+            new HandBacks(null, "Disabled", 0, false)))
+        .as(
+            "most messages reach the DLQ readable (their hand-backs spent), so the line does not say"
+                + " unreadable: it says what they lack and which commands come next")
+        .contains(
+            "dead-letter queue offhours-dlq: 4 (uploads that got no result; why: 'offhours dlq"
+                + " list', send them back: 'offhours dlq redrive')\n");
     assertThat(EndpointControlCommand.render(
             "start", "{\"action\":\"NONE\",\"endpoint\":\"IN_SERVICE\",\"mapping\":\"ENABLED\"}"))
         .as("the states as 'endpoint status' names them, not as the controller records them")

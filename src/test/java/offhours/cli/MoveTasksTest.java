@@ -213,7 +213,8 @@ class MoveTasksTest {
     local.listFails = error(500, null, "<html>");
 
     assertThat(new MoveTasks(local, DLQ, true).start(QUEUE))
-        .isEqualTo(new MoveTasks.Start(null, "this SQS does not offer StartMessageMoveTask (500)"));
+        .isEqualTo(new MoveTasks.Start(
+            null, "this SQS does not offer StartMessageMoveTask: it answered HTTP 500"));
     assertThat(new MoveTasks(local, DLQ, true).latest(DLQ_ARN).describe())
         .isEqualTo("last move task of the dead-letter queue: none in local mode (this SQS has no"
             + " ListMessageMoveTasks; 'offhours dlq redrive' moves the messages itself and is done"

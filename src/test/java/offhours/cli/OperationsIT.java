@@ -229,7 +229,7 @@ class OperationsIT extends OnMotoStack {
     assertThat(all.out())
         .startsWith(
             "moved 3 messages back to the queue, each sent before it was deleted from the DLQ"
-                + " (this SQS does not offer StartMessageMoveTask (500))");
+                + " (this SQS does not offer StartMessageMoveTask: it answered HTTP 500)");
     assertThat(visible(moto.dlqUrl)).isZero();
     assertThat(drain(moto.queueUrl)).hasSize(4);
   }
