@@ -201,6 +201,7 @@ final class ReprocessCommand implements Command {
         call.err().println(selection.nothingSelected(read.read()));
         selection.label().flatMap(lookup::labelHint).ifPresent(call.err()::println);
       }
+      read.noObjectNote(selection.any()).ifPresent(call.err()::println);
       call.err()
           .println((dryRun ? "would send " : "sent ")
               + Plurals.of(selected.size() - failed.size(), "object version") + " to the queue"

@@ -39,13 +39,33 @@ record ReprocessSelection(
 
   /** Whether {@code r} is selected, its settings compared with {@code live} (the live fingerprint, null unknown). */
   boolean test(ResultItem r, String live) {
-    return r.bucket() != null
-        && r.key() != null
+    return namesObject(r)
         && key.map(k -> k.equals(r.key())).orElse(true)
         && prefix.map(p -> r.key().startsWith(p)).orElse(true)
-        && status.map(s -> s.equals(r.status().name())).orElse(true)
-        && (settings.isEmpty() || settings.contains(r.settingsAgainst(live)))
         && label.map(l -> l.equals(r.topLabel())).orElse(true)
+        && unkeyedFiltersMatch(r, live);
+  }
+
+  /**
+   * Whether {@code r} is the result of a message that was no S3 notification which this selection would take but for
+   * that: it names no object, so reprocess has nothing to send for it and says so instead of passing it over. Only a
+   * selection without --key, --prefix or --label can take one (it has no key and no label).
+   */
+  boolean selectsButNamesNoObject(ResultItem r, String live) {
+    return !namesObject(r)
+        && key.isEmpty()
+        && prefix.isEmpty()
+        && label.isEmpty()
+        && unkeyedFiltersMatch(r, live);
+  }
+
+  private static boolean namesObject(ResultItem r) {
+    return r.bucket() != null && r.key() != null;
+  }
+
+  private boolean unkeyedFiltersMatch(ResultItem r, String live) {
+    return status.map(s -> s.equals(r.status().name())).orElse(true)
+        && (settings.isEmpty() || settings.contains(r.settingsAgainst(live)))
         && model.map(m -> m.equals(r.model())).orElse(true)
         && since.map(t -> !r.classifiedAt().isBefore(t)).orElse(true)
         && before.map(t -> r.classifiedAt().isBefore(t)).orElse(true);
@@ -106,8 +126,27 @@ record ReprocessSelection(
                 : ", each of a message that was no S3 notification, which names no object to send)");
   }
 
-  /** What {@link #read} read: the selected results and how many results it read to find them. */
-  record Read(List<ResultItem> selected, int read) {}
+  /**
+   * What {@link #read} read: the selected results, how many results it read to find them, and how many of those the
+   * selection matched but could not send, each the result of a message that named no object.
+   */
+  record Read(List<ResultItem> selected, int read, int namingNoObject) {
+
+    /**
+     * The stderr line for {@link #namingNoObject} when there are any, else empty. Not when nothing was selected of
+     * results that all name no object and no filter was given: {@link #nothingSelected} says that already.
+     */
+    Optional<String> noObjectNote(boolean anyFilter) {
+      if (namingNoObject == 0 || (!anyFilter && selected.isEmpty() && namingNoObject == read)) {
+        return Optional.empty();
+      }
+      boolean one = namingNoObject == 1;
+      return Optional.of(Plurals.of(namingNoObject, "matching result") + " not sent: "
+          + (one ? "its message was" : "their messages were") + " no S3 notification, so "
+          + (one ? "it names" : "they name") + " no object to send again ('results' shows "
+          + (one ? "it" : "them") + " as sqs://QUEUE/MESSAGE_ID)");
+    }
+  }
 
   /**
    * The selected results of {@code bucket}, by key then version, read through the narrowest Query the filters allow:
@@ -134,6 +173,7 @@ record ReprocessSelection(
             .filter(r -> test(r, live))
             .sorted(Comparator.comparing(ResultItem::key).thenComparing(ResultItem::sk))
             .toList(),
-        read.size());
+        read.size(),
+        (int) read.stream().filter(r -> selectsButNamesNoObject(r, live)).count());
   }
 }

@@ -316,6 +316,17 @@ class OperationsIT extends OnMotoStack {
         "etag-13",
         "f74d3ec496f3");
     result("b/old.jpg", null, "CLASSIFIED", "Neutral", "m0", "2026-11-20T10:00:00Z");
+    // A message that was no S3 notification: REJECTED, it names no object to send again.
+    new ResultsTable(moto.dynamoDb, moto.resultsTable)
+        .put(ResultItem.rejectedMessage(
+            "offhours-queue",
+            "id-1",
+            "body",
+            "message body is not JSON",
+            "m1",
+            "e",
+            Instant.parse("2026-11-25T10:30:00Z"),
+            1));
 
     CliRun none = run("reprocess");
     assertThat(none.exitCode()).isEqualTo(2);
@@ -327,7 +338,10 @@ class OperationsIT extends OnMotoStack {
         .isEqualTo("would send s3://" + moto.bucket
             + "/a/rejected one.png (version v1, REJECTED by m1)\n");
     assertThat(dry.err())
-        .contains("would send 1 object version to the queue (--dry-run: nothing was sent)");
+        .contains("would send 1 object version to the queue (--dry-run: nothing was sent)")
+        .as("the REJECTED result it cannot send is said, not passed over")
+        .contains("1 matching result not sent: its message was no S3 notification, so it names no"
+            + " object to send again");
     assertThat(visible(moto.queueUrl)).isZero();
 
     CliRun all = run("reprocess", "--all", "--dry-run");

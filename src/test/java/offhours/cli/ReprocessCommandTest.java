@@ -442,4 +442,44 @@ class ReprocessCommandTest {
         .startsWith(
             "no result to reprocess (of 2 results read, each of a message that was no S3 notification");
   }
+
+  @Test
+  void aMatchingResultOfAMessageThatNamedNoObjectIsCountedAndSaidNotPassedOverInSilence() {
+    // Seen on a local stack: 'reprocess --status REJECTED' sent the two REJECTED uploads and said
+    // nothing of the three REJECTED results of messages that were no S3 notification.
+    Map<String, AttributeValue> message = new HashMap<>(Map.of(
+        "pk", AttributeValue.fromS(ResultItem.messagePk("q", "id-1")),
+        "sk", AttributeValue.fromS("m#body"),
+        "status", AttributeValue.fromS("REJECTED"),
+        "reason", AttributeValue.fromS("message body is not JSON"),
+        "model", AttributeValue.fromS("m1"),
+        "classifiedAt", AttributeValue.fromS("2026-11-25T11:30:00.000Z")));
+    List<Map<String, AttributeValue>> stored = new ArrayList<>(STORED);
+    stored.add(message);
+    Indexes dynamo = new Indexes(stored);
+
+    ReprocessSelection rejected = select(Map.of("status", "rejected"));
+    ReprocessSelection.Read read = rejected.read(new ResultsTable(dynamo, "t"), "b", null);
+
+    assertThat(read.selected()).extracting(ResultItem::key).containsExactly("dogs/bad.png");
+    assertThat(read.namingNoObject()).isEqualTo(1);
+    assertThat(read.noObjectNote(rejected.any()))
+        .contains("1 matching result not sent: its message was no S3 notification, so it names no"
+            + " object to send again ('results' shows it as sqs://QUEUE/MESSAGE_ID)");
+
+    assertThat(select(Map.of("prefix", "dogs/"))
+            .read(new ResultsTable(dynamo, "t"), "b", null)
+            .namingNoObject())
+        .as("--prefix, --key and --label select by what such a result lacks: none of it matches")
+        .isZero();
+    assertThat(select(Map.of("status", "rejected", "before", "2026-11-25T11:15:00Z"))
+            .read(new ResultsTable(dynamo, "t"), "b", null)
+            .namingNoObject())
+        .as("the other filters apply to it as to any result")
+        .isZero();
+    ReprocessSelection all = select(Map.of());
+    assertThat(new ReprocessSelection.Read(List.of(), 1, 1).noObjectNote(all.any()))
+        .as("with no filter and nothing selected, nothingSelected says it already")
+        .isEmpty();
+  }
 }
