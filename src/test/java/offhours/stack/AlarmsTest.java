@@ -440,6 +440,25 @@ class AlarmsTest {
             .contains("`" + alarm + "`"));
   }
 
+  /**
+   * The operator's runbook: an alarm the template gains without a line in README's "When an alarm fires" (what to look
+   * at first, which command fixes it) fails here, as one the table misses fails the test above.
+   */
+  @Test
+  void theReadmesRunbookSaysWhatToDoForEveryAlarm() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    int start = readme.indexOf("### When an alarm fires");
+    assertThat(start).as("README has the runbook section").isNotNegative();
+    String section = readme.substring(start, readme.indexOf("\n### ", start + 1));
+    List<String> items = section.lines().filter(l -> l.startsWith("- `")).toList();
+    assertThat(alarms(stack(Map.of())))
+        .hasSize(13)
+        .allSatisfy(alarm -> assertThat(items)
+            .as("README's runbook has an item for %s", alarm)
+            .anySatisfy(item ->
+                assertThat(item.substring(0, item.indexOf(':'))).contains("`" + alarm + "`")));
+  }
+
   @Test
   void theHeartbeatAlarmIsCreatedAfterTheControllersSchedule() {
     Map<String, Object> heartbeat = StackResolver.map(
