@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import offhours.cli.Target.Name;
@@ -127,7 +128,7 @@ final class EndpointControlCommand implements Command {
         call.out().println(answer.isBlank() ? "{}" : Json.line(parse(answer)));
         cost.ifPresent(call.err()::println);
       } else {
-        call.out().print(render(asked, answer));
+        call.out().print(render(asked, answer, target.zone(call.context().zone())));
         cost.ifPresent(call.out()::println);
       }
     }
@@ -164,8 +165,10 @@ final class EndpointControlCommand implements Command {
    * The controller's answer as "key: value" lines, each shown through {@link Terminal#printable}; non-JSON as is. The
    * heading says what was {@code asked}: "start", or "start until 2026-12-04 18:00 Europe/Berlin", in the stack's zone
    * as {@code endpoint status} shows the override, so a time of day read in another zone than meant shows at once.
+   * The answer's instants ({@code at}, {@code nextRunAt}) show in that {@code zone} too, as {@code endpoint status}
+   * shows the last run, not as the controller's UTC with nanoseconds; {@code --json} keeps them as given.
    */
-  static String render(String asked, String answer) {
+  static String render(String asked, String answer, ZoneId zone) {
     JsonNode json = parse(answer);
     StringBuilder text = new StringBuilder("controller (" + asked + "):\n");
     if (json == null || !json.isObject()) {
@@ -178,7 +181,7 @@ final class EndpointControlCommand implements Command {
         .forEach(e -> text.append("  ")
             .append(Terminal.printable(e.getKey() + ": "
                 + (e.getValue().isValueNode()
-                    ? shown(e.getKey(), e.getValue().asText())
+                    ? shown(e.getKey(), e.getValue().asText(), zone)
                     : Json.line(e.getValue()))))
             .append('\n'));
     return text.toString();
@@ -186,16 +189,18 @@ final class EndpointControlCommand implements Command {
 
   /**
    * The endpoint's and the mapping's state as {@code endpoint status} names them ("InService", not the controller's
-   * IN_SERVICE); any other value, and a state this version does not know, as the controller gave it.
+   * IN_SERVICE), an instant in {@code zone}; any other value, and a state this version does not know, as the
+   * controller gave it.
    */
-  private static String shown(String key, String value) {
+  private static String shown(String key, String value, ZoneId zone) {
     try {
       return switch (key) {
         case "endpoint" -> Endpoint.State.valueOf(value).shown();
         case "mapping" -> Mapping.TriggerState.valueOf(value).shown();
+        case "at", "nextRunAt" -> Times.at(Instant.parse(value), zone);
         default -> value;
       };
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | DateTimeParseException e) {
       return value;
     }
   }

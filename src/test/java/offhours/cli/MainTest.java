@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -266,15 +267,29 @@ class MainTest {
             "dead-letter queue offhours-dlq: 4 (uploads that got no result; why: 'offhours dlq"
                 + " list', send them back: 'offhours dlq redrive')\n");
     assertThat(EndpointControlCommand.render(
-            "start", "{\"action\":\"NONE\",\"endpoint\":\"IN_SERVICE\",\"mapping\":\"ENABLED\"}"))
+            "start",
+            "{\"action\":\"NONE\",\"endpoint\":\"IN_SERVICE\",\"mapping\":\"ENABLED\"}",
+            ZoneId.of("Europe/Berlin")))
         .as("the states as 'endpoint status' names them, not as the controller records them")
         .isEqualTo(
             "controller (start):\n  action: NONE\n  endpoint: InService\n  mapping: Enabled\n");
     assertThat(EndpointControlCommand.render(
-            "stop", "{\"endpoint\":\"SLEEPING\",\"mapping\":\"Disabled\",\"why\":\"IN_SERVICE\"}"))
+            "stop",
+            "{\"endpoint\":\"SLEEPING\",\"mapping\":\"Disabled\",\"why\":\"IN_SERVICE\"}",
+            ZoneId.of("Europe/Berlin")))
         .as("a state this version does not know, and other keys, as the controller gave them")
         .isEqualTo(
             "controller (stop):\n  endpoint: SLEEPING\n  mapping: Disabled\n  why: IN_SERVICE\n");
+    assertThat(EndpointControlCommand.render(
+            "start",
+            "{\"at\":\"2026-12-06T11:17:51.090447506Z\",\"nextRunAt\":\"2026-12-06T11:30:00Z\","
+                + "\"action\":\"CREATE_ENDPOINT\"}",
+            ZoneId.of("Europe/Berlin")))
+        .as(
+            "the answer's instants in the stack's zone, as 'endpoint status' shows its last run, not"
+                + " the controller's UTC with nanoseconds beside times in that zone")
+        .isEqualTo("controller (start):\n  at: 2026-12-06 12:17 Europe/Berlin\n"
+            + "  nextRunAt: 2026-12-06 12:30 Europe/Berlin\n  action: CREATE_ENDPOINT\n");
   }
 
   @Test
