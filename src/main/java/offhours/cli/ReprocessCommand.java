@@ -202,6 +202,16 @@ final class ReprocessCommand implements Command {
         selection.label().flatMap(lookup::labelHint).ifPresent(call.err()::println);
       }
       read.noObjectNote(selection.any()).ifPresent(call.err()::println);
+      long rejected =
+          selected.stream().filter(r -> r.status() == Verdict.REJECTED).count();
+      if (rejected > 0) {
+        // README's advice, where the operator who follows "reprocess --status REJECTED" reads.
+        call.err()
+            .println(Plurals.of(rejected, "REJECTED result") + (dryRun ? " would go" : " went")
+                + " to the model with the same image: unless the model or its limits changed, the verdict comes"
+                + " again; a new upload under the same key replaces it ('results --status REJECTED' says what each"
+                + " needs)");
+      }
       call.err()
           .println((dryRun ? "would send " : "sent ")
               + Plurals.of(selected.size() - failed.size(), "object version") + " to the queue"

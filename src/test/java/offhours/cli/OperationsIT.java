@@ -341,7 +341,11 @@ class OperationsIT extends OnMotoStack {
         .contains("would send 1 object version to the queue (--dry-run: nothing was sent)")
         .as("the REJECTED result it cannot send is said, not passed over")
         .contains("1 matching result not sent: its message was no S3 notification, so it names no"
-            + " object to send again");
+            + " object to send again")
+        .as("what README says of reprocessing a verdict, where the operator who runs it reads")
+        .contains(
+            "1 REJECTED result would go to the model with the same image: unless the model or its"
+                + " limits changed, the verdict comes again; a new upload under the same key replaces it");
     assertThat(visible(moto.queueUrl)).isZero();
 
     CliRun all = run("reprocess", "--all", "--dry-run");
