@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * each one against the AWS CLI's own command tables and models (its options, and the fields its --query names);
  * {@link ReadmeAwsCommandsTest} fails on a README command without an entry here, or an entry the README no longer has.
  */
-final class ReadmeAwsCommands {
+public final class ReadmeAwsCommands {
 
   /** Checked against the CLI's model only: no local service answers it (or it is a mention of the operation). */
   static final String MODEL = "offhours.cli.ReadmeAwsCommandsIT#everyCommandIsOneTheAwsCliHas";
@@ -25,8 +25,8 @@ final class ReadmeAwsCommands {
   static final String REMOVING =
       "offhours.stack.RemovingTheStackReadmeIT#theCommandsDeleteWhatSamDeleteKeeps";
 
-  /** The same operations with the local stack's names and a real photo, not the README's words. */
-  static final String LOCAL_START = "offhours.local.LocalStartAwsCliIT#"
+  /** Run as written against the stack {@code local start} started, PORT its port and photo.jpg a Neutral photo. */
+  public static final String LOCAL_START = "offhours.local.LocalStartAwsCliIT#"
       + "theAwsCliUploadsAndQueriesAgainstTheLocalStackAndLocalStopLeavesNoProcess";
 
   /**
@@ -149,7 +149,7 @@ final class ReadmeAwsCommands {
   }
 
   /** A command's words as a shell splits them: on spaces, quotes removed, what they hold kept together. */
-  static List<String> words(String command) {
+  public static List<String> words(String command) {
     List<String> words = new ArrayList<>();
     StringBuilder word = new StringBuilder();
     boolean inWord = false;
@@ -185,7 +185,7 @@ final class ReadmeAwsCommands {
   }
 
   /** The README's commands that {@code test} runs, in README order. */
-  static List<String> coveredBy(String test) {
+  public static List<String> coveredBy(String test) {
     return extract(ReadmeCommands.readme()).stream()
         .filter(c -> test.equals(COVERED.get(c)))
         .toList();

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import offhours.cli.ReadmeAwsCommands;
 import offhours.testing.TestCaches;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -163,6 +164,35 @@ class LocalStartAwsCliIT {
           .as("items labelled %s", topLabel)
           .anySatisfy(i -> assertThat(i.at("/pk/S").asText()).isEqualTo(pk));
 
+      // README's two lines as written, with the port the state file names and a photo of the
+      // label its query asks for: chelsea.png, Neutral, as photo.jpg (Classify goes by its bytes).
+      List<String> readme = ReadmeAwsCommands.coveredBy(ReadmeAwsCommands.LOCAL_START);
+      assertThat(readme).as("README's commands against the local stack").hasSize(2);
+      assertThat(s3).as("one port for S3 and DynamoDB, as README's PORT says").isEqualTo(dynamodb);
+      Path copy = Files.copy(photo, work.resolve("photo.jpg"));
+      Run upload = run(asWritten(readme.get(0), aws, s3, copy), awsEnv());
+      assertThat(upload.code).as("%s:%n%s", readme.get(0), upload.err).isZero();
+      String photoKey = "s3://offhours-images/photo.jpg";
+      awaitItem(List.of(
+          aws.toString(),
+          "--endpoint-url",
+          dynamodb,
+          "dynamodb",
+          "query",
+          "--table-name",
+          table,
+          "--key-condition-expression",
+          "pk = :pk",
+          "--expression-attribute-values",
+          "{\":pk\":{\"S\":\"" + photoKey + "\"}}",
+          "--output",
+          "json"));
+      Run newest = run(asWritten(readme.get(1), aws, s3, copy), awsEnv());
+      assertThat(newest.code).as("%s:%n%s", readme.get(1), newest.err).isZero();
+      assertThat(StackFixture.json(newest.out).at("/Items/0/pk/S").asText())
+          .as("README's label query, newest first: %s", newest.out)
+          .isEqualTo(photoKey);
+
       Run attributes = run(
           List.of(
               aws.toString(),
@@ -283,6 +313,16 @@ class LocalStartAwsCliIT {
       }
       Files.deleteIfExists(cache.resolve("models")); // the link only: the shared models stay
     }
+  }
+
+  /** A README line's words: the CLI found here, {@code PORT}'s URL and {@code photo.jpg} the given ones. */
+  private static List<String> asWritten(String line, Path aws, String url, Path photo) {
+    List<String> words = new ArrayList<>();
+    for (String word : ReadmeAwsCommands.words(line)) {
+      words.add(word.replace("http://127.0.0.1:PORT", url).replace("photo.jpg", photo.toString()));
+    }
+    words.set(0, aws.toString());
+    return words;
   }
 
   private JsonNode awaitItem(List<String> query) throws Exception {
