@@ -160,7 +160,7 @@ class ProfileCredentialsTest {
         .isInstanceOf(CliException.class)
         .hasMessage(
             "no AWS credentials for stack offhours in eu-central-1: profile dev gives none (Unable to"
-                + " load SSO token); run 'aws configure', or 'aws sso login --profile dev' for an IAM"
+                + " load SSO token); run 'aws configure', or 'aws sso login --profile dev' (AWS CLI v2) for an IAM"
                 + " Identity Center profile; or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
                 + " AWS_SECRET_ACCESS_KEY");
   }

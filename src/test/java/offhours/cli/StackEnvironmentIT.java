@@ -41,7 +41,7 @@ class StackEnvironmentIT {
     assertThat(run.err)
         .isEqualTo(
             "offhours: no AWS credentials for stack offhours in eu-west-1: run 'aws configure', or"
-                + " 'aws sso login --profile default' for an IAM Identity Center profile; or set AWS_PROFILE,"
+                + " 'aws sso login --profile default' (AWS CLI v2) for an IAM Identity Center profile; or set AWS_PROFILE,"
                 + " or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n");
   }
 
