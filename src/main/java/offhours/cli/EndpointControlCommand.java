@@ -6,12 +6,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import offhours.cli.Target.Name;
-import offhours.endpoint.Endpoint;
-import offhours.endpoint.Mapping;
 import offhours.stack.StackSpec;
 import offhours.units.Times;
 import software.amazon.awssdk.core.SdkBytes;
@@ -162,14 +159,17 @@ final class EndpointControlCommand implements Command {
   }
 
   /**
-   * The controller's answer as "key: value" lines, each shown through {@link Terminal#printable}; non-JSON as is. The
-   * heading says what was {@code asked}: "start", or "start until 2026-12-04 18:00 Europe/Berlin", in the stack's zone
-   * as {@code endpoint status} shows the override, so a time of day read in another zone than meant shows at once.
-   * The answer's instants ({@code at}, {@code nextRunAt}) show in that {@code zone} too, as {@code endpoint status}
-   * shows the last run, not as the controller's UTC with nanoseconds; {@code --json} keeps them as given.
+   * The controller's answer for an operator ({@link ControllerAnswer}); {@code asked} says what was asked: "start", or
+   * "start until 2026-12-04 18:00 Europe/Berlin", in the stack's {@code zone} as {@code endpoint status} shows the
+   * override, so a time of day read in another zone than meant shows at once. An answer that is no decision (no
+   * {@code action}) as "key: value" lines, and one that is no JSON object as is, each through {@link
+   * Terminal#printable}.
    */
   static String render(String asked, String answer, ZoneId zone) {
     JsonNode json = parse(answer);
+    if (json != null && json.isObject() && json.hasNonNull("action")) {
+      return ControllerAnswer.text(asked, json, zone);
+    }
     StringBuilder text = new StringBuilder("controller (" + asked + "):\n");
     if (json == null || !json.isObject()) {
       return text.append("  ")
@@ -180,29 +180,9 @@ final class EndpointControlCommand implements Command {
     json.properties()
         .forEach(e -> text.append("  ")
             .append(Terminal.printable(e.getKey() + ": "
-                + (e.getValue().isValueNode()
-                    ? shown(e.getKey(), e.getValue().asText(), zone)
-                    : Json.line(e.getValue()))))
+                + (e.getValue().isValueNode() ? e.getValue().asText() : Json.line(e.getValue()))))
             .append('\n'));
     return text.toString();
-  }
-
-  /**
-   * The endpoint's and the mapping's state as {@code endpoint status} names them ("InService", not the controller's
-   * IN_SERVICE), an instant in {@code zone}; any other value, and a state this version does not know, as the
-   * controller gave it.
-   */
-  private static String shown(String key, String value, ZoneId zone) {
-    try {
-      return switch (key) {
-        case "endpoint" -> Endpoint.State.valueOf(value).shown();
-        case "mapping" -> Mapping.TriggerState.valueOf(value).shown();
-        case "at", "nextRunAt" -> Times.at(Instant.parse(value), zone);
-        default -> value;
-      };
-    } catch (IllegalArgumentException | DateTimeParseException e) {
-      return value;
-    }
   }
 
   /** Lambda's error payload is {"errorMessage": ..., "errorType": ...}. */

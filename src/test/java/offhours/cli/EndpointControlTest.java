@@ -44,9 +44,17 @@ class EndpointControlTest {
 
   private StubHttpServer lambda;
   private volatile String functionError;
-  /** As the controller answers: its own names of the states (Decision#toMap). */
-  private volatile String answer =
-      "{\"action\":\"START\",\"endpoint\":\"CREATING\",\"mapping\":\"DISABLED\"}";
+  /**
+   * As the controller answers a manual start at 15:00 in Berlin: Decision#toMap in its own names of the states and
+   * UTC instants with nanoseconds, and ControllerHandler's startedBy and timer.
+   */
+  private volatile String answer = "{\"at\":\"2026-11-25T14:00:00.123456789Z\",\"want\":\"ON\","
+      + "\"wantReason\":\"manual start until 2026-11-25 18:00 Europe/Berlin\",\"endpoint\":\"ABSENT\","
+      + "\"mapping\":\"DISABLED\",\"visible\":3,\"inFlight\":0,\"delayed\":1,\"dlq\":0,"
+      + "\"action\":\"CREATE_ENDPOINT\",\"why\":\"endpoint absent\",\"outcome\":\"ok\","
+      + "\"runningOutsideSchedule\":false,\"nextRunAt\":\"2026-11-25T14:10:00Z\","
+      + "\"startedBy\":\"manual start\",\"timer\":\"timer armed for 2026-11-25T14:10:00Z"
+      + " (DelaySeconds 600)\"}";
 
   @BeforeEach
   void startLambda() throws IOException {
@@ -111,9 +119,14 @@ class EndpointControlTest {
     assertThat(payload.get("action").asText()).isEqualTo("start");
     assertThat(payload.get("until").asText()).isEqualTo("2026-11-25T17:00:00Z");
     assertThat(run.out())
-        .as("the instant asked for, as 'endpoint status' will show it")
-        .isEqualTo("controller (start until 2026-11-25 18:00 Europe/Berlin):\n  action: START\n"
-            + "  endpoint: Creating\n  mapping: Disabled\n"
+        .as("what was asked, what the controller wants, saw and does, and when it runs next, in"
+            + " the words and the zone of 'endpoint status', not its answer's keys")
+        .isEqualTo("controller (start until 2026-11-25 18:00 Europe/Berlin): wants the endpoint ON"
+            + " (manual start until 2026-11-25 18:00 Europe/Berlin)\n"
+            + "  at 2026-11-25 15:00 Europe/Berlin it saw: endpoint absent, classify mapping Disabled,"
+            + " queue 3 waiting, 0 in flight, 1 delayed, dead-letter queue 0\n"
+            + "  step: starting the endpoint (CREATE_ENDPOINT: endpoint absent) [ok]\n"
+            + "  next run: 2026-11-25 15:10 Europe/Berlin (timer armed)\n"
             + "on for 3 h: about $0.35 at the stack's price (1 ml.m5.large at $0.115 an hour)\n");
   }
 
@@ -185,7 +198,8 @@ class EndpointControlTest {
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(Json.MAPPER.readTree(payloads().getFirst()).get("until").asText())
         .isEqualTo("2026-12-04T17:00:00Z");
-    assertThat(run.out()).startsWith("controller (start until 2026-12-04 18:00 Europe/Berlin):\n");
+    assertThat(run.out())
+        .startsWith("controller (start until 2026-12-04 18:00 Europe/Berlin): wants the endpoint ");
   }
 
   @Test
@@ -286,7 +300,8 @@ class EndpointControlTest {
           .as("08:00 in New York, not in Berlin, where the command runs")
           .isEqualTo("2026-11-30T13:00:00Z");
       assertThat(run.out())
-          .startsWith("controller (stop until 2026-11-30 08:00 America/New_York):\n");
+          .startsWith(
+              "controller (stop until 2026-11-30 08:00 America/New_York): wants the endpoint ");
       assertThat(aws.requests()).hasSize(2);
     }
   }
@@ -297,6 +312,58 @@ class EndpointControlTest {
     assertThat(run("endpoint", "stop", "--json").out()).isEqualTo(answer + "\n");
     assertThat(run("endpoint", "auto").exitCode()).isZero();
     assertThat(payloads()).containsExactly("{\"action\":\"stop\"}", "{\"action\":\"auto\"}");
+  }
+
+  /** README's example of the answer is what the command prints for the controller's answer to that start. */
+  @Test
+  void readmesExampleAnswerIsWhatTheCommandPrints() throws IOException {
+    localStackIn("Europe/Berlin");
+    // ControllerHandler's answer to this start on an absent endpoint at 21:00 in Berlin.
+    answer = "{\"at\":\"2026-01-14T20:00:00Z\",\"want\":\"ON\",\"wantReason\":\"manual start until"
+        + " 2026-01-14 23:00 Europe/Berlin\",\"endpoint\":\"ABSENT\",\"mapping\":\"DISABLED\","
+        + "\"visible\":0,\"inFlight\":0,\"delayed\":0,\"dlq\":0,\"action\":\"CREATE_ENDPOINT\","
+        + "\"why\":\"endpoint absent\",\"outcome\":\"ok\",\"runningOutsideSchedule\":false,"
+        + "\"startedBy\":\"manual start\",\"timer\":\"no timer queue\"}";
+    CliRun run = runAt(
+        Clock.fixed(Instant.parse("2026-01-14T20:00:00Z"), ZoneId.of("Europe/Berlin")),
+        "endpoint",
+        "start",
+        "--until",
+        "23:00");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).startsWith("controller (start until 2026-01-14 23:00 Europe/Berlin): ");
+    assertThat(ReadmeCommands.readme()).contains("```\n" + run.out() + "```\n");
+  }
+
+  /**
+   * A stop of the local stack, whose schedule never changes: only 'endpoint auto' ends it, which the line names as
+   * 'endpoint status' does; a run that asked for a next run its timer could not arm says why.
+   */
+  @Test
+  void aStopOnlyAutoEndsNamesTheCommandAndATimerNotArmedSaysWhy() {
+    answer = "{\"at\":\"2026-11-25T14:00:00Z\",\"want\":\"OFF\",\"wantReason\":\"manual stop"
+        + " until auto\",\"endpoint\":\"IN_SERVICE\",\"foreignEndpoint\":true,\"mapping\":"
+        + "\"ENABLED\",\"visible\":0,\"inFlight\":4,\"delayed\":0,\"dlq\":2,\"action\":"
+        + "\"DISABLE_MAPPING\",\"why\":\"stop: pausing consumption\",\"outcome\":\"ok\","
+        + "\"nextRunAt\":\"2026-11-25T14:01:00Z\",\"timer\":\"timer for 2026-11-25T14:01:00Z not"
+        + " armed, the minute tick runs instead: SendMessage to the timer queue was throttled\"}";
+
+    CliRun run = run("endpoint", "stop");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .isEqualTo(
+            "controller (stop): wants the endpoint OFF (manual stop until 'offhours endpoint"
+                + " auto' gives the endpoint back to the schedule)\n"
+                + "  at 2026-11-25 15:00 Europe/Berlin it saw: endpoint InService (not this stack's),"
+                + " classify mapping Enabled, queue 0 waiting, 4 in flight, 0 delayed, dead-letter queue 2\n"
+                + "  step: pausing the Classify trigger (DISABLE_MAPPING: stop: pausing consumption) [ok]\n"
+                + "  next run: 2026-11-25 15:01 Europe/Berlin (timer for 2026-11-25 15:01 Europe/Berlin not"
+                + " armed, the minute tick runs instead: SendMessage to the timer queue was throttled)\n");
+    assertThat(run("endpoint", "stop", "--json").out())
+        .as("--json: the controller's answer as it gave it")
+        .isEqualTo(answer + "\n");
   }
 
   @Test

@@ -268,28 +268,32 @@ class MainTest {
                 + " list', send them back: 'offhours dlq redrive')\n");
     assertThat(EndpointControlCommand.render(
             "start",
-            "{\"action\":\"NONE\",\"endpoint\":\"IN_SERVICE\",\"mapping\":\"ENABLED\"}",
+            "{\"at\":\"2026-12-06T11:17:51.090447506Z\",\"want\":\"ON\",\"wantReason\":\"manual"
+                + " start until 2026-12-06 18:00 Europe/Berlin\",\"endpoint\":\"IN_SERVICE\","
+                + "\"mapping\":\"ENABLED\",\"visible\":0,\"inFlight\":2,\"delayed\":0,\"dlq\":0,"
+                + "\"action\":\"NONE\",\"why\":\"serving\",\"outcome\":\"ok\"}",
             ZoneId.of("Europe/Berlin")))
-        .as("the states as 'endpoint status' names them, not as the controller records them")
-        .isEqualTo(
-            "controller (start):\n  action: NONE\n  endpoint: InService\n  mapping: Enabled\n");
+        .as("the states as 'endpoint status' names them, not as the controller records them, and"
+            + " its instants in the stack's zone at the minute, not in UTC with nanoseconds")
+        .isEqualTo("controller (start): wants the endpoint ON (manual start until 2026-12-06 18:00"
+            + " Europe/Berlin)\n  at 2026-12-06 12:17 Europe/Berlin it saw: endpoint InService,"
+            + " classify mapping Enabled, queue 0 waiting, 2 in flight, 0 delayed, dead-letter"
+            + " queue 0\n  step: none, nothing to do (NONE: serving) [ok]\n  next run: the next"
+            + " schedule tick or endpoint state change (this run asked for no earlier run)\n");
     assertThat(EndpointControlCommand.render(
             "stop",
-            "{\"endpoint\":\"SLEEPING\",\"mapping\":\"Disabled\",\"why\":\"IN_SERVICE\"}",
+            "{\"want\":\"OFF\",\"endpoint\":\"SLEEPING\",\"mapping\":\"Disabled\","
+                + "\"action\":\"HIBERNATE\",\"why\":\"IN_SERVICE\\u001b]0;x\",\"outcome\":\"ok\"}",
             ZoneId.of("Europe/Berlin")))
-        .as("a state this version does not know, and other keys, as the controller gave them")
-        .isEqualTo(
-            "controller (stop):\n  endpoint: SLEEPING\n  mapping: Disabled\n  why: IN_SERVICE\n");
+        .as("a state or step this version does not know as the controller gave it, escaped")
+        .startsWith(
+            "controller (stop): wants the endpoint OFF (no reason given)\n  it saw: endpoint"
+                + " SLEEPING, classify mapping Disabled, queue ? waiting")
+        .contains("\n  step: HIBERNATE: IN_SERVICE\\x1b]0;x [ok]\n");
     assertThat(EndpointControlCommand.render(
-            "start",
-            "{\"at\":\"2026-12-06T11:17:51.090447506Z\",\"nextRunAt\":\"2026-12-06T11:30:00Z\","
-                + "\"action\":\"CREATE_ENDPOINT\"}",
-            ZoneId.of("Europe/Berlin")))
-        .as(
-            "the answer's instants in the stack's zone, as 'endpoint status' shows its last run, not"
-                + " the controller's UTC with nanoseconds beside times in that zone")
-        .isEqualTo("controller (start):\n  at: 2026-12-06 12:17 Europe/Berlin\n"
-            + "  nextRunAt: 2026-12-06 12:30 Europe/Berlin\n  action: CREATE_ENDPOINT\n");
+            "stop", "{\"endpoint\":\"\\u001b[2Jgone\",\"note\":\"x\"}", ZoneId.of("Europe/Berlin")))
+        .as("an answer that is no decision as its keys, escaped")
+        .isEqualTo("controller (stop):\n  endpoint: \\x1b[2Jgone\n  note: x\n");
   }
 
   @Test
