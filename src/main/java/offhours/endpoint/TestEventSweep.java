@@ -72,12 +72,19 @@ public final class TestEventSweep {
   private final Backlog backlog;
   private final SweptQueue queue;
   private final Clock clock;
+  private final String caller;
 
-  public TestEventSweep(Mapping mapping, Backlog backlog, SweptQueue queue, Clock clock) {
+  /**
+   * {@code caller} names what runs the sweep, whose role makes its calls and whose log has AWS's answer to one that
+   * failed ({@link AwsFailures#words}): "the cleanup function" on AWS, "the local stack" in local mode.
+   */
+  public TestEventSweep(
+      Mapping mapping, Backlog backlog, SweptQueue queue, Clock clock, String caller) {
     this.mapping = Objects.requireNonNull(mapping, "mapping");
     this.backlog = Objects.requireNonNull(backlog, "backlog");
     this.queue = Objects.requireNonNull(queue, "queue");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.caller = Objects.requireNonNull(caller, "caller");
   }
 
   /**
@@ -147,9 +154,9 @@ public final class TestEventSweep {
     return Plurals.of(deleted, "s3:TestEvent message");
   }
 
-  private static String failed(int deleted, RuntimeException e) {
+  private String failed(int deleted, RuntimeException e) {
     return "test-event sweep stopped ("
-        + AwsFailures.words("the queue's receive or delete", QuotaRefusal.CALLER, e)
+        + AwsFailures.words("the queue's receive or delete", caller, e)
         + ") after deleting " + testEvents(deleted)
         + "; one left in the queue may wake the endpoint once, and Classify"
         + " acknowledges it; a message it received is visible again within " + HOLD.toSeconds()

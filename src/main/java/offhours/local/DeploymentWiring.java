@@ -19,9 +19,11 @@ import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.classify.ClassifyConfig;
 import offhours.classify.ClassifyHandler;
+import offhours.endpoint.Backlog;
 import offhours.endpoint.ControllerConfig;
 import offhours.endpoint.ControllerHandler;
 import offhours.endpoint.LambdaMapping;
+import offhours.endpoint.Mapping;
 import offhours.endpoint.SageMakerEndpoint;
 import offhours.endpoint.SqsBacklog;
 import offhours.endpoint.SqsSweptQueue;
@@ -361,13 +363,22 @@ final class DeploymentWiring {
   private void sweepTestEvent(PrintStream progress) {
     try (LambdaClient api = clients.build(Service.LAMBDA, LambdaClient.builder())) {
       sweepTestEvent(
-          new TestEventSweep(
+          testEventSweep(
               new LambdaMapping(api, mappingUuid),
               new SqsBacklog(sqs, provisioned.queueUrl(), null),
               new SqsSweptQueue(sqs, provisioned.queueUrl()),
               Clock.systemUTC()),
           progress);
     }
+  }
+
+  /**
+   * The sweep as local mode's start runs it: a failure's words say the local stack's log has AWS's answer (its line
+   * below, {@link #sweepTestEvent(TestEventSweep, PrintStream)}), not the controller's, which did not run it.
+   */
+  static TestEventSweep testEventSweep(
+      Mapping mapping, Backlog backlog, TestEventSweep.SweptQueue queue, Clock clock) {
+    return new TestEventSweep(mapping, backlog, queue, clock, "the local stack");
   }
 
   /**

@@ -20,7 +20,11 @@ class TestEventSweepTest {
 
   private TestEventSweep sweep(MemoryQueue queue) {
     return new TestEventSweep(
-        new DisabledMapping("the sweep never switches the trigger"), queue, queue, time);
+        new DisabledMapping("the sweep never switches the trigger"),
+        queue,
+        queue,
+        time,
+        "the sweeper");
   }
 
   @Test
@@ -101,8 +105,8 @@ class TestEventSweepTest {
         throw new AssertionError("a test event is deleted, not handed back");
       }
     };
-    TestEventSweep sweep =
-        new TestEventSweep(new DisabledMapping("never"), new MemoryQueue(time), endless, time);
+    TestEventSweep sweep = new TestEventSweep(
+        new DisabledMapping("never"), new MemoryQueue(time), endless, time, "the sweeper");
 
     TestEventSweep.Swept swept = sweep.sweep(false, BUDGET);
 
@@ -156,7 +160,8 @@ class TestEventSweepTest {
         },
         queue,
         queue,
-        time);
+        time,
+        "the sweeper");
 
     TestEventSweep.Swept swept = sweep.sweep(false, BUDGET);
 

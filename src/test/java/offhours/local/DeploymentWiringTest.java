@@ -40,7 +40,7 @@ class DeploymentWiringTest {
     Backlog unread = () -> {
       throw new AssertionError("a new queue's sweep reads no counters");
     };
-    return new TestEventSweep(
+    return DeploymentWiring.testEventSweep(
         new DisabledMapping("the sweep never switches the trigger"),
         unread,
         queue,
@@ -62,6 +62,9 @@ class DeploymentWiringTest {
     assertThat(out.toString(StandardCharsets.UTF_8))
         .startsWith("test-event sweep stopped (the queue's receive or delete was refused"
             + " (AWS.SimpleQueueService.NonExistentQueue, HTTP 400)")
+        .as("the local stack ran the sweep and its log has the line: not the controller's")
+        .contains("; the local stack's log has AWS's answer")
+        .doesNotContain("controller")
         .endsWith("; AWS's answer to the queue's receive or delete:"
             + " AWS.SimpleQueueService.NonExistentQueue (HTTP 400, request r-9): The specified"
             + " queue does not exist.\n");

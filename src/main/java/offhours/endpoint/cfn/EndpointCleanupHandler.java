@@ -54,6 +54,12 @@ public final class EndpointCleanupHandler
    */
   public static final Duration RESERVE = ResponseDeadline.ANSWER;
 
+  /**
+   * Who sweeps S3's test event on AWS, in a failed sweep's words: this function's role makes its calls and its log has
+   * AWS's answer (not the controller's).
+   */
+  static final String CALLER = "the cleanup function";
+
   private final EndpointCleanup cleanup;
   private final String problem;
   private final HttpClient http;
@@ -97,7 +103,8 @@ public final class EndpointCleanupHandler
               mapping,
               new SqsBacklog(sqs, config.queueUrl(), null),
               new SqsSweptQueue(sqs, config.queueUrl()),
-              Clock.systemUTC()));
+              Clock.systemUTC(),
+              CALLER));
     } catch (RuntimeException e) {
       why = "the cleanup function could not start: " + e.getMessage();
     }
@@ -127,7 +134,7 @@ public final class EndpointCleanupHandler
         config,
         clock,
         pause,
-        new TestEventSweep(mapping, backlog, queue, clock));
+        new TestEventSweep(mapping, backlog, queue, clock, CALLER));
     this.problem = null;
     this.http = http;
   }

@@ -198,7 +198,7 @@ class ComponentEndpointCleanupTest {
             "ep-ic"),
         time,
         time::sleep,
-        new TestEventSweep(mapping, queue, queue, time));
+        new TestEventSweep(mapping, queue, queue, time, EndpointCleanupHandler.CALLER));
   }
 
   /** CloudFormation's Delete of the cleanup resource for endpoint "ep". */

@@ -293,8 +293,12 @@ class EndpointCleanupHandlerTest {
 
     JsonNode r = sent();
     assertThat(r.get("Reason").asText())
-        .startsWith("test-event sweep stopped (the queue's receive or delete was refused")
-        .doesNotContain("123456789012", "4e5f", "arn:");
+        .startsWith(
+            "test-event sweep stopped (the queue's receive or delete was refused:"
+                + " the cleanup function's role may not call sqs:ReceiveMessage (AccessDenied, HTTP 403)")
+        .as("this function made the call and logs AWS's answer, not the controller")
+        .contains("; the cleanup function's log has AWS's answer")
+        .doesNotContain("123456789012", "4e5f", "arn:", "controller");
     assertThat(logged)
         .singleElement(as(STRING))
         .startsWith("custom resource response: ")
