@@ -160,7 +160,7 @@ final class DeadLetterQueue {
 
   private static String reason(SdkException e) {
     return e instanceof AwsServiceException aws
-        ? "status " + aws.statusCode() + ", " + MoveTasks.detail(aws)
+        ? "HTTP " + aws.statusCode() + ", " + MoveTasks.detail(aws)
         : Format.fit(String.valueOf(e.getMessage()), 200);
   }
 

@@ -154,7 +154,7 @@ final class MoveTasks {
             null,
             "this SQS does not offer StartMessageMoveTask: it answered HTTP " + e.statusCode());
       }
-      throw CliException.failure("SQS did not start the move task (StartMessageMoveTask, status "
+      throw CliException.failure("SQS did not start the move task (StartMessageMoveTask, HTTP "
           + e.statusCode() + ", " + detail(e) + "); nothing was moved"
           + (accessDenied(e) ? ". " + PERMISSIONS : ""));
     }
@@ -229,7 +229,7 @@ final class MoveTasks {
           .get(QueueAttributeName.QUEUE_ARN);
     } catch (AwsServiceException e) {
       throw CliException.failure("could not read the ARN of the " + which + " "
-          + Terminal.printable(url) + " (GetQueueAttributes, status " + e.statusCode() + ", "
+          + Terminal.printable(url) + " (GetQueueAttributes, HTTP " + e.statusCode() + ", "
           + detail(e) + ")"
           + (accessDenied(e)
               ? "; it needs sqs:GetQueueAttributes on the DLQ and on the queue"

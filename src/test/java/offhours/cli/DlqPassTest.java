@@ -54,7 +54,7 @@ class DlqPassTest {
     assertThat(moved.kept()).isEqualTo(200);
     assertThat(moved.failed())
         .containsExactly(
-            "m-00009: not sent (status 500, InternalError: try again); it stays in the DLQ");
+            "m-00009: not sent (HTTP 500, InternalError: try again); it stays in the DLQ");
     assertThat(moved.pass().complete()).isTrue();
     assertThat(sqs.ids()).hasSize(201).contains("m-00009");
     assertThat(sqs.visible()).isEqualTo(201);

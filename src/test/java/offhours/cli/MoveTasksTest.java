@@ -181,16 +181,15 @@ class MoveTasksTest {
     denied.startFails = error(403, "AccessDenied", "not allowed");
 
     assertThatThrownBy(() -> new MoveTasks(denied, DLQ, false).start(QUEUE))
-        .hasMessage(
-            "SQS did not start the move task (StartMessageMoveTask, status 403, AccessDenied:"
-                + " not allowed); nothing was moved. " + MoveTasks.PERMISSIONS);
+        .hasMessage("SQS did not start the move task (StartMessageMoveTask, HTTP 403, AccessDenied:"
+            + " not allowed); nothing was moved. " + MoveTasks.PERMISSIONS);
     assertThat(MoveTasks.PERMISSIONS)
         .contains("sqs:SendMessage and sqs:GetQueueAttributes on the queue");
 
     Sqs throttled = new Sqs();
     throttled.startFails = error(400, "RequestThrottled", "slow down");
     assertThatThrownBy(() -> new MoveTasks(throttled, DLQ, false).start(QUEUE))
-        .hasMessage("SQS did not start the move task (StartMessageMoveTask, status 400,"
+        .hasMessage("SQS did not start the move task (StartMessageMoveTask, HTTP 400,"
             + " RequestThrottled: slow down); nothing was moved");
   }
 
@@ -201,7 +200,7 @@ class MoveTasksTest {
 
     assertThatThrownBy(() -> new MoveTasks(sqs, DLQ, false).start(QUEUE))
         .hasMessage("could not read the ARN of the dead-letter queue " + DLQ
-            + " (GetQueueAttributes, status 403, AccessDenied: no); it needs sqs:GetQueueAttributes"
+            + " (GetQueueAttributes, HTTP 403, AccessDenied: no); it needs sqs:GetQueueAttributes"
             + " on the DLQ and on the queue");
     assertThat(sqs.started).as("nothing started").isEmpty();
   }
@@ -220,8 +219,7 @@ class MoveTasksTest {
             + " ListMessageMoveTasks; 'offhours dlq redrive' moves the messages itself and is done"
             + " when it returns)");
     assertThatThrownBy(() -> new MoveTasks(local, DLQ, false).start(QUEUE))
-        .hasMessageStartingWith(
-            "SQS did not start the move task (StartMessageMoveTask, status 500");
+        .hasMessageStartingWith("SQS did not start the move task (StartMessageMoveTask, HTTP 500");
   }
 
   @Test

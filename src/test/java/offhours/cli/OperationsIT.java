@@ -792,7 +792,7 @@ class OperationsIT extends OnMotoStack {
         .as("SQS on AWS has StartMessageMoveTask: its failure is reported, not worked around")
         .isEqualTo(1);
     assertThat(all.err())
-        .startsWith("offhours: SQS did not start the move task (StartMessageMoveTask, status 500, ")
+        .startsWith("offhours: SQS did not start the move task (StartMessageMoveTask, HTTP 500, ")
         .contains("nothing was moved");
     assertThat(visible(moto.dlqUrl)).isEqualTo(1);
     CliRun one = run("--stack", stack, "dlq", "redrive", "--id", id, "--json");

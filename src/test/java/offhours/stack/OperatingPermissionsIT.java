@@ -131,7 +131,7 @@ class OperatingPermissionsIT {
     String notFound = "offhours: controller function " + controller + " of stack ";
     Map<String, String> failOnMoto = Map.of(
         "dlq redrive @scheduled",
-            "offhours: SQS did not start the move task (StartMessageMoveTask, status 500",
+            "offhours: SQS did not start the move task (StartMessageMoveTask, HTTP 500",
         "endpoint status @scale-to-zero",
             "offhours: endpoint status failed: SageMaker answered null",
         "endpoint start @scheduled", notFound,
