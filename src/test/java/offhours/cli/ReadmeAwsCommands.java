@@ -1,7 +1,6 @@
 package offhours.cli;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,7 @@ public final class ReadmeAwsCommands {
   static final Set<String> V2_ONLY = Set.of("aws sso login");
 
   /** README command -> the test that runs it ("class#method"); every one is also checked by {@link #MODEL}. */
-  static final Map<String, String> COVERED = ordered(
+  static final Map<String, String> COVERED = ReadmeCommands.ordered(
       "aws sagemaker delete-endpoint",
       MODEL,
       "aws --endpoint-url http://127.0.0.1:PORT s3 cp photo.jpg s3://offhours-images/",
@@ -189,15 +188,5 @@ public final class ReadmeAwsCommands {
     return extract(ReadmeCommands.readme()).stream()
         .filter(c -> test.equals(COVERED.get(c)))
         .toList();
-  }
-
-  private static Map<String, String> ordered(String... pairs) {
-    Map<String, String> map = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      if (map.put(pairs[i], pairs[i + 1]) != null) {
-        throw new IllegalArgumentException("listed twice: " + pairs[i]);
-      }
-    }
-    return map;
   }
 }

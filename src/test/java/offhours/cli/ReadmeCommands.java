@@ -209,7 +209,8 @@ final class ReadmeCommands {
     return extract(readme()).stream().filter(c -> test.equals(COVERED.get(c))).toList();
   }
 
-  private static Map<String, String> ordered(String... pairs) {
+  /** Command to test, in the order given; a command listed twice is an error. */
+  static Map<String, String> ordered(String... pairs) {
     Map<String, String> map = new LinkedHashMap<>();
     for (int i = 0; i < pairs.length; i += 2) {
       if (map.put(pairs[i], pairs[i + 1]) != null) {

@@ -119,21 +119,7 @@ class LocalStartAwsCliIT {
       assertThat(cp.code).as("aws s3 cp:\n%s%s", cp.out, cp.err).isZero();
 
       String pk = "s3://" + bucket + "/aws cli/chelsea.png";
-      List<String> byKey = List.of(
-          aws.toString(),
-          "--endpoint-url",
-          dynamodb,
-          "dynamodb",
-          "query",
-          "--table-name",
-          table,
-          "--key-condition-expression",
-          "pk = :pk",
-          "--expression-attribute-values",
-          "{\":pk\":{\"S\":\"" + pk + "\"}}",
-          "--output",
-          "json");
-      JsonNode item = awaitItem(byKey);
+      JsonNode item = awaitItem(byKey(aws, dynamodb, table, pk));
       assertThat(item.at("/status/S").asText()).as("the result: %s", item).isEqualTo("CLASSIFIED");
       String topLabel = item.at("/topLabel/S").asText();
       assertThat(topLabel).as("top label of chelsea.png").isNotEmpty();
@@ -173,20 +159,7 @@ class LocalStartAwsCliIT {
       Run upload = run(asWritten(readme.get(0), aws, s3, copy), awsEnv());
       assertThat(upload.code).as("%s:%n%s", readme.get(0), upload.err).isZero();
       String photoKey = "s3://offhours-images/photo.jpg";
-      awaitItem(List.of(
-          aws.toString(),
-          "--endpoint-url",
-          dynamodb,
-          "dynamodb",
-          "query",
-          "--table-name",
-          table,
-          "--key-condition-expression",
-          "pk = :pk",
-          "--expression-attribute-values",
-          "{\":pk\":{\"S\":\"" + photoKey + "\"}}",
-          "--output",
-          "json"));
+      awaitItem(byKey(aws, dynamodb, table, photoKey));
       Run newest = run(asWritten(readme.get(1), aws, s3, copy), awsEnv());
       assertThat(newest.code).as("%s:%n%s", readme.get(1), newest.err).isZero();
       assertThat(StackFixture.json(newest.out).at("/Items/0/pk/S").asText())
@@ -316,6 +289,24 @@ class LocalStartAwsCliIT {
   }
 
   /** A README line's words: the CLI found here, {@code PORT}'s URL and {@code photo.jpg} the given ones. */
+  /** The AWS CLI's query of the results table for the result of {@code pk}. */
+  private static List<String> byKey(Path aws, String dynamodb, String table, String pk) {
+    return List.of(
+        aws.toString(),
+        "--endpoint-url",
+        dynamodb,
+        "dynamodb",
+        "query",
+        "--table-name",
+        table,
+        "--key-condition-expression",
+        "pk = :pk",
+        "--expression-attribute-values",
+        "{\":pk\":{\"S\":\"" + pk + "\"}}",
+        "--output",
+        "json");
+  }
+
   private static List<String> asWritten(String line, Path aws, String url, Path photo) {
     List<String> words = new ArrayList<>();
     for (String word : ReadmeAwsCommands.words(line)) {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,10 +28,9 @@ import offhours.testing.FunctionLog;
 import offhours.testing.PartlySent;
 import offhours.testing.RawUtf8Request;
 import offhours.testing.ReadToClose;
+import offhours.testing.UnusedSqs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -44,11 +42,7 @@ class LocalApiGatewayTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int TEN_MEGABYTES = 10 * 1024 * 1024;
   // Never called: no mapping is created here.
-  private final SqsClient sqs = SqsClient.builder()
-      .region(Region.US_EAST_1)
-      .endpointOverride(URI.create("http://127.0.0.1:1"))
-      .credentialsProvider(() -> AwsBasicCredentials.create("unused", "unused"))
-      .build();
+  private final SqsClient sqs = UnusedSqs.client();
   /** The local Lambda the API's function runs on, as in local mode. */
   private final LocalLambda lambda = LocalLambda.builder(sqs).start();
 

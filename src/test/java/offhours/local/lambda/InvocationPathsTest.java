@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.local.invocation.Invoked;
+import offhours.testing.UnusedSqs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.regions.Region;
@@ -38,11 +37,7 @@ class InvocationPathsTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
   // Never called: no mapping is created here.
-  private final SqsClient sqs = SqsClient.builder()
-      .region(Region.US_EAST_1)
-      .endpointOverride(URI.create("http://127.0.0.1:1"))
-      .credentialsProvider(() -> AwsBasicCredentials.create("unused", "unused"))
-      .build();
+  private final SqsClient sqs = UnusedSqs.client();
   private final LocalLambda local = LocalLambda.builder(sqs).start();
   private final AwsClients clients = AwsClients.local(
       Region.US_EAST_1, local.credentials(), Map.of(Service.LAMBDA, local.endpoint()));

@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
+import offhours.testing.UnusedSqs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -19,11 +17,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 class LambdaApiSocketTest {
   // Never called: no mapping is created here.
-  private final SqsClient sqs = SqsClient.builder()
-      .region(Region.US_EAST_1)
-      .endpointOverride(URI.create("http://127.0.0.1:1"))
-      .credentialsProvider(() -> AwsBasicCredentials.create("unused", "unused"))
-      .build();
+  private final SqsClient sqs = UnusedSqs.client();
 
   @AfterEach
   void close() {

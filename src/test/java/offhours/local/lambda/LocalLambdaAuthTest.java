@@ -17,6 +17,7 @@ import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.testing.RawUtf8Request;
 import offhours.testing.SigV4;
+import offhours.testing.UnusedSqs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -36,11 +37,7 @@ class LocalLambdaAuthTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   // Never called: no mapping is created here.
-  private final SqsClient sqs = SqsClient.builder()
-      .region(Region.US_EAST_1)
-      .endpointOverride(URI.create("http://127.0.0.1:1"))
-      .credentialsProvider(() -> AwsBasicCredentials.create("unused", "unused"))
-      .build();
+  private final SqsClient sqs = UnusedSqs.client();
   private final LocalLambda local = LocalLambda.builder(sqs).start();
   private final AtomicInteger runs = new AtomicInteger();
 

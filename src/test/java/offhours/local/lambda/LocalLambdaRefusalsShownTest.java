@@ -9,10 +9,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import offhours.testing.SigV4;
+import offhours.testing.UnusedSqs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -33,11 +32,7 @@ class LocalLambdaRefusalsShownTest {
   private static final String QUEUE = "arn:aws:sqs:us-east-1:000000000000:offhours-queue";
 
   // Never called: no mapping is created here.
-  private final SqsClient sqs = SqsClient.builder()
-      .region(Region.US_EAST_1)
-      .endpointOverride(URI.create("http://127.0.0.1:1"))
-      .credentialsProvider(() -> AwsBasicCredentials.create("unused", "unused"))
-      .build();
+  private final SqsClient sqs = UnusedSqs.client();
   private final LocalLambda local = LocalLambda.builder(sqs).start();
 
   LocalLambdaRefusalsShownTest() {

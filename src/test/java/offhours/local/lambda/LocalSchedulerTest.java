@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import offhours.local.invocation.FunctionInvoker;
 import offhours.local.invocation.Invoked;
+import offhours.testing.UnusedSqs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 class LocalSchedulerTest {
@@ -26,11 +24,7 @@ class LocalSchedulerTest {
   private static final String TICK = "{\"source\":\"offhours.schedule\"}";
 
   // Never called: no mapping is created here.
-  private final SqsClient sqs = SqsClient.builder()
-      .region(Region.US_EAST_1)
-      .endpointOverride(URI.create("http://127.0.0.1:1"))
-      .credentialsProvider(() -> AwsBasicCredentials.create("unused", "unused"))
-      .build();
+  private final SqsClient sqs = UnusedSqs.client();
   private final LocalLambda local =
       LocalLambda.builder(sqs).region("eu-central-1").accountId("111122223333").start();
   private final LocalScheduler scheduler = new LocalScheduler();
