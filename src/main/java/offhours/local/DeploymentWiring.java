@@ -12,16 +12,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import offhours.api.Api;
 import offhours.api.ApiConfig;
-import offhours.api.ApiHandler;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.classify.ClassifyConfig;
-import offhours.classify.ClassifyHandler;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.ControllerConfig;
-import offhours.endpoint.ControllerHandler;
 import offhours.endpoint.LambdaMapping;
 import offhours.endpoint.Mapping;
 import offhours.endpoint.SageMakerEndpoint;
@@ -187,38 +183,15 @@ final class DeploymentWiring {
 
     classifyEnv = FunctionEnvironments.classify(names, provisioned, labelsS3Uri, options);
     ClassifyConfig classify = ClassifyConfig.fromEnv(classifyEnv);
-    // Each of Classify's execution environments builds its own handler and clients, as its init
-    // does on Lambda; one whose invocation timed out or was cut off ends, its unsent calls too.
-    lambda.registerFunction(
-        names.classifyFunction(),
-        environment -> {
-          AwsClients own = environment.clients(clients);
-          return new ClassifyHandler(
-              environment.open(own.build(Service.S3, S3Client.builder().forcePathStyle(true))),
-              environment.open(own.build(Service.SQS, SqsClient.builder())),
-              environment.open(own.build(Service.DYNAMODB, DynamoDbClient.builder())),
-              environment.open(
-                  own.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(classify))),
-              classify,
-              Clock.systemUTC());
-        },
-        Duration.ofSeconds(StackSpec.CLASSIFY_TIMEOUT_SECONDS));
+    // Each function builds its handler and clients per execution environment, as on Lambda.
+    StackFunctions.classify(lambda, names.classifyFunction(), clients, classify);
     mappingUuid = createMapping();
     sweepTestEvent(progress);
 
     controllerEnv =
         FunctionEnvironments.controller(names, provisioned, mappingUuid, labelsS3Uri, options);
     controllerConfig = ControllerConfig.fromEnvironment(controllerEnv);
-    ControllerConfig controllerSettings = controllerConfig;
-    // The controller is one function, as in the template, reached by its three events: the Invoke
-    // API (the CLI's endpoint start|stop), its timer queue's messages and the scheduler's tick.
-    // Each invocation runs in an execution environment whose init builds the handler and its
-    // clients, with the template's Timeout on every path; one that outlives it ends there.
-    lambda.registerJsonFunction(
-        LocalDeployment.CONTROLLER_FUNCTION,
-        environment -> new ControllerHandler(
-            environment.clients(clients), controllerSettings, controllerClock),
-        Duration.ofSeconds(StackSpec.CONTROLLER_TIMEOUT_SECONDS));
+    StackFunctions.controller(lambda, clients, controllerConfig, controllerClock);
     createTimerMapping();
     scheduler = open(new LocalScheduler());
     scheduler.schedule(
@@ -231,21 +204,7 @@ final class DeploymentWiring {
     // environments of its own and the template's Timeout, behind a local front that speaks API
     // Gateway's payload format 2.0.
     apiEnv = FunctionEnvironments.api(names, provisioned, mappingUuid, labelsS3Uri, options);
-    ApiConfig apiConfig = ApiConfig.fromEnv(apiEnv, true);
-    lambda.registerFunction(
-        LocalDeployment.API_FUNCTION,
-        environment -> {
-          AwsClients own = environment.clients(clients);
-          return new ApiHandler(new Api(
-              environment.open(own.build(Service.S3, S3Client.builder().forcePathStyle(true))),
-              environment.open(own.build(Service.SQS, SqsClient.builder())),
-              environment.open(own.build(Service.DYNAMODB, DynamoDbClient.builder())),
-              environment.open(
-                  own.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(classify))),
-              apiConfig,
-              controllerClock));
-        },
-        Duration.ofSeconds(StackSpec.API_TIMEOUT_SECONDS));
+    StackFunctions.api(lambda, clients, ApiConfig.fromEnv(apiEnv, true), classify, controllerClock);
     api =
         open(LocalApiGateway.start(lambda.invoker(LocalDeployment.API_FUNCTION), controllerClock));
   }
