@@ -6,8 +6,9 @@
  * order and wires them as template.yaml wires the real ones: the model ({@code local.model}), moto_server
  * ({@code local.moto}: S3, SQS, DynamoDB), the local SageMaker ({@code local.sagemaker}), the resources under the
  * stack's names ({@link offhours.local.LocalResources}, from {@link offhours.stack.StackSpec}), the local Lambda
- * ({@code local.lambda}) running the real Classify and controller handlers with the environments
- * {@code FunctionEnvironments} gives them, and the HTTP API's handler behind its local front ({@code local.api}). The
+ * ({@code local.lambda}) running the real Classify, controller and HTTP API handlers as {@code StackFunctions}
+ * registers them, with the environments {@code FunctionEnvironments} gives them, and the API's local front
+ * ({@code local.api}). The
  * local SageMaker and Lambda take only requests signed with the stack's own credentials ({@code local.auth}); the API's
  * front takes a token. {@link offhours.local.StateFile} is what other commands read of a running stack
  * ({@link offhours.local.StateFileKeeper} keeps it true, with the processes {@code local.process} recorded), and
