@@ -37,6 +37,11 @@ public final class TestEventSweep {
    */
   static final Duration POLL = Duration.ofSeconds(10);
 
+  /** The calls a failure names: what the sweep reads before it receives, and the receive itself. */
+  private static final String READ = "the trigger's or the queue's read";
+
+  private static final String RECEIVE = "the queue's receive or delete";
+
   /** The longest sweep, whatever time the invocation has left. */
   static final Duration LONGEST = Duration.ofSeconds(60);
 
@@ -109,8 +114,7 @@ public final class TestEventSweep {
         }
       }
     } catch (RuntimeException e) {
-      return new Swept(
-          0, failed(0, e), ClaimedStep.answerTo("the trigger's or the queue's read", e));
+      return new Swept(0, failed(READ, 0, e), ClaimedStep.answerTo(READ, e));
     }
     return receive(budget.compareTo(LONGEST) < 0 ? budget : LONGEST);
   }
@@ -145,8 +149,7 @@ public final class TestEventSweep {
         deleted++;
       }
     } catch (RuntimeException e) {
-      return new Swept(
-          deleted, failed(deleted, e), ClaimedStep.answerTo("the queue's receive or delete", e));
+      return new Swept(deleted, failed(RECEIVE, deleted, e), ClaimedStep.answerTo(RECEIVE, e));
     }
   }
 
@@ -154,9 +157,9 @@ public final class TestEventSweep {
     return Plurals.of(deleted, "s3:TestEvent message");
   }
 
-  private String failed(int deleted, RuntimeException e) {
+  private String failed(String call, int deleted, RuntimeException e) {
     return "test-event sweep stopped ("
-        + AwsFailures.words("the queue's receive or delete", caller, e)
+        + AwsFailures.words(call, caller, e)
         + ") after deleting " + testEvents(deleted)
         + "; one left in the queue may wake the endpoint once, and Classify"
         + " acknowledges it; a message it received is visible again within " + HOLD.toSeconds()

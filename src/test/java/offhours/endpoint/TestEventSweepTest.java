@@ -214,6 +214,20 @@ class TestEventSweepTest {
         .isEqualTo("AWS's answer to the trigger's or the queue's read: ThrottlingException"
             + " (HTTP 400, request bb22): slow down");
 
+    MemoryQueue denied = new MemoryQueue(time, MemoryQueue.TEST_EVENT);
+    denied.failing = "read";
+    denied.failure = AwsAnswers.refusal(
+        SqsException.builder(),
+        403,
+        "cc33",
+        "AccessDenied",
+        "not authorized to perform: sqs:GetQueueAttributes",
+        "Sqs");
+    assertThat(sweep(denied).sweep(true, BUDGET).note())
+        .as("the note names the call that failed, as AWS's answer does")
+        .startsWith("test-event sweep stopped (the trigger's or the queue's read was refused: the"
+            + " sweeper's role may not call sqs:GetQueueAttributes");
+
     MemoryQueue own = new MemoryQueue(time, MemoryQueue.TEST_EVENT);
     own.failing = "delete";
     assertThat(sweep(own).sweep(false, BUDGET).awsSaid())
