@@ -1,15 +1,11 @@
 package offhours.endpoint;
 
+import static offhours.testing.EventFixtures.fixture;
 import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,16 +20,6 @@ class ControllerHandlerTest {
   private final Rig rig = new Rig();
   private final ControllerHandler handler = new ControllerHandler(
       rig.controller, Clock.fixed(Instant.parse("2026-01-14T20:00:00Z"), ZoneOffset.UTC));
-
-  /** Raw AWS-shaped fixtures from events/, as Lambda hands them to a Map handler. */
-  static Map<String, Object> fixture(String name) {
-    try {
-      return new ObjectMapper()
-          .readValue(Path.of("events", name).toFile(), new TypeReference<>() {});
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   @Test
   void aSchedulerTickReconciles() {

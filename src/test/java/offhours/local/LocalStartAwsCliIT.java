@@ -288,7 +288,6 @@ class LocalStartAwsCliIT {
     }
   }
 
-  /** A README line's words: the CLI found here, {@code PORT}'s URL and {@code photo.jpg} the given ones. */
   /** The AWS CLI's query of the results table for the result of {@code pk}. */
   private static List<String> byKey(Path aws, String dynamodb, String table, String pk) {
     return List.of(
@@ -307,6 +306,7 @@ class LocalStartAwsCliIT {
         "json");
   }
 
+  /** A README line's words: the CLI found here, {@code PORT}'s URL and {@code photo.jpg} the given ones. */
   private static List<String> asWritten(String line, Path aws, String url, Path photo) {
     List<String> words = new ArrayList<>();
     for (String word : ReadmeAwsCommands.words(line)) {

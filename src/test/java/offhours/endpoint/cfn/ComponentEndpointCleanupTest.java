@@ -17,6 +17,7 @@ import offhours.endpoint.MemoryQueue;
 import offhours.endpoint.PausedTime;
 import offhours.endpoint.TestEventSweep;
 import offhours.endpoint.sim.MemoryControlTable;
+import offhours.testing.EventFixtures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -204,7 +205,7 @@ class ComponentEndpointCleanupTest {
   /** CloudFormation's Delete of the cleanup resource for endpoint "ep". */
   private static Map<String, Object> stackDelete() {
     Map<String, Object> event =
-        new HashMap<>(EndpointCleanupHandlerTest.fixture("cfn-endpoint-cleanup-delete.json"));
+        new HashMap<>(EventFixtures.fixture("cfn-endpoint-cleanup-delete.json"));
     event.put("ResourceProperties", Map.of("EndpointName", "ep"));
     return event;
   }

@@ -1,18 +1,16 @@
 package offhours.endpoint.cfn;
 
+import static offhours.testing.EventFixtures.fixture;
 import static offhours.testing.LambdaContexts.remaining;
 import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,16 +62,6 @@ class EndpointCleanupHandlerTest {
       "offhours-control",
       "QUEUE_URL",
       QUEUE_URL);
-
-  /** The AWS-shaped event in events/NAME, as Lambda hands it to the handler. */
-  static Map<String, Object> fixture(String name) {
-    try {
-      return new ObjectMapper()
-          .readValue(Path.of("events", name).toFile(), new TypeReference<>() {});
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   private final Rig rig = new Rig();
   private StubHttpServer server;
