@@ -62,10 +62,10 @@ final class StandInDrain {
         + " ms; starting the local stack ...");
     try (LocalDeployment stack =
         LocalDeployment.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
-      int queuedBefore = Bench.visible(stack.sqs(), stack.resources().queueUrl());
-      byte[] photo = Files.readAllBytes(Bench.DEMO_IMAGES.resolve("chelsea.png"));
+      int queuedBefore = BenchStack.visible(stack.sqs(), stack.resources().queueUrl());
+      byte[] photo = Files.readAllBytes(BenchStack.DEMO_IMAGES.resolve("chelsea.png"));
       String run = UUID.randomUUID().toString().substring(0, 8);
-      Bench.queueUploads(
+      BenchStack.queueUploads(
           stack,
           images,
           queuedBefore,
@@ -76,7 +76,7 @@ final class StandInDrain {
       long before = lambda.stats(uuid).deleted();
       log.println("bench: " + images + " messages queued; starting the endpoint ...");
       long start = System.nanoTime();
-      Bench.startEndpoint(stack);
+      BenchStack.startEndpoint(stack);
       long first = 0;
       long firstCount = 0;
       long total = queuedBefore + images;
