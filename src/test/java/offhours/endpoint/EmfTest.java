@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import offhours.stack.StackSpec;
+import offhours.testing.MarkdownSections;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -110,10 +109,8 @@ class EmfTest {
    */
   @Test
   void theReadmeGivesTheLinesNamespaceDimensionResolutionAndUnits() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
-    int start = readme.indexOf("#### What it reports: metrics");
     String section =
-        readme.substring(start, readme.indexOf("\n#### ", start + 1)).replaceAll("\\s+", " ");
+        MarkdownSections.readme("#### What it reports: metrics").replaceAll("\\s+", " ");
     JsonNode directive = everyValueSet().get("_aws").get("CloudWatchMetrics").get(0);
     assertThat(section)
         .contains("namespace `" + directive.get("Namespace").asText() + "`")

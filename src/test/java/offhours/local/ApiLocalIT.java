@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
+import offhours.testing.MarkdownSections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -340,10 +341,8 @@ class ApiLocalIT {
   }
 
   /** The curl lines of the README's section on the HTTP API. */
-  private static List<String> readmeCurlLines() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
-    String section =
-        readme.substring(readme.indexOf("### The HTTP API"), readme.indexOf("## Deploy on AWS"));
+  private static List<String> readmeCurlLines() {
+    String section = MarkdownSections.readme("### The HTTP API");
     List<String> lines = section.lines().filter(l -> l.startsWith("curl ")).toList();
     assertThat(lines)
         .as("curl lines in the README's HTTP API section")

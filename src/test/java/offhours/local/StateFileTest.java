@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import offhours.local.process.ChildProcess;
 import offhours.local.process.StackMark;
+import offhours.testing.MarkdownSections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -134,11 +135,8 @@ class StateFileTest {
             new StateFile.Served("/m.onnx", "/labels.txt", "python3 serve.py"))
         .write(file);
     JsonNode written = new ObjectMapper().readTree(file.toFile());
-    String contract = Files.readString(Path.of("CONTRACTS.md"));
-    String section = contract
-        .substring(contract.indexOf("## Local state file"))
-        .split("\n## ", 2)[0]
-        .replace('\n', ' ');
+    String section =
+        MarkdownSections.of(Path.of("CONTRACTS.md"), "## Local state file").replace('\n', ' ');
 
     Set<String> topLevel = new TreeSet<>(Arrays.stream(StateFile.class.getRecordComponents())
         .map(RecordComponent::getName)

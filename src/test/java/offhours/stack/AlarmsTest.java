@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import offhours.endpoint.ControllerHandler;
+import offhours.testing.MarkdownSections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -429,10 +430,8 @@ class AlarmsTest {
   }
 
   @Test
-  void theReadmesAlarmTableNamesEveryAlarm() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    int start = readme.indexOf("### Alarms");
-    String section = readme.substring(start, readme.indexOf("\n### ", start + 1));
+  void theReadmesAlarmTableNamesEveryAlarm() {
+    String section = MarkdownSections.readme("### Alarms");
     assertThat(alarms(stack(Map.of())))
         .isNotEmpty()
         .allSatisfy(alarm -> assertThat(section)
@@ -445,11 +444,8 @@ class AlarmsTest {
    * at first, which command fixes it) fails here, as one the table misses fails the test above.
    */
   @Test
-  void theReadmesRunbookSaysWhatToDoForEveryAlarm() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    int start = readme.indexOf("### When an alarm fires");
-    assertThat(start).as("README has the runbook section").isNotNegative();
-    String section = readme.substring(start, readme.indexOf("\n### ", start + 1));
+  void theReadmesRunbookSaysWhatToDoForEveryAlarm() {
+    String section = MarkdownSections.readme("### When an alarm fires");
     List<String> items = section.lines().filter(l -> l.startsWith("- `")).toList();
     assertThat(alarms(stack(Map.of())))
         .hasSize(13)

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import offhours.testing.MarkdownSections;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,14 +45,11 @@ class ParametersTableTest {
   ParametersTableTest() throws IOException {
     template = CloudFormationYaml.parse(Files.readString(Path.of("template.yaml")));
     constraints = new ParameterConstraints(template);
-    rows = rows(Files.readString(Path.of("README.md")));
+    rows = rows(MarkdownSections.readme("### Parameters"));
   }
 
   /** The Parameters section's rows: name -> {default cell, description cell}. */
-  static Map<String, String[]> rows(String readme) {
-    int start = readme.indexOf("\n### Parameters\n");
-    assertThat(start).as("README section '### Parameters'").isPositive();
-    String section = readme.substring(start, readme.indexOf("\n### ", start + 1));
+  static Map<String, String[]> rows(String section) {
     Map<String, String[]> rows = new LinkedHashMap<>();
     Matcher row = ROW.matcher(section);
     while (row.find()) {

@@ -5,8 +5,6 @@ package offhours.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import offhours.aws.AwsClients.Service;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
+import offhours.testing.MarkdownSections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,13 +53,16 @@ class RemovingTheStackReadmeIT {
   }
 
   /** The lines of the first code block after the README's "### Removing the stack". */
-  static List<String> readmeCommands() throws IOException {
-    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
-    int section = readme.indexOf("\n### Removing the stack\n");
-    assertThat(section).as("README section 'Removing the stack'").isPositive();
-    int open = readme.indexOf("\n```\n", section) + 5;
-    int close = readme.indexOf("\n```", open);
-    return readme.substring(open, close).lines().filter(l -> !l.isBlank()).toList();
+  static List<String> readmeCommands() {
+    String section = MarkdownSections.readme("### Removing the stack");
+    int block = section.indexOf("\n```\n");
+    assertThat(block).as("a code block in README's 'Removing the stack'").isPositive();
+    int open = block + 5;
+    return section
+        .substring(open, section.indexOf("\n```", open))
+        .lines()
+        .filter(l -> !l.isBlank())
+        .toList();
   }
 
   /** A command line split as a shell would split these: on spaces, single quotes kept together. */

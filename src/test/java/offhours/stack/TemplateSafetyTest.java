@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import offhours.endpoint.cfn.EndpointCleanupHandler;
+import offhours.testing.MarkdownSections;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,11 +65,8 @@ class TemplateSafetyTest {
    * policy and the bucket's notification are kept too, says that uploads still reach the kept queue.
    */
   @Test
-  void theReadmeSaysWhatAStackDeleteKeeps() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    int start = readme.indexOf("\n### Removing the stack\n");
-    assertThat(start).as("README section 'Removing the stack'").isPositive();
-    String section = readme.substring(start, readme.indexOf("\n### ", start + 1));
+  void theReadmeSaysWhatAStackDeleteKeeps() {
+    String section = MarkdownSections.readme("### Removing the stack");
     StackResolver stack = stack(Map.of());
     assertThat(section)
         .contains("`DeletionPolicy: " + stack.resource("ImagesQueue").get("DeletionPolicy") + "`");

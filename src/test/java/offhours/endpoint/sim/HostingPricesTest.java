@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import offhours.endpoint.ServerlessUsage;
+import offhours.testing.MarkdownSections;
 import org.junit.jupiter.api.Test;
 
 class HostingPricesTest {
@@ -25,9 +26,7 @@ class HostingPricesTest {
    */
   @Test
   void everyInstanceTypeTheReadmePricesHasThatPriceInTheTable() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
-    int start = readme.indexOf("### What it costs");
-    String section = readme.substring(start, readme.indexOf("\n### ", start + 1));
+    String section = MarkdownSections.readme("### What it costs");
     Map<String, Double> quoted = new LinkedHashMap<>();
     Matcher row = ROW.matcher(section);
     while (row.find()) {
