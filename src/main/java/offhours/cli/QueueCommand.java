@@ -26,7 +26,7 @@ final class QueueCommand implements Command {
 
   @Override
   public String summary() {
-    return "count uploads waiting, in flight, delayed and in the dead-letter queue";
+    return "count the messages waiting, in flight, delayed and in the dead-letter queue";
   }
 
   @Override
@@ -40,8 +40,9 @@ final class QueueCommand implements Command {
         Visible messages wait for the endpoint; in flight ones are being classified; delayed ones were
         deferred while the endpoint was unavailable and come back shortly. The dead-letter queue holds
         messages that failed MaxReceiveCount receives: uploads whose image or result could not be read
-        or written receive after receive, and ones handed back MAX_DEFERRALS times (each carries its
-        last reason; 'offhours dlq show').
+        or written receive after receive, messages that name no image (no S3 notification, or one whose
+        record lacks what Classify reads) whose result could not be written, and uploads handed back
+        MAX_DEFERRALS times (each carries its last reason; 'offhours dlq show').
         SQS reports approximate counts.
         The last line is the DLQ's most recent move task ('offhours dlq redrive' without a selection
         starts one; ListMessageMoveTasks): its status, messages moved of those to move, and why it failed.
@@ -134,8 +135,8 @@ final class QueueCommand implements Command {
         + (counts.dlq() == 0
             ? "\n"
             // Not "could not read": most arrive readable, their hand-backs spent while the endpoint
-            // was unavailable.
-            : " (uploads that got no result; why: 'offhours dlq list', send them back: 'offhours dlq redrive')\n")
+            // was unavailable. Not "uploads": one may be a message that names no image.
+            : " (messages that got no result; why: 'offhours dlq list', send them back: 'offhours dlq redrive')\n")
         + task.describe() + "\n";
   }
 

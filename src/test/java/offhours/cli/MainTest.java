@@ -262,9 +262,10 @@ class MainTest {
             new HandBacks(null, "Disabled", 0, false)))
         .as(
             "most messages reach the DLQ readable (their hand-backs spent), so the line does not say"
-                + " unreadable: it says what they lack and which commands come next")
+                + " unreadable, and one may be no S3 notification, so it does not say uploads: it says"
+                + " what they lack and which commands come next")
         .contains(
-            "dead-letter queue offhours-dlq: 4 (uploads that got no result; why: 'offhours dlq"
+            "dead-letter queue offhours-dlq: 4 (messages that got no result; why: 'offhours dlq"
                 + " list', send them back: 'offhours dlq redrive')\n");
     assertThat(EndpointControlCommand.render(
             "start",
