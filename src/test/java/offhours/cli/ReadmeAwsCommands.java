@@ -1,6 +1,5 @@
 package offhours.cli;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -145,42 +144,6 @@ public final class ReadmeAwsCommands {
       }
     }
     return line;
-  }
-
-  /** A command's words as a shell splits them: on spaces, quotes removed, what they hold kept together. */
-  public static List<String> words(String command) {
-    List<String> words = new ArrayList<>();
-    StringBuilder word = new StringBuilder();
-    boolean inWord = false;
-    char quote = 0;
-    for (char c : command.toCharArray()) {
-      if (quote != 0) {
-        if (c == quote) {
-          quote = 0;
-        } else {
-          word.append(c);
-        }
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-        inWord = true;
-      } else if (c == ' ') {
-        if (inWord) {
-          words.add(word.toString());
-          word.setLength(0);
-          inWord = false;
-        }
-      } else {
-        word.append(c);
-        inWord = true;
-      }
-    }
-    if (quote != 0) {
-      throw new IllegalArgumentException("unclosed quote in " + command);
-    }
-    if (inWord) {
-      words.add(word.toString());
-    }
-    return words;
   }
 
   /** The README's commands that {@code test} runs, in README order. */

@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
+import offhours.testing.ShellWords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,9 +51,7 @@ class ReadmeAwsCommandsIT {
     List<String> commands = ReadmeAwsCommands.extract(ReadmeCommands.readme());
     StringBuilder input = new StringBuilder();
     for (String command : commands) {
-      input
-          .append(Json.MAPPER.writeValueAsString(ReadmeAwsCommands.words(command)))
-          .append('\n');
+      input.append(Json.MAPPER.writeValueAsString(ShellWords.split(command))).append('\n');
     }
     Path in = Files.writeString(work.resolve("commands.jsonl"), input);
     Run check = run(List.of(python().toString(), CHECK.toString()), Map.of(), in);
@@ -173,7 +172,7 @@ class ReadmeAwsCommandsIT {
       for (var p : placeholders.entrySet()) {
         line = line.replace(p.getKey(), p.getValue());
       }
-      List<String> words = new ArrayList<>(ReadmeAwsCommands.words(line));
+      List<String> words = new ArrayList<>(ShellWords.split(line));
       words.subList(0, 1).clear();
       Run run = aws(aws, endpoint, env, words.toArray(String[]::new));
       assertThat(run.code).as("%s:\n%s%s", line, run.out, run.err).isZero();

@@ -55,18 +55,4 @@ class ReadmeAwsCommandsTest {
             "aws cloudformation describe-stacks --query \"Stacks[0].Outputs\" --output text",
             "aws service-quotas request-service-quota-increase --desired-value 1");
   }
-
-  @Test
-  void wordsAreSplitAsTheShellSplitsThem() {
-    assertThat(ReadmeAwsCommands.words(
-            "aws x --query \"Stacks[?K=='A'].V\" --values '{\":l\":{\"S\":\"N\"}}'  --flag"))
-        .containsExactly(
-            "aws",
-            "x",
-            "--query",
-            "Stacks[?K=='A'].V",
-            "--values",
-            "{\":l\":{\"S\":\"N\"}}",
-            "--flag");
-  }
 }

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import offhours.cli.ReadmeAwsCommands;
+import offhours.testing.ShellWords;
 import offhours.testing.TestCaches;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -309,7 +310,7 @@ class LocalStartAwsCliIT {
   /** A README line's words: the CLI found here, {@code PORT}'s URL and {@code photo.jpg} the given ones. */
   private static List<String> asWritten(String line, Path aws, String url, Path photo) {
     List<String> words = new ArrayList<>();
-    for (String word : ReadmeAwsCommands.words(line)) {
+    for (String word : ShellWords.split(line)) {
       words.add(word.replace("http://127.0.0.1:PORT", url).replace("photo.jpg", photo.toString()));
     }
     words.set(0, aws.toString());

@@ -17,6 +17,7 @@ import offhours.aws.AwsClients.Service;
 import offhours.testing.AwsServicesExtension;
 import offhours.testing.AwsServicesExtension.AwsServices;
 import offhours.testing.MarkdownSections;
+import offhours.testing.ShellWords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,29 +66,6 @@ class RemovingTheStackReadmeIT {
         .toList();
   }
 
-  /** A command line split as a shell would split these: on spaces, single quotes kept together. */
-  static List<String> words(String line) {
-    List<String> words = new ArrayList<>();
-    StringBuilder word = new StringBuilder();
-    boolean quoted = false;
-    for (char c : line.toCharArray()) {
-      if (c == '\'') {
-        quoted = !quoted;
-      } else if (c == ' ' && !quoted) {
-        if (!word.isEmpty()) {
-          words.add(word.toString());
-          word.setLength(0);
-        }
-      } else {
-        word.append(c);
-      }
-    }
-    if (!word.isEmpty()) {
-      words.add(word.toString());
-    }
-    return words;
-  }
-
   @Test
   void theCommandsDeleteWhatSamDeleteKeeps(@TempDir Path home) throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -131,7 +109,7 @@ class RemovingTheStackReadmeIT {
       for (var p : placeholders.entrySet()) {
         command = command.replace(p.getKey(), p.getValue());
       }
-      List<String> words = new ArrayList<>(words(command));
+      List<String> words = new ArrayList<>(ShellWords.split(command));
       assertThat(words.getFirst()).as("README command %s", line).isEqualTo("aws");
       words.set(0, awsCli().toString());
       words.addAll(1, List.of("--endpoint-url", services.endpoint().toString()));
