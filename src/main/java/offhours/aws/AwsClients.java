@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import offhours.inference.Jitter;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -105,6 +106,8 @@ public final class AwsClients implements AutoCloseable {
   private final List<ExecutionInterceptor> interceptors;
   /** False for a view that shares another factory's HTTP client ({@link #sharing}): that one closes it. */
   private final boolean ownsHttp;
+  /** Given each client as it is built ({@link #keptBy}); null for every factory but the local Lambda's. */
+  private final Consumer<AutoCloseable> keeper;
 
   private AwsClients(
       Region region, AwsCredentialsProvider credentials, Map<Service, URI> endpoints) {
@@ -125,7 +128,8 @@ public final class AwsClients implements AutoCloseable {
         region,
         credentials,
         endpoints,
-        interceptors);
+        interceptors,
+        null);
   }
 
   private AwsClients(
@@ -134,9 +138,11 @@ public final class AwsClients implements AutoCloseable {
       Region region,
       AwsCredentialsProvider credentials,
       Map<Service, URI> endpoints,
-      List<ExecutionInterceptor> interceptors) {
+      List<ExecutionInterceptor> interceptors,
+      Consumer<AutoCloseable> keeper) {
     this.http = http;
     this.ownsHttp = ownsHttp;
+    this.keeper = keeper;
     this.region = Objects.requireNonNull(region, "region");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.endpoints = endpoints.isEmpty() ? Map.of() : new EnumMap<>(endpoints);
@@ -254,7 +260,24 @@ public final class AwsClients implements AutoCloseable {
   public AwsClients sharing(ExecutionInterceptor interceptor) {
     List<ExecutionInterceptor> all = new ArrayList<>(interceptors);
     all.add(Objects.requireNonNull(interceptor, "interceptor"));
-    return new AwsClients(http, false, region, credentials, endpoints, all);
+    return new AwsClients(http, false, region, credentials, endpoints, all, keeper);
+  }
+
+  /**
+   * This factory, on its HTTP client (close this one, not the result), handing each client built from the result, or
+   * from a view of it ({@link #sharing}), to {@code keeper} once built: the local Lambda's execution environment keeps
+   * them to close when it ends, whether the function's init built them or its handler did (the controller builds its
+   * own, through the view of its run deadline). The Lambda factories never set one.
+   */
+  public AwsClients keptBy(Consumer<AutoCloseable> keeper) {
+    return new AwsClients(
+        http,
+        false,
+        region,
+        credentials,
+        endpoints,
+        interceptors,
+        Objects.requireNonNull(keeper, "keeper"));
   }
 
   public Region region() {
@@ -315,7 +338,11 @@ public final class AwsClients implements AutoCloseable {
     if (endpoint != null) {
       builder.endpointOverride(endpoint);
     }
-    return builder.build();
+    C client = builder.build();
+    if (keeper != null && client instanceof AutoCloseable closeable) {
+      keeper.accept(closeable);
+    }
+    return client;
   }
 
   /** Whether the caller left retries to the SDK's defaults; a caller's own choice (Jitter's, say) stands. */

@@ -42,7 +42,8 @@ final class StackFunctions {
 
   /**
    * The controller, one function reached by its three events: the Invoke API (the CLI's {@code endpoint start|stop}),
-   * its timer queue's messages and the scheduler's tick ({@link LocalLambda#invoker}).
+   * its timer queue's messages and the scheduler's tick ({@link LocalLambda#invoker}). It builds its clients itself,
+   * as on Lambda, from the environment's, which closes them when it ends.
    */
   static void controller(
       LocalLambda lambda, AwsClients stack, ControllerConfig config, Clock clock) {
@@ -69,8 +70,8 @@ final class StackFunctions {
   }
 
   /**
-   * What Classify and the API call, opened in one environment and closed when it ends; the runtime client with
-   * Classify's model-call settings, as both build it on Lambda.
+   * What Classify and the API call, built from one environment's clients and so closed when it ends; the runtime client
+   * with Classify's model-call settings, as both build it on Lambda.
    */
   private record DataClients(
       S3Client s3, SqsClient sqs, DynamoDbClient dynamoDb, SageMakerRuntimeClient runtime) {
@@ -79,11 +80,10 @@ final class StackFunctions {
         ExecutionEnvironment environment, AwsClients stack, ClassifyConfig classify) {
       AwsClients own = environment.clients(stack);
       return new DataClients(
-          environment.open(own.build(Service.S3, S3Client.builder().forcePathStyle(true))),
-          environment.open(own.build(Service.SQS, SqsClient.builder())),
-          environment.open(own.build(Service.DYNAMODB, DynamoDbClient.builder())),
-          environment.open(
-              own.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(classify))));
+          own.build(Service.S3, S3Client.builder().forcePathStyle(true)),
+          own.build(Service.SQS, SqsClient.builder()),
+          own.build(Service.DYNAMODB, DynamoDbClient.builder()),
+          own.build(Service.SAGEMAKER_RUNTIME, ClassifyHandler.runtimeClient(classify)));
     }
   }
 }

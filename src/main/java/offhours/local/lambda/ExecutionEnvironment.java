@@ -53,10 +53,12 @@ public final class ExecutionEnvironment {
 
   /**
    * A factory of this environment's AWS clients: {@code stack}'s region, credentials and endpoints, an HTTP client of
-   * its own, and every call refused once the environment has ended. Closed with the environment.
+   * its own, and every call refused once the environment has ended. Every client built from it, or from a view of it
+   * ({@link AwsClients#sharing}: the controller's run deadline), is closed with the environment, and then its HTTP
+   * client.
    */
   public AwsClients clients(AwsClients stack) {
-    return open(stack.withInterceptor(new EndedRefusal()));
+    return open(stack.withInterceptor(new EndedRefusal())).keptBy(this::open);
   }
 
   /** Closes {@code resource} (a client, say) when the environment ends; returns it. */
