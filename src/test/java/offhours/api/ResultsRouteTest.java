@@ -160,6 +160,35 @@ class ResultsRouteTest {
     assertThat(headed).isEmpty();
   }
 
+  /**
+   * The listing reads a blank filter as none: {@code label=} from a client whose variable was empty, or
+   * {@code key=%20}, would list every result as if it had matched, and a key or label with blanks at an end would
+   * match without them.
+   */
+  @Test
+  void aBlankValueOrAFilterWithBlanksAtAnEndIsRefusedRatherThanListingMore() {
+    for (String name : List.of("label", "status", "key")) {
+      assertThat(message(byObject(Map.of(name, ""))))
+          .isEqualTo(name + "= has no value; give one, or leave " + name
+              + " out (a blank filter would list every result)");
+      assertThat(message(byObject(Map.of(name, " "))))
+          .isEqualTo(name + "= has no value but blanks; give one, or leave " + name
+              + " out (a blank filter would list every result)");
+    }
+    assertThat(message(byObject(Map.of("limit", ""))))
+        .isEqualTo("limit= has no value; give one, or leave limit out");
+    assertThat(message(byObject(Map.of("next", ""))))
+        .isEqualTo("next= has no value; give one, or leave next out");
+    ApiResponse spaced = byObject(Map.of("key", " photo"));
+    assertThat(spaced.status()).isEqualTo(400);
+    assertThat(message(spaced))
+        .isEqualTo("key ' photo' has blanks at its start or end, which the listing drops (it"
+            + " would match 'photo'); give the key without them");
+    assertThat(message(byObject(Map.of("label", "Neutral "))))
+        .startsWith("label 'Neutral ' has blanks at its start or end");
+    assertThat(queries).isEmpty();
+  }
+
   /** A query's limit is ASCII digits alone: Integer.parseInt also took "+5" and fullwidth or Arabic-Indic digits. */
   @Test
   void aLimitIsDigits0To9AloneNotASignBlanksOrAnotherScriptsDigits() {
