@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.Map;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.aws.PayloadLimits;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
@@ -59,6 +60,24 @@ public final class ApiHandler implements RequestStreamHandler {
     } catch (IllegalArgumentException e) {
       response = ApiResponse.error(400, "the request could not be read: " + e.getMessage());
     }
-    output.write(HttpEvents.write(response));
+    output.write(answer(response));
+  }
+
+  /**
+   * The response event for {@code response}, or, when it would be larger than Lambda lets a function answer
+   * ({@link PayloadLimits#LAMBDA_RESPONSE_PAYLOAD_BYTES}: the invocation would fail and API Gateway answer a bare 500),
+   * a 500 that says so. A page of results whose labels are many and long (TopK up to 100, a label up to 2,048 bytes)
+   * can outgrow it.
+   */
+  static byte[] answer(ApiResponse response) {
+    byte[] event = HttpEvents.write(response);
+    if (event.length <= PayloadLimits.LAMBDA_RESPONSE_PAYLOAD_BYTES) {
+      return event;
+    }
+    return HttpEvents.write(ApiResponse.error(
+        500,
+        "the answer is " + event.length + " bytes as a Lambda response, over the "
+            + PayloadLimits.LAMBDA_RESPONSE_PAYLOAD_BYTES + " Lambda lets a function answer;"
+            + " a page of GET /results is smaller with a smaller limit=N"));
   }
 }

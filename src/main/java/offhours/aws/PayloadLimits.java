@@ -31,4 +31,12 @@ public final class PayloadLimits {
    * Lambda's refusal names it ("Request must be smaller than 6291456 bytes for the InvokeFunction operation").
    */
   public static final int LAMBDA_INVOKE_PAYLOAD_BYTES = 6_291_456;
+
+  /**
+   * The largest answer a function may give a synchronous invocation, the other half of the same quota: a larger one
+   * fails the invocation with {@code Function.ResponseSizeTooLarge}, "Response payload size exceeded maximum allowed
+   * payload size (6291556 bytes)" (the bound Lambda names, 100 bytes over the request's; moto's
+   * tests/test_awslambda/test_lambda_invoke.py holds Lambda's answer), and API Gateway answers a bare 500 for it.
+   */
+  public static final int LAMBDA_RESPONSE_PAYLOAD_BYTES = 6_291_556;
 }
