@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -96,20 +95,17 @@ final class ClassifyRoute {
   }
 
   /**
-   * Why an image may have arrived as something else: curl's {@code --data-binary} without {@code -H Content-Type} sends
-   * {@code application/x-www-form-urlencoded}, a text type, and a text body reaches the function as UTF-8 text rather
-   * than base64 ({@link HttpEvents#isText}), which a JPEG's or PNG's bytes do not survive. Only that type is named
-   * as curl's default: a JSON or text type was chosen by the client. Empty for other types.
+   * Why an image may have arrived as something else: a body of a text type (text/*, JSON, XML, JavaScript) reaches the
+   * function as UTF-8 text rather than base64 ({@link HttpEvents#isText}), which a JPEG's or PNG's bytes do not
+   * survive. Empty for other types, curl's default for {@code --data-binary} among them: API Gateway base64-encodes
+   * those, and the bytes arrive as sent.
    */
   private static String sentAsText(ApiRequest request) {
     String type = request.header("content-type");
-    boolean curlsDefault = type != null
-        && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     return HttpEvents.isText(type)
-        ? "; it came as Content-Type " + Shown.value(type)
-            + (curlsDefault ? " (curl's default for --data-binary)" : "") + ", which reaches"
-            + " offhours as text, and an image's bytes do not survive that: send it with"
-            + " Content-Type: image/jpeg or image/png (curl: -H 'Content-Type: image/jpeg')"
+        ? "; it came as Content-Type " + Shown.value(type) + ", which reaches offhours as text,"
+            + " and an image's bytes do not survive that: send it with Content-Type: image/jpeg or"
+            + " image/png (curl: -H 'Content-Type: image/jpeg')"
         : "";
   }
 

@@ -25,6 +25,10 @@ public final class HttpEvents {
   private static final DateTimeFormatter REQUEST_TIME =
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
 
+  /** The types besides text/* whose bodies an HTTP API hands over as text ({@link #isText}). */
+  private static final List<String> TEXT_TYPES =
+      List.of("application/json", "application/xml", "application/javascript");
+
   private HttpEvents() {}
 
   /** An HTTP answer read back from a handler's response event. */
@@ -167,16 +171,21 @@ public final class HttpEvents {
         : body.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Whether API Gateway hands a body of this type to the function as text, not base64. */
+  /**
+   * Whether API Gateway hands a body of this type to the function as text, not base64. AWS's page above says only that
+   * a binary body is base64-encoded, not which types are binary. A check of a live HTTP API (payload format 2.0,
+   * https://github.com/ministackorg/ministack/pull/766) found text for {@code text/*}, {@code application/json},
+   * {@code application/xml} and {@code application/javascript} alone, and base64 for every other type, no
+   * Content-Type and {@code application/x-www-form-urlencoded} (curl's default for {@code --data-binary}) included;
+   * https://github.com/denoland/deno_registry2/issues/33 saw API Gateway base64-encode a form too. So an image curl
+   * sends without {@code -H Content-Type} reaches the function whole.
+   */
   static boolean isText(String contentType) {
     if (contentType == null) {
       return false;
     }
-    String type = contentType.toLowerCase(Locale.ROOT);
-    return type.startsWith("text/")
-        || type.contains("json")
-        || type.contains("xml")
-        || type.startsWith("application/x-www-form-urlencoded");
+    String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    return type.startsWith("text/") || TEXT_TYPES.contains(type);
   }
 
   /**

@@ -190,6 +190,54 @@ class HttpEventsTest {
     assertThat(request.header("host")).isEqualTo("127.0.0.1:8080");
   }
 
+  /**
+   * What a live HTTP API hands over as text (ministack's check, see HttpEvents#isText): text/*, JSON, XML and
+   * JavaScript alone; a form (curl's --data-binary without -H Content-Type), no type, and anything else is
+   * base64-encoded, so the image's bytes arrive whole.
+   */
+  @Test
+  void theLocalFrontHandsOverAsTextOnlyTheTypesAnHttpApiDoes() {
+    byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 0x10, (byte) 0x80};
+    for (String type : List.of(
+        "application/x-www-form-urlencoded",
+        "application/octet-stream",
+        "image/jpeg",
+        "application/ld+json",
+        "multipart/form-data; boundary=x")) {
+      byte[] event = postWith(type, jpeg);
+
+      assertThat(JsonText.parse(event).asObject().get("isBase64Encoded").asBoolean())
+          .as(type)
+          .isTrue();
+      assertThat(HttpEvents.read(event).body()).as(type).isEqualTo(jpeg);
+    }
+    for (String type : List.of(
+        "text/plain",
+        "Text/HTML; charset=utf-8",
+        "application/json",
+        "application/xml",
+        "application/javascript")) {
+      assertThat(JsonText.parse(postWith(type, "{}".getBytes(StandardCharsets.UTF_8)))
+              .asObject()
+              .get("isBase64Encoded")
+              .asBoolean())
+          .as(type)
+          .isFalse();
+    }
+  }
+
+  private static byte[] postWith(String contentType, byte[] body) {
+    return HttpEvents.request(
+        "POST",
+        "/classify",
+        null,
+        Map.of("Host", List.of("127.0.0.1:8080"), "Content-Type", List.of(contentType)),
+        body,
+        "req-1",
+        Instant.parse("2026-11-25T10:15:01Z"),
+        "127.0.0.1");
+  }
+
   @Test
   void aResponseIsWrittenInFormatTwoAndReadBack() {
     byte[] event = HttpEvents.write(ApiResponse.error(413, "too <big>"));
