@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import offhours.aws.PayloadLimits;
 import offhours.local.invocation.Invoked;
 import offhours.local.invocation.LambdaContext;
 
@@ -75,6 +76,17 @@ final class OneInvocation {
     if (thrown != null) {
       context.report("Invocation failed: " + thrown);
       return Invoked.failed(requestId, thrown.getClass().getName(), thrown.getMessage());
+    }
+    if (response.size() > PayloadLimits.LAMBDA_RESPONSE_PAYLOAD_BYTES) {
+      // Lambda fails an invocation whose answer is larger than it returns, in these words
+      // (PayloadLimits#LAMBDA_RESPONSE_PAYLOAD_BYTES), whatever the handler did.
+      context.report("Invocation failed: Function.ResponseSizeTooLarge, the response is "
+          + response.size() + " bytes");
+      return Invoked.failed(
+          requestId,
+          "Function.ResponseSizeTooLarge",
+          "Response payload size exceeded maximum allowed payload size ("
+              + PayloadLimits.LAMBDA_RESPONSE_PAYLOAD_BYTES + " bytes).");
     }
     return Invoked.answered(requestId, response.toByteArray());
   }

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.aws.PayloadLimits;
 import offhours.local.invocation.Invoked;
 import offhours.testing.UnusedSqs;
 import org.junit.jupiter.api.AfterEach;
@@ -91,6 +92,31 @@ class InvocationPathsTest {
   private InvokeResponse invoke() {
     return lambda.invoke(
         r -> r.functionName(NAME).payload(SdkBytes.fromUtf8String("{\"action\":\"start\"}")));
+  }
+
+  /**
+   * Lambda answers at most 6,291,556 bytes (PayloadLimits): a larger answer fails the invocation, as the API function's
+   * page of results would on AWS, so local mode does not answer what AWS cannot.
+   */
+  @Test
+  void anAnswerLargerThanLambdaReturnsFailsTheInvocation() {
+    int limit = PayloadLimits.LAMBDA_RESPONSE_PAYLOAD_BYTES;
+    // {"a":"..."}: 8 bytes around the text.
+    local.registerJsonFunction(
+        NAME,
+        environment ->
+            (event, context) -> Map.of("a", "x".repeat(((Number) event.get("n")).intValue())),
+        Duration.ofSeconds(30));
+
+    Invoked largest = local.invoker(NAME).invoke(("{\"n\":" + (limit - 8) + "}").getBytes(UTF_8));
+    Invoked over = local.invoker(NAME).invoke(("{\"n\":" + (limit - 7) + "}").getBytes(UTF_8));
+
+    assertThat(largest.failed()).isFalse();
+    assertThat(largest.response()).hasSize(limit);
+    assertThat(over.failed()).isTrue();
+    assertThat(over.errorType()).isEqualTo("Function.ResponseSizeTooLarge");
+    assertThat(over.errorMessage())
+        .isEqualTo("Response payload size exceeded maximum allowed payload size (6291556 bytes).");
   }
 
   @Test
