@@ -149,11 +149,21 @@ public final class HttpEvents {
     return JsonText.write(event).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Reads a handler's response event. */
+  /**
+   * Reads a handler's response event as an HTTP API does. Valid JSON without a {@code statusCode} is a 200 whose
+   * {@code application/json} body is that JSON, or the text of a JSON string (the page above, "Lambda function response
+   * for format 2.0"); an answer that is not JSON throws {@link IllegalArgumentException}.
+   */
   public static Reply response(byte[] event) {
     JsonNode root = JsonText.parse(event);
-    if (root == null || !root.isObject() || !root.asObject().containsKey("statusCode")) {
-      throw new IllegalArgumentException("the handler's answer has no statusCode");
+    if (root == null) {
+      throw new IllegalArgumentException("the handler's answer is not JSON");
+    }
+    if (!root.isObject() || !root.asObject().containsKey("statusCode")) {
+      return new Reply(
+          200,
+          Map.of("content-type", "application/json"),
+          root.isString() ? root.asString().getBytes(StandardCharsets.UTF_8) : event);
     }
     int status = Integer.parseInt(root.asObject().get("statusCode").text());
     return new Reply(status, strings(root, "headers"), body(root));

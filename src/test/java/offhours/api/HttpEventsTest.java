@@ -238,6 +238,22 @@ class HttpEventsTest {
         "127.0.0.1");
   }
 
+  /** AWS's format 2.0 page: valid JSON without a statusCode is a 200 whose JSON body is that answer. */
+  @Test
+  void anAnswerWithoutAStatusCodeIsReadAsAnHttpApiInfersIt() {
+    HttpEvents.Reply object =
+        HttpEvents.response("{\"message\":\"hi\"}".getBytes(StandardCharsets.UTF_8));
+    HttpEvents.Reply string = HttpEvents.response("\"Hello\"".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(object.status()).isEqualTo(200);
+    assertThat(object.headers()).containsExactly(Map.entry("content-type", "application/json"));
+    assertThat(new String(object.body(), StandardCharsets.UTF_8)).isEqualTo("{\"message\":\"hi\"}");
+    assertThat(string.status()).isEqualTo(200);
+    assertThat(new String(string.body(), StandardCharsets.UTF_8)).isEqualTo("Hello");
+    assertThatThrownBy(() -> HttpEvents.response("not json".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void aResponseIsWrittenInFormatTwoAndReadBack() {
     byte[] event = HttpEvents.write(ApiResponse.error(413, "too <big>"));
