@@ -10,8 +10,12 @@ const STATES = {
   DELETING: ['Stopping', 'busy'], FAILED: ['Failed', 'failed'], ABSENT: ['Off', ''], UNKNOWN: ['Unknown', ''],
 };
 
+// When GET /api/status first failed in the run of failures going on now; null while it answers.
+let unreachableSince = null;
+
 export function showStatus(s) {
   state.lastStatus = s;
+  unreachableSince = null;
   if (s.ledger && s.ledger.timeZone) state.zone = s.ledger.timeZone;
   if (s.upload && Number.isSafeInteger(s.upload.maxBytes)) state.upload = s.upload;
   const ep = s.endpoint || {};
@@ -133,9 +137,29 @@ export async function refreshStatus() {
   try {
     showStatus(await api('/api/status'));
   } catch (e) {
-    $('state').textContent = 'Unreachable';
-    $('reason').textContent = shown(e.message);
+    showUnreachable(e.message);
   }
+}
+
+/**
+ * A status read that failed: the pill says so in words and loses the last state's colour (a green dot beside
+ * "Unreachable" read as serving), and the line under the counters says since when and that what is shown is the last
+ * good read's, instead of keeping its "queue read 0 s ago" from then. The next read that succeeds shows all anew.
+ */
+function showUnreachable(message) {
+  const pill = $('state');
+  pill.textContent = 'Unreachable';
+  pill.className = 'pill failed';
+  pill.dataset.state = 'UNREACHABLE';
+  $('reason').textContent = shown(message);
+  $('reason').title = shown(message);
+  const last = state.lastStatus;
+  if (!unreachableSince) unreachableSince = new Date().toISOString();
+  $('observed').textContent = 'No answer since ' + clock(unreachableSince) + ': '
+    + (last && last.observedAt
+      ? 'the counts and lines above are from the last read, at ' + clock(last.observedAt)
+      : 'nothing has been read yet')
+    + '; the page keeps asking every few seconds';
 }
 
 export async function control(action) {

@@ -28,13 +28,23 @@ export const state = {
   upload: null,         // GET /api/status's upload ({ maxBytes, assumption }): set, the server checks files unsent
 };
 
+// What a request that got no answer at all says (fetch's own "Failed to fetch" names neither part): the page's server,
+// scripts/offhours ui, is not there. Its address and token were that run's, so a new run needs its printed address.
+export const UNREACHABLE = 'the page could not reach offhours ui: is scripts/offhours ui still running? Run it again'
+  + ' and open the address it prints';
+
 export async function api(path, options = {}) {
-  const response = await fetch(path, {
-    ...options,
-    headers: { 'X-Offhours-Token': token, ...(options.headers || {}) },
-    credentials: 'omit',
-    cache: 'no-store',
-  });
+  let response;
+  try {
+    response = await fetch(path, {
+      ...options,
+      headers: { 'X-Offhours-Token': token, ...(options.headers || {}) },
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+  } catch (e) {
+    throw new Error(UNREACHABLE);
+  }
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
     throw new Error(body.message || response.status + ' ' + response.statusText);

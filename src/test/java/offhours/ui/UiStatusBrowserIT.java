@@ -22,7 +22,9 @@ import org.openqa.selenium.WebDriver;
  * The page in a real browser shows the endpoint's state in its own words for the states it knows, and any other word
  * the status sends as that word, even one every object has a property for ("constructor", "__proto__"), where such a
  * word found the property and the status stopped being shown; while the stack's settings cannot be read again, it says
- * so, as text. The screenshots go to target/ui-status.png and target/ui-settings-note.png.
+ * so, as text; when the stack or the page's own server does not answer, the page says which, in words and not by the
+ * last state's colour, and that what it shows is from the last read, and it recovers when they answer again. The
+ * screenshots go to target/ui-status.png, target/ui-settings-note.png and target/ui-unreachable.png.
  */
 class UiStatusBrowserIT {
 
@@ -115,6 +117,76 @@ class UiStatusBrowserIT {
           page,
           "no note once a read succeeds",
           d -> !d.findElement(By.id("settings-note")).isDisplayed());
+    }
+  }
+
+  @Test
+  void whenTheStackOrThePagesServerDoesNotAnswerThePageSaysSoAndRecovers() throws Exception {
+    AtomicReference<String> failure = new AtomicReference<>();
+    UiData data =
+        new MemoryUiData(() ->
+            MemoryUiData.page(Map.of("known", false, "exact", false, "basis", "none known"))) {
+          @Override
+          public Map<String, Object> status() {
+            if (failure.get() != null) {
+              throw new IllegalStateException(failure.get());
+            }
+            return status.get();
+          }
+        };
+    Map<String, Object> serving = new HashMap<>(endpoint("IN_SERVICE", "serving"));
+    serving.put("queue", Map.of("visible", 7, "inFlight", 0, "delayed", 0));
+    serving.put("observedAt", java.time.Instant.now().toString());
+    status.set(serving);
+    try (UiServer server = UiServer.start(
+            data,
+            0,
+            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
+        HeadlessChromium chromium = HeadlessChromium.start(files)) {
+      WebDriver page = chromium.browser;
+      page.manage().window().setSize(new Dimension(1440, 1100));
+      page.get(server.url().toString());
+      await(
+          page,
+          "serving, 7 waiting",
+          d -> pill(d).equals("Serving")
+              && d.findElement(By.id("q-visible")).getText().equals("7"));
+
+      // moto_server or AWS gone: the page's server answers 502 with what the SDK said.
+      failure.set("Unable to execute HTTP request: Connect to 127.0.0.1:9 failed");
+      await(page, "the stack unreachable", d -> pill(d).equals("Unreachable"));
+      assertThat(page.findElement(By.id("state")).getAttribute("class"))
+          .as("no green dot of the last state beside 'Unreachable'")
+          .doesNotContain("on");
+      assertThat(page.findElement(By.id("state")).getAttribute("data-state"))
+          .isEqualTo("UNREACHABLE");
+      assertThat(page.findElement(By.id("reason")).getText())
+          .isEqualTo("the stack did not answer: " + failure.get());
+      assertThat(page.findElement(By.id("observed")).getText())
+          .as("the line under the counters no longer says the queue was just read")
+          .startsWith("No answer since ")
+          .contains("the counts and lines above are from the last read, at ")
+          .doesNotContain("queue read");
+      HeadlessChromium.screenshot(page, "ui-unreachable.png");
+
+      failure.set(null);
+      await(
+          page,
+          "serving again once the stack answers",
+          d -> pill(d).equals("Serving")
+              && d.findElement(By.id("observed")).getText().contains("queue read"));
+      assertThat(page.findElement(By.id("state")).getAttribute("class")).contains("on");
+
+      // The page's own server gone (Ctrl-C, the local stack stopped): fetch gets no answer.
+      server.close();
+      await(
+          page,
+          "the page's server unreachable",
+          d -> pill(d).equals("Unreachable")
+              && d.findElement(By.id("reason"))
+                  .getText()
+                  .startsWith(
+                      "the page could not reach offhours ui: is scripts/offhours ui still running?"));
     }
   }
 
