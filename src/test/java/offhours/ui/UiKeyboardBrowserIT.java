@@ -1,0 +1,99 @@
+// Needs: headless Chromium and ChromeDriver (Debian's chromium and chromium-driver; scripts/test
+// installs or locates them and exports OFFHOURS_CHROMIUM and OFFHOURS_CHROMEDRIVER); no AWS
+// service: the page's data is held in memory.
+package offhours.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import offhours.aws.PayloadLimits;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+/**
+ * The page by keyboard alone: Tab reaches every control, each has a name a screen reader says (the filters had only
+ * their placeholder or their first option to show what they were), and where the focus is shows, the file chooser's
+ * too (its input is invisible, so its label shows it). The screenshot goes to target/ui-keyboard.png.
+ */
+class UiKeyboardBrowserIT {
+
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  @TempDir
+  Path files;
+
+  @Test
+  void tabReachesEveryControlWithANameAndAVisibleFocus() throws Exception {
+    UiData data = new MemoryUiData(() -> MemoryUiData.page(
+        Map.of("known", false, "exact", false, "basis", "none known"),
+        MemoryUiData.result("cat.png", "CLASSIFIED", null, "probabilities")));
+    try (UiServer server = UiServer.start(
+            data,
+            0,
+            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
+        HeadlessChromium chromium = HeadlessChromium.start(files)) {
+      WebDriver page = chromium.browser;
+      page.manage().window().setSize(new Dimension(1440, 1100));
+      page.get(server.url().toString());
+      HeadlessChromium.await(
+          page,
+          DEADLINE,
+          "ui-keyboard-failure.png",
+          "the status and a result shown",
+          d -> d.findElement(By.id("state")).getText().equals("Off")
+              && !d.findElements(By.cssSelector("#grid .card")).isEmpty());
+
+      List<String> reached = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        new Actions(page).sendKeys(Keys.TAB).perform();
+        WebElement focused = page.switchTo().activeElement();
+        String id = focused.getAttribute("id");
+        if (reached.contains(id)) {
+          break; // round the page once
+        }
+        if (id == null || id.isEmpty()) {
+          continue; // the document itself, between the last control and the first
+        }
+        reached.add(id);
+        assertThat(focused.getAccessibleName())
+            .as("the accessible name of #%s", id)
+            .isNotBlank();
+        assertThat(focusShown(page, focused))
+            .as("where the focus is, on #%s or the label that stands for it", id)
+            .isNotEqualTo("none");
+        if (id.equals("files")) {
+          HeadlessChromium.screenshot(page, "ui-keyboard.png");
+        }
+      }
+      assertThat(reached)
+          .as("the controls Tab reaches")
+          .contains("start", "stop", "auto", "files", "search", "label", "status");
+    }
+  }
+
+  /**
+   * The outline style of what shows the focus on {@code focused}: itself, or where it is too small to see or
+   * transparent (the file input), the label around it.
+   */
+  private static String focusShown(WebDriver page, WebElement focused) {
+    return (String) ((JavascriptExecutor) page)
+        .executeScript(
+            "const e = arguments[0]; const r = e.getBoundingClientRect();"
+                + " const seen = r.width >= 4 && r.height >= 4 && getComputedStyle(e).opacity !== '0'"
+                + " ? e : e.closest('label');"
+                + " return seen ? getComputedStyle(seen).outlineStyle : 'none';",
+            focused);
+  }
+}
