@@ -54,11 +54,18 @@ function recent(ledger) {
   };
 }
 
+let shownLedger = null;
+
 function showLedger(ledger) {
+  shownLedger = ledger;
   const chart = $('chart');
   chart.replaceChildren();
   const { days, since, total } = recent(ledger);
-  const W = 560, H = 170, top = 16, bottom = 26, left = 26;
+  // Drawn at the width it is shown at, one unit a CSS pixel: a fixed 560 wide drawing shrunk its 10 px ticks and
+  // dates to 5 px on a phone. A day's date is shown where it has room, today's always.
+  const W = Math.max(240, Math.round(chart.getBoundingClientRect().width) || 560), H = 170, top = 16, bottom = 26;
+  const left = 26;
+  chart.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
   const height = H - top - bottom;
   const max = Math.max(24, ...days.map((d) => d.alwaysOnHours));
   [0, 12, 24].forEach((h) => {
@@ -86,7 +93,7 @@ function showLedger(ledger) {
         d.images));
     }
     const label = shortDate(d.date);
-    if (days.length <= 14 || i % 2 === 0) {
+    if ((days.length - 1 - i) % Math.ceil(40 / slot) === 0) {
       group.append(svg('text', { x: x + bar / 2, y: H - 8, 'text-anchor': 'middle', class: 'tick' }, label));
     }
     chart.append(group);
@@ -107,6 +114,13 @@ function showLedger(ledger) {
   $('per-image').textContent = images + (images === 1 ? ' image · ' : ' images · ') + billed + ' · '
     + money(total.costPerImageUsd) + ' per image';
 }
+
+// A new width (a phone turned, a window resized) draws the chart again at that width.
+let resizeTimer;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => { if (shownLedger) showLedger(shownLedger); }, 150);
+});
 
 let ledgerTimer;
 /** New results change today's images: the chart follows within a few seconds. */

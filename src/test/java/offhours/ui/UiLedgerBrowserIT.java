@@ -3,6 +3,8 @@
 // service: the page's data is held in memory.
 package offhours.ui;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -18,7 +20,8 @@ import org.openqa.selenium.WebDriver;
 
 /**
  * The savings chart's sums under it count the day's images in words that fit the number: a stack's first upload reads
- * "1 image", not "1 images". The screenshot goes to target/ui-ledger.png.
+ * "1 image", not "1 images"; the chart is drawn at the width it is shown at, so its text is as large on a phone, and
+ * its dates do not run into each other. The screenshots go to target/ui-ledger*.png.
  */
 class UiLedgerBrowserIT {
 
@@ -68,6 +71,70 @@ class UiLedgerBrowserIT {
       }
       HeadlessChromium.screenshot(page, "ui-ledger.png");
     }
+  }
+
+  @Test
+  void theChartIsDrawnAtTheWidthItIsShownAtItsDatesApart() throws Exception {
+    UiData data =
+        new MemoryUiData(() ->
+            MemoryUiData.page(Map.of("known", false, "exact", false, "basis", "none known"))) {
+          @Override
+          public Map<String, Object> ledger(int days) {
+            LocalDate today = LocalDate.now();
+            List<Map<String, Object>> rows = new java.util.ArrayList<>();
+            for (int back = 13; back >= 0; back--) {
+              rows.add(Map.of(
+                  "date", today.minusDays(back).toString(),
+                  "endpointHours", 2.0,
+                  "images", 40,
+                  "costUsd", 0.23,
+                  "alwaysOnHours", 24.0,
+                  "alwaysOnCostUsd", 2.76));
+            }
+            return Map.of("since", today.minusDays(13).toString(), "days", rows);
+          }
+        };
+    try (UiServer server = UiServer.start(
+            data,
+            0,
+            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
+        HeadlessChromium chromium = HeadlessChromium.start(files)) {
+      WebDriver page = chromium.browser;
+      // Headless Chromium's window is at least 500 px wide: the one-column layout, as at 390 px.
+      for (int width : new int[] {500, 1440}) {
+        page.manage().window().setSize(new org.openqa.selenium.Dimension(width, 1100));
+        page.get(server.url().toString());
+        await(
+            page,
+            "the chart drawn at " + width + " px",
+            d -> d.findElement(By.id("per-image")).getText().startsWith("560 images")
+                && ((Number) js(d, "return document.getElementById('chart').getScreenCTM().a"))
+                        .doubleValue()
+                    > 0);
+        assertThat(((Number) js(page, "return document.getElementById('chart').getScreenCTM().a"))
+                .doubleValue())
+            .as("the chart's scale at %s px: its 10 px text drawn 10 px high", width)
+            .isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.02));
+        @SuppressWarnings("unchecked")
+        List<Number> dates = (List<Number>)
+            js(
+                page,
+                "return [...document.querySelectorAll('#chart text.tick')]"
+                    + ".filter((t) => !t.textContent.endsWith('h'))"
+                    + ".flatMap((t) => { const r = t.getBoundingClientRect(); return [r.left, r.right]; });");
+        assertThat(dates).as("the dates under the bars at %s px", width).isNotEmpty();
+        for (int i = 2; i < dates.size(); i += 2) {
+          assertThat(dates.get(i).doubleValue())
+              .as("date %s starts after the one before it ends, at %s px: %s", i / 2, width, dates)
+              .isGreaterThan(dates.get(i - 1).doubleValue());
+        }
+        HeadlessChromium.screenshot(page, "ui-ledger-" + width + ".png");
+      }
+    }
+  }
+
+  private static Object js(WebDriver page, String script) {
+    return ((org.openqa.selenium.JavascriptExecutor) page).executeScript(script);
   }
 
   private static void await(
