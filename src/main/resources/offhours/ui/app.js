@@ -10,8 +10,8 @@ document.addEventListener('DOMContentLoaded', () => {
   ['start', 'stop', 'auto'].forEach((a) => $(a).addEventListener('click', () => control(a)));
   wireUploads();
   wireFilters();
-  refreshStatus();
-  refreshResults(true);
+  // The results after the first status, which names the zone their times are said in.
+  refreshStatus().then(() => refreshResults(true));
   refreshLedger();
   setInterval(refreshStatus, 2500);
   setInterval(() => { refreshResults(false); checkPending(); }, 2500);

@@ -1,7 +1,7 @@
 // The results: their cards (thumbnails, labels, scores, settings), the filters, uploads waiting for theirs, paging.
 
 import { ledgerSoon } from './ledger.js';
-import { $, ago, api, el, shown, state, toast, token } from './shared.js';
+import { $, ago, api, clock, el, shown, state, toast, token } from './shared.js';
 
 const PAGE = 60;
 
@@ -86,7 +86,7 @@ function cardOf(item) {
   const meta = el('div', 'meta');
   const when = el('time', null, ago(item.classifiedAt));
   when.dateTime = item.classifiedAt || '';
-  when.title = item.classifiedAt || '';
+  when.title = item.classifiedAt ? clock(item.classifiedAt) : '';
   meta.append(when, el('span', null, item.attempts > 1 ? item.attempts + ' attempts' : ''));
   const mark = settingsMark(item);
   if (mark) meta.append(mark);

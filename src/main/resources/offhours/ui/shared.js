@@ -81,13 +81,18 @@ export function toast(message, bad) {
   toastTimer = setTimeout(() => { t.hidden = true; }, bad ? 8000 : 4000);
 }
 
+/**
+ * How long ago {@code iso} was, in a unit: "5 s ago" ... "3 d ago". The browser's own date ("11/25/2026") read as
+ * 25 November or 11 May by where the reader is from, in no named zone, and "Controller saw this 11/25/2026 ago"; where
+ * the exact time matters, {@link clock} says it.
+ */
 export function ago(iso) {
   if (!iso) return '';
   const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
   if (s < 60) return s + ' s ago';
   if (s < 3600) return Math.round(s / 60) + ' min ago';
   if (s < 86400) return Math.round(s / 3600) + ' h ago';
-  return new Date(iso).toLocaleDateString();
+  return Math.round(s / 86400) + ' d ago';
 }
 
 /**

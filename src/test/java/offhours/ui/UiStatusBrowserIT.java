@@ -23,7 +23,8 @@ import org.openqa.selenium.WebDriver;
  * the status sends as that word, even one every object has a property for ("constructor", "__proto__"), where such a
  * word found the property and the status stopped being shown; while the stack's settings cannot be read again, it says
  * so, as text; when the stack or the page's own server does not answer, the page says which, in words and not by the
- * last state's colour, and that what it shows is from the last read, and it recovers when they answer again. The
+ * last state's colour, and that what it shows is from the last read, and it recovers when they answer again; times a
+ * day or more ago read in days, a result's exact time in its title, in the stack's zone. The
  * screenshots go to target/ui-status.png, target/ui-settings-note.png and target/ui-unreachable.png.
  */
 class UiStatusBrowserIT {
@@ -187,6 +188,53 @@ class UiStatusBrowserIT {
                   .getText()
                   .startsWith(
                       "the page could not reach offhours ui: is scripts/offhours ui still running?"));
+    }
+  }
+
+  @Test
+  void timesADayOrMoreAgoReadInDaysAndTheirTitleSaysTheTimeInTheStacksZone() throws Exception {
+    java.time.Instant classified =
+        java.time.Instant.now().minus(Duration.ofDays(3).plusHours(1));
+    Map<String, Object> result =
+        new HashMap<>(MemoryUiData.result("cat.png", "CLASSIFIED", null, "probabilities"));
+    result.put("classifiedAt", classified.toString());
+    UiData data =
+        new MemoryUiData(() -> MemoryUiData.page(
+            Map.of("known", false, "exact", false, "basis", "none known"), result)) {
+          @Override
+          public Map<String, Object> status() {
+            return status.get();
+          }
+        };
+    Map<String, Object> seen = new HashMap<>();
+    seen.put("state", "ABSENT");
+    seen.put("observedAt", java.time.Instant.now().minus(Duration.ofDays(2)).toString());
+    Map<String, Object> withZone = new HashMap<>(endpoint("ABSENT", "off"));
+    withZone.put("endpoint", seen);
+    withZone.put("observedAt", java.time.Instant.now().toString());
+    withZone.put("ledger", Map.of("timeZone", "Europe/Berlin"));
+    status.set(withZone);
+    try (UiServer server = UiServer.start(
+            data,
+            0,
+            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
+        HeadlessChromium chromium = HeadlessChromium.start(files)) {
+      WebDriver page = chromium.browser;
+      page.manage().window().setSize(new Dimension(1440, 1100));
+      page.get(server.url().toString());
+      await(
+          page,
+          "the result's card",
+          d -> !d.findElements(By.cssSelector("#grid .card time")).isEmpty());
+      org.openqa.selenium.WebElement when = page.findElement(By.cssSelector("#grid .card time"));
+      assertThat(when.getText()).isEqualTo("3 d ago");
+      assertThat(when.getAttribute("title"))
+          .as("the exact time, in the stack's zone, named")
+          .isEqualTo(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                  .format(classified.atZone(java.time.ZoneId.of("Europe/Berlin")))
+              + " Europe/Berlin");
+      assertThat(page.findElement(By.id("observed")).getText())
+          .startsWith("Controller saw this 2 d ago; queue read ");
     }
   }
 
