@@ -1,7 +1,7 @@
 // The results: their cards (thumbnails, labels, scores, settings), the filters, uploads waiting for theirs, paging.
 
 import { ledgerSoon } from './ledger.js';
-import { $, ago, api, clock, el, shown, state, toast, token } from './shared.js';
+import { $, ago, api, clock, el, keyLine, shown, state, toast, token } from './shared.js';
 
 const PAGE = 60;
 
@@ -60,9 +60,7 @@ function cardOf(item) {
   }
   thumb.append(el('span', 'badge', item.status === 'REJECTED' ? 'REJECTED' : item.topLabel || item.status));
   const body = el('div', 'body');
-  const key = el('div', 'key', item.key || item.id);
-  key.title = shown(item.key || item.id);
-  body.append(key);
+  body.append(keyLine(item.key || item.id));
   if (item.status === 'REJECTED') {
     body.append(el('p', 'reason-text', item.reason));
   } else {

@@ -71,6 +71,14 @@ export function el(tag, className, text) {
   return e;
 }
 
+/** A card's key: as text, whole in its title, and whole on the card after a click or a tap (three lines before). */
+export function keyLine(key) {
+  const line = el('div', 'key', key);
+  line.title = shown(key);
+  line.addEventListener('click', () => line.classList.toggle('whole'));
+  return line;
+}
+
 let toastTimer;
 export function toast(message, bad) {
   const t = $('toast');

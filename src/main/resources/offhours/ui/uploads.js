@@ -2,7 +2,7 @@
 
 import { showStatus } from './endpoint.js';
 import { render, thumbImage } from './results.js';
-import { $, api, el, shown, state, token } from './shared.js';
+import { $, api, el, keyLine, shown, state, token } from './shared.js';
 
 function waitingCard(key) {
   const card = el('article', 'card waiting');
@@ -11,8 +11,7 @@ function waitingCard(key) {
   const thumb = el('div', 'thumb');
   thumb.append(thumbImage(key, thumb), el('span', 'badge', 'WAITING'));
   const body = el('div', 'body');
-  const name = el('div', 'key', key);
-  name.title = shown(key);
+  const name = keyLine(key);
   const reason = el('p', 'reason-text', 'Uploaded; waiting for its result');
   body.append(name, reason);
   card.append(thumb, body);
