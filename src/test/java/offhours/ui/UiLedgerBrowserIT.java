@@ -128,6 +128,9 @@ class UiLedgerBrowserIT {
               .as("date %s starts after the one before it ends, at %s px: %s", i / 2, width, dates)
               .isGreaterThan(dates.get(i - 1).doubleValue());
         }
+        assertThat(page.findElement(By.cssSelector(".legend")).getText())
+            .as("the legend says what the number over a bar counts")
+            .contains("over a bar: images that day");
         HeadlessChromium.screenshot(page, "ui-ledger-" + width + ".png");
       }
     }
