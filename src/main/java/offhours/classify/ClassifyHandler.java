@@ -83,8 +83,11 @@ public final class ClassifyHandler implements RequestStreamHandler, Resource {
     this(s3, sqs, dynamo, runtime, config, clock, System.out);
   }
 
-  /** As above with the outcome log going to {@code log} (the consumer benchmark discards it). */
-  ClassifyHandler(
+  /**
+   * As above with the outcome log going to {@code log}: local mode gives each execution environment's own, which
+   * falls silent when the environment ends; the consumer benchmark discards it.
+   */
+  public ClassifyHandler(
       S3Client s3,
       SqsClient sqs,
       DynamoDbClient dynamo,

@@ -28,14 +28,20 @@ final class StackFunctions {
 
   private StackFunctions() {}
 
-  /** Classify, which its event source mapping invokes. */
+  /** Classify, which its event source mapping invokes; its outcome lines go to its environment's standard output. */
   static void classify(LocalLambda lambda, String name, AwsClients stack, ClassifyConfig config) {
     lambda.registerFunction(
         name,
         environment -> {
           DataClients own = DataClients.open(environment, stack, config);
           return new ClassifyHandler(
-              own.s3, own.sqs, own.dynamoDb, own.runtime, config, Clock.systemUTC());
+              own.s3,
+              own.sqs,
+              own.dynamoDb,
+              own.runtime,
+              config,
+              Clock.systemUTC(),
+              environment.stdout());
         },
         Duration.ofSeconds(StackSpec.CLASSIFY_TIMEOUT_SECONDS));
   }

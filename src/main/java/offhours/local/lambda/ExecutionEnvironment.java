@@ -2,7 +2,11 @@ package offhours.local.lambda;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -46,6 +50,7 @@ public final class ExecutionEnvironment {
   private final List<AutoCloseable> opened = new ArrayList<>(); // guarded by this
   private volatile boolean ended;
   private RequestStreamHandler handler; // set once by its pool, before any invocation
+  private final PrintStream stdout = new PrintStream(new Lines(), true, StandardCharsets.UTF_8);
 
   private ExecutionEnvironment(String function) {
     this.function = function;
@@ -59,6 +64,16 @@ public final class ExecutionEnvironment {
    */
   public AwsClients clients(AwsClients stack) {
     return open(stack.withInterceptor(new EndedRefusal())).keptBy(this::open);
+  }
+
+  /**
+   * The function's standard output in this environment: each whole line goes to this JVM's standard output, which all
+   * environments share as a function's environments share its log group, until the environment ends; after that
+   * nothing, as a Lambda environment that was shut down logs nothing more (Classify's handler, interrupted at a
+   * cut-off, would otherwise still log the calls its ended environment refused).
+   */
+  public PrintStream stdout() {
+    return stdout;
   }
 
   /** Closes {@code resource} (a client, say) when the environment ends; returns it. */
@@ -129,6 +144,34 @@ public final class ExecutionEnvironment {
     private void refuseIfEnded() {
       if (ended) {
         throw refused();
+      }
+    }
+  }
+
+  /**
+   * Whole lines to {@code System.out} as it is when each line ends (the bench and the chaos run set their own), so
+   * lines of several environments never mix; a line that ends after the environment ended is dropped.
+   */
+  private final class Lines extends OutputStream {
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+    @Override
+    public synchronized void write(int b) {
+      if (b != '\n') {
+        line.write(b);
+        return;
+      }
+      String text = line.toString(StandardCharsets.UTF_8);
+      line.reset();
+      if (!ended) {
+        System.out.println(text);
+      }
+    }
+
+    @Override
+    public synchronized void write(byte[] bytes, int offset, int length) {
+      for (int i = offset; i < offset + length; i++) {
+        write(bytes[i]);
       }
     }
   }

@@ -3,7 +3,10 @@ package offhours.local.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,7 +22,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * An execution environment that ends closes every client built from its clients, whoever built it: the function's
  * init, as Classify's and the API's do, or the handler through a view of its own, as the controller builds its clients
- * (ControllerHandler's run deadline, {@link AwsClients#sharing}). A late call of either fails at once, refused.
+ * (ControllerHandler's run deadline, {@link AwsClients#sharing}). A late call of either fails at once, refused. And
+ * what its handler writes to the environment's standard output shows no more.
  */
 class ExecutionEnvironmentTest {
 
@@ -56,6 +60,32 @@ class ExecutionEnvironmentTest {
           .hasMessageStartingWith(
               "the local Lambda ended this execution environment of offhours-controller");
     }
+  }
+
+  @Test
+  void anEnvironmentsStandardOutputPassesWholeLinesUntilItEndsThenNothing() {
+    ExecutionEnvironment.Pool pool =
+        new ExecutionEnvironment.Pool("offhours-classify", env -> (in, out, context) -> {});
+    ExecutionEnvironment environment = pool.take();
+    ByteArrayOutputStream shown = new ByteArrayOutputStream();
+    PrintStream jvm = System.out;
+    System.setOut(new PrintStream(shown, true, StandardCharsets.UTF_8));
+    try {
+      environment.stdout().println("{\"outcome\":\"CLASSIFIED\"}");
+      environment.stdout().print("{\"outcome\":");
+      assertThat(shown.toString(StandardCharsets.UTF_8))
+          .as("a line shows once it ends")
+          .isEqualTo("{\"outcome\":\"CLASSIFIED\"}" + System.lineSeparator());
+
+      pool.end(environment);
+      environment.stdout().println("\"RETRY\"}");
+      environment.stdout().println("{\"outcome\":\"RETRY\"}");
+    } finally {
+      System.setOut(jvm);
+    }
+    assertThat(shown.toString(StandardCharsets.UTF_8))
+        .as("what an ended environment writes")
+        .isEqualTo("{\"outcome\":\"CLASSIFIED\"}" + System.lineSeparator());
   }
 
   /** Whether {@code client} was closed: closing shuts its timer down, which a closed client's call would need. */
