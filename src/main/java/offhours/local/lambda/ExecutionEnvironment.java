@@ -50,7 +50,8 @@ public final class ExecutionEnvironment {
   private final List<AutoCloseable> opened = new ArrayList<>(); // guarded by this
   private volatile boolean ended;
   private RequestStreamHandler handler; // set once by its pool, before any invocation
-  private final PrintStream stdout = new PrintStream(new Lines(), true, StandardCharsets.UTF_8);
+  private final PrintStream stdout =
+      new PrintStream(new WholeLines(), true, StandardCharsets.UTF_8);
 
   private ExecutionEnvironment(String function) {
     this.function = function;
@@ -152,7 +153,7 @@ public final class ExecutionEnvironment {
    * Whole lines to {@code System.out} as it is when each line ends (the bench and the chaos run set their own), so
    * lines of several environments never mix; a line that ends after the environment ended is dropped.
    */
-  private final class Lines extends OutputStream {
+  private final class WholeLines extends OutputStream {
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
     @Override
