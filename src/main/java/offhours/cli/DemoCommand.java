@@ -158,7 +158,7 @@ final class DemoCommand implements Command {
 
   /**
    * The results in the order of the uploads: JSON lines, or the table on stdout and below it, on stderr, what to do
-   * about its REJECTED rows as {@code results} says it ({@link RejectionHint#lines}).
+   * about its REJECTED rows as {@code results} says it ({@link RejectionLines#of}).
    */
   private static void print(
       Invocation call, UploadPlan plan, Map<String, ResultItem> byKey, String missingReason) {
@@ -191,7 +191,7 @@ final class DemoCommand implements Command {
     if (!call.json()) {
       call.out()
           .print(TextTable.render(List.of("KEY", "LABEL", "SCORE", "STATUS", "REASON"), rows));
-      RejectionHint.lines(results).forEach(call.err()::println);
+      RejectionLines.of(results).forEach(call.err()::println);
     }
   }
 

@@ -100,7 +100,7 @@ final class ResultsCommand implements Command {
         call.out().println("no results" + (query.unfiltered() ? " yet in " + table : " match"));
       } else {
         call.out().print(render(rows, call.context().columns()));
-        RejectionHint.lines(rows).forEach(call.err()::println);
+        RejectionLines.of(rows).forEach(call.err()::println);
       }
       if (more) {
         call.err().println(more(query));

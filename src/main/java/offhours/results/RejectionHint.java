@@ -1,23 +1,19 @@
-package offhours.cli;
+package offhours.results;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import offhours.units.Plurals;
 
 /**
  * What to do about a REJECTED result, by the kind of its reason: the one place these words are. {@code offhours
- * results} and {@code demo} end a table with REJECTED rows with one line per kind it shows ({@link #lines}); README's
- * "Operating it" lists each kind with the same words, as {@link #line} writes them (RejectionHintTest holds the two
- * together). The stored reason stays as Classify wrote it: a kind is read from its words (Classify's own, or the model
+ * results} and {@code demo} end a table with REJECTED rows with one line per kind it shows (cli's RejectionLines), the
+ * page of {@code offhours ui} shows a rejected card's {@link #kind} and {@link #todo}; README's "Operating it" lists
+ * each kind with the same words, as {@link #line} writes them (RejectionHintTest holds the two together). The stored reason stays as Classify wrote it: a kind is read from its words (Classify's own, or the model
  * server's 400 that the reason quotes), the object's own s3:// name taken out first, so that a key such as {@code
  * truncated.jpg} does not decide it. The first kind whose words a reason holds is its kind; a reason of none has no
  * hint.
  */
-enum RejectionHint {
+public enum RejectionHint {
   /** A message that was no S3 notification of the stack's bucket: its result has no object key. */
   NOT_AN_UPLOAD(
       "not an upload",
@@ -65,30 +61,40 @@ enum RejectionHint {
       "the model could not read the image");
 
   private final String kind;
-  private final String hint;
+  private final String todo;
   private final List<String> words;
 
-  RejectionHint(String kind, String hint, String... words) {
+  RejectionHint(String kind, String todo, String... words) {
     this.kind = kind;
-    this.hint = hint;
+    this.todo = todo;
     this.words = List.of(words);
   }
 
+  /** The kind in words: "too large". */
+  public String kind() {
+    return kind;
+  }
+
+  /** What to do about a result of this kind: "shrink it below the limit ...". */
+  public String todo() {
+    return todo;
+  }
+
   /** The words, in lower case, that make a reason this kind. */
-  List<String> words() {
+  public List<String> words() {
     return words;
   }
 
   /** The line {@code results} prints and README lists: "too large: shrink it ...". */
-  String line() {
-    return kind + ": " + hint;
+  public String line() {
+    return kind + ": " + todo;
   }
 
   /**
    * The kind of a REJECTED result's {@code reason}; {@code id} is its s3:// name (taken out of the reason first), and a
    * result without an object {@code key} is {@link #NOT_AN_UPLOAD}. Empty for a reason of no known kind.
    */
-  static Optional<RejectionHint> of(String key, String id, String reason) {
+  public static Optional<RejectionHint> of(String key, String id, String reason) {
     if (key == null) {
       return Optional.of(NOT_AN_UPLOAD);
     }
@@ -104,20 +110,10 @@ enum RejectionHint {
     return Optional.empty();
   }
 
-  /**
-   * One line per kind of the REJECTED {@code rows}, in the order the kinds first appear, each with how many rows are
-   * of it: "what to do (2 results), too large: shrink it ...".
-   */
-  static List<String> lines(List<ResultRow> rows) {
-    Map<RejectionHint, Integer> counts = new LinkedHashMap<>();
-    for (ResultRow row : rows) {
-      if ("REJECTED".equals(row.status())) {
-        of(row.key(), row.id(), row.reason()).ifPresent(h -> counts.merge(h, 1, Integer::sum));
-      }
-    }
-    List<String> lines = new ArrayList<>();
-    counts.forEach(
-        (h, n) -> lines.add("what to do (" + Plurals.of(n, "result") + "), " + h.line()));
-    return lines;
+  /** The kind of {@code result}'s reason; empty for a result that is not REJECTED or whose reason is of no known kind. */
+  public static Optional<RejectionHint> of(ResultItem result) {
+    return result.status() == ResultItem.Verdict.REJECTED
+        ? of(result.key(), result.pk(), result.reason())
+        : Optional.empty();
   }
 }

@@ -1,10 +1,11 @@
-package offhours.cli;
+package offhours.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,7 +14,7 @@ import offhours.inference.ProbeImage;
 import offhours.units.Sizes;
 import org.junit.jupiter.api.Test;
 
-/** What {@code results} says to do about each kind of REJECTED reason, and that README says the same. */
+/** The kind of each REJECTED reason and what to do about it, as {@code results} and the page say it, and README too. */
 class RejectionHintTest {
 
   private static final String ID = "s3://photos/cats/truncated.jpg";
@@ -75,23 +76,31 @@ class RejectionHintTest {
   }
 
   @Test
-  void oneLinePerKindShownInTheOrderTheyFirstAppearAndNoneForClassifiedRows() {
-    List<ResultRow> rows = List.of(
-        row("a.png", "REJECTED", "object s3://b/a.png is empty (0 bytes)"),
-        row("b.png", "CLASSIFIED", null),
-        row("c.png", "REJECTED", "unsupported format: object s3://b/c.png looks like text"),
-        row(
-            "d.png",
-            "REJECTED",
-            "the model could not read the image (status 400): PNG data ends early"),
-        row("e.png", "REJECTED", "a reason of no known kind"));
-
-    assertThat(RejectionHint.lines(rows))
-        .containsExactly(
-            "what to do (2 results), cut short or damaged: upload the whole file again under the same key",
-            "what to do (1 result), not JPEG or PNG: convert it to JPEG or PNG and upload it again under"
-                + " the same key");
-    assertThat(RejectionHint.lines(List.of(row("b.png", "CLASSIFIED", null)))).isEmpty();
+  void aResultHasTheKindOfItsReasonOnlyWhenItIsRejected() {
+    ResultItem.ObjectVersion object =
+        new ResultItem.ObjectVersion("photos", "cats/truncated.jpg", null, "e", null, 1L, null);
+    assertThat(RejectionHint.of(ResultItem.rejected(
+            object,
+            "unsupported format: object " + ID + " looks like text",
+            "m",
+            "e",
+            Instant.EPOCH,
+            1)))
+        .as("read without its s3:// name, which says truncated")
+        .contains(RejectionHint.NOT_JPEG_OR_PNG);
+    assertThat(RejectionHint.of(
+            ResultItem.rejected(object, "a reason of no known kind", "m", "e", Instant.EPOCH, 1)))
+        .isEmpty();
+    assertThat(RejectionHint.of(ResultItem.classified(
+            object,
+            List.of(new ResultItem.Label("Cat", 0.9)),
+            "probabilities",
+            "m",
+            "e",
+            Instant.EPOCH,
+            1)))
+        .as("a classification: its key says truncated, and it has no reason")
+        .isEmpty();
   }
 
   /**
@@ -130,24 +139,5 @@ class RejectionHintTest {
           .as("README lists %s as results says it", hint)
           .contains("\n- " + hint.line() + "\n");
     }
-  }
-
-  private static ResultRow row(String key, String status, String reason) {
-    return new ResultRow(
-        key,
-        "b",
-        null,
-        null,
-        status,
-        reason,
-        null,
-        null,
-        List.of(),
-        null,
-        null,
-        "2026-11-25T10:00:00Z",
-        1,
-        null,
-        "s3://b/" + key);
   }
 }
