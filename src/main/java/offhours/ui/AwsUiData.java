@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import offhours.api.KeptLedgerStart;
-import offhours.api.ResultView;
 import offhours.api.ResultsQuery;
 import offhours.api.StackObserver;
 import offhours.api.StatusView;
@@ -167,7 +166,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put(
         "results",
-        page.items().stream().map(r -> ResultView.of(r, live.fingerprint())).toList());
+        page.items().stream().map(r -> ResultCard.of(r, live.fingerprint())).toList());
     answer.put("next", page.next());
     answer.put("settings", settings(live));
     return answer;

@@ -63,6 +63,7 @@ function cardOf(item) {
   body.append(keyLine(item.key || item.id));
   if (item.status === 'REJECTED') {
     body.append(el('p', 'reason-text', item.reason));
+    if (item.hint) body.append(hintOf(item.hint));
   } else {
     const labels = el('div', 'labels');
     const scores = scoresOf(item);
@@ -91,6 +92,16 @@ function cardOf(item) {
   body.append(meta);
   card.append(thumb, body);
   return card;
+}
+
+/**
+ * What to do about a rejected upload, in the words `offhours results` says it for its kind of reason (the server sends
+ * them: results.RejectionHint), as text: "What to do (too large): shrink it ...". A reason of no known kind has none.
+ */
+function hintOf(hint) {
+  const line = el('p', 'hint-text');
+  line.append(el('strong', null, 'What to do'), el('span', null, ' (' + hint.kind + '): ' + hint.todo));
+  return line;
 }
 
 // ---------------------------------------------------------------- scores

@@ -57,10 +57,15 @@ public final class FakeResultIndexes implements DynamoDbClient {
     return this;
   }
 
-  /** Adds a REJECTED result for {@code key} at {@code at}. */
+  /** Adds a REJECTED result for {@code key} at {@code at}, its reason "not an image" (of no kind RejectionHint knows). */
   public FakeResultIndexes rejected(String key, String at) {
-    items.add(ResultItemFormat.toItem(ResultItem.rejected(
-        object(key), "not an image", "m", "e", java.time.Instant.parse(at), 1)));
+    return rejected(key, at, "not an image");
+  }
+
+  /** Adds a REJECTED result for {@code key} at {@code at} with {@code reason}. */
+  public FakeResultIndexes rejected(String key, String at, String reason) {
+    items.add(ResultItemFormat.toItem(
+        ResultItem.rejected(object(key), reason, "m", "e", java.time.Instant.parse(at), 1)));
     return this;
   }
 

@@ -65,6 +65,25 @@ class AwsUiDataTest {
   }
 
   @Test
+  void aRejectedResultOfAKnownKindCarriesWhatToDoAsResultsSaysItAndNoOtherResultDoes() {
+    table.rejected(
+        "dogs/cut.jpg", "2026-11-25T08:00:00Z", "object s3://b/dogs/cut.jpg is empty (0 bytes)");
+    Map<String, Object> page = data(new LiveSettings(LIVE, true, "compared"))
+        .results(new ResultsQuery.Filter(null, null, null), 10, null);
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> results = (List<Map<String, Object>>) page.get("results");
+    assertThat(results).extracting(r -> r.get("key")).endsWith("dogs/bad.png", "dogs/cut.jpg");
+    assertThat(results.getLast().get("hint"))
+        .isEqualTo(Map.of(
+            "kind", "cut short or damaged",
+            "todo", "upload the whole file again under the same key"));
+    assertThat(results.subList(0, results.size() - 1))
+        .as("classifications, and a reason of no known kind ('not an image'), have none")
+        .allSatisfy(r -> assertThat(r).containsEntry("hint", null));
+  }
+
+  @Test
   void withoutKnownSettingsThePageIsToldSo() {
     Map<String, Object> page = data(new LiveSettings(null, false, "no classification yet"))
         .results(new ResultsQuery.Filter(null, null, null), 10, null);

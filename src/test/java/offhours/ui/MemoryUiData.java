@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import offhours.api.ResultsQuery;
+import offhours.results.RejectionHint;
 
 /**
  * A page's data in memory for the UI's tests: results as {@code results} gives them now, an absent endpoint, an empty
@@ -45,6 +46,18 @@ class MemoryUiData implements UiData {
     r.put("classifiedAt", "2026-11-25T10:00:00Z");
     r.put("attempts", 1);
     r.put("settings", settings);
+    return r;
+  }
+
+  /** A REJECTED result with {@code reason} and the hint the page's server gives it ({@link ResultCard}): null if none. */
+  static Map<String, Object> rejected(String key, String reason) {
+    Map<String, Object> r = result(key, "REJECTED", null, null);
+    r.put("reason", reason);
+    r.put(
+        "hint",
+        RejectionHint.of(key, r.get("id").toString(), reason)
+            .map(ResultCard::hint)
+            .orElse(null));
     return r;
   }
 
