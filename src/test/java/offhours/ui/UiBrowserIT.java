@@ -214,6 +214,9 @@ class UiBrowserIT {
       assertThat(rejected.findElement(By.className("reason-text")).getText())
           .startsWith("unsupported format")
           .contains("looks like text");
+      assertThat(rejected.findElement(By.className("hint-text")).getText())
+          .as("what to do, in the words 'offhours results' prints")
+          .startsWith("What to do (not JPEG or PNG): ");
 
       WebElement cat = card(page, "chelsea.png");
       // Classified under the settings the local stack runs with, which 'ui' resolves from the
