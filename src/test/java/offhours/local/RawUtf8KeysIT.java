@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.api.StatusView;
-import offhours.aws.PayloadLimits;
 import offhours.endpoint.LedgerPrices;
 import offhours.results.LiveSettings;
 import offhours.stack.Hosting;
@@ -25,7 +24,6 @@ import offhours.testing.RawUtf8Request;
 import offhours.ui.AwsUiData;
 import offhours.ui.FixedPageSettings;
 import offhours.ui.UiServer;
-import offhours.ui.UploadRules;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,10 +82,7 @@ class RawUtf8KeysIT {
                       LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
                   () -> new LiveSettings(null, false, "not compared here"),
                   seen -> new StatusView.Upcoming(null, "not read here", null, "not read here")));
-          UiServer page = UiServer.start(
-              data,
-              0,
-              () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()))) {
+          UiServer page = UiServer.start(data, 0, FixedPageSettings::uploadRules)) {
         int port = page.url().getPort();
         Map<String, String> token =
             Map.of("X-Offhours-Token", page.url().getQuery().substring("token=".length()));

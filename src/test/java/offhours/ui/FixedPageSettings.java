@@ -17,17 +17,17 @@ public final class FixedPageSettings {
 
   private FixedPageSettings() {}
 
+  /** InvokeEndpoint's upload limit and no other rule. */
+  public static UploadRules uploadRules() {
+    return new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty());
+  }
+
   public static Supplier<Refreshed.AsRead<AwsUiData.PageSettings>> of(
       AwsUiData.Pricing pricing,
       Supplier<LiveSettings> live,
       Function<StackObserver.Observed, StatusView.Upcoming> upcoming) {
     Refreshed.AsRead<AwsUiData.PageSettings> read = Refreshed.AsRead.of(
-        new AwsUiData.PageSettings(
-            pricing,
-            live,
-            upcoming,
-            new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty())),
-        Instant.EPOCH);
+        new AwsUiData.PageSettings(pricing, live, upcoming, uploadRules()), Instant.EPOCH);
     return () -> read;
   }
 }

@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.UUID;
 import offhours.api.StatusView;
 import offhours.aws.AwsClients.Service;
-import offhours.aws.PayloadLimits;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.Decision;
 import offhours.endpoint.DynamoControlTable;
@@ -96,10 +95,7 @@ class UiHandedBackBrowserIT {
                     LedgerPrices.listed(Hosting.SCHEDULED, "ml.m5.large", 1, 0.115)),
                 () -> new LiveSettings(null, false, "no classification yet"),
                 seen -> new StatusView.Upcoming(null, "not read here", null, "not read here")));
-        UiServer server = UiServer.start(
-            data,
-            0,
-            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
+        UiServer server = UiServer.start(data, 0, FixedPageSettings::uploadRules);
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = chromium.browser;
       page.manage().window().setSize(new Dimension(1440, 1100));

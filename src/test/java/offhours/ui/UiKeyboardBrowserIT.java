@@ -10,12 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import offhours.aws.PayloadLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
@@ -39,14 +36,8 @@ class UiKeyboardBrowserIT {
     UiData data = new MemoryUiData(() -> MemoryUiData.page(
         Map.of("known", false, "exact", false, "basis", "none known"),
         MemoryUiData.result("cat.png", "CLASSIFIED", null, "probabilities")));
-    try (UiServer server = UiServer.start(
-            data,
-            0,
-            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
-        HeadlessChromium chromium = HeadlessChromium.start(files)) {
-      WebDriver page = chromium.browser;
-      page.manage().window().setSize(new Dimension(1440, 1100));
-      page.get(server.url().toString());
+    try (ServedPage served = ServedPage.open(data, files, 1440)) {
+      WebDriver page = served.page;
       HeadlessChromium.await(
           page,
           DEADLINE,

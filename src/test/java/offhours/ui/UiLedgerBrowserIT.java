@@ -10,9 +10,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import offhours.aws.PayloadLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -54,10 +52,7 @@ class UiLedgerBrowserIT {
                     "alwaysOnCostUsd", 0.115)));
           }
         };
-    try (UiServer server = UiServer.start(
-            data,
-            0,
-            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
+    try (UiServer server = UiServer.start(data, 0, FixedPageSettings::uploadRules);
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = chromium.browser;
       for (int n : new int[] {1, 2, 0}) {
@@ -94,10 +89,7 @@ class UiLedgerBrowserIT {
             return Map.of("since", today.minusDays(13).toString(), "days", rows);
           }
         };
-    try (UiServer server = UiServer.start(
-            data,
-            0,
-            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
+    try (UiServer server = UiServer.start(data, 0, FixedPageSettings::uploadRules);
         HeadlessChromium chromium = HeadlessChromium.start(files)) {
       WebDriver page = chromium.browser;
       // Headless Chromium's window is at least 500 px wide: the one-column layout, as at 390 px.

@@ -8,12 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import offhours.aws.PayloadLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -41,15 +38,9 @@ class UiNarrowBrowserIT {
         settings,
         MemoryUiData.result(HOSTILE, "CLASSIFIED", null, "probabilities"),
         MemoryUiData.result(LONG, "REJECTED", null, null)));
-    try (UiServer server = UiServer.start(
-            data,
-            0,
-            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
-        HeadlessChromium chromium = HeadlessChromium.start(files)) {
-      WebDriver page = chromium.browser;
-      // Headless Chromium's window is at least 500 px wide: the one-column layout, as at 390 px.
-      page.manage().window().setSize(new Dimension(500, 1100));
-      page.get(server.url().toString());
+    // Headless Chromium's window is at least 500 px wide: the one-column layout, as at 390 px.
+    try (ServedPage served = ServedPage.open(data, files, 500)) {
+      WebDriver page = served.page;
       HeadlessChromium.await(
           page,
           DEADLINE,

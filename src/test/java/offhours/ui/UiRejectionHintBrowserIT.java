@@ -13,13 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import offhours.aws.PayloadLimits;
 import offhours.results.RejectionHint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -46,15 +43,9 @@ class UiRejectionHintBrowserIT {
             "the model refused the image as too large (status 413): image of 20000 x 20000 pixels"),
         rejected("notes/odd.png", "a reason of no known kind <b>bold</b>"),
         result("cats/chelsea.png", "CLASSIFIED", null, "probabilities"));
-    try (UiServer server = UiServer.start(
-            new MemoryUiData(() -> answer),
-            0,
-            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
-        HeadlessChromium chromium = HeadlessChromium.start(files)) {
-      WebDriver page = chromium.browser;
-      // Headless Chromium's window is at least 500 px wide: the one-column layout, as at 390 px.
-      page.manage().window().setSize(new Dimension(500, 1100));
-      page.get(server.url().toString());
+    // Headless Chromium's window is at least 500 px wide: the one-column layout, as at 390 px.
+    try (ServedPage served = ServedPage.open(new MemoryUiData(() -> answer), files, 500)) {
+      WebDriver page = served.page;
       HeadlessChromium.await(
           page, DEADLINE, "ui-hint-failure.png", "three cards", d -> cards(d).size() == 3);
 

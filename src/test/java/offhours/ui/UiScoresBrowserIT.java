@@ -12,12 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import offhours.aws.PayloadLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -46,14 +43,8 @@ class UiScoresBrowserIT {
         result("cats/inherited.png", "CLASSIFIED", "current", "constructor"),
         result("cats/unrecorded.png", "CLASSIFIED", "current", null),
         result("dogs/bad.png", "REJECTED", null, null));
-    try (UiServer server = UiServer.start(
-            new MemoryUiData(() -> answer),
-            0,
-            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
-        HeadlessChromium chromium = HeadlessChromium.start(files)) {
-      WebDriver page = chromium.browser;
-      page.manage().window().setSize(new Dimension(1440, 1100));
-      page.get(server.url().toString());
+    try (ServedPage served = ServedPage.open(new MemoryUiData(() -> answer), files, 1440)) {
+      WebDriver page = served.page;
       HeadlessChromium.await(
           page, DEADLINE, "ui-scores-failure.png", "six cards", d -> cards(d).size() == 6);
 

@@ -45,10 +45,7 @@ class UiServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = UiServer.start(
-        new Memory(),
-        0,
-        () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
+    server = UiServer.start(new Memory(), 0, FixedPageSettings::uploadRules);
     URI url = server.url();
     token = url.getQuery().substring("token=".length());
     base = URI.create("http://" + url.getAuthority());
@@ -63,10 +60,7 @@ class UiServerTest {
   void thePrintedAddressCarriesALongRandomTokenOn127001() throws Exception {
     assertThat(server.url().getHost()).isEqualTo("127.0.0.1");
     assertThat(token).matches("[0-9a-f]{48}");
-    try (UiServer other = UiServer.start(
-        new Memory(),
-        0,
-        () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()))) {
+    try (UiServer other = UiServer.start(new Memory(), 0, FixedPageSettings::uploadRules)) {
       assertThat(other.url().getQuery()).isNotEqualTo(server.url().getQuery());
     }
   }

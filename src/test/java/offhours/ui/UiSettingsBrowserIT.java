@@ -11,13 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import offhours.aws.PayloadLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -50,14 +47,8 @@ class UiSettingsBrowserIT {
         result("cats/before.png", "CLASSIFIED", "unknown"),
         result("dogs/bad.png", "REJECTED", null),
         result("cats/odd.png", "CLASSIFIED", "constructor")));
-    try (UiServer server = UiServer.start(
-            new MemoryUiData(answer::get),
-            0,
-            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
-        HeadlessChromium chromium = HeadlessChromium.start(files)) {
-      WebDriver page = chromium.browser;
-      page.manage().window().setSize(new Dimension(1440, 1100));
-      page.get(server.url().toString());
+    try (ServedPage served = ServedPage.open(new MemoryUiData(answer::get), files, 1440)) {
+      WebDriver page = served.page;
       await(page, "six cards", d -> cards(d).size() == 6);
 
       assertThat(mark(page, "cats/current.png").getText()).isEqualTo("current settings");

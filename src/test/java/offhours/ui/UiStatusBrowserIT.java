@@ -9,13 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import offhours.aws.PayloadLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebDriver;
 
 /**
@@ -48,14 +45,8 @@ class UiStatusBrowserIT {
           }
         };
     status.set(endpoint("IN_SERVICE", "first"));
-    try (UiServer server = UiServer.start(
-            data,
-            0,
-            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
-        HeadlessChromium chromium = HeadlessChromium.start(files)) {
-      WebDriver page = chromium.browser;
-      page.manage().window().setSize(new Dimension(1440, 1100));
-      page.get(server.url().toString());
+    try (ServedPage served = ServedPage.open(data, files, 1440)) {
+      WebDriver page = served.page;
       await(page, "a known state in the page's words", d -> pill(d).equals("Serving"));
 
       for (String word : new String[] {"constructor", "__proto__", "toString"}) {
@@ -92,14 +83,8 @@ class UiStatusBrowserIT {
         "schedule", Map.of("workingHours", "Mon-Fri 08:00-19:00 Europe/Berlin", "open", false));
     withNote.put("settingsNote", note);
     status.set(withNote);
-    try (UiServer server = UiServer.start(
-            data,
-            0,
-            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
-        HeadlessChromium chromium = HeadlessChromium.start(files)) {
-      WebDriver page = chromium.browser;
-      page.manage().window().setSize(new Dimension(1440, 1100));
-      page.get(server.url().toString());
+    try (ServedPage served = ServedPage.open(data, files, 1440)) {
+      WebDriver page = served.page;
       await(
           page,
           "the note and the working hours it is about",
@@ -139,14 +124,8 @@ class UiStatusBrowserIT {
     serving.put("queue", Map.of("visible", 7, "inFlight", 0, "delayed", 0));
     serving.put("observedAt", java.time.Instant.now().toString());
     status.set(serving);
-    try (UiServer server = UiServer.start(
-            data,
-            0,
-            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
-        HeadlessChromium chromium = HeadlessChromium.start(files)) {
-      WebDriver page = chromium.browser;
-      page.manage().window().setSize(new Dimension(1440, 1100));
-      page.get(server.url().toString());
+    try (ServedPage served = ServedPage.open(data, files, 1440)) {
+      WebDriver page = served.page;
       await(
           page,
           "serving, 7 waiting",
@@ -179,7 +158,7 @@ class UiStatusBrowserIT {
       assertThat(page.findElement(By.id("state")).getAttribute("class")).contains("on");
 
       // The page's own server gone (Ctrl-C, the local stack stopped): fetch gets no answer.
-      server.close();
+      served.server.close();
       await(
           page,
           "the page's server unreachable",
@@ -214,14 +193,8 @@ class UiStatusBrowserIT {
     withZone.put("observedAt", java.time.Instant.now().toString());
     withZone.put("ledger", Map.of("timeZone", "Europe/Berlin"));
     status.set(withZone);
-    try (UiServer server = UiServer.start(
-            data,
-            0,
-            () -> new UploadRules(PayloadLimits.INVOKE_ENDPOINT_BODY_BYTES, Optional.empty()));
-        HeadlessChromium chromium = HeadlessChromium.start(files)) {
-      WebDriver page = chromium.browser;
-      page.manage().window().setSize(new Dimension(1440, 1100));
-      page.get(server.url().toString());
+    try (ServedPage served = ServedPage.open(data, files, 1440)) {
+      WebDriver page = served.page;
       await(
           page,
           "the result's card",
