@@ -47,7 +47,7 @@ export function showStatus(s) {
   showUploads(s);
   $('override').textContent = overrideWords(s.override);
   $('observed').textContent = (ep.observedAt ? 'Controller saw this ' + ago(ep.observedAt) : 'The controller has not run yet')
-    + '; queue read ' + ago(s.observedAt);
+    + (s.observedAt ? '; queue read ' + ago(s.observedAt) : '');
   for (const p of state.pending.values()) {
     p.reason.textContent = shown('Waiting for its result: ' + (ep.reason || 'the endpoint is ' + words.toLowerCase()));
   }

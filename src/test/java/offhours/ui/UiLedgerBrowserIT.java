@@ -123,6 +123,9 @@ class UiLedgerBrowserIT {
         assertThat(page.findElement(By.cssSelector(".legend")).getText())
             .as("the legend says what the number over a bar counts")
             .contains("over a bar: images that day");
+        assertThat(page.findElement(By.id("observed")).getText())
+            .as("this status has no read times: no dangling 'queue read' without one")
+            .isEqualTo("The controller has not run yet");
         HeadlessChromium.screenshot(page, "ui-ledger-" + width + ".png");
       }
     }
