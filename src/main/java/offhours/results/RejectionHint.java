@@ -8,10 +8,10 @@ import java.util.Optional;
  * What to do about a REJECTED result, by the kind of its reason: the one place these words are. {@code offhours
  * results} and {@code demo} end a table with REJECTED rows with one line per kind it shows (cli's RejectionLines), the
  * page of {@code offhours ui} shows a rejected card's {@link #kind} and {@link #todo}; README's "Operating it" lists
- * each kind with the same words, as {@link #line} writes them (RejectionHintTest holds the two together). The stored reason stays as Classify wrote it: a kind is read from its words (Classify's own, or the model
- * server's 400 that the reason quotes), the object's own s3:// name taken out first, so that a key such as {@code
- * truncated.jpg} does not decide it. The first kind whose words a reason holds is its kind; a reason of none has no
- * hint.
+ * each kind with the same words, as {@link #line} writes them (RejectionHintTest holds the two together). The stored
+ * reason stays as Classify wrote it: a kind is read from its words (Classify's own, or the model server's 400 that the
+ * reason quotes), the object's own s3:// name taken out first, so that a key such as {@code truncated.jpg} does not
+ * decide it. The first kind whose words a reason holds is its kind; a reason of none has no hint.
  */
 public enum RejectionHint {
   /** A message that was no S3 notification of the stack's bucket: its result has no object key. */
@@ -110,7 +110,10 @@ public enum RejectionHint {
     return Optional.empty();
   }
 
-  /** The kind of {@code result}'s reason; empty for a result that is not REJECTED or whose reason is of no known kind. */
+  /**
+   * The kind of {@code result}'s reason; empty for a result that is not REJECTED or whose reason is of no known
+   * kind.
+   */
   public static Optional<RejectionHint> of(ResultItem result) {
     return result.status() == ResultItem.Verdict.REJECTED
         ? of(result.key(), result.pk(), result.reason())

@@ -43,7 +43,10 @@ public final class FakeResultIndexes implements DynamoDbClient {
     return classified(key, label, at, null);
   }
 
-  /** As {@link #classified(String, String, String)}, written under the settings {@code settings} names (null: none recorded). */
+  /**
+   * As {@link #classified(String, String, String)}, written under the settings {@code settings} names (null: none
+   * recorded).
+   */
   public FakeResultIndexes classified(String key, String label, String at, String settings) {
     items.add(ResultItemFormat.toItem(ResultItem.classified(
             object(key),
@@ -57,7 +60,7 @@ public final class FakeResultIndexes implements DynamoDbClient {
     return this;
   }
 
-  /** Adds a REJECTED result for {@code key} at {@code at}, its reason "not an image" (of no kind RejectionHint knows). */
+  /** Adds a REJECTED result for {@code key} at {@code at}, reason "not an image" (of no kind RejectionHint knows). */
   public FakeResultIndexes rejected(String key, String at) {
     return rejected(key, at, "not an image");
   }

@@ -11,8 +11,8 @@ import java.util.TreeSet;
  * then the old one deleted in the cleanup), or No interruption / Some interruptions (updated in place). SAM's types
  * are listed under the resource SAM makes of them: a function's properties are its AWS::Lambda::Function's, an SQS
  * event's its AWS::Lambda::EventSourceMapping's (SAM's Queue is its EventSourceArn), an HTTP API's route settings its
- * AWS::ApiGatewayV2::Stage's. A property a parameter reaches that is not here fails {@link ParameterUpdatesTest}: look it
- * up and add it.
+ * AWS::ApiGatewayV2::Stage's. A property a parameter reaches that is not here fails {@link ParameterUpdatesTest}:
+ * look it up and add it.
  */
 final class UpdateBehaviours {
 

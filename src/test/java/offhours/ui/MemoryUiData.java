@@ -49,7 +49,7 @@ class MemoryUiData implements UiData {
     return r;
   }
 
-  /** A REJECTED result with {@code reason} and the hint the page's server gives it ({@link ResultCard}): null if none. */
+  /** A REJECTED result with {@code reason} and the hint the page's server gives it ({@link ResultCard}), or null. */
   static Map<String, Object> rejected(String key, String reason) {
     Map<String, Object> r = result(key, "REJECTED", null, null);
     r.put("reason", reason);
