@@ -11,6 +11,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import offhours.aws.AwsClients.Service;
 import offhours.local.LocalDeployment;
+import offhours.local.lambda.LocalLambda;
+import offhours.local.lambda.MappingStats;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -64,6 +66,29 @@ final class BenchStack {
       }
       Thread.sleep(200);
     }
+  }
+
+  /** A drain begun: the mapping's count of deleted messages before it, and when the start command was sent. */
+  record Drain(LocalLambda lambda, String uuid, long deletedBefore, long startNanos) {
+    MappingStats stats() {
+      return lambda.stats(uuid);
+    }
+
+    /** Messages the mapping deleted since the drain began, by {@code s}. */
+    long done(MappingStats s) {
+      return s.deleted() - deletedBefore;
+    }
+  }
+
+  /** Notes the mapping's deleted count, then starts the endpoint on the queued backlog of {@code images}. */
+  static Drain startDrain(LocalDeployment stack, int images, PrintStream log) throws Exception {
+    LocalLambda lambda = stack.services().lambda();
+    String uuid = stack.mappingUuid();
+    long before = lambda.stats(uuid).deleted();
+    log.println("bench: " + images + " messages queued; starting the endpoint ...");
+    long start = System.nanoTime();
+    startEndpoint(stack);
+    return new Drain(lambda, uuid, before, start);
   }
 
   static void startEndpoint(LocalDeployment stack) throws Exception {

@@ -14,9 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import offhours.local.LocalDeployment;
+import offhours.testing.LambdaZip;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -38,12 +37,9 @@ final class ColdStartSection {
     BenchStack.awaitInService(stack);
     Path dir = Files.createTempDirectory("offhours-cold");
     try {
-      Path unzipped = unzip(Path.of("target/classify.zip"), dir.resolve("classify"));
       List<String> cp = new ArrayList<>();
-      cp.add(unzipped.toString());
-      try (var jars = Files.list(unzipped.resolve("lib"))) {
-        jars.sorted().forEach(j -> cp.add(j.toString()));
-      }
+      LambdaZip.unpack(Path.of("target/classify.zip"), dir.resolve("classify"))
+          .forEach(p -> cp.add(p.toString()));
       // The handler reads the event's bytes itself, as the runtime hands them to a stream handler:
       // only the zip and ColdStartMain; nothing else of the test class path.
       cp.add(Path.of("target/test-classes").toAbsolutePath().toString());
@@ -229,25 +225,6 @@ final class ColdStartSection {
         + escaped + "\",\"attributes\":{\"ApproximateReceiveCount\":\"1\",\"SentTimestamp\":\""
         + System.currentTimeMillis() + "\"},\"messageAttributes\":{},\"eventSource\":\"aws:sqs\","
         + "\"eventSourceARN\":\"arn:aws:sqs:us-east-1:123456789012:offhours-queue\",\"awsRegion\":\"us-east-1\"}]}";
-  }
-
-  private static Path unzip(Path zip, Path target) throws IOException {
-    Files.createDirectories(target);
-    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-      for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-        Path p = target.resolve(e.getName()).normalize();
-        if (!p.startsWith(target)) {
-          throw new IOException("zip entry outside the target: " + e.getName());
-        }
-        if (e.isDirectory()) {
-          Files.createDirectories(p);
-        } else {
-          Files.createDirectories(p.getParent());
-          Files.copy(in, p);
-        }
-      }
-    }
-    return target;
   }
 
   private static double median(double[] values) {

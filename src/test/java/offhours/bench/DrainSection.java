@@ -14,7 +14,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import offhours.local.LocalDeployment;
-import offhours.local.lambda.LocalLambda;
 import offhours.local.lambda.MappingStats;
 import offhours.local.model.ContainerMeasurements;
 import offhours.local.model.ModelFiles;
@@ -66,12 +65,8 @@ final class DrainSection {
       String name = BenchStack.DRAIN_IMAGES.get(i % BenchStack.DRAIN_IMAGES.size());
       return Map.entry(String.format("bench-%s/%04d-%s", run, i, name), photos.get(name));
     });
-    LocalLambda lambda = stack.services().lambda();
-    String uuid = stack.mappingUuid();
-    long before = lambda.stats(uuid).deleted();
-    log.println("bench: " + images + " messages queued; starting the endpoint ...");
-    long start = System.nanoTime();
-    BenchStack.startEndpoint(stack);
+    BenchStack.Drain drain = BenchStack.startDrain(stack, images, log);
+    long start = drain.startNanos();
     long first = 0;
     long firstCount = 0;
     long jvmCpu = 0;
@@ -81,8 +76,8 @@ final class DrainSection {
     long secondStart = 0;
     long secondMoto = 0;
     while (true) {
-      MappingStats s = lambda.stats(uuid);
-      long done = s.deleted() - before;
+      MappingStats s = drain.stats();
+      long done = drain.done(s);
       long now = System.nanoTime();
       if (first == 0 && done > 0) {
         first = now;
@@ -126,7 +121,7 @@ final class DrainSection {
       }
       Thread.sleep(10);
     }
-    MappingStats s = lambda.stats(uuid);
+    MappingStats s = drain.stats();
     long classified = countClassified(stack, run);
     if (classified != images) {
       throw new IllegalStateException(

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import offhours.local.LocalDeployment;
-import offhours.local.lambda.LocalLambda;
 import offhours.local.lambda.MappingStats;
 
 /**
@@ -71,19 +70,15 @@ final class StandInDrain {
           queuedBefore,
           log,
           i -> Map.entry(String.format("standin-%s/%04d.png", run, i), photo));
-      LocalLambda lambda = stack.services().lambda();
-      String uuid = stack.mappingUuid();
-      long before = lambda.stats(uuid).deleted();
-      log.println("bench: " + images + " messages queued; starting the endpoint ...");
-      long start = System.nanoTime();
-      BenchStack.startEndpoint(stack);
+      BenchStack.Drain drain = BenchStack.startDrain(stack, images, log);
+      long start = drain.startNanos();
       long first = 0;
       long firstCount = 0;
       long total = queuedBefore + images;
       long deadline = start + TimeUnit.MINUTES.toNanos(15);
       while (true) {
-        MappingStats s = lambda.stats(uuid);
-        long done = s.deleted() - before;
+        MappingStats s = drain.stats();
+        long done = drain.done(s);
         long now = System.nanoTime();
         if (first == 0 && done > 0) {
           first = now;

@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import offhours.testing.LambdaZip;
 
 /**
  * A Lambda zip as the runtime sees it: classes at the root, jars under {@code lib/}. Reads every entry, including
@@ -114,23 +115,8 @@ final class LambdaPackage {
   /** Unpacks the zip into {@code dir} and returns a class loader over it as Lambda builds one: root, then lib/*.jar. */
   URLClassLoader isolatedClassLoader(Path dir) throws IOException {
     List<URL> urls = new ArrayList<>();
-    urls.add(dir.toUri().toURL());
-    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-      for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-        Path target = dir.resolve(e.getName()).normalize();
-        if (!target.startsWith(dir)) {
-          throw new IOException("zip entry escapes the target directory: " + e.getName());
-        }
-        if (e.isDirectory()) {
-          Files.createDirectories(target);
-          continue;
-        }
-        Files.createDirectories(target.getParent());
-        Files.copy(in, target);
-        if (e.getName().startsWith("lib/") && e.getName().endsWith(".jar")) {
-          urls.add(target.toUri().toURL());
-        }
-      }
+    for (Path p : LambdaZip.unpack(zip, dir)) {
+      urls.add(p.toUri().toURL());
     }
     return new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
   }
