@@ -99,6 +99,12 @@ public final class AwsClients implements AutoCloseable {
   /** A bounded call with its retries: it fails inside the controller's Timeout, which the next run recovers from. */
   public static final Duration CALL_TIMEOUT = Duration.ofSeconds(50);
 
+  /** Where a bounded call is cut: each attempt, and the whole call with its retries. */
+  private record Cuts(Duration attempt, Duration call) {}
+
+  /** The bounded calls' cuts of every factory but a view made by {@link #cutSooner}. */
+  private static final Cuts CUTS = new Cuts(ATTEMPT_TIMEOUT, CALL_TIMEOUT);
+
   private final SdkHttpClient http;
   private final Region region;
   private final AwsCredentialsProvider credentials;
@@ -108,6 +114,8 @@ public final class AwsClients implements AutoCloseable {
   private final boolean ownsHttp;
   /** Given each client as it is built ({@link #keptBy}); null for every factory but the local Lambda's. */
   private final Consumer<AutoCloseable> keeper;
+  /** Where bounded calls are cut: {@link #CUTS} but in a view made by {@link #cutSooner}. */
+  private final Cuts cuts;
 
   private AwsClients(
       Region region, AwsCredentialsProvider credentials, Map<Service, URI> endpoints) {
@@ -129,7 +137,8 @@ public final class AwsClients implements AutoCloseable {
         credentials,
         endpoints,
         interceptors,
-        null);
+        null,
+        CUTS);
   }
 
   private AwsClients(
@@ -139,10 +148,12 @@ public final class AwsClients implements AutoCloseable {
       AwsCredentialsProvider credentials,
       Map<Service, URI> endpoints,
       List<ExecutionInterceptor> interceptors,
-      Consumer<AutoCloseable> keeper) {
+      Consumer<AutoCloseable> keeper,
+      Cuts cuts) {
     this.http = http;
     this.ownsHttp = ownsHttp;
     this.keeper = keeper;
+    this.cuts = cuts;
     this.region = Objects.requireNonNull(region, "region");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.endpoints = endpoints.isEmpty() ? Map.of() : new EnumMap<>(endpoints);
@@ -260,7 +271,26 @@ public final class AwsClients implements AutoCloseable {
   public AwsClients sharing(ExecutionInterceptor interceptor) {
     List<ExecutionInterceptor> all = new ArrayList<>(interceptors);
     all.add(Objects.requireNonNull(interceptor, "interceptor"));
-    return new AwsClients(http, false, region, credentials, endpoints, all, keeper);
+    return new AwsClients(http, false, region, credentials, endpoints, all, keeper, cuts);
+  }
+
+  /**
+   * This factory, on its HTTP client (close this one, not the result), with every bounded call cut sooner: each
+   * attempt at {@code attempt} and the call, retries and all, at {@code call}, instead of {@link #ATTEMPT_TIMEOUT} and
+   * {@link #CALL_TIMEOUT}. For the page of {@code offhours ui}, which must say within seconds that the stack does not
+   * answer; the calls that are not bounded (an S3 object's body, Invoke) stay as they are. No function uses it.
+   */
+  public AwsClients cutSooner(Duration attempt, Duration call) {
+    if (attempt.isNegative()
+        || attempt.isZero()
+        || call.compareTo(attempt) < 0
+        || call.compareTo(CALL_TIMEOUT) > 0) {
+      throw new IllegalArgumentException("cuts of " + attempt + " an attempt and " + call
+          + " a call: an attempt must be positive and at most the call, the call at most "
+          + CALL_TIMEOUT);
+    }
+    return new AwsClients(
+        http, false, region, credentials, endpoints, interceptors, keeper, new Cuts(attempt, call));
   }
 
   /**
@@ -277,7 +307,8 @@ public final class AwsClients implements AutoCloseable {
         credentials,
         endpoints,
         interceptors,
-        Objects.requireNonNull(keeper, "keeper"));
+        Objects.requireNonNull(keeper, "keeper"),
+        cuts);
   }
 
   public Region region() {
@@ -311,8 +342,8 @@ public final class AwsClients implements AutoCloseable {
     builder.httpClient(http).region(region).credentialsProvider(credentials);
     if (bounded) {
       builder.overrideConfiguration(builder.overrideConfiguration().toBuilder()
-          .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
-          .apiCallTimeout(CALL_TIMEOUT)
+          .apiCallAttemptTimeout(cuts.attempt())
+          .apiCallTimeout(cuts.call())
           .build());
     }
     if (!interceptors.isEmpty()) {

@@ -98,6 +98,11 @@ public record Target(
     return new Target(description, source, local, clients, names, created, settings, parameters);
   }
 
+  /** This stack through {@code clients}, a view of its own ({@link AwsClients#cutSooner}, say): the same all else. */
+  public Target withClients(AwsClients clients) {
+    return new Target(description, source, local, clients, names, created, settings, parameters);
+  }
+
   /** The stack's own value of a function setting ({@code INSTANCE_TYPE}, ...), if it has one. */
   public Optional<String> setting(String variable) {
     return Optional.ofNullable(settings.get(variable)).filter(value -> !value.isBlank());

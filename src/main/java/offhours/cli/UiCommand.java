@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import offhours.aws.AwsClients;
 import offhours.cli.Target.Name;
 import offhours.local.StateFile;
 import offhours.ui.AwsUiData;
@@ -30,6 +31,21 @@ final class UiCommand implements Command {
    * process, whatever its tabs poll (CloudFormation throttles DescribeStacks per account and Region).
    */
   static final Duration SETTINGS_TTL = Duration.ofMinutes(1);
+
+  /**
+   * Where one attempt of the page's reads of the stack is cut (the status's DynamoDB and SQS reads, the results and
+   * the ledger, DescribeStacks of the settings read again): each is a small request that answers in well under a
+   * second, from afar on a new TLS connection too, so an attempt that has not answered in 2 s has stalled and is tried
+   * once more.
+   */
+  static final Duration READ_ATTEMPT = Duration.ofSeconds(2);
+
+  /**
+   * Where one of the page's reads, its retries and all, is cut: a stack that accepts connections but never answers (AWS
+   * or moto_server hung) makes the page say Unreachable and why within 5 s, two of its 2.5 s polls, not after the
+   * CLI's 50 s ({@link AwsClients#CALL_TIMEOUT}), and the page's server does not pile up polls waiting on it.
+   */
+  static final Duration READ_CALL = Duration.ofSeconds(5);
 
   private static final Option PORT =
       Option.value("port", "N", "listen on 127.0.0.1:N (default: a free port)");
@@ -83,16 +99,17 @@ final class UiCommand implements Command {
     }
     CostSettings.checkFlags(call.args());
     Target target = call.target();
+    Target page = forPage(target);
     StackSettingsReader reader = call.args()
         .value(Option.STACK.name())
-        .map(stack -> StackSettingsReader.deployed(target, stack))
-        .orElseGet(() ->
-            StackSettingsReader.local(target, StateFile.path(call.context().cacheDir())));
+        .map(stack -> StackSettingsReader.deployed(page, stack))
+        .orElseGet(
+            () -> StackSettingsReader.local(page, StateFile.path(call.context().cacheDir())));
     AwsUiData.StackView view;
     Refreshed<AwsUiData.PageSettings> settings;
     try {
-      view = view(target);
-      settings = settings(call, target, view, reader);
+      view = view(page);
+      settings = settings(call, page, view, reader);
     } catch (RuntimeException e) {
       reader.close();
       target.close();
@@ -227,8 +244,17 @@ final class UiCommand implements Command {
         new UploadRules(limit.bytes(), limit.assumption()));
   }
 
+  /**
+   * {@code target} with clients whose calls are cut at the page's {@link #READ_ATTEMPT} and {@link #READ_CALL}, on its
+   * HTTP client (closing {@code target} closes it). The controller's actions are asked through {@code target} itself:
+   * Invoke waits for the controller's run, which no page deadline should cut.
+   */
+  static Target forPage(Target target) {
+    return target.withClients(target.clients().cutSooner(READ_ATTEMPT, READ_CALL));
+  }
+
   /** What the page needs of the target: the ui package knows nothing of the CLI's types. */
-  private static AwsUiData.StackView view(Target target) {
+  static AwsUiData.StackView view(Target target) {
     return new AwsUiData.StackView(
         target.description(),
         target.s3(),

@@ -1,6 +1,7 @@
 package offhours.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -97,6 +98,51 @@ class AwsClientsTimeoutTest {
       return Files.readString(file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aViewCutSoonerCutsItsBoundedCallsSoonerAndLeavesTheFactoryAndTheUnboundedAsTheyWere()
+      throws Exception {
+    java.time.Duration attempt = java.time.Duration.ofSeconds(2);
+    java.time.Duration call = java.time.Duration.ofSeconds(5);
+    try (AwsClients clients = AwsClients.local(Region.EU_WEST_1, Map.of());
+        DynamoDbClient sooner =
+            clients.cutSooner(attempt, call).build(Service.DYNAMODB, DynamoDbClient.builder());
+        S3Client s3 = clients.cutSooner(attempt, call).build(Service.S3, S3Client.builder());
+        LambdaClient invoke =
+            clients.cutSooner(attempt, call).build(Service.LAMBDA, LambdaClient.builder());
+        DynamoDbClient own = clients.build(Service.DYNAMODB, DynamoDbClient.builder())) {
+      ClientOverrideConfiguration c = sooner.serviceClientConfiguration().overrideConfiguration();
+      assertThat(c.apiCallAttemptTimeout()).contains(attempt);
+      assertThat(c.apiCallTimeout()).contains(call);
+      ClientOverrideConfiguration o = own.serviceClientConfiguration().overrideConfiguration();
+      assertThat(o.apiCallAttemptTimeout()).contains(AwsClients.ATTEMPT_TIMEOUT);
+      assertThat(o.apiCallTimeout()).contains(AwsClients.CALL_TIMEOUT);
+      assertThat(s3.serviceClientConfiguration().overrideConfiguration().apiCallTimeout())
+          .as("an upload's body takes as long as it takes")
+          .isEmpty();
+      assertThat(invoke.serviceClientConfiguration().overrideConfiguration().apiCallTimeout())
+          .as("Invoke waits for the function")
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void aViewIsCutNoLaterThanTheFactorysCalls() {
+    try (AwsClients clients = AwsClients.local(Region.EU_WEST_1, Map.of())) {
+      assertThatThrownBy(() ->
+              clients.cutSooner(java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(51)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "cuts of PT2S an attempt and PT51S a call: an attempt must be positive and at most"
+                  + " the call, the call at most PT50S");
+      assertThatThrownBy(() ->
+              clients.cutSooner(java.time.Duration.ofSeconds(6), java.time.Duration.ofSeconds(5)))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(
+              () -> clients.cutSooner(java.time.Duration.ZERO, java.time.Duration.ofSeconds(5)))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
