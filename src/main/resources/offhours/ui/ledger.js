@@ -55,6 +55,8 @@ function recent(ledger) {
 }
 
 let shownLedger = null;
+/** The chart's width, in whole CSS pixels, when it was last drawn. */
+let drawnWidth = 0;
 
 function showLedger(ledger) {
   shownLedger = ledger;
@@ -63,7 +65,8 @@ function showLedger(ledger) {
   const { days, since, total } = recent(ledger);
   // Drawn at the width it is shown at, one unit a CSS pixel: a fixed 560 wide drawing shrunk its 10 px ticks and
   // dates to 5 px on a phone. A day's date is shown where it has room, today's always.
-  const W = Math.max(240, Math.round(chart.getBoundingClientRect().width) || 560), H = 170, top = 16, bottom = 26;
+  drawnWidth = Math.round(chart.getBoundingClientRect().width);
+  const W = Math.max(240, drawnWidth || 560), H = 170, top = 16, bottom = 26;
   const left = 26;
   chart.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
   const height = H - top - bottom;
@@ -115,12 +118,11 @@ function showLedger(ledger) {
     + money(total.costPerImageUsd) + ' per image';
 }
 
-// A new width (a phone turned, a window resized) draws the chart again at that width.
-let resizeTimer;
-window.addEventListener('resize', () => {
-  clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => { if (shownLedger) showLedger(shownLedger); }, 150);
-});
+// A new width draws the chart again at that width: a phone turned, a window resized, and the page's scrollbar come
+// or gone as the lines above it filled in (an empty line takes no room), which no resize event tells.
+new ResizeObserver(() => {
+  if (shownLedger && Math.round($('chart').getBoundingClientRect().width) !== drawnWidth) showLedger(shownLedger);
+}).observe($('chart'));
 
 let ledgerTimer;
 /** New results change today's images: the chart follows within a few seconds. */

@@ -49,6 +49,24 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** Starts ChromeDriver and a browser with its profile under {@code dir} and these arguments besides the usual. */
   static HeadlessChromium start(Path dir, String... arguments) {
+    return start(dir, new ChromeOptions(), arguments);
+  }
+
+  /**
+   * As {@link #start}, the page shown as a phone {@code width} CSS pixels wide shows it (ChromeDriver's mobile
+   * emulation: a viewport that wide, touch, overlay scrollbars), which a headless window, at least 500 px wide, cannot.
+   */
+  static HeadlessChromium phone(Path dir, int width) {
+    ChromeOptions options = new ChromeOptions();
+    options.setExperimentalOption(
+        "mobileEmulation",
+        Map.of(
+            "deviceMetrics",
+            Map.of("width", width, "height", 844, "pixelRatio", 1.0, "touch", true)));
+    return start(dir, options);
+  }
+
+  private static HeadlessChromium start(Path dir, ChromeOptions options, String... arguments) {
     String binary = System.getenv().getOrDefault("OFFHOURS_CHROMIUM", "/usr/bin/chromium");
     String driver = System.getenv().getOrDefault("OFFHOURS_CHROMEDRIVER", "/usr/bin/chromedriver");
     if (!Files.isExecutable(Path.of(binary)) || !Files.isExecutable(Path.of(driver))) {
@@ -75,8 +93,7 @@ final class HeadlessChromium implements AutoCloseable {
       service.start();
       return new HeadlessChromium(
           service,
-          new RemoteWebDriver(
-              service.getUrl(), new ChromeOptions().setBinary(binary).addArguments(all)));
+          new RemoteWebDriver(service.getUrl(), options.setBinary(binary).addArguments(all)));
     } catch (IOException e) {
       service.stop();
       throw new UncheckedIOException(e);
