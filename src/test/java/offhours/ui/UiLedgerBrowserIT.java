@@ -131,6 +131,71 @@ class UiLedgerBrowserIT {
     }
   }
 
+  @Test
+  void eachDaysNumbersAreATableAScreenReaderReadsItsTextAsText() throws Exception {
+    String hostile = "2026-12-05<img src=x onerror=alert(3)>";
+    UiData data =
+        new MemoryUiData(() ->
+            MemoryUiData.page(Map.of("known", false, "exact", false, "basis", "none known"))) {
+          @Override
+          public Map<String, Object> ledger(int days) {
+            return Map.of(
+                "since",
+                "2026-12-05",
+                "days",
+                List.of(
+                    day(hostile, 2.0, 40, 24.0, 92.0),
+                    day(LocalDate.now().toString(), 0.5, 1, 10.25, 95.1)));
+          }
+        };
+    try (ServedPage served = ServedPage.open(data, files, 1440)) {
+      WebDriver page = served.page;
+      await(
+          page,
+          "the sums",
+          d -> d.findElement(By.id("per-image")).getText().startsWith("41 images"));
+
+      assertThat(page.findElement(By.id("chart")).getDomAttribute("aria-describedby"))
+          .as("the chart's description")
+          .isEqualTo("chart-days");
+      org.openqa.selenium.WebElement table = page.findElement(By.id("chart-days"));
+      assertThat(table.getAriaRole()).as("a table to assistive technology").isEqualTo("table");
+      assertThat(table.getAccessibleName()).isEqualTo("The chart's days");
+      assertThat(js(
+              page,
+              "const r = document.getElementById('chart-days').parentElement.getBoundingClientRect();"
+                  + " const page = document.documentElement;"
+                  + " return [r.width, r.height, getComputedStyle(page.querySelector('#chart-days').parentElement)"
+                  + ".overflow, page.scrollWidth <= page.clientWidth];"))
+          .as("not shown on the page: in a box of 1 px that clips it, the page no wider for it")
+          .isEqualTo(List.of(1L, 1L, "hidden", true));
+      assertThat(js(
+              page,
+              "return [...document.querySelectorAll('#chart-days tr')]"
+                  + ".map((r) => [...r.cells].map((c) => c.textContent));"))
+          .isEqualTo(List.of(
+              List.of("Day", "Endpoint on", "Always on", "Images", "Cost", "Per image", "Saved"),
+              List.of(hostile, "2.00 h", "24 h", "40", "$0.02", "$0.0005", "92%"),
+              List.of(
+                  LocalDate.now().toString(), "0.50 h", "10.25 h", "1", "$0.02", "$0.02", "95%")));
+      assertThat(HeadlessChromium.alertShown(page)).isFalse();
+      HeadlessChromium.screenshot(page, "ui-ledger-table.png");
+    }
+  }
+
+  private static Map<String, Object> day(
+      String date, double endpointHours, int images, double alwaysOnHours, double savedPercent) {
+    return Map.of(
+        "date", date,
+        "endpointHours", endpointHours,
+        "images", images,
+        "costUsd", 0.02,
+        "costPerImageUsd", 0.02 / images,
+        "alwaysOnHours", alwaysOnHours,
+        "alwaysOnCostUsd", 2.76,
+        "savedPercent", savedPercent);
+  }
+
   private static Object js(WebDriver page, String script) {
     return ((org.openqa.selenium.JavascriptExecutor) page).executeScript(script);
   }
