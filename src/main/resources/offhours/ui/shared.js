@@ -71,11 +71,23 @@ export function el(tag, className, text) {
   return e;
 }
 
-/** A card's key: as text, whole in its title, and whole on the card after a click or a tap (three lines before). */
+/**
+ * A card's key: as text, whole in its title, and whole on the card after a click or a tap (three lines before), or,
+ * from the keyboard, Enter or Space on it: it is a tab stop, a button that says whether it shows the key whole.
+ */
 export function keyLine(key) {
   const line = el('div', 'key', key);
   line.title = shown(key);
-  line.addEventListener('click', () => line.classList.toggle('whole'));
+  line.tabIndex = 0;
+  line.setAttribute('role', 'button');
+  line.setAttribute('aria-expanded', 'false');
+  const toggle = () => line.setAttribute('aria-expanded', String(line.classList.toggle('whole')));
+  line.addEventListener('click', toggle);
+  line.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    e.preventDefault(); // Space would scroll the page too
+    toggle();
+  });
   return line;
 }
 

@@ -74,6 +74,56 @@ class UiKeyboardBrowserIT {
     }
   }
 
+  @Test
+  void aCardsKeyIsATabStopWhereEnterOrSpaceShowsItWholeAsATapDoes() throws Exception {
+    String longKey = "very/long/" + "abcdefghij".repeat(30) + "/the-file.jpg";
+    UiData data = new MemoryUiData(() -> MemoryUiData.page(
+        Map.of("known", false, "exact", false, "basis", "none known"),
+        MemoryUiData.result(longKey, "CLASSIFIED", null, "probabilities")));
+    try (ServedPage served = ServedPage.open(data, files, 1440)) {
+      WebDriver page = served.page;
+      HeadlessChromium.await(
+          page,
+          DEADLINE,
+          "ui-keyboard-failure.png",
+          "the result shown",
+          d -> !d.findElements(By.cssSelector("#grid .card .key")).isEmpty());
+
+      WebElement key = null;
+      for (int i = 0; i < 20 && key == null; i++) {
+        new Actions(page).sendKeys(Keys.TAB).perform();
+        WebElement focused = page.switchTo().activeElement();
+        if (focused.getDomAttribute("class") != null
+            && focused.getDomAttribute("class").contains("key")) {
+          key = focused;
+        }
+      }
+      assertThat(key).as("the card's key, reached with Tab").isNotNull();
+      assertThat(key.getAriaRole()).isEqualTo("button");
+      assertThat(key.getAccessibleName()).isEqualTo(longKey);
+      assertThat(focusShown(page, key)).as("where the focus is, on the key").isNotEqualTo("none");
+      assertThat(clipped(page, key)).as("three lines of the key").isTrue();
+      assertThat(key.getDomAttribute("aria-expanded")).isEqualTo("false");
+
+      new Actions(page).sendKeys(Keys.ENTER).perform();
+      assertThat(clipped(page, key)).as("the key after Enter").isFalse();
+      assertThat(key.getDomAttribute("aria-expanded")).isEqualTo("true");
+      HeadlessChromium.screenshot(page, "ui-keyboard-key.png");
+      new Actions(page).sendKeys(Keys.SPACE).perform();
+      assertThat(clipped(page, key)).as("the key after Space").isTrue();
+      assertThat(key.getDomAttribute("aria-expanded")).isEqualTo("false");
+    }
+  }
+
+  /** Whether some of {@code key}'s text is cut off, sideways or below. */
+  private static boolean clipped(WebDriver page, WebElement key) {
+    return (Boolean) ((JavascriptExecutor) page)
+        .executeScript(
+            "const e = arguments[0];"
+                + " return e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1;",
+            key);
+  }
+
   /**
    * The outline style of what shows the focus on {@code focused}: itself, or where it is too small to see or
    * transparent (the file input), the label around it.
