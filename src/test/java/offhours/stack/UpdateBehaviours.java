@@ -12,14 +12,16 @@ import java.util.TreeSet;
  * are listed under the resource SAM makes of them: a function's properties are its AWS::Lambda::Function's, an SQS
  * event's its AWS::Lambda::EventSourceMapping's (SAM's Queue is its EventSourceArn), an HTTP API's route settings its
  * AWS::ApiGatewayV2::Stage's. A property a parameter reaches that is not here fails {@link ParameterUpdatesTest}:
- * look it up and add it.
+ * look it up and add it. Each entry was read again from the page it cites, and agrees with the type's resource schema
+ * (a property whose change replaces is one of its createOnlyProperties); {@link UpdateBehavioursTest} checks that each
+ * cites the page of its type.
  */
 final class UpdateBehaviours {
 
   /** Whether a change replaces the resource, and the AWS page that says so. */
   record Behaviour(boolean replaces, String source) {}
 
-  private static final String REFERENCE =
+  static final String REFERENCE =
       "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/";
 
   private static Behaviour replacement(String page) {
@@ -30,6 +32,13 @@ final class UpdateBehaviours {
     return new Behaviour(false, REFERENCE + page);
   }
 
+  /**
+   * Where a custom resource's update is told: its type's reference page defines only ServiceToken (every other
+   * property is its provider's), so the facts below are from the page of the Update request CloudFormation sends.
+   */
+  static final String CUSTOM_UPDATE =
+      "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-update.html";
+
   private static final String FUNCTION = "aws-resource-lambda-function.html";
   private static final String MAPPING = "aws-resource-lambda-eventsourcemapping.html";
   private static final String MODEL = "aws-resource-sagemaker-model.html";
@@ -38,9 +47,9 @@ final class UpdateBehaviours {
   /**
    * A custom resource: CloudFormation sends it an Update with the old and new properties when any but its
    * ServiceToken changes, and treats it as replaced only when the answer names another PhysicalResourceId, which
-   * offhours' handlers never do (they answer the event's own).
+   * offhours' handlers never do (they answer the event's own). In place, then, as {@link #CUSTOM_UPDATE} says.
    */
-  private static final String CUSTOM = "aws-resource-cloudformation-customresource.html";
+  private static final Behaviour CUSTOM = new Behaviour(false, CUSTOM_UPDATE);
 
   private static final Map<String, Map<String, Behaviour>> TABLE = Map.ofEntries(
       Map.entry(
@@ -91,9 +100,9 @@ final class UpdateBehaviours {
       Map.entry(
           "Custom::",
           Map.of(
-              "Settings", inPlace(CUSTOM),
-              "EndpointConfigName", inPlace(CUSTOM),
-              "ComponentEndpointConfigName", inPlace(CUSTOM))));
+              "Settings", CUSTOM,
+              "EndpointConfigName", CUSTOM,
+              "ComponentEndpointConfigName", CUSTOM)));
 
   /**
    * The property that names a resource of each type the stack has. CloudFormation cannot replace a resource whose
