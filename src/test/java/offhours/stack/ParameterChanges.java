@@ -22,12 +22,17 @@ final class ParameterChanges {
   static final Map<String, List<String>> SAMPLES = Map.ofEntries(
       Map.entry(
           "ModelDataUrl",
-          List.of("", "s3://offhours-models/m.tar.gz", "s3://other-models/m.tar.gz")),
+          List.of(
+              "",
+              "s3://offhours-models/m.tar.gz",
+              "s3://other-models/m.tar.gz",
+              "s3://offhours-models/v2/m.tar.gz")),
       Map.entry(
           "ContainerImage",
           List.of(
               FakeStack.REQUIRED_PARAMETERS.get("ContainerImage"),
-              "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-inference:2.1.0")),
+              "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-inference:2.1.0",
+              "811284229777.dkr.ecr.us-east-1.amazonaws.com/image-classification:2")),
       Map.entry(
           "ContainerEnvironment",
           List.of("", "HF_MODEL_ID=google/vit-base-patch16-224,HF_TASK=image-classification")),

@@ -226,6 +226,72 @@ class ParameterUpdatesTest {
     }
   }
 
+  /**
+   * A stack update changes the SageMaker role in place before it creates the new Model, and an endpoint still serving
+   * the old one (until the controller replaces it, while SageMaker deploys a serverless endpoint's new config, while
+   * the update rolls back) may need SageMaker to read its artifact and pull its image again: for an instance it
+   * replaces or adds, a copy it scales up, a serverless cold start. So on either side of every update that replaces
+   * the Model the role also lets SageMaker read the other side's artifact and pull its image, whenever the two share a
+   * bucket and a repository (README's item says what a change of bucket or repository does).
+   */
+  @Test
+  void throughAnUpdateThatReplacesTheModelTheRoleStillReadsTheOtherModelsArtifactAndImage() {
+    FakeStack stack = FakeStack.create(Map.of());
+    List<String> unreadable = new ArrayList<>();
+    Set<String> shared = new TreeSet<>();
+    for (Change change : changes) {
+      if (!change.update().replaced().contains("Model")) {
+        continue;
+      }
+      Map<String, String> before = ParameterChanges.base(change.hosting());
+      Map<String, String> after = new HashMap<>(before);
+      before.put(change.parameter(), change.from());
+      after.put(change.parameter(), change.to());
+      StackResolver was = new StackResolver(template, stack.withParameters(before));
+      StackResolver is = new StackResolver(template, stack.withParameters(after));
+      for (List<StackResolver> sides : List.of(List.of(was, is), List.of(is, was))) {
+        IamRole role = IamRole.atMost(sides.get(0), "SageMakerExecutionRole");
+        Map<String, Object> mine = container(sides.get(0));
+        Map<String, Object> other = container(sides.get(1));
+        String url = (String) other.get("ModelDataUrl");
+        if (url != null
+            && mine.get("ModelDataUrl") instanceof String own
+            && bucket(own).equals(bucket(url))) {
+          shared.add("artifact");
+          String object = "arn:aws:s3:::" + url.substring("s3://".length());
+          if (!role.allows(new IamRole.Permission("s3:GetObject", object, "the other model"))) {
+            unreadable.add(change + ": " + object);
+          }
+        }
+        String repository = repository(String.valueOf(other.get("Image")));
+        if (repository.equals(repository(String.valueOf(mine.get("Image"))))) {
+          shared.add("image");
+          if (!role.allows(
+              new IamRole.Permission("ecr:BatchGetImage", repository, "the other model"))) {
+            unreadable.add(change + ": " + repository);
+          }
+        }
+      }
+    }
+    assertThat(shared).as("updates whose models share a bucket, a repository").hasSize(2);
+    assertThat(unreadable).isEmpty();
+  }
+
+  private static Map<String, Object> container(StackResolver stack) {
+    return StackResolver.map(stack.properties("Model").get("PrimaryContainer"));
+  }
+
+  private static String bucket(String s3Url) {
+    return s3Url.substring("s3://".length()).split("/", 2)[0];
+  }
+
+  /** The repository ARN of an ECR image URI ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY[:TAG or @DIGEST]. */
+  private static String repository(String image) {
+    String[] host = image.substring(0, image.indexOf('/')).split("\\.");
+    String name = image.substring(image.indexOf('/') + 1).split("@")[0].split(":")[0];
+    return "arn:aws:ecr:" + host[3] + ":" + host[0] + ":repository/" + name;
+  }
+
   /** README's items: the names in each item's bold head, with the item's whole text. */
   private static Map<String, String> readmeItems() throws IOException {
     String readme = Files.readString(Path.of("README.md"));
