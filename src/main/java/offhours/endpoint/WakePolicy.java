@@ -262,9 +262,12 @@ public final class WakePolicy {
     }
     State st = ep.state();
     boolean up = st == State.CREATING || st == State.IN_SERVICE || st == State.UPDATING;
-    // In-flight batches alone keep it on only while the trigger polls: after it was paused they are
-    // a stop's drain.
-    boolean pending = q.visible() + q.delayed() > 0 || q.inFlight() > 0 && mp.polling();
+    // In-flight batches alone keep it on while the trigger polls, and while it is paused with no
+    // stop under way: a stack update that changes the trigger may send the template's Enabled:
+    // false, and that pause is no stop. Paused by the controller to stop (stoppingSince), they are
+    // that stop's drain.
+    boolean pending = q.visible() + q.delayed() > 0
+        || q.inFlight() > 0 && (mp.polling() || s.stoppingSince() == null);
     if (up && pending) {
       // Looked at again soon: the drain's end is when it stops.
       return new Want(true, "serving what waits (" + work + ")", now.plus(NextRun.STOP_RECHECK));

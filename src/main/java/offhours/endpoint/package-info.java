@@ -26,7 +26,8 @@
  *       {@link offhours.endpoint.WakePolicy}): an endpoint that is off starts when the oldest waiting upload would
  *       otherwise miss its due time (the budget after its upload, or after the next opening outside working hours;
  *       next-opening: the start of the next working period), counting the expected wake (p90 of the last wakes, kept in
- *       the control state) and the drain; one that is up serves what waits, and once drained stops at once (trigger
+ *       the control state) and the drain; one that is up serves what waits or is in flight (in flight also under a
+ *       trigger a stack update paused, not under one its own stop paused), and once drained stops at once (trigger
  *       paused and endpoint deleted in one run) unless staying on is cheaper than a stop and the next wake (the
  *       expected stop is the mean of the last stops, each from DeleteEndpoint to the first run that saw the endpoint
  *       gone, kept in the control state), or, inside working hours with a budget in minutes, for 30 s while a stream

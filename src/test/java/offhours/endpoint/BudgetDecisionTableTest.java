@@ -307,7 +307,12 @@ class BudgetDecisionTableTest {
     rig.mapping = row.mapping();
     rig.queue = new Backlog.Snapshot(row.waiting(), row.inFlight(), 0, 0);
     Instant lastRun = rig.now.minusSeconds(60);
+    // A trigger off under a serving endpoint: the rows' stops, which paused it the run before. (A
+    // pause that is no stop of the controller's: TriggerPausedByAStackUpdateTest.)
+    boolean stopping = row.endpoint() == Endpoint.State.IN_SERVICE
+        && row.mapping() == Mapping.TriggerState.DISABLED;
     rig.seed(ControlStateBuilder.controlState()
+        .stoppingSince(stopping ? lastRun : null)
         .idleSince(instant(row.idleSince()))
         .backlogSince(instant(row.backlogSince()))
         .scheduleOpen(rig.controller.config().schedule().isOpen(lastRun))

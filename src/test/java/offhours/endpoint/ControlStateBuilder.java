@@ -95,6 +95,12 @@ public final class ControlStateBuilder {
     return this;
   }
 
+  /** A stop the controller began at {@code since}: the first run that wanted the endpoint off. */
+  public ControlStateBuilder stoppingSince(Instant since) {
+    state.stoppingSince = since;
+    return this;
+  }
+
   /** A wake the controller issued at {@code at}, its trigger not yet seen polling. */
   public ControlStateBuilder wakeIssuedAt(Instant at) {
     state.wakeIssuedAt = at;
