@@ -100,10 +100,10 @@ public final class AwsClients implements AutoCloseable {
   public static final Duration CALL_TIMEOUT = Duration.ofSeconds(50);
 
   /** Where a bounded call is cut: each attempt, and the whole call with its retries. */
-  private record Cuts(Duration attempt, Duration call) {}
+  private record CallCuts(Duration attempt, Duration call) {}
 
   /** The bounded calls' cuts of every factory but a view made by {@link #cutSooner}. */
-  private static final Cuts CUTS = new Cuts(ATTEMPT_TIMEOUT, CALL_TIMEOUT);
+  private static final CallCuts CUTS = new CallCuts(ATTEMPT_TIMEOUT, CALL_TIMEOUT);
 
   private final SdkHttpClient http;
   private final Region region;
@@ -115,7 +115,7 @@ public final class AwsClients implements AutoCloseable {
   /** Given each client as it is built ({@link #keptBy}); null for every factory but the local Lambda's. */
   private final Consumer<AutoCloseable> keeper;
   /** Where bounded calls are cut: {@link #CUTS} but in a view made by {@link #cutSooner}. */
-  private final Cuts cuts;
+  private final CallCuts cuts;
 
   private AwsClients(
       Region region, AwsCredentialsProvider credentials, Map<Service, URI> endpoints) {
@@ -149,7 +149,7 @@ public final class AwsClients implements AutoCloseable {
       Map<Service, URI> endpoints,
       List<ExecutionInterceptor> interceptors,
       Consumer<AutoCloseable> keeper,
-      Cuts cuts) {
+      CallCuts cuts) {
     this.http = http;
     this.ownsHttp = ownsHttp;
     this.keeper = keeper;
@@ -290,7 +290,14 @@ public final class AwsClients implements AutoCloseable {
           + CALL_TIMEOUT);
     }
     return new AwsClients(
-        http, false, region, credentials, endpoints, interceptors, keeper, new Cuts(attempt, call));
+        http,
+        false,
+        region,
+        credentials,
+        endpoints,
+        interceptors,
+        keeper,
+        new CallCuts(attempt, call));
   }
 
   /**
