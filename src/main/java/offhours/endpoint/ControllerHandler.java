@@ -2,6 +2,7 @@ package offhours.endpoint;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -46,6 +47,8 @@ public final class ControllerHandler
    * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html), so one holder serves them in turn.
    */
   private final AtomicReference<InvocationDeadline> run;
+  /** Where the controller's own lines go besides the run's log line: standard output on Lambda. */
+  private final PrintStream out;
 
   public ControllerHandler() {
     this(System.getenv());
@@ -57,10 +60,20 @@ public final class ControllerHandler
 
   /** Every run's decision is recorded in the control table, where the API's and the UI's status read it. */
   public ControllerHandler(AwsClients clients, ControllerConfig config, Clock clock) {
-    this(Bounded.of(clients), config, clock);
+    this(clients, config, clock, System.out);
   }
 
-  private ControllerHandler(Bounded b, ControllerConfig config, Clock clock) {
+  /**
+   * As above with the controller's own lines (the run's EMF line, a decision not recorded, a test invocation the
+   * ledger did not count) going to {@code out}: local mode gives its execution environment's standard output, which
+   * falls silent when the environment ends, as a Lambda environment shut down logs nothing more.
+   */
+  public ControllerHandler(
+      AwsClients clients, ControllerConfig config, Clock clock, PrintStream out) {
+    this(Bounded.of(clients), config, clock, out);
+  }
+
+  private ControllerHandler(Bounded b, ControllerConfig config, Clock clock, PrintStream out) {
     this(
         b.clients(),
         config,
@@ -68,7 +81,8 @@ public final class ControllerHandler
         new DynamoControlTable(b.dynamo(), config.controlTableName()),
         b.dynamo(),
         b.clients().build(Service.SQS, SqsClient.builder()),
-        b.run());
+        b.run(),
+        out);
   }
 
   /**
@@ -91,20 +105,23 @@ public final class ControllerHandler
       DynamoControlTable control,
       DynamoDbClient dynamo,
       SqsClient sqs,
-      AtomicReference<InvocationDeadline> run) {
+      AtomicReference<InvocationDeadline> run,
+      PrintStream out) {
     this(
         forAws(
             clients,
             config,
             control,
-            probeLedger(dynamo, config.probeLedger(), clock, new ProbeLedgerLines(), run::get),
-            sqs),
+            probeLedger(dynamo, config.probeLedger(), clock, new ProbeLedgerLines(out), run::get),
+            sqs,
+            out),
         clock,
         control::recordDecision,
         config.timerQueueUrl().isEmpty()
             ? null
             : new TimerArming(control, new SqsRunTimer(sqs, config.timerQueueUrl())),
-        run);
+        run,
+        out);
   }
 
   /** The ledger of the probes' invocations, each write cut before the deadline of the run {@code run} gives. */
@@ -144,15 +161,27 @@ public final class ControllerHandler
       BiConsumer<Decision, String> record,
       TimerArming timer,
       AtomicReference<InvocationDeadline> run) {
+    this(controller, clock, record, timer, run, System.out);
+  }
+
+  /** {@code out}: where the handler's own lines go (a decision not recorded). */
+  ControllerHandler(
+      EndpointController controller,
+      Clock clock,
+      BiConsumer<Decision, String> record,
+      TimerArming timer,
+      AtomicReference<InvocationDeadline> run,
+      PrintStream out) {
     this.controller = controller;
     this.clock = clock;
     this.record = record;
     this.timer = timer;
     this.run = run;
+    this.out = out;
   }
 
   /**
-   * The controller wired to AWS (or to local services through {@code clients}); EMF lines go to standard output.
+   * The controller wired to AWS (or to local services through {@code clients}); EMF lines go to {@code out}.
    * Labels from LABELS_S3_URI are read here, once (the probe checks the answer against them).
    */
   private static EndpointController forAws(
@@ -160,7 +189,8 @@ public final class ControllerHandler
       ControllerConfig config,
       DynamoControlTable control,
       UsageLedger probeLedger,
-      SqsClient sqs) {
+      SqsClient sqs,
+      PrintStream out) {
     ModelContract model = withLabels(clients, config.model());
     return new EndpointController(
         config,
@@ -171,7 +201,7 @@ public final class ControllerHandler
         new SqsBacklog(sqs, config.queueUrl(), config.dlqUrl()),
         control,
         control,
-        System.out::println,
+        out::println,
         containerLogs(clients, config, model));
   }
 
@@ -243,16 +273,16 @@ public final class ControllerHandler
   /**
    * What became of a probe's invocation in the ledger, when not plainly added: the run goes on (the ledger informs).
    */
-  private static final class ProbeLedgerLines implements UsageLedger.Unrecorded {
+  record ProbeLedgerLines(PrintStream out) implements UsageLedger.Unrecorded {
     @Override
     public void ledgerNotUpdated(long invocations, long millis, Exception error) {
-      System.out.println("offhours controller: ledger not updated: the test invocation ("
+      out.println("offhours controller: ledger not updated: the test invocation ("
           + UsageLedger.tally(invocations, millis) + ") is not counted: " + error);
     }
 
     @Override
     public void ledgerUnconfirmed(long invocations, long millis, Exception error) {
-      System.out.println("offhours controller: the test invocation's "
+      out.println("offhours controller: the test invocation's "
           + UsageLedger.unconfirmed(invocations, millis) + ": " + error);
     }
   }
@@ -301,7 +331,7 @@ public final class ControllerHandler
         record.accept(decision, startedBy);
       } catch (RuntimeException e) {
         // The step is taken either way; only the status pages would show an older decision.
-        System.out.println("offhours controller: decision not recorded: " + e);
+        out.println("offhours controller: decision not recorded: " + e);
       }
     }
     Map<String, Object> out = decision.toMap();

@@ -49,13 +49,15 @@ final class StackFunctions {
   /**
    * The controller, one function reached by its three events: the Invoke API (the CLI's {@code endpoint start|stop}),
    * its timer queue's messages and the scheduler's tick ({@link LocalLambda#invoker}). It builds its clients itself,
-   * as on Lambda, from the environment's, which closes them when it ends.
+   * as on Lambda, from the environment's, which closes them when it ends; its own lines (the run's EMF line, a
+   * decision not recorded, a test invocation the ledger did not count) go to its environment's standard output.
    */
   static void controller(
       LocalLambda lambda, AwsClients stack, ControllerConfig config, Clock clock) {
     lambda.registerJsonFunction(
         LocalDeployment.CONTROLLER_FUNCTION,
-        environment -> new ControllerHandler(environment.clients(stack), config, clock),
+        environment ->
+            new ControllerHandler(environment.clients(stack), config, clock, environment.stdout()),
         Duration.ofSeconds(StackSpec.CONTROLLER_TIMEOUT_SECONDS));
   }
 

@@ -390,8 +390,9 @@ class LocalLambdaIT {
         cold,
         environment -> {
           inits.incrementAndGet();
-          SqsClient own = environment.open(
-              environment.clients(services.clients()).build(Service.SQS, SqsClient.builder()));
+          // Kept by the environment, which closes it when it ends (ExecutionEnvironment#clients).
+          SqsClient own =
+              environment.clients(services.clients()).build(Service.SQS, SqsClient.builder());
           return LambdaSqsJson.streaming((event, context) -> {
             String body = event.getRecords().getFirst().getBody();
             CompletableFuture<String> call = new CompletableFuture<>();
