@@ -35,10 +35,20 @@ public final class ResultsQuery {
       "next is not a token of this query; pass the 'next' of the previous page with the same label,"
           + " status and key filters, or leave it out for the first page";
 
-  /** What to list; null fields do not filter. {@code status} is CLASSIFIED or REJECTED. */
+  /**
+   * What to list; null fields do not filter. {@code status} is CLASSIFIED or REJECTED, in any case. The rule of the
+   * listing's values for every caller (GET /results, the page of {@code offhours ui}): a filter given blank is refused,
+   * not read as none, since {@code label=} from a client whose variable was empty, or {@code key=%20}, would list
+   * every result as if it had matched; so is a label or a key with blanks at its start or end, more often a client's
+   * slip than the text it means.
+   */
   public record Filter(String label, String status, String keyContains) {
     public Filter {
-      label = blankToNull(label);
+      given("label", label, FILTER);
+      given("status", status, FILTER);
+      given("key", keyContains, FILTER);
+      unpadded("label", label);
+      unpadded("key", keyContains);
       if (label != null
           && label.getBytes(StandardCharsets.UTF_8).length > ResultsTable.MAX_PARTITION_KEY_BYTES) {
         throw new IllegalArgumentException("label is at most "
@@ -46,7 +56,6 @@ public final class ResultsQuery {
             + " bytes (UTF-8), as a result's top label is; got "
             + label.getBytes(StandardCharsets.UTF_8).length);
       }
-      keyContains = blankToNull(keyContains);
       // No S3 key holds a longer text, so such a filter could never match: each Query would read
       // READ_LIMIT items (read capacity, a second or two) to find nothing, on every request.
       if (keyContains != null
@@ -56,7 +65,7 @@ public final class ResultsQuery {
             + " bytes (UTF-8), as an S3 key is; got "
             + keyContains.getBytes(StandardCharsets.UTF_8).length);
       }
-      status = blankToNull(status) == null ? null : status.strip().toUpperCase(Locale.ROOT);
+      status = status == null ? null : status.strip().toUpperCase(Locale.ROOT);
       if (status != null && !status.equals("CLASSIFIED") && !status.equals("REJECTED")) {
         throw new IllegalArgumentException(
             "status must be CLASSIFIED or REJECTED, got '" + Shown.value(status) + "'");
@@ -81,13 +90,16 @@ public final class ResultsQuery {
     this.results = new NewestFirst(dynamo, table, READ_LIMIT);
   }
 
-  /** A page of at most {@code limit} (1..{@value #MAX_LIMIT}) results after {@code next} (null: the first page). */
+  /**
+   * A page of at most {@code limit} (1..{@value #MAX_LIMIT}) results after {@code next} (null: the first page; blank
+   * is refused, {@link #given}).
+   */
   public Page page(Filter filter, int limit, String next) {
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", got " + limit);
     }
-    Map<String, Map<String, String>> after =
-        next == null || next.isBlank() ? null : token(next, filter);
+    given("next", next, "");
+    Map<String, Map<String, String>> after = next == null ? null : token(next, filter);
     NewestFirst.Slice page;
     try {
       page = results.page(filter.label(), filter.status(), filter.keyContains(), limit, after);
@@ -138,7 +150,25 @@ public final class ResultsQuery {
     return after;
   }
 
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s.strip();
+  /** What a blank filter would do, as its refusal says it. */
+  private static final String FILTER = " (a blank filter would list every result)";
+
+  /**
+   * Refuses parameter {@code name} given without a value ({@code name=}, or blanks alone), which a listing never reads
+   * as left out: {@code why} says what it would do (a filter's {@link #FILTER}, or ""). Null is a parameter left out.
+   */
+  public static void given(String name, String value, String why) {
+    if (value != null && value.isBlank()) {
+      throw new IllegalArgumentException(name + "= has no value"
+          + (value.isEmpty() ? "" : " but blanks") + "; give one, or leave " + name + " out" + why);
+    }
+  }
+
+  private static void unpadded(String name, String value) {
+    if (value != null && !value.equals(value.strip())) {
+      throw new IllegalArgumentException(name + " '" + Shown.value(value)
+          + "' has blanks at its start or end; give the " + name + " without them ('"
+          + Shown.value(value.strip()) + "')");
+    }
   }
 }

@@ -37,9 +37,6 @@ final class ResultsRoute {
   private static final List<String> LIST_PARAMETERS =
       List.of("label", "status", "key", "limit", "next");
 
-  /** The listing's filters, which the listing reads blank as none. */
-  private static final List<String> FILTERS = List.of("label", "status", "key");
-
   private final ApiConfig config;
   private final S3Client s3;
   private final ResultsTable table;
@@ -93,36 +90,7 @@ final class ResultsRoute {
                   ", ", unknown.stream().map(n -> "'" + Shown.value(n) + "'").toList())
               + " (names are case-sensitive)");
     }
-    if (q.containsKey(OBJECT)) {
-      return object(q.get(OBJECT));
-    }
-    String refused = refusedValue(q);
-    return refused != null ? ApiResponse.error(400, refused) : list(q);
-  }
-
-  /**
-   * What is wrong with a listing parameter's value, or null. The listing ({@link ResultsQuery.Filter}, the page's too)
-   * reads a blank filter as none and strips blanks from a label and a key: {@code label=} from a client whose variable
-   * was empty would list every result, and {@code key=%20photo} would match keys without the space.
-   */
-  private static String refusedValue(Map<String, String> q) {
-    for (String name : LIST_PARAMETERS) {
-      String value = q.get(name);
-      if (value == null) {
-        continue;
-      }
-      if (value.isBlank()) {
-        return name + "= has no value" + (value.isEmpty() ? "" : " but blanks")
-            + "; give one, or leave " + name + " out"
-            + (FILTERS.contains(name) ? " (a blank filter would list every result)" : "");
-      }
-      if ((name.equals("label") || name.equals("key")) && !value.equals(value.strip())) {
-        return name + " '" + Shown.value(value) + "' has blanks at its start or end, which the"
-            + " listing drops (it would match '" + Shown.value(value.strip()) + "'); give the "
-            + name + " without them";
-      }
-    }
-    return null;
+    return q.containsKey(OBJECT) ? object(q.get(OBJECT)) : list(q);
   }
 
   private ApiResponse object(String key) {
@@ -183,7 +151,13 @@ final class ResultsRoute {
         200, answer, Map.of("retry-after", Long.toString(forecast.retryAfterSeconds(seen.at()))));
   }
 
+  /**
+   * A page of the listing. Its values' rule, a blank one refused (not read as left out) and a label or key with blanks
+   * at an end too, is the listing's own, which the page of {@code offhours ui} follows as well ({@link
+   * ResultsQuery.Filter}); an IllegalArgumentException is the API's 400.
+   */
   private ApiResponse list(Map<String, String> q) {
+    ResultsQuery.given("limit", q.get("limit"), "");
     int limit = limit(q.get("limit"));
     ResultsQuery.Page page = query.page(
         new ResultsQuery.Filter(q.get("label"), q.get("status"), q.get("key")),

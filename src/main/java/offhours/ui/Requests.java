@@ -99,9 +99,13 @@ final class Requests {
     return (int) number(text, "days", 14, 1, 366);
   }
 
-  /** {@code text} as a whole number from {@code min} to {@code max}, or {@code fallback} when it is absent. */
+  /**
+   * {@code text} as a whole number from {@code min} to {@code max}, or {@code fallback} when it is absent; given blank
+   * ({@code limit=}) it is refused, as GET /results refuses it ({@link ResultsQuery#given}).
+   */
   private static long number(String text, String name, long fallback, long min, long max) {
-    if (text == null || text.isBlank()) {
+    ResultsQuery.given(name, text, "");
+    if (text == null) {
       return fallback;
     }
     try {

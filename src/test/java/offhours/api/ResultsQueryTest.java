@@ -39,7 +39,7 @@ class ResultsQueryTest {
   void tokensPageThroughEveryListingNewestFirst() {
     assertThat(keys(new ResultsQuery.Filter(null, null, null), 2))
         .containsExactly("e.txt", "d.png", "c.png", "b.txt", "a.png");
-    assertThat(keys(new ResultsQuery.Filter(null, "rejected", " "), 1))
+    assertThat(keys(new ResultsQuery.Filter(null, " rejected", null), 1))
         .containsExactly("e.txt", "b.txt");
     assertThat(keys(new ResultsQuery.Filter("Neutral", null, null), 1))
         .containsExactly("d.png", "a.png");
@@ -139,6 +139,43 @@ class ResultsQueryTest {
     assertThat(dynamo.queries)
         .as("no Query read for a filter that cannot match")
         .isEmpty();
+  }
+
+  /**
+   * The listing's one rule for GET /results and the page of {@code offhours ui} alike: a value given blank is refused,
+   * never read as left out (it would list every result as if it had matched), and so is a label or a key with blanks
+   * at an end; a status is a word in any case.
+   */
+  @Test
+  void aBlankValueOrALabelOrKeyWithBlanksAtAnEndIsRefusedNotReadAsNone() {
+    for (String name : List.of("label", "status", "key")) {
+      assertThatThrownBy(() -> filter(name, ""))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(name + "= has no value; give one, or leave " + name
+              + " out (a blank filter would list every result)");
+      assertThatThrownBy(() -> filter(name, " \t"))
+          .hasMessage(name + "= has no value but blanks; give one, or leave " + name
+              + " out (a blank filter would list every result)");
+    }
+    assertThatThrownBy(() -> filter("key", " photo"))
+        .hasMessage("key ' photo' has blanks at its start or end; give the key without them"
+            + " ('photo')");
+    assertThatThrownBy(() -> filter("label", "Neutral\n"))
+        .hasMessage("label 'Neutral\\x0a' has blanks at its start or end; give the label without"
+            + " them ('Neutral')");
+    assertThat(filter("status", " rejected ").status()).isEqualTo("REJECTED");
+    ResultsQuery.Filter all = new ResultsQuery.Filter(null, null, null);
+    assertThatThrownBy(() -> query.page(all, 20, " "))
+        .hasMessage("next= has no value but blanks; give one, or leave next out");
+    assertThat(dynamo.queries).isEmpty();
+  }
+
+  private static ResultsQuery.Filter filter(String name, String value) {
+    return switch (name) {
+      case "label" -> new ResultsQuery.Filter(value, null, null);
+      case "status" -> new ResultsQuery.Filter(null, value, null);
+      default -> new ResultsQuery.Filter(null, null, value);
+    };
   }
 
   @Test

@@ -161,9 +161,9 @@ class ResultsRouteTest {
   }
 
   /**
-   * The listing reads a blank filter as none: {@code label=} from a client whose variable was empty, or
-   * {@code key=%20}, would list every result as if it had matched, and a key or label with blanks at an end would
-   * match without them.
+   * A blank filter read as none would list every result as if it had matched: {@code label=} from a client whose
+   * variable was empty, or {@code key=%20}; a key or label with blanks at an end is a client's slip (the listing's
+   * rule, ResultsQuery.Filter, which the page of {@code offhours ui} follows too).
    */
   @Test
   void aBlankValueOrAFilterWithBlanksAtAnEndIsRefusedRatherThanListingMore() {
@@ -182,8 +182,8 @@ class ResultsRouteTest {
     ApiResponse spaced = byObject(Map.of("key", " photo"));
     assertThat(spaced.status()).isEqualTo(400);
     assertThat(message(spaced))
-        .isEqualTo("key ' photo' has blanks at its start or end, which the listing drops (it"
-            + " would match 'photo'); give the key without them");
+        .isEqualTo("key ' photo' has blanks at its start or end; give the key without them"
+            + " ('photo')");
     assertThat(message(byObject(Map.of("label", "Neutral "))))
         .startsWith("label 'Neutral ' has blanks at its start or end");
     assertThat(queries).isEmpty();

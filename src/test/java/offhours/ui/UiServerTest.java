@@ -608,6 +608,38 @@ class UiServerTest {
     assertThat(get("/api/results?limit=1&limit=2", withToken).statusCode()).isEqualTo(400);
   }
 
+  /**
+   * The page's listing reads its values by GET /results's rule (ResultsQuery.Filter): a filter given blank, or a label
+   * or key with blanks at an end, is a 400 whose message the page shows, never every result as if it had matched.
+   * Before, the page's server read a blank filter as none and stripped the blanks.
+   */
+  @Test
+  void aBlankFilterOrOneWithBlanksAtAnEndIsRefusedAsGetResultsRefusesIt() throws Exception {
+    Map<String, String> withToken = Map.of(UiServer.TOKEN_HEADER, token);
+    Map<String, String> refused = new LinkedHashMap<>();
+    refused.put(
+        "/api/results?label=",
+        "label= has no value; give one, or leave label out (a blank filter would list every"
+            + " result)");
+    refused.put(
+        "/api/results?key=+",
+        "key= has no value but blanks; give one, or leave key out (a blank filter would list"
+            + " every result)");
+    refused.put(
+        "/api/results?status=",
+        "status= has no value; give one, or leave status out (a blank filter would list every"
+            + " result)");
+    refused.put(
+        "/api/results?key=%20photo",
+        "key ' photo' has blanks at its start or end; give the key without them ('photo')");
+    refused.put("/api/results?limit=", "limit= has no value; give one, or leave limit out");
+    for (Map.Entry<String, String> e : refused.entrySet()) {
+      HttpResponse<String> answer = get(e.getKey(), withToken);
+      assertThat(answer.statusCode()).as(e.getKey()).isEqualTo(400);
+      assertThat(answer.body()).as(e.getKey()).isEqualTo("{\"message\":\"" + e.getValue() + "\"}");
+    }
+  }
+
   @Test
   void aDataRouteRefusesAParameterItDoesNotTakeAndThePageIgnoresOne() throws Exception {
     // Before, a parameter a route does not take was ignored: ?lable=cat listed every result.
