@@ -142,6 +142,10 @@ public final class Api {
     // function's Timeout).
     Supplier<Duration> reads =
         () -> deadline.timeout(RequestDeadline.END, "a read for " + request.routeKey());
+    String unread = ApiRoutes.unread(request.routeKey(), request.query().keySet());
+    if (unread != null) {
+      return ApiResponse.error(400, unread);
+    }
     try {
       return switch (request.routeKey()) {
         case "POST /classify" -> classify.handle(request, deadline);

@@ -3,7 +3,9 @@ package offhours.api;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import offhours.stack.StackSpec;
+import offhours.units.Shown;
 
 /**
  * The API's routes ({@link StackSpec#API_ROUTES}, which template.yaml declares) matched against a request path the
@@ -46,6 +48,27 @@ public final class ApiRoutes {
       }
     }
     return Optional.empty();
+  }
+
+  /** The one route that reads query parameters: it checks them itself ({@code ResultsRoute}). */
+  private static final String READS_QUERY = "GET /results";
+
+  /**
+   * Why a request to {@code routeKey} names query parameters ({@code names}) the route does not read, or null. Every
+   * route but GET /results reads none (GET /results refuses those it does not know itself). Ignored, one would be
+   * answered as if it were not there: {@code GET /results/a.png?label=cat} as if it filtered, {@code GET
+   * /status?object=a.png} as if it named the object, as a misspelt filter of GET /results would list every result.
+   */
+  public static String unread(String routeKey, Set<String> names) {
+    if (names.isEmpty() || routeKey.equals(READS_QUERY) || !all().contains(routeKey)) {
+      return null;
+    }
+    return routeKey + " takes no query parameters; it does not know "
+        + String.join(
+            ", ", names.stream().sorted().map(n -> "'" + Shown.value(n) + "'").toList())
+        + (routeKey.startsWith(READS_QUERY)
+            ? "; object= and the listing's filters go to GET /results"
+            : "");
   }
 
   /** Every route, for the message of a 404. */
