@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,7 +92,8 @@ public final class HttpEvents {
    * @param rawQuery the query as received, still encoded (an HTTP API's {@code rawQueryString}); non-ASCII the client
    *     sent unencoded as its characters, which is all a JSON event can carry of raw bytes (local mode's
    *     offhours.local.api.RequestTarget reads them so; AWS does not document this case)
-   * @param headers header name -> values, as received
+   * @param headers header name -> values, as received; a {@code Cookie} header's cookies go to {@code cookies}, not to
+   *     {@code headers} ({@link #cookies})
    */
   public static byte[] request(
       String method,
@@ -109,8 +111,17 @@ public final class HttpEvents {
     event.put("rawPath", path);
     event.put("rawQueryString", rawQuery == null ? "" : rawQuery);
     Map<String, String> joined = new LinkedHashMap<>();
-    headers.forEach(
-        (name, values) -> joined.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+    List<String> cookies = new ArrayList<>();
+    headers.forEach((name, values) -> {
+      if (name.equalsIgnoreCase("Cookie")) {
+        values.forEach(value -> cookies.addAll(cookies(value)));
+      } else {
+        joined.put(name.toLowerCase(Locale.ROOT), String.join(",", values));
+      }
+    });
+    if (!cookies.isEmpty()) {
+      event.put("cookies", cookies);
+    }
     event.put("headers", joined);
     if (rawQuery != null && !rawQuery.isEmpty()) {
       event.put("queryStringParameters", query(rawQuery));
@@ -147,6 +158,22 @@ public final class HttpEvents {
       event.put("isBase64Encoded", false);
     }
     return JsonText.write(event).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The cookies of one {@code Cookie} header, each {@code name=value} as sent, as an HTTP API lists them in the event's
+   * {@code cookies} and leaves the header out of {@code headers} (payload format 2.0, the page above; the captured
+   * events https://github.com/awsdocs/aws-lambda-developer-guide/blob/main/sample-apps/nodejs-apig/event-v2.json and
+   * the one {@link #query} names show {@code a=1; b=2} as {@code ["a=1", "b=2"]} and no {@code cookie} header).
+   */
+  private static List<String> cookies(String header) {
+    List<String> cookies = new ArrayList<>();
+    for (String cookie : header.split(";")) {
+      if (!cookie.isBlank()) {
+        cookies.add(cookie.strip());
+      }
+    }
+    return cookies;
   }
 
   /**

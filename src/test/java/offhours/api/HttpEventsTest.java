@@ -121,6 +121,43 @@ class HttpEventsTest {
     assertThat(literal.pathParameters()).containsExactly(Map.entry("key", "literal%41+%25.png"));
   }
 
+  /**
+   * As an HTTP API writes them (payload format 2.0): a Cookie header's cookies are the event's {@code cookies}, one
+   * element each, and {@code headers} has no {@code cookie}; the event of a request without one has no
+   * {@code cookies}. Before, the local front left the header in {@code headers}.
+   */
+  @Test
+  void aCookieHeadersCookiesAreTheEventsCookiesNotAHeader() {
+    Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+    headers.put("Host", List.of("127.0.0.1:8080"));
+    headers.put("Cookie", List.of("session=abc123; theme=dark;", "lang=de"));
+    JsonNode root = JsonText.parse(HttpEvents.request(
+        "GET",
+        "/status",
+        "",
+        headers,
+        new byte[0],
+        "req-1",
+        Instant.parse("2026-11-25T10:15:01Z"),
+        "127.0.0.1"));
+
+    assertThat(root.asObject().get("cookies").asArray())
+        .extracting(JsonNode::asString)
+        .containsExactly("session=abc123", "theme=dark", "lang=de");
+    assertThat(root.asObject().get("headers").asObject()).containsOnlyKeys("host");
+
+    JsonNode none = JsonText.parse(HttpEvents.request(
+        "GET",
+        "/status",
+        "",
+        Map.of("Host", List.of("127.0.0.1:8080")),
+        new byte[0],
+        "req-1",
+        Instant.parse("2026-11-25T10:15:01Z"),
+        "127.0.0.1"));
+    assertThat(none.asObject()).doesNotContainKey("cookies");
+  }
+
   @Test
   void anEventOfAnotherFormatIsRefused() {
     assertThatThrownBy(

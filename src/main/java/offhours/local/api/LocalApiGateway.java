@@ -34,8 +34,11 @@ import offhours.units.Shown;
  * the answer. A path or query sent as raw UTF-8 is read as the text it is ({@link RequestTarget}), as one sent
  * percent-encoded. Like an HTTP API it decodes the path before the function sees it ({@link GatewayPath}: routes on
  * the path decoded once, hands the function the path decoded twice, so a key with '%' or '?' cannot travel in it),
- * answers 404 for a path without a route and 413 over 10 MB, and answers for the function with a 500 when the event
- * would exceed Lambda's 6 MB, as AWS never invokes it then.
+ * answers 404 {@code {"message":"Not Found"}} for a path without a route, token or not (an HTTP API matches a route
+ * before its authorization; a target the JDK's server answers itself, {@code //status} or {@code *}, gets its HTML 404,
+ * {@link Loopback}), 413 over 10 MB, and answers for the function with a 500 when the event would exceed Lambda's 6 MB,
+ * as AWS never invokes it then. A {@code Cookie} header reaches the function as the event's {@code cookies}
+ * ({@link HttpEvents#request}).
  *
  * <p>The function runs as on Lambda, each request an invocation of the local Lambda's ({@link FunctionInvoker}): in an
  * execution environment, with a context of its own (a new request ID, its time left counting down from the function's
@@ -114,24 +117,39 @@ public final class LocalApiGateway implements AutoCloseable {
         refuse(exchange, refusal);
         return;
       }
+      String method = exchange.getRequestMethod();
+      RequestTarget target;
+      boolean routed;
+      try {
+        // Raw UTF-8 read back as the text it is (RequestTarget); then routed on the path decoded
+        // once (and decoded again for the function below), as an HTTP API does. A target refused
+        // on the way is a 400 without an invocation; AWS's own body for it is unverified: this
+        // one says why.
+        target = RequestTarget.of(exchange);
+        routed = ApiRoutes.match(method, GatewayPath.routed(target.path())).isPresent();
+      } catch (IllegalArgumentException e) {
+        refuse(exchange, new Refused(400, e.getMessage(), false));
+        return;
+      }
+      // An HTTP API answers a path no route matches before any route's authorization: 404
+      // {"message":"Not Found"}, with or without credentials.
+      if (!routed) {
+        refuse(exchange, new Refused(404, "Not Found", false));
+        return;
+      }
+      Refused unauthorized = unauthorized(exchange);
+      if (unauthorized != null) {
+        refuse(exchange, unauthorized);
+        return;
+      }
       Optional<byte[]> read =
           UnreadBody.readAtMost(exchange, MAX_BODY_BYTES, LocalApiGateway::tooLarge);
       if (read.isEmpty()) {
         return;
       }
       byte[] body = read.get();
-      String method = exchange.getRequestMethod();
       byte[] event;
       try {
-        // Raw UTF-8 read back as the text it is (RequestTarget); then routed on the path decoded
-        // once and decoded again for the function, as an HTTP API does. A target refused on the way
-        // is a 400 without an invocation. AWS's own body for that 400 is unverified: this one says
-        // why.
-        RequestTarget target = RequestTarget.of(exchange);
-        if (ApiRoutes.match(method, GatewayPath.routed(target.path())).isEmpty()) {
-          send(exchange, ApiResponse.error(404, "Not Found"));
-          return;
-        }
         String path = GatewayPath.deliver(target.path());
         Map<String, List<String>> headers = new LinkedHashMap<>(exchange.getRequestHeaders());
         headers.put("X-Forwarded-Proto", List.of("http"));
@@ -206,8 +224,8 @@ public final class LocalApiGateway implements AutoCloseable {
   }
 
   /**
-   * Why a request is refused: its status (401 or 403), the message the caller reads, and whether it comes from a page
-   * (an Origin) or names another host (a page whose name was rebound to this server), whose body is never read.
+   * Why a request is refused: its status (400, 401, 403 or 404), the message the caller reads, and whether it comes from
+   * a page (an Origin) or names another host (a page whose name was rebound to this server), whose body is never read.
    */
   private record Refused(int status, String message, boolean fromElsewhere) {}
 
@@ -227,7 +245,7 @@ public final class LocalApiGateway implements AutoCloseable {
         answer -> send(answer, ApiResponse.error(refused.status(), refused.message())));
   }
 
-  /** Why a request is refused, or null. */
+  /** Why a request is refused whatever it asks (its target, its Host, an Origin), or null. */
   private Refused refusal(HttpExchange exchange) {
     String target = Loopback.targetRefusal(exchange.getRequestURI());
     if (target != null) {
@@ -243,6 +261,11 @@ public final class LocalApiGateway implements AutoCloseable {
     if (exchange.getRequestHeaders().containsKey("Origin")) {
       return new Refused(403, "requests from web pages (with an Origin header) are refused", true);
     }
+    return null;
+  }
+
+  /** Why a request for a route is refused for want of this stack's token, or null. */
+  private Refused unauthorized(HttpExchange exchange) {
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
     String given = authorization != null && authorization.startsWith("Bearer ")
         ? authorization.substring("Bearer ".length()).strip()

@@ -144,6 +144,57 @@ class LocalApiGatewayTest {
     }
   }
 
+  /**
+   * A path no route matches is an HTTP API's own 404, {@code {"message":"Not Found"}}, with the token or without it: an
+   * HTTP API matches the route before the route's authorization. Before, a request without the token got 401 here.
+   */
+  @Test
+  void aPathWithoutARouteIsApiGatewaysJson404WithOrWithoutTheToken() throws Exception {
+    List<byte[]> events = new ArrayList<>();
+    try (LocalApiGateway gateway = recording(events)) {
+      int port = gateway.endpoint().getPort();
+      String host = "Host: 127.0.0.1:" + port + "\r\n";
+      for (String authorization : List.of(
+          "Authorization: Bearer " + gateway.token() + "\r\n",
+          "Authorization: Bearer " + "0".repeat(64) + "\r\n",
+          "")) {
+        for (String line : List.of("GET /nope", "GET /status/", "GET /classify", "POST /status")) {
+          Answer answer = request(port, line, host + authorization);
+          assertThat(answer.status).as(line).isEqualTo(404);
+          assertThat(answer.message).as(line).isEqualTo("Not Found");
+          assertThat(answer.head).as(line).containsIgnoringCase("content-type: application/json");
+        }
+      }
+      assertThat(events).as("no invocation").isEmpty();
+    }
+  }
+
+  /**
+   * A Cookie header reaches the function as an HTTP API hands it on (payload format 2.0): each cookie an element of the
+   * event's {@code cookies}, and no {@code cookie} in its {@code headers}. Before, the header was left in
+   * {@code headers}.
+   */
+  @Test
+  void aCookieHeaderReachesTheFunctionAsTheEventsCookies() throws Exception {
+    List<byte[]> events = new ArrayList<>();
+    try (LocalApiGateway gateway = recording(events)) {
+      int port = gateway.endpoint().getPort();
+
+      assertThat(request(
+                  port,
+                  "GET /status",
+                  "Host: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + gateway.token()
+                      + "\r\nCookie: session=abc123; theme=dark\r\n")
+              .status)
+          .isEqualTo(200);
+
+      JsonNode event = JSON.readTree(events.getFirst());
+      assertThat(event.get("cookies"))
+          .isEqualTo(JSON.readTree("[\"session=abc123\",\"theme=dark\"]"));
+      assertThat(event.get("headers").has("cookie")).isFalse();
+    }
+  }
+
   @Test
   void aTargetSentAsRawUtf8ReachesTheFunctionAsTheTextItsClientSent() throws Exception {
     List<byte[]> events = new ArrayList<>();
@@ -183,7 +234,7 @@ class LocalApiGatewayTest {
       // Before, the front read up to 10 MB first, so this answer waited for a body never sent.
       String answer = PartlySent.answer(
           port,
-          "POST /images HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer "
+          "POST /classify HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer "
               + gateway.token() + "\r\nContent-Type: image/jpeg\r\nContent-Length: "
               + (11 * 1024 * 1024) + "\r\n",
           "a few bytes".getBytes(StandardCharsets.US_ASCII));
@@ -198,7 +249,7 @@ class LocalApiGatewayTest {
       byte[] over = new byte[TEN_MEGABYTES + 1_000];
       assertThat(ReadToClose.answer(
               port,
-              "POST /images HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer "
+              "POST /classify HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer "
                   + gateway.token() + "\r\nContent-Type: image/jpeg\r\nContent-Length: "
                   + over.length + "\r\n",
               over))
@@ -227,7 +278,7 @@ class LocalApiGatewayTest {
 
       String stranger = ReadToClose.answer(
           port,
-          "POST /images HTTP/1.1\r\n" + host + "Authorization: Bearer " + "0".repeat(64) + "\r\n"
+          "POST /classify HTTP/1.1\r\n" + host + "Authorization: Bearer " + "0".repeat(64) + "\r\n"
               + length,
           body);
       assertThat(stranger)
@@ -238,7 +289,7 @@ class LocalApiGatewayTest {
               + " stack");
       String absolute = ReadToClose.answer(
           port,
-          "POST http://evil.example/images HTTP/1.1\r\n" + host + "Authorization: Bearer "
+          "POST http://evil.example/classify HTTP/1.1\r\n" + host + "Authorization: Bearer "
               + gateway.token() + "\r\n" + length,
           body);
       assertThat(absolute)
@@ -247,7 +298,7 @@ class LocalApiGatewayTest {
           .contains("the request's target names a scheme or host ('http://evil.example')");
       String page = ReadToClose.answer(
           port,
-          "POST /images HTTP/1.1\r\n" + host + "Origin: https://evil.example\r\nAuthorization:"
+          "POST /classify HTTP/1.1\r\n" + host + "Origin: https://evil.example\r\nAuthorization:"
               + " Bearer " + gateway.token() + "\r\nContent-Length: 2000\r\n",
           new byte[2000]);
       assertThat(page)
@@ -259,7 +310,7 @@ class LocalApiGatewayTest {
       // Answered before the body is sent, not once the drop is done.
       assertThat(PartlySent.answer(
               port,
-              "POST /images HTTP/1.1\r\n" + host + "Authorization: Bearer " + "0".repeat(64)
+              "POST /classify HTTP/1.1\r\n" + host + "Authorization: Bearer " + "0".repeat(64)
                   + "\r\n" + length,
               new byte[10]))
           .startsWith("HTTP/1.1 401 ")
