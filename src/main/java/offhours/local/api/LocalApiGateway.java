@@ -224,8 +224,9 @@ public final class LocalApiGateway implements AutoCloseable {
   }
 
   /**
-   * Why a request is refused: its status (400, 401, 403 or 404), the message the caller reads, and whether it comes from
-   * a page (an Origin) or names another host (a page whose name was rebound to this server), whose body is never read.
+   * Why a request is refused: its status (400, 401, 403 or 404), the message the caller reads, and whether it comes
+   * from a page (an Origin) or names another host (a page whose name was rebound to this server), whose body is never
+   * read.
    */
   private record Refused(int status, String message, boolean fromElsewhere) {}
 
