@@ -8,17 +8,12 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import offhours.inference.Jitter;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -26,8 +21,6 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.profiles.ProfileFile;
-import software.amazon.awssdk.profiles.ProfileFileSystemSetting;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -172,7 +165,7 @@ public final class AwsClients implements AutoCloseable {
       throw new IllegalStateException("AWS_REGION is not set; Lambda sets it for every function");
     }
     withoutJvmDnsCache();
-    return new AwsClients(Region.of(region), lambdaCredentials(env), Map.of());
+    return new AwsClients(Region.of(region), CredentialSources.lambda(env), Map.of());
   }
 
   static final String JVM_DNS_CACHE_TTL = "networkaddress.cache.ttl";
@@ -188,15 +181,6 @@ public final class AwsClients implements AutoCloseable {
     Security.setProperty(JVM_DNS_CACHE_TTL, "0");
   }
 
-  static AwsCredentialsProvider lambdaCredentials(Map<String, String> env) {
-    String containerUri = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI");
-    if (containerUri != null && !containerUri.isBlank()) {
-      // Reads the URI and AWS_CONTAINER_AUTHORIZATION_TOKEN from the process environment itself.
-      return ContainerCredentialsProvider.builder().build();
-    }
-    return EnvironmentVariableCredentialsProvider.create();
-  }
-
   /**
    * On a user's machine against a deployed stack in {@code region}: credentials from the usual chain, as the AWS CLI
    * finds them (environment, then the profile: static keys, a role to assume with {@code role_arn}, an IAM Identity
@@ -204,38 +188,7 @@ public final class AwsClients implements AutoCloseable {
    * the last ones need are on the command line's class path, never in a function's package.
    */
   public static AwsClients forUser(Region region) {
-    return new AwsClients(region, DefaultCredentialsProvider.builder().build(), Map.of());
-  }
-
-  /** The profile the user's chain reads: {@code AWS_PROFILE} (or {@code aws.profile}), else "default". */
-  public static String userProfile() {
-    return ProfileFileSystemSetting.AWS_PROFILE.getStringValue().orElse("default");
-  }
-
-  /**
-   * Why {@link #userProfile()} gives no credentials, for the message after the whole chain found none (an expired
-   * IAM Identity Center session, a role STS refused); empty when it gives some or is not configured at all. Asks
-   * the profile again, so a role is assumed a second time: only for that message.
-   */
-  public static Optional<String> userProfileProblem() {
-    try {
-      ProfileFile files = ProfileFile.defaultProfileFile();
-      if (files.profile(userProfile()).isEmpty()) {
-        return Optional.empty(); // nothing configured: the message says how to configure it
-      }
-      try (ProfileCredentialsProvider profile = ProfileCredentialsProvider.builder()
-          .profileFile(files)
-          .profileName(userProfile())
-          .build()) {
-        profile.resolveCredentials();
-        return Optional.empty();
-      }
-    } catch (RuntimeException e) {
-      String reason = String.valueOf(e.getMessage());
-      // The SDK appends the parsed files (profile and property names); the reason is before it.
-      int files = reason.indexOf(": ProfileFile(");
-      return Optional.of(files < 0 ? reason : reason.substring(0, files));
-    }
+    return new AwsClients(region, CredentialSources.user(), Map.of());
   }
 
   /** Against moto_server alone: it accepts any credentials, so these are dummies. */

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import offhours.aws.AwsClients;
+import offhours.aws.CredentialSources;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -220,7 +220,7 @@ public final class Main {
       case SdkClientException client
       when Targets.noCredentials(client) ->
         commandOf(path) + " failed: no AWS credentials: "
-            + Targets.credentialsHelp(AwsClients.userProfile());
+            + Targets.credentialsHelp(CredentialSources.userProfile());
       case SdkClientException client
       when String.valueOf(client.getMessage()).contains("Connection refused") ->
         commandOf(path) + " failed: " + client.getMessage()

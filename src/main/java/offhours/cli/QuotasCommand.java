@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.aws.CredentialSources;
 import offhours.stack.Hosting;
 import offhours.stack.QuotaNeeds;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -119,7 +120,7 @@ final class QuotasCommand implements Command {
       } catch (SdkClientException e) {
         if (Targets.noCredentials(e)) {
           throw CliException.failure("no AWS credentials to read the quotas of " + clients.region()
-              + ": " + Targets.credentialsHelp(AwsClients.userProfile()));
+              + ": " + Targets.credentialsHelp(CredentialSources.userProfile()));
         }
         throw e;
       } catch (AwsServiceException e) {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.aws.CredentialSources;
 import offhours.cli.Target.Name;
 import offhours.local.StateFile;
 import offhours.stack.FunctionVariables;
@@ -198,8 +199,8 @@ final class Targets {
         throw CliException.failure(noCredentials(
             stackName,
             clients.region(),
-            AwsClients.userProfile(),
-            AwsClients.userProfileProblem()));
+            CredentialSources.userProfile(),
+            CredentialSources.userProfileProblem()));
       }
       throw unreachable(stackName, clients.region(), e)
           .<RuntimeException>map(CliException::failure)

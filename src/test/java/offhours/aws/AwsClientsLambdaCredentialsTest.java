@@ -19,7 +19,7 @@ class AwsClientsLambdaCredentialsTest {
 
   @Test
   void aSnapStartFunctionReadsCredentialsFromTheEndpointLambdaAnnounces() {
-    var provider = AwsClients.lambdaCredentials(Map.of(
+    var provider = CredentialSources.lambda(Map.of(
         "AWS_REGION",
         "eu-central-1",
         "AWS_CONTAINER_CREDENTIALS_FULL_URI",
@@ -41,8 +41,7 @@ class AwsClientsLambdaCredentialsTest {
     // property.
     System.setProperty("aws.containerCredentialsFullUri", uri);
     try {
-      var provider =
-          AwsClients.lambdaCredentials(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri));
+      var provider = CredentialSources.lambda(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri));
 
       assertThat(provider.resolveCredentials().accessKeyId()).isEqualTo("ASIA-SNAP");
     } finally {
@@ -53,8 +52,8 @@ class AwsClientsLambdaCredentialsTest {
 
   @Test
   void anOrdinaryFunctionReadsTheAccessKeyVariables() {
-    var provider = AwsClients.lambdaCredentials(
-        Map.of("AWS_REGION", "eu-central-1", "AWS_ACCESS_KEY_ID", "AKIA"));
+    var provider =
+        CredentialSources.lambda(Map.of("AWS_REGION", "eu-central-1", "AWS_ACCESS_KEY_ID", "AKIA"));
 
     assertThat(provider).isInstanceOf(EnvironmentVariableCredentialsProvider.class);
   }

@@ -1,0 +1,70 @@
+package offhours.aws;
+
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.profiles.ProfileFileSystemSetting;
+
+/**
+ * Where the credentials of {@link AwsClients}' factories come from: a function's environment ({@link
+ * AwsClients#forLambda}) or the user's chain and profile ({@link AwsClients#forUser}), and, for the command line's
+ * message when the chain finds none, which profile it read and why that gave nothing. It builds no client.
+ */
+public final class CredentialSources {
+
+  private CredentialSources() {}
+
+  /**
+   * A function's credentials: its environment variables, or, on a SnapStart version, the local credentials endpoint
+   * Lambda announces in {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}.
+   */
+  static AwsCredentialsProvider lambda(Map<String, String> env) {
+    String containerUri = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    if (containerUri != null && !containerUri.isBlank()) {
+      // Reads the URI and AWS_CONTAINER_AUTHORIZATION_TOKEN from the process environment itself.
+      return ContainerCredentialsProvider.builder().build();
+    }
+    return EnvironmentVariableCredentialsProvider.create();
+  }
+
+  /** The user's chain, as the AWS CLI reads it (environment, then the profile). */
+  static AwsCredentialsProvider user() {
+    return DefaultCredentialsProvider.builder().build();
+  }
+
+  /** The profile the user's chain reads: {@code AWS_PROFILE} (or {@code aws.profile}), else "default". */
+  public static String userProfile() {
+    return ProfileFileSystemSetting.AWS_PROFILE.getStringValue().orElse("default");
+  }
+
+  /**
+   * Why {@link #userProfile()} gives no credentials, for the message after the whole chain found none (an expired
+   * IAM Identity Center session, a role STS refused); empty when it gives some or is not configured at all. Asks
+   * the profile again, so a role is assumed a second time: only for that message.
+   */
+  public static Optional<String> userProfileProblem() {
+    try {
+      ProfileFile files = ProfileFile.defaultProfileFile();
+      if (files.profile(userProfile()).isEmpty()) {
+        return Optional.empty(); // nothing configured: the message says how to configure it
+      }
+      try (ProfileCredentialsProvider profile = ProfileCredentialsProvider.builder()
+          .profileFile(files)
+          .profileName(userProfile())
+          .build()) {
+        profile.resolveCredentials();
+        return Optional.empty();
+      }
+    } catch (RuntimeException e) {
+      String reason = String.valueOf(e.getMessage());
+      // The SDK appends the parsed files (profile and property names); the reason is before it.
+      int files = reason.indexOf(": ProfileFile(");
+      return Optional.of(files < 0 ? reason : reason.substring(0, files));
+    }
+  }
+}
