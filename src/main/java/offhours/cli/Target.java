@@ -155,6 +155,14 @@ public record Target(
     return clients.build(Service.S3, S3Client.builder().forcePathStyle(local));
   }
 
+  /**
+   * As {@link #s3}, its calls cut as a bounded service's are ({@link AwsClients#buildForControlCalls}): for small reads
+   * only, such as a thumbnail's HeadObject and the GetObject that returns its body's stream, never an upload.
+   */
+  public S3Client s3ForSmallReads() {
+    return clients.buildForControlCalls(Service.S3, S3Client.builder().forcePathStyle(local));
+  }
+
   public SqsClient sqs() {
     return clients.build(Service.SQS, SqsClient.builder());
   }

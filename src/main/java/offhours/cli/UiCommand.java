@@ -16,6 +16,7 @@ import offhours.aws.AwsClients;
 import offhours.cli.Target.Name;
 import offhours.local.StateFile;
 import offhours.ui.AwsUiData;
+import offhours.ui.PageDeadline;
 import offhours.ui.Refreshed;
 import offhours.ui.UiServer;
 import offhours.ui.UploadRules;
@@ -99,24 +100,16 @@ final class UiCommand implements Command {
     }
     CostSettings.checkFlags(call.args());
     Target target = call.target();
-    Target page = forPage(target);
-    StackSettingsReader reader = call.args()
-        .value(Option.STACK.name())
-        .map(stack -> StackSettingsReader.deployed(page, stack))
-        .orElseGet(
-            () -> StackSettingsReader.local(page, StateFile.path(call.context().cacheDir())));
-    AwsUiData.StackView view;
-    Refreshed<AwsUiData.PageSettings> settings;
+    StackPage page;
     try {
-      view = view(page);
-      settings = settings(call, page, view, reader);
+      page = page(call, target);
     } catch (RuntimeException e) {
-      reader.close();
       target.close();
       throw e;
     }
-    AwsUiData data = new AwsUiData(
-        view, call.context().clock(), action -> control(target, action), settings::get);
+    AwsUiData data = page.data();
+    StackSettingsReader reader = page.reader();
+    Refreshed<AwsUiData.PageSettings> settings = page.settings();
     UiServer server;
     try {
       server = serve(data, (int) port, settings);
@@ -188,6 +181,36 @@ final class UiCommand implements Command {
     return stackGone.get() ? CliException.FAILURE : 0;
   }
 
+  /**
+   * What {@link #run} serves of {@code target}: the page's data, read through {@linkplain #forPage the page's view} of
+   * its clients, but for the controller's actions, asked through {@code target} itself; its settings as last read; and
+   * the reader that reads them again. Closing them is the caller's, {@code target} too.
+   */
+  record StackPage(
+      AwsUiData data, Refreshed<AwsUiData.PageSettings> settings, StackSettingsReader reader) {}
+
+  /** The {@link StackPage} of {@code target}, as {@link #run} serves it; a setting that does not read throws. */
+  static StackPage page(Invocation call, Target target) {
+    Target page = forPage(target);
+    StackSettingsReader reader = call.args()
+        .value(Option.STACK.name())
+        .map(stack -> StackSettingsReader.deployed(page, stack))
+        .orElseGet(
+            () -> StackSettingsReader.local(page, StateFile.path(call.context().cacheDir())));
+    AwsUiData.StackView view;
+    Refreshed<AwsUiData.PageSettings> settings;
+    try {
+      view = view(page);
+      settings = settings(call, page, view, reader);
+    } catch (RuntimeException e) {
+      reader.close();
+      throw e;
+    }
+    AwsUiData data = new AwsUiData(
+        view, call.context().clock(), action -> control(target, action), settings::get);
+    return new StackPage(data, settings, reader);
+  }
+
   /** The page of the local stack ends with the stack: a stack started again has other ports and credentials. */
   private static LocalStackWatch watch(Invocation call, Runnable stop) {
     Path stateFile = StateFile.path(call.context().cacheDir());
@@ -246,18 +269,20 @@ final class UiCommand implements Command {
 
   /**
    * {@code target} with clients whose calls are cut at the page's {@link #READ_ATTEMPT} and {@link #READ_CALL}, on its
-   * HTTP client (closing {@code target} closes it). The controller's actions are asked through {@code target} itself:
-   * Invoke waits for the controller's run, which no page deadline should cut.
+   * HTTP client (closing {@code target} closes it), a read cut there said in the page's words ({@link PageDeadline}).
+   * The controller's actions are asked through {@code target} itself: Invoke waits for the controller's run, which no
+   * page deadline should cut.
    */
-  static Target forPage(Target target) {
-    return target.withClients(target.clients().cutSooner(READ_ATTEMPT, READ_CALL));
+  private static Target forPage(Target target) {
+    return target.withClients(new PageDeadline(READ_ATTEMPT, READ_CALL).on(target.clients()));
   }
 
   /** What the page needs of the target: the ui package knows nothing of the CLI's types. */
-  static AwsUiData.StackView view(Target target) {
+  private static AwsUiData.StackView view(Target target) {
     return new AwsUiData.StackView(
         target.description(),
         target.s3(),
+        target.s3ForSmallReads(),
         target.dynamoDb(),
         target.sqs(),
         target.name(Name.BUCKET),

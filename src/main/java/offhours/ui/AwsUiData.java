@@ -62,11 +62,14 @@ public final class AwsUiData implements UiData, AutoCloseable {
   /**
    * The stack the page shows, as the CLI resolved it: its description, clients and resource names, when it was
    * created (empty when unknown), and whether it is the local stack (its functions log to its own log, not to log
-   * groups).
+   * groups). Uploads go through {@code s3}, which no deadline cuts; thumbnails are read through {@code thumbnails},
+   * whose HeadObject and GetObject are cut as the page's other reads are, so a hung S3 does not hold one of the page
+   * server's threads for the socket's timeout.
    */
   public record StackView(
       String description,
       S3Client s3,
+      S3Client thumbnails,
       DynamoDbClient dynamo,
       SqsClient sqs,
       String bucket,
@@ -83,6 +86,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
 
   private final StackView target;
   private final S3Client s3;
+  private final S3Client thumbnailReads;
   private final DynamoDbClient dynamo;
   private final SqsClient sqs;
   private final Clock clock;
@@ -106,6 +110,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
       Supplier<Refreshed.AsRead<PageSettings>> settings) {
     this.target = target;
     this.s3 = target.s3();
+    this.thumbnailReads = target.thumbnails();
     this.dynamo = target.dynamo();
     this.sqs = target.sqs();
     this.clock = clock;
@@ -242,7 +247,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
     String bucket = target.bucket();
     HeadObjectResponse head;
     try {
-      head = s3.headObject(r -> r.bucket(bucket).key(key));
+      head = thumbnailReads.headObject(r -> r.bucket(bucket).key(key));
     } catch (NoSuchKeyException e) {
       throw new UiException(404, "no object " + key + " in " + bucket);
     }
@@ -258,7 +263,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
     }
     byte[] image;
     try (ResponseInputStream<GetObjectResponse> object =
-        s3.getObject(r -> r.bucket(bucket).key(key).ifMatch(head.eTag()))) {
+        thumbnailReads.getObject(r -> r.bucket(bucket).key(key).ifMatch(head.eTag()))) {
       image = read(object);
     } catch (NoSuchKeyException e) {
       throw new UiException(404, "no object " + key + " in " + bucket);
@@ -313,6 +318,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
   @Override
   public void close() {
     s3.close();
+    thumbnailReads.close();
     dynamo.close();
     sqs.close();
   }

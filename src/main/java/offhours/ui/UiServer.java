@@ -38,6 +38,9 @@ import offhours.local.api.UnreadBody;
  */
 public final class UiServer implements AutoCloseable {
 
+  /** The page's server's log: a read cut at the page's deadline, with the SDK's own words ({@link PageDeadline}). */
+  private static final System.Logger LOG = System.getLogger(UiServer.class.getName());
+
   /** Images: the jar's icon ('self') and thumbnails, fetched with the token header and shown from blob: URLs. */
   private static final String CSP =
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:;"
@@ -127,7 +130,17 @@ public final class UiServer implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         refuse(exchange, 400, e.getMessage(), false);
       } catch (RuntimeException e) {
-        error(exchange, 502, "the stack did not answer: " + e.getMessage());
+        PageDeadline.CutRead cut = PageDeadline.cutIn(e);
+        if (cut == null) {
+          error(exchange, 502, "the stack did not answer: " + e.getMessage());
+          return;
+        }
+        // The page says it in its words; the SDK's, for who needs them, go to the server's log.
+        LOG.log(
+            System.Logger.Level.WARNING,
+            method + " " + exchange.getRequestURI().getRawPath() + ": " + cut.words() + ": "
+                + cut.sdkWords());
+        error(exchange, 502, cut.words());
       } catch (OutOfMemoryError e) {
         // One request's memory is dropped with it; the server and the other requests go on.
         error(

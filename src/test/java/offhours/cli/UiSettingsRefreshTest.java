@@ -152,6 +152,7 @@ class UiSettingsRefreshTest {
     AwsUiData.StackView view = new AwsUiData.StackView(
         "stack prod",
         null,
+        null,
         dynamo,
         sqs,
         "b",

@@ -180,6 +180,7 @@ class UiUploadLimitRefreshTest {
     return new AwsUiData.StackView(
         "stack prod",
         s3,
+        s3,
         dynamo,
         sqs,
         "b",

@@ -121,6 +121,7 @@ class RawUtf8KeysIT {
     return new AwsUiData.StackView(
         "the local stack",
         f.stack.s3(),
+        f.stack.s3(),
         f.stack.dynamoDb(),
         f.stack.sqs(),
         f.stack.resources().bucket(),

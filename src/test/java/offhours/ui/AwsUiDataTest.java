@@ -179,6 +179,7 @@ class AwsUiDataTest {
         new AwsUiData.StackView(
             "stack prod",
             null,
+            null,
             dynamo,
             sqs,
             "b",
@@ -245,6 +246,7 @@ class AwsUiDataTest {
         new AwsUiData.StackView(
             "the local stack",
             null,
+            null,
             dynamo,
             new QueueAttributesSqs(new ArrayList<>()),
             "b",
@@ -283,7 +285,19 @@ class AwsUiDataTest {
       FakeDynamoDb dynamo, SqsClient sqs, ZoneId zone, Clock clock, Optional<Instant> created) {
     return new AwsUiData(
         new AwsUiData.StackView(
-            "stack prod", null, dynamo, sqs, "b", "q", "dlq", "", "control", "e", created, false),
+            "stack prod",
+            null,
+            null,
+            dynamo,
+            sqs,
+            "b",
+            "q",
+            "dlq",
+            "",
+            "control",
+            "e",
+            created,
+            false),
         clock,
         action -> Map.of(),
         FixedPageSettings.of(
@@ -297,6 +311,7 @@ class AwsUiDataTest {
     return new AwsUiData(
         new AwsUiData.StackView(
             "stack prod",
+            null,
             null,
             table,
             null,

@@ -77,6 +77,7 @@ class UiHandedBackBrowserIT {
             new AwsUiData.StackView(
                 "the local stack",
                 s3,
+                s3,
                 dynamo,
                 sqs,
                 "ui-it-" + suffix,
