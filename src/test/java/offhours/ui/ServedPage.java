@@ -7,7 +7,8 @@ import org.openqa.selenium.WebDriver;
 
 /**
  * The page of a {@link UiServer} over a test's data, on a free port with InvokeEndpoint's upload limit, open in
- * headless Chromium at a window {@code width} wide; closing it closes the browser, then the server.
+ * headless Chromium at a window {@code width} wide, or, under {@link #PHONE_BELOW}, shown as a phone that wide shows it
+ * ({@link HeadlessChromium#phone}); closing it closes the browser, then the server.
  */
 final class ServedPage implements AutoCloseable {
 
@@ -21,16 +22,25 @@ final class ServedPage implements AutoCloseable {
     this.page = chromium.browser;
   }
 
+  /** Headless Chromium's window is at least this wide: a narrower page is a phone's, emulated. */
+  static final int PHONE_BELOW = 500;
+
   static ServedPage open(UiData data, Path files, int width) throws IOException {
     UiServer server = UiServer.start(data, 0, FixedPageSettings::uploadRules);
     ServedPage served;
     try {
-      served = new ServedPage(server, HeadlessChromium.start(files));
+      served = new ServedPage(
+          server,
+          width < PHONE_BELOW
+              ? HeadlessChromium.phone(files, width)
+              : HeadlessChromium.start(files));
     } catch (RuntimeException | Error e) {
       server.close();
       throw e;
     }
-    served.page.manage().window().setSize(new Dimension(width, 1100));
+    if (width >= PHONE_BELOW) {
+      served.page.manage().window().setSize(new Dimension(width, 1100));
+    }
     served.page.get(server.url().toString());
     return served;
   }

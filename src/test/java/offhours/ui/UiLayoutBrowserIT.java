@@ -50,11 +50,11 @@ class UiLayoutBrowserIT {
         };
     try (UiServer server = UiServer.start(data, 0, FixedPageSettings::uploadRules)) {
       for (int width : new int[] {1440, 390}) {
-        try (HeadlessChromium chromium = width < 500
+        try (HeadlessChromium chromium = width < ServedPage.PHONE_BELOW
             ? HeadlessChromium.phone(files.resolve("w" + width), width)
             : HeadlessChromium.start(files.resolve("w" + width))) {
           WebDriver page = chromium.browser;
-          if (width >= 500) {
+          if (width >= ServedPage.PHONE_BELOW) {
             page.manage().window().setSize(new org.openqa.selenium.Dimension(width, 1100));
           }
           page.get(server.url().toString());
@@ -123,7 +123,7 @@ class UiLayoutBrowserIT {
                   width)
               .hasSize(9)
               .allSatisfy(px -> assertThat(px.doubleValue()).isGreaterThanOrEqualTo(8));
-          if (width < 500) {
+          if (width < ServedPage.PHONE_BELOW) {
             js(page, "document.getElementById('drop').scrollIntoView()");
             HeadlessChromium.screenshot(page, "ui-layout-" + width + "-uploads.png");
           }

@@ -89,44 +89,50 @@ class UiLedgerBrowserIT {
             return Map.of("since", today.minusDays(13).toString(), "days", rows);
           }
         };
-    try (UiServer server = UiServer.start(data, 0, FixedPageSettings::uploadRules);
-        HeadlessChromium chromium = HeadlessChromium.start(files)) {
-      WebDriver page = chromium.browser;
-      // Headless Chromium's window is at least 500 px wide: the one-column layout, as at 390 px.
-      for (int width : new int[] {500, 1440}) {
-        page.manage().window().setSize(new org.openqa.selenium.Dimension(width, 1100));
-        page.get(server.url().toString());
-        await(
-            page,
-            "the chart drawn at " + width + " px",
-            d -> d.findElement(By.id("per-image")).getText().startsWith("560 images")
-                && ((Number) js(d, "return document.getElementById('chart').getScreenCTM().a"))
-                        .doubleValue()
-                    > 0);
-        assertThat(((Number) js(page, "return document.getElementById('chart').getScreenCTM().a"))
-                .doubleValue())
-            .as("the chart's scale at %s px: its 10 px text drawn 10 px high", width)
-            .isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.02));
-        @SuppressWarnings("unchecked")
-        List<Number> dates = (List<Number>)
-            js(
-                page,
-                "return [...document.querySelectorAll('#chart text.tick')]"
-                    + ".filter((t) => !t.textContent.endsWith('h'))"
-                    + ".flatMap((t) => { const r = t.getBoundingClientRect(); return [r.left, r.right]; });");
-        assertThat(dates).as("the dates under the bars at %s px", width).isNotEmpty();
-        for (int i = 2; i < dates.size(); i += 2) {
-          assertThat(dates.get(i).doubleValue())
-              .as("date %s starts after the one before it ends, at %s px: %s", i / 2, width, dates)
-              .isGreaterThan(dates.get(i - 1).doubleValue());
+    try (UiServer server = UiServer.start(data, 0, FixedPageSettings::uploadRules)) {
+      for (int width : new int[] {390, 1440}) {
+        try (HeadlessChromium chromium = width < ServedPage.PHONE_BELOW
+            ? HeadlessChromium.phone(files.resolve("w" + width), width)
+            : HeadlessChromium.start(files.resolve("w" + width))) {
+          WebDriver page = chromium.browser;
+          if (width >= ServedPage.PHONE_BELOW) {
+            page.manage().window().setSize(new org.openqa.selenium.Dimension(width, 1100));
+          }
+          page.get(server.url().toString());
+          await(
+              page,
+              "the chart drawn at " + width + " px",
+              d -> d.findElement(By.id("per-image")).getText().startsWith("560 images")
+                  && ((Number) js(d, "return document.getElementById('chart').getScreenCTM().a"))
+                          .doubleValue()
+                      > 0);
+          assertThat(((Number) js(page, "return document.getElementById('chart').getScreenCTM().a"))
+                  .doubleValue())
+              .as("the chart's scale at %s px: its 10 px text drawn 10 px high", width)
+              .isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.02));
+          @SuppressWarnings("unchecked")
+          List<Number> dates = (List<Number>)
+              js(
+                  page,
+                  "return [...document.querySelectorAll('#chart text.tick')]"
+                      + ".filter((t) => !t.textContent.endsWith('h'))"
+                      + ".flatMap((t) => { const r = t.getBoundingClientRect(); return [r.left, r.right]; });");
+          assertThat(dates).as("the dates under the bars at %s px", width).isNotEmpty();
+          for (int i = 2; i < dates.size(); i += 2) {
+            assertThat(dates.get(i).doubleValue())
+                .as(
+                    "date %s starts after the one before it ends, at %s px: %s",
+                    i / 2, width, dates)
+                .isGreaterThan(dates.get(i - 1).doubleValue());
+          }
+          assertThat(page.findElement(By.cssSelector(".legend")).getText())
+              .as("the legend says what the number over a bar counts")
+              .contains("over a bar: images that day");
+          assertThat(page.findElement(By.id("observed")).getText())
+              .as("this status has no read times: no dangling 'queue read' without one")
+              .isEqualTo("The controller has not run yet");
+          HeadlessChromium.screenshot(page, "ui-ledger-" + width + ".png");
         }
-        assertThat(page.findElement(By.cssSelector(".legend")).getText())
-            .as("the legend says what the number over a bar counts")
-            .contains("over a bar: images that day");
-        assertThat(page.findElement(By.id("observed")).getText())
-            .as("this status has no read times: no dangling 'queue read' without one")
-            .isEqualTo("The controller has not run yet");
-        HeadlessChromium.screenshot(page, "ui-ledger-" + width + ".png");
       }
     }
   }

@@ -38,8 +38,7 @@ class UiNarrowBrowserIT {
         settings,
         MemoryUiData.result(HOSTILE, "CLASSIFIED", null, "probabilities"),
         MemoryUiData.result(LONG, "REJECTED", null, null)));
-    // Headless Chromium's window is at least 500 px wide: the one-column layout, as at 390 px.
-    try (ServedPage served = ServedPage.open(data, files, 500)) {
+    try (ServedPage served = ServedPage.open(data, files, 390)) {
       WebDriver page = served.page;
       HeadlessChromium.await(
           page,

@@ -43,8 +43,7 @@ class UiRejectionHintBrowserIT {
             "the model refused the image as too large (status 413): image of 20000 x 20000 pixels"),
         rejected("notes/odd.png", "a reason of no known kind <b>bold</b>"),
         result("cats/chelsea.png", "CLASSIFIED", null, "probabilities"));
-    // Headless Chromium's window is at least 500 px wide: the one-column layout, as at 390 px.
-    try (ServedPage served = ServedPage.open(new MemoryUiData(() -> answer), files, 500)) {
+    try (ServedPage served = ServedPage.open(new MemoryUiData(() -> answer), files, 390)) {
       WebDriver page = served.page;
       HeadlessChromium.await(
           page, DEADLINE, "ui-hint-failure.png", "three cards", d -> cards(d).size() == 3);
@@ -60,7 +59,7 @@ class UiRejectionHintBrowserIT {
           .as("under the reason")
           .hasSize(1);
       assertThat(whole(page, hint))
-          .as("the hint, whole and on its card at 500 px")
+          .as("the hint, whole and on its card at 390 px")
           .isTrue();
 
       assertThat(card(page, "notes/odd.png")
