@@ -1,5 +1,6 @@
 package offhours.api;
 
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -44,11 +45,13 @@ public final class Api {
   private final ClassifyRoute classify;
   /** The model's settings as Classify names them in each result: GET /results says which results have others. */
   private final String settings;
+  /** Where the function's own lines go (a route that failed, a ledger write): standard output on Lambda. */
+  private final PrintStream out;
 
   /** When the stack's ledger started, read until the controller has recorded it, then kept: it never changes. */
   private final KeptLedgerStart ledgerStart = new KeptLedgerStart();
 
-  /** Every collaborator given: the Lambda handler and local mode build the clients. */
+  /** Every collaborator given: the Lambda handler and tests build the clients. */
   public Api(
       S3Client s3,
       SqsClient sqs,
@@ -56,6 +59,23 @@ public final class Api {
       SageMakerRuntimeClient runtime,
       ApiConfig config,
       Clock clock) {
+    this(s3, sqs, dynamo, runtime, config, clock, System.out);
+  }
+
+  /**
+   * As above with the function's own lines (a route that failed, with AWS's answer or the error; what became of the
+   * invocations of POST /classify in the ledger) going to {@code out}: local mode gives its execution environment's
+   * standard output, which falls silent when the environment ends, as a Lambda environment shut down logs nothing more.
+   */
+  public Api(
+      S3Client s3,
+      SqsClient sqs,
+      DynamoDbClient dynamo,
+      SageMakerRuntimeClient runtime,
+      ApiConfig config,
+      Clock clock,
+      PrintStream out) {
+    this.out = out;
     this.config = config;
     this.s3 = s3;
     this.sqs = sqs;
@@ -71,9 +91,10 @@ public final class Api {
         config,
         s3,
         new InferenceClient(runtime, config.controller().endpointName(), model),
-        new UsageLedger(dynamo, config.usage(), clock, new LedgerLines()),
+        new UsageLedger(dynamo, config.usage(), clock, new LedgerLines(out)),
         timeout -> observer(timeout).observe(),
-        clock);
+        clock,
+        out);
   }
 
   /** The stack as the forecast and the status read it, each read cut after what {@code timeout} says. */
@@ -102,22 +123,21 @@ public final class Api {
   }
 
   /** What became of POST /classify's serverless invocations in the ledger, when not plainly added: one log line. */
-  private static final class LedgerLines implements UsageLedger.Unrecorded {
+  record LedgerLines(PrintStream out) implements UsageLedger.Unrecorded {
     @Override
     public void ledgerNotUpdated(long invocations, long millis, Exception error) {
-      System.out.println("offhours api: ledger not updated: "
-          + UsageLedger.tally(invocations, millis) + " lost: " + error);
+      out.println("offhours api: ledger not updated: " + UsageLedger.tally(invocations, millis)
+          + " lost: " + error);
     }
 
     @Override
     public void ledgerUnconfirmed(long invocations, long millis, Exception error) {
-      System.out.println(
-          "offhours api: " + UsageLedger.unconfirmed(invocations, millis) + ": " + error);
+      out.println("offhours api: " + UsageLedger.unconfirmed(invocations, millis) + ": " + error);
     }
 
     @Override
     public void ledgerUpdatedByTheFirstAttempt(long invocations, long millis) {
-      System.out.println("offhours api: ledger updated by the first attempt of the write, still in"
+      out.println("offhours api: ledger updated by the first attempt of the write, still in"
           + " progress at DynamoDB when the SDK's retries ended: "
           + UsageLedger.tally(invocations, millis) + ", counted once");
     }
@@ -178,7 +198,7 @@ public final class Api {
     } catch (SdkException e) {
       // The answer says it in offhours' words; what AWS itself answered, which may name the account
       // and the function's role, goes to the function's log only, as POST /classify's does.
-      System.out.println("offhours api: " + request.routeKey() + " failed (request "
+      out.println("offhours api: " + request.routeKey() + " failed (request "
           + request.shownRequestId() + "); AWS's answer: " + AwsFailures.said(e));
       boolean answered = e instanceof AwsServiceException;
       boolean throttled = answered && ((AwsServiceException) e).isThrottlingException();
@@ -192,7 +212,7 @@ public final class Api {
                   ? "; try again in a few seconds"
                   : answered ? "" : "; try again shortly"));
     } catch (RuntimeException e) {
-      System.out.println("offhours api: " + request.routeKey() + " failed (request "
+      out.println("offhours api: " + request.routeKey() + " failed (request "
           + request.shownRequestId() + "): " + e);
       return ApiResponse.error(
           500,

@@ -1,5 +1,6 @@
 package offhours.api;
 
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,11 +62,14 @@ final class ClassifyRoute {
   private final UsageLedger usage;
   private final Function<Supplier<Duration>, StackObserver.Observed> observer;
   private final Clock clock;
+  /** Where the route's own lines go: what SageMaker or AWS answered when a call failed. */
+  private final PrintStream out;
 
   /**
    * {@code inference} calls the model as the consumer does (its labels resolved), and {@code usage} records what a
    * serverless endpoint bills for each call, as Classify's batches do; {@code observer} reads the stack when an image
-   * must wait (for the forecast), each read cut after what the supplier it is given says.
+   * must wait (for the forecast), each read cut after what the supplier it is given says; the route's own lines go to
+   * {@code out}, as the API's do.
    */
   ClassifyRoute(
       ApiConfig config,
@@ -73,13 +77,15 @@ final class ClassifyRoute {
       InferenceClient inference,
       UsageLedger usage,
       Function<Supplier<Duration>, StackObserver.Observed> observer,
-      Clock clock) {
+      Clock clock,
+      PrintStream out) {
     this.config = config;
     this.s3 = s3;
     this.inference = inference;
     this.usage = usage;
     this.observer = observer;
     this.clock = clock;
+    this.out = out;
   }
 
   /** Answers within {@code deadline}: every call after InvokeEndpoint is cut before it. */
@@ -152,7 +158,7 @@ final class ClassifyRoute {
       InvocationErrors.Failure failure = InvocationErrors.of(e);
       // The answer says it in offhours' words; what SageMaker itself answered, which may name the
       // account and the function's role, goes to the function's log only, as Classify's does.
-      System.out.println("offhours api: POST /classify (request " + request.shownRequestId()
+      out.println("offhours api: POST /classify (request " + request.shownRequestId()
           + "): InvokeEndpoint failed (" + failure.cause() + "); SageMaker's answer: "
           + AwsFailures.said(e));
       return switch (failure.cause()) {
@@ -270,7 +276,7 @@ final class ClassifyRoute {
     } catch (SdkException e) {
       // The image is stored: a forecast that cannot be read is no reason to say otherwise. AWS's
       // answer, which may name the account and the function's role, goes to the log only.
-      System.out.println("offhours api: POST /classify (request " + request.shownRequestId()
+      out.println("offhours api: POST /classify (request " + request.shownRequestId()
           + "): the forecast's read failed; AWS's answer: " + AwsFailures.said(e));
       seen = null;
       unforeseen = AwsFailures.words("the forecast's read of the stack", "the API function", e);

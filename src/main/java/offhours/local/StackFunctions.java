@@ -61,7 +61,10 @@ final class StackFunctions {
         Duration.ofSeconds(StackSpec.CONTROLLER_TIMEOUT_SECONDS));
   }
 
-  /** The HTTP API's function, which the local front invokes ({@link LocalLambda#invoker}). */
+  /**
+   * The HTTP API's function, which the local front invokes ({@link LocalLambda#invoker}); its own lines (a route that
+   * failed, what became of POST /classify's invocations in the ledger) go to its environment's standard output.
+   */
   static void api(
       LocalLambda lambda,
       AwsClients stack,
@@ -72,7 +75,8 @@ final class StackFunctions {
         LocalDeployment.API_FUNCTION,
         environment -> {
           DataClients own = DataClients.open(environment, stack, classify);
-          return new ApiHandler(new Api(own.s3, own.sqs, own.dynamoDb, own.runtime, config, clock));
+          return new ApiHandler(new Api(
+              own.s3, own.sqs, own.dynamoDb, own.runtime, config, clock, environment.stdout()));
         },
         Duration.ofSeconds(StackSpec.API_TIMEOUT_SECONDS));
   }

@@ -34,14 +34,6 @@ class ApiAwsFailureTest {
 
   private final QueueAttributesSqs sqs = new QueueAttributesSqs(new ArrayList<>());
 
-  private final Api api = new Api(
-      ApiFixtures.unused(S3Client.class),
-      sqs,
-      new FakeDynamoDb(),
-      ApiFixtures.unused(SageMakerRuntimeClient.class),
-      ApiFixtures.config(),
-      Clock.fixed(Instant.parse("2026-11-28T09:00:00Z"), ZoneOffset.UTC));
-
   @Test
   void anAccessDeniedIsABadGatewayInOffhoursWordsAndAwsAnswerGoesToTheLogOnly() {
     sqs.failWith =
@@ -88,17 +80,20 @@ class ApiAwsFailureTest {
             + " shortly");
   }
 
+  /** GET /status, the API's log lines written to {@code log}. */
   private ApiResponse statusLogging(ByteArrayOutputStream log) {
-    PrintStream stdout = System.out;
-    System.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
-    try {
-      return api.handle(
-          new ApiRequest(
-              "GET", "/status", "GET /status", Map.of(), Map.of(), Map.of(), new byte[0], "req-1"),
-          () -> 20_000);
-    } finally {
-      System.setOut(stdout);
-    }
+    Api api = new Api(
+        ApiFixtures.unused(S3Client.class),
+        sqs,
+        new FakeDynamoDb(),
+        ApiFixtures.unused(SageMakerRuntimeClient.class),
+        ApiFixtures.config(),
+        Clock.fixed(Instant.parse("2026-11-28T09:00:00Z"), ZoneOffset.UTC),
+        new PrintStream(log, true, StandardCharsets.UTF_8));
+    return api.handle(
+        new ApiRequest(
+            "GET", "/status", "GET /status", Map.of(), Map.of(), Map.of(), new byte[0], "req-1"),
+        () -> 20_000);
   }
 
   private static String message(ApiResponse response) {

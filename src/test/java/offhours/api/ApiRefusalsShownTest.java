@@ -102,24 +102,12 @@ class ApiRefusalsShownTest {
         throwing(DynamoDbClient.class, failure),
         ApiFixtures.unused(SageMakerRuntimeClient.class),
         ApiFixtures.config(),
-        Clock.fixed(Instant.parse("2026-11-25T09:40:00Z"), ZoneOffset.UTC));
-    PrintStream stdout = System.out;
-    System.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
-    try {
-      return failing.handle(
-          new ApiRequest(
-              "GET",
-              "/status",
-              "GET /status",
-              Map.of(),
-              Map.of(),
-              Map.of(),
-              new byte[0],
-              requestId),
-          () -> 20_000);
-    } finally {
-      System.setOut(stdout);
-    }
+        Clock.fixed(Instant.parse("2026-11-25T09:40:00Z"), ZoneOffset.UTC),
+        new PrintStream(log, true, StandardCharsets.UTF_8));
+    return failing.handle(
+        new ApiRequest(
+            "GET", "/status", "GET /status", Map.of(), Map.of(), Map.of(), new byte[0], requestId),
+        () -> 20_000);
   }
 
   private static <T> T throwing(Class<T> client, RuntimeException failure) {

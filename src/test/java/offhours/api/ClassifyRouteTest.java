@@ -285,24 +285,16 @@ class ClassifyRouteTest {
             + " authorized to perform: sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:us-east-1:"
             + "123456789012:endpoint/offhours-endpoint because no identity-based policy allows the"
             + " sagemaker:InvokeEndpoint action";
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    ApiResponse response;
-    System.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
-    try {
-      response = post(PNG, r -> {
-        throw SageMakerRuntimeException.builder()
-            .statusCode(400)
-            .requestId("9e4b")
-            .awsErrorDetails(AwsErrorDetails.builder()
-                .errorCode("AccessDeniedException")
-                .errorMessage(said)
-                .build())
-            .build();
-      });
-    } finally {
-      System.setOut(stdout);
-    }
+    ApiResponse response = post(PNG, r -> {
+      throw SageMakerRuntimeException.builder()
+          .statusCode(400)
+          .requestId("9e4b")
+          .awsErrorDetails(AwsErrorDetails.builder()
+              .errorCode("AccessDeniedException")
+              .errorMessage(said)
+              .build())
+          .build();
+    });
 
     assertThat(response.status()).isEqualTo(502);
     assertThat(JsonText.string(json(response), "message"))
@@ -427,6 +419,8 @@ class ClassifyRouteTest {
   private final List<Duration> readTimeouts = new ArrayList<>();
   /** What the forecast's reads throw, if anything. */
   private RuntimeException readFailure;
+  /** The route's own lines. */
+  private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
   /**
    * The event's requestContext.requestId, which whoever invokes the function writes, as the log lines of a failed
@@ -436,14 +430,7 @@ class ClassifyRouteTest {
   void theRequestIdInTheLogLinesIsEscapedAndCut() {
     requestId = "id\u001b]0;owned\u0007\u202e" + "i".repeat(4987);
     readFailure = SdkClientException.create("Unable to execute HTTP request: Connection reset");
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    System.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
-    try {
-      assertThat(post(PNG, ASLEEP).status()).isEqualTo(202);
-    } finally {
-      System.setOut(stdout);
-    }
+    assertThat(post(PNG, ASLEEP).status()).isEqualTo(202);
 
     String shown = "id\\x1b]0;owned\\x07\\u202e" + "i".repeat(47) + "... (5000 characters)";
     assertThat(log.toString(StandardCharsets.UTF_8))
@@ -548,15 +535,7 @@ class ClassifyRouteTest {
         "arn:aws:sqs:us-east-1:123456789012:offhours-queue");
     readFailure =
         AwsAnswers.refusal(SqsException.builder(), 400, "41d0", "AccessDenied", said, "Sqs");
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    ApiResponse response;
-    System.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
-    try {
-      response = post(PNG, ASLEEP);
-    } finally {
-      System.setOut(stdout);
-    }
+    ApiResponse response = post(PNG, ASLEEP);
 
     assertThat(response.status()).isEqualTo(202);
     assertThat(JsonText.string(json(response), "reason"))
@@ -682,7 +661,8 @@ class ClassifyRouteTest {
           }
           return ApiFixtures.seen(now);
         },
-        Clock.fixed(now, ZoneOffset.UTC));
+        Clock.fixed(now, ZoneOffset.UTC),
+        new PrintStream(log, true, StandardCharsets.UTF_8));
     return route.handle(
         new ApiRequest(
             "POST", "/classify", "POST /classify", Map.of(), Map.of(), headers(), body, requestId),
