@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.aws.InvocationDeadline;
+import offhours.testing.IdleStackAws;
 import offhours.testing.StubHttpServer;
-import offhours.testing.StubHttpServer.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
@@ -33,30 +33,8 @@ class ControllerOutputTest {
   private final ByteArrayOutputStream written = new ByteArrayOutputStream();
   private final PrintStream out = new PrintStream(written, true, StandardCharsets.UTF_8);
 
-  /** AWS as an idle Saturday night's run finds it: no state yet, no endpoint, the trigger paused, no backlog. */
-  private final StubHttpServer aws = StubHttpServer.start(request -> {
-    String target = request.header("X-Amz-Target");
-    if (target == null) {
-      return request.path().startsWith("/2015-03-31/event-source-mappings/")
-          ? Reply.json(200, "{\"UUID\":\"uuid-1\",\"State\":\"Disabled\"}")
-          : Reply.json(400, "{\"message\":\"not stubbed\"}");
-    }
-    return switch (target) {
-      case "DynamoDB_20120810.GetItem", "DynamoDB_20120810.PutItem" -> Reply.json(200, "{}");
-      case "SageMaker.DescribeEndpoint" ->
-        Reply.json(
-            400,
-            "{\"__type\":\"ValidationException\","
-                + "\"message\":\"Could not find endpoint \\\"offhours-endpoint\\\".\"}");
-      case "AmazonSQS.GetQueueAttributes" ->
-        Reply.json(
-            200,
-            "{\"Attributes\":{\"ApproximateNumberOfMessages\":\"0\","
-                + "\"ApproximateNumberOfMessagesNotVisible\":\"0\","
-                + "\"ApproximateNumberOfMessagesDelayed\":\"0\"}}");
-      default -> Reply.json(400, "{\"__type\":\"NotStubbed\",\"message\":\"" + target + "\"}");
-    };
-  });
+  /** AWS as an idle Saturday night's run finds it. */
+  private final StubHttpServer aws = StubHttpServer.start(IdleStackAws::answer);
 
   @AfterEach
   void close() {
