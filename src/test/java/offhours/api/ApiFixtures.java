@@ -1,9 +1,11 @@
 package offhours.api;
 
 import java.lang.reflect.Proxy;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,9 +17,12 @@ import offhours.endpoint.Ledger;
 import offhours.endpoint.ServerlessUsage;
 import offhours.stack.FunctionVariables;
 import offhours.stack.StackSpec;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** An API configured as template.yaml configures it (Berlin, Mon-Fri 08:00-19:00), and stack observations. */
 final class ApiFixtures {
@@ -108,6 +113,20 @@ final class ApiFixtures {
       @Override
       public void close() {}
     };
+  }
+
+  /**
+   * The API as {@link #config()} sets it, on 2026-11-25 at 09:40 UTC, with no AWS: each of its clients fails the test
+   * if called, for answers given before any call (a refusal of the request itself).
+   */
+  static Api withoutAws() {
+    return new Api(
+        unused(S3Client.class),
+        unused(SqsClient.class),
+        unused(DynamoDbClient.class),
+        unused(SageMakerRuntimeClient.class),
+        config(),
+        Clock.fixed(Instant.parse("2026-11-25T09:40:00Z"), ZoneOffset.UTC));
   }
 
   /** A client the answer must not need: any call fails the test. */

@@ -5,17 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Every route answers a query parameter it does not read, and a name given twice, with a 400 that names it, before it
@@ -25,13 +19,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 class ApiParametersTest {
 
-  private final Api api = new Api(
-      ApiFixtures.unused(S3Client.class),
-      ApiFixtures.unused(SqsClient.class),
-      ApiFixtures.unused(DynamoDbClient.class),
-      ApiFixtures.unused(SageMakerRuntimeClient.class),
-      ApiFixtures.config(),
-      Clock.fixed(Instant.parse("2026-11-25T09:40:00Z"), ZoneOffset.UTC));
+  private final Api api = ApiFixtures.withoutAws();
 
   private ApiResponse ask(String routeKey, Map<String, String> query) {
     String[] parts = routeKey.split(" ", 2);

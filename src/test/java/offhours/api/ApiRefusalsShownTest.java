@@ -25,13 +25,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 class ApiRefusalsShownTest {
 
-  private final Api api = new Api(
-      ApiFixtures.unused(S3Client.class),
-      ApiFixtures.unused(SqsClient.class),
-      ApiFixtures.unused(DynamoDbClient.class),
-      ApiFixtures.unused(SageMakerRuntimeClient.class),
-      ApiFixtures.config(),
-      Clock.fixed(Instant.parse("2026-11-25T09:40:00Z"), ZoneOffset.UTC));
+  private final Api api = ApiFixtures.withoutAws();
 
   private String noRoute(String method, String path) {
     ApiResponse answer = api.handle(new ApiRequest(
