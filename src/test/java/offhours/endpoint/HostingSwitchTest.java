@@ -15,13 +15,7 @@ import org.junit.jupiter.api.Test;
  * it. The controller never deletes, replaces nor feeds it, bills nothing for it, and creates its own once it is gone.
  */
 class HostingSwitchTest {
-  private static final Map<String, String> SCALE_TO_ZERO = Map.of(
-      "HOSTING",
-      "scale-to-zero",
-      "INFERENCE_COMPONENT_NAME",
-      "offhours-component",
-      "MODEL_NAME",
-      "offhours-model");
+  private static final Map<String, String> SCALE_TO_ZERO = Rig.SCALE_TO_ZERO;
 
   /** The stack's serverless endpoint, tagged with the stack's id as ServerlessEndpoint is, on its old config. */
   private static Endpoint.Status serverless(State state, Instant now) {

@@ -36,14 +36,7 @@ class PublishedMetricsTest {
 
   private static final Map<Hosting, Map<String, String>> ENV = Map.of(
       Hosting.SCHEDULED, Map.of(),
-      Hosting.SCALE_TO_ZERO,
-          Map.of(
-              "HOSTING",
-              "scale-to-zero",
-              "INFERENCE_COMPONENT_NAME",
-              "offhours-component",
-              "MODEL_NAME",
-              "offhours-model"),
+      Hosting.SCALE_TO_ZERO, Rig.SCALE_TO_ZERO,
       Hosting.SERVERLESS, Map.of("HOSTING", "serverless"));
 
   /**

@@ -35,6 +35,15 @@ public final class Rig {
       "MAX_WAIT_MINUTES",
       "0");
 
+  /** The settings the template gives the controller with Hosting scale-to-zero: its inference component, its model. */
+  static final Map<String, String> SCALE_TO_ZERO = Map.of(
+      "HOSTING",
+      "scale-to-zero",
+      "INFERENCE_COMPONENT_NAME",
+      "offhours-component",
+      "MODEL_NAME",
+      "offhours-model");
+
   public final List<String> calls = new ArrayList<>();
   final List<String> metrics = new ArrayList<>();
   public Endpoint.Status endpoint = Endpoint.Status.ABSENT;

@@ -17,13 +17,7 @@ import org.junit.jupiter.api.Test;
  * ABSENT (a wake is a create), scaling in is DELETING (waited for, and billed), and the settings that must agree.
  */
 class ScaleToZeroControllerTest {
-  private static final Map<String, String> SCALE_TO_ZERO = Map.of(
-      "HOSTING",
-      "scale-to-zero",
-      "INFERENCE_COMPONENT_NAME",
-      "offhours-component",
-      "MODEL_NAME",
-      "offhours-model");
+  private static final Map<String, String> SCALE_TO_ZERO = Rig.SCALE_TO_ZERO;
   private final Rig rig = new Rig(SCALE_TO_ZERO);
 
   @Test

@@ -18,13 +18,7 @@ import org.junit.jupiter.api.Test;
 class TriggerPausedByAStackUpdateTest {
 
   private static final Map<String, String> BUDGET = Map.of("MAX_WAIT_MINUTES", "60");
-  private static final Map<String, String> SCALE_TO_ZERO = Map.of(
-      "HOSTING",
-      "scale-to-zero",
-      "INFERENCE_COMPONENT_NAME",
-      "offhours-component",
-      "MODEL_NAME",
-      "offhours-model");
+  private static final Map<String, String> SCALE_TO_ZERO = Rig.SCALE_TO_ZERO;
   private static final Map<String, String> SERVERLESS = Map.of("HOSTING", "serverless");
 
   private static final Backlog.Snapshot WAITING = new Backlog.Snapshot(200, 20, 0, 0);

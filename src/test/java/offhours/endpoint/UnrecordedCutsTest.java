@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import offhours.endpoint.Decision.Action;
 import offhours.endpoint.Endpoint.State;
@@ -159,13 +158,7 @@ class UnrecordedCutsTest {
 
   @Test
   void aWakeAndAScaleInOfTheComponentsCopiesAreOneStartAndOneStopThoughTheirRunsDied() {
-    rig = new Rig(Map.of(
-        "HOSTING",
-        "scale-to-zero",
-        "INFERENCE_COMPONENT_NAME",
-        "offhours-component",
-        "MODEL_NAME",
-        "offhours-model"));
+    rig = new Rig(Rig.SCALE_TO_ZERO);
     Instant componentCreated = rig.now.minusSeconds(2 * 86_400);
     Endpoint.Status asleep = Endpoint.Status.of(State.ABSENT, null, componentCreated, rig.now)
         .withConfig("offhours-endpoint-config", false);
