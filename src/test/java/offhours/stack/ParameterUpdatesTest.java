@@ -209,12 +209,9 @@ class ParameterUpdatesTest {
   void everyNameTheFunctionsFindTheStacksResourcesByStaysTheSame() {
     FakeStack stack = FakeStack.create(Map.of());
     for (Change change : changes) {
-      Map<String, String> before = ParameterChanges.base(change.hosting());
-      Map<String, String> after = new HashMap<>(before);
-      before.put(change.parameter(), change.from());
-      after.put(change.parameter(), change.to());
-      StackResolver was = new StackResolver(template, stack.withParameters(before));
-      StackResolver is = new StackResolver(template, stack.withParameters(after));
+      Resolved resolved = resolved(stack, change);
+      StackResolver was = resolved.was();
+      StackResolver is = resolved.is();
       for (String function : List.of(
           "ClassifyFunction", "ControllerFunction", "ApiFunction", "EndpointCleanupFunction")) {
         Map<String, String> old = new TreeMap<>(was.environment(function));
@@ -243,12 +240,9 @@ class ParameterUpdatesTest {
       if (!change.update().replaced().contains("Model")) {
         continue;
       }
-      Map<String, String> before = ParameterChanges.base(change.hosting());
-      Map<String, String> after = new HashMap<>(before);
-      before.put(change.parameter(), change.from());
-      after.put(change.parameter(), change.to());
-      StackResolver was = new StackResolver(template, stack.withParameters(before));
-      StackResolver is = new StackResolver(template, stack.withParameters(after));
+      Resolved resolved = resolved(stack, change);
+      StackResolver was = resolved.was();
+      StackResolver is = resolved.is();
       for (List<StackResolver> sides : List.of(List.of(was, is), List.of(is, was))) {
         IamRole role = IamRole.atMost(sides.get(0), "SageMakerExecutionRole");
         Map<String, Object> mine = container(sides.get(0));
@@ -275,6 +269,20 @@ class ParameterUpdatesTest {
     }
     assertThat(shared).as("updates whose models share a bucket, a repository").hasSize(2);
     assertThat(unreadable).isEmpty();
+  }
+
+  /** The template resolved before and after a change, on the base parameters of its hosting. */
+  private record Resolved(StackResolver was, StackResolver is) {}
+
+  /** The template resolved with {@code change}'s parameter at its old value, and at its new one. */
+  private Resolved resolved(FakeStack stack, Change change) {
+    Map<String, String> before = ParameterChanges.base(change.hosting());
+    Map<String, String> after = new HashMap<>(before);
+    before.put(change.parameter(), change.from());
+    after.put(change.parameter(), change.to());
+    return new Resolved(
+        new StackResolver(template, stack.withParameters(before)),
+        new StackResolver(template, stack.withParameters(after)));
   }
 
   private static Map<String, Object> container(StackResolver stack) {
