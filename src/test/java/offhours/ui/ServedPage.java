@@ -1,6 +1,7 @@
 package offhours.ui;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebDriver;
@@ -27,22 +28,31 @@ final class ServedPage implements AutoCloseable {
 
   static ServedPage open(UiData data, Path files, int width) throws IOException {
     UiServer server = UiServer.start(data, 0, FixedPageSettings::uploadRules);
-    ServedPage served;
     try {
-      served = new ServedPage(
-          server,
-          width < PHONE_BELOW
-              ? HeadlessChromium.phone(files, width)
-              : HeadlessChromium.start(files));
+      return new ServedPage(server, showing(server.url(), files, width));
     } catch (RuntimeException | Error e) {
       server.close();
       throw e;
     }
-    if (width >= PHONE_BELOW) {
-      served.page.manage().window().setSize(new Dimension(width, 1100));
+  }
+
+  /**
+   * Headless Chromium showing {@code url} at {@code width} as {@link #open} shows a page: in a window that wide, or
+   * under {@link #PHONE_BELOW} as a phone; for a test that shows one server's page at several widths.
+   */
+  static HeadlessChromium showing(URI url, Path files, int width) {
+    HeadlessChromium chromium =
+        width < PHONE_BELOW ? HeadlessChromium.phone(files, width) : HeadlessChromium.start(files);
+    try {
+      if (width >= PHONE_BELOW) {
+        chromium.browser.manage().window().setSize(new Dimension(width, 1100));
+      }
+      chromium.browser.get(url.toString());
+      return chromium;
+    } catch (RuntimeException | Error e) {
+      chromium.close();
+      throw e;
     }
-    served.page.get(server.url().toString());
-    return served;
   }
 
   @Override

@@ -50,14 +50,9 @@ class UiLayoutBrowserIT {
         };
     try (UiServer server = UiServer.start(data, 0, FixedPageSettings::uploadRules)) {
       for (int width : new int[] {1440, 390}) {
-        try (HeadlessChromium chromium = width < ServedPage.PHONE_BELOW
-            ? HeadlessChromium.phone(files.resolve("w" + width), width)
-            : HeadlessChromium.start(files.resolve("w" + width))) {
+        try (HeadlessChromium chromium =
+            ServedPage.showing(server.url(), files.resolve("w" + width), width)) {
           WebDriver page = chromium.browser;
-          if (width >= ServedPage.PHONE_BELOW) {
-            page.manage().window().setSize(new org.openqa.selenium.Dimension(width, 1100));
-          }
-          page.get(server.url().toString());
           HeadlessChromium.await(
               page,
               DEADLINE,
