@@ -2,7 +2,6 @@ package offhours.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import offhours.api.ApiConfig;
@@ -17,18 +16,8 @@ class FunctionEnvironmentsTest {
 
   private static final String URI = "s3://offhours-models/labels.txt";
   private static final StackSpec.Names NAMES = StackSpec.Names.local();
-  private static final LocalResources.Provisioned PROVISIONED = new LocalResources.Provisioned(
-      "offhours-images",
-      "http://127.0.0.1:1/000000000000/offhours-queue",
-      "arn:aws:sqs:us-east-1:000000000000:offhours-queue",
-      "http://127.0.0.1:1/000000000000/offhours-dlq",
-      "arn:aws:sqs:us-east-1:000000000000:offhours-dlq",
-      "offhours-results",
-      "offhours-control",
-      "http://127.0.0.1:1/000000000000/offhours-queue-timer",
-      "arn:aws:sqs:us-east-1:000000000000:offhours-queue-timer");
-  private static final LocalDeployment.Options OPTIONS =
-      LocalDeployment.Options.defaults(Path.of("cache"));
+  private static final LocalResources.Provisioned PROVISIONED = LocalFixtures.PROVISIONED;
+  private static final LocalDeployment.Options OPTIONS = LocalFixtures.OPTIONS;
 
   @Test
   void everyFunctionReadsTheLabelFileFromS3AsTheStackPassesLabelsS3Uri() {

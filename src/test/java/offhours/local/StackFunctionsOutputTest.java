@@ -42,18 +42,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 class StackFunctionsOutputTest {
 
-  private static final LocalResources.Provisioned PROVISIONED = new LocalResources.Provisioned(
-      "offhours-images",
-      "http://127.0.0.1:1/000000000000/offhours-queue",
-      "arn:aws:sqs:us-east-1:000000000000:offhours-queue",
-      "http://127.0.0.1:1/000000000000/offhours-dlq",
-      "arn:aws:sqs:us-east-1:000000000000:offhours-dlq",
-      "offhours-results",
-      "offhours-control",
-      "http://127.0.0.1:1/000000000000/offhours-queue-timer",
-      "arn:aws:sqs:us-east-1:000000000000:offhours-queue-timer");
-  private static final LocalDeployment.Options OPTIONS =
-      LocalDeployment.Options.defaults(Path.of("cache"));
+  private static final LocalResources.Provisioned PROVISIONED = LocalFixtures.PROVISIONED;
+  private static final LocalDeployment.Options OPTIONS = LocalFixtures.OPTIONS;
   private static final StackSpec.Names NAMES = StackSpec.Names.local();
   private static final ClassifyConfig CLASSIFY =
       ClassifyConfig.fromEnv(FunctionEnvironments.classify(NAMES, PROVISIONED, "", OPTIONS));
