@@ -1,5 +1,7 @@
 package offhours.ui;
 
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,24 @@ class MemoryUiData implements UiData {
             .map(ResultCard::hint)
             .orElse(null));
     return r;
+  }
+
+  /** A ledger of the fourteen days up to today, each of 40 images and two endpoint-hours (GET /ledger's answer). */
+  static Map<String, Object> fortnight() {
+    LocalDate today = LocalDate.now();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int back = 13; back >= 0; back--) {
+      rows.add(Map.of(
+          "date", today.minusDays(back).toString(),
+          "endpointHours", 2.0,
+          "images", 40,
+          "costUsd", 0.23,
+          "costPerImageUsd", 0.00575,
+          "alwaysOnHours", 24.0,
+          "alwaysOnCostUsd", 2.76,
+          "savedPercent", 91.7));
+    }
+    return Map.of("since", today.minusDays(13).toString(), "days", rows);
   }
 
   @Override

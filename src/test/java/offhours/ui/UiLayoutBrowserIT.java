@@ -8,8 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +43,7 @@ class UiLayoutBrowserIT {
 
           @Override
           public Map<String, Object> ledger(int days) {
-            return fortnight();
+            return MemoryUiData.fortnight();
           }
         };
     try (UiServer server = UiServer.start(data, 0, FixedPageSettings::uploadRules)) {
@@ -149,24 +147,6 @@ class UiLayoutBrowserIT {
             "nextRunAt", Instant.now().plusSeconds(60).toString(), "nextRun", "its minute timer"));
     s.put("ledger", Map.of("timeZone", "Europe/Berlin"));
     return s;
-  }
-
-  /** Fourteen days of 40 images and two endpoint-hours each. */
-  private static Map<String, Object> fortnight() {
-    LocalDate today = LocalDate.now();
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (int back = 13; back >= 0; back--) {
-      rows.add(Map.of(
-          "date", today.minusDays(back).toString(),
-          "endpointHours", 2.0,
-          "images", 40,
-          "costUsd", 0.23,
-          "costPerImageUsd", 0.00575,
-          "alwaysOnHours", 24.0,
-          "alwaysOnCostUsd", 2.76,
-          "savedPercent", 91.7));
-    }
-    return Map.of("since", today.minusDays(13).toString(), "days", rows);
   }
 
   private static Object js(WebDriver page, String script) {

@@ -75,18 +75,7 @@ class UiLedgerBrowserIT {
             MemoryUiData.page(Map.of("known", false, "exact", false, "basis", "none known"))) {
           @Override
           public Map<String, Object> ledger(int days) {
-            LocalDate today = LocalDate.now();
-            List<Map<String, Object>> rows = new java.util.ArrayList<>();
-            for (int back = 13; back >= 0; back--) {
-              rows.add(Map.of(
-                  "date", today.minusDays(back).toString(),
-                  "endpointHours", 2.0,
-                  "images", 40,
-                  "costUsd", 0.23,
-                  "alwaysOnHours", 24.0,
-                  "alwaysOnCostUsd", 2.76));
-            }
-            return Map.of("since", today.minusDays(13).toString(), "days", rows);
+            return MemoryUiData.fortnight();
           }
         };
     try (UiServer server = UiServer.start(data, 0, FixedPageSettings::uploadRules)) {
