@@ -224,7 +224,7 @@ public final class AwsClients implements AutoCloseable {
   public AwsClients sharing(ExecutionInterceptor interceptor) {
     List<ExecutionInterceptor> all = new ArrayList<>(interceptors);
     all.add(Objects.requireNonNull(interceptor, "interceptor"));
-    return new AwsClients(http, false, region, credentials, endpoints, all, keeper, cuts);
+    return view(all, keeper, cuts);
   }
 
   /**
@@ -242,15 +242,7 @@ public final class AwsClients implements AutoCloseable {
           + " a call: an attempt must be positive and at most the call, the call at most "
           + CALL_TIMEOUT);
     }
-    return new AwsClients(
-        http,
-        false,
-        region,
-        credentials,
-        endpoints,
-        interceptors,
-        keeper,
-        new CallCuts(attempt, call));
+    return view(interceptors, keeper, new CallCuts(attempt, call));
   }
 
   /**
@@ -260,15 +252,13 @@ public final class AwsClients implements AutoCloseable {
    * own, through the view of its run deadline). The Lambda factories never set one.
    */
   public AwsClients keptBy(Consumer<AutoCloseable> keeper) {
-    return new AwsClients(
-        http,
-        false,
-        region,
-        credentials,
-        endpoints,
-        interceptors,
-        Objects.requireNonNull(keeper, "keeper"),
-        cuts);
+    return view(interceptors, Objects.requireNonNull(keeper, "keeper"), cuts);
+  }
+
+  /** A factory on this one's HTTP client (closing it closes nothing) and its region, credentials and endpoints. */
+  private AwsClients view(
+      List<ExecutionInterceptor> interceptors, Consumer<AutoCloseable> keeper, CallCuts cuts) {
+    return new AwsClients(http, false, region, credentials, endpoints, interceptors, keeper, cuts);
   }
 
   public Region region() {
