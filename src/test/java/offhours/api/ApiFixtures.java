@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
@@ -17,11 +18,16 @@ import offhours.endpoint.Ledger;
 import offhours.endpoint.ServerlessUsage;
 import offhours.stack.FunctionVariables;
 import offhours.stack.StackSpec;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** An API configured as template.yaml configures it (Berlin, Mon-Fri 08:00-19:00), and stack observations. */
@@ -108,6 +114,43 @@ final class ApiFixtures {
       @Override
       public String serviceName() {
         return "s3";
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** S3 whose PutObject answers as {@code put} does; S3Client's other calls throw UnsupportedOperationException. */
+  static S3Client putObject(BiFunction<PutObjectRequest, RequestBody, PutObjectResponse> put) {
+    return new S3Client() {
+      @Override
+      public PutObjectResponse putObject(PutObjectRequest request, RequestBody content) {
+        return put.apply(request, content);
+      }
+
+      @Override
+      public String serviceName() {
+        return "s3";
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** SageMaker Runtime whose InvokeEndpoint answers as {@code invoke} does; its other calls throw. */
+  static SageMakerRuntimeClient invokeEndpoint(
+      Function<InvokeEndpointRequest, InvokeEndpointResponse> invoke) {
+    return new SageMakerRuntimeClient() {
+      @Override
+      public InvokeEndpointResponse invokeEndpoint(InvokeEndpointRequest request) {
+        return invoke.apply(request);
+      }
+
+      @Override
+      public String serviceName() {
+        return "sagemaker";
       }
 
       @Override

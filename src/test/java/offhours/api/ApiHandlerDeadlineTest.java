@@ -16,36 +16,21 @@ import java.util.List;
 import offhours.testing.FakeDynamoDb;
 import offhours.testing.QueueAttributesSqs;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
-import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
-import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
 import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The Lambda handler gives POST /classify the invocation's deadline from its context. */
 class ApiHandlerDeadlineTest {
 
-  private final SageMakerRuntimeClient unavailable = new SageMakerRuntimeClient() {
-    @Override
-    public InvokeEndpointResponse invokeEndpoint(InvokeEndpointRequest request) {
-      throw SageMakerRuntimeException.builder()
-          .statusCode(503)
-          .message("try later")
-          .build();
-    }
-
-    @Override
-    public String serviceName() {
-      return "sagemaker";
-    }
-
-    @Override
-    public void close() {}
-  };
+  private final SageMakerRuntimeClient unavailable = ApiFixtures.invokeEndpoint(request -> {
+    throw SageMakerRuntimeException.builder()
+        .statusCode(503)
+        .message("try later")
+        .build();
+  });
 
   @Test
   void anImageTheInvocationHasNoTimeLeftToStoreIsA503WithRetryAfter() throws IOException {
@@ -71,21 +56,10 @@ class ApiHandlerDeadlineTest {
     FakeDynamoDb dynamo =
         new FakeDynamoDb(); // answers GetItem and Query, as the control table asks
     SqsClient sqs = new QueueAttributesSqs(reads);
-    S3Client s3 = new S3Client() {
-      @Override
-      public PutObjectResponse putObject(PutObjectRequest request, RequestBody body) {
-        reads.add(request);
-        return PutObjectResponse.builder().build();
-      }
-
-      @Override
-      public String serviceName() {
-        return "s3";
-      }
-
-      @Override
-      public void close() {}
-    };
+    S3Client s3 = ApiFixtures.putObject((request, body) -> {
+      reads.add(request);
+      return PutObjectResponse.builder().build();
+    });
 
     HttpEvents.Reply reply = postClassify(s3, sqs, dynamo, 9_000);
 

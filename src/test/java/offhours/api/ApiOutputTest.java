@@ -21,9 +21,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
@@ -111,34 +109,9 @@ class ApiOutputTest {
 
   private Api api(
       ApiConfig config, Function<InvokeEndpointRequest, InvokeEndpointResponse> endpoint) {
-    SageMakerRuntimeClient runtime = new SageMakerRuntimeClient() {
-      @Override
-      public InvokeEndpointResponse invokeEndpoint(InvokeEndpointRequest request) {
-        return endpoint.apply(request);
-      }
-
-      @Override
-      public String serviceName() {
-        return "sagemaker";
-      }
-
-      @Override
-      public void close() {}
-    };
-    S3Client s3 = new S3Client() {
-      @Override
-      public PutObjectResponse putObject(PutObjectRequest request, RequestBody content) {
-        return PutObjectResponse.builder().eTag("\"e\"").build();
-      }
-
-      @Override
-      public String serviceName() {
-        return "s3";
-      }
-
-      @Override
-      public void close() {}
-    };
+    SageMakerRuntimeClient runtime = ApiFixtures.invokeEndpoint(endpoint);
+    S3Client s3 = ApiFixtures.putObject(
+        (request, content) -> PutObjectResponse.builder().eTag("\"e\"").build());
     return new Api(s3, sqs, dynamo, runtime, config, Clock.fixed(NOW, ZoneOffset.UTC), out);
   }
 

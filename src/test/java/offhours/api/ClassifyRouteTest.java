@@ -29,7 +29,6 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -608,44 +607,22 @@ class ClassifyRouteTest {
       ApiConfig config,
       byte[] body,
       Function<InvokeEndpointRequest, InvokeEndpointResponse> endpoint) {
-    SageMakerRuntimeClient runtime = new SageMakerRuntimeClient() {
-      @Override
-      public InvokeEndpointResponse invokeEndpoint(InvokeEndpointRequest request) {
-        invocations.add(request);
-        return endpoint.apply(request);
+    SageMakerRuntimeClient runtime = ApiFixtures.invokeEndpoint(request -> {
+      invocations.add(request);
+      return endpoint.apply(request);
+    });
+    S3Client s3 = ApiFixtures.putObject((request, content) -> {
+      puts.add(request);
+      if (storeFailure != null) {
+        throw storeFailure;
       }
-
-      @Override
-      public String serviceName() {
-        return "sagemaker";
+      try (var in = content.contentStreamProvider().newStream()) {
+        stored.add(in.readAllBytes());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-
-      @Override
-      public void close() {}
-    };
-    S3Client s3 = new S3Client() {
-      @Override
-      public PutObjectResponse putObject(PutObjectRequest request, RequestBody content) {
-        puts.add(request);
-        if (storeFailure != null) {
-          throw storeFailure;
-        }
-        try (var in = content.contentStreamProvider().newStream()) {
-          stored.add(in.readAllBytes());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        return PutObjectResponse.builder().eTag("\"e\"").build();
-      }
-
-      @Override
-      public String serviceName() {
-        return "s3";
-      }
-
-      @Override
-      public void close() {}
-    };
+      return PutObjectResponse.builder().eTag("\"e\"").build();
+    });
     ClassifyRoute route = new ClassifyRoute(
         config,
         s3,

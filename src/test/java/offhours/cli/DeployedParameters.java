@@ -18,6 +18,21 @@ import software.amazon.awssdk.services.cloudformation.model.StackStatus;
  */
 final class DeployedParameters implements CloudFormationClient {
 
+  /**
+   * Stack prod's parameters as DescribeStacks returns them (this version's template): office hours in Berlin, a
+   * 60-minute budget, one instance, scheduled.
+   */
+  static final Map<String, String> PROD = Map.of(
+      "TimeZone", "Europe/Berlin",
+      "WorkingHours", "Mon-Fri 08:00-19:00",
+      "Holidays", "",
+      "MaxWaitMinutes", "60",
+      "WakeBacklogMessages", "0",
+      "WakeBacklogAgeMinutes", "0",
+      "BatchingWindowSeconds", "5",
+      "InstanceCount", "1",
+      "Hosting", "scheduled");
+
   /** The stack's parameters as deployed now. */
   final Map<String, String> deployed;
 

@@ -44,16 +44,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 class UiHungStackTest {
 
-  private static final Map<String, String> PARAMETERS = Map.of(
-      "TimeZone", "Europe/Berlin",
-      "WorkingHours", "Mon-Fri 08:00-19:00",
-      "Holidays", "",
-      "MaxWaitMinutes", "60",
-      "WakeBacklogMessages", "0",
-      "WakeBacklogAgeMinutes", "0",
-      "BatchingWindowSeconds", "5",
-      "InstanceCount", "1",
-      "Hosting", "scheduled");
+  private static final Map<String, String> PARAMETERS = DeployedParameters.PROD;
 
   private final List<Socket> accepted = new CopyOnWriteArrayList<>();
   private final List<LogRecord> logged = new CopyOnWriteArrayList<>();

@@ -35,16 +35,7 @@ class UiSettingsRefreshTest {
   /** A Wednesday, 22:00 in Berlin: outside working hours. */
   private static final Instant NOW = Instant.parse("2026-11-25T21:00:00Z");
 
-  private static final Map<String, String> PARAMETERS = Map.of(
-      "TimeZone", "Europe/Berlin",
-      "WorkingHours", "Mon-Fri 08:00-19:00",
-      "Holidays", "",
-      "MaxWaitMinutes", "60",
-      "WakeBacklogMessages", "0",
-      "WakeBacklogAgeMinutes", "0",
-      "BatchingWindowSeconds", "5",
-      "InstanceCount", "1",
-      "Hosting", "scheduled");
+  private static final Map<String, String> PARAMETERS = DeployedParameters.PROD;
 
   private final MutableClock clock = new MutableClock(NOW);
   /** DescribeStacks of stack prod: its parameters as deployed now. */

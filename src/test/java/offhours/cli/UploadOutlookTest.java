@@ -44,16 +44,7 @@ class UploadOutlookTest {
   private static final Instant QUEUE_EMPTY = Instant.parse("2026-11-25T20:40:00Z");
 
   /** A deployed stack's parameters, as DescribeStacks returns them (this version's template). */
-  private static final Map<String, String> PARAMETERS = Map.of(
-      "TimeZone", "Europe/Berlin",
-      "WorkingHours", "Mon-Fri 08:00-19:00",
-      "Holidays", "",
-      "MaxWaitMinutes", "60",
-      "WakeBacklogMessages", "0",
-      "WakeBacklogAgeMinutes", "0",
-      "BatchingWindowSeconds", "5",
-      "InstanceCount", "1",
-      "Hosting", "scheduled");
+  private static final Map<String, String> PARAMETERS = DeployedParameters.PROD;
 
   private static final Backlog.Snapshot THREE_WAITING = new Backlog.Snapshot(3, 0, 0, 0);
 
