@@ -43,7 +43,7 @@ final class CostReportText {
     }
     String header = String.format(
         Locale.ROOT,
-        "%-10s %9s %9s %6s %7s %10s %10s %10s %10s %7s%n",
+        "%-10s %10s %9s %6s %7s %10s %10s %10s %10s %7s%n",
         "date",
         "endpoint-h",
         "outside-h",
@@ -94,7 +94,7 @@ final class CostReportText {
     String dollars = "%10." + places + "f";
     return String.format(
         Locale.ROOT,
-        "%-10s %9.2f %9.2f %6d %7d " + dollars + " %10s " + dollars + " " + dollars + " %6.1f%%%n",
+        "%-10s %10.2f %9.2f %6d %7d " + dollars + " %10s " + dollars + " " + dollars + " %6.1f%%%n",
         label,
         r.endpointHours(),
         r.outsideScheduleHours(),

@@ -74,11 +74,11 @@ class CostReportTest {
         since.plusSeconds(360));
 
     assertThat(report.renderTable())
-        .contains("total           0.02      0.00      1       0     0.0017          -     0.0102"
+        .contains("total            0.02      0.00      1       0     0.0017          -     0.0102"
             + "     0.0085   83.3%\n");
     assertThat(twoDays().renderTable())
         .as("dollars of a cent or more in cents")
-        .contains("total           3.00      0.50      2     600       0.69    0.00115      11.04"
+        .contains("total            3.00      0.50      2     600       0.69    0.00115      11.04"
             + "      10.35   93.8%");
   }
 
@@ -304,7 +304,7 @@ class CostReportTest {
     assertThat(report.renderTable())
         .contains("ml.m5.large x 2 at $0.1150/h")
         .contains(
-            "2026-01-12      3.00      0.50      2     600       0.69    0.00115       5.52       4.83   87.5%")
+            "2026-01-12       3.00      0.50      2     600       0.69    0.00115       5.52       4.83   87.5%")
         .contains("total ");
     List<String> lines = report.toJson().lines().toList();
     assertThat(lines).hasSize(3);
@@ -313,6 +313,34 @@ class CostReportTest {
     assertThat(total.get("savedPercent").asDouble()).isEqualTo(93.75);
     assertThat(new ObjectMapper().readTree(lines.get(1)).get("costPerImageUsd").isNull())
         .isTrue();
+  }
+
+  @Test
+  void eachHeadingEndsInTheColumnWhereItsFiguresEnd() {
+    List<String> lines = twoDays().renderTable().lines().toList();
+    String header =
+        lines.stream().filter(l -> l.startsWith("date ")).findFirst().orElseThrow();
+    List<Integer> headingEnds = wordEnds(header
+        .replace("cost $", "cost_$")
+        .replace("24/7 $", "24/7_$")
+        .replace("saved $", "saved_$"));
+    for (String row : lines.subList(lines.indexOf(header) + 1, lines.size())) {
+      // The date is left-aligned under its heading, every other column right-aligned.
+      assertThat(wordEnds(row).subList(1, headingEnds.size()))
+          .as(row)
+          .isEqualTo(headingEnds.subList(1, headingEnds.size()));
+    }
+  }
+
+  /** The index just past each run of non-blank characters of {@code line}. */
+  private static List<Integer> wordEnds(String line) {
+    List<Integer> ends = new java.util.ArrayList<>();
+    for (int i = 0; i < line.length(); i++) {
+      if (line.charAt(i) != ' ' && (i + 1 == line.length() || line.charAt(i + 1) == ' ')) {
+        ends.add(i + 1);
+      }
+    }
+    return ends;
   }
 
   @Test
