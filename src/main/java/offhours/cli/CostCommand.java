@@ -97,6 +97,10 @@ final class CostCommand implements Command {
         endpoint's memory (GB-seconds) and bytes to the same ledger; each day's cost is those at the us-east-1
         serverless prices (--serverless-gb-second, --serverless-gb-data override them), and 24/7 is an always-on endpoint of
         the stack's InstanceType and InstanceCount, as for the other hostings.
+        The columns: endpoint-h, the hours the endpoint existed; outside-h, those of them outside working
+        hours (all of them on the local stack, which has none); starts, the endpoint's starts; cost $ and
+        $/image at the instance price; 24/7 $, an always-on endpoint over the same hours; saved $ and saved,
+        what the stack did not spend of that, in dollars and per cent.
         With --json: one object per day, then one with "date":"total".
         With --compare: what the stack billed beside every other hosting option on the same uploads (the
         period's CLASSIFIED results, at their upload time), one row each, the stack's own in the unit its hosting
