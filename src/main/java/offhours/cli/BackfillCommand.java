@@ -2,6 +2,7 @@ package offhours.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -52,7 +53,7 @@ final class BackfillCommand implements Command {
       Option.flag("restart", "ignore the checkpoint of an interrupted run");
 
   /** What one run did. */
-  private record Summary(
+  record Summary(
       String bucket,
       String prefix,
       Optional<String> resumedAfter,
@@ -223,11 +224,23 @@ final class BackfillCommand implements Command {
               + " not sent: the listing left out what the notification is made of (named above)");
     }
     if (!s.complete()) {
-      call.out()
-          .println("stopped after " + Plurals.of(s.sent(), "send")
-              + " (--max); run the same command to go" + " on (checkpoint " + checkpoint.file()
-              + ")");
+      call.out().println(stopped(s, checkpoint.file()));
     }
+  }
+
+  /**
+   * The line under the summary of a run that --max stopped: the listing's page went on past the last send, and the
+   * summary's counts, which add up to its listed objects only when the run reached them all, do not show how many
+   * it left.
+   */
+  static String stopped(Summary s, Path checkpoint) {
+    long notReached = s.listed() - s.sent() - s.skipped() - s.ignored() - s.malformed();
+    return "stopped after " + Plurals.of(s.sent(), "send") + " (--max)"
+        + (notReached > 0
+            ? ", with " + notReached + " of the " + s.listed()
+                + " objects listed so far not reached"
+            : "")
+        + "; run the same command to go on (checkpoint " + checkpoint + ")";
   }
 
   private static double rate(String value) {
