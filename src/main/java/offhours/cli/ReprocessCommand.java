@@ -200,6 +200,14 @@ final class ReprocessCommand implements Command {
       if (selected.isEmpty()) {
         call.err().println(selection.nothingSelected(read.read()));
         selection.label().flatMap(lookup::labelHint).ifPresent(call.err()::println);
+        selection
+            .key()
+            .flatMap(k -> ResultsCommand.addressHint(KEY.name(), k, bucket))
+            .ifPresent(call.err()::println);
+        selection
+            .prefix()
+            .flatMap(p -> ResultsCommand.addressHint(PREFIX.name(), p, bucket))
+            .ifPresent(call.err()::println);
       }
       read.noObjectNote(selection.any()).ifPresent(call.err()::println);
       long rejected =

@@ -110,12 +110,37 @@ final class ResultsCommand implements Command {
       }
       if (rows.isEmpty() && query.key() != null) {
         escapedKeyHint(query.key()).ifPresent(call.err()::println);
+        addressHint(KEY.name(), query.key(), target.name(Name.BUCKET))
+            .ifPresent(call.err()::println);
+      }
+      if (rows.isEmpty() && query.prefix() != null) {
+        addressHint(PREFIX.name(), query.prefix(), target.name(Name.BUCKET))
+            .ifPresent(call.err()::println);
       }
       if (rows.stream().anyMatch(r -> "CLASSIFIED".equals(r.status()))) {
         call.err().println(settingsNote(live, call.json()));
       }
     }
     return 0;
+  }
+
+  /**
+   * Said on stderr when {@code option}'s value matched nothing and is an object's address ({@code s3://BUCKET/KEY},
+   * as {@code reprocess} and {@code --json}'s {@code id} write it) rather than a key in the bucket, which is what
+   * {@code --key} and {@code --prefix} match: the hint gives the key alone, quoted for a shell.
+   */
+  static Optional<String> addressHint(String option, String value, String bucket) {
+    String address = "s3://" + bucket + "/";
+    if (value.startsWith(address) && value.length() > address.length()) {
+      return Optional.of(Terminal.printable("--" + option + " takes a key in the bucket, not an"
+          + " s3:// address: give --" + option + " '"
+          + value.substring(address.length()).replace("'", "'\\''") + "'"));
+    }
+    if (value.startsWith("s3://")) {
+      return Optional.of(Terminal.printable("--" + option + " takes a key in the bucket, not an"
+          + " s3:// address (this stack's bucket is " + bucket + ")"));
+    }
+    return Optional.empty();
   }
 
   /** An escape as {@link Terminal#printable} writes one for a control character in a key. */

@@ -394,6 +394,11 @@ class OperationsIT extends OnMotoStack {
     assertThat(key.jsonLines())
         .extracting(j -> j.get("versionId").asText())
         .containsExactly("v1", "v2");
+    CliRun address = run("reprocess", "--key", "s3://" + moto.bucket + "/a/rejected one.png");
+    assertThat(address.exitCode()).isZero();
+    assertThat(address.err())
+        .as("the address its own lines print, given for the key")
+        .contains("give --key 'a/rejected one.png'");
   }
 
   @Test

@@ -80,6 +80,16 @@ class ResultsCommandIT extends OnMotoStack {
             "KEY             LABEL    SCORE  STATUS      SETTINGS  REASON",
             "art/sketch.png  Drawing  0.880  CLASSIFIED  unknown");
     assertThat(run("results", "--prefix", "").exitCode()).isEqualTo(2);
+    CliRun address = run("results", "--key", "s3://" + moto.bucket + "/art/sketch.png");
+    assertThat(address.out()).isEqualTo("no results match\n");
+    assertThat(address.err())
+        .as("the address reprocess prints, and --json's id, given for the key")
+        .contains(
+            "--key takes a key in the bucket, not an s3:// address: give --key 'art/sketch.png'");
+    assertThat(run("results", "--prefix", "s3://" + moto.bucket + "/dogs/").err())
+        .contains("give --prefix 'dogs/'");
+    assertThat(run("results", "--key", "s3://elsewhere/art/sketch.png").err())
+        .contains("not an s3:// address (this stack's bucket is " + moto.bucket + ")");
 
     moto.putResult(
         "cut.jpg",

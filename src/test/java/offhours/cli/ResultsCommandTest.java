@@ -82,6 +82,19 @@ class ResultsCommandTest {
   }
 
   @Test
+  void anAddressGivenForAKeyIsToldTheKeyInTheBucket() {
+    assertThat(ResultsCommand.addressHint("key", "s3://photos/cats/it's.png", "photos"))
+        .contains(
+            "--key takes a key in the bucket, not an s3:// address: give --key 'cats/it'\\''s.png'");
+    assertThat(ResultsCommand.addressHint("prefix", "s3://other/cats/", "photos"))
+        .contains(
+            "--prefix takes a key in the bucket, not an s3:// address (this stack's bucket is photos)");
+    assertThat(ResultsCommand.addressHint("key", "s3://photos/", "photos")).isPresent();
+    assertThat(ResultsCommand.addressHint("key", "cats/s3://photos/x.png", "photos"))
+        .isEmpty();
+  }
+
+  @Test
   void theHelpNamesEveryColumnTheTablePrints() {
     assertThat(new ResultsCommand().description())
         .startsWith("Prints key, top label, score, status, settings and reason.")
