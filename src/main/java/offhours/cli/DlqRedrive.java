@@ -102,6 +102,12 @@ final class DlqRedrive implements Command {
           moved,
           null,
           movedSummary(moved.moved().size(), moved.kept(), fallback));
+      if (moved.moved().isEmpty()) {
+        prefix
+            .flatMap(
+                p -> ResultsCommand.addressHint(KEY_PREFIX.name(), p, target.name(Name.BUCKET)))
+            .ifPresent(call.err()::println);
+      }
       int exit = DlqCommand.report(call, moved.pass()) ? 0 : 1;
       if (!moved.failed().isEmpty()) {
         call.err()

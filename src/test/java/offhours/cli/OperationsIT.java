@@ -190,6 +190,12 @@ class OperationsIT extends OnMotoStack {
       toDlq(cats.getLast(), "endpoint unavailable");
     }
     String dog = toDlq("dogs/rex.jpg", null);
+    CliRun address = run("dlq", "redrive", "--key-prefix", "s3://" + moto.bucket + "/cats/");
+    assertThat(address.out()).startsWith("moved 0 messages back to the queue");
+    assertThat(address.err())
+        .as("the address of the objects, given for their keys' prefix")
+        .contains(
+            "--key-prefix takes a key in the bucket, not an s3:// address: give --key-prefix 'cats/'");
 
     CliRun redrive = run("dlq", "redrive", "--key-prefix", "cats/", "--json");
 
