@@ -205,8 +205,11 @@ final class DeploymentWiring {
     // Gateway's payload format 2.0.
     apiEnv = FunctionEnvironments.api(names, provisioned, mappingUuid, labelsS3Uri, options);
     StackFunctions.api(lambda, clients, ApiConfig.fromEnv(apiEnv, true), classify, controllerClock);
-    api =
-        open(LocalApiGateway.start(lambda.invoker(LocalDeployment.API_FUNCTION), controllerClock));
+    api = open(LocalApiGateway.start(
+        lambda.invoker(LocalDeployment.API_FUNCTION),
+        credentials,
+        LocalDeployment.REGION,
+        controllerClock));
   }
 
   private static ModelFiles model(

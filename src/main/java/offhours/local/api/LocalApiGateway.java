@@ -1,5 +1,6 @@
 package offhours.local.api;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,6 +28,7 @@ import offhours.cache.CacheFiles;
 import offhours.local.invocation.FunctionInvoker;
 import offhours.local.invocation.Invoked;
 import offhours.units.Shown;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * Local mode's API Gateway: an HTTP server on 127.0.0.1 that turns each request into a payload format 2.0 event,
@@ -34,7 +36,7 @@ import offhours.units.Shown;
  * the answer. A path or query sent as raw UTF-8 is read as the text it is ({@link RequestTarget}), as one sent
  * percent-encoded. Like an HTTP API it decodes the path before the function sees it ({@link GatewayPath}: routes on
  * the path decoded once, hands the function the path decoded twice, so a key with '%' or '?' cannot travel in it),
- * answers 404 {@code {"message":"Not Found"}} for a path without a route, token or not (an HTTP API matches a route
+ * answers 404 {@code {"message":"Not Found"}} for a path without a route, signed or not (an HTTP API matches a route
  * before its authorization; a target the JDK's server answers itself, {@code //status} or {@code *}, gets its HTML 404,
  * {@link Loopback}), 413 over 10 MB, and answers for the function with a 500 when the event would exceed Lambda's 6 MB,
  * as AWS never invokes it then. A {@code Cookie} header reaches the function as the event's {@code cookies}
@@ -53,9 +55,9 @@ import offhours.units.Shown;
  * <p>Locked down like the other local services: it listens on 127.0.0.1 only; a request must name this server in its
  * Host (127.0.0.1:PORT or localhost:PORT, so a DNS-rebound page cannot reach it) and send a path alone, no host in its
  * request line ({@link Loopback#targetRefusal}); any Origin header is refused (no
- * web page may call it); and every request carries {@code Authorization: Bearer TOKEN}, where TOKEN is random per
- * stack and kept in a file only the user can read. The deployed API uses IAM (SigV4) instead; the token is the
- * local stand-in.
+ * web page may call it); and every request is signed as the deployed API's IAM authorization wants it (SigV4, for
+ * {@code execute-api}), with the local stack's credentials, or carries {@code Authorization: Bearer TOKEN}, where TOKEN
+ * is random per stack and kept in a file only the user can read: a local shortcut ({@link ApiAuthorization}).
  */
 public final class LocalApiGateway implements AutoCloseable {
 
@@ -75,21 +77,34 @@ public final class LocalApiGateway implements AutoCloseable {
   private final Loopback server;
   private final FunctionInvoker function;
   private final String token;
+  private final ApiAuthorization authorization;
   private final Clock clock;
   // One thread per invocation in flight; one that outlived its timeout has been interrupted.
   private final ExecutorService invocations = Executors.newCachedThreadPool(
       Thread.ofPlatform().name("local-api-function-", 0).daemon().factory());
 
-  private LocalApiGateway(FunctionInvoker function, String token, Clock clock) throws IOException {
+  private LocalApiGateway(
+      FunctionInvoker function,
+      String token,
+      AwsCredentialsIdentity credentials,
+      String region,
+      Clock clock)
+      throws IOException {
     this.function = function;
     this.token = token;
+    this.authorization = new ApiAuthorization(token, credentials, region);
     this.clock = clock;
     this.server = Loopback.serve(0, 4, "local-api-http", this::serve);
   }
 
-  /** Serves {@code function} (the API's, on the local Lambda) on a free port of 127.0.0.1 with a new random token. */
-  public static LocalApiGateway start(FunctionInvoker function, Clock clock) throws IOException {
-    return new LocalApiGateway(function, Loopback.randomToken(32), clock);
+  /**
+   * Serves {@code function} (the API's, on the local Lambda) on a free port of 127.0.0.1 with a new random token, and
+   * to requests signed by {@code credentials}, the local stack's, for {@code execute-api} in {@code region}.
+   */
+  public static LocalApiGateway start(
+      FunctionInvoker function, AwsCredentialsIdentity credentials, String region, Clock clock)
+      throws IOException {
+    return new LocalApiGateway(function, Loopback.randomToken(32), credentials, region, clock);
   }
 
   public URI endpoint() {
@@ -137,7 +152,8 @@ public final class LocalApiGateway implements AutoCloseable {
         refuse(exchange, new Refused(404, "Not Found", false));
         return;
       }
-      Refused unauthorized = unauthorized(exchange);
+      Headers requestHeaders = exchange.getRequestHeaders();
+      Refused unauthorized = authorization.beforeBody(method, target, requestHeaders);
       if (unauthorized != null) {
         refuse(exchange, unauthorized);
         return;
@@ -148,6 +164,14 @@ public final class LocalApiGateway implements AutoCloseable {
         return;
       }
       byte[] body = read.get();
+      // A signature covers the body: checked once it is read, so its refusal comes after a 413.
+      if (ApiAuthorization.signed(requestHeaders)) {
+        Refused badSignature = authorization.afterBody(method, target, requestHeaders, body);
+        if (badSignature != null) {
+          refused(exchange, badSignature);
+          return;
+        }
+      }
       byte[] event;
       try {
         String path = GatewayPath.deliver(target.path());
@@ -224,26 +248,27 @@ public final class LocalApiGateway implements AutoCloseable {
   }
 
   /**
-   * Why a request is refused: its status (400, 401, 403 or 404), the message the caller reads, and whether it comes
-   * from a page (an Origin) or names another host (a page whose name was rebound to this server), whose body is never
-   * read.
-   */
-  private record Refused(int status, String message, boolean fromElsewhere) {}
-
-  /**
    * Answers {@code refused} before reading the body: at once, with {@code Connection: close} when there is a body, then
    * up to the 10 MB limit's worth of it is read and dropped (none for a page's), as the page of {@code offhours ui}
    * refuses ({@link UnreadBody#refuse}). Left unread, the rest makes the JDK's server close the connection after 64 KB
    * of it, and a client that reads the answer only once it has sent its body gets a reset in place of the answer.
    */
   private static void refuse(HttpExchange exchange, Refused refused) throws IOException {
-    if (refused.status() == 401) {
-      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-    }
     UnreadBody.refuseUnread(
         exchange,
         refused.fromElsewhere() ? 0 : MAX_BODY_BYTES + 1L,
-        answer -> send(answer, ApiResponse.error(refused.status(), refused.message())));
+        answer -> refused(answer, refused));
+  }
+
+  /** Answers {@code refused}, with the header that names its fault, if any. */
+  private static void refused(HttpExchange exchange, Refused refused) throws IOException {
+    if (refused.status() == 401) {
+      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+    }
+    if (refused.errorType() != null) {
+      exchange.getResponseHeaders().set("x-amzn-ErrorType", refused.errorType());
+    }
+    send(exchange, ApiResponse.error(refused.status(), refused.message()));
   }
 
   /** Why a request is refused whatever it asks (its target, its Host, an Origin), or null. */
@@ -261,23 +286,6 @@ public final class LocalApiGateway implements AutoCloseable {
     }
     if (exchange.getRequestHeaders().containsKey("Origin")) {
       return new Refused(403, "requests from web pages (with an Origin header) are refused", true);
-    }
-    return null;
-  }
-
-  /** Why a request for a route is refused for want of this stack's token, or null. */
-  private Refused unauthorized(HttpExchange exchange) {
-    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-    String given = authorization != null && authorization.startsWith("Bearer ")
-        ? authorization.substring("Bearer ".length()).strip()
-        : null;
-    if (!Loopback.sameToken(given, token)) {
-      return new Refused(
-          401,
-          "send 'Authorization: Bearer TOKEN' with the token of this local stack (the file"
-              + " local/api-token under offhours' cache directory; 'scripts/offhours local status'"
-              + " prints the command)",
-          false);
     }
     return null;
   }

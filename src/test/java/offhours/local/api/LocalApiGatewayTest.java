@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import offhours.api.ApiResponse;
 import offhours.api.HttpEvents;
+import offhours.local.auth.StackCredentials;
 import offhours.local.lambda.ExecutionEnvironment;
 import offhours.local.lambda.LocalLambda;
 import offhours.stack.StackSpec;
@@ -62,7 +63,8 @@ class LocalApiGatewayTest {
   private LocalApiGateway front(String name, ExecutionEnvironment.Init init, Duration timeout)
       throws IOException {
     lambda.registerFunction(name, init, timeout);
-    return LocalApiGateway.start(lambda.invoker(name), Clock.systemUTC());
+    return LocalApiGateway.start(
+        lambda.invoker(name), StackCredentials.generate(), "us-east-1", Clock.systemUTC());
   }
 
   @Test

@@ -1,0 +1,115 @@
+package offhours.local.api;
+
+import com.sun.net.httpserver.Headers;
+import java.time.Clock;
+import java.util.Optional;
+import offhours.local.auth.RequestGuard;
+import offhours.local.auth.RequestGuard.Refusal;
+import offhours.units.Shown;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+/**
+ * Who may call the local front: a request signed with Signature Version 4 by the local stack's own credentials for the
+ * signing name {@code execute-api} and the stack's region, as the deployed API's IAM authorization wants it signed by
+ * a caller's, checked by {@link RequestGuard} as the local SageMaker and Lambda check theirs; or, the local shortcut, a
+ * request with {@code Authorization: Bearer TOKEN}, the stack's random token.
+ *
+ * <p>A request with neither gets what API Gateway answers a request to an IAM-authorized route without a valid
+ * signature: 403, its {@code x-amzn-ErrorType} header naming the fault and its body AWS's words for it, as AWS's
+ * troubleshooting page lists them (https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden): no
+ * signature, "Missing Authentication Token"; an access key AWS does not know, "The security token included in the
+ * request is invalid."; a signature older than AWS allows, "Signature expired"; any other signature that does not
+ * match, "The request signature we calculated does not match the signature you provided. ...". AWS says no more in the
+ * body, so neither does the front: the specific reason (a wrong region, a changed path, the local detail of which key)
+ * goes to the stack's log. A header that is no SigV4 header keeps the guard's message, which names what is wrong, as
+ * AWS's IncompleteSignatureException does (its exact words are unverified).
+ */
+final class ApiAuthorization {
+
+  /** The signing name of API Gateway's execute-api endpoints, which clients sign the deployed API's requests for. */
+  static final String SIGNING_NAME = "execute-api";
+
+  private static final String MISMATCH = "The request signature we calculated does not match the"
+      + " signature you provided. Check your AWS Secret Access Key and signing method. Consult the"
+      + " service documentation for details.";
+
+  private final String token;
+  private final RequestGuard signatures;
+
+  /**
+   * {@code credentials} and {@code region} are the local stack's; signatures are checked against the system clock, as
+   * their clients sign with it.
+   */
+  ApiAuthorization(String token, AwsCredentialsIdentity credentials, String region) {
+    this.token = token;
+    this.signatures = new RequestGuard(
+        credentials, region, SIGNING_NAME, "the local HTTP API", Clock.systemUTC());
+  }
+
+  /** Whether the request claims a SigV4 signature, which can be checked only once its body is read. */
+  static boolean signed(Headers headers) {
+    String authorization = headers.getFirst("Authorization");
+    return authorization != null && authorization.strip().startsWith("AWS4-HMAC-SHA256");
+  }
+
+  /**
+   * What the headers alone decide: a Bearer token, right (null) or wrong (401, the local shortcut's own answer), or no
+   * signature at all (403); null too for a signed request, decided by {@link #afterBody} once the body is read.
+   */
+  Refused beforeBody(String method, RequestTarget target, Headers headers) {
+    String authorization = headers.getFirst("Authorization");
+    if (authorization != null && authorization.startsWith("Bearer ")) {
+      String given = authorization.substring("Bearer ".length()).strip();
+      return Loopback.sameToken(given, token)
+          ? null
+          : new Refused(
+              401,
+              "send 'Authorization: Bearer TOKEN' with the token of this local stack (the file"
+                  + " local/api-token under offhours' cache directory; 'scripts/offhours local status'"
+                  + " prints the command)",
+              false);
+    }
+    if (signed(headers)) {
+      return null;
+    }
+    // No Authorization, or one that is neither: the guard refuses it before it looks at a body.
+    return afterBody(method, target, headers, new byte[0]);
+  }
+
+  /** The signature of a request that claims one, over its whole {@code body}: null when it is the stack's. */
+  Refused afterBody(String method, RequestTarget target, Headers headers, byte[] body) {
+    Optional<Refusal> refusal = signatures.checkSignature(
+        new RequestGuard.ReceivedRequest(method, target.path(), target.query(), headers, body));
+    return refusal.map(r -> asApiGateway(r, method, target)).orElse(null);
+  }
+
+  /** API Gateway's 403 for {@code refusal}, whose specific reason goes to the stack's log. */
+  private static Refused asApiGateway(Refusal refusal, String method, RequestTarget target) {
+    String type;
+    String message;
+    switch (refusal.type()) {
+      case "MissingAuthenticationTokenException" -> {
+        type = refusal.type();
+        message = "Missing Authentication Token";
+      }
+      case "UnrecognizedClientException" -> {
+        type = "AccessDeniedException";
+        message = "The security token included in the request is invalid.";
+      }
+      case "IncompleteSignatureException" -> {
+        type = refusal.type();
+        message = refusal.message();
+      }
+      default -> {
+        type = "InvalidSignatureException";
+        message =
+            refusal.message().startsWith("Signature expired") ? "Signature expired" : MISMATCH;
+      }
+    }
+    System.err.println("offhours local API: " + method + " " + Shown.value(target.path())
+        + " refused 403 " + type + ": " + refusal.message()
+        + " (sign with the local stack's credentials for '" + SIGNING_NAME
+        + "', or send 'Authorization: Bearer TOKEN'; 'scripts/offhours local status' prints both)");
+    return new Refused(403, message, false, type);
+  }
+}
