@@ -31,7 +31,8 @@ public final class ReadmeAwsCommands {
    * Commands of AWS CLI v2 that v1, which the tests run, does not have: the test checks that v1 lacks them (so that an
    * entry here is not left over), and the README must say they are v2's.
    */
-  static final Set<String> V2_ONLY = Set.of("aws sso login");
+  static final Set<String> V2_ONLY =
+      Set.of("aws sso login", "aws configure export-credentials --format env");
 
   /** README command -> the test that runs it ("class#method"); every one is also checked by {@link #MODEL}. */
   static final Map<String, String> COVERED = ReadmeCommands.ordered(
@@ -61,6 +62,10 @@ public final class ReadmeAwsCommands {
       "aws cloudformation describe-stacks --region us-east-1 --stack-name offhours --query"
           + " \"Stacks[0].Outputs[?OutputKey=='ApiUrl'].OutputValue\" --output text",
       ON_MOTO,
+      // What it prints, the credentials' export lines, is what ApiLocalIT gives README's curl
+      // lines.
+      "aws configure export-credentials --format env",
+      MODEL,
       "aws service-quotas request-service-quota-increase --region us-east-1 --service-code sagemaker"
           + " --quota-code L-1928E07B --desired-value 1",
       MODEL,

@@ -37,12 +37,14 @@ class ReadmeAwsCommandsTest {
   @Test
   void extractionFindsCommandsOnTheirLineInSubstitutionsAfterWithAndInline() {
     String markdown = """
-        Delete it (`aws sagemaker delete-endpoint`), not `aws:cloudformation:stack-id` nor `awscurl`.
+        Delete it (`aws sagemaker delete-endpoint`), not `aws:cloudformation:stack-id` nor `awscurl x`.
         ```
         aws --endpoint-url http://127.0.0.1:PORT dynamodb query --table-name t \\
             --expression-attribute-values '{":l":{"S":"a # b"}}' --no-scan-index-forward   # newest first
         API=$(aws cloudformation describe-stacks --query "Stacks[0].Outputs" --output text)
-        awscurl --service execute-api "$API/status"
+        eval "$(aws configure export-credentials --format env)"
+        SIGN=(--aws-sigv4 aws:amz:us-east-1:execute-api --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY")
+        curl -sS "${SIGN[@]}" "$API/status"
         'x' is 0: ask in the console or with: aws service-quotas request-service-quota-increase --desired-value 1
         sam delete
         ```
@@ -53,6 +55,7 @@ class ReadmeAwsCommandsTest {
             "aws --endpoint-url http://127.0.0.1:PORT dynamodb query --table-name t"
                 + " --expression-attribute-values '{\":l\":{\"S\":\"a # b\"}}' --no-scan-index-forward",
             "aws cloudformation describe-stacks --query \"Stacks[0].Outputs\" --output text",
+            "aws configure export-credentials --format env",
             "aws service-quotas request-service-quota-increase --desired-value 1");
   }
 }
