@@ -225,7 +225,8 @@ final class LocalStatusCommand implements Command {
     call.out()
         .println(
             "for the AWS CLI (these credentials are this stack's own; the local SageMaker and Lambda"
-                + " accept no others):");
+                + " accept no others, and the HTTP API takes them signed for execute-api, as curl"
+                + " --aws-sigv4 does):");
     call.out()
         .println("export AWS_ACCESS_KEY_ID=" + state.accessKeyId() + " AWS_SECRET_ACCESS_KEY="
             + state.secretAccessKey() + " AWS_DEFAULT_REGION=" + state.region());
