@@ -25,6 +25,7 @@ import offhours.endpoint.SqsBacklog;
 import offhours.endpoint.SqsSweptQueue;
 import offhours.endpoint.TestEventSweep;
 import offhours.local.api.LocalApiGateway;
+import offhours.local.auth.ApiSignatures;
 import offhours.local.auth.StackCredentials;
 import offhours.local.lambda.LambdaApiSocket;
 import offhours.local.lambda.LocalLambda;
@@ -207,8 +208,7 @@ final class DeploymentWiring {
     StackFunctions.api(lambda, clients, ApiConfig.fromEnv(apiEnv, true), classify, controllerClock);
     api = open(LocalApiGateway.start(
         lambda.invoker(LocalDeployment.API_FUNCTION),
-        credentials,
-        LocalDeployment.REGION,
+        new ApiSignatures(credentials, LocalDeployment.REGION),
         controllerClock));
   }
 

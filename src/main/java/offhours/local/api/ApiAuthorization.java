@@ -1,18 +1,13 @@
 package offhours.local.api;
 
 import com.sun.net.httpserver.Headers;
-import java.time.Clock;
-import java.util.Optional;
-import offhours.local.auth.RequestGuard;
-import offhours.local.auth.RequestGuard.Refusal;
 import offhours.units.Shown;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * Who may call the local front: a request signed with Signature Version 4 by the local stack's own credentials for the
  * signing name {@code execute-api} and the stack's region, as the deployed API's IAM authorization wants it signed by
- * a caller's, checked by {@link RequestGuard} as the local SageMaker and Lambda check theirs; or, the local shortcut, a
- * request with {@code Authorization: Bearer TOKEN}, the stack's random token.
+ * a caller's ({@link SignatureCheck}: in local mode the guard of the local SageMaker and Lambda); or, the local
+ * shortcut, a request with {@code Authorization: Bearer TOKEN}, the stack's random token.
  *
  * <p>A request with neither gets what API Gateway answers a request to an IAM-authorized route without a valid
  * signature: 403, its {@code x-amzn-ErrorType} header naming the fault and its body AWS's words for it, as AWS's
@@ -26,24 +21,16 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  */
 final class ApiAuthorization {
 
-  /** The signing name of API Gateway's execute-api endpoints, which clients sign the deployed API's requests for. */
-  static final String SIGNING_NAME = "execute-api";
-
   private static final String MISMATCH = "The request signature we calculated does not match the"
       + " signature you provided. Check your AWS Secret Access Key and signing method. Consult the"
       + " service documentation for details.";
 
   private final String token;
-  private final RequestGuard signatures;
+  private final SignatureCheck signatures;
 
-  /**
-   * {@code credentials} and {@code region} are the local stack's; signatures are checked against the system clock, as
-   * their clients sign with it.
-   */
-  ApiAuthorization(String token, AwsCredentialsIdentity credentials, String region) {
+  ApiAuthorization(String token, SignatureCheck signatures) {
     this.token = token;
-    this.signatures = new RequestGuard(
-        credentials, region, SIGNING_NAME, "the local HTTP API", Clock.systemUTC());
+    this.signatures = signatures;
   }
 
   /** Whether the request claims a SigV4 signature, which can be checked only once its body is read. */
@@ -72,24 +59,26 @@ final class ApiAuthorization {
     if (signed(headers)) {
       return null;
     }
-    // No Authorization, or one that is neither: the guard refuses it before it looks at a body.
+    // No Authorization, or one that is neither: refused before a look at the body.
     return afterBody(method, target, headers, new byte[0]);
   }
 
   /** The signature of a request that claims one, over its whole {@code body}: null when it is the stack's. */
   Refused afterBody(String method, RequestTarget target, Headers headers, byte[] body) {
-    Optional<Refusal> refusal = signatures.checkSignature(
-        new RequestGuard.ReceivedRequest(method, target.path(), target.query(), headers, body));
-    return refusal.map(r -> asApiGateway(r, method, target)).orElse(null);
+    return signatures
+        .check(method, target, headers, body)
+        .map(fault -> asApiGateway(fault, method, target))
+        .orElse(null);
   }
 
-  /** API Gateway's 403 for {@code refusal}, whose specific reason goes to the stack's log. */
-  private static Refused asApiGateway(Refusal refusal, String method, RequestTarget target) {
+  /** API Gateway's 403 for {@code fault}, whose specific reason goes to the stack's log. */
+  private static Refused asApiGateway(
+      SignatureCheck.Fault fault, String method, RequestTarget target) {
     String type;
     String message;
-    switch (refusal.type()) {
+    switch (fault.type()) {
       case "MissingAuthenticationTokenException" -> {
-        type = refusal.type();
+        type = fault.type();
         message = "Missing Authentication Token";
       }
       case "UnrecognizedClientException" -> {
@@ -97,18 +86,17 @@ final class ApiAuthorization {
         message = "The security token included in the request is invalid.";
       }
       case "IncompleteSignatureException" -> {
-        type = refusal.type();
-        message = refusal.message();
+        type = fault.type();
+        message = fault.reason();
       }
       default -> {
         type = "InvalidSignatureException";
-        message =
-            refusal.message().startsWith("Signature expired") ? "Signature expired" : MISMATCH;
+        message = fault.reason().startsWith("Signature expired") ? "Signature expired" : MISMATCH;
       }
     }
     System.err.println("offhours local API: " + method + " " + Shown.value(target.path())
-        + " refused 403 " + type + ": " + refusal.message()
-        + " (sign with the local stack's credentials for '" + SIGNING_NAME
+        + " refused 403 " + type + ": " + fault.reason()
+        + " (sign with the local stack's credentials for '" + SignatureCheck.SIGNING_NAME
         + "', or send 'Authorization: Bearer TOKEN'; 'scripts/offhours local status' prints both)");
     return new Refused(403, message, false, type);
   }

@@ -28,7 +28,6 @@ import offhours.cache.CacheFiles;
 import offhours.local.invocation.FunctionInvoker;
 import offhours.local.invocation.Invoked;
 import offhours.units.Shown;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * Local mode's API Gateway: an HTTP server on 127.0.0.1 that turns each request into a payload format 2.0 event,
@@ -84,27 +83,22 @@ public final class LocalApiGateway implements AutoCloseable {
       Thread.ofPlatform().name("local-api-function-", 0).daemon().factory());
 
   private LocalApiGateway(
-      FunctionInvoker function,
-      String token,
-      AwsCredentialsIdentity credentials,
-      String region,
-      Clock clock)
+      FunctionInvoker function, String token, SignatureCheck signatures, Clock clock)
       throws IOException {
     this.function = function;
     this.token = token;
-    this.authorization = new ApiAuthorization(token, credentials, region);
+    this.authorization = new ApiAuthorization(token, signatures);
     this.clock = clock;
     this.server = Loopback.serve(0, 4, "local-api-http", this::serve);
   }
 
   /**
    * Serves {@code function} (the API's, on the local Lambda) on a free port of 127.0.0.1 with a new random token, and
-   * to requests signed by {@code credentials}, the local stack's, for {@code execute-api} in {@code region}.
+   * to requests whose signature {@code signatures} takes (the local stack's credentials, for {@code execute-api}).
    */
   public static LocalApiGateway start(
-      FunctionInvoker function, AwsCredentialsIdentity credentials, String region, Clock clock)
-      throws IOException {
-    return new LocalApiGateway(function, Loopback.randomToken(32), credentials, region, clock);
+      FunctionInvoker function, SignatureCheck signatures, Clock clock) throws IOException {
+    return new LocalApiGateway(function, Loopback.randomToken(32), signatures, clock);
   }
 
   public URI endpoint() {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import offhours.api.ApiResponse;
 import offhours.api.HttpEvents;
+import offhours.local.auth.ApiSignatures;
 import offhours.local.auth.StackCredentials;
 import offhours.local.lambda.LocalLambda;
 import offhours.stack.StackSpec;
@@ -66,7 +67,7 @@ class LocalApiGatewaySigV4Test {
         },
         Duration.ofSeconds(StackSpec.API_TIMEOUT_SECONDS));
     return LocalApiGateway.start(
-        lambda.invoker("offhours-api"), credentials, REGION, Clock.systemUTC());
+        lambda.invoker("offhours-api"), new ApiSignatures(credentials, REGION), Clock.systemUTC());
   }
 
   @Test

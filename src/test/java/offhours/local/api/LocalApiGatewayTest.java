@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import offhours.api.ApiResponse;
 import offhours.api.HttpEvents;
+import offhours.local.auth.ApiSignatures;
 import offhours.local.auth.StackCredentials;
 import offhours.local.lambda.ExecutionEnvironment;
 import offhours.local.lambda.LocalLambda;
@@ -64,7 +65,9 @@ class LocalApiGatewayTest {
       throws IOException {
     lambda.registerFunction(name, init, timeout);
     return LocalApiGateway.start(
-        lambda.invoker(name), StackCredentials.generate(), "us-east-1", Clock.systemUTC());
+        lambda.invoker(name),
+        new ApiSignatures(StackCredentials.generate(), "us-east-1"),
+        Clock.systemUTC());
   }
 
   @Test
