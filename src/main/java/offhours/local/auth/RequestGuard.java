@@ -130,8 +130,8 @@ public final class RequestGuard {
   /**
    * The signature alone: made by the stack's credentials, for this region and service, within 15 minutes of now, over
    * this request. For a server that checks the request's address itself (the local API front, which also answers
-   * {@code localhost}, {@link ApiSignatures}); a request without an Authorization header, or with one that is no SigV4 header, is refused
-   * without a look at its body.
+   * {@code localhost}, {@link ApiSignatures}); a request without an Authorization header, or with one that is no SigV4
+   * header, is refused without a look at its body.
    */
   Optional<Refusal> checkSignature(ReceivedRequest request) {
     String authorization = request.headers().getFirst("Authorization");
