@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Optional;
 import offhours.local.api.RequestTarget;
 import offhours.local.api.SignatureCheck;
+import offhours.units.Shown;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
@@ -26,6 +27,23 @@ public final class ApiSignatures implements SignatureCheck {
     return guard
         .checkSignature(
             new RequestGuard.ReceivedRequest(method, target.path(), target.query(), headers, body))
-        .map(refusal -> new Fault(refusal.type(), refusal.message()));
+        .map(refusal -> new Fault(refusal.type(), refusal.message() + signed(refusal, target)));
+  }
+
+  /**
+   * For a signature that does not match, the canonical path and query it was checked against, which a client's own
+   * (curl's before 8.3 is the path and query as typed) can be compared with; the log shows them, never the answer.
+   */
+  private static String signed(RequestGuard.Refusal refusal, RequestTarget target) {
+    if (!refusal.message().startsWith("The request signature we calculated does not match")) {
+      return "";
+    }
+    try {
+      return " The canonical path and query it was checked against: '"
+          + Shown.value(SigV4Signature.canonicalPath(target.path())) + "', '"
+          + Shown.value(SigV4Signature.canonicalQuery(target.query())) + "'.";
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
   }
 }

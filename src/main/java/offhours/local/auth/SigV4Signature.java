@@ -78,7 +78,7 @@ final class SigV4Signature {
   }
 
   /** Every service but S3 encodes the already encoded path once more ("double encoding"). */
-  private static String canonicalPath(String rawPath) {
+  static String canonicalPath(String rawPath) {
     if (rawPath == null || rawPath.isEmpty()) {
       return "/";
     }
@@ -90,7 +90,7 @@ final class SigV4Signature {
   }
 
   /** Parameters decoded, then each name and value encoded strictly and sorted by name, then value. */
-  private static String canonicalQuery(String rawQuery) {
+  static String canonicalQuery(String rawQuery) {
     if (rawQuery == null || rawQuery.isEmpty()) {
       return "";
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -101,6 +103,9 @@ class LocalApiGatewaySigV4Test {
   @Test
   void aSignatureThatDoesNotCoverTheRequestAsSentIsApiGateways403() throws Exception {
     List<JsonNode> events = new ArrayList<>();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream err = System.err;
+    System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
     try (LocalApiGateway gateway = recording(events)) {
       URI base = gateway.endpoint();
       String mismatch = "The request signature we calculated does not match the signature you"
@@ -148,7 +153,19 @@ class LocalApiGatewaySigV4Test {
           send(HttpRequest.newBuilder(base.resolve("/status")).build()),
           "MissingAuthenticationTokenException",
           "Missing Authentication Token");
+      System.setErr(err);
       assertThat(events).as("no invocation").isEmpty();
+      assertThat(log.toString(StandardCharsets.UTF_8))
+          .as("the stack's log has the reason the answer does not give")
+          .contains("offhours local API: GET /results/b.png refused 403 InvalidSignatureException: "
+              + mismatch + " The canonical path and query it was checked against:"
+              + " '/results/b.png', ''.")
+          .contains("GET /status refused 403 AccessDeniedException: The security token included in"
+              + " the request is invalid. Local detail: the local HTTP API accepts only the local"
+              + " stack's access key id")
+          .contains("GET /status refused 403 InvalidSignatureException: Signature expired: ");
+    } finally {
+      System.setErr(err);
     }
   }
 
