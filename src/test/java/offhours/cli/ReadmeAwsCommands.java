@@ -62,8 +62,8 @@ public final class ReadmeAwsCommands {
       "aws cloudformation describe-stacks --region us-east-1 --stack-name offhours --query"
           + " \"Stacks[0].Outputs[?OutputKey=='ApiUrl'].OutputValue\" --output text",
       ON_MOTO,
-      // What it prints, the credentials' export lines, is what ApiLocalIT gives README's curl
-      // lines.
+      // What it prints, the credentials' export lines, is what ApiLocalIT gives README's
+      // curl lines.
       "aws configure export-credentials --format env",
       MODEL,
       "aws service-quotas request-service-quota-increase --region us-east-1 --service-code sagemaker"
