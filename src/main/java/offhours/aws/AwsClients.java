@@ -24,10 +24,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * The one place that builds AWS clients. Every client shares one UrlConnection HTTP client (Apache and
- * Netty are excluded from the build), one region and one credentials provider; local mode adds an
- * endpoint per service. Each retries as the SDK does for its service, its pauses drawn from {@link Jitter} so that
- * SnapStart environments restored from one snapshot do not retry in lockstep.
+ * The one place that builds AWS clients. Every client shares one UrlConnection HTTP client (Apache and Netty are
+ * excluded from the build), but a streamed read's ({@link #buildForStreamedReads}), one region and one credentials
+ * provider; local mode adds an endpoint per service. Each retries as the SDK does for its service, its pauses drawn
+ * from {@link Jitter} so that SnapStart environments restored from one snapshot do not retry in lockstep.
  *
  * <p>Callers name the service next to the builder, so this class never references a service's client
  * type: the Classify function can use it without carrying the SageMaker control-plane SDK.
@@ -287,9 +287,36 @@ public final class AwsClients implements AutoCloseable {
     return build(service, builder, true);
   }
 
+  /**
+   * As {@link #buildForControlCalls}, on an HTTP client of the client's own (closed with it) whose every read of the
+   * socket fails once no byte has come for {@code silence}: for small reads whose body streams, as a thumbnail's
+   * GetObject does. The call's cuts end when it returns the body's stream, before a byte of it is read: a body that
+   * stops part-way would hold its reader for the {@link #SOCKET_TIMEOUT}, 70 s, whatever the cuts (and the stream's
+   * abort waits for that read too). Only a silent socket is cut: a body that keeps coming, however slowly, is read
+   * whole.
+   */
+  public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C buildForStreamedReads(
+      Service service, B builder, Duration silence) {
+    if (silence.isNegative() || silence.isZero() || silence.compareTo(SOCKET_TIMEOUT) > 0) {
+      throw new IllegalArgumentException("a streamed read cut after " + silence
+          + " of silence: it must be positive and at most the socket's " + SOCKET_TIMEOUT);
+    }
+    builder.httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(silence));
+    return build(service, builder, true, false);
+  }
+
   private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
       Service service, B builder, boolean bounded) {
-    builder.httpClient(http).region(region).credentialsProvider(credentials);
+    return build(service, builder, bounded, true);
+  }
+
+  /** {@code sharedHttp} false: the builder was given an HTTP client's builder of its own, which the client closes. */
+  private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
+      Service service, B builder, boolean bounded, boolean sharedHttp) {
+    if (sharedHttp) {
+      builder.httpClient(http);
+    }
+    builder.region(region).credentialsProvider(credentials);
     if (bounded) {
       builder.overrideConfiguration(builder.overrideConfiguration().toBuilder()
           .apiCallAttemptTimeout(cuts.attempt())

@@ -1,5 +1,6 @@
 package offhours.cli;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.EnumMap;
@@ -156,11 +157,13 @@ public record Target(
   }
 
   /**
-   * As {@link #s3}, its calls cut as a bounded service's are ({@link AwsClients#buildForControlCalls}): for small reads
-   * only, such as a thumbnail's HeadObject and the GetObject that returns its body's stream, never an upload.
+   * As {@link #s3}, its calls cut as a bounded service's are, and a body it streams cut once no byte of it has come for
+   * {@code silence} ({@link AwsClients#buildForStreamedReads}): for small reads only, such as a thumbnail's HeadObject
+   * and the GetObject that returns its body's stream, never an upload.
    */
-  public S3Client s3ForSmallReads() {
-    return clients.buildForControlCalls(Service.S3, S3Client.builder().forcePathStyle(local));
+  public S3Client s3ForSmallReads(Duration silence) {
+    return clients.buildForStreamedReads(
+        Service.S3, S3Client.builder().forcePathStyle(local), silence);
   }
 
   public SqsClient sqs() {

@@ -48,6 +48,14 @@ final class UiCommand implements Command {
    */
   static final Duration READ_CALL = Duration.ofSeconds(5);
 
+  /**
+   * Where a thumbnail's source that stops coming part-way is cut: once no byte of it has come for 5 s. {@link
+   * #READ_CALL} ends when S3 starts to answer, and a body that stalls after it would hold one of the page server's
+   * threads for the socket's 70 s; a source that keeps coming, a 20 MB one on a slow link however long it takes, is
+   * read whole. A link that sends nothing for 5 s in the middle of an answer has stalled.
+   */
+  static final Duration READ_STALL = Duration.ofSeconds(5);
+
   private static final Option PORT =
       Option.value("port", "N", "listen on 127.0.0.1:N (default: a free port)");
 
@@ -282,7 +290,7 @@ final class UiCommand implements Command {
     return new AwsUiData.StackView(
         target.description(),
         target.s3(),
-        target.s3ForSmallReads(),
+        target.s3ForSmallReads(READ_STALL),
         target.dynamoDb(),
         target.sqs(),
         target.name(Name.BUCKET),

@@ -2,6 +2,7 @@ package offhours.ui;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -63,8 +64,8 @@ public final class AwsUiData implements UiData, AutoCloseable {
    * The stack the page shows, as the CLI resolved it: its description, clients and resource names, when it was
    * created (empty when unknown), and whether it is the local stack (its functions log to its own log, not to log
    * groups). Uploads go through {@code s3}, which no deadline cuts; thumbnails are read through {@code thumbnails},
-   * whose HeadObject and GetObject are cut as the page's other reads are, so a hung S3 does not hold one of the page
-   * server's threads for the socket's timeout.
+   * whose HeadObject and GetObject are cut as the page's other reads are, and whose body is cut once it stops coming
+   * part-way, so a hung S3 does not hold one of the page server's threads for the socket's timeout.
    */
   public record StackView(
       String description,
@@ -267,6 +268,10 @@ public final class AwsUiData implements UiData, AutoCloseable {
       image = read(object);
     } catch (NoSuchKeyException e) {
       throw new UiException(404, "no object " + key + " in " + bucket);
+    } catch (SocketTimeoutException e) {
+      // The thumbnails' client cut a source that stopped coming part-way (StackView).
+      throw new UiException(
+          502, "S3 stopped sending " + key + " part-way; the page cut the read: " + e.getMessage());
     } catch (IOException e) {
       throw new UiException(502, "reading " + key + " failed: " + e.getMessage());
     }

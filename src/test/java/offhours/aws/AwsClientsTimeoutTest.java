@@ -147,6 +147,29 @@ class AwsClientsTimeoutTest {
   }
 
   @Test
+  void aStreamedReadIsCutAfterSomeSilenceNoLongerThanTheSocketsAndAsACallOfAView()
+      throws Exception {
+    java.time.Duration silence = java.time.Duration.ofSeconds(5);
+    try (AwsClients clients = AwsClients.local(Region.EU_WEST_1, Map.of());
+        S3Client s3 = clients
+            .cutSooner(java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(5))
+            .buildForStreamedReads(Service.S3, S3Client.builder(), silence)) {
+      ClientOverrideConfiguration c = s3.serviceClientConfiguration().overrideConfiguration();
+      assertThat(c.apiCallAttemptTimeout()).contains(java.time.Duration.ofSeconds(2));
+      assertThat(c.apiCallTimeout()).contains(java.time.Duration.ofSeconds(5));
+      assertThatThrownBy(() -> clients.buildForStreamedReads(
+              Service.S3, S3Client.builder(), java.time.Duration.ofSeconds(71)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "a streamed read cut after PT1M11S of silence: it must be positive and at most"
+                  + " the socket's PT1M10S");
+      assertThatThrownBy(() -> clients.buildForStreamedReads(
+              Service.S3, S3Client.builder(), java.time.Duration.ZERO))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void objectBodiesAndModelAnswersAreBoundOnlyByTheSocketTimeout() throws Exception {
     try (AwsClients clients = AwsClients.local(Region.EU_WEST_1, Map.of());
         S3Client s3 = clients.build(Service.S3, S3Client.builder());

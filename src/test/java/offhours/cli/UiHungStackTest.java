@@ -2,6 +2,8 @@ package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -26,8 +28,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import javax.imageio.ImageIO;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.testing.SlowS3;
+import offhours.testing.StubHttpServer;
 import offhours.ui.UiServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +45,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * here a socket that accepts and reads nothing), made as {@link UiCommand#run} makes it ({@link UiCommand#page}):
  * GET /api/status and a thumbnail say in the page's words that the stack did not answer once the page's own deadline
  * has passed, {@link UiCommand#READ_CALL}, not the CLI's {@link AwsClients#CALL_TIMEOUT}, which the CLI's own clients
- * keep; the SDK's own words go to the page server's log.
+ * keep; the SDK's own words go to the page server's log. On an S3 that sends slowly ({@link SlowS3}): a thumbnail's
+ * source that stops part-way is cut at {@link UiCommand#READ_STALL}, one that keeps coming loads past every cut, and an
+ * upload that S3 answers after the page's cut of a read is stored.
  */
 class UiHungStackTest {
 
@@ -121,6 +128,81 @@ class UiHungStackTest {
   }
 
   @Test
+  void aThumbnailWhoseSourceStallsPartWayIsCutOnceNoByteOfItHasComeForTheReadStall()
+      throws Exception {
+    try (SlowS3 s3 = SlowS3.stallingAfter(new byte[100_000], 1_000);
+        Target target = target(hungStack(), s3.uri());
+        Served served = serve(target)) {
+      HttpResponse<String> thumbnail = served.get("/api/thumb?key=cat.png");
+
+      assertThat(thumbnail.statusCode())
+          .as(
+              "answered once the source is silent for %s, not after the socket's 70 s",
+              UiCommand.READ_STALL)
+          .isEqualTo(502);
+      assertThat(thumbnail.body())
+          .isEqualTo("{\"message\":\"S3 stopped sending cat.png part-way; the page cut the read:"
+              + " Read timed out\"}");
+      assertThat(s3.stalledDropped(Duration.ofSeconds(10)))
+          .as("the page's thread let the stalled source go, its connection closed")
+          .isTrue();
+    }
+  }
+
+  @Test
+  void aThumbnailWhoseSourceKeepsComingSlowlyLoadsLongAfterEveryCut() throws Exception {
+    byte[] png = png();
+    int parts = 7;
+    Duration pause = Duration.ofSeconds(1);
+    assertThat(pause).as("each pause shorter than a stall").isLessThan(UiCommand.READ_STALL);
+    assertThat(pause.multipliedBy(parts - 1))
+        .as("the whole source slower than the page's cuts")
+        .isGreaterThan(UiCommand.READ_STALL)
+        .isGreaterThan(UiCommand.READ_CALL);
+    try (SlowS3 s3 = SlowS3.trickling(png, parts, pause);
+        Target target = target(hungStack(), s3.uri());
+        Served served = serve(target)) {
+      HttpResponse<String> thumbnail = served.get("/api/thumb?key=cat.png");
+
+      assertThat(thumbnail.statusCode()).as(thumbnail.body()).isEqualTo(200);
+      assertThat(thumbnail.headers().firstValue("Content-Type")).contains("image/jpeg");
+    }
+  }
+
+  /**
+   * The page's upload, through the page's own clients as {@code ui} makes them, to an S3 that answers only after the
+   * page's cut of a read: not cut, for uploads are no reads (the CLI's socket timeout, 70 s, is all that bounds one).
+   */
+  @Test
+  void anUploadToAnS3ThatAnswersAfterThePagesReadCutIsStored() throws Exception {
+    Duration answerAfter = UiCommand.READ_CALL.plusSeconds(2);
+    byte[] png = png();
+    try (StubHttpServer s3 = StubHttpServer.start(request -> {
+          try {
+            Thread.sleep(answerAfter.toMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return StubHttpServer.Reply.empty(200).withHeader("ETag", SlowS3.ETAG);
+        });
+        Target target = target(hungStack(), s3.uri());
+        Served served = serve(target)) {
+      HttpResponse<String> upload = served.post("/api/upload?key=cat.png", png);
+
+      assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+      assertThat(upload.body()).contains("\"key\":\"cat.png\"").contains("\"bytes\":" + png.length);
+      assertThat(s3.requests()).singleElement().satisfies(put -> {
+        assertThat(put.method()).isEqualTo("PUT");
+        assertThat(put.path()).isEqualTo("/offhours-images/cat.png");
+        // Sent aws-chunked, as the SDK sends a body with its checksum: the upload's bytes, whole.
+        assertThat(put.header("x-amz-decoded-content-length"))
+            .isEqualTo(String.valueOf(png.length));
+        assertThat(put.body()).containsSequence(png);
+      });
+    }
+  }
+
+  @Test
   void readmeSaysThePagesDeadlines() throws IOException {
     String readme = Files.readString(Path.of("README.md")).replaceAll("\\s+", " ");
 
@@ -130,22 +212,33 @@ class UiHungStackTest {
             + UiCommand.READ_CALL.toSeconds() + " s a call, not at the CLI's "
             + AwsClients.CALL_TIMEOUT.toSeconds() + " s")
         .contains("`the stack did not answer within " + UiCommand.READ_CALL.toSeconds()
-            + " s, where the page cuts its reads (DynamoDB's Query)`");
+            + " s, where the page cuts its reads (DynamoDB's Query)`")
+        .contains("its source once no byte of it has come for " + UiCommand.READ_STALL.toSeconds()
+            + " s");
   }
 
   /** The page's server on {@code target}'s page, as {@code ui --stack prod} serves it. */
   private record Served(UiCommand.StackPage page, UiServer server) implements AutoCloseable {
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
+      return send(request(path).GET());
+    }
+
+    HttpResponse<String> post(String path, byte[] body) throws IOException, InterruptedException {
+      return send(request(path).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    private HttpRequest.Builder request(String path) {
       URI url = server.url();
       String token = url.getQuery().substring("token=".length());
-      return HttpClient.newHttpClient()
-          .send(
-              HttpRequest.newBuilder(url.resolve(path))
-                  .header("X-Offhours-Token", token)
-                  // Not a measure: a page that waits out the CLI's 50 s fails here instead.
-                  .timeout(Duration.ofSeconds(30))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      return HttpRequest.newBuilder(url.resolve(path))
+          .header("X-Offhours-Token", token)
+          // Not a measure: a page that waits out the CLI's 50 s or the socket's 70 s fails here.
+          .timeout(Duration.ofSeconds(30));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request)
+        throws IOException, InterruptedException {
+      return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Override
@@ -177,9 +270,14 @@ class UiHungStackTest {
   /** Stack prod, every service of it the hung socket. */
   private Target hungTarget() throws IOException {
     URI stack = hungStack();
+    return target(stack, stack);
+  }
+
+  /** Stack prod, its S3 at {@code s3}, every other service of it at {@code stack}. */
+  private static Target target(URI stack, URI s3) {
     Map<Service, URI> endpoints = new EnumMap<>(Service.class);
     for (Service service : Service.values()) {
-      endpoints.put(service, stack);
+      endpoints.put(service, service == Service.S3 ? s3 : stack);
     }
     return new Target(
         "stack prod",
@@ -196,6 +294,14 @@ class UiHungStackTest {
         Optional.empty(),
         Targets.settingsFromParameters(PARAMETERS),
         Map.of());
+  }
+
+  /** A small PNG, as an upload and a thumbnail's source. */
+  private static byte[] png() throws IOException {
+    BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ImageIO.write(image, "png", bytes);
+    return bytes.toByteArray();
   }
 
   /** A socket on 127.0.0.1 that accepts every connection and never reads nor answers. */
