@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +39,15 @@ import offhours.local.api.UnreadBody;
  */
 public final class UiServer implements AutoCloseable {
 
-  /** The page's server's log: a read cut at the page's deadline, with the SDK's own words ({@link PageDeadline}). */
+  /**
+   * The page's server's log: the first read of an outage cut at the page's deadline, with the SDK's own words
+   * ({@link PageDeadline}), and when the stack answers again ({@link StackOutage}).
+   */
   private static final System.Logger LOG = System.getLogger(UiServer.class.getName());
+
+  /** The routes that read the stack: one answered says the stack answers. */
+  private static final Set<String> READS =
+      Set.of("/api/status", "/api/results", "/api/ledger", "/api/thumb");
 
   /** Images: the jar's icon ('self') and thumbnails, fetched with the token header and shown from blob: URLs. */
   private static final String CSP =
@@ -71,6 +79,7 @@ public final class UiServer implements AutoCloseable {
   private final UiData data;
   private final Loopback server;
   private final String token;
+  private final StackOutage outage;
 
   /**
    * What an upload is refused for before it is stored (its name, its type, then its size over the stack's limit), asked
@@ -79,11 +88,12 @@ public final class UiServer implements AutoCloseable {
    */
   private final Supplier<UploadRules> uploads;
 
-  private UiServer(UiData data, int port, String token, Supplier<UploadRules> uploads)
+  private UiServer(UiData data, int port, String token, Supplier<UploadRules> uploads, Clock clock)
       throws IOException {
     this.data = Objects.requireNonNull(data, "data");
     this.token = token;
     this.uploads = Objects.requireNonNull(uploads, "uploads");
+    this.outage = new StackOutage(LOG, clock);
     this.server = Loopback.serve(port, 8, "offhours-ui-http", this::serve);
   }
 
@@ -94,7 +104,13 @@ public final class UiServer implements AutoCloseable {
    */
   public static UiServer start(UiData data, int port, Supplier<UploadRules> uploads)
       throws IOException {
-    return new UiServer(data, port, Loopback.randomToken(24), uploads);
+    return start(data, port, uploads, Clock.systemUTC());
+  }
+
+  /** As above, an outage timed by {@code clock}. */
+  static UiServer start(UiData data, int port, Supplier<UploadRules> uploads, Clock clock)
+      throws IOException {
+    return new UiServer(data, port, Loopback.randomToken(24), uploads, clock);
   }
 
   /** The page's address, with its token: the one thing to open. */
@@ -125,6 +141,9 @@ public final class UiServer implements AutoCloseable {
           return;
         }
         route(exchange, method, path, query);
+        if (method.equals("GET") && READS.contains(path)) {
+          outage.answered(method + " " + path);
+        }
       } catch (UiData.UiException e) {
         error(exchange, e.status(), e.getMessage());
       } catch (IllegalArgumentException e) {
@@ -136,10 +155,7 @@ public final class UiServer implements AutoCloseable {
           return;
         }
         // The page says it in its words; the SDK's, for who needs them, go to the server's log.
-        LOG.log(
-            System.Logger.Level.WARNING,
-            method + " " + exchange.getRequestURI().getRawPath() + ": " + cut.words() + ": "
-                + cut.sdkWords());
+        outage.cut(method + " " + exchange.getRequestURI().getRawPath(), cut);
         error(exchange, 502, cut.words());
       } catch (OutOfMemoryError e) {
         // One request's memory is dropped with it; the server and the other requests go on.
