@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.fail;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,9 @@ class UiBrowserIT {
   private static final String REORDERED_KEY = "coffee\u202Egpj.png";
 
   private static final Duration DEADLINE = Duration.ofSeconds(150);
+  /** A phone's width, in CSS pixels. */
+  private static final int PHONE = 390;
+
   private static final String ISO_INSTANT = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:";
 
   @TempDir
@@ -294,22 +298,33 @@ class UiBrowserIT {
       assertThat(wide.besideTitle())
           .as("the figure on the title's line at 1440 px (%s)", wide)
           .isTrue();
-      // Headless Chromium's window is at least 500 px wide: the one-column layout, as at 390 px.
-      page.manage().window().setSize(new Dimension(500, 1100));
-      await(page, "the page laid out at 500 px", d -> innerWidth(d) <= 500);
-      SavingsHead narrow = savingsHead(page);
-      assertThat(narrow.panelScrollWidth())
-          .as("the savings panel at 500 px: nothing wider than it (%s)", narrow)
-          .isLessThanOrEqualTo(narrow.panelClientWidth());
-      assertThat(
-              narrow.besideTitle()
-                  ? narrow.figureLeft() >= narrow.titleRight()
-                  : narrow.belowTitle())
-          .as("the figure at 500 px beside the title or under it, not over it (%s)", narrow)
-          .isTrue();
-      HeadlessChromium.screenshot(page, "ui-500.png");
-      page.manage().window().setSize(new Dimension(1440, 1100));
-      await(page, "the page laid out at 1440 px again", d -> innerWidth(d) > 1100);
+      // A phone's page, 390 px wide through Chromium's emulation of one (a headless window is at
+      // least 500 px wide), in a browser of its own beside the page at 1440 px. A phone shows a
+      // figure too wide for it by widening the whole page, its panel with it: the page stays the
+      // phone's width.
+      try (HeadlessChromium phone =
+          ServedPage.showing(URI.create(url), files.resolve("phone"), PHONE)) {
+        WebDriver small = phone.browser;
+        await(
+            small,
+            "today's images and the saving in the savings panel at " + PHONE + " px",
+            d -> d.findElement(By.id("per-image")).getText().startsWith("4 images")
+                && !text(d, "saved").isBlank());
+        SavingsHead narrow = savingsHead(small);
+        assertThat(narrow.pageWidth())
+            .as("the page on a %s px phone: nothing widened it (%s)", PHONE, narrow)
+            .isEqualTo(PHONE);
+        assertThat(narrow.panelScrollWidth())
+            .as("the savings panel at %s px: nothing wider than it (%s)", PHONE, narrow)
+            .isLessThanOrEqualTo(narrow.panelClientWidth());
+        assertThat(
+                narrow.besideTitle()
+                    ? narrow.figureLeft() >= narrow.titleRight()
+                    : narrow.belowTitle())
+            .as("the figure at %s px beside the title or under it, not over it (%s)", PHONE, narrow)
+            .isTrue();
+        HeadlessChromium.screenshot(small, "ui-" + PHONE + ".png");
+      }
 
       new Select(page.findElement(By.id("label"))).selectByValue(label);
       await(
@@ -402,7 +417,10 @@ class UiBrowserIT {
     HeadlessChromium.drop(page, Map.of(name, bytes));
   }
 
-  /** Where the savings panel's title and figure are, in CSS pixels, and the figure's line height. */
+  /**
+   * Where the savings panel's title and figure are, in CSS pixels, the figure's line height, and how wide the page is
+   * laid out (innerWidth).
+   */
   record SavingsHead(
       String figure,
       double titleTop,
@@ -413,7 +431,8 @@ class UiBrowserIT {
       double figureLeft,
       double lineHeight,
       long panelScrollWidth,
-      long panelClientWidth) {
+      long panelClientWidth,
+      long pageWidth) {
 
     double figureHeight() {
       return figureBottom - figureTop;
@@ -437,7 +456,7 @@ class UiBrowserIT {
         const r = f.getBoundingClientRect();
         const p = document.querySelector('.savings');
         return [f.textContent, t.top, t.bottom, t.right, r.top, r.bottom, r.left,
-            parseFloat(getComputedStyle(f).lineHeight), p.scrollWidth, p.clientWidth];
+            parseFloat(getComputedStyle(f).lineHeight), p.scrollWidth, p.clientWidth, innerWidth];
         """);
     return new SavingsHead(
         (String) m.get(0),
@@ -449,11 +468,8 @@ class UiBrowserIT {
         number(m.get(6)),
         number(m.get(7)),
         (long) number(m.get(8)),
-        (long) number(m.get(9)));
-  }
-
-  private static long innerWidth(WebDriver page) {
-    return ((Number) ((JavascriptExecutor) page).executeScript("return innerWidth")).longValue();
+        (long) number(m.get(9)),
+        (long) number(m.get(10)));
   }
 
   private static double number(Object value) {
