@@ -3,54 +3,65 @@ package offhours.ui;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import offhours.units.Plurals;
 
 /**
  * What the page's server logs of a stack that does not answer: the first read of an outage cut at the page's deadline
  * ({@link PageDeadline}), in the page's words and the SDK's; then nothing while the stack stays hung (a page left open
- * has a read cut every 5 s, as long as the outage lasts); then, once a read answers again, one line saying after how
- * long and how many reads were cut meanwhile. Reads of several tabs and threads count alike.
+ * has a read cut every 5 s, as long as the outage lasts); then, once that read answers again, one line saying after
+ * how long and how many reads were cut meanwhile. Each read (its method and route: GET /api/status) has an outage of
+ * its own, as each reads services of its own: a stack whose SQS hangs while its DynamoDB answers has status cut and
+ * results answered at every poll, and the answered results end nothing of status's outage. Reads of several tabs and
+ * threads count alike.
  */
 final class StackOutage {
 
   private final System.Logger log;
   private final Clock clock;
 
-  /** When the outage's first read was cut; null while the stack answers. */
-  private Instant since;
+  /** The reads whose outage goes on: when its first read was cut, and how many have been cut since, that one too. */
+  private final Map<String, Outage> outages = new HashMap<>();
 
-  /** The reads cut since then, the first one among them. */
-  private long cut;
+  private static final class Outage {
+    private final Instant since;
+    private long cut = 1;
+
+    private Outage(Instant since) {
+      this.since = since;
+    }
+  }
 
   StackOutage(System.Logger log, Clock clock) {
     this.log = Objects.requireNonNull(log, "log");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** {@code request} ("GET /api/status") had a read cut: logged if it is the first since the stack last answered. */
+  /** {@code request} ("GET /api/status") had a read cut: logged if it is the first since that read last answered. */
   synchronized void cut(String request, PageDeadline.CutRead read) {
-    cut++;
-    if (since != null) {
+    Outage going = outages.get(request);
+    if (going != null) {
+      going.cut++;
       return;
     }
-    since = clock.instant();
-    cut = 1;
+    outages.put(request, new Outage(clock.instant()));
     log.log(System.Logger.Level.WARNING, request + ": " + read.words() + ": " + read.sdkWords());
   }
 
-  /** {@code request}'s reads answered: the outage, if there was one, is over, and said so. */
+  /** {@code request} answered: its outage, if it had one, is over, and said so. */
   synchronized void answered(String request) {
-    if (since == null) {
+    Outage ended = outages.remove(request);
+    if (ended == null) {
       return;
     }
-    Duration after = Duration.between(since, clock.instant());
+    Duration after = Duration.between(ended.since, clock.instant());
     log.log(
         System.Logger.Level.INFO,
         request + ": the stack answers again, " + said(after)
-            + " after the first read the page cut; " + Plurals.of(cut, "read") + " cut in all");
-    since = null;
-    cut = 0;
+            + " after the first read the page cut; " + Plurals.of(ended.cut, "read")
+            + " cut in all");
   }
 
   /** "47 s", "12 min 5 s", "3 h 2 min": to the second under an hour. */

@@ -45,10 +45,6 @@ public final class UiServer implements AutoCloseable {
    */
   private static final System.Logger LOG = System.getLogger(UiServer.class.getName());
 
-  /** The routes that read the stack: one answered says the stack answers. */
-  private static final Set<String> READS =
-      Set.of("/api/status", "/api/results", "/api/ledger", "/api/thumb");
-
   /** Images: the jar's icon ('self') and thumbnails, fetched with the token header and shown from blob: URLs. */
   private static final String CSP =
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:;"
@@ -122,6 +118,8 @@ public final class UiServer implements AutoCloseable {
     try (exchange) {
       secure(exchange.getResponseHeaders());
       String method = exchange.getRequestMethod();
+      // What the log names a read by, its outage its own (StackOutage): the route as sent.
+      String request = method + " " + exchange.getRequestURI().getRawPath();
       try {
         // A key sent as raw UTF-8 (curl does) is read as the text it is, as one percent-encoded.
         RequestTarget target = RequestTarget.of(exchange);
@@ -141,9 +139,7 @@ public final class UiServer implements AutoCloseable {
           return;
         }
         route(exchange, method, path, query);
-        if (method.equals("GET") && READS.contains(path)) {
-          outage.answered(method + " " + path);
-        }
+        outage.answered(request);
       } catch (UiData.UiException e) {
         error(exchange, e.status(), e.getMessage());
       } catch (IllegalArgumentException e) {
@@ -155,7 +151,7 @@ public final class UiServer implements AutoCloseable {
           return;
         }
         // The page says it in its words; the SDK's, for who needs them, go to the server's log.
-        outage.cut(method + " " + exchange.getRequestURI().getRawPath(), cut);
+        outage.cut(request, cut);
         error(exchange, 502, cut.words());
       } catch (OutOfMemoryError e) {
         // One request's memory is dropped with it; the server and the other requests go on.

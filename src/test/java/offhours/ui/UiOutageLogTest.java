@@ -110,12 +110,43 @@ class UiOutageLogTest {
         .satisfies(record -> assertThat(record.getMessage()).endsWith(SDK_WORDS));
   }
 
+  /**
+   * A stack hung for one read and answering another (its queue's SQS hung, its tables' DynamoDB not), as the page polls
+   * both every 2.5 s: the hung read's outage is logged once, not ended by each answer of the other and logged anew.
+   */
+  @Test
+  void anOutageOfOneReadIsNotEndedByAnotherReadThatAnswers() throws Exception {
+    hung = true;
+    for (int poll = 0; poll < 4; poll++) {
+      assertThat(status()).isEqualTo(502);
+      assertThat(get("/api/results")).isEqualTo(200);
+      clock.advance(Duration.ofMillis(2500));
+    }
+    assertThat(logged)
+        .as("the first cut read of status; the results that answered meanwhile end nothing")
+        .singleElement()
+        .satisfies(record -> assertThat(record.getMessage()).startsWith("GET /api/status: "));
+
+    hung = false;
+    assertThat(status()).isEqualTo(200);
+    assertThat(logged)
+        .last()
+        .satisfies(record -> assertThat(record.getMessage())
+            .isEqualTo(
+                "GET /api/status: the stack answers again, 10 s after the first read the page"
+                    + " cut; 4 reads cut in all"));
+  }
+
   private int status() throws Exception {
+    return get("/api/status");
+  }
+
+  private int get(String path) throws Exception {
     URI url = server.url();
     String token = url.getQuery().substring("token=".length());
     HttpResponse<String> answer = HttpClient.newHttpClient()
         .send(
-            HttpRequest.newBuilder(url.resolve("/api/status"))
+            HttpRequest.newBuilder(url.resolve(path))
                 .header(UiServer.TOKEN_HEADER, token)
                 .build(),
             HttpResponse.BodyHandlers.ofString());
