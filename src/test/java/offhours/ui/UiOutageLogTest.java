@@ -95,6 +95,7 @@ class UiOutageLogTest {
     clock.advance(Duration.ofSeconds(52));
     assertThat(status()).isEqualTo(200);
     assertThat(status()).isEqualTo(200);
+    awaitLogged(2);
     assertThat(logged).hasSize(2);
     assertThat(logged.get(1).getLevel()).isEqualTo(Level.INFO);
     assertThat(logged.get(1).getMessage())
@@ -129,6 +130,7 @@ class UiOutageLogTest {
 
     hung = false;
     assertThat(status()).isEqualTo(200);
+    awaitLogged(2);
     assertThat(logged)
         .last()
         .satisfies(record -> assertThat(record.getMessage())
@@ -139,6 +141,16 @@ class UiOutageLogTest {
 
   private int status() throws Exception {
     return get("/api/status");
+  }
+
+  /**
+   * Waits until {@code records} have been logged, for at most 10 s: the server logs that a read answers once it has
+   * sent the answer, which the test may read first.
+   */
+  private void awaitLogged(int records) throws InterruptedException {
+    for (int i = 0; i < 200 && logged.size() < records; i++) {
+      Thread.sleep(50);
+    }
   }
 
   private int get(String path) throws Exception {
