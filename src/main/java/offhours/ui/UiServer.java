@@ -3,18 +3,14 @@ package offhours.ui;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import offhours.api.JsonText;
 import offhours.api.ResultsQuery;
@@ -51,26 +47,6 @@ public final class UiServer implements AutoCloseable {
           + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
   static final String TOKEN_HEADER = "X-Offhours-Token";
-
-  /**
-   * The page's script, served under /assets/: ES modules, {@code app.js} the entry that index.html loads. Every module
-   * the page imports is named here, and tests that read the script read each of these.
-   */
-  public static final List<String> SCRIPTS =
-      List.of("app.js", "shared.js", "endpoint.js", "results.js", "uploads.js", "ledger.js");
-
-  /** What the page loads, with its type: these names only are served, never a path a request builds. */
-  private static final Map<String, String> ASSETS = assets();
-
-  private static Map<String, String> assets() {
-    Map<String, String> assets = new HashMap<>();
-    SCRIPTS.forEach(name -> assets.put("/assets/" + name, "text/javascript; charset=utf-8"));
-    assets.put("/assets/app.css", "text/css; charset=utf-8");
-    assets.put("/assets/icon.svg", "image/svg+xml");
-    return Map.copyOf(assets);
-  }
-
-  private static final Set<String> PAGE = Set.of("/", "/index.html");
 
   private final UiData data;
   private final Loopback server;
@@ -130,7 +106,7 @@ public final class UiServer implements AutoCloseable {
           refuse(exchange, refused.status(), refused.message(), refused.fromElsewhere());
           return;
         }
-        if (ASSETS.containsKey(path)) {
+        if (PageFiles.isAsset(path)) {
           if (!method.equals("GET")) {
             notAllowed(exchange, "GET", "assets are read with GET");
             return;
@@ -316,7 +292,7 @@ public final class UiServer implements AutoCloseable {
     if (origin != null && !server.isOwnOrigin(origin)) {
       return new PageRefusal(403, "requests from other sites are refused", true);
     }
-    if (ASSETS.containsKey(path) || PAGE.contains(path)) {
+    if (PageFiles.isPublic(path)) {
       // The same files for everyone, no data in them. They read no parameter and ignore any: the
       // page's own address carries the token, and a browser or a proxy may add a cache buster. The
       // data routes refuse a parameter they do not take (Requests.takes).
@@ -346,17 +322,13 @@ public final class UiServer implements AutoCloseable {
   }
 
   private static void asset(HttpExchange exchange, String path) throws IOException {
-    String file = path.startsWith("/assets/") ? path.substring("/assets".length()) : path;
-    try (InputStream in = UiServer.class.getResourceAsStream("/offhours/ui" + file)) {
-      if (in == null) {
-        error(exchange, 404, "no asset " + path);
-        return;
-      }
-      exchange
-          .getResponseHeaders()
-          .set("Content-Type", ASSETS.getOrDefault(path, "text/html; charset=utf-8"));
-      send(exchange, 200, in.readAllBytes());
+    Optional<PageFiles.File> file = PageFiles.read(path);
+    if (file.isEmpty()) {
+      error(exchange, 404, "no asset " + path);
+      return;
     }
+    exchange.getResponseHeaders().set("Content-Type", file.get().contentType());
+    send(exchange, 200, file.get().bytes());
   }
 
   private static void json(HttpExchange exchange, int status, Object value) throws IOException {

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import offhours.results.ResultItem.SettingsState;
-import offhours.ui.UiServer;
+import offhours.ui.PageFiles;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reprocess command the page (ui/index.html and each of its scripts, {@link UiServer#SCRIPTS}) suggests for results
+ * The reprocess command the page (ui/index.html and each of its scripts, {@link PageFiles#SCRIPTS}) suggests for results
  * under older settings is one the CLI accepts, and selects those results only: the page cannot name an option the
  * command does not have.
  */
@@ -36,7 +36,7 @@ class PageCommandsTest {
       throws IOException {
     List<String> suggested = new ArrayList<>();
     List<String> files = new ArrayList<>(List.of("index.html"));
-    files.addAll(UiServer.SCRIPTS);
+    files.addAll(PageFiles.SCRIPTS);
     for (String name : files) {
       Matcher m = REPROCESS.matcher(asset(name));
       while (m.find()) {

@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import offhours.ui.UiServer;
+import offhours.ui.PageFiles;
 import org.junit.jupiter.api.Test;
 
 /**
- * The page (its script, {@link UiServer#SCRIPTS}, declares CONTROLS once) shows as escapes exactly the characters the
+ * The page (its script, {@link PageFiles#SCRIPTS}, declares CONTROLS once) shows as escapes exactly the characters the
  * CLI's tables escape ({@link Terminal}).
  */
 class PageEscapesTest {
@@ -22,7 +22,7 @@ class PageEscapesTest {
   void thePageEscapesTheControlsTheCliEscapes() throws IOException {
     Pattern declaration = Pattern.compile("const CONTROLS = /(\\[[^\\]]+\\])/g;");
     List<String> classes = new ArrayList<>();
-    for (String name : UiServer.SCRIPTS) {
+    for (String name : PageFiles.SCRIPTS) {
       try (InputStream in = PageEscapesTest.class.getResourceAsStream("/offhours/ui/" + name)) {
         Matcher declared =
             declaration.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));

@@ -95,7 +95,7 @@ class UiServerTest {
   @Test
   void assetsAreServedFromTheJarWithoutNetworkReferences() throws Exception {
     Map<String, String> assets = new LinkedHashMap<>();
-    UiServer.SCRIPTS.forEach(
+    PageFiles.SCRIPTS.forEach(
         name -> assets.put("/assets/" + name, "text/javascript; charset=utf-8"));
     assets.put("/assets/app.css", "text/css; charset=utf-8");
     assets.put("/assets/icon.svg", "image/svg+xml");
@@ -110,7 +110,7 @@ class UiServerTest {
           .doesNotContain("https://", "//fonts.", "//cdn")
           .doesNotContain("eval(");
     }
-    for (String script : UiServer.SCRIPTS) {
+    for (String script : PageFiles.SCRIPTS) {
       assertThat(get("/assets/" + script, Map.of()).body())
           .as(script)
           .doesNotContain("innerHTML", "insertAdjacentHTML", "document.write");
@@ -144,7 +144,7 @@ class UiServerTest {
         }
       }
     }
-    assertThat(reached).containsExactlyInAnyOrderElementsOf(UiServer.SCRIPTS);
+    assertThat(reached).containsExactlyInAnyOrderElementsOf(PageFiles.SCRIPTS);
   }
 
   @Test
