@@ -40,8 +40,10 @@ final class ApiAuthorization {
   }
 
   /**
-   * What the headers alone decide: a Bearer token, right (null) or wrong (401, the local shortcut's own answer), or no
-   * signature at all (403); null too for a signed request, decided by {@link #afterBody} once the body is read.
+   * What the headers alone decide: a Bearer token, right (null) or wrong (401, the local shortcut's own answer), or a
+   * signature whose headers show it is not the stack's, or no signature at all (403), each refused before a byte of
+   * the body is read; null for a signed request whose signature can be the stack's, decided by {@link #afterBody} once
+   * the body is read.
    */
   Refused beforeBody(String method, RequestTarget target, Headers headers) {
     String authorization = headers.getFirst("Authorization");
@@ -56,11 +58,10 @@ final class ApiAuthorization {
                   + " prints the command)",
               false);
     }
-    if (signed(headers)) {
-      return null;
-    }
-    // No Authorization, or one that is neither: refused before a look at the body.
-    return afterBody(method, target, headers, new byte[0]);
+    return signatures
+        .checkHeaders(headers)
+        .map(fault -> asApiGateway(fault, method, target))
+        .orElse(null);
   }
 
   /** The signature of a request that claims one, over its whole {@code body}: null when it is the stack's. */

@@ -158,7 +158,7 @@ public final class LocalApiGateway implements AutoCloseable {
         return;
       }
       byte[] body = read.get();
-      // A signature covers the body: checked once it is read, so its refusal comes after a 413.
+      // What of a signature only the body decides is checked once it is read, after a 413.
       if (ApiAuthorization.signed(requestHeaders)) {
         Refused badSignature = authorization.afterBody(method, target, requestHeaders, body);
         if (badSignature != null) {

@@ -23,6 +23,13 @@ public final class ApiSignatures implements SignatureCheck {
   }
 
   @Override
+  public Optional<Fault> checkHeaders(Headers headers) {
+    return guard
+        .checkSignatureHeaders(headers)
+        .map(refusal -> new Fault(refusal.type(), refusal.message()));
+  }
+
+  @Override
   public Optional<Fault> check(String method, RequestTarget target, Headers headers, byte[] body) {
     return guard
         .checkSignature(

@@ -128,13 +128,13 @@ public final class RequestGuard {
   }
 
   /**
-   * The signature alone: made by the stack's credentials, for this region and service, within 15 minutes of now, over
-   * this request. For a server that checks the request's address itself (the local API front, which also answers
-   * {@code localhost}, {@link ApiSignatures}); a request without an Authorization header, or with one that is no SigV4
-   * header, is refused without a look at its body.
+   * What the headers alone decide of the signature, before the body is read: an Authorization header that is SigV4's,
+   * the stack's access key id, this region and service in its scope, host and x-amz-date signed, and a date within 15
+   * minutes of now that the scope's date matches. A request without an Authorization header, or with one that is no
+   * SigV4 header, is refused so.
    */
-  Optional<Refusal> checkSignature(ReceivedRequest request) {
-    String authorization = request.headers().getFirst("Authorization");
+  Optional<Refusal> checkSignatureHeaders(Headers headers) {
+    String authorization = headers.getFirst("Authorization");
     if (authorization == null) {
       return refuse(
           403,
@@ -182,8 +182,7 @@ public final class RequestGuard {
     }
     Instant signedAt;
     try {
-      signedAt =
-          Instant.from(AMZ_DATE.parse(String.valueOf(request.headers().getFirst("X-Amz-Date"))));
+      signedAt = Instant.from(AMZ_DATE.parse(String.valueOf(headers.getFirst("X-Amz-Date"))));
     } catch (DateTimeParseException e) {
       return refuse(
           400, "IncompleteSignatureException", "X-Amz-Date must be a date like 20261125T093000Z");
@@ -202,6 +201,27 @@ public final class RequestGuard {
           "InvalidSignatureException",
           "Date in Credential scope does not match YYYYMMDD from" + " X-Amz-Date.");
     }
+    return Optional.empty();
+  }
+
+  /**
+   * The signature alone: made by the stack's credentials, for this region and service, within 15 minutes of now, over
+   * this request. For a server that checks the request's address itself (the local API front, which also answers
+   * {@code localhost}, {@link ApiSignatures}); what the headers decide is {@link #checkSignatureHeaders}'s.
+   */
+  Optional<Refusal> checkSignature(ReceivedRequest request) {
+    Optional<Refusal> head = checkSignatureHeaders(request.headers());
+    if (head.isPresent()) {
+      return head;
+    }
+    // checkSignatureHeaders took both: the header is SigV4's and the date well-formed.
+    Matcher m =
+        AUTHORIZATION.matcher(request.headers().getFirst("Authorization").strip());
+    if (!m.matches()) {
+      throw new IllegalStateException("an Authorization header checked is no longer SigV4's");
+    }
+    List<String> signedHeaders = List.of(m.group(5).split(";"));
+    Instant signedAt = Instant.from(AMZ_DATE.parse(request.headers().getFirst("X-Amz-Date")));
     String expected;
     try {
       expected = SigV4Signature.compute(

@@ -25,6 +25,7 @@ import offhours.local.auth.ApiSignatures;
 import offhours.local.auth.StackCredentials;
 import offhours.local.lambda.LocalLambda;
 import offhours.stack.StackSpec;
+import offhours.testing.PartlySent;
 import offhours.testing.ReadToClose;
 import offhours.testing.SigV4;
 import offhours.testing.UnusedSqs;
@@ -188,6 +189,49 @@ class LocalApiGatewaySigV4Test {
           .endsWith("{\"message\":\"Missing Authentication Token\"}");
       assertThat(events).isEmpty();
     }
+  }
+
+  /**
+   * A signature whose headers show it is not the stack's (another access key, or the stack's signing too long ago) is
+   * refused as soon as its headers are in, as a request without credentials is: the front does not wait for a body it
+   * would read only to refuse it, here one that never comes whole.
+   */
+  @Test
+  void aSignatureItsHeadersShowIsNotTheStacksIsRefusedBeforeItsBodyIsRead() throws Exception {
+    List<JsonNode> events = new ArrayList<>();
+    try (LocalApiGateway gateway = recording(events)) {
+      int port = gateway.endpoint().getPort();
+      URI uri = gateway.endpoint().resolve("/classify");
+      byte[] body = new byte[1000];
+      Map<String, String> otherKey = SigV4.headers(
+          "POST", uri, Map.of(), body, StackCredentials.generate(), REGION, "execute-api", now());
+      assertThat(PartlySent.answer(port, partlySentHead(port, otherKey, body), new byte[10]))
+          .startsWith("HTTP/1.1 403 ")
+          .containsIgnoringCase("x-amzn-ErrorType: AccessDeniedException")
+          .endsWith("{\"message\":\"The security token included in the request is invalid.\"}");
+      Map<String, String> expired = SigV4.headers(
+          "POST",
+          uri,
+          Map.of(),
+          body,
+          credentials,
+          REGION,
+          "execute-api",
+          Clock.fixed(Instant.now().minus(Duration.ofMinutes(20)), ZoneOffset.UTC));
+      assertThat(PartlySent.answer(port, partlySentHead(port, expired, body), new byte[10]))
+          .startsWith("HTTP/1.1 403 ")
+          .containsIgnoringCase("x-amzn-ErrorType: InvalidSignatureException")
+          .endsWith("{\"message\":\"Signature expired\"}");
+      assertThat(events).isEmpty();
+    }
+  }
+
+  /** A POST /classify's head, with the signature's {@code signed} headers, declaring {@code body}'s length. */
+  private static String partlySentHead(int port, Map<String, String> signed, byte[] body) {
+    StringBuilder head = new StringBuilder("POST /classify HTTP/1.1\r\nHost: 127.0.0.1:" + port
+        + "\r\nContent-Length: " + body.length + "\r\n");
+    signed.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    return head.toString();
   }
 
   private static void assertRefused(HttpResponse<String> answer, String type, String message)
