@@ -16,9 +16,9 @@ import offhours.ui.PageFiles;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reprocess command the page (ui/index.html and each of its scripts, {@link PageFiles#SCRIPTS}) suggests for results
- * under older settings is one the CLI accepts, and selects those results only: the page cannot name an option the
- * command does not have.
+ * The reprocess command the page (ui/index.html and each of its scripts, {@link PageFiles#SCRIPTS}) suggests for
+ * results under older settings is one the CLI accepts, and selects those results only: the page cannot name an option
+ * the command does not have.
  */
 class PageCommandsTest {
 
