@@ -25,12 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import javax.imageio.ImageIO;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
+import offhours.testing.LogRecords;
 import offhours.testing.SlowS3;
 import offhours.testing.StubHttpServer;
 import offhours.ui.UiServer;
@@ -54,30 +53,19 @@ class UiHungStackTest {
   private static final Map<String, String> PARAMETERS = DeployedParameters.PROD;
 
   private final List<Socket> accepted = new CopyOnWriteArrayList<>();
-  private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-  private final Logger serverLog = Logger.getLogger(UiServer.class.getName());
-  private final Handler handler = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      logged.add(record);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private LogRecords serverLog;
+  private List<LogRecord> logged;
   private ServerSocket hung;
 
   @BeforeEach
   void listen() {
-    serverLog.addHandler(handler);
+    serverLog = new LogRecords(UiServer.class);
+    logged = serverLog.records();
   }
 
   @AfterEach
   void close() throws IOException {
-    serverLog.removeHandler(handler);
+    serverLog.close();
     if (hung != null) {
       hung.close();
     }

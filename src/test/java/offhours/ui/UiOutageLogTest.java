@@ -10,11 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import offhours.testing.LogRecords;
 import offhours.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,27 +30,16 @@ class UiOutageLogTest {
   private static final String SDK_WORDS =
       "Client execution did not complete before the specified timeout configuration: 5000 millis";
 
-  private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-  private final Logger serverLog = Logger.getLogger(UiServer.class.getName());
-  private final Handler handler = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      logged.add(record);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private LogRecords serverLog;
+  private List<LogRecord> logged;
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T14:00:00Z"));
   private volatile boolean hung;
   private UiServer server;
 
   @BeforeEach
   void start() throws Exception {
-    serverLog.addHandler(handler);
+    serverLog = new LogRecords(UiServer.class);
+    logged = serverLog.records();
     UiData data = new MemoryUiData(() -> MemoryUiData.page(Map.of())) {
       @Override
       public Map<String, Object> status() {
@@ -69,7 +56,7 @@ class UiOutageLogTest {
   @AfterEach
   void stop() {
     server.close();
-    serverLog.removeHandler(handler);
+    serverLog.close();
   }
 
   @Test
