@@ -3,8 +3,6 @@ package offhours.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -329,11 +327,7 @@ class BadInputTest {
 
   /** The local stack's model flags as 'local start', 'local run' and 'demo' read them, before anything starts. */
   private Runnable localSettings(Map<String, String> flags) {
-    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-    Context context = new Context(nowhere, nowhere, Map.of(), cache, false, CliRun.CLOCK, () -> {
-      throw new AssertionError("no AWS clients");
-    });
-    return () -> LocalCommand.settings(new Invocation(new Arguments(List.of(), flags), context));
+    return () -> LocalCommand.settings(CliRun.quietCall(cache, CliRun.CLOCK, flags));
   }
 
   @Test

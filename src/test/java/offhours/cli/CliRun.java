@@ -3,6 +3,7 @@ package offhours.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,6 +33,18 @@ record CliRun(int exitCode, String out, String err) {
         },
         Commands.all(),
         args);
+  }
+
+  /**
+   * A command's call with {@code options} and no operands whose output goes nowhere, without AWS clients (a command
+   * that asks for them fails the test): for tests that hand a command's parts a call rather than run it.
+   */
+  static Invocation quietCall(Path cacheDir, Clock clock, Map<String, String> options) {
+    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+    Context context = new Context(nowhere, nowhere, Map.of(), cacheDir, false, clock, () -> {
+      throw new AssertionError("no AWS clients in this test");
+    });
+    return new Invocation(new Arguments(List.of(), options), context);
   }
 
   static CliRun run(

@@ -3,8 +3,6 @@ package offhours.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -277,18 +275,8 @@ class CostSettingsTest {
   }
 
   private static Invocation call(Map<String, String> options) {
-    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-    Context context = new Context(
-        nowhere,
-        nowhere,
-        Map.of(),
-        Path.of("unused"),
-        false,
-        Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), MACHINE),
-        () -> {
-          throw new AssertionError("no AWS clients in this test");
-        });
-    return new Invocation(new Arguments(java.util.List.of(), options), context);
+    return CliRun.quietCall(
+        Path.of("unused"), Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), MACHINE), options);
   }
 
   private static Target deployed(Map<String, String> parameters) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -98,11 +96,7 @@ class LocalCommandTest {
 
   /** The TIME_ZONE the local stack's controller would be given. */
   private String timeZone(Map<String, String> flags, Clock clock) {
-    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-    Context context = new Context(nowhere, nowhere, Map.of(), cache, false, clock, () -> {
-      throw new AssertionError("no AWS clients in this test");
-    });
-    Invocation call = new Invocation(new Arguments(List.of(), flags), context);
+    Invocation call = CliRun.quietCall(cache, clock, flags);
     return LocalCommand.settings(call).controller().get("TIME_ZONE");
   }
 

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -240,19 +238,10 @@ class UiHungStackTest {
   }
 
   private static Served serve(Target target) throws IOException {
-    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-    Context context = new Context(
-        nowhere,
-        nowhere,
-        Map.of(),
+    Invocation call = CliRun.quietCall(
         Path.of("unused"),
-        false,
         Clock.fixed(Instant.parse("2026-11-25T14:00:00Z"), ZoneOffset.UTC),
-        () -> {
-          throw new AssertionError("the page uses the target's clients");
-        });
-    Invocation call =
-        new Invocation(new Arguments(List.of(), Map.of(Option.STACK.name(), "prod")), context);
+        Map.of(Option.STACK.name(), "prod"));
     UiCommand.StackPage page = UiCommand.page(call, target);
     return new Served(page, UiCommand.serve(page.data(), 0, page.settings()));
   }

@@ -3,13 +3,10 @@ package offhours.cli;
 import static offhours.endpoint.ControlStateBuilder.controlState;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.endpoint.DynamoControlTable;
@@ -162,12 +159,7 @@ class UiSettingsRefreshTest {
   }
 
   private Invocation call() {
-    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-    Context context =
-        new Context(nowhere, nowhere, Map.of(), Path.of("unused"), false, clock, () -> {
-          throw new AssertionError("no AWS clients in this test");
-        });
-    return new Invocation(new Arguments(List.of(), Map.of()), context);
+    return CliRun.quietCall(Path.of("unused"), clock, Map.of());
   }
 
   @SuppressWarnings("unchecked")

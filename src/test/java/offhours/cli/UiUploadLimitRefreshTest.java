@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.endpoint.DynamoControlTable;
@@ -194,11 +191,6 @@ class UiUploadLimitRefreshTest {
   }
 
   private Invocation call() {
-    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-    Context context =
-        new Context(nowhere, nowhere, Map.of(), Path.of("unused"), false, clock, () -> {
-          throw new AssertionError("no AWS clients in this test");
-        });
-    return new Invocation(new Arguments(List.of(), Map.of()), context);
+    return CliRun.quietCall(Path.of("unused"), clock, Map.of());
   }
 }
