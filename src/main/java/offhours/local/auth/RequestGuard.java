@@ -222,6 +222,13 @@ public final class RequestGuard {
     }
     List<String> signedHeaders = List.of(m.group(5).split(";"));
     Instant signedAt = Instant.from(AMZ_DATE.parse(request.headers().getFirst("X-Amz-Date")));
+    String unsettled = SigV4Signature.unsettledPath(request.rawPath());
+    if (unsettled != null) {
+      return refuse(
+          403,
+          "InvalidSignatureException",
+          "The request's signature cannot be checked: " + unsettled);
+    }
     String expected;
     try {
       expected = SigV4Signature.compute(

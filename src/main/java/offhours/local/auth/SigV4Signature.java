@@ -8,7 +8,9 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -77,16 +79,46 @@ final class SigV4Signature {
     return HEX.formatHex(hmac(key, stringToSign));
   }
 
-  /** Every service but S3 encodes the already encoded path once more ("double encoding"). */
+  /**
+   * The canonical path of a request to any service but S3, by AWS's rule ("Create a canonical request" in
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html): the path normalized as
+   * RFC 3986 reads it, without its empty, '.' and '..' segments (a '..' at the root goes nowhere), ending in '/' only
+   * when the path does, then each segment, its escapes as sent, encoded once more ("double encoding"). So
+   * {@code //example//} is {@code /example/}, and {@code /example/..} and {@code /./} are {@code /}, as in AWS's
+   * SigV4 test suite. A path that ends in a '.' or '..' segment below the root is {@link #unsettledPath}'s.
+   */
   static String canonicalPath(String rawPath) {
     if (rawPath == null || rawPath.isEmpty()) {
       return "/";
     }
-    List<String> segments = new ArrayList<>();
+    Deque<String> kept = new ArrayDeque<>();
     for (String segment : rawPath.split("/", -1)) {
-      segments.add(encode(segment));
+      switch (segment) {
+        case "", "." -> {}
+        case ".." -> kept.pollLast();
+        default -> kept.addLast(encode(segment));
+      }
     }
-    return String.join("/", segments);
+    String path = "/" + String.join("/", kept);
+    return rawPath.endsWith("/") && !kept.isEmpty() ? path + "/" : path;
+  }
+
+  /**
+   * Why AWS's rule does not settle the canonical form of {@code rawPath}, or null: a path whose last segment is '.' or
+   * '..' and which is not the root once normalized ({@code /results/a/b/..}). RFC 3986, which the rule names, keeps its
+   * trailing '/' ({@code /results/a/}); AWS's own signers drop it (the SDK for Java's {@code AwsV4HttpSigner},
+   * botocore's {@code remove_dot_segments}), and what AWS checks such a path against is not documented, so it is
+   * refused whichever way it was signed.
+   */
+  static String unsettledPath(String rawPath) {
+    if (rawPath == null || !(rawPath.endsWith("/.") || rawPath.endsWith("/.."))) {
+      return null;
+    }
+    if (canonicalPath(rawPath).equals("/")) {
+      return null;
+    }
+    return "the path ends in a '.' or '..' segment, whose canonical form AWS's rule does not settle (RFC 3986"
+        + " keeps a '/' at its end, AWS's SDK for Java and botocore drop it); send the path without it";
   }
 
   /** Parameters decoded, then each name and value encoded strictly and sorted by name, then value. */

@@ -170,6 +170,43 @@ class LocalApiGatewaySigV4Test {
     }
   }
 
+  /**
+   * The path is checked in its canonical form, normalized as AWS's rule wants it for every service but S3 and as the
+   * SDK's signer signs it, while the JDK's client sends it as it is: '.', '..' and repeated '/' reach the front and are
+   * taken. A path that ends in a '.' or '..' segment, which the rule (RFC 3986) and AWS's signers canonicalize apart,
+   * is refused, and so is a '..' above the root, which the SDK's signer keeps where the rule drops it.
+   */
+  @Test
+  void aPathIsCheckedInTheFormAwsNormalizesItTo() throws Exception {
+    List<JsonNode> events = new ArrayList<>();
+    try (LocalApiGateway gateway = recording(events)) {
+      URI base = gateway.endpoint();
+      List<String> taken = List.of(
+          "/results/holiday/./chelsea.png",
+          "/results//holiday//chelsea.png",
+          "/results/elsewhere/../holiday/chelsea.png",
+          "/results/holiday/./");
+      for (String target : taken) {
+        HttpResponse<String> answer = send(signed("GET", base, target, null, credentials, now()));
+        assertThat(answer.statusCode()).as("%s: %s", target, answer.body()).isEqualTo(200);
+      }
+      assertThat(events)
+          .extracting(e -> e.get("rawPath").asText())
+          .as("sent as it is, not as it was signed")
+          .containsExactlyElementsOf(taken);
+      String mismatch = "The request signature we calculated does not match the signature you"
+          + " provided. Check your AWS Secret Access Key and signing method. Consult the service"
+          + " documentation for details.";
+      for (String target : List.of("/results/holiday/chelsea.png/..", "/results/../../status")) {
+        assertRefused(
+            send(signed("GET", base, target, null, credentials, now())),
+            "InvalidSignatureException",
+            mismatch);
+      }
+      assertThat(events).hasSize(taken.size());
+    }
+  }
+
   /** A request without credentials is refused before its body is read, as one with a wrong token is. */
   @Test
   void aRequestWithoutCredentialsIsRefusedBeforeItsBodyIsRead() throws Exception {
