@@ -165,7 +165,14 @@ final class SigV4Signature {
     return out.toString();
   }
 
-  /** Percent-decoding only: AWS clients encode a space as %20, so '+' is a plus. */
+  /**
+   * Percent-decoding only: a '+' is a plus, %2B in the canonical query. AWS's rule encodes a space as %20, "not as
+   * '+'", and says no more of a '+' a request sends; S3 was found to check it as a plus (curl/curl#20543, where curl
+   * had signed it as a space). The SDK for Java's signer reads a '+' in a URI it is handed as a space (its request
+   * builder form-decodes the query), but the SDK's clients never send one: a plus goes as %2B, a space as %20. So a
+   * request whose signature took its '+' for a space is refused, as is one whose signature kept it unencoded (curl
+   * before 8.3, which signs the query as typed).
+   */
   private static String decode(String s) {
     return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }

@@ -207,6 +207,29 @@ class LocalApiGatewaySigV4Test {
     }
   }
 
+  /**
+   * A '+' in the query is a plus, as the SDK's clients send one (%2B, a space as %20): a signature that took a '+' sent
+   * as it is for a space, as the SDK's signer does with a URI it is handed, is refused.
+   */
+  @Test
+  void aPlusInTheQueryIsAPlus() throws Exception {
+    List<JsonNode> events = new ArrayList<>();
+    try (LocalApiGateway gateway = recording(events)) {
+      URI base = gateway.endpoint();
+      for (String target : List.of("/results?object=a%2Bb.png", "/results?object=a%20b.png")) {
+        HttpResponse<String> answer = send(signed("GET", base, target, null, credentials, now()));
+        assertThat(answer.statusCode()).as("%s: %s", target, answer.body()).isEqualTo(200);
+      }
+      assertRefused(
+          send(signed("GET", base, "/results?object=a+b.png", null, credentials, now())),
+          "InvalidSignatureException",
+          "The request signature we calculated does not match the signature you provided. Check your"
+              + " AWS Secret Access Key and signing method. Consult the service documentation for"
+              + " details.");
+      assertThat(events).hasSize(2);
+    }
+  }
+
   /** A request without credentials is refused before its body is read, as one with a wrong token is. */
   @Test
   void aRequestWithoutCredentialsIsRefusedBeforeItsBodyIsRead() throws Exception {

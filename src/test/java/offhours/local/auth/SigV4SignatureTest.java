@@ -115,4 +115,12 @@ class SigV4SignatureTest {
     assertThat(SigV4Signature.unsettledPath("/a/b/..")).contains("RFC 3986");
     assertThat(SigV4Signature.unsettledPath("/a/b/.")).contains("RFC 3986");
   }
+
+  /**
+   * A '+' in a query is the plus it is, %2B, sorted after encoding; a space sent as %20 stays %20.
+   */
+  @Test
+  void readsAPlusInTheQueryAsAPlus() {
+    assertThat(SigV4Signature.canonicalQuery("b=c+d&a=%20")).isEqualTo("a=%20&b=c%2Bd");
+  }
 }
