@@ -263,6 +263,14 @@ class ApiLocalIT {
       f.upload("café au lait + 100%.png", IMAGES.resolve("chelsea.png"));
       f.upload("holiday/chelsea.png", IMAGES.resolve("chelsea.png"));
       f.await("results for the demo's photos", DEADLINE, () -> f.results().size() == 14);
+      // The README's uploads are classified at once (200) while the endpoint serves; without a
+      // manual start the controller could stop it between them, once the queue has drained.
+      f.override("start");
+      f.await("the endpoint held on by a manual start", DEADLINE, () -> {
+        JsonNode s = api.json("GET", "/status", null, 200);
+        return s.at("/endpoint/state").asText().equals("IN_SERVICE")
+            && s.at("/trigger/state").asText().equals("ENABLED");
+      });
       Map<String, String> env = new HashMap<>();
       env.put("OFFHOURS_API", f.stack.apiEndpoint().toString());
       env.put("OFFHOURS_API_TOKEN", f.stack.apiToken());
@@ -278,13 +286,7 @@ class ApiLocalIT {
           .anyMatch(c -> c.prelude().contains("--aws-sigv4"));
       List<Script> deployed = deployedCurlScripts();
       for (Script script : concat(local, deployed)) {
-        // The controller may stop the endpoint between the README's uploads: then a signed
-        // POST /classify, let in and run, is queued (202).
-        boolean signedUpload =
-            script.line().contains("/classify") && !script.line().contains("Bearer");
-        assertThat(curl(script, env))
-            .as("README: %s", script.line())
-            .matches(signedUpload ? "(?s)20[02] \\{.*" : "(?s)200 \\{.*");
+        assertThat(curl(script, env)).as("README: %s", script.line()).startsWith("200 {");
       }
       // With temporary credentials the SIGN lines add the session token, which curl signs.
       Map<String, String> session = new HashMap<>(env);
