@@ -435,8 +435,9 @@ class ApiLocalIT {
 
   /**
    * What README says curl before 8.3 signs as typed, and API Gateway canonically, gets API Gateway's 403: a key by
-   * --data-urlencode (a space as '+', lower-case hex), a key as raw UTF-8, parameters out of name order, and an escape
-   * in the path. A later curl canonicalizes the query itself; its forms are not claimed.
+   * --data-urlencode (a space as '+', lower-case hex), a key as raw UTF-8, parameters out of name order, an escape in
+   * the path, and a '//' in it, which AWS's rule reads as one '/'. A later curl canonicalizes the query itself; its
+   * forms are not claimed.
    */
   private static void formsCurlSignsAsTypedAreRefused(String sign, Map<String, String> env)
       throws Exception {
@@ -454,7 +455,8 @@ class ApiLocalIT {
             + " \"$API/results\"",
         "curl -sS \"${SIGN[@]}\" \"$API/results?object=holiday%20photos%2Fcafé%20au%20lait%20%2B%20100%25.png\"",
         "curl -sS \"${SIGN[@]}\" \"$API/results?limit=5&label=Neutral\"",
-        "curl -sS \"${SIGN[@]}\" \"$API/results/holiday%20photos/chelsea.png\"")) {
+        "curl -sS \"${SIGN[@]}\" \"$API/results/holiday%20photos/chelsea.png\"",
+        "curl -sS \"${SIGN[@]}\" \"$API/results/holiday//chelsea.png\"")) {
       assertThat(curl(new Script(sign, line), env))
           .as("curl %s.%s: %s", major, minor, line)
           .isEqualTo(
