@@ -269,9 +269,11 @@ public final class AwsUiData implements UiData, AutoCloseable {
     } catch (NoSuchKeyException e) {
       throw new UiException(404, "no object " + key + " in " + bucket);
     } catch (SocketTimeoutException e) {
-      // The thumbnails' client cut a source that stopped coming part-way (StackView).
+      // The thumbnails' client cut a source that stopped coming part-way (StackView): a read
+      // the page cut, as one cut at its deadline is.
+      String words = "S3 stopped sending " + key + " part-way; the page cut the read";
       throw new UiException(
-          502, "S3 stopped sending " + key + " part-way; the page cut the read: " + e.getMessage());
+          502, words + ": " + e.getMessage(), new PageDeadline.CutRead(words, e.getMessage()));
     } catch (IOException e) {
       throw new UiException(502, "reading " + key + " failed: " + e.getMessage());
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import offhours.aws.AwsClients;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -51,6 +52,19 @@ public record PageDeadline(Duration attempt, Duration call) {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether the stack answered the read that failed with {@code failure}, with an error of its own (throttled, denied,
+   * no such table: an {@link AwsServiceException} in its causes), rather than not at all.
+   */
+  static boolean answeredIn(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof AwsServiceException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A read of the page cut at its deadline: said in the page's words, and in the SDK's. */

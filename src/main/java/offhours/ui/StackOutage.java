@@ -7,15 +7,17 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import offhours.units.Plurals;
+import offhours.units.Shown;
 
 /**
  * What the page's server logs of a stack that does not answer: the first read of an outage cut at the page's deadline
- * ({@link PageDeadline}), in the page's words and the SDK's; then nothing while the stack stays hung (a page left open
- * has a read cut every 5 s, as long as the outage lasts); then, once that read answers again, one line saying after
- * how long and how many reads were cut meanwhile. Each read (its method and route: GET /api/status) has an outage of
- * its own, as each reads services of its own: a stack whose SQS hangs while its DynamoDB answers has status cut and
- * results answered at every poll, and the answered results end nothing of status's outage. Reads of several tabs and
- * threads count alike.
+ * ({@link PageDeadline}), or a thumbnail's source S3 stopped sending part-way, in the page's words and the SDK's;
+ * then nothing while the stack stays hung (a page left open has a read cut every 5 s, as long as the outage lasts);
+ * then, once that read answers again, even with an error of the stack's own (no such object, throttled), one line
+ * saying after how long and how many reads were cut meanwhile; a request refused before the stack is asked ends
+ * nothing. Each read (its method and route: GET /api/status) has an outage of its own, as each reads services of its
+ * own: a stack whose SQS hangs while its DynamoDB answers has status cut and results answered at every poll, and the
+ * answered results end nothing of status's outage. Reads of several tabs and threads count alike.
  */
 final class StackOutage {
 
@@ -47,7 +49,10 @@ final class StackOutage {
       return;
     }
     outages.put(request, new Outage(clock.instant()));
-    log.log(System.Logger.Level.WARNING, request + ": " + read.words() + ": " + read.sdkWords());
+    // Escaped for the terminal the log goes to: the words may quote an object's key.
+    log.log(
+        System.Logger.Level.WARNING,
+        Shown.escaped(request + ": " + read.words() + ": " + read.sdkWords()));
   }
 
   /** {@code request} answered: its outage, if it had one, is over, and said so. */

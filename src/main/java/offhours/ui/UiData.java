@@ -31,17 +31,32 @@ public interface UiData {
   /** A thumbnail: JPEG bytes. */
   record Thumbnail(byte[] jpeg) {}
 
-  /** Something the user can act on, with the HTTP status the page gets. */
+  /**
+   * Something the user can act on, with the HTTP status the page gets: the stack's own answer (no such object), or a
+   * read the page cut ({@link #cut}).
+   */
   final class UiException extends Exception {
     private final int status;
+    private final PageDeadline.CutRead cut;
 
     public UiException(int status, String message) {
+      this(status, message, null);
+    }
+
+    /** A read the page cut, as the page's server logs it ({@link StackOutage}), or null: the stack answered. */
+    UiException(int status, String message, PageDeadline.CutRead cut) {
       super(message);
       this.status = status;
+      this.cut = cut;
     }
 
     public int status() {
       return status;
+    }
+
+    /** The read the page cut, or null when the stack answered, with this error of its own. */
+    PageDeadline.CutRead cut() {
+      return cut;
     }
   }
 

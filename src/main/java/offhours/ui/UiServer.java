@@ -117,12 +117,22 @@ public final class UiServer implements AutoCloseable {
         route(exchange, method, path, query);
         outage.answered(request);
       } catch (UiData.UiException e) {
+        // The stack's own error (no such object) is an answer; a source S3 stopped sending is not.
+        if (e.cut() == null) {
+          outage.answered(request);
+        } else {
+          outage.cut(request, e.cut());
+        }
         error(exchange, e.status(), e.getMessage());
       } catch (IllegalArgumentException e) {
+        // Refused before the stack was asked: its outage, if any, goes on.
         refuse(exchange, 400, e.getMessage(), false);
       } catch (RuntimeException e) {
         PageDeadline.CutRead cut = PageDeadline.cutIn(e);
         if (cut == null) {
+          if (PageDeadline.answeredIn(e)) {
+            outage.answered(request);
+          }
           error(exchange, 502, "the stack did not answer: " + e.getMessage());
           return;
         }

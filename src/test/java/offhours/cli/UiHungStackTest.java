@@ -131,6 +131,12 @@ class UiHungStackTest {
       assertThat(thumbnail.body())
           .isEqualTo("{\"message\":\"S3 stopped sending cat.png part-way; the page cut the read:"
               + " Read timed out\"}");
+      assertThat(logged)
+          .as("a read the page cut, in its server's log")
+          .singleElement()
+          .satisfies(record -> assertThat(record.getMessage())
+              .isEqualTo("GET /api/thumb: S3 stopped sending cat.png part-way; the page cut the"
+                  + " read: Read timed out"));
       assertThat(s3.stalledDropped(Duration.ofSeconds(10)))
           .as("the page's thread let the stalled source go, its connection closed")
           .isTrue();

@@ -18,10 +18,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /**
  * The page server's log while the stack does not answer: the outage's first cut read with the SDK's words, nothing
- * for the reads cut after it, and one line once a read answers again, saying after how long and how many were cut.
+ * for the reads cut after it, and one line once a read answers again, even with an error of the stack's own, saying
+ * after how long and how many were cut. A thumbnail whose source stalled is a cut read too.
  */
 class UiOutageLogTest {
 
@@ -34,7 +37,22 @@ class UiOutageLogTest {
   private List<LogRecord> logged;
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T14:00:00Z"));
   private volatile boolean hung;
+  /** How GET /api/status fails when the stack is not hung, or null: it answers. */
+  private volatile RuntimeException statusFails;
+  /** What the stack makes of a thumbnail's read. */
+  private volatile Thumb thumb = Thumb.SHOWN;
+
   private UiServer server;
+
+  private enum Thumb {
+    /** Its HeadObject cut at the page's deadline. */
+    CUT,
+    /** Its source stopped coming part-way, cut once silent for the page's stall (AwsUiData). */
+    STALLED,
+    /** No such object: S3's own answer. */
+    MISSING,
+    SHOWN
+  }
 
   @BeforeEach
   void start() throws Exception {
@@ -47,7 +65,27 @@ class UiOutageLogTest {
           // As the page's clients throw a read cut at its deadline (PageDeadline).
           throw ApiCallTimeoutException.create(CUT_WORDS, ApiCallTimeoutException.create(5000));
         }
+        if (statusFails != null) {
+          throw statusFails;
+        }
         return super.status();
+      }
+
+      @Override
+      public Thumbnail thumbnail(String key) throws UiException {
+        return switch (thumb) {
+          case CUT ->
+            throw ApiCallTimeoutException.create(
+                "the stack did not answer within 5 s, where the page cuts its reads (S3's HeadObject)",
+                ApiCallTimeoutException.create(5000));
+          case STALLED -> {
+            String words = "S3 stopped sending " + key + " part-way; the page cut the read";
+            throw new UiException(
+                502, words + ": Read timed out", new PageDeadline.CutRead(words, "Read timed out"));
+          }
+          case MISSING -> throw new UiException(404, "no object " + key);
+          case SHOWN -> new Thumbnail(new byte[] {1, 2, 3});
+        };
       }
     };
     server = UiServer.start(data, 0, FixedPageSettings::uploadRules, clock);
@@ -124,6 +162,87 @@ class UiOutageLogTest {
             .isEqualTo(
                 "GET /api/status: the stack answers again, 10 s after the first read the page"
                     + " cut; 4 reads cut in all"));
+  }
+
+  /**
+   * A read the stack answers with an error of its own is answered: a thumbnail of an object that is gone (404) ends the
+   * outage of thumbnails as one shown would. A request refused before the stack is asked (400) ends nothing.
+   */
+  @Test
+  void anOutageEndsAtTheFirstReadTheStackAnswersEvenWithAnErrorOfItsOwn() throws Exception {
+    thumb = Thumb.CUT;
+    for (int poll = 0; poll < 3; poll++) {
+      assertThat(get("/api/thumb?key=cat.png")).isEqualTo(502);
+      clock.advance(Duration.ofSeconds(5));
+    }
+    assertThat(get("/api/thumb?key=")).as("refused: no key").isEqualTo(400);
+    assertThat(logged)
+        .as("the first cut read; the refusal, nothing")
+        .singleElement()
+        .satisfies(record -> assertThat(record.getMessage())
+            .startsWith("GET /api/thumb: the stack did not answer within 5 s"));
+
+    thumb = Thumb.MISSING;
+    assertThat(get("/api/thumb?key=cat.png")).isEqualTo(404);
+    assertThat(logged).hasSize(2);
+    assertThat(logged.get(1).getLevel()).isEqualTo(Level.INFO);
+    assertThat(logged.get(1).getMessage())
+        .isEqualTo(
+            "GET /api/thumb: the stack answers again, 15 s after the first read the page cut;"
+                + " 3 reads cut in all");
+  }
+
+  /**
+   * A read the stack answers with an error of the service's (DynamoDB throttling it) is answered too; one the SDK could
+   * not send at all (no connection) is no answer, and the outage goes on.
+   */
+  @Test
+  void aServiceErrorEndsAnOutageAndAFailedConnectionDoesNot() throws Exception {
+    hung = true;
+    assertThat(status()).isEqualTo(502);
+    assertThat(status()).isEqualTo(502);
+    hung = false;
+    statusFails = SdkClientException.create("Unable to execute HTTP request: Connection refused");
+    assertThat(status()).isEqualTo(502);
+    assertThat(logged).as("no answer yet").hasSize(1);
+
+    clock.advance(Duration.ofSeconds(30));
+    statusFails = DynamoDbException.builder()
+        .message("Rate of requests exceeds the allowed throughput")
+        .statusCode(400)
+        .build();
+    assertThat(status()).isEqualTo(502);
+    assertThat(logged).hasSize(2);
+    assertThat(logged.get(1).getMessage())
+        .isEqualTo("GET /api/status: the stack answers again, 30 s after the first read the page"
+            + " cut; 2 reads cut in all");
+  }
+
+  /**
+   * A thumbnail whose source S3 stopped sending part-way is a cut read, logged as the outage's first with its key
+   * escaped (a key may hold control characters, and the log goes to a terminal), and counted until one is shown.
+   */
+  @Test
+  void aThumbnailWhoseSourceStalledIsACutReadOfItsOutage() throws Exception {
+    thumb = Thumb.STALLED;
+    assertThat(get("/api/thumb?key=cat%1B%5B2J.png")).isEqualTo(502);
+    assertThat(get("/api/thumb?key=dog.png")).isEqualTo(502);
+    assertThat(logged).singleElement().satisfies(record -> {
+      assertThat(record.getLevel()).isEqualTo(Level.WARNING);
+      assertThat(record.getMessage())
+          .isEqualTo("GET /api/thumb: S3 stopped sending cat\\x1b[2J.png part-way; the page cut"
+              + " the read: Read timed out");
+    });
+
+    clock.advance(Duration.ofSeconds(8));
+    thumb = Thumb.SHOWN;
+    assertThat(get("/api/thumb?key=cat.png")).isEqualTo(200);
+    awaitLogged(2);
+    assertThat(logged)
+        .last()
+        .satisfies(record -> assertThat(record.getMessage())
+            .isEqualTo("GET /api/thumb: the stack answers again, 8 s after the first read the page"
+                + " cut; 2 reads cut in all"));
   }
 
   private int status() throws Exception {
