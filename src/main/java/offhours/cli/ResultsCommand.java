@@ -12,6 +12,7 @@ import offhours.results.LiveSettings;
 import offhours.results.NewestFirst;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
+import offhours.units.Shown;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
@@ -127,14 +128,20 @@ final class ResultsCommand implements Command {
   /**
    * Said on stderr when {@code option}'s value matched nothing and is an object's address ({@code s3://BUCKET/KEY},
    * as {@code reprocess} and {@code --json}'s {@code id} write it) rather than a key in the bucket, which is what
-   * {@code --key} and {@code --prefix} match: the hint gives the key alone, quoted for a shell.
+   * {@code --key} and {@code --prefix} match: the hint gives the key alone, quoted for a shell; a key with control
+   * characters, which a terminal must be shown as escapes, in bash's {@code $'...'}, which reads them back.
    */
   static Optional<String> addressHint(String option, String value, String bucket) {
     String address = "s3://" + bucket + "/";
     if (value.startsWith(address) && value.length() > address.length()) {
+      String key = value.substring(address.length());
+      boolean plain = key.chars().noneMatch(c -> Shown.isControl((char) c));
       return Optional.of(Terminal.printable("--" + option + " takes a key in the bucket, not an"
-          + " s3:// address: give --" + option + " '"
-          + value.substring(address.length()).replace("'", "'\\''") + "'"));
+          + " s3:// address: "
+          + (plain
+              ? "give --" + option + " '" + key.replace("'", "'\\''") + "'"
+              : "the key has control characters, so in bash give --" + option + " "
+                  + Terminal.bashQuoted(key))));
     }
     if (value.startsWith("s3://")) {
       return Optional.of(Terminal.printable("--" + option + " takes a key in the bucket, not an"
@@ -148,24 +155,27 @@ final class ResultsCommand implements Command {
 
   /**
    * Said on stderr when {@code --key} matched nothing and holds an escape the table writes for a control character
-   * (a tab shows as {@code \x09}): the key copied from the table is not the key. Bash's {@code $'...'} reads those
-   * escapes back into the characters, so the hint gives the same text in it, any other backslash and a quote escaped.
+   * (a tab shows as {@code \x09}): the key copied from the table is not the key. The hint reads the escapes back
+   * into the characters and gives that key in bash's {@code $'...'} ({@link Terminal#bashQuoted}): the table's
+   * {@code \x85}, U+0085, is not the byte bash's {@code $'\x85'} would give.
    */
   static Optional<String> escapedKeyHint(String key) {
-    if (!ESCAPE.matcher(key).find()) {
+    Matcher m = ESCAPE.matcher(key);
+    if (!m.find()) {
       return Optional.empty();
     }
-    Matcher m = Pattern.compile(ESCAPE.pattern() + "|[\\\\']").matcher(key);
-    StringBuilder quoted = new StringBuilder();
-    while (m.find()) {
-      m.appendReplacement(
-          quoted, Matcher.quoteReplacement(m.group().length() > 1 ? m.group() : "\\" + m.group()));
-    }
-    m.appendTail(quoted);
+    StringBuilder unescaped = new StringBuilder();
+    do {
+      char c = (char) Integer.parseInt(m.group().substring(2), 16);
+      // Half a surrogate pair is no character the table escapes: kept as the text it is.
+      String read = Character.isSurrogate(c) ? m.group() : String.valueOf(c);
+      m.appendReplacement(unescaped, Matcher.quoteReplacement(read));
+    } while (m.find());
+    m.appendTail(unescaped);
     return Optional.of(
         Terminal.printable("the table shows control characters in keys as escapes such as"
             + " \\x09 (a tab), and --key takes the key itself: if the key holds such characters, in bash give"
-            + " --key $'" + quoted + "'"));
+            + " --key " + Terminal.bashQuoted(unescaped.toString())));
   }
 
   /**

@@ -1,5 +1,7 @@
 package offhours.cli;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import offhours.units.Shown;
 import offhours.units.WholeNumbers;
@@ -28,6 +30,27 @@ final class Terminal {
   /** As {@link #printable}, keeping line feeds: for messages of several lines. */
   static String printableLines(String text) {
     return Shown.escapedLines(text);
+  }
+
+  /**
+   * {@code text} quoted for bash as {@code $'...'}, which gives back exactly {@code text}: a control character
+   * ({@link Shown#isControl}) as the bytes of its UTF-8 in {@code \xHH} escapes, which bash reads alike in any locale
+   * ({@code \x85} alone would be the byte 0x85, not U+0085), a backslash and a quote escaped, everything else as it is.
+   * It holds no control character, so a terminal shows it as it is and a user can paste it.
+   */
+  static String bashQuoted(String text) {
+    StringBuilder quoted = new StringBuilder(text.length() + 3).append("$'");
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Shown.isControl(c)) {
+        for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
+          quoted.append(String.format(Locale.ROOT, "\\x%02x", b & 0xff));
+        }
+      } else {
+        quoted.append(c == '\\' || c == '\'' ? "\\" + c : String.valueOf(c));
+      }
+    }
+    return quoted.append('\'').toString();
   }
 
   /**

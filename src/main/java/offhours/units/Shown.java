@@ -74,7 +74,8 @@ public final class Shown {
     return out == null ? text : out.toString();
   }
 
-  private static boolean isControl(char c) {
+  /** Whether {@link #escaped} shows {@code c} as an escape. */
+  public static boolean isControl(char c) {
     return c < 0x20
         || (c >= 0x7f && c <= 0x9f)
         || c == '\u061c'

@@ -76,7 +76,14 @@ class ResultsCommandTest {
     assertThat(ResultsCommand.escapedKeyHint("../x/tab\\x09it's a\\b\\u0085.jpg"))
         .contains("the table shows control characters in keys as escapes such as \\x09 (a tab), and"
             + " --key takes the key itself: if the key holds such characters, in bash give"
-            + " --key $'../x/tab\\x09it\\'s a\\\\b\\u0085.jpg'");
+            + " --key $'../x/tab\\x09it\\'s a\\\\b\\xc2\\x85.jpg'");
+    // The table's \x85 is U+0085 (Shown), two bytes of UTF-8: bash's $'\x85' would be one byte.
+    assertThat(ResultsCommand.escapedKeyHint(Terminal.printable("next\u0085line\u202e.jpg")))
+        .hasValueSatisfying(
+            hint -> assertThat(hint).endsWith(" --key $'next\\xc2\\x85line\\xe2\\x80\\xae.jpg'"));
+    // Half a surrogate pair is no character the table escapes: the text itself.
+    assertThat(ResultsCommand.escapedKeyHint("a\\ud83d\\x09.jpg"))
+        .hasValueSatisfying(hint -> assertThat(hint).endsWith(" --key $'a\\\\ud83d\\x09.jpg'"));
     assertThat(ResultsCommand.escapedKeyHint("../x/tab\tx.jpg")).isEmpty(); // the key itself
     assertThat(ResultsCommand.escapedKeyHint("a\\b.jpg")).isEmpty();
   }
@@ -90,6 +97,11 @@ class ResultsCommandTest {
         .contains(
             "--prefix takes a key in the bucket, not an s3:// address (this stack's bucket is photos)");
     assertThat(ResultsCommand.addressHint("key", "s3://photos/", "photos")).isPresent();
+    // Shown escaped, '...' would hold \x09 as four characters: the key pasted would not be the key.
+    assertThat(ResultsCommand.addressHint("key", "s3://photos/tab\tit's \u001b[2J\\.png", "photos"))
+        .contains(
+            "--key takes a key in the bucket, not an s3:// address: the key has control characters,"
+                + " so in bash give --key $'tab\\x09it\\'s \\x1b[2J\\\\.png'");
     assertThat(ResultsCommand.addressHint("key", "cats/s3://photos/x.png", "photos"))
         .isEmpty();
   }
