@@ -270,8 +270,9 @@ final class ResultsCommand implements Command {
   }
 
   /**
-   * The most terminal columns a key takes in the table (an S3 key may be 1,024 bytes); cut in the middle with "…" by
-   * display width ({@link Format#fitKey}), so that its end shows. --json shows it whole.
+   * The most terminal columns a key, or a message's {@code sqs://} id, takes in the table (an S3 key may be 1,024
+   * bytes); cut in the middle with "…" by display width ({@link Format#fitKey}), so that its end shows. --json shows
+   * it whole.
    */
   static final int KEY_COLUMNS = 40;
 
@@ -286,11 +287,11 @@ final class ResultsCommand implements Command {
     List<List<String>> cells = new ArrayList<>();
     for (ResultRow row : rows) {
       cells.add(List.of(
-          // A message that was no S3 notification has no key: its id names it, whole (the page
-          // shows it too).
+          // A message that was no S3 notification has no key: its id names it, cut as a key is,
+          // as a deployed stack's queue name makes it some 80 columns, and every row's KEY with it.
           row.key() != null
               ? Format.fitKey(row.key(), KEY_COLUMNS)
-              : row.id() == null ? "-" : row.id(),
+              : row.id() == null ? "-" : Format.fitKey(row.id(), KEY_COLUMNS),
           row.topLabel() == null ? "-" : Format.fit(row.topLabel(), LABEL_COLUMNS),
           row.score() == null || row.topLabel() == null
               ? "-"

@@ -195,11 +195,16 @@ class ResultsCommandTest {
         .contains("evil\\x1b]0;owned\\x07.png", "La\\x1bbel", "bad\\x1b[31m red");
   }
 
+  /**
+   * A message that was no S3 notification is named by its id, cut as a key is: a deployed stack's queue is named by
+   * CloudFormation (stack, logical id, a random suffix), so the id is some 80 columns, which whole made every row's
+   * KEY that wide and every line 141 columns at 120.
+   */
   @Test
   void aMessageThatWasNoNotificationIsNamedByItsIdNotADash() throws IOException {
     ResultRow message = ResultRow.from(
         offhours.results.ResultItem.rejectedMessage(
-            "offhours-queue",
+            "offhours-prod-ImagesQueue-Xq2bT7LmN9aK",
             "88e395b8-f723-453b-b6b8-45a1b8930023",
             "body",
             "message body is not JSON",
@@ -208,15 +213,21 @@ class ResultsCommandTest {
             java.time.Instant.parse("2026-11-25T10:00:05Z"),
             1),
         null);
-    assertThat(ResultsCommand.render(List.of(message), 200).lines().toList())
-        .last()
-        .asString()
-        .startsWith(
-            "sqs://offhours-queue/88e395b8-f723-453b-b6b8-45a1b8930023  -      -      REJECTED");
+    List<String> lines = ResultsCommand.render(
+            List.of(row("cats/tom.jpg", "CLASSIFIED", "Neutral", 0.97312, null), message), 120)
+        .lines()
+        .toList();
+    assertThat(lines.getLast())
+        .isEqualTo("sqs://offhours-prod-…b-b6b8-45a1b8930023  -        -      REJECTED    -"
+            + "         message body is not JSON");
+    assertThat(lines)
+        .allSatisfy(line -> assertThat(TextTable.width(line)).isLessThanOrEqualTo(120));
     JsonNode json = Json.MAPPER.readTree(Json.line(message.toJson()));
     assertThat(json.get("key").isNull()).isTrue();
     assertThat(json.get("id").asText())
-        .isEqualTo("sqs://offhours-queue/88e395b8-f723-453b-b6b8-45a1b8930023");
+        .as("--json keeps it whole")
+        .isEqualTo(
+            "sqs://offhours-prod-ImagesQueue-Xq2bT7LmN9aK/88e395b8-f723-453b-b6b8-45a1b8930023");
   }
 
   @Test
