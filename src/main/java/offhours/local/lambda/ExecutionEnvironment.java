@@ -50,6 +50,9 @@ public final class ExecutionEnvironment {
   private final List<AutoCloseable> opened = new ArrayList<>(); // guarded by this
   private volatile boolean ended;
   private RequestStreamHandler handler; // set once by its pool, before any invocation
+  /** The pool's configuration this environment's init ran with: one updated since retires it. */
+  private long configuration;
+
   private final PrintStream stdout =
       new PrintStream(new WholeLines(), true, StandardCharsets.UTF_8);
 
@@ -185,11 +188,15 @@ public final class ExecutionEnvironment {
   /**
    * A function's environments: a free one serves the next invocation, else a new one starts (init); one whose
    * invocation outlived its time is ended, never reused. Lambda runs one invocation at a time per environment, so
-   * concurrent batches run in environments of their own, each with its own handler. Thread-safe.
+   * concurrent batches run in environments of their own, each with its own handler. A new configuration
+   * ({@link #update}, as Lambda's UpdateFunctionConfiguration) ends the free environments at once and each busy one
+   * when its invocation returns: the invocations in flight finish on the old one, every later one runs the new init.
+   * Thread-safe.
    */
   static final class Pool {
     private final String function;
-    private final Init init;
+    private Init init; // guarded by this
+    private long configuration; // guarded by this: how many updates came
     private final Deque<ExecutionEnvironment> free = new ArrayDeque<>(); // guarded by this
     private final List<ExecutionEnvironment> all = new ArrayList<>(); // guarded by this
 
@@ -200,16 +207,21 @@ public final class ExecutionEnvironment {
 
     /** A free environment, the one used last, else a new one (a cold start); its init's failure is thrown. */
     ExecutionEnvironment take() {
+      Init current;
+      long currentConfiguration;
       synchronized (this) {
         ExecutionEnvironment warm = free.pollFirst();
         if (warm != null) {
           return warm;
         }
+        current = init;
+        currentConfiguration = configuration;
       }
       ExecutionEnvironment environment = new ExecutionEnvironment(function);
+      environment.configuration = currentConfiguration;
       try {
         environment.handler =
-            Objects.requireNonNull(init.handler(environment), "the init's handler");
+            Objects.requireNonNull(current.handler(environment), "the init's handler");
       } catch (RuntimeException | Error e) {
         environment.end();
         throw e;
@@ -225,13 +237,40 @@ public final class ExecutionEnvironment {
       release(take());
     }
 
-    /** Back to the free ones after an invocation that ended in time; an ended environment is dropped instead. */
-    synchronized void release(ExecutionEnvironment environment) {
-      if (environment.ended()) {
+    /**
+     * Back to the free ones after an invocation that ended in time; an ended environment is dropped instead, and one
+     * whose configuration was updated meanwhile is ended.
+     */
+    void release(ExecutionEnvironment environment) {
+      synchronized (this) {
+        if (environment.ended()) {
+          all.remove(environment);
+          return;
+        }
+        if (environment.configuration == configuration) {
+          free.addFirst(environment);
+          return;
+        }
         all.remove(environment);
-      } else {
-        free.addFirst(environment);
       }
+      environment.end(); // its configuration is an old one
+    }
+
+    /**
+     * The function's new configuration, as Lambda's UpdateFunctionConfiguration: from now on new environments start
+     * with {@code newInit}; the free ones end now, each busy one once its invocation returns ({@link #release}).
+     */
+    void update(Init newInit) {
+      Objects.requireNonNull(newInit, "init");
+      List<ExecutionEnvironment> idle;
+      synchronized (this) {
+        init = newInit;
+        configuration++;
+        idle = new ArrayList<>(free);
+        free.clear();
+        all.removeAll(idle);
+      }
+      idle.forEach(ExecutionEnvironment::end);
     }
 
     /** Ends the environment of an invocation that outlived its time, and drops it: it is never used again. */

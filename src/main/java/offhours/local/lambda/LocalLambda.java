@@ -210,6 +210,22 @@ public final class LocalLambda implements AutoCloseable {
   }
 
   /**
+   * Function {@code name}'s new configuration, as Lambda's UpdateFunctionConfiguration gives it new environment
+   * variables: every invocation from now on runs in an environment that {@code init} starts, while those in flight
+   * finish in theirs, which then end. One environment starts here, so an init that fails is thrown here.
+   */
+  public void updateFunction(String name, ExecutionEnvironment.Init init) {
+    ExecutionEnvironment.Pool environments = registered(name).environments();
+    environments.update(init);
+    environments.warm();
+  }
+
+  /** As {@link #updateFunction(String, ExecutionEnvironment.Init)}, for a function of {@link #registerJsonFunction}. */
+  public void updateJsonFunction(String name, ExecutionEnvironment.JsonInit init) {
+    updateFunction(name, JsonFunction.of(init));
+  }
+
+  /**
    * Function {@code name} as a caller in this JVM invokes it synchronously (the HTTP API's front, the scheduler): each
    * invocation in an execution environment of its own, ended at the function's timeout, as every other invocation.
    */

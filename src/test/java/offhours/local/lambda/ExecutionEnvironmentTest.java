@@ -88,6 +88,50 @@ class ExecutionEnvironmentTest {
         .isEqualTo("{\"outcome\":\"CLASSIFIED\"}" + System.lineSeparator());
   }
 
+  /**
+   * A new configuration (UpdateFunctionConfiguration's twin, which the local stack's model update uses): a free
+   * environment ends at once, a busy one finishes its invocation with its clients open and ends when it comes back,
+   * and the next invocation runs in an environment of the new init.
+   */
+  @Test
+  void anUpdateEndsTheFreeEnvironmentsNowTheBusyOnesWhenTheyComeBackAndNewOnesRunTheNewInit() {
+    List<String> inits = new CopyOnWriteArrayList<>();
+    ExecutionEnvironment.Pool pool = new ExecutionEnvironment.Pool("offhours-classify", env -> {
+      inits.add("old");
+      built.add(env.clients(stack).build(Service.SQS, SqsClient.builder()));
+      return (in, out, context) -> {};
+    });
+    ExecutionEnvironment busy = pool.take();
+    ExecutionEnvironment idle = pool.take();
+    pool.release(idle);
+    SqsClient busyClient = built.get(0);
+    SqsClient idleClient = built.get(1);
+
+    pool.update(env -> {
+      inits.add("new");
+      return (in, out, context) -> {};
+    });
+
+    assertThat(idle.ended()).as("the free environment, once updated").isTrue();
+    assertThat(closed(idleClient)).as("the free environment's client").isTrue();
+    assertThat(busy.ended())
+        .as("the busy environment, while its invocation runs")
+        .isFalse();
+    assertThat(closed(busyClient))
+        .as("the busy environment's client, in flight")
+        .isFalse();
+
+    pool.release(busy);
+    assertThat(busy.ended()).as("the busy environment, back after the update").isTrue();
+    assertThat(closed(busyClient)).as("its client, back after the update").isTrue();
+
+    ExecutionEnvironment next = pool.take();
+    assertThat(next).isNotSameAs(busy).isNotSameAs(idle);
+    assertThat(inits).as("the inits that ran").containsExactly("old", "old", "new");
+    pool.release(next);
+    assertThat(pool.take()).as("an environment of the new init, reused").isSameAs(next);
+  }
+
   /** Whether {@code client} was closed: closing shuts its timer down, which a closed client's call would need. */
   private static boolean closed(SqsClient client) {
     return client
