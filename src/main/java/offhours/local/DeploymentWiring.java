@@ -39,7 +39,6 @@ import offhours.local.sagemaker.ContainerSpec;
 import offhours.local.sagemaker.LocalSageMaker;
 import offhours.local.sagemaker.LocalSageMakerBuilder;
 import offhours.local.sagemaker.ModelContainer;
-import offhours.stack.FunctionVariables;
 import offhours.stack.Hosting;
 import offhours.stack.StackSpec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -49,8 +48,6 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionResponseType;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
-import software.amazon.awssdk.services.sagemaker.model.ManagedInstanceScalingStatus;
-import software.amazon.awssdk.services.sagemaker.model.ProductionVariantInstanceType;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -58,7 +55,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * opened, so a failure half-way closes exactly that.
  */
 final class DeploymentWiring {
-  private static final String ONNX_IMAGE = "offhours-local/onnx";
+  private static final String ONNX_IMAGE = StackModel.ONNX_IMAGE;
 
   final Deque<AutoCloseable> resources = new ArrayDeque<>();
   final StackSpec.Names names = StackSpec.Names.local();
@@ -84,6 +81,11 @@ final class DeploymentWiring {
   Map<String, String> controllerEnv;
   /** The API function's environment, as its config was read from it. */
   Map<String, String> apiEnv;
+
+  /** The model the functions are given at the start, and what follows from it. */
+  ServedModel current;
+  /** What gives the running stack a new model ({@link LocalDeployment#update}). */
+  ModelSwitch modelSwitch;
 
   S3Client s3;
   SqsClient sqs;
@@ -210,6 +212,20 @@ final class DeploymentWiring {
         lambda.invoker(LocalDeployment.API_FUNCTION),
         new ApiSignatures(credentials, LocalDeployment.REGION),
         controllerClock));
+    current = new ServedModel(
+        1,
+        options,
+        served, // the files: the ONNX model and its labels
+        options.containerCommand().isPresent() ? StackModel.firstCommandImage() : null,
+        names,
+        labels,
+        this.served,
+        classifyEnv,
+        controllerEnv,
+        apiEnv,
+        controllerConfig);
+    modelSwitch = new ModelSwitch(
+        clients, sageMaker, lambda, local, provisioned, mappingUuid, controllerClock);
   }
 
   private static ModelFiles model(
@@ -230,66 +246,18 @@ final class DeploymentWiring {
 
   private void createModel(LocalDeployment.Options options, ModelFiles model) {
     try (SageMakerClient sm = clients.build(Service.SAGEMAKER, SageMakerClient.builder())) {
-      boolean command = options.containerCommand().isPresent();
-      sm.createModel(r -> r.modelName(names.model())
-          .executionRoleArn("arn:aws:iam::" + sageMaker.accountId() + ":role/offhours-local-model")
-          .primaryContainer(c -> {
-            if (command) {
-              c.image(
-                  LocalSageMaker
-                      .COMMAND_IMAGE); // runs the command the local SageMaker was started with
-            } else {
-              c.image(ONNX_IMAGE).modelDataUrl(model.onnx().toUri().toString());
-            }
-          }));
-      if (options.hosting() == Hosting.SCALE_TO_ZERO) {
-        // As the template's ComponentEndpointConfig: no model in the variant (the controller
-        // deploys it as an inference component), instances scaled by the components' copies down to
-        // 0.
-        sm.createEndpointConfig(r -> r.endpointConfigName(names.endpointConfig())
-            .executionRoleArn(
-                "arn:aws:iam::" + sageMaker.accountId() + ":role/offhours-local-model")
-            .productionVariants(v -> v.variantName(names.model())
-                .instanceType(ProductionVariantInstanceType.ML_M5_LARGE)
-                .initialInstanceCount(1)
-                .managedInstanceScaling(m -> m.status(ManagedInstanceScalingStatus.ENABLED)
-                    .minInstanceCount(0)
-                    .maxInstanceCount(1))));
-        return;
-      }
-      boolean serverless = options.hosting() == offhours.stack.Hosting.SERVERLESS;
-      sm.createEndpointConfig(r -> r.endpointConfigName(names.endpointConfig())
-          // Named after the model, as in template.yaml: results record the variant that answered.
-          .productionVariants(v -> {
-            v.variantName(names.model()).modelName(names.model());
-            if (serverless) {
-              v.serverlessConfig(s -> s.memorySizeInMB(SERVERLESS_MEMORY_MB)
-                  .maxConcurrency(serverlessMaxConcurrency(options)));
-            } else {
-              v.instanceType(ProductionVariantInstanceType.ML_M5_LARGE).initialInstanceCount(1);
-            }
-          }));
-      if (serverless) {
+      StackModel.create(
+          sm, sageMaker.accountId(), names, options, model, StackModel.firstCommandImage());
+      if (options.hosting() == Hosting.SERVERLESS) {
         // As the template's ServerlessEndpoint: the stack owns it, tagged so the controller feeds
         // it and another hosting's controller knows it even when it failed early.
         sm.createEndpoint(r -> r.endpointName(names.endpoint())
             .endpointConfigName(names.endpointConfig())
             .tags(
                 tag -> tag.key(SageMakerEndpoint.STACK_TAG).value(FunctionEnvironments.STACK_ID),
-                tag -> tag.key(SageMakerEndpoint.HOSTING_TAG)
-                    .value(offhours.stack.Hosting.SERVERLESS.value())));
+                tag -> tag.key(SageMakerEndpoint.HOSTING_TAG).value(Hosting.SERVERLESS.value())));
       }
     }
-  }
-
-  /** Local mode's serverless endpoint: the template's default memory (Classify's ledger multiplies by it). */
-  private static final int SERVERLESS_MEMORY_MB =
-      Integer.parseInt(FunctionVariables.CLASSIFY_ENV.get("SERVERLESS_MEMORY_MB"));
-
-  /** The template's default ServerlessMaxConcurrency, unless the model settings give SERVERLESS_MAX_CONCURRENCY. */
-  private static int serverlessMaxConcurrency(LocalDeployment.Options options) {
-    return Integer.parseInt(
-        options.modelSettings().getOrDefault("SERVERLESS_MAX_CONCURRENCY", "10"));
   }
 
   private String createMapping() {

@@ -150,15 +150,12 @@ public final class LocalDeployment implements AutoCloseable {
   private final LocalScheduler scheduler;
   private final LocalApiGateway api;
   private final AwsClients clients;
-  private final StackSpec.Names names;
   private final LocalResources.Provisioned provisioned;
   private final String mappingUuid;
-  private final ControllerConfig controllerConfig;
-  private final List<String> labels;
-  private final StateFile.Served served;
-  private final Map<String, String> classifyEnv;
-  private final Map<String, String> controllerEnv;
-  private final Map<String, String> apiEnv;
+  private final ModelSwitch modelSwitch;
+  /** The model the functions are given now: the start's, then each {@link #update}'s. */
+  private volatile ServedModel current;
+
   private final AwsBasicCredentials credentials;
   private final S3Client s3;
   private final SqsClient sqs;
@@ -171,15 +168,10 @@ public final class LocalDeployment implements AutoCloseable {
     this.scheduler = w.scheduler;
     this.api = w.api;
     this.clients = w.clients;
-    this.names = w.names;
     this.provisioned = w.provisioned;
     this.mappingUuid = w.mappingUuid;
-    this.controllerConfig = w.controllerConfig;
-    this.labels = w.labels;
-    this.served = w.served;
-    this.classifyEnv = Map.copyOf(w.classifyEnv);
-    this.controllerEnv = Map.copyOf(w.controllerEnv);
-    this.apiEnv = Map.copyOf(w.apiEnv);
+    this.modelSwitch = w.modelSwitch;
+    this.current = w.current;
     this.credentials = w.credentials;
     this.s3 = w.s3;
     this.sqs = w.sqs;
@@ -230,6 +222,10 @@ public final class LocalDeployment implements AutoCloseable {
 
   /** What {@code offhours local run} in {@code process} writes for the other commands and for the AWS CLI. */
   public StateFile state(ProcessHandle process) {
+    ServedModel now = current;
+    StackSpec.Names names = now.names();
+    ControllerConfig controllerConfig = now.controllerConfig();
+    Map<String, String> classifyEnv = now.classifyEnv();
     Map<ServiceKey, URI> endpoints = new EnumMap<>(ServiceKey.class);
     for (ServiceKey key : ServiceKey.values()) {
       endpoints.put(
@@ -274,9 +270,9 @@ public final class LocalDeployment implements AutoCloseable {
         api.endpoint(),
         n,
         model,
-        FunctionEnvironments.readByTheCommandLine(controllerEnv, classifyEnv, apiEnv),
+        FunctionEnvironments.readByTheCommandLine(now.controllerEnv(), classifyEnv, now.apiEnv()),
         children.recorded(),
-        served);
+        now.served());
   }
 
   /** The local HTTP API (requests need {@code Authorization: Bearer} {@link #apiToken()}). */
@@ -314,8 +310,9 @@ public final class LocalDeployment implements AutoCloseable {
     return provisioned;
   }
 
+  /** The stack's names, with the model and endpoint config of the model it serves now. */
   public StackSpec.Names names() {
-    return names;
+    return current.names();
   }
 
   public String mappingUuid() {
@@ -324,12 +321,24 @@ public final class LocalDeployment implements AutoCloseable {
 
   /** The controller function's settings, as its environment gives them (chaos runs build more controllers from it). */
   public ControllerConfig controllerConfig() {
-    return controllerConfig;
+    return current.controllerConfig();
   }
 
-  /** The labels the Classify function was given, in the model's output order. */
+  /** The labels the Classify function is given now, in the model's output order. */
   public List<String> labels() {
-    return labels;
+    return current.labels();
+  }
+
+  /**
+   * Gives the running stack {@code update}'s model, as a stack update does on AWS ({@link ModelSwitch}): a new Model
+   * and EndpointConfig, and the functions' environment switched to them. The controller then replaces the endpoint on
+   * its own; the queue, bucket, results and ledger stay. An update refused (it changes nothing, a file is bad, the hosting takes none) changes nothing.
+   *
+   * @throws IllegalArgumentException when the update changes nothing, or the stack's hosting takes no update
+   * @throws IOException when a file cannot be read, or the labels do not fit the model's outputs
+   */
+  public synchronized void update(ModelUpdate update) throws IOException {
+    current = modelSwitch.apply(current, update);
   }
 
   public LocalServices services() {

@@ -158,14 +158,19 @@ public final class LocalResources {
    * and gets no notification.
    */
   public String putLabels(String bucket, List<String> labels) {
+    return putLabels(bucket, LABELS_KEY, labels);
+  }
+
+  /** As {@link #putLabels(String, List)}, under {@code key}: a new model's labels beside the ones in use. */
+  public String putLabels(String bucket, String key, List<String> labels) {
     if (labels.isEmpty()) {
       throw new IllegalArgumentException("no labels to write");
     }
     privateBucket(bucket);
     s3.putObject(
-        r -> r.bucket(bucket).key(LABELS_KEY).contentType("text/plain; charset=utf-8"),
+        r -> r.bucket(bucket).key(key).contentType("text/plain; charset=utf-8"),
         RequestBody.fromString(String.join("\n", labels) + "\n", StandardCharsets.UTF_8));
-    return "s3://" + bucket + "/" + LABELS_KEY;
+    return "s3://" + bucket + "/" + key;
   }
 
   private void bucket(String name, String queueArn) {

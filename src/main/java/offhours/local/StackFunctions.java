@@ -31,19 +31,22 @@ final class StackFunctions {
   /** Classify, which its event source mapping invokes; its outcome lines go to its environment's standard output. */
   static void classify(LocalLambda lambda, String name, AwsClients stack, ClassifyConfig config) {
     lambda.registerFunction(
-        name,
-        environment -> {
-          DataClients own = DataClients.open(environment, stack, config);
-          return new ClassifyHandler(
-              own.s3,
-              own.sqs,
-              own.dynamoDb,
-              own.runtime,
-              config,
-              Clock.systemUTC(),
-              environment.stdout());
-        },
-        Duration.ofSeconds(StackSpec.CLASSIFY_TIMEOUT_SECONDS));
+        name, classifyInit(stack, config), Duration.ofSeconds(StackSpec.CLASSIFY_TIMEOUT_SECONDS));
+  }
+
+  /** Classify's init with {@code config}: its registration's, and a model update's ({@link ModelSwitch}). */
+  static ExecutionEnvironment.Init classifyInit(AwsClients stack, ClassifyConfig config) {
+    return environment -> {
+      DataClients own = DataClients.open(environment, stack, config);
+      return new ClassifyHandler(
+          own.s3,
+          own.sqs,
+          own.dynamoDb,
+          own.runtime,
+          config,
+          Clock.systemUTC(),
+          environment.stdout());
+    };
   }
 
   /**
@@ -56,9 +59,15 @@ final class StackFunctions {
       LocalLambda lambda, AwsClients stack, ControllerConfig config, Clock clock) {
     lambda.registerJsonFunction(
         LocalDeployment.CONTROLLER_FUNCTION,
-        environment ->
-            new ControllerHandler(environment.clients(stack), config, clock, environment.stdout()),
+        controllerInit(stack, config, clock),
         Duration.ofSeconds(StackSpec.CONTROLLER_TIMEOUT_SECONDS));
+  }
+
+  /** The controller's init with {@code config}: its registration's, and a model update's. */
+  static ExecutionEnvironment.JsonInit controllerInit(
+      AwsClients stack, ControllerConfig config, Clock clock) {
+    return environment ->
+        new ControllerHandler(environment.clients(stack), config, clock, environment.stdout());
   }
 
   /**
@@ -73,12 +82,18 @@ final class StackFunctions {
       Clock clock) {
     lambda.registerFunction(
         LocalDeployment.API_FUNCTION,
-        environment -> {
-          DataClients own = DataClients.open(environment, stack, classify);
-          return new ApiHandler(new Api(
-              own.s3, own.sqs, own.dynamoDb, own.runtime, config, clock, environment.stdout()));
-        },
+        apiInit(stack, config, classify, clock),
         Duration.ofSeconds(StackSpec.API_TIMEOUT_SECONDS));
+  }
+
+  /** The API function's init with {@code config} and Classify's model-call settings: its registration's, and an update's. */
+  static ExecutionEnvironment.Init apiInit(
+      AwsClients stack, ApiConfig config, ClassifyConfig classify, Clock clock) {
+    return environment -> {
+      DataClients own = DataClients.open(environment, stack, classify);
+      return new ApiHandler(
+          new Api(own.s3, own.sqs, own.dynamoDb, own.runtime, config, clock, environment.stdout()));
+    };
   }
 
   /**

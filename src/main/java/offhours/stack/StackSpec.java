@@ -73,6 +73,29 @@ public final class StackSpec {
       return queue + "-timer";
     }
 
+    /**
+     * These names with model and endpoint config of the local stack's {@code revision}th model (2 and on, a model
+     * update's): as a stack update replaces both on AWS under new names, the variant, named after the model, tells
+     * each answer's model.
+     */
+    public Names withModelRevision(int revision) {
+      if (revision < 2) {
+        throw new IllegalArgumentException(
+            "a model update's revision is 2 or more, got " + revision);
+      }
+      Names first = local();
+      return new Names(
+          bucket,
+          queue,
+          deadLetterQueue,
+          resultsTable,
+          controlTable,
+          first.model() + "-" + revision,
+          first.endpointConfig() + "-" + revision,
+          endpoint,
+          classifyFunction);
+    }
+
     /** The names local mode uses (fixed by the contracts between the pieces). */
     public static Names local() {
       return new Names(

@@ -46,9 +46,16 @@ final class ContainerSupervisor {
 
   ContainerSupervisor(
       Map<String, ContainerLauncher> launchers, HttpClient http, Duration pingTimeout) {
-    this.launchers = Map.copyOf(launchers);
+    this.launchers = new java.util.concurrent.ConcurrentHashMap<>(launchers);
     this.http = http;
     this.pingTimeout = pingTimeout;
+  }
+
+  /** Serves {@code image} with {@code launcher} from now on; an image served already is refused. */
+  void add(String image, ContainerLauncher launcher) {
+    if (launchers.putIfAbsent(image, launcher) != null) {
+      throw new IllegalArgumentException("image " + image + " is served already");
+    }
   }
 
   boolean serves(String image) {

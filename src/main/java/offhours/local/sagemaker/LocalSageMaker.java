@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +17,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import offhours.aws.PayloadLimits;
+import offhours.local.process.ProcessRecorder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
 /**
@@ -66,6 +69,11 @@ public final class LocalSageMaker implements AutoCloseable {
   private final Invoker invoker;
   private final ServerlessCapacity serverless;
   private final AwsBasicCredentials credentials;
+  private final ContainerSupervisor containers;
+  private final Path logDirectory;
+  private final ProcessRecorder processRecorder;
+  /** The number of the next image {@link #serveCommand} serves a command under. */
+  private final AtomicInteger nextCommandImage = new AtomicInteger(2);
 
   LocalSageMaker(LocalSageMakerBuilder b) throws IOException {
     this.requests = Executors.newFixedThreadPool(b.requestThreads, threads("local-sagemaker-http"));
@@ -85,7 +93,9 @@ public final class LocalSageMaker implements AutoCloseable {
     this.arns = new Arns(b.region.id(), b.accountId);
     Models models = new Models(arns, b.clock);
     EndpointConfigs configs = new EndpointConfigs(arns, b.clock, models);
-    ContainerSupervisor containers = new ContainerSupervisor(launchers, http, b.pingTimeout);
+    this.containers = new ContainerSupervisor(launchers, http, b.pingTimeout);
+    this.logDirectory = b.logDirectory;
+    this.processRecorder = b.processRecorder;
     this.endpoints = new Endpoints(
         arns, b.clock, scheduler, models, configs, containers, b.creatingDelay, b.deletingDelay);
     this.components =
@@ -102,6 +112,23 @@ public final class LocalSageMaker implements AutoCloseable {
 
   public static LocalSageMakerBuilder builder() {
     return new LocalSageMakerBuilder();
+  }
+
+  /**
+   * Serves one more container command, under an image of its own that this returns ({@value #COMMAND_IMAGE}-2, -3,
+   * ...): the local stack's twin of a stack update to another ContainerImage. In-process only: a model created through
+   * the API can only name an image that a command was given for here or at the start, never carry a command itself.
+   */
+  public String serveCommand(String command) throws IOException {
+    if (command == null || command.isBlank()) {
+      throw new IllegalArgumentException(
+          "the container command must be a non-blank shell command, was " + command);
+    }
+    Path logs =
+        logDirectory != null ? logDirectory : Files.createTempDirectory("offhours-sagemaker-");
+    String image = COMMAND_IMAGE + "-" + nextCommandImage.getAndIncrement();
+    containers.add(image, new CommandLauncher(logs, command, processRecorder));
+    return image;
   }
 
   /** The one URL for both the control plane and the runtime, e.g. {@code http://127.0.0.1:43121}. */

@@ -1,0 +1,115 @@
+package offhours.local;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import offhours.local.model.ModelFiles;
+import offhours.stack.StackSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a model update is refused for before it touches the stack (the switch here has no services: one that got as
+ * far as them would fail otherwise): an update that changes nothing, a stack of serverless hosting, labels that cannot
+ * be read. And what {@link ModelUpdate} itself refuses, in the words of the command line's flags.
+ */
+class ModelSwitchTest {
+
+  @TempDir
+  Path dir;
+
+  private final ModelSwitch unwired = new ModelSwitch(null, null, null, null, null, null, null);
+
+  @Test
+  void anUpdateThatChangesNothingIsRefusedThoughItNamesAnotherFileOfTheSameLabels()
+      throws IOException {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
+    Path same = Files.writeString(dir.resolve("copy.txt"), "cat\r\n\ndog\n");
+    ServedModel now =
+        commandStack("python3 serve.py", labels, Map.of("ACCEPT", "application/json"));
+
+    for (ModelUpdate nothing : List.of(
+        new ModelUpdate(Optional.empty(), Optional.of(same), Optional.empty(), Map.of()),
+        new ModelUpdate(
+            Optional.empty(), Optional.of(labels), Optional.of("python3 serve.py"), Map.of()),
+        new ModelUpdate(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Map.of("ACCEPT", "application/json")))) {
+      assertThatThrownBy(() -> unwired.apply(now, nothing))
+          .as("update %s", nothing)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("nothing changed: the local stack serves this model with these labels and"
+              + " settings already");
+    }
+  }
+
+  @Test
+  void aStackOfServerlessHostingTakesNoUpdate() throws IOException {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
+    ServedModel now = commandStack("python3 serve.py", labels, Map.of("HOSTING", "serverless"));
+
+    assertThatThrownBy(() -> unwired.apply(
+            now,
+            new ModelUpdate(
+                Optional.empty(), Optional.empty(), Optional.of("python3 other.py"), Map.of())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the local stack runs HOSTING serverless, whose endpoint a stack update changes"
+            + " in place; a model update works with scheduled and scale-to-zero: stop the stack and"
+            + " start it with the new model");
+  }
+
+  @Test
+  void anUpdateNamesWhatItChangesOnlyAndNeverTheModelWithoutItsLabels() {
+    Path model = dir.resolve("model.onnx");
+    assertThatThrownBy(
+            () -> new ModelUpdate(Optional.of(model), Optional.empty(), Optional.empty(), Map.of()))
+        .hasMessage("--labels FILE is required with --model: one class name per line, in the order"
+            + " of the model's outputs");
+    assertThatThrownBy(() -> new ModelUpdate(
+            Optional.of(model), Optional.of(model), Optional.of("python3 serve.py"), Map.of()))
+        .hasMessage("choose one of --model and --container-command, not both");
+    assertThatThrownBy(() -> new ModelUpdate(
+            Optional.empty(), Optional.empty(), Optional.empty(), Map.of("HOSTING", "serverless")))
+        .hasMessage("a model update changes CONTENT_TYPE and ACCEPT of the model settings, not"
+            + " HOSTING");
+    assertThatThrownBy(
+            () -> new ModelUpdate(Optional.empty(), Optional.empty(), Optional.empty(), Map.of()))
+        .hasMessage("a model update needs at least one of --model, --container-command, --labels,"
+            + " --content-type and --accept");
+  }
+
+  /** A stack served by {@code command} with {@code labels}, as its start left it. */
+  private ServedModel commandStack(String command, Path labels, Map<String, String> settings)
+      throws IOException {
+    LocalDeployment.Options options = new LocalDeployment.Options(
+        dir,
+        Optional.empty(),
+        Optional.of(labels),
+        Optional.of(command),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(1),
+        Map.of(),
+        settings);
+    ModelFiles files = new ModelFiles(null, labels);
+    return new ServedModel(
+        1,
+        options,
+        files,
+        StackModel.firstCommandImage(),
+        StackSpec.Names.local(),
+        files.readLabels(),
+        StateFile.Served.of(options.model(), options.labels(), options.containerCommand()),
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        null);
+  }
+}
