@@ -63,6 +63,7 @@ final class LocalCommand {
             new LocalStartCommand(),
             new LocalStopCommand(),
             new LocalStatusCommand(),
+            new LocalUpdateCommand(),
             new LocalRunCommand()));
   }
 
@@ -78,6 +79,44 @@ final class LocalCommand {
     ZoneId zone = args.value(TIME_ZONE.name())
         .map(UserZone::flag)
         .orElseGet(() -> machineZone(call.context().zone()));
+    ModelOptions chosen = model(call);
+    Map<String, String> modelSettings = new java.util.HashMap<>(chosen.settings());
+    args.value(HOSTING.name()).ifPresent(v -> modelSettings.put("HOSTING", v));
+    try {
+      // Checked here, so a bad value is a usage error, not a failed start.
+      if (modelSettings.containsKey("HOSTING")) {
+        offhours.stack.Hosting.parse(modelSettings.get("HOSTING"));
+      }
+      return new LocalDeployment.Options(
+          call.context().cacheDir(),
+          chosen.model(),
+          chosen.labels(),
+          chosen.containerCommand(),
+          Duration.ofSeconds(3),
+          Duration.ofSeconds(2),
+          Map.of("TIME_ZONE", zone.getId()),
+          modelSettings);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(asFlag(e.getMessage()));
+    }
+  }
+
+  /**
+   * The model a command names ({@link #MODEL}, {@link #LABELS}, {@link #CONTAINER_COMMAND}) and how it is called
+   * ({@link #CONTENT_TYPE}, {@link #ACCEPT}, as CONTENT_TYPE and ACCEPT among {@code settings}).
+   */
+  record ModelOptions(
+      Optional<Path> model,
+      Optional<Path> labels,
+      Optional<String> containerCommand,
+      Map<String, String> settings) {}
+
+  /**
+   * The model options of {@code local start|run|update} and {@code demo}, each checked as the stack will check it, so
+   * a bad one is a usage error here rather than a failed start or update.
+   */
+  static ModelOptions model(Invocation call) {
+    Arguments args = call.args();
     Optional<Path> model = args.nonEmpty(MODEL.name(), "an ONNX model file").map(Path::of);
     Optional<Path> labels = args.nonEmpty(LABELS.name(), "a labels file").map(Path::of);
     model.ifPresent(p -> file(p, "model file", "; give the path of an ONNX model"));
@@ -107,28 +146,16 @@ final class LocalCommand {
     // typed on the command line it is more likely a slip (an unset shell variable): refused.
     refuseEmpty(args, CONTENT_TYPE, ModelContract.X_IMAGE);
     refuseEmpty(args, ACCEPT, ModelContract.JSON);
-    Map<String, String> modelSettings = new java.util.HashMap<>();
-    args.value(CONTENT_TYPE.name()).ifPresent(v -> modelSettings.put("CONTENT_TYPE", v));
-    args.value(ACCEPT.name()).ifPresent(v -> modelSettings.put("ACCEPT", v));
-    args.value(HOSTING.name()).ifPresent(v -> modelSettings.put("HOSTING", v));
+    Map<String, String> settings = new java.util.HashMap<>();
+    args.value(CONTENT_TYPE.name()).ifPresent(v -> settings.put("CONTENT_TYPE", v));
+    args.value(ACCEPT.name()).ifPresent(v -> settings.put("ACCEPT", v));
     try {
-      // Checked here, so a bad value is a usage error, not a failed start.
-      ModelContract.fromEnv(modelSettings);
-      if (modelSettings.containsKey("HOSTING")) {
-        offhours.stack.Hosting.parse(modelSettings.get("HOSTING"));
-      }
-      return new LocalDeployment.Options(
-          call.context().cacheDir(),
-          model,
-          labels,
-          args.value(CONTAINER_COMMAND.name()),
-          Duration.ofSeconds(3),
-          Duration.ofSeconds(2),
-          Map.of("TIME_ZONE", zone.getId()),
-          modelSettings);
+      ModelContract.fromEnv(settings);
     } catch (IllegalArgumentException e) {
       throw CliException.usage(asFlag(e.getMessage()));
     }
+    return new ModelOptions(
+        model, labels, args.value(CONTAINER_COMMAND.name()), Map.copyOf(settings));
   }
 
   /**

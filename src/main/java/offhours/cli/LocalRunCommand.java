@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import offhours.local.ControlSocket;
 import offhours.local.LocalDeployment;
 import offhours.local.StateFile;
 import offhours.local.StateFileKeeper;
@@ -59,7 +62,10 @@ final class LocalRunCommand implements Command {
       keeper.remove(); // it stopped what it had started
       throw e;
     }
+    // Where 'local update' hands the stack a new model; the state file then names it.
+    Optional<ControlSocket> control = control(cache, stack, keeper, call);
     Runnable stop = () -> {
+      control.ifPresent(LocalRunCommand::closeQuietly);
       try {
         Files.deleteIfExists(tokenFile);
         // First: the processes the stack ends while it closes must not write the file again.
@@ -85,6 +91,35 @@ final class LocalRunCommand implements Command {
     LocalStatusCommand.print(call, state);
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The stack's control socket ({@link ControlSocket}): each update it takes is applied, then written to the state
+   * file. Without one (a cache path too long for a socket's, say) the stack runs all the same, and says so.
+   */
+  private static Optional<ControlSocket> control(
+      Path cache, LocalDeployment stack, StateFileKeeper keeper, Invocation call) {
+    try {
+      return Optional.of(ControlSocket.open(ControlSocket.path(cache), update -> {
+        stack.update(update);
+        keeper.write();
+        return Map.of(
+            "model", stack.names().model(), "endpointConfig", stack.names().endpointConfig());
+      }));
+    } catch (IOException | RuntimeException e) {
+      call.err()
+          .println("the local stack takes no model update ('local update'): its control socket"
+              + " could not be opened (" + e + ")");
+      return Optional.empty();
+    }
+  }
+
+  private static void closeQuietly(ControlSocket control) {
+    try {
+      control.close();
+    } catch (IOException e) {
+      // its file is replaced by the next start
+    }
   }
 
   /**

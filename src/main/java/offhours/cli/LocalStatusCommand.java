@@ -35,8 +35,8 @@ final class LocalStatusCommand implements Command {
         Exits 0 when the local stack runs and 3 when it does not (as an init script's status does),
         also while it is starting (then 'local start' waits until it is up), so a script can ask:
         scripts/offhours local status >/dev/null || scripts/offhours local start
-        It also shows the model options the stack started with (those of 'local start', which refuses
-        others while it runs): --model or --container-command (the default nsfwjs MobileNetV2 when
+        It also shows the model options the stack serves with (those of 'local start', or of the last
+        'local update'): --model or --container-command (the default nsfwjs MobileNetV2 when
         neither), --labels, --content-type, --accept, --hosting, --time-zone (the zone the controller
         keeps its hours in: --time-zone's, else the one 'local start' ran in). PROCESS lists the stack's
         own process and those it started and that run now: moto_server, and the endpoint's

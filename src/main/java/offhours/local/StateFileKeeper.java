@@ -80,8 +80,11 @@ public final class StateFileKeeper {
     return write();
   }
 
-  /** Writes what is true now, unless the stack has stopped; returns it, written or not. */
-  synchronized StateFile write() throws IOException {
+  /**
+   * Writes what is true now, unless the stack has stopped; returns it, written or not. Called at each change of the
+   * stack's processes, and after a model update ({@code local update}).
+   */
+  public synchronized StateFile write() throws IOException {
     StateFile now = state.get();
     if (!removed) {
       now.write(file);

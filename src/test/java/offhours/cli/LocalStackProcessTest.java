@@ -699,11 +699,18 @@ class LocalStackProcessTest {
     assertThat(mine.err())
         .isEqualTo("offhours: the local stack is already running (pid " + other.pid() + ") with the"
             + " model and settings it started with; --labels, --content-type apply only to a new"
-            + " stack: stop it first ('scripts/offhours local stop'; its uploads and results go with"
-            + " it), then start it again with them\n");
+            + " stack: give the running one a new model with 'scripts/offhours local update' and the"
+            + " same options, or stop it first ('scripts/offhours local stop'; its uploads and"
+            + " results go with it), then start it again with them\n");
     assertThat(mine.out()).isEmpty();
     assertThat(StateFile.path(cache)).hasContent(before);
     assertThat(other.isAlive()).isTrue();
+    // --hosting is no model update's: only a new stack takes it.
+    assertThat(run("local", "start", "--hosting", "serverless", "--accept", "text/csv")
+            .err())
+        .endsWith(
+            "; --accept, --hosting apply only to a new stack: stop it first ('scripts/offhours"
+                + " local stop'; its uploads and results go with it), then start it again with them\n");
 
     CliRun plain = run("local", "start"); // nothing asked of the stack: the running one will do
     assertThat(plain.exitCode()).isZero();

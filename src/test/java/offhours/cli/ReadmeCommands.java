@@ -121,6 +121,8 @@ final class ReadmeCommands {
       "offhours.cli.DemoOptionsIT#theDemoRunsOnAScaleToZeroInferenceComponent",
       "scripts/offhours local start --hosting scale-to-zero",
       "offhours.cli.ReadmeCommandsIT#localStartWithScaleToZeroClassifiesThroughTheInferenceComponent",
+      "scripts/offhours local update --container-command \"python3 serve.py\" --labels labels.txt",
+      "offhours.cli.ReadmeCommandsIT#localUpdateGivesTheRunningStackANewModelWhichClassifiesTheNextUploads",
       "scripts/offhours --stack offhours results",
       LOCAL_STACK,
       "OFFHOURS_TEST_AWS_ENDPOINT=http://localhost:4566 scripts/test",

@@ -217,6 +217,63 @@ class ReadmeCommandsIT {
     }
   }
 
+  /**
+   * The README's 'local update' against a stack of the default model, serve.py being the tests' stand-in container
+   * (src/test/resources/sagemaker/format_container.py) and labels.txt its two labels: the update is said, 'local
+   * status' shows the new command, the next upload is classified by the new model (with its labels), and the
+   * same update again is refused as changing nothing.
+   */
+  @Test
+  void localUpdateGivesTheRunningStackANewModelWhichClassifiesTheNextUploads() throws Exception {
+    String update =
+        "scripts/offhours local update --container-command \"python3 serve.py\" --labels labels.txt";
+    assertThat(
+            ReadmeCommands.coveredBy(
+                "offhours.cli.ReadmeCommandsIT#localUpdateGivesTheRunningStackANewModelWhichClassifiesTheNextUploads"))
+        .containsExactly(update);
+    Path labels = Files.writeString(work.resolve("labels.txt"), "jpeg\npng\n");
+    String serve = "python3 " + ROOT.resolve("src/test/resources/sagemaker/format_container.py");
+    List<String> updateArgs =
+        List.of("local", "update", "--container-command", serve, "--labels", labels.toString());
+    try {
+      Run started = offhours(tmp, List.of("local", "start"));
+      assertThat(started.code)
+          .as("local start:%n%s%s", started.out, started.err)
+          .isZero();
+      assertThat(offhours(tmp, List.of("upload", photos.toString())).code).isZero();
+      awaitResult("chelsea.png");
+
+      Run updated = offhours(tmp, updateArgs);
+      assertThat(updated.code).as("%s:%n%s%s", update, updated.out, updated.err).isZero();
+      assertThat(updated.err)
+          .contains(
+              "serves model offhours-model-2 now (endpoint config offhours-endpoint-config-2)");
+      Run status = offhours(tmp, List.of("local", "status", "--json"));
+      assertThat(status.out).contains("\"containerCommand\":\"" + serve + "\"");
+
+      Path next = Files.createDirectory(work.resolve("next"));
+      Files.copy(photos.resolve("chelsea.png"), next.resolve("after-update.png"));
+      assertThat(offhours(tmp, List.of("upload", next.toString())).code).isZero();
+      awaitResult("after-update.png");
+      Run results = offhours(tmp, List.of("results", "--json"));
+      assertThat(results.out.lines().filter(l -> l.contains("\"key\":\"after-update.png\"")))
+          .singleElement()
+          .asString()
+          .as("the upload after the update, read with the new model's labels")
+          .contains("\"topLabel\":\"png\"", "{\"label\":\"jpeg\",\"score\":0.1}");
+
+      Run again = offhours(tmp, updateArgs);
+      assertThat(again.code).isEqualTo(1);
+      assertThat(again.err)
+          .isEqualTo(
+              "offhours: nothing changed: the local stack serves this model with these labels"
+                  + " and settings already\n");
+    } finally {
+      offhours(tmp, List.of("local", "stop"));
+      Files.deleteIfExists(cache.resolve("models"));
+    }
+  }
+
   /** The words after scripts/offhours; PATH... is the photo folder, "--stack offhours" the local stack. */
   private static List<String> args(String command, Path photos) {
     List<String> words = new ArrayList<>(

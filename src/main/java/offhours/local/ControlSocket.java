@@ -1,0 +1,172 @@
+package offhours.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How {@code local update} hands the running local stack a new model: a Unix domain socket, {@code local/control.sock}
+ * in the cache directory, which only the user can reach ({@code local/} is 0700, as for the state file and its
+ * credentials). A request is one {@link ModelUpdate} as JSON, the answer one JSON object: what the stack serves now,
+ * or why it refused. The stack's process listens ({@link #open}); {@link #send} is the command line's side.
+ */
+public final class ControlSocket implements AutoCloseable {
+
+  /** What the stack does with an update: gives it the new model, or throws why not. */
+  @FunctionalInterface
+  public interface Updates {
+    /**
+     * Applies {@code update}; returns the new model's and endpoint config's names.
+     *
+     * @throws IllegalArgumentException or IOException for an update refused, whose message says why
+     */
+    Map<String, String> apply(ModelUpdate update) throws IOException;
+  }
+
+  /** The stack's answer: the names of what it serves now, or why it refused. */
+  public record UpdateAnswer(Map<String, String> served, String refused) {}
+
+  /** The largest request taken: paths, a command line and two media types. */
+  private static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path path;
+  private final ServerSocketChannel server;
+  private final Thread acceptor;
+
+  private ControlSocket(Path path, ServerSocketChannel server, Updates updates) {
+    this.path = path;
+    this.server = server;
+    this.acceptor =
+        Thread.ofPlatform().name("offhours-local-control").daemon().start(() -> serve(updates));
+  }
+
+  /** {@code <cache>/local/control.sock}. */
+  public static Path path(Path cacheDir) throws IOException {
+    return LocalDirectory.of(cacheDir).resolve("control.sock");
+  }
+
+  /** Listens on {@code path} (a file left there by a stack that is gone is replaced) and answers with {@code updates}. */
+  public static ControlSocket open(Path path, Updates updates) throws IOException {
+    Files.deleteIfExists(path);
+    ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    try {
+      server.bind(UnixDomainSocketAddress.of(path));
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return new ControlSocket(path, server, updates);
+  }
+
+  /**
+   * Sends {@code update} to the stack listening on {@code path} and returns its answer.
+   *
+   * @throws IOException when no stack listens there, or it ended before it answered
+   */
+  public static UpdateAnswer send(Path path, ModelUpdate update) throws IOException {
+    Map<String, String> request = new LinkedHashMap<>();
+    update.model().ifPresent(p -> request.put("model", p.toAbsolutePath().toString()));
+    update.labels().ifPresent(p -> request.put("labels", p.toAbsolutePath().toString()));
+    update.containerCommand().ifPresent(c -> request.put("containerCommand", c));
+    request.putAll(update.modelSettings());
+    try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+      channel.write(ByteBuffer.wrap(JSON.writeValueAsBytes(request)));
+      channel.shutdownOutput();
+      Map<String, Object> answer = JSON.readValue(readAll(channel), MAP);
+      Object refused = answer.get("refused");
+      if (refused != null) {
+        return new UpdateAnswer(Map.of(), refused.toString());
+      }
+      Map<String, String> served = new LinkedHashMap<>();
+      if (answer.get("served") instanceof Map<?, ?> names) {
+        names.forEach((k, v) -> served.put(String.valueOf(k), String.valueOf(v)));
+      }
+      return new UpdateAnswer(served, null);
+    }
+  }
+
+  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+  private void serve(Updates updates) {
+    while (true) {
+      try (SocketChannel channel = server.accept()) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        try {
+          answer.put("served", updates.apply(request(readAll(channel))));
+        } catch (IOException | IllegalArgumentException e) {
+          answer.put("refused", e.getMessage());
+        } catch (RuntimeException e) {
+          // A call to the stack's own services failed: the update is not whole.
+          answer.put("refused", "the local stack could not apply the update: " + e);
+        }
+        channel.write(ByteBuffer.wrap(JSON.writeValueAsBytes(answer)));
+      } catch (ClosedChannelException e) {
+        return; // closed: the stack stops
+      } catch (IOException e) {
+        // This connection failed (its client went away); the next one is served.
+      }
+    }
+  }
+
+  private static ModelUpdate request(byte[] body) throws IOException {
+    Map<String, Object> request = JSON.readValue(body, MAP);
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (String setting : ModelUpdate.SETTINGS) {
+      text(request, setting).ifPresent(v -> settings.put(setting, v));
+    }
+    return new ModelUpdate(
+        text(request, "model").map(Path::of),
+        text(request, "labels").map(Path::of),
+        text(request, "containerCommand"),
+        settings);
+  }
+
+  private static Optional<String> text(Map<String, Object> request, String key) {
+    Object value = request.get(key);
+    if (value != null && !(value instanceof String)) {
+      throw new IllegalArgumentException("the request's " + key + " is no string");
+    }
+    return Optional.ofNullable((String) value);
+  }
+
+  /** The channel's bytes until its end, at most {@link #MAX_REQUEST_BYTES}. */
+  private static byte[] readAll(SocketChannel channel) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ByteBuffer buffer = ByteBuffer.allocate(8192);
+    while (channel.read(buffer) >= 0) {
+      buffer.flip();
+      bytes.write(buffer.array(), 0, buffer.limit());
+      buffer.clear();
+      if (bytes.size() > MAX_REQUEST_BYTES) {
+        throw new IOException("a message of more than " + MAX_REQUEST_BYTES + " bytes");
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Stops listening and removes the socket's file. */
+  @Override
+  public void close() throws IOException {
+    server.close();
+    try {
+      acceptor.join(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Files.deleteIfExists(path);
+  }
+}
