@@ -13,6 +13,8 @@
  * front takes a token. {@link offhours.local.StateFile} is what other commands read of a running stack
  * ({@link offhours.local.StateFileKeeper} keeps it true, with the processes {@code local.process} recorded), and
  * {@code local stop} ends every process the stack started from that record and the processes' mark, after a
- * {@code kill -9} too.
+ * {@code kill -9} too. {@link offhours.local.LocalDeployment#update} gives the running stack a new model as a stack
+ * update does on AWS ({@code ModelSwitch}, {@code StackModel}); {@code local update} hands it one over the stack's
+ * {@link offhours.local.ControlSocket}.
  */
 package offhours.local;
