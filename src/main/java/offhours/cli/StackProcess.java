@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import offhours.cache.CacheFiles;
+import offhours.local.ControlSocket;
 import offhours.local.LocalDirectory;
 import offhours.local.StateFile;
 import offhours.local.process.ChildProcess;
@@ -324,6 +325,15 @@ final class StackProcess {
    * {@code local run} writes the file only while it holds the lock, so while this holds it the file cannot change.
    * Returns whether the file was deleted.
    */
+  /**
+   * Deletes the state file and the control socket's file a killed stack left beside it ({@link ControlSocket}: only a
+   * stack that stopped itself removes it); true when there was a state file.
+   */
+  private static boolean removeStaleFiles(Path stateFile) throws IOException {
+    Files.deleteIfExists(stateFile.resolveSibling(ControlSocket.FILE));
+    return Files.deleteIfExists(stateFile);
+  }
+
   static boolean removeStale(Path stateFile) throws IOException {
     Path lockFile = stateFile.resolveSibling(LOCK_FILE);
     if (HELD_FILES.contains(lockFile.toAbsolutePath().normalize())) {
@@ -331,7 +341,7 @@ final class StackProcess {
     }
     if (!Files.isRegularFile(lockFile)) {
       // A stack of a version without the lock: no new stack can be starting over it.
-      return Files.deleteIfExists(stateFile);
+      return removeStaleFiles(stateFile);
     }
     try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
       FileLock held = channel.tryLock();
@@ -339,7 +349,7 @@ final class StackProcess {
         return false;
       }
       try {
-        return Files.deleteIfExists(stateFile);
+        return removeStaleFiles(stateFile);
       } finally {
         held.release();
       }

@@ -53,9 +53,12 @@ public final class ControlSocket implements AutoCloseable {
         Thread.ofPlatform().name("offhours-local-control").daemon().start(() -> serve(updates));
   }
 
+  /** The socket's file name in {@code local/}, beside the state file. */
+  public static final String FILE = "control.sock";
+
   /** {@code <cache>/local/control.sock}. */
   public static Path path(Path cacheDir) throws IOException {
-    return LocalDirectory.of(cacheDir).resolve("control.sock");
+    return LocalDirectory.of(cacheDir).resolve(FILE);
   }
 
   /** Listens on {@code path} (a file left there by a stack that is gone is replaced) and answers with {@code updates}. */

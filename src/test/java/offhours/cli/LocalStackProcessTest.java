@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import offhours.local.ControlSocket;
 import offhours.local.LocalDirectory;
 import offhours.local.StateFile;
 import offhours.local.process.ChildProcess;
@@ -255,7 +256,6 @@ class LocalStackProcessTest {
         stack.pid(),
         stack.info().startInstant().map(Object::toString).orElse("2026-01-01T00:00:00Z"),
         List.of(new ChildProcess("moto_server", other.pid(), started)));
-
     CliRun stop = run("local", "stop");
 
     assertThat(stop.out())
@@ -313,6 +313,8 @@ class LocalStackProcessTest {
         other.pid(),
         "2026-01-01T00:00:00Z",
         List.of(new ChildProcess("moto_server", other.pid(), started)));
+    // What a killed stack leaves of its control socket: its file, which nothing listens on.
+    Path socket = Files.createFile(ControlSocket.path(cache));
 
     CliRun stop = run("local", "stop");
 
@@ -321,6 +323,7 @@ class LocalStackProcessTest {
         .endsWith("; removed its stale state file " + StateFile.path(cache) + "; ended moto_server"
             + " (pid " + other.pid() + "), which it had started and left running\n");
     assertThat(other.waitFor(30, TimeUnit.SECONDS)).as("moto_server ended").isTrue();
+    assertThat(socket).as("the killed stack's control socket").doesNotExist();
   }
 
   @Test
