@@ -61,7 +61,10 @@ public final class ControlSocket implements AutoCloseable {
     return LocalDirectory.of(cacheDir).resolve(FILE);
   }
 
-  /** Listens on {@code path} (a file left there by a stack that is gone is replaced) and answers with {@code updates}. */
+  /**
+   * Listens on {@code path} (a file left there by a stack that is gone is replaced) and answers with {@code
+   * updates}.
+   */
   public static ControlSocket open(Path path, Updates updates) throws IOException {
     Files.deleteIfExists(path);
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -106,22 +109,36 @@ public final class ControlSocket implements AutoCloseable {
 
   private void serve(Updates updates) {
     while (true) {
-      try (SocketChannel channel = server.accept()) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        try {
-          answer.put("served", updates.apply(request(readAll(channel))));
-        } catch (IOException | IllegalArgumentException e) {
-          answer.put("refused", e.getMessage());
-        } catch (RuntimeException e) {
-          // A call to the stack's own services failed: the update is not whole.
-          answer.put("refused", "the local stack could not apply the update: " + e);
-        }
-        channel.write(ByteBuffer.wrap(JSON.writeValueAsBytes(answer)));
+      SocketChannel channel;
+      try {
+        channel = server.accept();
       } catch (ClosedChannelException e) {
         return; // closed: the stack stops
       } catch (IOException e) {
-        // This connection failed (its client went away); the next one is served.
+        continue; // this connection failed before it was taken; the next one is served
       }
+      // Each connection on its own thread: a client that never ends its request holds only that
+      // thread. The stack applies one update at a time all the same.
+      Thread.ofVirtual()
+          .name("offhours-local-control-request")
+          .start(() -> answer(channel, updates));
+    }
+  }
+
+  private static void answer(SocketChannel connection, Updates updates) {
+    try (SocketChannel channel = connection) {
+      Map<String, Object> answer = new LinkedHashMap<>();
+      try {
+        answer.put("served", updates.apply(request(readAll(channel))));
+      } catch (IOException | IllegalArgumentException e) {
+        answer.put("refused", e.getMessage());
+      } catch (RuntimeException e) {
+        // A call to the stack's own services failed: the update is not whole.
+        answer.put("refused", "the local stack could not apply the update: " + e);
+      }
+      channel.write(ByteBuffer.wrap(JSON.writeValueAsBytes(answer)));
+    } catch (IOException e) {
+      // This connection failed (its client went away); the others are served.
     }
   }
 

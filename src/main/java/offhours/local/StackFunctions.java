@@ -86,7 +86,10 @@ final class StackFunctions {
         Duration.ofSeconds(StackSpec.API_TIMEOUT_SECONDS));
   }
 
-  /** The API function's init with {@code config} and Classify's model-call settings: its registration's, and an update's. */
+  /**
+   * The API function's init with {@code config} and Classify's model-call settings: its registration's, and an
+   * update's.
+   */
   static ExecutionEnvironment.Init apiInit(
       AwsClients stack, ApiConfig config, ClassifyConfig classify, Clock clock) {
     return environment -> {

@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -58,5 +64,33 @@ class ControlSocketTest {
     assertThatThrownBy(() -> ControlSocket.send(socket, update))
         .as("nothing listens once closed")
         .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  @Timeout(30)
+  void aClientThatNeverEndsItsRequestHoldsNoOtherUpdateAndAnOversizedOneIsRefused()
+      throws IOException {
+    Path socket = ControlSocket.path(cache);
+    ModelUpdate update = new ModelUpdate(
+        Optional.empty(), Optional.empty(), Optional.empty(), Map.of("ACCEPT", "text/csv"));
+    try (ControlSocket control =
+            ControlSocket.open(socket, u -> Map.of("model", "offhours-model-2"));
+        SocketChannel silent = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      silent.connect(UnixDomainSocketAddress.of(socket));
+      silent.write(ByteBuffer.wrap("{\"ACCEPT\":".getBytes(StandardCharsets.UTF_8)));
+      // That connection stays open, its request unfinished: the next update is answered all the
+      // same.
+      assertThat(ControlSocket.send(socket, update).served())
+          .isEqualTo(Map.of("model", "offhours-model-2"));
+
+      try (SocketChannel large = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+        large.write(ByteBuffer.wrap(new byte[70 * 1024]));
+        large.shutdownOutput();
+        ByteBuffer answer = ByteBuffer.allocate(4096);
+        while (large.read(answer) >= 0) {}
+        assertThat(new String(answer.array(), 0, answer.position(), StandardCharsets.UTF_8))
+            .isEqualTo("{\"refused\":\"a message of more than 65536 bytes\"}");
+      }
+    }
   }
 }
