@@ -78,8 +78,7 @@ class ControlSocketTest {
         SocketChannel silent = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       silent.connect(UnixDomainSocketAddress.of(socket));
       silent.write(ByteBuffer.wrap("{\"ACCEPT\":".getBytes(StandardCharsets.UTF_8)));
-      // That connection stays open, its request unfinished: the next update is answered all the
-      // same.
+      // That connection stays open, its request unfinished: the next update is answered.
       assertThat(ControlSocket.send(socket, update).served())
           .isEqualTo(Map.of("model", "offhours-model-2"));
 
