@@ -84,6 +84,14 @@ final class LocalUpdateCommand implements Command {
     try {
       answer = ControlSocket.send(ControlSocket.path(cache), update);
     } catch (IOException e) {
+      Optional<String> tooLong = ControlSocket.tooLong(ControlSocket.path(cache));
+      if (tooLong.isPresent()) {
+        // The stack could not open it either: restarting it from the same folder does not help.
+        throw CliException.failure("the local stack (pid " + was.pid() + ") takes no update: its"
+            + " control socket " + ControlSocket.path(cache) + " could not be opened, as "
+            + tooLong.get() + "; to update its model, stop it and start it with the new model,"
+            + " or from a cache folder of a shorter path (OFFHOURS_CACHE)");
+      }
       throw CliException.failure("cannot reach the local stack (pid " + was.pid() + ") on "
           + ControlSocket.path(cache) + " (" + Format.fileProblem(e) + "); a stack started by an"
           + " older version takes no update: stop it and start it again");

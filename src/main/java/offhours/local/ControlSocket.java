@@ -56,6 +56,29 @@ public final class ControlSocket implements AutoCloseable {
   /** The socket's file name in {@code local/}, beside the state file. */
   public static final String FILE = "control.sock";
 
+  /**
+   * The longest path a Unix socket's address holds, in bytes: sun_path is 108 bytes on Linux and 104 on macOS and
+   * the BSDs, each with its terminating zero.
+   */
+  static int maxPathBytes() {
+    return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")
+        ? 107
+        : 103;
+  }
+
+  /**
+   * Why no stack can listen on {@code path} whatever its version, when its path is too long for a Unix socket's
+   * address (a deep cache folder): the stack ran without its control socket then.
+   */
+  public static Optional<String> tooLong(Path path) {
+    int bytes =
+        path.toAbsolutePath().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    return bytes > maxPathBytes()
+        ? Optional.of("its path is " + bytes + " bytes, longer than the " + maxPathBytes()
+            + " a Unix socket's may have")
+        : Optional.empty();
+  }
+
   /** {@code <cache>/local/control.sock}. */
   public static Path path(Path cacheDir) throws IOException {
     return LocalDirectory.of(cacheDir).resolve(FILE);

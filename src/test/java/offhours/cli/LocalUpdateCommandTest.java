@@ -141,6 +141,32 @@ class LocalUpdateCommandTest {
     }
   }
 
+  /**
+   * A cache folder so deep that its control socket's path is too long for a Unix socket: the stack ran without one, and
+   * the command says why rather than taking it for a stack of an older version that a restart would mend.
+   */
+  @Test
+  void aControlSocketPathTooLongForAUnixSocketIsSaidAsTheReason() throws Exception {
+    Path deep = dir.resolve("c".repeat(120));
+    Process stack = new ProcessBuilder("sleep", "60").start();
+    try {
+      TestStateFiles.state(stack.pid(), TestStateFiles.endpoints()).write(StateFile.path(deep));
+      Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
+
+      CliRun update = CliRun.offline(deep, "local", "update", "--labels", labels.toString());
+
+      assertThat(update.exitCode()).isEqualTo(1);
+      assertThat(update.err())
+          .startsWith("offhours: the local stack (pid " + stack.pid() + ") takes no update: its"
+              + " control socket " + ControlSocket.path(deep) + " could not be opened, as its path"
+              + " is " + ControlSocket.path(deep).toString().length() + " bytes, longer than the")
+          .contains("start it with the new model, or from a cache folder of a shorter path")
+          .doesNotContain("older version");
+    } finally {
+      stack.destroy();
+    }
+  }
+
   @Test
   void itsHelpNamesTheModelFlagsAndNotThoseOfANewStack() {
     String help = run("local", "update", "--help").out();
