@@ -319,13 +319,6 @@ final class StackProcess {
   }
 
   /**
-   * Deletes the state file of a stack that is gone, unless a stack holds the lock: then the file is, or soon will be,
-   * that stack's (a {@code local run} that took the lock after this command read the file has replaced it or is
-   * about to: it removes a gone stack's file itself), and deleting it would hide a stack that runs. A
-   * {@code local run} writes the file only while it holds the lock, so while this holds it the file cannot change.
-   * Returns whether the file was deleted.
-   */
-  /**
    * Deletes the state file and the control socket's file a killed stack left beside it ({@link ControlSocket}: only a
    * stack that stopped itself removes it); true when there was a state file.
    */
@@ -334,6 +327,13 @@ final class StackProcess {
     return Files.deleteIfExists(stateFile);
   }
 
+  /**
+   * Deletes the state file of a stack that is gone, unless a stack holds the lock: then the file is, or soon will be,
+   * that stack's (a {@code local run} that took the lock after this command read the file has replaced it or is
+   * about to: it removes a gone stack's file itself), and deleting it would hide a stack that runs. A
+   * {@code local run} writes the file only while it holds the lock, so while this holds it the file cannot change.
+   * Returns whether the file was deleted.
+   */
   static boolean removeStale(Path stateFile) throws IOException {
     Path lockFile = stateFile.resolveSibling(LOCK_FILE);
     if (HELD_FILES.contains(lockFile.toAbsolutePath().normalize())) {
