@@ -12,6 +12,7 @@ import offhours.local.LocalDeployment;
 import offhours.local.StateFile;
 import offhours.local.StateFileKeeper;
 import offhours.local.api.LocalApiGateway;
+import offhours.stack.StackSpec;
 
 /**
  * {@code local run}: the stack in the foreground until interrupted; {@code local start} runs this in the background.
@@ -101,10 +102,10 @@ final class LocalRunCommand implements Command {
       Path cache, LocalDeployment stack, StateFileKeeper keeper, Invocation call) {
     try {
       return Optional.of(ControlSocket.open(ControlSocket.path(cache), update -> {
-        stack.update(update);
+        // This update's names: another update may follow before the answer is written.
+        StackSpec.Names applied = stack.update(update);
         keeper.write();
-        return Map.of(
-            "model", stack.names().model(), "endpointConfig", stack.names().endpointConfig());
+        return Map.of("model", applied.model(), "endpointConfig", applied.endpointConfig());
       }));
     } catch (IOException | RuntimeException e) {
       call.err()
