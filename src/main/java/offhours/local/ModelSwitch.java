@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import offhours.api.ApiConfig;
 import offhours.aws.AwsClients;
@@ -86,8 +85,10 @@ final class ModelSwitch {
     }
     Map<String, String> settings = new HashMap<>(was.modelSettings());
     settings.putAll(update.modelSettings());
-    if (same(files.onnx(), now.files().onnx())
-        && command.equals(was.containerCommand())
+    // A model file or command given is a new model even at the same path or words: the file may
+    // have been trained
+    // again, the command's code edited, and the new endpoint loads them afresh.
+    if (!update.newModel()
         && labelList.equals(now.labels())
         && settings.equals(was.modelSettings())) {
       throw new IllegalArgumentException("nothing changed: the local stack serves this model"
@@ -147,11 +148,5 @@ final class ModelSwitch {
         controllerEnv,
         apiEnv,
         controller);
-  }
-
-  private static boolean same(Path a, Path b) {
-    return a == null || b == null
-        ? Objects.equals(a, b)
-        : a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
   }
 }

@@ -37,8 +37,6 @@ class ModelSwitchTest {
     for (ModelUpdate nothing : List.of(
         new ModelUpdate(Optional.empty(), Optional.of(same), Optional.empty(), Map.of()),
         new ModelUpdate(
-            Optional.empty(), Optional.of(labels), Optional.of("python3 serve.py"), Map.of()),
-        new ModelUpdate(
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
@@ -49,6 +47,19 @@ class ModelSwitchTest {
           .hasMessage("nothing changed: the local stack serves this model with these labels and"
               + " settings already");
     }
+  }
+
+  @Test
+  void aCommandGivenAgainIsANewModelForItsCodeMayHaveChanged() throws IOException {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
+    ServedModel now = commandStack("python3 serve.py", labels, Map.of());
+    ModelUpdate again = new ModelUpdate(
+        Optional.empty(), Optional.of(labels), Optional.of("python3 serve.py"), Map.of());
+
+    // Past the check, the unwired switch fails at its first call to the stack: the labels put.
+    assertThatThrownBy(() -> unwired.apply(now, again))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("putLabels");
   }
 
   @Test
