@@ -55,8 +55,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * opened, so a failure half-way closes exactly that.
  */
 final class DeploymentWiring {
-  private static final String ONNX_IMAGE = StackModel.ONNX_IMAGE;
-
   final Deque<AutoCloseable> resources = new ArrayDeque<>();
   final StackSpec.Names names = StackSpec.Names.local();
   final AwsBasicCredentials credentials = StackCredentials.generate();
@@ -71,18 +69,8 @@ final class DeploymentWiring {
   AwsClients clients;
   LocalResources.Provisioned provisioned;
   String mappingUuid;
-  ControllerConfig controllerConfig;
-  List<String> labels;
-  /** What the stack serves, as its options gave it, for the state file. */
-  StateFile.Served served;
-  /** Classify's environment, as its handler was given it. */
-  Map<String, String> classifyEnv;
-  /** The controller's environment, as its handler's config was read from it. */
-  Map<String, String> controllerEnv;
-  /** The API function's environment, as its config was read from it. */
-  Map<String, String> apiEnv;
 
-  /** The model the functions are given at the start, and what follows from it. */
+  /** The model the functions are given at the start, its environments and what else follows from it. */
   ServedModel current;
   /** What gives the running stack a new model ({@link LocalDeployment#update}). */
   ModelSwitch modelSwitch;
@@ -105,12 +93,11 @@ final class DeploymentWiring {
     Path logs = LocalDirectory.logs(options.cacheDir());
     // The model first: on a first run it is fetched and converted, and a missing node/npm should
     // fail fast.
-    served = StateFile.Served.of(options.model(), options.labels(), options.containerCommand());
     ModelFiles model = model(options, progress, children);
     Optional<Path> labelFile = options.labels().or(() -> Optional.ofNullable(model.labels()));
     ModelFiles served = new ModelFiles(model.onnx(), labelFile.orElse(null));
     // A container whose answers name their classes needs no labels file.
-    labels = labelFile.isEmpty() ? List.of() : served.readLabels();
+    List<String> labels = labelFile.isEmpty() ? List.of() : served.readLabels();
     if (served.onnx() != null) {
       // A label list that does not fit the model's outputs would send every upload to the DLQ, and
       // a model that does not load would fail every endpoint: say so now. The default model too: a
@@ -138,7 +125,7 @@ final class DeploymentWiring {
         .deletingDelay(Duration.ofSeconds(1))
         .logDirectory(logs)
         .processRecorder(children)
-        .container(ONNX_IMAGE, DeploymentWiring::onnxContainer);
+        .container(StackModel.ONNX_IMAGE, DeploymentWiring::onnxContainer);
     options.containerCommand().ifPresent(sageMakerSettings::containerCommand);
     sageMaker = open(sageMakerSettings.start());
 
@@ -184,16 +171,17 @@ final class DeploymentWiring {
         .api(lambdaApi)
         .start());
 
-    classifyEnv = FunctionEnvironments.classify(names, provisioned, labelsS3Uri, options);
+    Map<String, String> classifyEnv =
+        FunctionEnvironments.classify(names, provisioned, labelsS3Uri, options);
     ClassifyConfig classify = ClassifyConfig.fromEnv(classifyEnv);
     // Each function builds its handler and clients per execution environment, as on Lambda.
     StackFunctions.classify(lambda, names.classifyFunction(), clients, classify);
     mappingUuid = createMapping();
     sweepTestEvent(progress);
 
-    controllerEnv =
+    Map<String, String> controllerEnv =
         FunctionEnvironments.controller(names, provisioned, mappingUuid, labelsS3Uri, options);
-    controllerConfig = ControllerConfig.fromEnvironment(controllerEnv);
+    ControllerConfig controllerConfig = ControllerConfig.fromEnvironment(controllerEnv);
     StackFunctions.controller(lambda, clients, controllerConfig, controllerClock);
     createTimerMapping();
     scheduler = open(new LocalScheduler());
@@ -206,7 +194,8 @@ final class DeploymentWiring {
     // The HTTP API: the same handler as on AWS, a function of the local Lambda's with execution
     // environments of its own and the template's Timeout, behind a local front that speaks API
     // Gateway's payload format 2.0.
-    apiEnv = FunctionEnvironments.api(names, provisioned, mappingUuid, labelsS3Uri, options);
+    Map<String, String> apiEnv =
+        FunctionEnvironments.api(names, provisioned, mappingUuid, labelsS3Uri, options);
     StackFunctions.api(lambda, clients, ApiConfig.fromEnv(apiEnv, true), classify, controllerClock);
     api = open(LocalApiGateway.start(
         lambda.invoker(LocalDeployment.API_FUNCTION),
@@ -215,11 +204,11 @@ final class DeploymentWiring {
     current = new ServedModel(
         1,
         options,
-        served, // the files: the ONNX model and its labels
+        served,
         options.containerCommand().isPresent() ? StackModel.firstCommandImage() : null,
         names,
         labels,
-        this.served,
+        StateFile.Served.of(options.model(), options.labels(), options.containerCommand()),
         classifyEnv,
         controllerEnv,
         apiEnv,
