@@ -1,5 +1,6 @@
 package offhours.local;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,9 +10,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -61,9 +64,7 @@ public final class ControlSocket implements AutoCloseable {
    * the BSDs, each with its terminating zero.
    */
   static int maxPathBytes() {
-    return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")
-        ? 107
-        : 103;
+    return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux") ? 107 : 103;
   }
 
   /**
@@ -71,8 +72,7 @@ public final class ControlSocket implements AutoCloseable {
    * address (a deep cache folder): the stack ran without its control socket then.
    */
   public static Optional<String> tooLong(Path path) {
-    int bytes =
-        path.toAbsolutePath().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    int bytes = path.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8).length;
     return bytes > maxPathBytes()
         ? Optional.of("its path is " + bytes + " bytes, longer than the " + maxPathBytes()
             + " a Unix socket's may have")
@@ -127,8 +127,7 @@ public final class ControlSocket implements AutoCloseable {
     }
   }
 
-  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
-      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private void serve(Updates updates) {
     while (true) {
