@@ -1,9 +1,13 @@
 package offhours.ui;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import offhours.aws.AwsClients;
+import offhours.units.Shown;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -59,12 +63,47 @@ public record PageDeadline(Duration attempt, Duration call) {
    * no such table: an {@link AwsServiceException} in its causes), rather than not at all.
    */
   static boolean answeredIn(Throwable failure) {
+    return answerIn(failure) != null;
+  }
+
+  /**
+   * What the page says of the read that failed with {@code failure}: that the stack answered with an error of its own,
+   * which (the service, the error's code, its HTTP status) and the service's words, quoted as the page quotes a value
+   * ({@link Shown#value}: escaped, and cut when long); or, when no error of the stack's is in its causes ({@link
+   * #answeredIn}), that the stack did not answer, and the SDK's words.
+   */
+  static String failedRead(Throwable failure) {
+    AwsServiceException error = answerIn(failure);
+    if (error == null) {
+      return "the stack did not answer: " + failure.getMessage();
+    }
+    AwsErrorDetails details = error.awsErrorDetails();
+    List<String> which = new ArrayList<>();
+    if (details != null && details.serviceName() != null) {
+      which.add(SERVICES.getOrDefault(details.serviceName(), details.serviceName()));
+    }
+    if (details != null && details.errorCode() != null) {
+      which.add(details.errorCode());
+    }
+    if (error.statusCode() > 0) {
+      which.add("HTTP " + error.statusCode());
+    }
+    String said = details != null && details.errorMessage() != null
+        ? details.errorMessage()
+        : error.getMessage();
+    return "the stack answered with an error"
+        + (which.isEmpty() ? "" : " (" + String.join(", ", which) + ")")
+        + (said == null ? "" : ": '" + Shown.value(said) + "'");
+  }
+
+  /** The first error of the stack's own in {@code failure}'s causes, or null: it did not answer. */
+  private static AwsServiceException answerIn(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof AwsServiceException) {
-        return true;
+      if (t instanceof AwsServiceException answer) {
+        return answer;
       }
     }
-    return false;
+    return null;
   }
 
   /** A read of the page cut at its deadline: said in the page's words, and in the SDK's. */

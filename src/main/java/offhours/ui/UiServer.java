@@ -130,10 +130,11 @@ public final class UiServer implements AutoCloseable {
       } catch (RuntimeException e) {
         PageDeadline.CutRead cut = PageDeadline.cutIn(e);
         if (cut == null) {
+          // The page says what the log does: an error of the stack's own ends its outage.
           if (PageDeadline.answeredIn(e)) {
             outage.answered(request);
           }
-          error(exchange, 502, "the stack did not answer: " + e.getMessage());
+          error(exchange, 502, PageDeadline.failedRead(e));
           return;
         }
         // The page says it in its words; the SDK's, for who needs them, go to the server's log.

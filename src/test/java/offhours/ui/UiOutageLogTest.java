@@ -17,9 +17,11 @@ import offhours.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The page server's log while the stack does not answer: the outage's first cut read with the SDK's words, nothing
@@ -245,6 +247,50 @@ class UiOutageLogTest {
                 + " cut; 2 reads cut in all"));
   }
 
+  /**
+   * The page says what its log does: a read the stack answered with an error of its own, thrown as it is (DynamoDB
+   * throttling it) or reached through another exception (S3 denying it), says the stack answered, with which error and
+   * the service's words, escaped and cut as the page quotes a value; a read the SDK could not send says the stack did
+   * not answer, with the SDK's words.
+   */
+  @Test
+  void thePageSaysTheStackAnsweredWithAnErrorWhenItDidAndDidNotAnswerWhenItDidNot()
+      throws Exception {
+    statusFails = DynamoDbException.builder()
+        .statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .serviceName("DynamoDb")
+            .errorCode("ThrottlingException")
+            .errorMessage("Rate of requests exceeds the allowed throughput")
+            .build())
+        .build();
+    HttpResponse<String> throttled = answer("/api/status");
+    assertThat(throttled.statusCode()).isEqualTo(502);
+    assertThat(throttled.body())
+        .isEqualTo("{\"message\":\"the stack answered with an error (DynamoDB, ThrottlingException,"
+            + " HTTP 400): 'Rate of requests exceeds the allowed throughput'\"}");
+
+    statusFails = new IllegalStateException(
+        "the status could not be read",
+        S3Exception.builder()
+            .statusCode(403)
+            .awsErrorDetails(AwsErrorDetails.builder()
+                .serviceName("S3")
+                .errorCode("AccessDenied")
+                .errorMessage("Access Denied\u001b[2J by a policy " + "p".repeat(100))
+                .build())
+            .build());
+    assertThat(answer("/api/status").body())
+        .isEqualTo("{\"message\":\"the stack answered with an error (S3, AccessDenied, HTTP 403):"
+            + " 'Access Denied\\\\x1b[2J by a policy " + "p".repeat(30)
+            + "... (130 characters)'\"}");
+
+    statusFails = SdkClientException.create("Unable to execute HTTP request: Connection refused");
+    assertThat(answer("/api/status").body())
+        .isEqualTo("{\"message\":\"the stack did not answer: Unable to execute HTTP request:"
+            + " Connection refused\"}");
+  }
+
   private int status() throws Exception {
     return get("/api/status");
   }
@@ -260,6 +306,10 @@ class UiOutageLogTest {
   }
 
   private int get(String path) throws Exception {
+    return answer(path).statusCode();
+  }
+
+  private HttpResponse<String> answer(String path) throws Exception {
     URI url = server.url();
     String token = url.getQuery().substring("token=".length());
     HttpResponse<String> answer = HttpClient.newHttpClient()
@@ -268,6 +318,6 @@ class UiOutageLogTest {
                 .header(UiServer.TOKEN_HEADER, token)
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    return answer.statusCode();
+    return answer;
   }
 }
