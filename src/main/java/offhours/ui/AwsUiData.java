@@ -275,7 +275,12 @@ public final class AwsUiData implements UiData, AutoCloseable {
       throw new UiException(
           502, words + ": " + e.getMessage(), new PageDeadline.CutRead(words, e.getMessage()));
     } catch (IOException e) {
-      throw new UiException(502, "reading " + key + " failed: " + e.getMessage());
+      // The connection broke while S3 sent the source (reset, or closed before its length): a
+      // read cut short, as a stalled one is, not an answer of the stack that ends its outage.
+      String words =
+          "the connection to S3 broke while it sent " + key + ", part-way; the read is cut";
+      throw new UiException(
+          502, words + ": " + e.getMessage(), new PageDeadline.CutRead(words, e.getMessage()));
     }
     try {
       byte[] jpeg = Thumbnails.of(image);

@@ -43,8 +43,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * GET /api/status and a thumbnail say in the page's words that the stack did not answer once the page's own deadline
  * has passed, {@link UiCommand#READ_CALL}, not the CLI's {@link AwsClients#CALL_TIMEOUT}, which the CLI's own clients
  * keep; the SDK's own words go to the page server's log. On an S3 that sends slowly ({@link SlowS3}): a thumbnail's
- * source that stops part-way is cut at {@link UiCommand#READ_STALL}, one that keeps coming loads past every cut, and an
- * upload that S3 answers after the page's cut of a read is stored.
+ * source that stops part-way is cut at {@link UiCommand#READ_STALL}, one reset part-way is a read cut short too, one
+ * that keeps coming loads past every cut, and an upload that S3 answers after the page's cut of a read is stored.
  */
 class UiHungStackTest {
 
@@ -140,6 +140,32 @@ class UiHungStackTest {
       assertThat(s3.stalledDropped(Duration.ofSeconds(10)))
           .as("the page's thread let the stalled source go, its connection closed")
           .isTrue();
+    }
+  }
+
+  /**
+   * A source whose connection is reset part-way is a read cut short, as a stalled one is: the page says S3 broke off
+   * sending it, and its server's log counts it as a cut read, the first of an outage, not as an answer of the stack.
+   */
+  @Test
+  void aThumbnailWhoseSourceIsResetPartWayIsACutRead() throws Exception {
+    try (SlowS3 s3 = SlowS3.resettingAfter(new byte[2 * 1024 * 1024], 1_000);
+        Target target = target(hungStack(), s3.uri());
+        Served served = serve(target)) {
+      HttpResponse<String> thumbnail = served.get("/api/thumb?key=cat.png");
+
+      assertThat(thumbnail.statusCode()).isEqualTo(502);
+      assertThat(thumbnail.body())
+          .startsWith(
+              "{\"message\":\"the connection to S3 broke while it sent cat.png, part-way; the"
+                  + " read is cut: ");
+      assertThat(logged)
+          .as("a read cut short, in its server's log")
+          .singleElement()
+          .satisfies(record -> assertThat(record.getMessage())
+              .startsWith(
+                  "GET /api/thumb: the connection to S3 broke while it sent cat.png, part-way;"
+                      + " the read is cut: "));
     }
   }
 

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * S3 on 127.0.0.1 holding one object, whose body it sends slowly: HeadObject is answered at once with the object's
  * length and ETag, GetObject with its status line and headers at once, then the body in {@code parts} parts a
  * {@code pause} apart, or, stalling, its first {@code sent} bytes and then nothing more on a connection it keeps open
- * until the client closes it. Any key, any bucket; requests on a connection are served one after the other.
+ * until the client closes it, or, resetting, its first {@code sent} bytes and then a reset of the connection (a close
+ * with no linger: TCP's RST). Any key, any bucket; requests on a connection are served one after the other.
  */
 public final class SlowS3 implements AutoCloseable {
 
@@ -31,15 +32,18 @@ public final class SlowS3 implements AutoCloseable {
   private final int parts;
   private final Duration pause;
   private final int sent;
+  private final boolean reset;
   private final ServerSocket server;
   private final List<Socket> accepted = new CopyOnWriteArrayList<>();
   private final CountDownLatch stalledDropped = new CountDownLatch(1);
 
-  private SlowS3(byte[] object, int parts, Duration pause, int sent) throws IOException {
+  private SlowS3(byte[] object, int parts, Duration pause, int sent, boolean reset)
+      throws IOException {
     this.object = object.clone();
     this.parts = parts;
     this.pause = pause;
     this.sent = sent;
+    this.reset = reset;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread acceptor = new Thread(this::accept, "slow-s3");
     acceptor.setDaemon(true);
@@ -51,12 +55,20 @@ public final class SlowS3 implements AutoCloseable {
     if (sent < 0 || sent >= object.length) {
       throw new IllegalArgumentException("a stall is part-way: 0 to " + (object.length - 1));
     }
-    return new SlowS3(object, 1, Duration.ZERO, sent);
+    return new SlowS3(object, 1, Duration.ZERO, sent, false);
+  }
+
+  /** GetObject sends {@code object}'s first {@code sent} bytes, then resets the connection. */
+  public static SlowS3 resettingAfter(byte[] object, int sent) throws IOException {
+    if (sent < 0 || sent >= object.length) {
+      throw new IllegalArgumentException("a reset is part-way: 0 to " + (object.length - 1));
+    }
+    return new SlowS3(object, 1, Duration.ZERO, sent, true);
   }
 
   /** GetObject sends {@code object} in {@code parts} parts, {@code pause} apart: the whole of it, slowly. */
   public static SlowS3 trickling(byte[] object, int parts, Duration pause) throws IOException {
-    return new SlowS3(object, parts, pause, -1);
+    return new SlowS3(object, parts, pause, -1, false);
   }
 
   /** http://127.0.0.1:PORT */
@@ -101,6 +113,10 @@ public final class SlowS3 implements AutoCloseable {
           if (sent >= 0) {
             out.write(object, 0, sent);
             out.flush();
+            if (reset) {
+              socket.setSoLinger(true, 0);
+              return;
+            }
             // Nothing more: the next thing the client does with this connection is close it.
             while (in.read() != -1) {
               // a client sends nothing on a connection whose answer it is still reading
