@@ -66,7 +66,7 @@ public final class UiServer implements AutoCloseable {
     this.token = token;
     this.uploads = Objects.requireNonNull(uploads, "uploads");
     this.outage = new StackOutage(LOG, clock);
-    this.server = Loopback.serve(port, 8, "offhours-ui-http", this::serve);
+    this.server = Loopback.serve(port, 8, "offhours-ui-http", this::serve, this::unplaced);
   }
 
   /**
@@ -295,14 +295,11 @@ public final class UiServer implements AutoCloseable {
     if (target != null) {
       return new PageRefusal(403, target, false);
     }
+    PageRefusal elsewhere = elsewhere(exchange.getRequestHeaders());
+    if (elsewhere != null) {
+      return elsewhere;
+    }
     Headers headers = exchange.getRequestHeaders();
-    if (!server.isThisServer(Loopback.header(headers, "Host"))) {
-      return new PageRefusal(403, "this page answers only at " + server.origin(), true);
-    }
-    String origin = Loopback.header(headers, "Origin");
-    if (origin != null && !server.isOwnOrigin(origin)) {
-      return new PageRefusal(403, "requests from other sites are refused", true);
-    }
     if (PageFiles.isPublic(path)) {
       // The same files for everyone, no data in them. They read no parameter and ignore any: the
       // page's own address carries the token, and a browser or a proxy may add a cache buster. The
@@ -321,6 +318,36 @@ public final class UiServer implements AutoCloseable {
           401, "open the address 'offhours ui' printed: it carries the page's token", false);
     }
     return null;
+  }
+
+  /** Why a request from elsewhere (another host named, another site's page) is refused, or null. */
+  private PageRefusal elsewhere(Headers headers) {
+    if (!server.isThisServer(Loopback.header(headers, "Host"))) {
+      return new PageRefusal(403, "this page answers only at " + server.origin(), true);
+    }
+    String origin = Loopback.header(headers, "Origin");
+    if (origin != null && !server.isOwnOrigin(origin)) {
+      return new PageRefusal(403, "requests from other sites are refused", true);
+    }
+    return null;
+  }
+
+  /**
+   * A request whose target is no path the JDK's server routes ({@link Loopback.UnplacedTarget}), in the page's JSON
+   * after its checks of any request: 404 for a target that parses ({@code *}, {@code //status}), 403 for one that names
+   * a scheme, 400 saying why for one that is no URI ({@code ?key=%zz}).
+   */
+  private void unplaced(HttpExchange exchange, Loopback.UnplacedTarget target) throws IOException {
+    secure(exchange.getResponseHeaders());
+    PageRefusal refused = target.namesScheme()
+        ? new PageRefusal(403, Loopback.targetRefusal(target.uri()), false)
+        : elsewhere(exchange.getRequestHeaders());
+    if (refused == null) {
+      refused = target.refusal() != null
+          ? new PageRefusal(400, target.refusal(), false)
+          : new PageRefusal(404, "nothing here", false);
+    }
+    refuse(exchange, refused.status(), refused.message(), refused.fromElsewhere());
   }
 
   private static void secure(Headers headers) {

@@ -561,10 +561,37 @@ class UiServerTest {
     assertThat(uploads).isEmpty();
   }
 
+  /**
+   * A target the JDK's server would answer itself, with its HTML page, gets the page's JSON error with the headers of
+   * its every answer: 404 for one that is no path ({@code *}, {@code //status}), 400 saying why for one that is no URI,
+   * 403 for one that names a scheme or comes from elsewhere.
+   */
+  @Test
+  void aTargetTheJdksServerWouldAnswerItselfGetsThePagesJson() throws Exception {
+    for (String target : List.of("*", "//status", "results")) {
+      assertThat(rawResponse(base.getAuthority(), target))
+          .as(target)
+          .startsWith("HTTP/1.1 404 ")
+          .containsIgnoringCase("\r\nContent-Security-Policy: default-src 'none';")
+          .containsIgnoringCase("\r\nContent-Type: application/json; charset=utf-8\r\n")
+          .endsWith("\r\n\r\n{\"message\":\"nothing here\"}");
+    }
+    assertThat(rawResponse(base.getAuthority(), "/api/results?label=%zz"))
+        .startsWith("HTTP/1.1 400 ")
+        .containsIgnoringCase("\r\nContent-Security-Policy: default-src 'none';")
+        .contains("target is no URI (Malformed escape pair at index 19: ");
+    assertThat(rawResponse(base.getAuthority(), "http://" + base.getAuthority()))
+        .startsWith("HTTP/1.1 403 ")
+        .contains("target names a scheme or host");
+    assertThat(rawResponse("evil.example", "*"))
+        .startsWith("HTTP/1.1 403 ")
+        .endsWith("{\"message\":\"this page answers only at http://" + base.getAuthority() + "\"}");
+  }
+
   @Test
   void aBadPercentEscapeInTheQueryIsAnsweredNotDropped() throws Exception {
-    // The JDK's server refuses a query java.net.URI cannot parse before any handler runs; the
-    // page's own parsing refuses one too (with the reason), should any reach it.
+    // The page's server refuses a query java.net.URI cannot parse before its route runs
+    // (Loopback); the page's own parsing refuses one too (with the reason), should any reach it.
     for (String path :
         List.of("/?token=%zz", "/?token=" + token + "&key=%", "/api/results?label=%E")) {
       assertThat(rawResponse(base.getAuthority(), path)).as(path).startsWith("HTTP/1.1 400 ");

@@ -36,9 +36,9 @@ import offhours.units.Shown;
  * percent-encoded. Like an HTTP API it decodes the path before the function sees it ({@link GatewayPath}: routes on
  * the path decoded once, hands the function the path decoded twice, so a key with '%' or '?' cannot travel in it),
  * answers 404 {@code {"message":"Not Found"}} for a path without a route, signed or not (an HTTP API matches a route
- * before its authorization; a target the JDK's server answers itself, {@code //status} or {@code *}, gets its HTML 404,
- * {@link Loopback}), 413 over 10 MB, and answers for the function with a 500 when the event would exceed Lambda's 6 MB,
- * as AWS never invokes it then. A {@code Cookie} header reaches the function as the event's {@code cookies}
+ * before its authorization; so does a target that is no path, {@code //status} or {@code *}, which the JDK's server
+ * would answer with its HTML 404, and one that is no URI gets 400 saying why: {@link #unplaced}), 413 over 10 MB,
+ * and answers for the function with a 500 when the event would exceed Lambda's 6 MB, as AWS never invokes it then. A {@code Cookie} header reaches the function as the event's {@code cookies}
  * ({@link HttpEvents#request}).
  *
  * <p>The function runs as on Lambda, each request an invocation of the local Lambda's ({@link FunctionInvoker}): in an
@@ -89,7 +89,7 @@ public final class LocalApiGateway implements AutoCloseable {
     this.token = token;
     this.authorization = new ApiAuthorization(token, signatures);
     this.clock = clock;
-    this.server = Loopback.serve(0, 4, "local-api-http", this::serve);
+    this.server = Loopback.serve(0, 4, "local-api-http", this::serve, this::unplaced);
   }
 
   /**
@@ -216,6 +216,25 @@ public final class LocalApiGateway implements AutoCloseable {
         send(exchange, ApiResponse.error(500, "Internal Server Error"));
       }
     }
+  }
+
+  /**
+   * Answers a request whose target is no path the JDK's server routes ({@link Loopback.UnplacedTarget}) in the front's
+   * JSON, after the checks of every request: as an HTTP API answers a path no route matches, 404
+   * {@code {"message":"Not Found"}} for one that parses ({@code *}, {@code //status}, {@code results}); 403 for one
+   * that names a scheme ({@code http://host}, {@code mailto:x}), as for any target naming a host; 400 saying why for
+   * one that is no URI ({@code ?object=%zz}), whose answer from AWS is unverified.
+   */
+  private void unplaced(HttpExchange exchange, Loopback.UnplacedTarget target) throws IOException {
+    Refused refused = target.namesScheme()
+        ? new Refused(403, Loopback.targetRefusal(target.uri()), false)
+        : refusal(exchange);
+    if (refused == null) {
+      refused = target.refusal() != null
+          ? new Refused(400, target.refusal(), false)
+          : new Refused(404, "Not Found", false);
+    }
+    refuse(exchange, refused);
   }
 
   /**

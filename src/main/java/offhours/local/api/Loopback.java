@@ -1,12 +1,14 @@
 package offhours.local.api;
 
 import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -23,24 +25,25 @@ import offhours.units.Shown;
  * checks a random token in constant time. The local API front and the page of {@code offhours ui} are built on it;
  * the model container and the local SageMaker and Lambda use its checks.
  *
- * <p>Some requests get the JDK's own answer, an HTML page with {@code Connection: close}, before any handler of ours
- * runs, so never offhours' JSON error: the JDK's server ({@code sun.net.httpserver.ServerImpl.Exchange#run}) parses
- * the request line's target with {@code new java.net.URI(target)} before it looks up a context, and answers a
- * {@code URISyntaxException} with 400 "URISyntaxException thrown". That refuses, in the path or the query: a '%' not
- * followed by two hex digits ({@code ?key=%zz}, {@code /results/%G1}, a '%' at the end); a character URI does not
- * take unescaped ({@code " < > \ ^ ` { | }}, a second '#'); and a control or space character, which includes raw
- * UTF-8 whose bytes, read one char each (ISO-8859-1), fall in 0x80-0xA0 ('€', 'à'). A target whose path is no
- * context's ({@code *}, {@code //host}, one without a leading '/', {@code http://host} without a path) gets 404 "No
- * context found for request", and one that URI parses as opaque ({@code mailto:x}, {@code localhost:80}) no answer
- * at all: the connection is closed. No hook of {@code com.sun.net.httpserver} (a Filter, the handler) runs before any
- * of these, so offhours cannot answer them without parsing HTTP itself. A target that names a host before its path
- * ({@code http://host/path}, {@code //host/path}) parses, and reaches the handler with that path: each server refuses
- * it itself ({@link #targetRefusal}). Everything URI parses reaches the handler with its raw path and query as sent: a
- * well-formed escape of any byte ({@code %00}, {@code %0A}, {@code %FF}), which offhours' own decoding
- * ({@link offhours.api.UrlDecoding}, the page's Requests) answers with its JSON error where it refuses it, and raw
- * non-ASCII URI takes ('é' as UTF-8), which arrives as its bytes read as ISO-8859-1 ("Ã©"), and which both servers
- * read back as the UTF-8 text it is ({@link RequestTarget}, JSON 400 for bytes that are not UTF-8); a '#' and what
- * follows it is dropped. LoopbackTest pins this, so a JDK that answers otherwise shows.
+ * <p>The JDK's server answers some requests itself, before any hook of {@code com.sun.net.httpserver} (a Filter, the
+ * handler) runs: it parses the request line's target with {@code new java.net.URI(target)} and answers a
+ * {@code URISyntaxException} with its HTML 400 "URISyntaxException thrown" (in the path or the query: a '%' not
+ * followed by two hex digits, {@code ?key=%zz}; a character URI does not take unescaped, {@code " < > \ ^ ` { | }} or
+ * a second '#'; a control or space character, which includes raw UTF-8 whose bytes, read one char each, fall in
+ * 0x80-0xA0, 'à' or '€'; {@code //}); a target whose path is no context's ({@code *}, {@code //status},
+ * {@code results}, {@code http://host}) with its HTML 404 "No context found for request"; and one that URI parses as
+ * opaque ({@code mailto:x}, {@code localhost:80}) with no answer at all, the connection closed. So clients reach a
+ * {@link TargetGate} in front of it, which reads each connection's request line and turns such a target into a
+ * request for a path only this server knows: the server's {@link Unplaced} answer, in its own JSON, gets it as sent
+ * ({@link UnplacedTarget}). For that the server closes each connection after its answer ({@code Connection: close}).
+ * A target that names a host before its path ({@code http://host/path}, {@code //host/path}) parses, and reaches the
+ * handler with that path: each server refuses it itself ({@link #targetRefusal}). Everything URI parses reaches the
+ * handler with its raw path and query as sent: a well-formed escape of any byte ({@code %00}, {@code %0A},
+ * {@code %FF}), which offhours' own decoding ({@link offhours.api.UrlDecoding}, the page's Requests) answers with its
+ * JSON error where it refuses it, and raw non-ASCII URI takes ('é' as UTF-8), which arrives as its bytes read as
+ * ISO-8859-1 ("Ã©"), and which both servers read back as the UTF-8 text it is ({@link RequestTarget}, JSON 400 for
+ * bytes that are not UTF-8); a '#' and what follows it is dropped. LoopbackTest pins this. A request line the JDK's
+ * server cannot split (no two spaces), a header it refuses or a length it cannot read still get its HTML 400.
  */
 public final class Loopback implements AutoCloseable {
 
@@ -51,8 +54,10 @@ public final class Loopback implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService threads;
+  private final TargetGate gate;
 
-  private Loopback(int port, int threadCount, String threadName, HttpHandler handler)
+  private Loopback(
+      int port, int threadCount, String threadName, HttpHandler handler, Unplaced unplaced)
       throws IOException {
     this.threads = Executors.newFixedThreadPool(threadCount, r -> {
       Thread t = new Thread(r, threadName);
@@ -60,17 +65,79 @@ public final class Loopback implements AutoCloseable {
       return t;
     });
     limitRequestTime();
-    this.server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    // The JDK's server listens on a port of its own, behind the gate, which clients reach.
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(threads);
-    server.createContext("/", handler);
+    String unplacedPath = "/.unplaced-" + randomToken(16);
+    server.createContext("/", exchange -> {
+      // One request a connection: the gate reads each connection's first request line only.
+      exchange.getResponseHeaders().set("Connection", "close");
+      String query = exchange.getRequestURI().getRawQuery();
+      if (exchange.getRequestURI().getRawPath().equals(unplacedPath) && query != null) {
+        try (exchange) {
+          unplaced.answer(exchange, UnplacedTarget.of(TargetGate.sentTarget(query)));
+        }
+        return;
+      }
+      handler.handle(exchange);
+    });
     server.start();
+    try {
+      this.gate = TargetGate.open(
+          port, server.getAddress().getPort(), unplacedPath, REQUEST_SECONDS, threadName);
+    } catch (IOException e) {
+      close();
+      throw e;
+    }
   }
 
-  /** Serves {@code handler} on 127.0.0.1:{@code port} (0: a free port) with {@code threadCount} threads. */
-  public static Loopback serve(int port, int threadCount, String threadName, HttpHandler handler)
+  /**
+   * Serves {@code handler} on 127.0.0.1:{@code port} (0: a free port) with {@code threadCount} threads; a request whose
+   * target the JDK's server would answer itself (with an HTML page) or not at all is answered by {@code unplaced}.
+   */
+  public static Loopback serve(
+      int port, int threadCount, String threadName, HttpHandler handler, Unplaced unplaced)
       throws IOException {
-    return new Loopback(port, threadCount, threadName, handler);
+    return new Loopback(port, threadCount, threadName, handler, unplaced);
+  }
+
+  /** How a server answers a request whose target is no path the JDK's server can route ({@link UnplacedTarget}). */
+  @FunctionalInterface
+  public interface Unplaced {
+    /** Answers {@code exchange} (Host, Origin and body as sent; its URI not the client's) for {@code target}. */
+    void answer(HttpExchange exchange, UnplacedTarget target) throws IOException;
+  }
+
+  /**
+   * A request's target that the JDK's server would not hand to a handler, as sent (one char a byte): one that
+   * {@code java.net.URI} cannot parse ({@link #refusal} says why, in words for the client) or whose path is not one
+   * that starts with '/' ({@link #uri} is its parse: {@code *}, {@code //status}, {@code results}, {@code mailto:x},
+   * {@code http://host}).
+   *
+   * @param target the target as sent
+   * @param uri its parse, or null when it is no URI
+   * @param refusal why it is no URI, or null when it is one
+   */
+  public record UnplacedTarget(String target, URI uri, String refusal) {
+
+    static UnplacedTarget of(String target) {
+      try {
+        return new UnplacedTarget(target, new URI(target), null);
+      } catch (URISyntaxException e) {
+        return new UnplacedTarget(
+            target,
+            null,
+            "the request's target is no URI (" + e.getReason() + " at index " + e.getIndex()
+                + ": '" + Shown.value(target) + "'); percent-encode in it a '%' that starts no"
+                + " escape, a space, a control character, any of \" < > \\ ^ ` { | } and raw"
+                + " UTF-8 such as 'à' or '€'");
+      }
+    }
+
+    /** Whether the target names a scheme ({@code http://host}, {@code mailto:x}), which {@link #targetRefusal} says. */
+    public boolean namesScheme() {
+      return uri != null && uri.getScheme() != null;
+    }
   }
 
   /**
@@ -93,7 +160,7 @@ public final class Loopback implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return gate.port();
   }
 
   /** "http://127.0.0.1:PORT". */
@@ -154,6 +221,9 @@ public final class Loopback implements AutoCloseable {
 
   @Override
   public void close() {
+    if (gate != null) {
+      gate.close();
+    }
     server.stop(0);
     threads.shutdownNow();
   }

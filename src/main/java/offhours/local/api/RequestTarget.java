@@ -16,8 +16,8 @@ import offhours.api.Utf8Bytes;
  * refused with what is wrong with them, never replaced by U+FFFD. Percent escapes are ASCII, so they come through
  * unchanged and are decoded as UTF-8 after: a key sent raw, percent-encoded, or partly each way names the same object.
  * A character cannot be split between the two (a raw 0xC3 before {@code %A9}): the raw bytes must be UTF-8 by
- * themselves. Raw UTF-8 with a byte from 0x80 to 0xA0 ('à', '€', most CJK, every emoji) never gets here: the JDK
- * answers it with its own HTML 400 ({@link Loopback}), and such a key must be percent-encoded.
+ * themselves. Raw UTF-8 with a byte from 0x80 to 0xA0 ('à', '€', most CJK, every emoji) never gets here: no URI, it
+ * is answered 400 before the handler runs ({@link Loopback.UnplacedTarget}), and such a key must be percent-encoded.
  *
  * <p>What API Gateway hands the function for raw UTF-8 is not documented: the payload format 2.0 page
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html) shows only

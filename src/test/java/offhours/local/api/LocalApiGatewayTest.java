@@ -474,6 +474,64 @@ class LocalApiGatewayTest {
     }
   }
 
+  /**
+   * A target the JDK's server would answer itself with its HTML page, or by closing the connection, gets the front's
+   * JSON with the headers of its other errors: what an HTTP API answers a path without a route, 404
+   * {@code {"message":"Not Found"}}, for one that is no path ({@code OPTIONS *}, {@code //status}, {@code results}),
+   * token or not; 403 for one that names a scheme, as any target naming a host; 400 saying why for one that is no URI.
+   * A foreign Host is refused first, as for any request. The function never runs.
+   */
+  @Test
+  void aTargetTheJdksServerWouldAnswerItselfGetsTheFrontsJson() throws Exception {
+    try (LocalApiGateway gateway = front((in, out, context) -> {
+      throw new AssertionError("a request without a route reached the handler");
+    })) {
+      int port = gateway.endpoint().getPort();
+      String own = "Host: 127.0.0.1:" + port + "\r\n";
+      String bearer = "Authorization: Bearer " + gateway.token() + "\r\n";
+      Answer routeless = request(port, "GET /nothing-here", own + bearer);
+      assertThat(routeless.status).isEqualTo(404);
+
+      for (String line : List.of("OPTIONS *", "GET //status", "GET results", "POST //status?x=1")) {
+        for (String token : List.of(bearer, "")) {
+          Answer answer = request(port, line, own + token);
+          assertThat(answer.status).as(line).isEqualTo(404);
+          assertThat(answer.message).as(line).isEqualTo("Not Found");
+          assertThat(withoutDate(answer.head))
+              .as(line + ": the head of any 404 of the front's")
+              .isEqualTo(withoutDate(routeless.head));
+        }
+      }
+      Answer scheme = request(port, "GET http://127.0.0.1:" + port, own + bearer);
+      assertThat(scheme.status).isEqualTo(403);
+      assertThat(scheme.message)
+          .startsWith(
+              "the request's target names a scheme or host ('http://127.0.0.1:" + port + "')");
+      assertThat(request(port, "GET mailto:x", own + bearer).message)
+          .startsWith("the request's target names a scheme or host ('mailto:')");
+
+      Answer noUri = request(port, "GET /status?object=%zz", own + bearer);
+      assertThat(noUri.status).isEqualTo(400);
+      assertThat(noUri.head).contains("\r\nContent-type: application/json; charset=utf-8\r\n");
+      assertThat(noUri.message)
+          .isEqualTo("the request's target is no URI (Malformed escape pair at index 15:"
+              + " '/status?object=%zz'); percent-encode in it a '%' that starts no escape, a space, a"
+              + " control character, any of \" < > \\ ^ ` { | } and raw UTF-8 such as 'à' or '€'");
+      assertThat(request(port, "GET /status?object=a\u0001b", own + bearer).message)
+          .startsWith("the request's target is no URI (Illegal character in query at index 16:"
+              + " '/status?object=a\\x01b')");
+
+      Answer foreign = request(port, "OPTIONS *", "Host: evil.example\r\n" + bearer);
+      assertThat(foreign.status).isEqualTo(403);
+      assertThat(foreign.message).startsWith("Host 'evil.example' is not this server");
+    }
+  }
+
+  /** {@code head} without its Date line, which says when it was sent. */
+  private static String withoutDate(String head) {
+    return head.replaceAll("(?im)^date:[^\r\n]*\r\n", "");
+  }
+
   private record Answer(int status, String head, String message) {}
 
   /** GET /status with {@code headers} (each ending in CRLF), read whole. */

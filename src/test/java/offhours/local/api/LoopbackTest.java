@@ -14,7 +14,8 @@ class LoopbackTest {
 
   @Test
   void aLocalServerGivesItsClientsThirtySecondsToSendARequest() throws Exception {
-    try (Loopback server = Loopback.serve(0, 1, "loopback-test", exchange -> exchange.close())) {
+    try (Loopback server = Loopback.serve(
+        0, 1, "loopback-test", exchange -> exchange.close(), (exchange, target) -> {})) {
       assertThat(server.port()).isPositive();
     }
 
@@ -26,23 +27,15 @@ class LoopbackTest {
   }
 
   /**
-   * What Loopback's Javadoc says the JDK answers itself: if this fails, a JDK answers these otherwise (perhaps lets
-   * them through to the handler, where offhours' decoding would answer with its JSON error), and the Javadoc, the
-   * tests that expect the JDK's 400 (UiServerTest) and this list need another look.
+   * What the JDK's server would answer itself, with its HTML 400 or 404 before any handler runs, or by closing the
+   * connection, reaches the server's answer for an unplaced target instead (here 418 with what it was told), its target
+   * as sent; what the JDK's server routes reaches the handler, raw, for offhours' own decoding to read or refuse.
    */
   @Test
-  void targetsJavaNetUriCannotParseGetTheJdksOwnHtml400BeforeAnyHandlerRuns() throws Exception {
+  void targetsTheJdksServerWouldAnswerItselfReachTheServersOwnAnswer() throws Exception {
     List<String> reached = new CopyOnWriteArrayList<>();
-    try (Loopback server = Loopback.serve(0, 1, "loopback-test", exchange -> {
-      try (exchange) {
-        reached.add(exchange.getRequestURI().getRawPath() + " "
-            + exchange.getRequestURI().getRawQuery());
-        exchange.sendResponseHeaders(204, -1);
-      }
-    })) {
-      String jdks400 = "HTTP/1.1 400 Bad Request\r\nContent-Length: 49\r\nContent-Type: text/html"
-          + "\r\nConnection: close\r\n\r\n<h1>400 Bad Request</h1>URISyntaxException thrown";
-      for (String target : List.of(
+    try (Loopback server = serve(reached)) {
+      List<String> noUri = List.of(
           "/results?key=%zz",
           "/results/%G1",
           "/results?key=%",
@@ -53,15 +46,22 @@ class LoopbackTest {
           "/results?key=a#b#c",
           "/results?key=a\u0001b",
           "/results?key=" + utf8ReadAsLatin1("€"),
-          "/results?key=" + utf8ReadAsLatin1("à"))) {
-        assertThat(response(server, target)).as(target).isEqualTo(jdks400);
-      }
-      for (String target : List.of("*", "//host", "results")) {
+          "/results?key=" + utf8ReadAsLatin1("à"),
+          "//");
+      for (String target : noUri) {
         assertThat(response(server, target))
             .as(target)
-            .isEqualTo(
-                "HTTP/1.1 404 Not Found\r\nContent-Length: 50\r\nContent-Type: text/html"
-                    + "\r\nConnection: close\r\n\r\n<h1>404 Not Found</h1>No context found for request");
+            .startsWith("HTTP/1.1 418 ")
+            .contains("\r\nConnection: close\r\n")
+            .endsWith("\r\n\r\n" + target + " no URI: the request's target is no URI (");
+      }
+      List<String> noPath =
+          List.of("*", "//host", "results", "http://host", "mailto:x", "localhost:80");
+      for (String target : noPath) {
+        assertThat(response(server, target))
+            .as(target)
+            .startsWith("HTTP/1.1 418 ")
+            .endsWith("\r\n\r\n" + target + " a URI without a path");
       }
       assertThat(reached).as("the handler never ran").isEmpty();
 
@@ -73,9 +73,14 @@ class LoopbackTest {
           "/results?key=a#b",
           "/results key=a",
           "/results?key=" + utf8ReadAsLatin1("é"),
-          "/results key=Ã©");
+          "/results key=Ã©",
+          "/.unplaced-0123?*",
+          "/.unplaced-0123 *");
       for (Map.Entry<String, String> e : passed.entrySet()) {
-        assertThat(response(server, e.getKey())).as(e.getKey()).startsWith("HTTP/1.1 204 ");
+        assertThat(response(server, e.getKey()))
+            .as(e.getKey())
+            .startsWith("HTTP/1.1 204 ")
+            .contains("\r\nConnection: close\r\n");
       }
       assertThat(reached)
           .as("raw, as sent, for offhours' own decoding to read or refuse")
@@ -90,20 +95,24 @@ class LoopbackTest {
   @Test
   void aTargetThatNamesAHostReachesTheHandlerWhichMustRefuseIt() throws Exception {
     List<String> reached = new CopyOnWriteArrayList<>();
-    try (Loopback server = Loopback.serve(0, 1, "loopback-test", exchange -> {
-      try (exchange) {
-        reached.add(exchange.getRequestURI().getRawPath() + " "
-            + Loopback.targetRefusal(exchange.getRequestURI()));
-        exchange.sendResponseHeaders(204, -1);
-      }
-    })) {
+    try (Loopback server = Loopback.serve(
+        0,
+        1,
+        "loopback-test",
+        exchange -> {
+          try (exchange) {
+            reached.add(exchange.getRequestURI().getRawPath() + " "
+                + Loopback.targetRefusal(exchange.getRequestURI()));
+            exchange.sendResponseHeaders(204, -1);
+          }
+        },
+        (exchange, target) -> {
+          throw new AssertionError(target);
+        })) {
       for (String target : List.of(
           "http://evil.example/results", "HTTP://evil.example/results", "//evil.example/results")) {
         assertThat(response(server, target)).as(target).startsWith("HTTP/1.1 204 ");
       }
-      assertThat(response(server, "mailto:x"))
-          .as("an opaque URI: the JDK closes the connection")
-          .isEmpty();
       assertThat(response(server, "/results")).startsWith("HTTP/1.1 204 ");
 
       String because =
@@ -118,6 +127,33 @@ class LoopbackTest {
               "/results the request's target names a scheme or host ('//evil.example')" + because,
               "/results null");
     }
+  }
+
+  /**
+   * A server whose handler records each path and query it gets and answers 204, and which answers an unplaced target
+   * with 418 and the target as it was sent, then whether it is a URI.
+   */
+  private static Loopback serve(List<String> reached) throws Exception {
+    return Loopback.serve(
+        0,
+        1,
+        "loopback-test",
+        exchange -> {
+          try (exchange) {
+            reached.add(exchange.getRequestURI().getRawPath() + " "
+                + exchange.getRequestURI().getRawQuery());
+            exchange.sendResponseHeaders(204, -1);
+          }
+        },
+        (exchange, target) -> {
+          byte[] body = (target.target() + " "
+                  + (target.uri() == null
+                      ? "no URI: " + target.refusal().substring(0, 32)
+                      : "a URI without a path"))
+              .getBytes(StandardCharsets.ISO_8859_1);
+          exchange.sendResponseHeaders(418, body.length);
+          exchange.getResponseBody().write(body);
+        });
   }
 
   /** {@code text}'s UTF-8 bytes, one char each: what the JDK's server makes of them in a request line. */

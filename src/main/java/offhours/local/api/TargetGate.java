@@ -1,0 +1,214 @@
+package offhours.local.api;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The port a {@link Loopback} server's clients reach, in front of the JDK's server: it reads each connection's request
+ * line and passes the connection on to the JDK's server as it came, except that a target the JDK's server would answer
+ * itself or drop ({@code *}, {@code //status}, {@code ?key=%zz}: see {@link Loopback}) is passed on as a request for a
+ * path only the server knows, which carries the target as sent, so that the server's own handler answers it in its own
+ * words ({@link Loopback.Unplaced}). Nothing else of a request is read or changed: its headers and body go through as
+ * bytes, and so does the answer. The server closes each connection after its answer ({@code Connection: close}), so the
+ * first request line is a connection's only one.
+ */
+final class TargetGate implements AutoCloseable {
+
+  /** The longest request line read; a longer one goes through as it is, for the JDK's server to judge. */
+  private static final int LONGEST_LINE = 64 * 1024;
+  /** Blank lines skipped before a request line, as the JDK's server skips them. */
+  private static final int BLANK_LINES = 16;
+  /** How long a client's further bytes are read and dropped once it has its answer, before its connection is closed. */
+  private static final int DRAIN_MILLIS = 5_000;
+
+  private final ServerSocket listening;
+  private final int serverPort;
+  private final String unplacedPath;
+  private final int requestMillis;
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+
+  private TargetGate(int port, int serverPort, String unplacedPath, int requestSeconds)
+      throws IOException {
+    this.listening = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+    this.serverPort = serverPort;
+    this.unplacedPath = unplacedPath;
+    this.requestMillis = requestSeconds * 1000;
+  }
+
+  /**
+   * A gate on 127.0.0.1:{@code port} (0: a free port) to the server on {@code serverPort}, which answers a request for
+   * {@code unplacedPath} as the unplaced target its query carries ({@link #sentTarget}); a client has
+   * {@code requestSeconds} to send its request line.
+   */
+  static TargetGate open(
+      int port, int serverPort, String unplacedPath, int requestSeconds, String threadName)
+      throws IOException {
+    TargetGate gate = new TargetGate(port, serverPort, unplacedPath, requestSeconds);
+    Thread.ofPlatform().daemon().name(threadName + "-gate").start(() -> gate.accept(threadName));
+    return gate;
+  }
+
+  int port() {
+    return listening.getLocalPort();
+  }
+
+  /** The target as sent, from the query of a request for the unplaced path. */
+  static String sentTarget(String rawQuery) {
+    return URLDecoder.decode(rawQuery, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * The request line to send the JDK's server for {@code line}, as the JDK's server reads it (one char a byte, up to
+   * CR LF): the line itself when the JDK's server would hand its target to a handler, or a request for the unplaced
+   * path with the target in its query, as the same method and HTTP version.
+   */
+  String passed(String line) {
+    int method = line.indexOf(' ');
+    int target = method < 0 ? -1 : line.indexOf(' ', method + 1);
+    if (target < 0 || routable(line.substring(method + 1, target))) {
+      // No target to judge (the JDK's server refuses the line itself), or a path it routes.
+      return line;
+    }
+    return line.substring(0, method + 1) + unplacedPath + "?"
+        + URLEncoder.encode(line.substring(method + 1, target), StandardCharsets.ISO_8859_1)
+        + line.substring(target);
+  }
+
+  /** Whether the JDK's server hands a request for {@code target} to the context "/": a URI whose path starts so. */
+  static boolean routable(String target) {
+    try {
+      String path = new URI(target).getPath();
+      return path != null && path.startsWith("/");
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private void accept(String threadName) {
+    while (true) {
+      Socket client;
+      try {
+        client = listening.accept();
+      } catch (IOException closed) {
+        return;
+      }
+      open.add(client);
+      Thread.ofVirtual().name(threadName + "-gate").start(() -> pass(client, threadName));
+    }
+  }
+
+  /** Passes {@code client}'s connection on to the server, its request line judged, until either side ends it. */
+  private void pass(Socket client, String threadName) {
+    try (client;
+        Socket server = new Socket(InetAddress.getLoopbackAddress(), serverPort)) {
+      open.add(server);
+      client.setSoTimeout(requestMillis);
+      InputStream in = client.getInputStream();
+      byte[] head = head(in);
+      if (head == null) {
+        return;
+      }
+      client.setSoTimeout(0);
+      OutputStream toServer = server.getOutputStream();
+      toServer.write(head);
+      toServer.flush();
+      Thread request =
+          Thread.ofVirtual().name(threadName + "-gate").start(() -> sendOn(in, toServer, server));
+      try {
+        server.getInputStream().transferTo(client.getOutputStream());
+        client.shutdownOutput();
+      } catch (IOException e) {
+        // Either side gone: the connection ends.
+      }
+      // The client has its answer; what it still sends is read and dropped, then its connection
+      // closes: closed with bytes unread, it would be reset, and the answer may be lost with it.
+      request.join(DRAIN_MILLIS);
+    } catch (IOException e) {
+      // The client went before its request line, or the server is closing.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      open.remove(client);
+      open.removeIf(Socket::isClosed);
+    }
+  }
+
+  /**
+   * The first request line of a connection (after any blank lines), passed ({@link #passed}), with its CR LF; what came
+   * of a longer line or of one cut short, as it came; null when the client closed before sending anything.
+   */
+  private byte[] head(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int blank = 0;
+    int previous = -1;
+    int b;
+    while ((b = in.read()) != -1) {
+      line.write(b);
+      if (previous == '\r' && b == '\n') {
+        if (line.size() == 2 && blank++ < BLANK_LINES) {
+          line.reset();
+          previous = -1;
+          continue;
+        }
+        String text = line.toString(StandardCharsets.ISO_8859_1);
+        return (passed(text.substring(0, text.length() - 2)) + "\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1);
+      }
+      if (line.size() >= LONGEST_LINE) {
+        return line.toByteArray();
+      }
+      previous = b;
+    }
+    return line.size() == 0 ? null : line.toByteArray();
+  }
+
+  /** Sends the rest of the client's request on; once the server has closed, reads and drops it. */
+  private static void sendOn(InputStream fromClient, OutputStream toServer, Socket server) {
+    byte[] buffer = new byte[8192];
+    boolean serverOpen = true;
+    try {
+      int n;
+      while ((n = fromClient.read(buffer)) != -1) {
+        if (serverOpen) {
+          try {
+            toServer.write(buffer, 0, n);
+            toServer.flush();
+          } catch (IOException closed) {
+            serverOpen = false;
+          }
+        }
+      }
+      server.shutdownOutput();
+    } catch (IOException e) {
+      // The client's side ended, or the connection was closed.
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      listening.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+    for (Socket socket : open) {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
+  }
+}
