@@ -18,6 +18,7 @@ import offhours.local.StateFile;
 import offhours.ui.AwsUiData;
 import offhours.ui.PageDeadline;
 import offhours.ui.Refreshed;
+import offhours.ui.UiData;
 import offhours.ui.UiServer;
 import offhours.ui.UploadRules;
 
@@ -304,8 +305,16 @@ final class UiCommand implements Command {
   }
 
   /** Asks the controller, as 'offhours endpoint ACTION' does; its answer as a map. */
-  private static Map<String, Object> control(Target target, String action) {
-    String answer = EndpointControlCommand.ask(target, Json.object().put("action", action));
+  private static Map<String, Object> control(Target target, String action)
+      throws UiData.UiException {
+    String answer;
+    try {
+      answer = EndpointControlCommand.ask(target, Json.object().put("action", action));
+    } catch (CliException e) {
+      // What the stack answered in place of the action (no such function, the controller failed):
+      // an answer, not an outage; a stack that cannot be reached fails with the SDK's exception.
+      throw new UiData.UiException(502, "the stack answered with an error: " + e.getMessage());
+    }
     try {
       return answer.isBlank() ? Map.of() : Json.MAPPER.readValue(answer, new TypeReference<>() {});
     } catch (JsonProcessingException e) {

@@ -91,7 +91,7 @@ public final class AwsUiData implements UiData, AutoCloseable {
   private final DynamoDbClient dynamo;
   private final SqsClient sqs;
   private final Clock clock;
-  private final Function<String, Map<String, Object>> controller;
+  private final Controller controller;
   private final Supplier<Refreshed.AsRead<PageSettings>> settings;
   private final ThumbnailCache thumbnails = new ThumbnailCache(400);
   /**
@@ -101,13 +101,23 @@ public final class AwsUiData implements UiData, AutoCloseable {
   private final KeptLedgerStart ledgerStart = new KeptLedgerStart();
 
   /**
+   * Asks the stack's controller function for a manual action and returns its answer; what the stack answers instead
+   * (no such function, the controller failed) is a {@link UiException}, an answer of the stack's as the page's server's
+   * log counts it, and a failure to reach the stack is the SDK's exception.
+   */
+  @FunctionalInterface
+  public interface Controller {
+    Map<String, Object> apply(String action) throws UiException;
+  }
+
+  /**
    * {@code controller} asks the controller function for an action and returns its answer; {@code settings} gives the
    * stack's settings as last read ({@link Refreshed#get}: read again once they are old), asked once per request.
    */
   public AwsUiData(
       StackView target,
       Clock clock,
-      Function<String, Map<String, Object>> controller,
+      Controller controller,
       Supplier<Refreshed.AsRead<PageSettings>> settings) {
     this.target = target;
     this.s3 = target.s3();

@@ -169,6 +169,28 @@ class UiHungStackTest {
     }
   }
 
+  /**
+   * Start on a stack whose Lambda answers the controller's Invoke with an error of its own (no such function): the page
+   * says the stack answered with an error, in the CLI's words, not that it did not answer.
+   */
+  @Test
+  void aControllerTheStackSaysDoesNotExistIsAnAnswerOfTheStack() throws Exception {
+    try (StubHttpServer lambda = StubHttpServer.start(request -> StubHttpServer.Reply.json(
+                404,
+                "{\"Type\":\"User\",\"message\":\"Function not found:"
+                    + " arn:aws:lambda:us-east-1:123456789012:function:offhours-controller\"}")
+            .withHeader("x-amzn-ErrorType", "ResourceNotFoundException"));
+        Target target = target(hungStack(), Map.of(Service.LAMBDA, lambda.uri()));
+        Served served = serve(target)) {
+      HttpResponse<String> start = served.post("/api/endpoint/start", new byte[0]);
+
+      assertThat(start.statusCode()).isEqualTo(502);
+      assertThat(start.body())
+          .isEqualTo("{\"message\":\"the stack answered with an error: controller function"
+              + " offhours-controller of stack prod does not exist\"}");
+    }
+  }
+
   @Test
   void aThumbnailWhoseSourceKeepsComingSlowlyLoadsLongAfterEveryCut() throws Exception {
     byte[] png = png();
@@ -286,9 +308,14 @@ class UiHungStackTest {
 
   /** Stack prod, its S3 at {@code s3}, every other service of it at {@code stack}. */
   private static Target target(URI stack, URI s3) {
+    return target(stack, Map.of(Service.S3, s3));
+  }
+
+  /** Stack prod, the services of {@code elsewhere} where it says, every other service of it at {@code stack}. */
+  private static Target target(URI stack, Map<Service, URI> elsewhere) {
     Map<Service, URI> endpoints = new EnumMap<>(Service.class);
     for (Service service : Service.values()) {
-      endpoints.put(service, service == Service.S3 ? s3 : stack);
+      endpoints.put(service, elsewhere.getOrDefault(service, stack));
     }
     return new Target(
         "stack prod",
@@ -301,7 +328,8 @@ class UiHungStackTest {
             Target.Name.DLQ_URL, stack + "/123/offhours-dlq",
             Target.Name.RESULTS_TABLE, "offhours-results",
             Target.Name.CONTROL_TABLE, "offhours-control",
-            Target.Name.ENDPOINT, "offhours-endpoint"),
+            Target.Name.ENDPOINT, "offhours-endpoint",
+            Target.Name.CONTROLLER_FUNCTION, "offhours-controller"),
         Optional.empty(),
         Targets.settingsFromParameters(PARAMETERS),
         Map.of());

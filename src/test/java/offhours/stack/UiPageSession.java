@@ -157,8 +157,8 @@ final class UiPageSession implements AutoCloseable {
       assertThat(button.status()).as(action).isEqualTo(502);
       assertThat(button.json().get("message").asText())
           .as(action)
-          .isEqualTo("the stack did not answer: controller function " + controller + " of stack "
-              + stack + " does not exist");
+          .isEqualTo("the stack answered with an error: controller function " + controller
+              + " of stack " + stack + " does not exist");
     }
   }
 
