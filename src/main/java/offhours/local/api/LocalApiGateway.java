@@ -38,8 +38,8 @@ import offhours.units.Shown;
  * answers 404 {@code {"message":"Not Found"}} for a path without a route, signed or not (an HTTP API matches a route
  * before its authorization; so does a target that is no path, {@code //status} or {@code *}, which the JDK's server
  * would answer with its HTML 404, and one that is no URI gets 400 saying why: {@link #unplaced}), 413 over 10 MB,
- * and answers for the function with a 500 when the event would exceed Lambda's 6 MB, as AWS never invokes it then. A {@code Cookie} header reaches the function as the event's {@code cookies}
- * ({@link HttpEvents#request}).
+ * and answers for the function with a 500 when the event would exceed Lambda's 6 MB, as AWS never invokes it then.
+ * A {@code Cookie} header reaches the function as the event's {@code cookies} ({@link HttpEvents#request}).
  *
  * <p>The function runs as on Lambda, each request an invocation of the local Lambda's ({@link FunctionInvoker}): in an
  * execution environment, with a context of its own (a new request ID, its time left counting down from the function's
