@@ -214,7 +214,13 @@ final class DeploymentWiring {
         apiEnv,
         controllerConfig);
     modelSwitch = new ModelSwitch(
-        clients, sageMaker, lambda, local, provisioned, mappingUuid, controllerClock);
+        clients,
+        sageMaker,
+        lambda,
+        ModelSwitch.Labels.in(local),
+        provisioned,
+        mappingUuid,
+        controllerClock);
   }
 
   private static ModelFiles model(

@@ -173,6 +173,11 @@ public final class LocalResources {
     return "s3://" + bucket + "/" + key;
   }
 
+  /** Deletes the labels file {@code key} of {@link #putLabels}: a model update that failed leaves none behind. */
+  public void deleteLabels(String bucket, String key) {
+    s3.deleteObject(r -> r.bucket(bucket).key(key));
+  }
+
   private void bucket(String name, String queueArn) {
     privateBucket(name);
     s3.putBucketNotificationConfiguration(r -> r.bucket(name)

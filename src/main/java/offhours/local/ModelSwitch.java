@@ -12,6 +12,7 @@ import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.classify.ClassifyConfig;
 import offhours.endpoint.ControllerConfig;
+import offhours.local.lambda.ExecutionEnvironment;
 import offhours.local.lambda.LocalLambda;
 import offhours.local.model.ModelFiles;
 import offhours.local.model.OnnxContainer;
@@ -27,28 +28,62 @@ import software.amazon.awssdk.services.sagemaker.SageMakerClient;
  * it ({@link LocalLambda#updateFunction}: new invocations see it, those in flight finish on the old). The queue, the
  * bucket, the results and the ledger stay. The endpoint is left alone: the controller sees it runs another config and
  * replaces it itself, and Classify defers every answer of the old model's variant meanwhile.
+ *
+ * <p>An update that fails half-way is rolled back, as CloudFormation rolls back a failed stack update: the functions
+ * already switched get their previous configuration again, and the Model, EndpointConfig and labels file it created
+ * are deleted ({@link Rollback}). Its revision is never given again, so a corrected update tries new names.
  */
 final class ModelSwitch {
+
+  /** Where a model's labels file goes, beside the ones in use: the stack's models bucket. */
+  interface Labels {
+    /** Writes {@code labels} under {@code key}; returns the file's {@code s3://} URI. */
+    String put(String key, List<String> labels);
+
+    /** Deletes the file {@link #put} wrote under {@code key}. */
+    void delete(String key);
+
+    /** The labels files in {@code resources}' {@link LocalResources#MODELS_BUCKET}. */
+    static Labels in(LocalResources resources) {
+      return new Labels() {
+        @Override
+        public String put(String key, List<String> labels) {
+          return resources.putLabels(LocalResources.MODELS_BUCKET, key, labels);
+        }
+
+        @Override
+        public void delete(String key) {
+          resources.deleteLabels(LocalResources.MODELS_BUCKET, key);
+        }
+      };
+    }
+  }
+
   private final AwsClients clients;
   private final LocalSageMaker sageMaker;
   private final LocalLambda lambda;
-  private final LocalResources resources;
+  private final Labels labelFiles;
   private final LocalResources.Provisioned provisioned;
   private final String mappingUuid;
   private final Clock controllerClock;
+  /**
+   * The revision the last update tried, whether it succeeded or not (guarded by {@link LocalDeployment#update}'s
+   * lock): a failed attempt's names are never given again, so one whose undoing failed blocks no retry.
+   */
+  private int lastRevision = 1;
 
   ModelSwitch(
       AwsClients clients,
       LocalSageMaker sageMaker,
       LocalLambda lambda,
-      LocalResources resources,
+      Labels labelFiles,
       LocalResources.Provisioned provisioned,
       String mappingUuid,
       Clock controllerClock) {
     this.clients = clients;
     this.sageMaker = sageMaker;
     this.lambda = lambda;
-    this.resources = resources;
+    this.labelFiles = labelFiles;
     this.provisioned = provisioned;
     this.mappingUuid = mappingUuid;
     this.controllerClock = controllerClock;
@@ -58,7 +93,8 @@ final class ModelSwitch {
    * Gives the stack serving {@code now} the model of {@code update}; returns what it serves from then on.
    *
    * @throws IllegalArgumentException when the update changes nothing, or the stack's hosting is serverless
-   * @throws IOException when a file cannot be read, or the labels do not fit the model's outputs
+   * @throws IOException when a file cannot be read, the labels do not fit the model's outputs, or a step of the update
+   *     failed, whose message says which and what the stack serves after the rollback
    */
   ServedModel apply(ServedModel now, ModelUpdate update) throws IOException {
     LocalDeployment.Options was = now.options();
@@ -103,50 +139,106 @@ final class ModelSwitch {
         was.controllerTick(),
         was.controller(),
         settings);
-    int revision = now.revision() + 1;
+    int revision = Math.max(now.revision(), lastRevision) + 1;
+    lastRevision = revision;
     StackSpec.Names names = now.names().withModelRevision(revision);
-    // Beside the old labels, which Classify's environments in flight still read.
-    String labelsS3Uri = labelList.isEmpty()
-        ? ""
-        : resources.putLabels(
-            LocalResources.MODELS_BUCKET, "labels-" + names.model() + ".txt", labelList);
-    Map<String, String> classifyEnv =
-        FunctionEnvironments.classify(names, provisioned, labelsS3Uri, next);
-    Map<String, String> controllerEnv =
-        FunctionEnvironments.controller(names, provisioned, mappingUuid, labelsS3Uri, next);
-    Map<String, String> apiEnv =
-        FunctionEnvironments.api(names, provisioned, mappingUuid, labelsS3Uri, next);
-    // Read before anything changes, as each function's start reads them.
-    ClassifyConfig classify = ClassifyConfig.fromEnv(classifyEnv);
-    ControllerConfig controller = ControllerConfig.fromEnvironment(controllerEnv);
-    ApiConfig api = ApiConfig.fromEnv(apiEnv, true);
-
-    String commandImage = command.isEmpty()
-        ? null
-        : command.equals(was.containerCommand()) && now.commandImage() != null
-            ? now.commandImage()
-            : sageMaker.serveCommand(command.get());
+    Rollback rollback = new Rollback();
+    String step = "serving its container command";
     try (SageMakerClient sm = clients.build(Service.SAGEMAKER, SageMakerClient.builder())) {
-      StackModel.create(sm, sageMaker.accountId(), names, next, files, commandImage);
+      try {
+        String commandImage = command.isEmpty()
+            ? null
+            : command.equals(was.containerCommand()) && now.commandImage() != null
+                ? now.commandImage()
+                : sageMaker.serveCommand(command.get());
+        // Beside the old labels, which Classify's environments in flight still read.
+        String labelsKey = "labels-" + names.model() + ".txt";
+        step = "writing its labels file " + labelsKey;
+        String labelsS3Uri = labelList.isEmpty() ? "" : labelFiles.put(labelsKey, labelList);
+        if (!labelList.isEmpty()) {
+          rollback.done("deleting " + labelsKey, () -> labelFiles.delete(labelsKey));
+        }
+        Map<String, String> classifyEnv =
+            FunctionEnvironments.classify(names, provisioned, labelsS3Uri, next);
+        Map<String, String> controllerEnv =
+            FunctionEnvironments.controller(names, provisioned, mappingUuid, labelsS3Uri, next);
+        Map<String, String> apiEnv =
+            FunctionEnvironments.api(names, provisioned, mappingUuid, labelsS3Uri, next);
+        step = "reading its functions' settings";
+        // Read before anything changes, as each function's start reads them.
+        ClassifyConfig classify = ClassifyConfig.fromEnv(classifyEnv);
+        ControllerConfig controller = ControllerConfig.fromEnvironment(controllerEnv);
+        ApiConfig api = ApiConfig.fromEnv(apiEnv, true);
+
+        step = "creating model " + names.model();
+        StackModel.createModel(sm, sageMaker.accountId(), names, next, files, commandImage);
+        rollback.done(
+            "deleting model " + names.model(),
+            () -> sm.deleteModel(r -> r.modelName(names.model())));
+        step = "creating endpoint config " + names.endpointConfig();
+        StackModel.createEndpointConfig(sm, sageMaker.accountId(), names, next);
+        rollback.done(
+            "deleting endpoint config " + names.endpointConfig(),
+            () -> sm.deleteEndpointConfig(r -> r.endpointConfigName(names.endpointConfig())));
+        // The controller last: once it runs the new config it replaces the endpoint, which no
+        // undo reverses, so nothing may fail after it.
+        step = "switching function " + names.classifyFunction() + " to it";
+        switched(
+            rollback,
+            names.classifyFunction(),
+            lambda.updateFunction(
+                names.classifyFunction(), StackFunctions.classifyInit(clients, classify)));
+        step = "switching function " + LocalDeployment.API_FUNCTION + " to it";
+        switched(
+            rollback,
+            LocalDeployment.API_FUNCTION,
+            lambda.updateFunction(
+                LocalDeployment.API_FUNCTION,
+                StackFunctions.apiInit(clients, api, classify, controllerClock)));
+        step = "switching function " + LocalDeployment.CONTROLLER_FUNCTION + " to it";
+        lambda.updateJsonFunction(
+            LocalDeployment.CONTROLLER_FUNCTION,
+            StackFunctions.controllerInit(clients, controller, controllerClock));
+        return new ServedModel(
+            revision,
+            next,
+            files,
+            commandImage,
+            names,
+            labelList,
+            StateFile.Served.of(model, labels, command),
+            classifyEnv,
+            controllerEnv,
+            apiEnv,
+            controller);
+      } catch (IOException | RuntimeException e) {
+        throw failed(now, names, step, e, rollback.undo());
+      }
     }
-    lambda.updateFunction(names.classifyFunction(), StackFunctions.classifyInit(clients, classify));
-    lambda.updateFunction(
-        LocalDeployment.API_FUNCTION,
-        StackFunctions.apiInit(clients, api, classify, controllerClock));
-    lambda.updateJsonFunction(
-        LocalDeployment.CONTROLLER_FUNCTION,
-        StackFunctions.controllerInit(clients, controller, controllerClock));
-    return new ServedModel(
-        revision,
-        next,
-        files,
-        commandImage,
-        names,
-        labelList,
-        StateFile.Served.of(model, labels, command),
-        classifyEnv,
-        controllerEnv,
-        apiEnv,
-        controller);
+  }
+
+  /** Function {@code name} runs the update's init now; undoing that gives it {@code previous} again. */
+  private void switched(Rollback rollback, String name, ExecutionEnvironment.Init previous) {
+    rollback.done(
+        "switching function " + name + " back", () -> lambda.updateFunction(name, previous));
+  }
+
+  /**
+   * Why the update to {@code names}' model failed while doing {@code step}, and what the stack serves after its
+   * undoing: the model it served before, or, when some step could not be undone, a stack to restart.
+   */
+  private static IOException failed(
+      ServedModel now, StackSpec.Names names, String step, Exception e, List<String> notUndone) {
+    String served = now.names().model() + " (endpoint config " + now.names().endpointConfig() + ")";
+    String what = "the update to model " + names.model() + " failed while " + step + ": "
+        + Rollback.why(e) + "; ";
+    return new IOException(
+        notUndone.isEmpty()
+            ? what + "it was undone, and the local stack still serves model " + served
+                + " as before: correct the update and try it again"
+            : what + "undoing it failed at " + String.join(", ", notUndone) + ", so the local stack"
+                + " may serve part of the new model beside " + served + ": stop it and start it"
+                + " with the model you want",
+        e);
   }
 }

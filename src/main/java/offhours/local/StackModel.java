@@ -34,7 +34,19 @@ final class StackModel {
       LocalDeployment.Options options,
       ModelFiles model,
       String commandImage) {
-    String role = "arn:aws:iam::" + accountId + ":role/offhours-local-model";
+    createModel(sm, accountId, names, options, model, commandImage);
+    createEndpointConfig(sm, accountId, names, options);
+  }
+
+  /** The Model of {@link #create}, alone: a model update undoes it when its endpoint config fails. */
+  static void createModel(
+      SageMakerClient sm,
+      String accountId,
+      StackSpec.Names names,
+      LocalDeployment.Options options,
+      ModelFiles model,
+      String commandImage) {
+    String role = role(accountId);
     boolean command = options.containerCommand().isPresent();
     sm.createModel(r -> r.modelName(names.model()).executionRoleArn(role).primaryContainer(c -> {
       if (command) {
@@ -43,6 +55,15 @@ final class StackModel {
         c.image(ONNX_IMAGE).modelDataUrl(model.onnx().toUri().toString());
       }
     }));
+  }
+
+  /** The EndpointConfig of {@link #create}, alone, on model {@code names.model()}. */
+  static void createEndpointConfig(
+      SageMakerClient sm,
+      String accountId,
+      StackSpec.Names names,
+      LocalDeployment.Options options) {
+    String role = role(accountId);
     if (options.hosting() == Hosting.SCALE_TO_ZERO) {
       // As the template's ComponentEndpointConfig: no model in the variant (the controller deploys
       // it as an inference component), instances scaled by the components' copies down to 0.
@@ -68,6 +89,10 @@ final class StackModel {
             v.instanceType(ProductionVariantInstanceType.ML_M5_LARGE).initialInstanceCount(1);
           }
         }));
+  }
+
+  private static String role(String accountId) {
+    return "arn:aws:iam::" + accountId + ":role/offhours-local-model";
   }
 
   /** The image of the stack's first container command, which the local SageMaker serves from its start. */

@@ -56,10 +56,10 @@ class ModelSwitchTest {
     ModelUpdate again = new ModelUpdate(
         Optional.empty(), Optional.of(labels), Optional.of("python3 serve.py"), Map.of());
 
-    // Past the check, the unwired switch fails at its first call to the stack: the labels put.
+    // Past the check, the unwired switch fails at its first use of the stack: its SageMaker client.
     assertThatThrownBy(() -> unwired.apply(now, again))
         .isInstanceOf(NullPointerException.class)
-        .hasMessageContaining("putLabels");
+        .hasMessageContaining("this.clients");
   }
 
   @Test

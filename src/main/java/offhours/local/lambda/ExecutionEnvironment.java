@@ -257,13 +257,31 @@ public final class ExecutionEnvironment {
     }
 
     /**
-     * The function's new configuration, as Lambda's UpdateFunctionConfiguration: from now on new environments start
-     * with {@code newInit}; the free ones end now, each busy one once its invocation returns ({@link #release}).
+     * The function's new configuration, as Lambda's UpdateFunctionConfiguration, and one environment started with it;
+     * returns the init it replaced. When that environment's init fails, the function is given {@code previous} again
+     * and the failure thrown: a configuration whose init fails never stays the function's.
      */
-    void update(Init newInit) {
+    Init replace(Init newInit) {
+      Init previous = update(newInit);
+      try {
+        warm();
+      } catch (RuntimeException | Error e) {
+        update(previous);
+        throw e;
+      }
+      return previous;
+    }
+
+    /**
+     * From now on new environments start with {@code newInit}; the free ones end now, each busy one once its
+     * invocation returns ({@link #release}). Returns the init it replaced.
+     */
+    Init update(Init newInit) {
       Objects.requireNonNull(newInit, "init");
       List<ExecutionEnvironment> idle;
+      Init previous;
       synchronized (this) {
+        previous = init;
         init = newInit;
         configuration++;
         idle = new ArrayList<>(free);
@@ -271,6 +289,7 @@ public final class ExecutionEnvironment {
         all.removeAll(idle);
       }
       idle.forEach(ExecutionEnvironment::end);
+      return previous;
     }
 
     /** Ends the environment of an invocation that outlived its time, and drops it: it is never used again. */

@@ -212,17 +212,17 @@ public final class LocalLambda implements AutoCloseable {
   /**
    * Function {@code name}'s new configuration, as Lambda's UpdateFunctionConfiguration gives it new environment
    * variables: every invocation from now on runs in an environment that {@code init} starts, while those in flight
-   * finish in theirs, which then end. One environment starts here, so an init that fails is thrown here.
+   * finish in theirs, which then end. One environment starts here: an init that fails is thrown here, and the function
+   * keeps its previous init. Returns that previous init, which a later update may give it back.
    */
-  public void updateFunction(String name, ExecutionEnvironment.Init init) {
-    ExecutionEnvironment.Pool environments = registered(name).environments();
-    environments.update(init);
-    environments.warm();
+  public ExecutionEnvironment.Init updateFunction(String name, ExecutionEnvironment.Init init) {
+    return registered(name).environments().replace(init);
   }
 
   /** As {@link #updateFunction(String, ExecutionEnvironment.Init)}, for a function of {@link #registerJsonFunction}. */
-  public void updateJsonFunction(String name, ExecutionEnvironment.JsonInit init) {
-    updateFunction(name, JsonFunction.of(init));
+  public ExecutionEnvironment.Init updateJsonFunction(
+      String name, ExecutionEnvironment.JsonInit init) {
+    return updateFunction(name, JsonFunction.of(init));
   }
 
   /**

@@ -132,6 +132,36 @@ class ExecutionEnvironmentTest {
     assertThat(pool.take()).as("an environment of the new init, reused").isSameAs(next);
   }
 
+  /**
+   * A new configuration whose first environment fails to start (a model update's init that cannot build its handler)
+   * is not kept: the failure is thrown, and the function's next environments start with the init it had before.
+   */
+  @Test
+  void aReplacementWhoseInitFailsLeavesTheFunctionOnItsPreviousInit() {
+    List<String> inits = new CopyOnWriteArrayList<>();
+    ExecutionEnvironment.Init old = env -> {
+      inits.add("old");
+      return (in, out, context) -> {};
+    };
+    ExecutionEnvironment.Pool pool = new ExecutionEnvironment.Pool("offhours-classify", old);
+    pool.warm();
+
+    assertThatThrownBy(() -> pool.replace(env -> {
+          inits.add("new");
+          throw new IllegalStateException("the new labels cannot be read");
+        }))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the new labels cannot be read");
+
+    pool.release(pool.take());
+    assertThat(inits)
+        .as("the inits that ran: the start's, the failed one's, then the start's again")
+        .containsExactly("old", "new", "old");
+    assertThat(pool.replace(env -> (in, out, context) -> {}))
+        .as("the init the function had, given back by the next replacement")
+        .isSameAs(old);
+  }
+
   /** Whether {@code client} was closed: closing shuts its timer down, which a closed client's call would need. */
   private static boolean closed(SqsClient client) {
     return client
