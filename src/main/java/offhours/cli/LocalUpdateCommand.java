@@ -83,6 +83,8 @@ final class LocalUpdateCommand implements Command {
     ControlSocket.UpdateAnswer answer;
     try {
       answer = ControlSocket.send(ControlSocket.path(cache), update);
+    } catch (ControlSocket.NoAnswer e) {
+      throw CliException.failure(noAnswer(was.pid(), e));
     } catch (IOException e) {
       Optional<String> tooLong = ControlSocket.tooLong(ControlSocket.path(cache));
       if (tooLong.isPresent()) {
@@ -108,5 +110,13 @@ final class LocalUpdateCommand implements Command {
     StateFile now = StackProcess.running(StateFile.path(cache)).orElse(was);
     LocalStatusCommand.print(call, now);
     return 0;
+  }
+
+  /** What is said when the stack of process {@code pid} took the update and did not answer in time. */
+  static String noAnswer(Long pid, ControlSocket.NoAnswer e) {
+    return "the local stack (pid " + pid + ") did not answer within "
+        + e.bound().toSeconds()
+        + " s (stopped, say with Ctrl-Z, or hung): the update may still be applied once it goes"
+        + " on; 'scripts/offhours local status' shows the model it serves";
   }
 }

@@ -8,15 +8,19 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How {@code local update} hands the running local stack a new model: a Unix domain socket, {@code local/control.sock}
@@ -39,6 +43,31 @@ public final class ControlSocket implements AutoCloseable {
 
   /** The stack's answer: the names of what it serves now, or why it refused. */
   public record UpdateAnswer(Map<String, String> served, String refused) {}
+
+  /**
+   * How long {@link #send} waits for the stack's answer. An update reads the model to check its labels (the default
+   * model, 10 MB, in 0.9 s on a cold JVM), creates the Model and EndpointConfig and starts one environment of each
+   * function (0.2 s together); no container starts before the controller's next run. A stack that has not answered
+   * after many times that was stopped (Ctrl-Z) or hangs.
+   */
+  public static final Duration ANSWER_BOUND = Duration.ofSeconds(30);
+
+  /** The stack took the request and did not answer within the bound: the update may still be applied. */
+  public static final class NoAnswer extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final Duration bound;
+
+    public NoAnswer(Duration bound) {
+      super("no answer within " + bound.toSeconds() + " s");
+      this.bound = bound;
+    }
+
+    /** How long it waited. */
+    public Duration bound() {
+      return bound;
+    }
+  }
 
   /** The largest request taken: paths, a command line and two media types. */
   private static final int MAX_REQUEST_BYTES = 64 * 1024;
@@ -101,11 +130,18 @@ public final class ControlSocket implements AutoCloseable {
   }
 
   /**
-   * Sends {@code update} to the stack listening on {@code path} and returns its answer.
+   * Sends {@code update} to the stack listening on {@code path} and returns its answer, waiting for it at most {@link
+   * #ANSWER_BOUND}.
    *
+   * @throws NoAnswer when the stack took the request and did not answer in time
    * @throws IOException when no stack listens there, or it ended before it answered
    */
   public static UpdateAnswer send(Path path, ModelUpdate update) throws IOException {
+    return send(path, update, ANSWER_BOUND);
+  }
+
+  /** As {@link #send(Path, ModelUpdate)}, waiting for the answer at most {@code bound}. */
+  static UpdateAnswer send(Path path, ModelUpdate update, Duration bound) throws IOException {
     Map<String, String> request = new LinkedHashMap<>();
     update.model().ifPresent(p -> request.put("model", p.toAbsolutePath().toString()));
     update.labels().ifPresent(p -> request.put("labels", p.toAbsolutePath().toString()));
@@ -114,7 +150,7 @@ public final class ControlSocket implements AutoCloseable {
     try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
       channel.write(ByteBuffer.wrap(JSON.writeValueAsBytes(request)));
       channel.shutdownOutput();
-      Map<String, Object> answer = JSON.readValue(readAll(channel), MAP);
+      Map<String, Object> answer = JSON.readValue(readAll(channel, bound), MAP);
       Object refused = answer.get("refused");
       if (refused != null) {
         return new UpdateAnswer(Map.of(), refused.toString());
@@ -190,14 +226,43 @@ public final class ControlSocket implements AutoCloseable {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ByteBuffer buffer = ByteBuffer.allocate(8192);
     while (channel.read(buffer) >= 0) {
-      buffer.flip();
-      bytes.write(buffer.array(), 0, buffer.limit());
-      buffer.clear();
-      if (bytes.size() > MAX_REQUEST_BYTES) {
-        throw new IOException("a message of more than " + MAX_REQUEST_BYTES + " bytes");
-      }
+      keep(buffer, bytes);
     }
     return bytes.toByteArray();
+  }
+
+  /** As {@link #readAll(SocketChannel)}, its end awaited at most {@code bound}, else {@link NoAnswer}. */
+  private static byte[] readAll(SocketChannel channel, Duration bound) throws IOException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    channel.configureBlocking(false);
+    try (Selector selector = Selector.open()) {
+      channel.register(selector, SelectionKey.OP_READ);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      ByteBuffer buffer = ByteBuffer.allocate(8192);
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new NoAnswer(bound);
+        }
+        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        selector.selectedKeys().clear();
+        int read = channel.read(buffer);
+        if (read < 0) {
+          return bytes.toByteArray();
+        }
+        keep(buffer, bytes);
+      }
+    }
+  }
+
+  /** Moves what {@code buffer} holds to {@code bytes}, refusing more than {@link #MAX_REQUEST_BYTES} in all. */
+  private static void keep(ByteBuffer buffer, ByteArrayOutputStream bytes) throws IOException {
+    buffer.flip();
+    bytes.write(buffer.array(), 0, buffer.limit());
+    buffer.clear();
+    if (bytes.size() > MAX_REQUEST_BYTES) {
+      throw new IOException("a message of more than " + MAX_REQUEST_BYTES + " bytes");
+    }
   }
 
   /** Stops listening and removes the socket's file. */

@@ -141,6 +141,16 @@ class LocalUpdateCommandTest {
     }
   }
 
+  /** A stack that took the update and did not answer in time: the command says so, and how to see what it serves. */
+  @Test
+  void aStackThatDoesNotAnswerInTimeIsSaidWithHowToCheckTheUpdate() {
+    assertThat(LocalUpdateCommand.noAnswer(
+            4242L, new ControlSocket.NoAnswer(ControlSocket.ANSWER_BOUND)))
+        .isEqualTo("the local stack (pid 4242) did not answer within 30 s (stopped, say with"
+            + " Ctrl-Z, or hung): the update may still be applied once it goes on;"
+            + " 'scripts/offhours local status' shows the model it serves");
+  }
+
   /**
    * A cache folder so deep that its control socket's path is too long for a Unix socket: the stack ran without one, and
    * the command says why rather than taking it for a stack of an older version that a restart would mend.

@@ -10,10 +10,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +67,42 @@ class ControlSocketTest {
     assertThatThrownBy(() -> ControlSocket.send(socket, update))
         .as("nothing listens once closed")
         .isInstanceOf(IOException.class);
+  }
+
+  /**
+   * A stack that takes the request and does not answer (stopped with Ctrl-Z, or hung) holds the command no longer than
+   * its bound; the update it took goes on, and is applied once the stack does.
+   */
+  @Test
+  @Timeout(30)
+  void aStackThatDoesNotAnswerHoldsTheSenderOnlyForItsBound() throws Exception {
+    Path socket = ControlSocket.path(cache);
+    CountDownLatch resumed = new CountDownLatch(1);
+    List<ModelUpdate> applied = new CopyOnWriteArrayList<>();
+    ModelUpdate update = new ModelUpdate(
+        Optional.empty(), Optional.empty(), Optional.empty(), Map.of("ACCEPT", "text/csv"));
+    try (ControlSocket control = ControlSocket.open(socket, u -> {
+      try {
+        resumed.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      applied.add(u);
+      return Map.of("model", "offhours-model-2");
+    })) {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> ControlSocket.send(socket, update, Duration.ofMillis(300)))
+          .isInstanceOfSatisfying(
+              ControlSocket.NoAnswer.class,
+              e -> assertThat(e.bound()).isEqualTo(Duration.ofMillis(300)));
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("how long the sender waited")
+          .isLessThan(Duration.ofSeconds(10));
+      assertThat(applied).as("the update, while the stack is stopped").isEmpty();
+
+      resumed.countDown();
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> applied.contains(update));
+    }
   }
 
   @Test
