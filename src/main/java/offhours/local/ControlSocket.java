@@ -74,9 +74,20 @@ public final class ControlSocket implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * How long {@link #close} waits for the updates being applied: about a second each, and well within the 30 s that
+   * {@code local stop} gives the stack before it forces it, so the stack still stops itself.
+   */
+  static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
   private final Path path;
   private final ServerSocketChannel server;
   private final Thread acceptor;
+  /** Guarded by itself: the updates being applied, whose answers are not written yet. */
+  private final Object applying = new Object();
+
+  private int inFlight;
+  private boolean closing;
 
   private ControlSocket(Path path, ServerSocketChannel server, Updates updates) {
     this.path = path;
@@ -183,11 +194,22 @@ public final class ControlSocket implements AutoCloseable {
     }
   }
 
-  private static void answer(SocketChannel connection, Updates updates) {
+  private void answer(SocketChannel connection, Updates updates) {
+    boolean counted = false;
     try (SocketChannel channel = connection) {
       Map<String, Object> answer = new LinkedHashMap<>();
       try {
-        answer.put("served", updates.apply(request(readAll(channel))));
+        ModelUpdate update = request(readAll(channel));
+        synchronized (applying) {
+          if (closing) {
+            throw new IOException(
+                "the local stack is stopping, so it took no update: start it"
+                    + " again with the new model ('scripts/offhours local start' with the same options)");
+          }
+          inFlight++;
+          counted = true;
+        }
+        answer.put("served", updates.apply(update));
       } catch (IOException | IllegalArgumentException e) {
         answer.put("refused", e.getMessage());
       } catch (RuntimeException e) {
@@ -197,6 +219,13 @@ public final class ControlSocket implements AutoCloseable {
       channel.write(ByteBuffer.wrap(JSON.writeValueAsBytes(answer)));
     } catch (IOException e) {
       // This connection failed (its client went away); the others are served.
+    } finally {
+      if (counted) {
+        synchronized (applying) {
+          inFlight--;
+          applying.notifyAll();
+        }
+      }
     }
   }
 
@@ -265,12 +294,26 @@ public final class ControlSocket implements AutoCloseable {
     }
   }
 
-  /** Stops listening and removes the socket's file. */
+  /**
+   * Stops listening, refuses the updates whose requests are still arriving, waits for those being applied to be
+   * answered (at most {@link #STOP_WAIT}), so that the stack stops after a whole update, its answer sent, or before it.
+   * Then removes the socket's file.
+   */
   @Override
   public void close() throws IOException {
+    synchronized (applying) {
+      closing = true;
+    }
     server.close();
     try {
       acceptor.join(1000);
+      long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+      synchronized (applying) {
+        long left;
+        while (inFlight > 0 && (left = deadline - System.nanoTime()) > 0) {
+          applying.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -14,8 +15,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -102,6 +105,77 @@ class ControlSocketTest {
 
       resumed.countDown();
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> applied.contains(update));
+    }
+  }
+
+  /**
+   * The stack stopping while one update is applied and another's request is still arriving: the socket stops listening
+   * at once, the update being applied is finished and answered before the close returns, and the one that arrives
+   * after it is refused, unapplied.
+   */
+  @Test
+  @Timeout(30)
+  void aCloseWaitsForTheUpdateBeingAppliedAndRefusesTheNextOne() throws Exception {
+    Path socket = ControlSocket.path(cache);
+    CountDownLatch inApply = new CountDownLatch(1);
+    CountDownLatch resume = new CountDownLatch(1);
+    List<ModelUpdate> applied = new CopyOnWriteArrayList<>();
+    ModelUpdate update = new ModelUpdate(
+        Optional.empty(), Optional.empty(), Optional.empty(), Map.of("ACCEPT", "text/csv"));
+    ControlSocket control = ControlSocket.open(socket, u -> {
+      inApply.countDown();
+      try {
+        resume.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      applied.add(u);
+      return Map.of("model", "offhours-model-2");
+    });
+    try (SocketChannel late = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      CompletableFuture<ControlSocket.UpdateAnswer> first = CompletableFuture.supplyAsync(() -> {
+        try {
+          return ControlSocket.send(socket, update);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      inApply.await();
+      // Once the socket no longer listens, the late request ends and the first update goes on.
+      Thread.ofVirtual().start(() -> {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !connects(socket));
+        try {
+          late.write(
+              ByteBuffer.wrap("{\"ACCEPT\":\"image/png\"}".getBytes(StandardCharsets.UTF_8)));
+          late.shutdownOutput();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        resume.countDown();
+      });
+
+      control.close();
+
+      assertThat(applied).as("the updates applied once the close returned").containsExactly(update);
+      assertThat(first.get(10, TimeUnit.SECONDS).served())
+          .as("the first update's answer")
+          .isEqualTo(Map.of("model", "offhours-model-2"));
+      ByteBuffer answer = ByteBuffer.allocate(4096);
+      while (late.read(answer) >= 0) {}
+      assertThat(new String(answer.array(), 0, answer.position(), StandardCharsets.UTF_8))
+          .as("the answer to the update that arrived as the stack stopped")
+          .isEqualTo("{\"refused\":\"the local stack is stopping, so it took no update: start it"
+              + " again with the new model ('scripts/offhours local start' with the same"
+              + " options)\"}");
+    }
+    assertThat(socket).as("the socket's file, once closed").doesNotExist();
+  }
+
+  private static boolean connects(Path socket) {
+    try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
