@@ -1,10 +1,13 @@
 package offhours.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import offhours.local.ControlSocket;
 import offhours.local.StateFile;
 
 /** {@code local start}: {@code local run} in the background, back once the stack answers. */
@@ -91,8 +94,28 @@ final class LocalStartCommand implements Command {
             + started.state().pid()
             + (started.byAnother() ? "; another 'local start' started it meanwhile" : "")
             + "); log: " + started.log());
+    withoutControlSocket(cache, started.log()).ifPresent(call.err()::println);
     LocalStatusCommand.print(call, started.state());
     return 0;
+  }
+
+  /**
+   * The line said when the stack that is up listens on no control socket ({@code local/control.sock} is missing once
+   * it is up; the stack deletes a file left there and then binds it): it runs, and only {@code local update} cannot
+   * reach it. Says why when the socket's path is too long, else where the stack's log says it.
+   */
+  static Optional<String> withoutControlSocket(Path cache, Path log) throws IOException {
+    Path socket = ControlSocket.path(cache);
+    if (Files.exists(socket)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "the local stack runs, but takes no model update ('local update'): its control"
+            + " socket " + socket + " could not be opened"
+            + ControlSocket.tooLong(socket)
+                .map(why -> ", as " + why + "; start it from a cache folder of a shorter path"
+                    + " (OFFHOURS_CACHE) to update its model")
+                .orElse(" (its log " + log + " says why)"));
   }
 
   /** A running stack keeps what it started with: "running" and exit 0 would let the user believe {@code given} is. */
