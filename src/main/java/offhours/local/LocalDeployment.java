@@ -333,8 +333,8 @@ public final class LocalDeployment implements AutoCloseable {
    * Gives the running stack {@code update}'s model, as a stack update does on AWS ({@link ModelSwitch}): a new Model
    * and EndpointConfig, and the functions' environment switched to them. The controller then replaces the endpoint on
    * its own; the queue, bucket, results and ledger stay. An update refused (it changes nothing, a file is bad, the
-   * hosting takes none) changes nothing, and one that fails half-way is rolled back. Returns the names this update gave the stack (a later update's, read
-   * through {@link #names}, may already have replaced them).
+   * hosting takes none) changes nothing, and one that fails half-way is rolled back. Returns the names this update
+   * gave the stack (a later update's, read through {@link #names}, may already have replaced them).
    *
    * @throws IllegalArgumentException when the update changes nothing, or the stack's hosting takes no update
    * @throws IOException when a file cannot be read, the labels do not fit the model's outputs, or a step failed and

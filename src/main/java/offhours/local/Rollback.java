@@ -12,13 +12,13 @@ import java.util.List;
  */
 final class Rollback {
 
-  private record Step(String what, Runnable undo) {}
+  private record UndoStep(String what, Runnable undo) {}
 
-  private final Deque<Step> done = new ArrayDeque<>();
+  private final Deque<UndoStep> done = new ArrayDeque<>();
 
   /** {@code what} was done; {@code undo} undoes it. */
   void done(String what, Runnable undo) {
-    done.push(new Step(what, undo));
+    done.push(new UndoStep(what, undo));
   }
 
   /**
@@ -28,7 +28,7 @@ final class Rollback {
   List<String> undo() {
     List<String> failed = new ArrayList<>();
     while (!done.isEmpty()) {
-      Step step = done.pop();
+      UndoStep step = done.pop();
       try {
         step.undo.run();
       } catch (RuntimeException e) {

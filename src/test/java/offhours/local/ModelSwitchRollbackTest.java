@@ -66,8 +66,8 @@ class ModelSwitchRollbackTest {
   private final AwsClients clients = AwsClients.local(
       Region.of(LocalDeployment.REGION),
       sageMaker.credentials(),
-      // The functions' SQS and DynamoDB clients point where nothing listens: their inits only build
-      // them.
+      // The functions' SQS and DynamoDB clients point where nothing listens: their inits
+      // only build them.
       Map.of(
           Service.SAGEMAKER, sageMaker.endpoint(),
           Service.SAGEMAKER_RUNTIME, sageMaker.endpoint(),
