@@ -27,7 +27,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * Turns JPEG/PNG bytes into the model's input tensor the way nsfwjs does: decode to 8-bit RGB, scale to
  * [0, 1], resize the whole image (no crop) with TF.js' {@code tf.image.resizeBilinear(x, [h, w], true)}
  * (align corners), then apply the {@link Normalization}. Layout (NHWC or NCHW) and size come from the
- * model's input shape, so a user's own ONNX model works too.
+ * model's input shape, so a user's own ONNX model works too; {@link Resize#CROP} resizes the middle of the image
+ * that has the input's aspect ratio instead of the whole.
  *
  * <p>Rasters are read directly (no per-pixel {@code getRGB}, which would also gamma-convert grey images);
  * the resize writes straight into the tensor buffer.
@@ -60,25 +61,46 @@ final class ImagePreprocessor {
   private final int height;
   private final int width;
   private final Normalization normalization;
+  private final Resize resize;
 
   ImagePreprocessor(Layout layout, int height, int width, Normalization normalization) {
+    this(layout, height, width, new Preprocessing(normalization, Resize.STRETCH));
+  }
+
+  ImagePreprocessor(Layout layout, int height, int width, Preprocessing preprocessing) {
     this.layout = layout;
     this.height = height;
     this.width = width;
-    this.normalization = normalization;
+    this.normalization = preprocessing.normalization();
+    this.resize = preprocessing.resize();
   }
 
   /** Reads layout and size from an ONNX input shape such as [-1,224,224,3] or [1,3,224,224]. */
   static ImagePreprocessor forInputShape(String input, long[] shape, Normalization normalization) {
+    return forInputShape(input, shape, new Preprocessing(normalization, Resize.STRETCH));
+  }
+
+  /**
+   * As {@link #forInputShape(String, long[], Normalization)}, resized as {@code preprocessing} says. A height or width
+   * left dynamic (a symbolic dimension, as {@code torch.onnx.export} writes for {@code dynamic_axes}) is refused
+   * rather than guessed: the size the model was trained at is in no file local mode reads.
+   */
+  static ImagePreprocessor forInputShape(String input, long[] shape, Preprocessing preprocessing) {
     if (shape.length == 4 && shape[3] == 3 && shape[1] > 0 && shape[2] > 0) {
-      return new ImagePreprocessor(Layout.NHWC, (int) shape[1], (int) shape[2], normalization);
+      return new ImagePreprocessor(Layout.NHWC, (int) shape[1], (int) shape[2], preprocessing);
     }
     if (shape.length == 4 && shape[1] == 3 && shape[2] > 0 && shape[3] > 0) {
-      return new ImagePreprocessor(Layout.NCHW, (int) shape[2], (int) shape[3], normalization);
+      return new ImagePreprocessor(Layout.NCHW, (int) shape[2], (int) shape[3], preprocessing);
     }
-    throw new IllegalArgumentException(
-        "model input '" + input + "' has shape " + java.util.Arrays.toString(shape)
-            + "; expected an RGB image tensor [N,H,W,3] or [N,3,H,W] with fixed H and W");
+    String shown = java.util.Arrays.toString(shape);
+    if (shape.length == 4 && (shape[1] == 3 || shape[3] == 3)) {
+      throw new IllegalArgumentException("model input '" + input + "' has shape " + shown
+          + ", its height and width dynamic (-1); local mode needs them fixed, the size the model"
+          + " was trained at: export it again with a fixed size (torch.onnx.export with dynamic_axes"
+          + " naming the batch only)");
+    }
+    throw new IllegalArgumentException("model input '" + input + "' has shape " + shown
+        + "; expected an RGB image tensor [N,H,W,3] or [N,3,H,W] with fixed H and W");
   }
 
   Layout layout() {
@@ -279,12 +301,22 @@ final class ImagePreprocessor {
    * (https://github.com/tensorflow/tfjs/blob/master/tfjs-backend-cpu/src/kernels/ResizeBilinear.ts).
    */
   void resize(Pixels p, FloatBuffer out) {
+    // The part of the image resized: all of it, or with CROP the middle part of it that has
+    // the input's aspect ratio.
+    double usedWidth = p.width(), usedHeight = p.height();
+    if (resize == Resize.CROP) {
+      if ((double) p.width() * height > (double) p.height() * width) {
+        usedWidth = (double) p.height() * width / height;
+      } else {
+        usedHeight = (double) p.width() * height / width;
+      }
+    }
     int[] x0 = new int[width], x1 = new int[width];
     double[] fx = new double[width];
-    axis(p.width(), width, x0, x1, fx);
+    axis(p.width(), usedWidth, width, x0, x1, fx);
     int[] y0 = new int[height], y1 = new int[height];
     double[] fy = new double[height];
-    axis(p.height(), height, y0, y1, fy);
+    axis(p.height(), usedHeight, height, y0, y1, fy);
     float[] mean = normalization.mean();
     float[] std = normalization.std();
     boolean identity = normalization.isIdentity();
@@ -314,13 +346,16 @@ final class ImagePreprocessor {
     }
   }
 
-  private static void axis(int in, int out, int[] lo, int[] hi, double[] frac) {
-    // With align corners the first and last samples hit the first and last pixels exactly; a
+  /** Samples {@code used} pixels of {@code in} (all of them, or its middle), {@code out} times along one axis. */
+  private static void axis(int in, double used, int out, int[] lo, int[] hi, double[] frac) {
+    // With align corners the first and last samples hit the first and last pixels used exactly; a
     // one-pixel output falls back to in/out as TF.js does. Equal sizes give scale 1 (an identity
     // copy).
-    double scale = out > 1 ? (double) (in - 1) / (out - 1) : (double) in / out;
+    double offset = (in - used) / 2;
+    double scale = out > 1 ? (used - 1) / (out - 1) : used / out;
     for (int i = 0; i < out; i++) {
-      double source = scale * i;
+      // Within the image: a crop of less than a pixel (a sliver of an image) samples backwards.
+      double source = Math.clamp(offset + scale * i, 0, in - 1);
       int floor = (int) Math.floor(source);
       lo[i] = floor;
       hi[i] = Math.min(in - 1, (int) Math.ceil(source));

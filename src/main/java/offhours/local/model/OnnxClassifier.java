@@ -11,18 +11,22 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import offhours.local.model.DecodeBudget.ImageTooLargeException;
 import offhours.local.model.ImagePreprocessor.UndecodableImageException;
 import offhours.units.Plurals;
 import offhours.units.Shown;
 
 /**
- * An ONNX image classifier in ONNX Runtime: the model checked to be one (one float32 input, a float32 [N, classes]
- * output), its images decoded within a memory budget and inferred, one tensor buffer per thread. {@link OnnxContainer}
+ * An ONNX image classifier in ONNX Runtime: the model checked to be one (one float32 or float16 image input; a first
+ * output of the classes' scores, [N, classes], [N, classes, 1, 1] or [classes], the others not read), its images
+ * decoded within a memory budget and inferred, one tensor buffer per thread. {@link OnnxContainer}
  * serves it over the SageMaker hosting contract; this class knows nothing of HTTP. A model that cannot be served fails
  * to load with what the container's start says of it.
  */
@@ -30,8 +34,11 @@ final class OnnxClassifier implements AutoCloseable {
   private final OrtEnvironment env;
   private final OrtSession session;
   private final String inputName;
+  private final String outputName;
+  private final boolean half; // a float16 input: the tensor is converted from float32 as it is fed
   private final ImagePreprocessor preprocessor;
   private final ThreadLocal<FloatBuffer> buffers;
+  private final ThreadLocal<ShortBuffer> halves;
   private final long classes; // from the output shape; -1 if symbolic
   private final DecodeBudget budget;
 
@@ -39,12 +46,16 @@ final class OnnxClassifier implements AutoCloseable {
       OrtEnvironment env,
       OrtSession session,
       String inputName,
+      String outputName,
+      boolean half,
       ImagePreprocessor preprocessor,
       long classes,
       DecodeBudget budget) {
     this.env = env;
     this.session = session;
     this.inputName = inputName;
+    this.outputName = outputName;
+    this.half = half;
     this.preprocessor = preprocessor;
     this.classes = classes;
     this.budget = budget;
@@ -53,12 +64,17 @@ final class OnnxClassifier implements AutoCloseable {
         () -> ByteBuffer.allocateDirect(preprocessor.tensorSize() * Float.BYTES)
             .order(ByteOrder.nativeOrder())
             .asFloatBuffer());
+    this.halves = ThreadLocal.withInitial(
+        () -> ByteBuffer.allocateDirect(preprocessor.tensorSize() * Short.BYTES)
+            .order(ByteOrder.nativeOrder())
+            .asShortBuffer());
   }
 
   /**
-   * Loads {@code onnxModel}, its pixels normalized by {@code normalization}, decoding within {@code decodeBudgetBytes}.
+   * Loads {@code onnxModel}, its images resized and normalized as {@code preprocessing} says, decoding within {@code
+   * decodeBudgetBytes}.
    */
-  static OnnxClassifier load(Path onnxModel, Normalization normalization, long decodeBudgetBytes)
+  static OnnxClassifier load(Path onnxModel, Preprocessing preprocessing, long decodeBudgetBytes)
       throws IOException {
     DecodeBudget budget = new DecodeBudget(decodeBudgetBytes);
     if (!Files.isRegularFile(onnxModel)) {
@@ -79,29 +95,40 @@ final class OnnxClassifier implements AutoCloseable {
           e);
     }
     try {
+      if (session.getNumInputs() != 1) {
+        throw new IOException(onnxModel + " has " + Plurals.of(session.getNumInputs(), "input")
+            + "; an image classifier here has one, the image");
+      }
       Map.Entry<String, NodeInfo> input =
           session.getInputInfo().entrySet().iterator().next();
-      if (session.getNumInputs() != 1
-          || !(input.getValue().getInfo() instanceof TensorInfo in)
-          || in.type != OnnxJavaType.FLOAT) {
-        throw new IOException(onnxModel + " has " + Plurals.of(session.getNumInputs(), "input")
-            + "; an image classifier here has" + " one float32 tensor input");
+      if (!(input.getValue().getInfo() instanceof TensorInfo in) || !isFloat(in.type)) {
+        throw new IOException(onnxModel + ": input '" + input.getKey() + "' is "
+            + describe(input.getValue()) + "; local mode feeds a float32 or float16 image tensor");
       }
-      if (!(session.getOutputInfo().values().iterator().next().getInfo() instanceof TensorInfo out)
-          || out.getShape().length != 2
-          || out.type != OnnxJavaType.FLOAT) {
-        throw new IOException(
-            onnxModel + ": the first output must be a float32 [N, classes] tensor");
+      // The first output is the scores; a second (features, say) is not fetched.
+      Map.Entry<String, NodeInfo> output =
+          session.getOutputInfo().entrySet().iterator().next();
+      if (!(output.getValue().getInfo() instanceof TensorInfo out) || !isFloat(out.type)) {
+        throw new IOException(onnxModel + ": the first output, '" + output.getKey() + "', is "
+            + describe(output.getValue()) + "; it must be the classes' float scores");
       }
+      long classes = classes(onnxModel, output.getKey(), out.getShape());
       ImagePreprocessor preprocessor;
       try {
         preprocessor =
-            ImagePreprocessor.forInputShape(input.getKey(), in.getShape(), normalization);
+            ImagePreprocessor.forInputShape(input.getKey(), in.getShape(), preprocessing);
       } catch (IllegalArgumentException e) {
         throw new IOException(onnxModel + ": " + e.getMessage(), e);
       }
       return new OnnxClassifier(
-          env, session, input.getKey(), preprocessor, out.getShape()[1], budget);
+          env,
+          session,
+          input.getKey(),
+          output.getKey(),
+          in.type == OnnxJavaType.FLOAT16,
+          preprocessor,
+          classes,
+          budget);
     } catch (IOException | RuntimeException | OrtException e) {
       try {
         session.close();
@@ -110,6 +137,38 @@ final class OnnxClassifier implements AutoCloseable {
       }
       throw notStarted(e);
     }
+  }
+
+  private static boolean isFloat(OnnxJavaType type) {
+    return type == OnnxJavaType.FLOAT || type == OnnxJavaType.FLOAT16;
+  }
+
+  private static String describe(NodeInfo node) {
+    return node.getInfo() instanceof TensorInfo t
+        ? "a " + t.type.name().toLowerCase(java.util.Locale.ROOT) + " tensor "
+            + Arrays.toString(t.getShape())
+        : "no tensor (" + node.getInfo() + ")";
+  }
+
+  /**
+   * The number of classes of a scores output: [classes], or [N, classes] after the batch with any further dimensions 1
+   * (a convolutional head's [N, classes, 1, 1]); -1 when the classes' dimension is symbolic.
+   */
+  private static long classes(Path onnxModel, String name, long[] shape) throws IOException {
+    long classes = 1;
+    int found = 0;
+    for (int i = shape.length == 1 ? 0 : 1; i < shape.length; i++) {
+      if (shape[i] != 1) {
+        classes = shape[i];
+        found++;
+      }
+    }
+    if (shape.length == 0 || found > 1) {
+      throw new IOException(onnxModel + ": the first output, '" + name + "', has shape "
+          + Arrays.toString(shape) + "; it must be the classes' scores, [N, classes] (or"
+          + " [N, classes, 1, 1], or [classes])");
+    }
+    return classes;
   }
 
   /**
@@ -147,11 +206,26 @@ final class OnnxClassifier implements AutoCloseable {
 
   /** Inference alone on an already preprocessed tensor (the benchmark's baseline). */
   float[] infer(FloatBuffer tensor) throws OrtException {
-    try (OnnxTensor input =
-            OnnxTensor.createTensor(env, tensor.rewind(), preprocessor.tensorShape());
-        OrtSession.Result result = session.run(Map.of(inputName, input))) {
-      return ((float[][]) result.get(0).getValue())[0];
+    try (OnnxTensor input = half
+            ? OnnxTensor.createTensor(
+                env, toHalf(tensor), preprocessor.tensorShape(), OnnxJavaType.FLOAT16)
+            : OnnxTensor.createTensor(env, tensor.rewind(), preprocessor.tensorShape());
+        OrtSession.Result result = session.run(Map.of(inputName, input), Set.of(outputName))) {
+      // One image's scores, whatever dimensions of 1 surround them (a float16 output is widened).
+      FloatBuffer scores = ((OnnxTensor) result.get(0)).getFloatBuffer();
+      float[] values = new float[scores.remaining()];
+      scores.get(values);
+      return values;
     }
+  }
+
+  /** {@code tensor} rounded to float16, in this thread's buffer. */
+  private ShortBuffer toHalf(FloatBuffer tensor) {
+    ShortBuffer out = halves.get();
+    for (int i = 0, n = preprocessor.tensorSize(); i < n; i++) {
+      out.put(i, Float.floatToFloat16(tensor.get(i)));
+    }
+    return out.rewind();
   }
 
   ImagePreprocessor preprocessor() {

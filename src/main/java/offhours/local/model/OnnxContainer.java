@@ -81,7 +81,7 @@ public final class OnnxContainer implements AutoCloseable {
   public static void checkLabels(ModelFiles model) throws IOException {
     List<String> labels = model.readLabels();
     try (OnnxClassifier probe = OnnxClassifier.load(
-        model.onnx(), Normalization.UNIT_SCALE, DecodeBudget.ofHeap().bytes())) {
+        model.onnx(), Preprocessing.DEFAULT, DecodeBudget.ofHeap().bytes())) {
       probe.checkLabels(model, labels);
     }
   }
@@ -89,14 +89,28 @@ public final class OnnxContainer implements AutoCloseable {
   /** As {@link #start(Path, int)}, with the normalization a user's own model expects. */
   public static OnnxContainer start(Path onnxModel, int port, Normalization normalization)
       throws IOException {
-    return start(onnxModel, port, normalization, DecodeBudget.ofHeap().bytes());
+    return start(onnxModel, port, new Preprocessing(normalization, Resize.STRETCH));
+  }
+
+  /** As {@link #start(Path, int)}, with the resize and normalization a user's own model expects. */
+  public static OnnxContainer start(Path onnxModel, int port, Preprocessing preprocessing)
+      throws IOException {
+    return start(onnxModel, port, preprocessing, DecodeBudget.ofHeap().bytes());
   }
 
   /** As {@link #start(Path, int, Normalization)}, decoding images within {@code decodeBudgetBytes} at a time. */
   static OnnxContainer start(
       Path onnxModel, int port, Normalization normalization, long decodeBudgetBytes)
       throws IOException {
-    OnnxClassifier classifier = OnnxClassifier.load(onnxModel, normalization, decodeBudgetBytes);
+    return start(
+        onnxModel, port, new Preprocessing(normalization, Resize.STRETCH), decodeBudgetBytes);
+  }
+
+  /** As {@link #start(Path, int, Preprocessing)}, decoding images within {@code decodeBudgetBytes} at a time. */
+  static OnnxContainer start(
+      Path onnxModel, int port, Preprocessing preprocessing, long decodeBudgetBytes)
+      throws IOException {
+    OnnxClassifier classifier = OnnxClassifier.load(onnxModel, preprocessing, decodeBudgetBytes);
     try {
       Loopback.limitRequestTime();
       HttpServer server =

@@ -15,8 +15,10 @@ final class OnnxGraphBuilder {
   private static final int OPSET = 13;
 
   // TensorProto.DataType
-  private static final int FLOAT = 1;
-  private static final int INT64 = 7;
+  static final int FLOAT = 1;
+  static final int UINT8 = 2;
+  static final int INT64 = 7;
+  static final int FLOAT16 = 10;
   // AttributeProto.AttributeType
   private static final int ATTR_FLOAT = 1;
   private static final int ATTR_INT = 2;
@@ -72,11 +74,20 @@ final class OnnxGraphBuilder {
 
   /** A float tensor graph input; each dim is a Long (fixed) or a String (symbolic, e.g. the batch). */
   void floatInput(String name, Object... dims) {
-    inputs.add(valueInfo(name, dims));
+    input(name, FLOAT, dims);
   }
 
   void floatOutput(String name, Object... dims) {
-    outputs.add(valueInfo(name, dims));
+    output(name, FLOAT, dims);
+  }
+
+  /** A graph input of TensorProto.DataType {@code dataType} ({@link #FLOAT16}, say); dims as {@link #floatInput}. */
+  void input(String name, int dataType, Object... dims) {
+    inputs.add(valueInfo(name, dataType, dims));
+  }
+
+  void output(String name, int dataType, Object... dims) {
+    outputs.add(valueInfo(name, dataType, dims));
   }
 
   byte[] build(String graphName, String producer, String docString) {
@@ -103,7 +114,7 @@ final class OnnxGraphBuilder {
     return t.int64(2, dataType).string(8, name).bytes(9, raw);
   }
 
-  private static ProtoWriter valueInfo(String name, Object... dims) {
+  private static ProtoWriter valueInfo(String name, int dataType, Object... dims) {
     ProtoWriter shape = new ProtoWriter();
     for (Object d : dims) {
       ProtoWriter dim = new ProtoWriter();
@@ -114,7 +125,7 @@ final class OnnxGraphBuilder {
       }
       shape.message(1, dim);
     }
-    ProtoWriter tensorType = new ProtoWriter().int64(1, FLOAT).message(2, shape);
+    ProtoWriter tensorType = new ProtoWriter().int64(1, dataType).message(2, shape);
     return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));
   }
 }

@@ -1,0 +1,23 @@
+package offhours.local.model;
+
+import java.util.List;
+
+/** Tiny ONNX models for tests outside this package, which cannot reach {@link OnnxGraphBuilder}. */
+public final class OnnxGraphs {
+  private OnnxGraphs() {}
+
+  /** An NCHW classifier of input x [N,3,height,width] whose output [N,3] is the mean of each channel it is fed. */
+  public static byte[] channelMeans(long height, long width) {
+    var graph = new OnnxGraphBuilder();
+    graph.floatInput("x", "N", 3L, height, width);
+    graph.node("GlobalAveragePool", "pool", List.of("x"), List.of("pooled"));
+    graph.node(
+        "Flatten",
+        "flat",
+        List.of("pooled"),
+        List.of("means"),
+        OnnxGraphBuilder.intAttr("axis", 1));
+    graph.floatOutput("means", "N", 3L);
+    return graph.build("means", "test", "channel means");
+  }
+}

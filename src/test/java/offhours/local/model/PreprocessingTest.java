@@ -1,0 +1,86 @@
+package offhours.local.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The NORMALIZE and RESIZE settings as the CLI and the ONNX container's environment spell them. */
+class PreprocessingTest {
+
+  @Test
+  void normalizeNamesImagenetAndUnitInAnyCaseOrGivesMeanAndStd() {
+    assertThat(Normalization.parse("imagenet", "NORMALIZE")).isEqualTo(Normalization.IMAGENET);
+    assertThat(Normalization.parse("ImageNet", "NORMALIZE")).isEqualTo(Normalization.IMAGENET);
+    assertThat(Normalization.parse("unit", "NORMALIZE")).isEqualTo(Normalization.UNIT_SCALE);
+    Normalization half = Normalization.parse("0.5,0.5,0.5/0.5, 0.5 ,.5", "NORMALIZE");
+    assertThat(half.mean()).containsExactly(0.5f, 0.5f, 0.5f);
+    assertThat(half.std()).containsExactly(0.5f, 0.5f, 0.5f);
+    Normalization clip = Normalization.parse(
+        "0.48145466,0.4578275,0.40821073/0.26862954," + "0.26130258,0.27577711", "NORMALIZE");
+    assertThat(clip.mean()).containsExactly(0.48145466f, 0.4578275f, 0.40821073f);
+    assertThat(clip.std()).containsExactly(0.26862954f, 0.26130258f, 0.27577711f);
+  }
+
+  @Test
+  void eachNormalizationIsSpelledAsItIsReadBack() {
+    assertThat(Normalization.IMAGENET.spelling()).isEqualTo("imagenet");
+    assertThat(Normalization.UNIT_SCALE.spelling()).isEqualTo("unit");
+    assertThat(Normalization.parse("0.50,0.5,0.5/0.5,0.5,0.50", "N").spelling())
+        .isEqualTo("0.5,0.5,0.5/0.5,0.5,0.5");
+    assertThat(Normalization.parse("0.485,0.456,0.406/0.229,0.224,0.225", "N").spelling())
+        .as("ImageNet's numbers typed out are ImageNet")
+        .isEqualTo("imagenet");
+    for (String given : new String[] {"0.1,0.2,0.3/1,2,3", "0,0,0.0001/0.00001,7,100"}) {
+      Normalization n = Normalization.parse(given, "N");
+      assertThat(Normalization.parse(n.spelling(), "N")).as(given).isEqualTo(n);
+    }
+  }
+
+  @Test
+  void normalizeRefusesWhatIsNotThreeNumbersEachWithEachStdAboveZero() {
+    assertThatThrownBy(() -> Normalization.parse("torchvision", "NORMALIZE"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("NORMALIZE must be imagenet, unit, or MEAN/STD of three numbers each"
+            + " (0.5,0.5,0.5/0.5,0.5,0.5), got 'torchvision'");
+    assertThatThrownBy(() -> Normalization.parse("0.5/0.5", "NORMALIZE"))
+        .hasMessage("NORMALIZE needs three comma-separated numbers for the mean (R,G,B), got 1 in"
+            + " '0.5/0.5'");
+    assertThatThrownBy(() -> Normalization.parse("0.5,0.5,0.5/0.5,0.5", "NORMALIZE"))
+        .hasMessage("NORMALIZE needs three comma-separated numbers for the std (R,G,B), got 2 in"
+            + " '0.5,0.5,0.5/0.5,0.5'");
+    assertThatThrownBy(() -> Normalization.parse("0.5,0.5,0.5/0.5,0,0.5", "NORMALIZE"))
+        .hasMessage("NORMALIZE needs each std above 0 (it divides), got '0.5,0.5,0.5/0.5,0,0.5'");
+    for (String number : new String[] {"NaN", "Infinity", "1e3", "-0.5", "", "0x1p3"}) {
+      String given = number + ",0.5,0.5/1,1,1";
+      assertThatThrownBy(() -> Normalization.parse(given, "NORMALIZE"))
+          .as(given)
+          .hasMessage("NORMALIZE needs numbers in digits 0-9 with at most one '.' (like 0.115) for"
+              + " the mean, got '" + number + "' in '" + given + "'");
+    }
+    assertThatThrownBy(() -> Normalization.parse("1,1,1/1,1,1/1,1,1", "NORMALIZE"))
+        .hasMessageStartingWith("NORMALIZE must be imagenet, unit, or MEAN/STD");
+  }
+
+  @Test
+  void resizeIsStretchOrCrop() {
+    assertThat(Resize.parse("crop", "RESIZE")).isEqualTo(Resize.CROP);
+    assertThat(Resize.parse("Stretch", "RESIZE")).isEqualTo(Resize.STRETCH);
+    assertThatThrownBy(() -> Resize.parse("center-crop", "RESIZE"))
+        .hasMessage("RESIZE must be stretch or crop, got 'center-crop'");
+  }
+
+  @Test
+  void theSettingsAreReadFromAMapOfOtherSettingsTooAndDefaultToTheDefaultModels() {
+    assertThat(Preprocessing.of(Map.of("CONTENT_TYPE", "auto"))).isEqualTo(Preprocessing.DEFAULT);
+    assertThat(Preprocessing.DEFAULT)
+        .isEqualTo(new Preprocessing(Normalization.UNIT_SCALE, Resize.STRETCH));
+    assertThat(Preprocessing.of(Map.of("NORMALIZE", "imagenet", "RESIZE", "crop")))
+        .isEqualTo(new Preprocessing(Normalization.IMAGENET, Resize.CROP));
+    assertThat(Preprocessing.among(Map.of("ACCEPT", "application/json", "RESIZE", "crop")))
+        .containsExactly(Map.entry("RESIZE", "crop"));
+    assertThatThrownBy(() -> Preprocessing.of(Map.of("RESIZE", "fit")))
+        .hasMessage("RESIZE must be stretch or crop, got 'fit'");
+  }
+}
