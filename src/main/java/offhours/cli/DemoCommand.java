@@ -51,6 +51,8 @@ final class DemoCommand implements Command {
         LocalCommand.CONTAINER_COMMAND,
         LocalCommand.CONTENT_TYPE,
         LocalCommand.ACCEPT,
+        LocalCommand.NORMALIZE,
+        LocalCommand.RESIZE,
         LocalCommand.HOSTING,
         LocalCommand.TIME_ZONE,
         TIMEOUT,

@@ -16,6 +16,9 @@ import offhours.inference.ModelContract;
 import offhours.local.LocalDeployment;
 import offhours.local.LocalDirectory;
 import offhours.local.model.ModelFiles;
+import offhours.local.model.Normalization;
+import offhours.local.model.Preprocessing;
+import offhours.local.model.Resize;
 import offhours.units.Decimals;
 import offhours.units.IanaZones;
 import offhours.units.WholeNumbers;
@@ -38,6 +41,16 @@ final class LocalCommand {
       "Content-Type of the image sent to the model: application/x-image (default), auto (image/jpeg or image/png), or a media type");
   static final Option ACCEPT =
       Option.value("accept", "TYPE", "Accept header sent to the model (default application/json)");
+  static final Option NORMALIZE = Option.value(
+      "normalize",
+      "HOW",
+      "how --model's pixels are normalized after the resize: unit (default, RGB from 0 to 1), imagenet (torchvision's"
+          + " mean 0.485,0.456,0.406 and std 0.229,0.224,0.225), or MEAN/STD, three numbers each, as 0.5,0.5,0.5/0.5,0.5,0.5");
+  static final Option RESIZE = Option.value(
+      "resize",
+      "HOW",
+      "how an image is brought to --model's input size: stretch (default, the whole image) or crop (shorter side to"
+          + " the input's, then the middle, as torchvision's and timm's evaluation do)");
   static final Option HOSTING = Option.value(
       "hosting",
       "KIND",
@@ -69,7 +82,16 @@ final class LocalCommand {
 
   /** The options of {@code local start|run} and {@code demo} that choose the model and the controller's zone. */
   static List<Option> stackOptions() {
-    return List.of(MODEL, LABELS, CONTAINER_COMMAND, CONTENT_TYPE, ACCEPT, HOSTING, TIME_ZONE);
+    return List.of(
+        MODEL,
+        LABELS,
+        CONTAINER_COMMAND,
+        CONTENT_TYPE,
+        ACCEPT,
+        NORMALIZE,
+        RESIZE,
+        HOSTING,
+        TIME_ZONE);
   }
 
   static LocalDeployment.Options settings(Invocation call) {
@@ -102,8 +124,10 @@ final class LocalCommand {
   }
 
   /**
-   * The model a command names ({@link #MODEL}, {@link #LABELS}, {@link #CONTAINER_COMMAND}) and how it is called
-   * ({@link #CONTENT_TYPE}, {@link #ACCEPT}, as CONTENT_TYPE and ACCEPT among {@code settings}).
+   * The model a command names ({@link #MODEL}, {@link #LABELS}, {@link #CONTAINER_COMMAND}), how it is called
+   * ({@link #CONTENT_TYPE}, {@link #ACCEPT}, as CONTENT_TYPE and ACCEPT among {@code settings}) and how an ONNX
+   * model's images are prepared ({@link #NORMALIZE}, {@link #RESIZE}, as NORMALIZE and RESIZE, each in its own
+   * spelling).
    */
   record ModelOptions(
       Optional<Path> model,
@@ -154,8 +178,37 @@ final class LocalCommand {
     } catch (IllegalArgumentException e) {
       throw CliException.usage(asFlag(e.getMessage()));
     }
+    settings.putAll(preprocessing(args));
     return new ModelOptions(
         model, labels, args.value(CONTAINER_COMMAND.name()), Map.copyOf(settings));
+  }
+
+  /**
+   * {@link #NORMALIZE} and {@link #RESIZE} as NORMALIZE and RESIZE, each spelled as the container reads it back
+   * ({@code ImageNet} as {@code imagenet}), so that the same choice typed again changes nothing. They prepare an ONNX
+   * model's images, so a container command, whose server prepares its own, is refused with them.
+   */
+  private static Map<String, String> preprocessing(Arguments args) {
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    Optional<String> normalize = args.value(NORMALIZE.name());
+    Optional<String> resize = args.value(RESIZE.name());
+    if (args.value(CONTAINER_COMMAND.name()).isPresent()
+        && (normalize.isPresent() || resize.isPresent())) {
+      throw CliException.usage(
+          "--" + (normalize.isPresent() ? NORMALIZE : RESIZE).name()
+              + " prepares the images of an ONNX model of --model only: the server of"
+              + " --container-command prepares its own (leave it out, or serve an ONNX file with --model)");
+    }
+    try {
+      normalize.ifPresent(v -> settings.put(
+          Preprocessing.NORMALIZE,
+          Normalization.parse(v, Preprocessing.NORMALIZE).spelling()));
+      resize.ifPresent(v -> settings.put(
+          Preprocessing.RESIZE, Resize.parse(v, Preprocessing.RESIZE).value()));
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(asFlag(e.getMessage()));
+    }
+    return settings;
   }
 
   /**
@@ -236,7 +289,16 @@ final class LocalCommand {
    */
   private static String asFlag(String message) {
     for (Map.Entry<String, Option> setting : Map.of(
-            "CONTENT_TYPE ", CONTENT_TYPE, "ACCEPT ", ACCEPT, "HOSTING ", HOSTING)
+            "CONTENT_TYPE ",
+            CONTENT_TYPE,
+            "ACCEPT ",
+            ACCEPT,
+            "HOSTING ",
+            HOSTING,
+            "NORMALIZE ",
+            NORMALIZE,
+            "RESIZE ",
+            RESIZE)
         .entrySet()) {
       if (message.startsWith(setting.getKey())) {
         return "--" + setting.getValue().name() + " "

@@ -8,6 +8,8 @@ import java.util.Optional;
 import offhours.inference.ModelContract;
 import offhours.local.StateFile;
 import offhours.local.api.LocalApiGateway;
+import offhours.local.model.Normalization;
+import offhours.local.model.Resize;
 import offhours.local.process.ProcessReads;
 import offhours.stack.Hosting;
 
@@ -90,6 +92,8 @@ final class LocalStatusCommand implements Command {
       "labelsFile", "--" + LocalCommand.LABELS.name(),
       "contentType", "--" + LocalCommand.CONTENT_TYPE.name(),
       "accept", "--" + LocalCommand.ACCEPT.name(),
+      "normalize", "--" + LocalCommand.NORMALIZE.name(),
+      "resize", "--" + LocalCommand.RESIZE.name(),
       "hosting", "--" + LocalCommand.HOSTING.name(),
       "timeZone", "--" + LocalCommand.TIME_ZONE.name());
 
@@ -118,6 +122,17 @@ final class LocalStatusCommand implements Command {
         ModelContract.X_IMAGE,
         namingDefaults);
     putSetting(options, "accept", state.model().get("ACCEPT"), ModelContract.JSON, namingDefaults);
+    if (served.modelFile() != null) {
+      // An ONNX model's own resize and normalization; a command's server and the default model
+      // prepare their images themselves.
+      putSetting(
+          options,
+          "normalize",
+          served.normalize(),
+          Normalization.UNIT_SCALE.spelling(),
+          namingDefaults);
+      putSetting(options, "resize", served.resize(), Resize.STRETCH.value(), namingDefaults);
+    }
     // The controller's settings, as its environment has them: --hosting (empty: the template's
     // default) and the zone --time-zone gave, else the one 'local start' ran in.
     putSetting(

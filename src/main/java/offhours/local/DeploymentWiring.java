@@ -33,6 +33,7 @@ import offhours.local.lambda.LocalScheduler;
 import offhours.local.model.DefaultModel;
 import offhours.local.model.ModelFiles;
 import offhours.local.model.OnnxContainer;
+import offhours.local.model.Preprocessing;
 import offhours.local.moto.MotoServer;
 import offhours.local.process.ChildProcesses;
 import offhours.local.sagemaker.ContainerSpec;
@@ -208,7 +209,8 @@ final class DeploymentWiring {
         options.containerCommand().isPresent() ? StackModel.firstCommandImage() : null,
         names,
         labels,
-        StateFile.Served.of(options.model(), options.labels(), options.containerCommand()),
+        StateFile.Served.of(
+            options.model(), options.labels(), options.containerCommand(), options.modelSettings()),
         classifyEnv,
         controllerEnv,
         apiEnv,
@@ -330,15 +332,24 @@ final class DeploymentWiring {
     }
   }
 
-  private static ModelContainer onnxContainer(ContainerSpec spec) throws IOException {
+  static ModelContainer onnxContainer(ContainerSpec spec) throws IOException {
     if (spec.modelDataUrl() == null || !spec.modelDataUrl().startsWith("file:")) {
       throw new IOException(
           "the local ONNX container needs ModelDataUrl file:///path/model.onnx, got "
               + spec.modelDataUrl());
     }
+    // The model's own resize and normalization (--resize, --normalize), as its environment carries
+    // them (StackModel); a value no setting takes is refused when the endpoint is created.
+    Preprocessing preprocessing;
+    try {
+      preprocessing = Preprocessing.of(spec.environment());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("the local ONNX container's environment: " + e.getMessage(), e);
+    }
     // Port 0: the server binds a free port itself and reports it; a port probed first could be
     // taken by another process before the bind.
-    OnnxContainer container = OnnxContainer.start(Path.of(URI.create(spec.modelDataUrl())), 0);
+    OnnxContainer container =
+        OnnxContainer.start(Path.of(URI.create(spec.modelDataUrl())), 0, preprocessing);
     return ModelContainer.of(container.baseUri(), container::close);
   }
 

@@ -3,6 +3,7 @@ package offhours.local;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import offhours.local.model.Preprocessing;
 import offhours.stack.FunctionVariables;
 import offhours.stack.Hosting;
 import offhours.stack.StackSpec;
@@ -64,7 +65,7 @@ final class FunctionEnvironments {
         "TIME_ZONE",
         options.controller().getOrDefault("TIME_ZONE", controllerDefaults().get("TIME_ZONE")));
     env.putAll(labels(labelsS3Uri));
-    env.putAll(modelSettings);
+    env.putAll(forFunctions(modelSettings));
     env.putAll(component(modelSettings));
     // As the template: a serverless endpoint takes 4 MB.
     env.put("MAX_IMAGE_BYTES", Integer.toString(hosting(modelSettings).maxImageBytes()));
@@ -99,10 +100,20 @@ final class FunctionEnvironments {
     env.put("TIMER_QUEUE_URL", provisioned.timerQueueUrl());
     env.put("CONTROL_TABLE_NAME", provisioned.controlTable());
     env.putAll(labels(labelsS3Uri));
-    env.putAll(options.modelSettings());
+    env.putAll(forFunctions(options.modelSettings()));
     env.putAll(component(options.modelSettings()));
     env.put("MODEL_NAME", names.model());
     return env;
+  }
+
+  /**
+   * The model settings a function reads: all but the ONNX container's resize and normalization, which only the
+   * model's container environment carries ({@link StackModel}).
+   */
+  private static Map<String, String> forFunctions(Map<String, String> modelSettings) {
+    Map<String, String> settings = new java.util.HashMap<>(modelSettings);
+    settings.keySet().removeAll(Preprocessing.SETTINGS);
+    return settings;
   }
 
   /**

@@ -21,6 +21,7 @@ import offhours.local.StateFile.ServiceKey;
 import offhours.local.api.LocalApiGateway;
 import offhours.local.invocation.Invoked;
 import offhours.local.lambda.LocalScheduler;
+import offhours.local.model.Preprocessing;
 import offhours.local.process.ChildProcesses;
 import offhours.stack.FunctionVariables;
 import offhours.stack.StackSpec;
@@ -55,8 +56,9 @@ public final class LocalDeployment implements AutoCloseable {
    * @param containerCommand a user container command speaking the SageMaker contract; {@code labels} are needed
    *     unless its answers name their classes
    * @param controller controller variables that replace local mode's defaults
-   * @param modelSettings how Classify and the controller's probe call the model (CONTENT_TYPE, ACCEPT, SCORES) and
-   *     how it is hosted (HOSTING)
+   * @param modelSettings how Classify and the controller's probe call the model (CONTENT_TYPE, ACCEPT, SCORES), how
+   *     it is hosted (HOSTING) and, for an ONNX {@code model} only, how its container prepares images (NORMALIZE,
+   *     RESIZE: {@link Preprocessing}, which only the model's container environment carries)
    */
   public record Options(
       Path cacheDir,
@@ -80,6 +82,19 @@ public final class LocalDeployment implements AutoCloseable {
         throw new IllegalArgumentException(
             "choose one of --model and --container-command, not both");
       }
+      Map<String, String> preprocessing = Preprocessing.among(modelSettings);
+      if (!preprocessing.isEmpty() && model.isEmpty()) {
+        throw new IllegalArgumentException(preprocessing.keySet().stream()
+                .map(s -> "--" + s.toLowerCase(java.util.Locale.ROOT))
+                .collect(java.util.stream.Collectors.joining(" and "))
+            + " prepare" + (preprocessing.size() == 1 ? "s" : "")
+            + " the images of an ONNX model of --model only: "
+            + (containerCommand.isPresent()
+                ? "a --container-command's server prepares its own"
+                : "the default model takes its own preprocessing")
+            + "; give --model FILE with it");
+      }
+      Preprocessing.of(modelSettings); // a value it does not take is refused before the start
     }
 
     public Options(

@@ -16,6 +16,7 @@ import offhours.local.lambda.ExecutionEnvironment;
 import offhours.local.lambda.LocalLambda;
 import offhours.local.model.ModelFiles;
 import offhours.local.model.OnnxContainer;
+import offhours.local.model.Preprocessing;
 import offhours.local.sagemaker.LocalSageMaker;
 import offhours.stack.Hosting;
 import offhours.stack.StackSpec;
@@ -90,6 +91,20 @@ final class ModelSwitch {
   }
 
   /**
+   * The model settings of a stack of {@code was} after {@code update}: those it gives replace those of {@code was}. A
+   * new model's images are prepared as its update says (NORMALIZE, RESIZE), else as the default model's, never as the
+   * old model's: how they were prepared is no fact of the new model.
+   */
+  static Map<String, String> settingsAfter(LocalDeployment.Options was, ModelUpdate update) {
+    Map<String, String> settings = new HashMap<>(was.modelSettings());
+    if (update.newModel()) {
+      settings.keySet().removeAll(Preprocessing.SETTINGS);
+    }
+    settings.putAll(update.modelSettings());
+    return settings;
+  }
+
+  /**
    * Gives the stack serving {@code now} the model of {@code update}; returns what it serves from then on.
    *
    * @throws IllegalArgumentException when the update changes nothing, or the stack's hosting is serverless
@@ -119,8 +134,7 @@ final class ModelSwitch {
     if (files.onnx() != null) {
       OnnxContainer.checkLabels(files); // labels that do not fit would send every upload to the DLQ
     }
-    Map<String, String> settings = new HashMap<>(was.modelSettings());
-    settings.putAll(update.modelSettings());
+    Map<String, String> settings = settingsAfter(was, update);
     // A model file or command given is a new model even at the same path or words: the file may
     // have been trained
     // again, the command's code edited, and the new endpoint loads them afresh.
@@ -206,7 +220,7 @@ final class ModelSwitch {
             commandImage,
             names,
             labelList,
-            StateFile.Served.of(model, labels, command),
+            StateFile.Served.of(model, labels, command, settings),
             classifyEnv,
             controllerEnv,
             apiEnv,

@@ -5,16 +5,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
+import offhours.local.model.Preprocessing;
 
 /**
  * A new model for the running local stack ({@link LocalDeployment#update}), the local twin of a stack update that
  * changes ContainerImage, LabelsS3Uri, ContentType or Accept: what is given changes, the rest stays. A new model or
- * container command comes with its own labels or none (its answers name their classes), never the old model's.
+ * container command comes with its own labels or none (its answers name their classes), never the old model's, and
+ * an ONNX model with its own resize and normalization (the default's unless given), never the old model's.
  *
  * @param model an ONNX model to serve instead (needs {@code labels})
  * @param labels the class names, one per line, in the order of the model's outputs
  * @param containerCommand a command speaking the SageMaker contract to serve with instead
- * @param modelSettings CONTENT_TYPE and ACCEPT, as the stack's parameters of those names
+ * @param modelSettings CONTENT_TYPE and ACCEPT, as the stack's parameters of those names, and the ONNX model's
+ *     NORMALIZE and RESIZE ({@link Preprocessing})
  */
 public record ModelUpdate(
     Optional<Path> model,
@@ -23,7 +27,9 @@ public record ModelUpdate(
     Map<String, String> modelSettings) {
 
   /** The model settings an update may change. */
-  public static final List<String> SETTINGS = List.of("CONTENT_TYPE", "ACCEPT");
+  public static final List<String> SETTINGS = Stream.concat(
+          Stream.of("CONTENT_TYPE", "ACCEPT"), Preprocessing.SETTINGS.stream())
+      .toList();
 
   public ModelUpdate {
     Objects.requireNonNull(model, "model");
@@ -40,8 +46,13 @@ public record ModelUpdate(
     for (String setting : modelSettings.keySet()) {
       if (!SETTINGS.contains(setting)) {
         throw new IllegalArgumentException("a model update changes "
-            + String.join(" and ", SETTINGS) + " of the model settings, not " + setting);
+            + String.join(", ", SETTINGS.subList(0, SETTINGS.size() - 1)) + " and "
+            + SETTINGS.getLast() + " of the model settings, not " + setting);
       }
+    }
+    if (containerCommand.isPresent() && !Preprocessing.among(modelSettings).isEmpty()) {
+      throw new IllegalArgumentException("--normalize and --resize prepare the images of an ONNX"
+          + " model of --model only: a --container-command's server prepares its own");
     }
     if (model.isEmpty()
         && labels.isEmpty()
@@ -49,7 +60,7 @@ public record ModelUpdate(
         && modelSettings.isEmpty()) {
       throw new IllegalArgumentException(
           "a model update needs at least one of --model, --container-command, --labels,"
-              + " --content-type and --accept");
+              + " --content-type, --accept, --normalize and --resize");
     }
   }
 

@@ -1,6 +1,8 @@
 package offhours.local;
 
+import java.util.Map;
 import offhours.local.model.ModelFiles;
+import offhours.local.model.Preprocessing;
 import offhours.local.sagemaker.LocalSageMaker;
 import offhours.stack.FunctionVariables;
 import offhours.stack.Hosting;
@@ -53,6 +55,11 @@ final class StackModel {
         c.image(commandImage); // runs the command the local SageMaker serves under it
       } else {
         c.image(ONNX_IMAGE).modelDataUrl(model.onnx().toUri().toString());
+        // Its resize and normalization in its environment, as a container of one's own is told.
+        Map<String, String> preprocessing = Preprocessing.among(options.modelSettings());
+        if (!preprocessing.isEmpty()) {
+          c.environment(preprocessing);
+        }
       }
     }));
   }

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import offhours.aws.AwsClients.Service;
 import offhours.cache.CacheFiles;
+import offhours.local.model.Preprocessing;
 import offhours.local.process.ChildProcess;
 import offhours.local.process.StackMark;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -78,18 +79,41 @@ public record StateFile(
    * @param labelsFile the file of {@code --labels}, absolute
    * @param containerCommand {@code --container-command} as typed: the user's own text, to show (escaped), never to
    *     run from here
+   * @param normalize {@code --normalize} (NORMALIZE) of the ONNX model of {@code modelFile}; absent when not given
+   * @param resize {@code --resize} (RESIZE) of that model; absent when not given
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Served(String modelFile, String labelsFile, String containerCommand) {
+  public record Served(
+      String modelFile,
+      String labelsFile,
+      String containerCommand,
+      String normalize,
+      String resize) {
+
+    /** A model served with the default's resize and normalization (or a command, which prepares its own). */
+    public Served(String modelFile, String labelsFile, String containerCommand) {
+      this(modelFile, labelsFile, containerCommand, null, null);
+    }
 
     /** What a stack started with these options serves. */
     static Served of(
         Optional<Path> model, Optional<Path> labels, Optional<String> containerCommand) {
+      return of(model, labels, containerCommand, Map.of());
+    }
+
+    /** As {@link #of(Optional, Optional, Optional)}, with the NORMALIZE and RESIZE among {@code modelSettings}. */
+    static Served of(
+        Optional<Path> model,
+        Optional<Path> labels,
+        Optional<String> containerCommand,
+        Map<String, String> modelSettings) {
       return new Served(
           model.map(Served::absolute).orElse(null),
           labels.map(Served::absolute).orElse(null),
-          containerCommand.orElse(null));
+          containerCommand.orElse(null),
+          modelSettings.get(Preprocessing.NORMALIZE),
+          modelSettings.get(Preprocessing.RESIZE));
     }
 
     private static String absolute(Path file) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import offhours.local.StateFile;
@@ -196,5 +197,81 @@ class LocalCommandTest {
         .startsWith(
             "offhours: --content-type is empty; give a media type, or leave --content-type out for the"
                 + " default (application/x-image)");
+  }
+
+  @Test
+  void normalizeAndResizeComeWithAModelOnlyAndAreCheckedBeforeAnythingStarts(@TempDir Path dir)
+      throws IOException {
+    Path model = Files.writeString(dir.resolve("model.onnx"), "not read by the command line");
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
+    String folder = cache.resolve("no-such-folder").toString();
+    for (String[] help : List.of(
+        new String[] {"local", "start", "--help"},
+        new String[] {"local", "run", "--help"},
+        new String[] {"demo", "--help"})) {
+      assertThat(run(help).out())
+          .contains("--normalize HOW", "imagenet (torchvision's", "--resize HOW", "crop (shorter");
+    }
+
+    assertThat(run("local", "start", "--normalize", "imagenet").err())
+        .isEqualTo("offhours: --normalize prepares the images of an ONNX model of --model only: the"
+            + " default model takes its own preprocessing; give --model FILE with it; see 'offhours"
+            + " local start --help'\n");
+    assertThat(run("demo", "--resize", "crop", folder).err())
+        .startsWith("offhours: --resize prepares the images of an ONNX model of --model only");
+    CliRun command =
+        run("local", "run", "--container-command", "python3 serve.py", "--normalize", "imagenet");
+    assertThat(command.exitCode()).isEqualTo(2);
+    assertThat(command.err())
+        .isEqualTo("offhours: --normalize prepares the images of an ONNX model of --model only: the"
+            + " server of --container-command prepares its own (leave it out, or serve an ONNX file"
+            + " with --model); see 'offhours local run --help'\n");
+    String[] withModel = {
+      "local", "start", "--model", model.toString(), "--labels", labels.toString()
+    };
+    CliRun two = run(concat(withModel, "--normalize", "0.5/0.5"));
+    assertThat(two.exitCode()).isEqualTo(2);
+    assertThat(two.err())
+        .isEqualTo("offhours: --normalize needs three comma-separated numbers for the mean (R,G,B),"
+            + " got 1 in '0.5/0.5'; see 'offhours local start --help'\n");
+    assertThat(run(concat(withModel, "--normalize", "0.5,0.5,0.5/0.5,0,0.5")).err())
+        .startsWith("offhours: --normalize needs each std above 0 (it divides), got");
+    assertThat(run(concat(withModel, "--normalize", "torchvision")).err())
+        .startsWith("offhours: --normalize must be imagenet, unit, or MEAN/STD of three numbers"
+            + " each (0.5,0.5,0.5/0.5,0.5,0.5), got 'torchvision'");
+    assertThat(run(concat(withModel, "--resize", "fit")).err())
+        .isEqualTo(
+            "offhours: --resize must be stretch or crop, got 'fit'; see 'offhours local start"
+                + " --help'\n");
+    assertThat(StateFile.path(cache)).as("nothing started").doesNotExist();
+  }
+
+  @Test
+  void theStackIsGivenNormalizeAndResizeInTheContainersSpellingAndItsFunctionsAreNot(
+      @TempDir Path dir) throws IOException {
+    Path model = Files.writeString(dir.resolve("model.onnx"), "not read by the command line");
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
+    Invocation call = CliRun.quietCall(
+        cache,
+        Clock.system(GMT),
+        Map.of(
+            "model",
+            model.toString(),
+            "labels",
+            labels.toString(),
+            "normalize",
+            "ImageNet",
+            "resize",
+            "CROP",
+            "accept",
+            "application/json"));
+
+    assertThat(LocalCommand.settings(call).modelSettings())
+        .isEqualTo(Map.of("NORMALIZE", "imagenet", "RESIZE", "crop", "ACCEPT", "application/json"));
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    return java.util.stream.Stream.concat(Arrays.stream(first), Arrays.stream(more))
+        .toArray(String[]::new);
   }
 }

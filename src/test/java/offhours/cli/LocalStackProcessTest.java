@@ -570,6 +570,30 @@ class LocalStackProcessTest {
   }
 
   @Test
+  void statusShowsTheResizeAndNormalizationOfAnOnnxModelNamingTheDefaultOnesSo() throws Exception {
+    other = new ProcessBuilder("sleep", "60").start();
+    recordStack(
+        other.pid(),
+        other.info().startInstant().orElseThrow().toString(),
+        List.of(),
+        Map.of(),
+        new StateFile.Served("/m/vit.onnx", "/m/labels.txt", null, "0.5,0.5,0.5/0.5,0.5,0.5", null),
+        Map.of());
+
+    assertThat(run("local", "status").out())
+        .contains("MODEL OPTION    STARTED WITH\n"
+            + "--model         /m/vit.onnx\n"
+            + "--labels        /m/labels.txt\n"
+            + "--content-type  application/x-image (default)\n"
+            + "--accept        application/json (default)\n"
+            + "--normalize     0.5,0.5,0.5/0.5,0.5,0.5\n"
+            + "--resize        stretch (default)\n");
+    assertThat(run("local", "status", "--json").out())
+        .contains("\"served\":{\"modelFile\":\"/m/vit.onnx\",\"labelsFile\":\"/m/labels.txt\","
+            + "\"normalize\":\"0.5,0.5,0.5/0.5,0.5,0.5\"}");
+  }
+
+  @Test
   void statusNamesTheDefaultModelWhenTheStackStartedWithoutOne() throws Exception {
     other = new ProcessBuilder("sleep", "60").start();
     recordStack(

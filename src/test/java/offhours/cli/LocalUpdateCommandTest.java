@@ -35,7 +35,8 @@ class LocalUpdateCommandTest {
     assertThat(nothing.exitCode()).isEqualTo(2);
     assertThat(nothing.err())
         .isEqualTo("offhours: give the new model: at least one of --model, --container-command,"
-            + " --labels, --content-type and --accept; see 'offhours local update --help'\n");
+            + " --labels, --content-type, --accept, --normalize and --resize; see 'offhours local"
+            + " update --help'\n");
   }
 
   @Test
@@ -120,8 +121,16 @@ class LocalUpdateCommandTest {
             .isEqualTo("offhours: nothing changed: the local stack serves this model with these"
                 + " labels and settings already\n");
 
-        CliRun updated =
-            run("local", "update", "--labels", labels.toString(), "--accept", "text/csv", "--json");
+        CliRun updated = run(
+            "local",
+            "update",
+            "--labels",
+            labels.toString(),
+            "--accept",
+            "text/csv",
+            "--resize",
+            "Crop",
+            "--json");
         assertThat(updated.exitCode()).as(updated.err()).isZero();
         assertThat(updated.err())
             .isEqualTo("the local stack (pid " + stack.pid() + ") serves model offhours-model-2 now"
@@ -135,7 +144,7 @@ class LocalUpdateCommandTest {
               Optional.empty(),
               Optional.of(labels.toAbsolutePath()),
               Optional.empty(),
-              Map.of("ACCEPT", "text/csv")));
+              Map.of("ACCEPT", "text/csv", "RESIZE", "crop")));
     } finally {
       stack.destroy();
     }
@@ -183,7 +192,7 @@ class LocalUpdateCommandTest {
 
     assertThat(help)
         .contains("--model FILE", "--labels FILE", "--container-command CMD", "--content-type TYPE")
-        .contains("--accept TYPE")
+        .contains("--accept TYPE", "--normalize HOW", "--resize HOW")
         .doesNotContain("--hosting", "--time-zone");
     assertThat(run("local", "update", "--hosting", "serverless").exitCode())
         .as("--hosting: a new stack's, not an update's")

@@ -110,4 +110,24 @@ class FunctionEnvironmentsTest {
     assertThat(model.labelsS3Uri()).isNull();
     assertThat(model.labels()).isEmpty();
   }
+
+  @Test
+  void theOnnxContainersResizeAndNormalizationReachNoFunction() {
+    LocalDeployment.Options own = new LocalDeployment.Options(
+        OPTIONS.cacheDir(),
+        java.util.Optional.of(java.nio.file.Path.of("model.onnx")),
+        java.util.Optional.of(java.nio.file.Path.of("labels.txt")),
+        java.util.Optional.empty(),
+        OPTIONS.creatingDelay(),
+        OPTIONS.controllerTick(),
+        Map.of(),
+        Map.of("NORMALIZE", "imagenet", "RESIZE", "crop", "ACCEPT", "text/csv"));
+
+    for (Map<String, String> env : List.of(
+        FunctionEnvironments.classify(NAMES, PROVISIONED, URI, own),
+        FunctionEnvironments.controller(NAMES, PROVISIONED, "uuid", URI, own),
+        FunctionEnvironments.api(NAMES, PROVISIONED, "uuid", URI, own))) {
+      assertThat(env).containsEntry("ACCEPT", "text/csv").doesNotContainKeys("NORMALIZE", "RESIZE");
+    }
+  }
 }

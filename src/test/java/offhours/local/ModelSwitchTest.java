@@ -1,5 +1,6 @@
 package offhours.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import offhours.local.model.ModelFiles;
+import offhours.local.model.OnnxGraphs;
 import offhours.stack.StackSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,12 +91,124 @@ class ModelSwitchTest {
         .hasMessage("choose one of --model and --container-command, not both");
     assertThatThrownBy(() -> new ModelUpdate(
             Optional.empty(), Optional.empty(), Optional.empty(), Map.of("HOSTING", "serverless")))
-        .hasMessage("a model update changes CONTENT_TYPE and ACCEPT of the model settings, not"
-            + " HOSTING");
+        .hasMessage("a model update changes CONTENT_TYPE, ACCEPT, NORMALIZE and RESIZE of the model"
+            + " settings, not HOSTING");
     assertThatThrownBy(
             () -> new ModelUpdate(Optional.empty(), Optional.empty(), Optional.empty(), Map.of()))
         .hasMessage("a model update needs at least one of --model, --container-command, --labels,"
-            + " --content-type and --accept");
+            + " --content-type, --accept, --normalize and --resize");
+  }
+
+  @Test
+  void aNewModelsImagesArePreparedAsItsUpdateSaysNeverAsTheOldModelsWere() throws IOException {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "red\ngreen\nblue\n");
+    ServedModel now = onnxStack(
+        labels, Map.of("NORMALIZE", "imagenet", "RESIZE", "crop", "CONTENT_TYPE", "auto"));
+    Path other = dir.resolve("other.onnx");
+
+    assertThat(ModelSwitch.settingsAfter(
+            now.options(),
+            new ModelUpdate(Optional.of(other), Optional.of(labels), Optional.empty(), Map.of())))
+        .as("a new model")
+        .isEqualTo(Map.of("CONTENT_TYPE", "auto"));
+    assertThat(ModelSwitch.settingsAfter(
+            now.options(),
+            new ModelUpdate(
+                Optional.of(other),
+                Optional.of(labels),
+                Optional.empty(),
+                Map.of("RESIZE", "crop"))))
+        .isEqualTo(Map.of("CONTENT_TYPE", "auto", "RESIZE", "crop"));
+    assertThat(ModelSwitch.settingsAfter(
+            now.options(),
+            new ModelUpdate(
+                Optional.empty(), Optional.empty(), Optional.empty(), Map.of("NORMALIZE", "unit"))))
+        .as("the same model, normalized anew")
+        .isEqualTo(Map.of("NORMALIZE", "unit", "RESIZE", "crop", "CONTENT_TYPE", "auto"));
+    assertThat(ModelSwitch.settingsAfter(
+            now.options(),
+            new ModelUpdate(Optional.empty(), Optional.of(labels), Optional.empty(), Map.of())))
+        .as("new labels only")
+        .isEqualTo(now.options().modelSettings());
+  }
+
+  @Test
+  void theSameNormalizationAgainChangesNothingAndAnotherIsAnUpdate() throws IOException {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "red\ngreen\nblue\n");
+    ServedModel now = onnxStack(labels, Map.of("NORMALIZE", "imagenet"));
+
+    assertThatThrownBy(() -> unwired.apply(
+            now,
+            new ModelUpdate(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Map.of("NORMALIZE", "imagenet"))))
+        .hasMessageStartingWith("nothing changed");
+    // Past the checks, the unwired switch fails at its first call to the stack: the labels put.
+    assertThatThrownBy(() -> unwired.apply(
+            now,
+            new ModelUpdate(
+                Optional.empty(), Optional.empty(), Optional.empty(), Map.of("RESIZE", "crop"))))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("putLabels");
+  }
+
+  @Test
+  void theImagesOfACommandOrOfTheDefaultModelAreTheirsToPrepare() throws IOException {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
+    ServedModel command = commandStack("python3 serve.py", labels, Map.of());
+
+    assertThatThrownBy(() -> unwired.apply(
+            command,
+            new ModelUpdate(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Map.of("NORMALIZE", "imagenet"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--normalize prepares the images of an ONNX model of --model only: a"
+            + " --container-command's server prepares its own; give --model FILE with it");
+    assertThatThrownBy(() -> new ModelUpdate(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of("python3 serve.py"),
+            Map.of("RESIZE", "crop")))
+        .hasMessage(
+            "--normalize and --resize prepare the images of an ONNX model of --model only: a"
+                + " --container-command's server prepares its own");
+    assertThatThrownBy(() -> LocalDeployment.Options.defaults(dir)
+            .withModelSettings(Map.of("NORMALIZE", "imagenet", "RESIZE", "crop")))
+        .hasMessage("--normalize and --resize prepare the images of an ONNX model of --model only:"
+            + " the default model takes its own preprocessing; give --model FILE with it");
+  }
+
+  /** A stack that serves an ONNX model of three classes with {@code labels} and {@code settings}. */
+  private ServedModel onnxStack(Path labels, Map<String, String> settings) throws IOException {
+    Path model = Files.write(dir.resolve("means.onnx"), OnnxGraphs.channelMeans(4, 4));
+    LocalDeployment.Options options = new LocalDeployment.Options(
+        dir,
+        Optional.of(model),
+        Optional.of(labels),
+        Optional.empty(),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(1),
+        Map.of(),
+        settings);
+    ModelFiles files = new ModelFiles(model, labels);
+    return new ServedModel(
+        1,
+        options,
+        files,
+        null,
+        StackSpec.Names.local(),
+        files.readLabels(),
+        StateFile.Served.of(
+            options.model(), options.labels(), options.containerCommand(), settings),
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        null);
   }
 
   /** A stack served by {@code command} with {@code labels}, as its start left it. */

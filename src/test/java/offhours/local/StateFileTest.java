@@ -89,7 +89,8 @@ class StateFileTest {
     StateFile.Served served = StateFile.Served.of(
         Optional.of(Path.of("models/../model.onnx")),
         Optional.of(Path.of("labels.txt")),
-        Optional.empty());
+        Optional.empty(),
+        Map.of("NORMALIZE", "0.5,0.5,0.5/0.5,0.5,0.5", "CONTENT_TYPE", "auto"));
     new StateFile(7L, null, null, null, null, null, null, null, null, null, null, served)
         .write(file);
 
@@ -98,6 +99,8 @@ class StateFileTest {
         .isEqualTo(new StateFile.Served(
             Path.of("model.onnx").toAbsolutePath().toString(),
             Path.of("labels.txt").toAbsolutePath().toString(),
+            null,
+            "0.5,0.5,0.5/0.5,0.5,0.5",
             null));
     assertThat(read.isDefault()).isFalse();
     assertThat(StateFile.Served.of(Optional.empty(), Optional.empty(), Optional.empty())
@@ -132,7 +135,7 @@ class StateFileTest {
             Map.of("LABELS", "a,b"),
             Map.of("TIME_ZONE", "UTC"),
             List.of(MOTO),
-            new StateFile.Served("/m.onnx", "/labels.txt", "python3 serve.py"))
+            new StateFile.Served("/m.onnx", "/labels.txt", "python3 serve.py", "imagenet", "crop"))
         .write(file);
     JsonNode written = new ObjectMapper().readTree(file.toFile());
     String section =
