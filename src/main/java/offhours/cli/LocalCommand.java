@@ -44,8 +44,9 @@ final class LocalCommand {
   static final Option NORMALIZE = Option.value(
       "normalize",
       "HOW",
-      "how --model's pixels are normalized after the resize: unit (default, RGB from 0 to 1), imagenet (torchvision's"
-          + " mean 0.485,0.456,0.406 and std 0.229,0.224,0.225), or MEAN/STD, three numbers each, as 0.5,0.5,0.5/0.5,0.5,0.5");
+      "how --model's pixels are normalized after the resize: unit (default, RGB from 0 to 1),"
+          + " imagenet (torchvision's mean 0.485,0.456,0.406 and std 0.229,0.224,0.225), or"
+          + " MEAN/STD, three numbers each, as 0.5,0.5,0.5/0.5,0.5,0.5");
   static final Option RESIZE = Option.value(
       "resize",
       "HOW",

@@ -145,13 +145,14 @@ class ModelSwitchTest {
                 Optional.empty(),
                 Map.of("NORMALIZE", "imagenet"))))
         .hasMessageStartingWith("nothing changed");
-    // Past the checks, the unwired switch fails at its first call to the stack: the labels put.
+    // Past the checks, the unwired switch fails at its first use of the stack: its SageMaker
+    // client.
     assertThatThrownBy(() -> unwired.apply(
             now,
             new ModelUpdate(
                 Optional.empty(), Optional.empty(), Optional.empty(), Map.of("RESIZE", "crop"))))
         .isInstanceOf(NullPointerException.class)
-        .hasMessageContaining("putLabels");
+        .hasMessageContaining("this.clients");
   }
 
   @Test
