@@ -1,6 +1,7 @@
 package offhours.local;
 
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import offhours.local.model.Preprocessing;
@@ -111,7 +112,7 @@ final class FunctionEnvironments {
    * model's container environment carries ({@link StackModel}).
    */
   private static Map<String, String> forFunctions(Map<String, String> modelSettings) {
-    Map<String, String> settings = new java.util.HashMap<>(modelSettings);
+    Map<String, String> settings = new HashMap<>(modelSettings);
     settings.keySet().removeAll(Preprocessing.SETTINGS);
     return settings;
   }

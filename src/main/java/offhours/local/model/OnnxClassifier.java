@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import offhours.local.model.DecodeBudget.ImageTooLargeException;
@@ -145,8 +146,7 @@ final class OnnxClassifier implements AutoCloseable {
 
   private static String describe(NodeInfo node) {
     return node.getInfo() instanceof TensorInfo t
-        ? "a " + t.type.name().toLowerCase(java.util.Locale.ROOT) + " tensor "
-            + Arrays.toString(t.getShape())
+        ? "a " + t.type.name().toLowerCase(Locale.ROOT) + " tensor " + Arrays.toString(t.getShape())
         : "no tensor (" + node.getInfo() + ")";
   }
 
