@@ -43,7 +43,8 @@ import offhours.units.Shown;
  * JSON error where it refuses it, and raw non-ASCII URI takes ('é' as UTF-8), which arrives as its bytes read as
  * ISO-8859-1 ("Ã©"), and which both servers read back as the UTF-8 text it is ({@link RequestTarget}, JSON 400 for
  * bytes that are not UTF-8); a '#' and what follows it is dropped. LoopbackTest pins this. A request line the JDK's
- * server cannot split (no two spaces), a header it refuses or a length it cannot read still get its HTML 400.
+ * server cannot split (no two spaces), a header it refuses or a length it cannot read still get its HTML 400, and one
+ * longer than the gate reads (64 KiB, blank lines before it included) the gate's own plain-text 414.
  */
 public final class Loopback implements AutoCloseable {
 

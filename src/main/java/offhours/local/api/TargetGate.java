@@ -26,10 +26,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TargetGate implements AutoCloseable {
 
-  /** The longest request line read; a longer one goes through as it is, for the JDK's server to judge. */
-  private static final int LONGEST_LINE = 64 * 1024;
-  /** Blank lines skipped before a request line, as the JDK's server skips them. */
-  private static final int BLANK_LINES = 16;
+  /**
+   * The most bytes read for a connection's request line, blank lines before it included: a client that sends more has
+   * its connection answered 414 by the gate itself ({@link #tooLong}), since no line the gate could not judge may reach
+   * the JDK's server, which skips any number of blank lines and takes a line of any length.
+   */
+  static final int LONGEST_LINE = 64 * 1024;
   /** How long a client's further bytes are read and dropped once it has its answer, before its connection is closed. */
   private static final int DRAIN_MILLIS = 5_000;
 
@@ -120,6 +122,10 @@ final class TargetGate implements AutoCloseable {
       if (head == null) {
         return;
       }
+      if (head.length == 0) {
+        tooLong(client, in);
+        return;
+      }
       client.setSoTimeout(0);
       OutputStream toServer = server.getOutputStream();
       toServer.write(head);
@@ -146,32 +152,62 @@ final class TargetGate implements AutoCloseable {
   }
 
   /**
-   * The first request line of a connection (after any blank lines), passed ({@link #passed}), with its CR LF; what came
-   * of a longer line or of one cut short, as it came; null when the client closed before sending anything.
+   * The first request line of a connection, passed ({@link #passed}), with its CR LF; null when the client closed
+   * before its end, and empty when it sent more than {@link #LONGEST_LINE} bytes without one. A line ends as the JDK's
+   * server ends it (a CR LF whose CR follows no lone CR: "\r\r\n" is no end), and blank lines before it are skipped
+   * as that server skips them, all of them, so that the line judged here is always the line it reads.
    */
   private byte[] head(InputStream in) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
-    int blank = 0;
-    int previous = -1;
+    boolean cr = false;
+    int read = 0;
     int b;
     while ((b = in.read()) != -1) {
-      line.write(b);
-      if (previous == '\r' && b == '\n') {
-        if (line.size() == 2 && blank++ < BLANK_LINES) {
-          line.reset();
-          previous = -1;
-          continue;
+      if (++read > LONGEST_LINE) {
+        return new byte[0];
+      }
+      if (cr) {
+        cr = false;
+        if (b == '\n') {
+          if (line.size() == 0) {
+            continue; // a blank line
+          }
+          return (passed(line.toString(StandardCharsets.ISO_8859_1)) + "\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1);
         }
-        String text = line.toString(StandardCharsets.ISO_8859_1);
-        return (passed(text.substring(0, text.length() - 2)) + "\r\n")
-            .getBytes(StandardCharsets.ISO_8859_1);
+        line.write('\r');
+        line.write(b);
+      } else if (b == '\r') {
+        cr = true;
+      } else {
+        line.write(b);
       }
-      if (line.size() >= LONGEST_LINE) {
-        return line.toByteArray();
-      }
-      previous = b;
     }
-    return line.size() == 0 ? null : line.toByteArray();
+    return null;
+  }
+
+  /**
+   * Answers a client whose request line is longer than {@link #LONGEST_LINE} 414, then reads and drops what it still
+   * sends for a while, so that the answer is not lost to a reset.
+   */
+  private static void tooLong(Socket client, InputStream in) throws IOException {
+    byte[] body = ("the request line, with any blank lines before it, is longer than "
+            + LONGEST_LINE + " bytes; send a shorter target\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    OutputStream out = client.getOutputStream();
+    out.write(("HTTP/1.1 414 URI Too Long\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    out.write(body);
+    out.flush();
+    client.shutdownOutput();
+    client.setSoTimeout(DRAIN_MILLIS);
+    long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000L;
+    byte[] dropped = new byte[8192];
+    int n;
+    do {
+      n = in.read(dropped);
+    } while (n != -1 && System.nanoTime() < deadline);
   }
 
   /** Sends the rest of the client's request on; once the server has closed, reads and drops it. */

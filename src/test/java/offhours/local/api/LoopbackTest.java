@@ -89,6 +89,33 @@ class LoopbackTest {
   }
 
   /**
+   * The gate judges the line the JDK's server reads as the request line, wherever that is: after any number of blank
+   * lines (the JDK's server skips them all), and past a CR that ends no line ("\r\r\n" does not end one for it). A
+   * line longer than the gate reads never reaches the JDK's server, which would take it whole: the gate answers 414.
+   */
+  @Test
+  void theGateJudgesTheLineTheJdksServerReadsAsTheRequestLine() throws Exception {
+    List<String> reached = new CopyOnWriteArrayList<>();
+    try (Loopback server = serve(reached)) {
+      String host = "Host: " + server.origin().substring(7) + "\r\nConnection: close\r\n\r\n";
+      for (String before : List.of("\r\n".repeat(17), "\r\n".repeat(1000), "\r\r\n")) {
+        assertThat(sent(server, before + "GET * HTTP/1.1\r\n" + host))
+            .as(before.length() + " bytes before")
+            .startsWith("HTTP/1.1 418 ")
+            .endsWith(" a URI without a path");
+      }
+      for (String sent : List.of(
+          "GET //" + "a".repeat(TargetGate.LONGEST_LINE) + " HTTP/1.1\r\n" + host,
+          "\r\n".repeat(TargetGate.LONGEST_LINE / 2) + "GET * HTTP/1.1\r\n" + host)) {
+        assertThat(sent(server, sent))
+            .startsWith("HTTP/1.1 414 ")
+            .endsWith("is longer than 65536 bytes; send a shorter target\n");
+      }
+      assertThat(reached).as("the handler never ran").isEmpty();
+    }
+  }
+
+  /**
    * What {@link Loopback#targetRefusal} is for: the JDK's server routes a target that names a host by its path alone,
    * so it reaches the handler, whose Host check alone would answer a request RFC 9112 says is for that host.
    */
@@ -159,6 +186,16 @@ class LoopbackTest {
   /** {@code text}'s UTF-8 bytes, one char each: what the JDK's server makes of them in a request line. */
   private static String utf8ReadAsLatin1(String text) {
     return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+  }
+
+  /** The whole answer to {@code request}, its bytes sent as they are. */
+  private static String sent(Loopback server, String request) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
   }
 
   /** The whole answer to GET {@code target}, its bytes sent as they are. */
