@@ -11,8 +11,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -59,6 +61,21 @@ import offhours.units.Shown;
  * is random per stack and kept in a file only the user can read: a local shortcut ({@link ApiAuthorization}).
  */
 public final class LocalApiGateway implements AutoCloseable {
+
+  /**
+   * A function's answer headers (in any case) that name this connection, not the answer, which a proxy drops (RFC
+   * 9110, section 7.6.1) and the front sets itself: a {@code Connection: keep-alive} would undo the
+   * {@code Connection: close} its server answers with, and let a second request on the connection reach the JDK's
+   * server past the {@link TargetGate}; a {@code Transfer-Encoding} would contradict the length the front sends.
+   */
+  private static final Set<String> HOP_BY_HOP = Set.of(
+      "connection",
+      "keep-alive",
+      "proxy-connection",
+      "te",
+      "trailer",
+      "transfer-encoding",
+      "upgrade");
 
   /**
    * API Gateway's HTTP API payload limit
@@ -205,7 +222,11 @@ public final class LocalApiGateway implements AutoCloseable {
       }
       try {
         HttpEvents.Reply reply = HttpEvents.response(answer);
-        reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        reply.headers().forEach((k, v) -> {
+          if (!HOP_BY_HOP.contains(k.toLowerCase(Locale.ROOT))) {
+            exchange.getResponseHeaders().set(k, v);
+          }
+        });
         exchange.sendResponseHeaders(
             reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
         try (OutputStream o = exchange.getResponseBody()) {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -449,6 +450,36 @@ class LocalApiGatewayTest {
       events.add(in.readAllBytes());
       out.write(HttpEvents.write(ApiResponse.json(200, Map.of())));
     });
+  }
+
+  /**
+   * A function that answers with {@code Connection: keep-alive} does not keep the connection open: its server closes
+   * each connection after one answer, so a second request sent with the first, whose line the gate never reads, never
+   * reaches the JDK's server, which would answer its {@code *} with its HTML 404.
+   */
+  @Test
+  void aFunctionsConnectionHeaderDoesNotKeepTheConnectionOpen() throws Exception {
+    try (LocalApiGateway gateway = front((in, out, context) -> out.write(
+        "{\"statusCode\":200,\"headers\":{\"Connection\":\"keep-alive\",\"Keep-Alive\":\"timeout=5\"},\"body\":\"{}\"}"
+            .getBytes(StandardCharsets.UTF_8)))) {
+      int port = gateway.endpoint().getPort();
+      String host = "Host: 127.0.0.1:" + port + "\r\n";
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(60_000);
+        socket
+            .getOutputStream()
+            .write(("GET /status HTTP/1.1\r\n" + host + "Authorization: Bearer " + gateway.token()
+                    + "\r\n\r\nOPTIONS * HTTP/1.1\r\n" + host + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        String whole =
+            new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(whole).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\n{}");
+        assertThat(whole.split("HTTP/1.1 ", -1)).as("one answer").hasSize(2);
+        assertThat(whole.toLowerCase(Locale.ROOT))
+            .contains("\r\nconnection: close\r\n")
+            .doesNotContain("keep-alive");
+      }
+    }
   }
 
   @Test
