@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -14,6 +15,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The port a {@link Loopback} server's clients reach, in front of the JDK's server: it reads each connection's request
@@ -116,9 +118,8 @@ final class TargetGate implements AutoCloseable {
     try (client;
         Socket server = new Socket(InetAddress.getLoopbackAddress(), serverPort)) {
       open.add(server);
-      client.setSoTimeout(requestMillis);
       InputStream in = client.getInputStream();
-      byte[] head = head(in);
+      byte[] head = head(client, in);
       if (head == null) {
         return;
       }
@@ -157,12 +158,13 @@ final class TargetGate implements AutoCloseable {
    * server ends it (a CR LF whose CR follows no lone CR: "\r\r\n" is no end), and blank lines before it are skipped
    * as that server skips them, all of them, so that the line judged here is always the line it reads.
    */
-  private byte[] head(InputStream in) throws IOException {
+  private byte[] head(Socket client, InputStream in) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
+    long deadline = System.nanoTime() + requestMillis * 1_000_000L;
     boolean cr = false;
     int read = 0;
     int b;
-    while ((b = in.read()) != -1) {
+    while ((b = readBy(client, in, deadline)) != -1) {
       if (++read > LONGEST_LINE) {
         return new byte[0];
       }
@@ -184,6 +186,20 @@ final class TargetGate implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /**
+   * The client's next byte, waited for until {@code deadline} ({@link System#nanoTime}): the time to send a request
+   * line is bounded as a whole, not byte by byte, so a client that sends a byte now and then is cut off as the JDK's
+   * server would cut it off.
+   */
+  private static int readBy(Socket client, InputStream in, long deadline) throws IOException {
+    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    if (left <= 0) {
+      throw new SocketTimeoutException("no request line in time");
+    }
+    client.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+    return in.read();
   }
 
   /**
