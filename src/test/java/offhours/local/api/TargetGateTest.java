@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 class TargetGateTest {
 
   /**
-   * The time to send a request line is bounded as a whole: a client that sends a byte every 300 ms, each well within
-   * the gate's 1 s, is cut off after that second. Before, each read had the whole time, so such a client held the gate's
-   * thread and both its sockets for as long as it kept sending.
+   * The time to send a request line is bounded as a whole: a client that sends a byte every 300 ms, each well
+   * within the gate's 1 s, is cut off after that second. Before, each read had the whole time, so such a client held
+   * the gate's thread and both its sockets for as long as it kept sending.
    */
   @Test
   void aClientThatSendsItsRequestLineByteByByteIsCutOffWhenItsTimeIsUp() throws Exception {
