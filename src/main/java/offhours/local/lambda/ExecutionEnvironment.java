@@ -257,19 +257,22 @@ public final class ExecutionEnvironment {
     }
 
     /**
-     * The function's new configuration, as Lambda's UpdateFunctionConfiguration, and one environment started with it;
-     * returns the init it replaced. When that environment's init fails, the function is given {@code previous} again
-     * and the failure thrown: a configuration whose init fails never stays the function's.
+     * The function's new configuration, as Lambda's UpdateFunctionConfiguration, once an environment has started with
+     * it; returns the init it replaced. The environment starts first, beside the function's: until it has, every
+     * invocation runs the function's configuration as it was, and when its init fails the function is left as it was
+     * (its free environments too) and the failure thrown, as Lambda keeps a function's configuration until an update
+     * succeeds. The started environment then serves the next invocation.
      */
     Init replace(Init newInit) {
-      Init previous = update(newInit);
+      Objects.requireNonNull(newInit, "init");
+      ExecutionEnvironment started = new ExecutionEnvironment(function);
       try {
-        warm();
+        started.handler = Objects.requireNonNull(newInit.handler(started), "the init's handler");
       } catch (RuntimeException | Error e) {
-        update(previous);
+        started.end();
         throw e;
       }
-      return previous;
+      return switchTo(newInit, started);
     }
 
     /**
@@ -278,6 +281,11 @@ public final class ExecutionEnvironment {
      */
     Init update(Init newInit) {
       Objects.requireNonNull(newInit, "init");
+      return switchTo(newInit, null);
+    }
+
+    /** {@link #update}, with {@code started} (started with {@code newInit}, or null) kept free for the next one. */
+    private Init switchTo(Init newInit, ExecutionEnvironment started) {
       List<ExecutionEnvironment> idle;
       Init previous;
       synchronized (this) {
@@ -287,6 +295,11 @@ public final class ExecutionEnvironment {
         idle = new ArrayList<>(free);
         free.clear();
         all.removeAll(idle);
+        if (started != null) {
+          started.configuration = configuration;
+          all.add(started);
+          free.addFirst(started);
+        }
       }
       idle.forEach(ExecutionEnvironment::end);
       return previous;

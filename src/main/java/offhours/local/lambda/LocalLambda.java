@@ -211,9 +211,10 @@ public final class LocalLambda implements AutoCloseable {
 
   /**
    * Function {@code name}'s new configuration, as Lambda's UpdateFunctionConfiguration gives it new environment
-   * variables: every invocation from now on runs in an environment that {@code init} starts, while those in flight
-   * finish in theirs, which then end. One environment starts here: an init that fails is thrown here, and the function
-   * keeps its previous init. Returns that previous init, which a later update may give it back.
+   * variables: one environment starts here with {@code init}, while invocations run the function as it was; then every
+   * invocation runs in an environment that {@code init} starts, while those in flight finish in theirs, which then end.
+   * An init that fails is thrown here, and the function keeps its previous init. Returns that previous init, which a
+   * later update may give it back.
    */
   public ExecutionEnvironment.Init updateFunction(String name, ExecutionEnvironment.Init init) {
     return registered(name).environments().replace(init);

@@ -3,6 +3,7 @@ package offhours.local.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -10,6 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import org.junit.jupiter.api.AfterEach;
@@ -155,11 +162,59 @@ class ExecutionEnvironmentTest {
 
     pool.release(pool.take());
     assertThat(inits)
-        .as("the inits that ran: the start's, the failed one's, then the start's again")
-        .containsExactly("old", "new", "old");
+        .as(
+            "the inits that ran: the start's and the failed one's; the start's environment serves on")
+        .containsExactly("old", "new");
     assertThat(pool.replace(env -> (in, out, context) -> {}))
         .as("the init the function had, given back by the next replacement")
         .isSameAs(old);
+  }
+
+  /**
+   * While a replacement's environment starts, the function's invocations run its configuration as it was, as Lambda's
+   * do while an update is in progress; once it has started, the next invocation runs in it.
+   */
+  @Test
+  void invocationsDuringAReplacementRunTheFunctionAsItWasUntilTheNewEnvironmentHasStarted()
+      throws Exception {
+    RequestStreamHandler oldHandler = (in, out, context) -> {};
+    RequestStreamHandler newHandler = (in, out, context) -> {};
+    ExecutionEnvironment.Pool pool =
+        new ExecutionEnvironment.Pool("offhours-classify", env -> oldHandler);
+    CountDownLatch starting = new CountDownLatch(1);
+    CountDownLatch mayFinish = new CountDownLatch(1);
+    ExecutorService updater = Executors.newSingleThreadExecutor();
+    try {
+      AtomicBoolean first = new AtomicBoolean(true);
+      Future<ExecutionEnvironment.Init> replaced = updater.submit(() -> pool.replace(env -> {
+        if (!first.getAndSet(false)) {
+          return newHandler; // a second environment with it starts at once
+        }
+        starting.countDown();
+        try {
+          mayFinish.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return newHandler;
+      }));
+      assertThat(starting.await(10, TimeUnit.SECONDS)).isTrue();
+
+      ExecutionEnvironment during = pool.take();
+      assertThat(during.handler())
+          .as("an invocation while the new environment starts")
+          .isSameAs(oldHandler);
+      pool.release(during);
+      mayFinish.countDown();
+      replaced.get(10, TimeUnit.SECONDS);
+
+      assertThat(pool.take().handler())
+          .as("the next invocation, in the started environment")
+          .isSameAs(newHandler);
+    } finally {
+      mayFinish.countDown();
+      updater.shutdownNow();
+    }
   }
 
   /** Whether {@code client} was closed: closing shuts its timer down, which a closed client's call would need. */
