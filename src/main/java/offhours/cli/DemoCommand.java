@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import offhours.cache.CacheFiles;
 import offhours.local.LocalDeployment;
 import offhours.local.LocalDirectory;
@@ -45,18 +46,8 @@ final class DemoCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(
-        LocalCommand.MODEL,
-        LocalCommand.LABELS,
-        LocalCommand.CONTAINER_COMMAND,
-        LocalCommand.CONTENT_TYPE,
-        LocalCommand.ACCEPT,
-        LocalCommand.NORMALIZE,
-        LocalCommand.RESIZE,
-        LocalCommand.HOSTING,
-        LocalCommand.TIME_ZONE,
-        TIMEOUT,
-        Option.JSON);
+    return Stream.concat(LocalCommand.stackOptions().stream(), Stream.of(TIMEOUT, Option.JSON))
+        .toList();
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import offhours.inference.ModelContract;
 import offhours.local.LocalDeployment;
 import offhours.local.LocalDirectory;
@@ -81,18 +82,13 @@ final class LocalCommand {
             new LocalRunCommand()));
   }
 
+  /** The options that choose the model: those of {@code local start} a running stack takes ({@code local update}). */
+  static final List<Option> MODEL_OPTIONS =
+      List.of(MODEL, LABELS, CONTAINER_COMMAND, CONTENT_TYPE, ACCEPT, NORMALIZE, RESIZE);
+
   /** The options of {@code local start|run} and {@code demo} that choose the model and the controller's zone. */
   static List<Option> stackOptions() {
-    return List.of(
-        MODEL,
-        LABELS,
-        CONTAINER_COMMAND,
-        CONTENT_TYPE,
-        ACCEPT,
-        NORMALIZE,
-        RESIZE,
-        HOSTING,
-        TIME_ZONE);
+    return Stream.concat(MODEL_OPTIONS.stream(), Stream.of(HOSTING, TIME_ZONE)).toList();
   }
 
   static LocalDeployment.Options settings(Invocation call) {

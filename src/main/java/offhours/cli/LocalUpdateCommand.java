@@ -17,16 +17,6 @@ import offhours.local.StateFile;
  */
 final class LocalUpdateCommand implements Command {
 
-  /** The options of {@code local start} that a running stack takes: the model's. */
-  static final List<Option> MODEL_OPTIONS = List.of(
-      LocalCommand.MODEL,
-      LocalCommand.LABELS,
-      LocalCommand.CONTAINER_COMMAND,
-      LocalCommand.CONTENT_TYPE,
-      LocalCommand.ACCEPT,
-      LocalCommand.NORMALIZE,
-      LocalCommand.RESIZE);
-
   @Override
   public String name() {
     return "update";
@@ -39,7 +29,8 @@ final class LocalUpdateCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return Stream.concat(MODEL_OPTIONS.stream(), Stream.of(Option.JSON)).toList();
+    return Stream.concat(LocalCommand.MODEL_OPTIONS.stream(), Stream.of(Option.JSON))
+        .toList();
   }
 
   @Override
@@ -57,7 +48,7 @@ final class LocalUpdateCommand implements Command {
 
   @Override
   public int run(Invocation call) throws Exception {
-    List<Option> given = MODEL_OPTIONS.stream()
+    List<Option> given = LocalCommand.MODEL_OPTIONS.stream()
         .filter(o -> call.args().value(o.name()).isPresent())
         .toList();
     if (given.isEmpty()) {
