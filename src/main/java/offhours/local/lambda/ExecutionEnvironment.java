@@ -217,15 +217,8 @@ public final class ExecutionEnvironment {
         current = init;
         currentConfiguration = configuration;
       }
-      ExecutionEnvironment environment = new ExecutionEnvironment(function);
+      ExecutionEnvironment environment = start(current);
       environment.configuration = currentConfiguration;
-      try {
-        environment.handler =
-            Objects.requireNonNull(current.handler(environment), "the init's handler");
-      } catch (RuntimeException | Error e) {
-        environment.end();
-        throw e;
-      }
       synchronized (this) {
         all.add(environment);
       }
@@ -265,14 +258,20 @@ public final class ExecutionEnvironment {
      */
     Init replace(Init newInit) {
       Objects.requireNonNull(newInit, "init");
-      ExecutionEnvironment started = new ExecutionEnvironment(function);
+      return switchTo(newInit, start(newInit));
+    }
+
+    /** A new environment of the function, started with {@code init} (a cold start); its init's failure is thrown. */
+    private ExecutionEnvironment start(Init init) {
+      ExecutionEnvironment environment = new ExecutionEnvironment(function);
       try {
-        started.handler = Objects.requireNonNull(newInit.handler(started), "the init's handler");
+        environment.handler =
+            Objects.requireNonNull(init.handler(environment), "the init's handler");
       } catch (RuntimeException | Error e) {
-        started.end();
+        environment.end();
         throw e;
       }
-      return switchTo(newInit, started);
+      return environment;
     }
 
     /**
