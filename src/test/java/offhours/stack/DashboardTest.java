@@ -481,12 +481,8 @@ class DashboardTest {
     assertThat(metrics)
         .as("template.yaml's comment counts them: 37, 38 with scale-to-zero, 35 with serverless;"
             + " one fewer where no upload is ever due")
-        .isEqualTo(switch (hosting) {
-              case "scheduled" -> 37;
-              case "scale-to-zero" -> 38;
-              default -> 35;
-            }
-            - (Hosting.parse(hosting).hasDueTimes(maxWait) ? 0 : 1))
+        .isEqualTo(
+            metricsWithDueTimes(hosting) - (Hosting.parse(hosting).hasDueTimes(maxWait) ? 0 : 1))
         .isLessThanOrEqualTo(FREE_TIER_METRICS);
     System.out.printf(
         "dashboard (%s, MaxWaitMinutes %s): %d metrics, %d widgets, body %,d bytes%n",
@@ -497,6 +493,39 @@ class DashboardTest {
         String.valueOf(stack.properties(RESOURCE).get("DashboardBody"))
             .getBytes(StandardCharsets.UTF_8)
             .length);
+  }
+
+  /** The metrics the dashboard references under a hosting whose uploads can be due (MaxWaitMinutes 60). */
+  private static int metricsWithDueTimes(String hosting) {
+    return switch (hosting) {
+      case "scheduled" -> 37;
+      case "scale-to-zero" -> 38;
+      default -> 35;
+    };
+  }
+
+  /**
+   * README's "What it costs" and template.yaml's comment on the dashboard quote the counts (whether it stays within
+   * the 50 metrics a free one may reference), so they cannot change without both.
+   */
+  @Test
+  void readmeQuotesTheMetricsTheDashboardReferencesUnderEachHosting() throws IOException {
+    String readme = Files.readString(Path.of("README.md")).replaceAll("\\s+", " ");
+    String quote = "(it references " + metricsWithDueTimes("scheduled") + " metrics, "
+        + metricsWithDueTimes("scale-to-zero") + " with `scale-to-zero`, "
+        + metricsWithDueTimes("serverless")
+        + " with `serverless`, one fewer where no upload is ever due,"
+        + " within the " + FREE_TIER_METRICS + " the free tier allows each)";
+    assertThat(readme.contains(quote))
+        .as("README's What it costs says %s", quote)
+        .isTrue();
+    String comment = "# " + metricsWithDueTimes("scheduled") + " metrics ("
+        + metricsWithDueTimes("scale-to-zero") + " with scale-to-zero, "
+        + metricsWithDueTimes("serverless")
+        + " with serverless; one fewer each where no upload is ever due";
+    assertThat(Files.readString(Path.of("template.yaml")).contains(comment))
+        .as("template.yaml's comment on StackDashboard says %s", comment)
+        .isTrue();
   }
 
   /**
