@@ -39,6 +39,34 @@ class HostingPricesTest {
         .hasValueSatisfying(p -> assertThat(p.instanceHourUsd()).isEqualTo(usd)));
   }
 
+  /** A row of that table with its month columns: | `ml.TYPE` | what | $PRICE | $ALWAYS_ON | $OFFICE_HOURS | */
+  private static final Pattern MONTH_ROW = Pattern.compile(
+      "^\\| `(ml\\.[a-z0-9.]+)`[^|]*\\|[^|]*\\| \\$([0-9.]+) \\| \\$([0-9]+) \\| \\$([0-9]+) \\|$",
+      Pattern.MULTILINE);
+
+  /**
+   * The table's two month columns are its hourly price times the hours its header names (30 days always on, 240 office
+   * hours), in whole dollars, so a price change cannot leave them on the old one.
+   */
+  @Test
+  void theCostTablesMonthColumnsAreItsHourlyPriceTimesTheHoursItsHeaderNames() throws Exception {
+    String section = MarkdownSections.readme("### What it costs");
+    assertThat(section).contains("| always on, 30 days | office hours (Mon-Fri 11 h, ~240 h) |");
+    Matcher row = MONTH_ROW.matcher(section);
+    int rows = 0;
+    while (row.find()) {
+      rows++;
+      double hour = Double.parseDouble(row.group(2));
+      assertThat(Long.parseLong(row.group(3)))
+          .as("%s always on", row.group(1))
+          .isEqualTo(Math.round(hour * 720));
+      assertThat(Long.parseLong(row.group(4)))
+          .as("%s office hours", row.group(1))
+          .isEqualTo(Math.round(hour * 240));
+    }
+    assertThat(rows).as("rows with month columns").isEqualTo(4);
+  }
+
   /**
    * The hosting options table ("Choosing a hosting option") quotes instance-hour and serverless prices in its "price
    * basis" row: each is the price simulate and cost use.
