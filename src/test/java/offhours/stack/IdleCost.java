@@ -46,6 +46,9 @@ public final class IdleCost {
   /** Lambda duration per GB-second, arm64 (https://aws.amazon.com/lambda/pricing/). */
   public static final double LAMBDA_ARM64_GB_SECOND = 0.0000133334;
 
+  /** Lambda duration per GB-second, x86_64 (https://aws.amazon.com/lambda/pricing/). */
+  public static final double LAMBDA_X86_GB_SECOND = 0.0000166667;
+
   /** DynamoDB on-demand, per write request unit (https://aws.amazon.com/dynamodb/pricing/on-demand/). */
   public static final double DYNAMODB_WRITE_UNIT = 0.625 / 1e6;
 

@@ -117,6 +117,35 @@ class IdleCostTest {
         .isCloseTo(6.06, within(0.01));
   }
 
+  /**
+   * README prices what works around the endpoint from the same unit prices and Classify's memory as template.yaml
+   * sets it, so neither a memory change nor a price change can leave that sentence behind.
+   */
+  @Test
+  void theReadmePricesClassifysSecondAtItsMemoryAndTheRequestsAtTheTablesPrices()
+      throws IOException {
+    long megabytes = Long.parseLong(
+        String.valueOf(stack(Map.of()).properties("ClassifyFunction").get("MemorySize")));
+    double gigabytes = megabytes / 1024.0;
+    String quote = "Around the endpoint: Lambda (arm64, " + plain(gigabytes) + " GB) about $"
+        + plain(Math.round(gigabytes * IdleCost.LAMBDA_ARM64_GB_SECOND * 1e6) / 1e6)
+        + " per second of classification ($"
+        + plain(Math.round(gigabytes * IdleCost.LAMBDA_X86_GB_SECOND * 1e6) / 1e6)
+        + " on x86_64), SQS $"
+        + String.format(java.util.Locale.ROOT, "%.2f", IdleCost.SQS_REQUEST * 1e6)
+        + " per million requests, DynamoDB on-demand writes $"
+        + plain(IdleCost.DYNAMODB_WRITE_UNIT * 1e6)
+        + " per million write units";
+    assertThat(Files.readString(Path.of("README.md")).replaceAll("\\s+", " ").contains(quote))
+        .as("README's What it costs says: %s", quote)
+        .isTrue();
+  }
+
+  /** A price or size as README writes it: plain digits, no trailing zeros. */
+  private static String plain(double value) {
+    return new java.math.BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
+  }
+
   @Test
   void theReadmePrintsTheTable() throws IOException {
     assertThat(Files.readString(Path.of("README.md"))).contains(IdleCost.table());
