@@ -245,7 +245,10 @@ class EndpointControllerTest {
     assertThat(RunPlanner.createBackoff(base, 50)).isEqualTo(Duration.ofMinutes(60));
   }
 
-  /** README's table of failed steps gives the create backoff's series as the template's base and RunPlanner make it. */
+  /**
+   * README's table of failed steps, and its runbook for EndpointCreateFailuresAlarm, give the create backoff's series as
+   * the template's base and RunPlanner make it.
+   */
   @Test
   void readmeQuotesTheCreateBackoffSeries() throws java.io.IOException {
     Duration base = Duration.ofSeconds(Long.parseLong(
@@ -255,8 +258,12 @@ class EndpointControllerTest {
       minutes.add(String.valueOf(RunPlanner.createBackoff(base, failures).toMinutes()));
     }
     assertThat(RunPlanner.createBackoff(base, 6)).isEqualTo(RunPlanner.createBackoff(base, 5));
-    assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("README.md")))
-        .contains("delete, back off (" + String.join(", ", minutes) + " min)");
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+    assertThat(readme).contains("delete, back off (" + String.join(", ", minutes) + " min)");
+    String runbook = "tries again, backing off " + String.join(", ", minutes) + " minutes";
+    assertThat(readme.replaceAll("\\s+", " ").contains(runbook))
+        .as("README's When an alarm fires says %s", runbook)
+        .isTrue();
   }
 
   @Test
