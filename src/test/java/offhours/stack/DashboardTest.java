@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import offhours.cli.Main;
+import offhours.testing.MarkdownSections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -299,7 +300,7 @@ class DashboardTest {
         .isNotEmpty()
         .isSubsetOf(StackSpec.METRICS.publishedUnder(Hosting.parse(hosting), maxWait));
     boolean due = Hosting.parse(hosting).hasDueTimes(maxWait);
-    assertThat(listed).hasSize((hosting.equals("serverless") ? 11 : 13) - (due ? 0 : 1));
+    assertThat(listed).hasSize(alarmsWithDueTimes(hosting) - (due ? 0 : 1));
     assertThat(stack.condition("HasDueTimes"))
         .as("UploadsOverdueAlarm exactly where an upload can be due")
         .isEqualTo(due);
@@ -493,6 +494,27 @@ class DashboardTest {
         String.valueOf(stack.properties(RESOURCE).get("DashboardBody"))
             .getBytes(StandardCharsets.UTF_8)
             .length);
+  }
+
+  /**
+   * The alarms a stack of this hosting has where uploads can be due: the default stack's (IdleCost prices them), two
+   * fewer with serverless, whose endpoint the controller neither creates nor schedules.
+   */
+  private static int alarmsWithDueTimes(String hosting) {
+    return IdleCost.DEFAULT.alarms() - (hosting.equals("serverless") ? 2 : 0);
+  }
+
+  /** README's Dashboard says how many alarms the alarm widget lists, as the widget test counts them. */
+  @Test
+  void readmeSaysHowManyAlarmsTheAlarmWidgetLists() throws IOException {
+    String quote =
+        "those in ALARM first (" + alarmsWithDueTimes("serverless") + " with `Hosting=serverless`, "
+            + alarmsWithDueTimes("scheduled")
+            + " otherwise; one fewer, `UploadsOverdueAlarm`, where no upload is ever"
+            + " due";
+    assertThat(MarkdownSections.readme("### Dashboard").replaceAll("\\s+", " ").contains(quote))
+        .as("README's Dashboard says %s", quote)
+        .isTrue();
   }
 
   /** The metrics the dashboard references under a hosting whose uploads can be due (MaxWaitMinutes 60). */

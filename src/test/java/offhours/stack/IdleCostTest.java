@@ -61,6 +61,18 @@ class IdleCostTest {
         .hasSize(IdleCost.DEFAULT.alarms() - 2);
   }
 
+  /** The prose around the table counts the alarms as the table and the template do. */
+  @Test
+  void theReadmesProseCountsTheAlarmsAsTheTableDoes() throws IOException {
+    String readme = Files.readString(Path.of("README.md")).replaceAll("\\s+", " ");
+    List<String> quotes = List.of(
+        "most of it is the " + IdleCost.DEFAULT.alarms() + " alarms",
+        "`Hosting=serverless` has 2 alarms fewer");
+    assertThat(quotes.stream().filter(q -> !readme.contains(q)).toList())
+        .as("what README's What it costs should say and does not")
+        .isEmpty();
+  }
+
   /**
    * The dashboard bills per dashboard-month whatever it shows or whether anyone looks; the table counts what the
    * Dashboard parameter's default creates, and says what true adds.
