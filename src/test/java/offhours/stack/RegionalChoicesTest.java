@@ -35,6 +35,30 @@ class RegionalChoicesTest {
     return StackResolver.map(stack.properties(function).get("SnapStart")).get("ApplyOn");
   }
 
+  /**
+   * What SnapStart=false costs, Classify's cold start over an empty handler, is measured by the bench and given in
+   * README's Performance; the Parameters row and the parameter's Description quote the same range.
+   */
+  @Test
+  void whatSnapStartFalseCostsIsQuotedAsPerformanceMeasuredIt() throws IOException {
+    String readme = Files.readString(Path.of("README.md")).replaceAll("\\s+", " ");
+    java.util.regex.Matcher measured = java.util.regex.Pattern.compile(
+            "\\*\\*Cold start without SnapStart: ([0-9.]+-[0-9.]+ s) over an empty handler")
+        .matcher(readme);
+    assertThat(measured.find())
+        .as("README's Performance gives the cold start without SnapStart")
+        .isTrue();
+    String range = measured.group(1);
+    String row = "for Classify " + range + " over an empty handler";
+    assertThat(readme.contains(row)).as("README's SnapStart row says %s", row).isTrue();
+    String description = String.valueOf(
+            StackResolver.map(StackResolver.map(template.get("Parameters")).get("SnapStart"))
+                .get("Description"))
+        .replaceAll("\\s+", " ");
+    assertThat(description)
+        .contains("Classify's init and unprimed first batch, " + range + " over an empty handler");
+  }
+
   @Test
   void snapStartIsOnByDefaultForEveryPublishedFunction() {
     StackResolver stack = stack(Map.of());
