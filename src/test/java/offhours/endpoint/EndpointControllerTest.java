@@ -246,8 +246,8 @@ class EndpointControllerTest {
   }
 
   /**
-   * README's table of failed steps, and its runbook for EndpointCreateFailuresAlarm, give the create backoff's series as
-   * the template's base and RunPlanner make it.
+   * README's table of failed steps, and its runbook for EndpointCreateFailuresAlarm, give the create backoff's series
+   * as the template's base and RunPlanner make it.
    */
   @Test
   void readmeQuotesTheCreateBackoffSeries() throws java.io.IOException {
