@@ -65,10 +65,43 @@ public record QuotaNeeds(
   public static final String LAMBDA_CONCURRENCY_CODE = "L-B99A9384";
 
   /**
-   * Invocations of the controller that may run at once: its run-timer trigger's MaximumConcurrency in template.yaml
-   * (the lowest Lambda allows), which schedule invocations share.
+   * Controller runs its run-timer trigger may hold at once: the Timer event's MaximumConcurrency in template.yaml (the
+   * lowest Lambda allows). Runs the minute tick and state changes start add to these: they invoke the function
+   * asynchronously, outside the event source mapping and its limit.
    */
-  public static final int CONTROLLER_CONCURRENCY = 2;
+  public static final int CONTROLLER_TIMER_RUNS = 2;
+
+  /** How often the MinuteTick schedule fires (template.yaml's {@code cron(* * * * ? *)}). */
+  static final int TICK_SECONDS = 60;
+
+  /**
+   * Controller runs of the minute tick at once: Scheduler fires anywhere within its minute (60 s precision,
+   * https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html), so the next tick may come a second
+   * after this one, while this one's run may last the function's Timeout ({@link StackSpec#CONTROLLER_TIMEOUT_SECONDS}).
+   * A run is usually a second or two, but one that waits on the test invocation (30 s) or on a slow call can still be
+   * running at the next tick; at 60 s it has ended before the tick after that.
+   */
+  public static final int CONTROLLER_TICK_RUNS =
+      1 + Math.ceilDiv(StackSpec.CONTROLLER_TIMEOUT_SECONDS, TICK_SECONDS);
+
+  /**
+   * Controller runs of the endpoint's state changes (the EndpointStateChange rule) at once: one event per change,
+   * and the changes (Creating, InService or Failed, Deleting) come minutes apart.
+   */
+  public static final int CONTROLLER_STATE_CHANGE_RUNS = 1;
+
+  /** Invocations of the controller that may run at once, whatever started them: timer, ticks, state changes. */
+  public static final int CONTROLLER_CONCURRENCY =
+      CONTROLLER_TIMER_RUNS + CONTROLLER_TICK_RUNS + CONTROLLER_STATE_CHANGE_RUNS;
+
+  /**
+   * Invocations a person's calls keep running: the HTTP API's function (no reserved concurrency, so every request
+   * in progress is one) and the controller runs {@code endpoint start|stop|auto} asks for. How many depends on the
+   * caller; one is an operator's occasional call, and each call in progress at the same time adds one. The
+   * deploy-time functions (EndpointCleanup's and LiveVersions', custom resources) run only while CloudFormation
+   * creates, updates or deletes the stack, so they are not counted.
+   */
+  public static final int CALLS_CONCURRENCY = 1;
 
   /** The template's defaults of the parameters read here: a stack of an older template lacks some. */
   public static final Map<String, String> TEMPLATE_DEFAULTS = Map.of(
@@ -169,9 +202,11 @@ public record QuotaNeeds(
         new Need(
             QuotaService.LAMBDA,
             LAMBDA_CONCURRENCY,
-            classifyConcurrency + CONTROLLER_CONCURRENCY,
+            classifyConcurrency + CONTROLLER_CONCURRENCY + CALLS_CONCURRENCY,
             "MaximumConcurrency " + classifyConcurrency + " (Classify) + " + CONTROLLER_CONCURRENCY
-                + " (controller)"));
+                + " (controller: timer " + CONTROLLER_TIMER_RUNS + ", ticks " + CONTROLLER_TICK_RUNS
+                + ", state change " + CONTROLLER_STATE_CHANGE_RUNS + ") + " + CALLS_CONCURRENCY
+                + " (your API or CLI call)"));
   }
 
   /**

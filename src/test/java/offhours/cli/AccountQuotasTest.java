@@ -123,24 +123,25 @@ class AccountQuotasTest {
   void aQuotaIsOkAtExactlyTheNeedAndLambdasReservedConcurrencyIsNotTheStacks() {
     List<QuotaNeeds.Need> needs =
         QuotaNeeds.fromParameters(Map.of("InstanceCount", "2")).needs();
+    int lambda = needs.get(1).needed();
     QuotaCheck enough = QuotaCheck.of(
         "us-east-1",
         needs,
         Map.of("ml.m5.large for endpoint usage", new Quota("L-1", 2, true, 0)),
-        new Quota("L-B99A9384", 1000, true, 993));
+        new Quota("L-B99A9384", 1000, true, 1000 - lambda));
     assertThat(enough.rows())
         .extracting(QuotaCheck.QuotaRow::status)
         .containsExactly(QuotaStatus.OK, QuotaStatus.OK);
     assertThat(enough.allOk()).isTrue();
 
-    QuotaCheck reserved =
-        QuotaCheck.of("us-east-1", needs, Map.of(), new Quota("L-B99A9384", 1000, true, 994));
+    QuotaCheck reserved = QuotaCheck.of(
+        "us-east-1", needs, Map.of(), new Quota("L-B99A9384", 1000, true, 1001 - lambda));
     assertThat(reserved.rows())
         .extracting(QuotaCheck.QuotaRow::status)
         .containsExactly(QuotaStatus.NOT_LISTED, QuotaStatus.TOO_LOW);
     assertThat(reserved.rows().get(1).request()).isEqualTo(1001);
     assertThat(reserved.render(200))
-        .contains("6 unreserved of 1000 (applied)")
+        .contains((lambda - 1) + " unreserved of 1000 (applied)")
         .contains("--service-code lambda --quota-code L-B99A9384 --desired-value 1001");
   }
 

@@ -68,12 +68,15 @@ class QuotasCommandIT {
     assertThat(run.err()).isEmpty();
     assertThat(run.outLines())
         .containsExactly(
-            "service    quota                           needed                                                account (eu-west-1)  status",
-            "sagemaker  ml.m5.large for endpoint usage  1 (InstanceCount, while the endpoint is on)           0 (AWS default)      too low",
-            "lambda     Concurrent executions           7 (MaximumConcurrency 5 (Classify) + 2 (controller))  10 (applied)         ok",
+            "service    quota                           needed                                                                                                              account (eu-west-1)  status",
+            "sagemaker  ml.m5.large for endpoint usage  1 (InstanceCount, while the endpoint is on)                                                                         0 (AWS default)      too low",
+            "lambda     Concurrent executions           11 (MaximumConcurrency 5 (Classify) + 5 (controller: timer 2, ticks 2, state change 1) + 1 (your API or CLI call))  10 (applied)         too low",
             "'ml.m5.large for endpoint usage' is 0, the stack needs 1: ask for 1 in the Service Quotas console"
                 + " (sagemaker) or with: aws service-quotas request-service-quota-increase --region eu-west-1"
-                + " --service-code sagemaker --quota-code L-ML-M5-LARGE --desired-value 1");
+                + " --service-code sagemaker --quota-code L-ML-M5-LARGE --desired-value 1",
+            "'Concurrent executions' is 10, the stack needs 11: ask for 11 in the Service Quotas console"
+                + " (lambda) or with: aws service-quotas request-service-quota-increase --region eu-west-1"
+                + " --service-code lambda --quota-code L-B99A9384 --desired-value 11");
     List<Request> quotaCalls =
         aws.requests().stream().filter(r -> r.header("X-Amz-Target") != null).toList();
     assertThat(quotaCalls)
@@ -157,14 +160,14 @@ class QuotasCommandIT {
         .containsExactly(
             "Maximum total concurrency that can be allocated across all serverless endpoints",
             "Concurrent executions");
-    assertThat(rows).extracting(r -> r.path("needed").asInt()).containsExactly(20, 22);
+    assertThat(rows).extracting(r -> r.path("needed").asInt()).containsExactly(20, 26);
     assertThat(rows)
         .extracting(r -> r.path("status").asText())
         .containsExactly("too low", "too low");
     assertThat(rows.get(1).path("available").asDouble()).isEqualTo(15.0);
     assertThat(rows.get(1).path("todo").asText())
         .as("the raise covers what other functions reserve")
-        .endsWith("--service-code lambda --quota-code L-B99A9384 --desired-value 107");
+        .endsWith("--service-code lambda --quota-code L-B99A9384 --desired-value 111");
     assertThat(aws.requests())
         .filteredOn(r -> r.text().contains("Action=DescribeStacks"))
         .singleElement()

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import offhours.stack.QuotaNeeds.Need;
 import offhours.stack.QuotaNeeds.QuotaService;
 import org.junit.jupiter.api.Test;
@@ -29,14 +31,82 @@ class QuotaNeedsTest {
         .isEqualTo(value));
   }
 
+  /**
+   * The controller's part counts each of its triggers in template.yaml: the Timer's MaximumConcurrency, the minute tick
+   * (whose runs overlap as far as the function's Timeout lets them) and the state-change rule, and nothing else.
+   */
   @Test
-  void theControllersShareIsItsTimerTriggersMaximumConcurrency() {
-    Map<String, String> all = new HashMap<>(FakeStack.REQUIRED_PARAMETERS);
-    StackResolver stack = new StackResolver(template, FakeStack.create(all));
-    Object timer =
-        StackResolver.path(stack.properties("ControllerFunction"), "Events", "Timer", "Properties");
-    assertThat(StackResolver.path(StackResolver.map(timer), "ScalingConfig", "MaximumConcurrency"))
-        .isEqualTo(QuotaNeeds.CONTROLLER_CONCURRENCY);
+  void theControllersPartCountsEachOfItsTriggersInTheTemplate() {
+    StackResolver stack =
+        new StackResolver(template, FakeStack.create(new HashMap<>(FakeStack.REQUIRED_PARAMETERS)));
+    Map<String, Object> controller = stack.properties("ControllerFunction");
+    Map<String, Object> events = StackResolver.map(controller.get("Events"));
+    Map<String, Object> types = new HashMap<>();
+    events.forEach((name, event) -> types.put(name, StackResolver.map(event).get("Type")));
+    assertThat(types)
+        .as("the triggers QuotaNeeds counts: a new one needs its share in CONTROLLER_CONCURRENCY")
+        .isEqualTo(Map.of(
+            "Timer", "SQS", "MinuteTick", "ScheduleV2", "EndpointStateChange", "EventBridgeRule"));
+    Map<String, Object> timer =
+        StackResolver.map(StackResolver.path(events, "Timer", "Properties"));
+    assertThat(StackResolver.path(timer, "ScalingConfig", "MaximumConcurrency"))
+        .isEqualTo(QuotaNeeds.CONTROLLER_TIMER_RUNS);
+    Map<String, Object> tick =
+        StackResolver.map(StackResolver.path(events, "MinuteTick", "Properties"));
+    assertThat(tick.get("ScheduleExpression")).isEqualTo("cron(* * * * ? *)");
+    assertThat(StackResolver.path(tick, "FlexibleTimeWindow", "Mode")).isEqualTo("OFF");
+    assertThat(controller.get("Timeout")).isEqualTo(StackSpec.CONTROLLER_TIMEOUT_SECONDS);
+    assertThat(QuotaNeeds.CONTROLLER_TICK_RUNS)
+        .as("a tick's run may last the 60 s Timeout and the next tick may come a second later")
+        .isEqualTo(2);
+    assertThat(QuotaNeeds.CONTROLLER_CONCURRENCY).isEqualTo(2 + 2 + 1);
+  }
+
+  /**
+   * Every function of the template is counted, or runs only while CloudFormation deploys the stack: no triggers, the
+   * ServiceToken of a custom resource. None reserves concurrency, which would take its share from the account's.
+   */
+  @Test
+  void everyFunctionOfTheTemplateIsCountedOrRunsOnlyDuringADeploy() {
+    StackResolver stack =
+        new StackResolver(template, FakeStack.create(new HashMap<>(FakeStack.REQUIRED_PARAMETERS)));
+    Set<String> tokens = new HashSet<>();
+    Set<String> functions = new HashSet<>();
+    for (String resource : stack.resources().keySet()) {
+      String type = stack.type(resource);
+      if (type.startsWith("Custom::")) {
+        Object token =
+            StackResolver.map(stack.resource(resource).get("Properties")).get("ServiceToken");
+        tokens.add(String.valueOf(
+            StackResolver.list(StackResolver.map(token).get("Fn::GetAtt")).getFirst()));
+      }
+      if (type.equals("AWS::Serverless::Function") || type.startsWith("AWS::Lambda::")) {
+        functions.add(resource);
+      }
+    }
+    Set<String> counted = Set.of("ClassifyFunction", "ControllerFunction", "ApiFunction");
+    assertThat(functions).containsAll(counted);
+    for (String function : functions) {
+      Map<String, Object> properties =
+          StackResolver.map(stack.resource(function).getOrDefault("Properties", Map.of()));
+      assertThat(properties)
+          .as(function)
+          .doesNotContainKeys("ReservedConcurrentExecutions", "ProvisionedConcurrencyConfig");
+      if (!counted.contains(function)) {
+        assertThat(properties).as(function + " has triggers: count it").doesNotContainKey("Events");
+        assertThat(tokens).as(function + " serves a custom resource").contains(function);
+      }
+    }
+    assertThat(StackResolver.path(
+            stack.resource("ClassifyFunction"),
+            "Properties",
+            "Events",
+            "Queue",
+            "Properties",
+            "ScalingConfig",
+            "MaximumConcurrency"))
+        .as("Classify's part is the MaximumConcurrency parameter")
+        .isEqualTo(Map.of("Ref", "MaximumConcurrency"));
   }
 
   @Test
@@ -52,8 +122,9 @@ class QuotaNeedsTest {
             new Need(
                 QuotaService.LAMBDA,
                 "Concurrent executions",
-                7,
-                "MaximumConcurrency 5 (Classify) + 2 (controller)"));
+                11,
+                "MaximumConcurrency 5 (Classify) + 5 (controller: timer 2, ticks 2, state change 1)"
+                    + " + 1 (your API or CLI call)"));
   }
 
   @Test
@@ -78,7 +149,7 @@ class QuotaNeedsTest {
             org.assertj.core.groups.Tuple.tuple(
                 "Maximum total concurrency that can be allocated across all serverless endpoints",
                 50),
-            org.assertj.core.groups.Tuple.tuple("Concurrent executions", 52));
+            org.assertj.core.groups.Tuple.tuple("Concurrent executions", 56));
     assertThat(needs.needs()).noneMatch(n -> n.quota().endsWith("for endpoint usage"));
   }
 
