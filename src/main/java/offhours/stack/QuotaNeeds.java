@@ -77,9 +77,10 @@ public record QuotaNeeds(
   /**
    * Controller runs of the minute tick at once: Scheduler fires anywhere within its minute (60 s precision,
    * https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html), so the next tick may come a second
-   * after this one, while this one's run may last the function's Timeout ({@link StackSpec#CONTROLLER_TIMEOUT_SECONDS}).
-   * A run is usually a second or two, but one that waits on the test invocation (30 s) or on a slow call can still be
-   * running at the next tick; at 60 s it has ended before the tick after that.
+   * after this one, while this one's run may last the function's Timeout
+   * ({@link StackSpec#CONTROLLER_TIMEOUT_SECONDS}). A run is usually a second or two, but one that waits on the test
+   * invocation (30 s) or on a slow call can still be running at the next tick; at 60 s it has ended before the tick
+   * after that.
    */
   public static final int CONTROLLER_TICK_RUNS =
       1 + Math.ceilDiv(StackSpec.CONTROLLER_TIMEOUT_SECONDS, TICK_SECONDS);
