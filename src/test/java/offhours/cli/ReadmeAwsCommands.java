@@ -69,6 +69,9 @@ public final class ReadmeAwsCommands {
       "aws service-quotas request-service-quota-increase --region us-east-1 --service-code sagemaker"
           + " --quota-code L-1928E07B --desired-value 1",
       MODEL,
+      "aws service-quotas request-service-quota-increase --region us-east-1 --service-code lambda"
+          + " --quota-code L-B99A9384 --desired-value 11",
+      MODEL,
       "aws sagemaker delete-endpoint --endpoint-name offhours-endpoint-...",
       MODEL,
       "aws cloudformation describe-stacks --stack-name offhours --query 'Stacks[0].Outputs' --output table",
