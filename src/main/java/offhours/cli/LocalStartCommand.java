@@ -121,7 +121,7 @@ final class LocalStartCommand implements Command {
   /** A running stack keeps what it started with: "running" and exit 0 would let the user believe {@code given} is. */
   private static CliException notApplied(String why, List<Option> given) {
     // The model's options alone are what a running stack takes through 'local update'.
-    boolean modelOnly = LocalCommand.MODEL_OPTIONS.containsAll(given);
+    boolean modelOnly = ModelOptions.OPTIONS.containsAll(given);
     return CliException.failure(why
         + given.stream().map(o -> "--" + o.name()).collect(Collectors.joining(", "))
         + (given.size() == 1 ? " applies" : " apply")

@@ -87,13 +87,13 @@ final class LocalStatusCommand implements Command {
 
   /** The flag of each {@link #servedOptions} key. */
   private static final Map<String, String> FLAGS = Map.of(
-      "modelFile", "--" + LocalCommand.MODEL.name(),
-      "containerCommand", "--" + LocalCommand.CONTAINER_COMMAND.name(),
-      "labelsFile", "--" + LocalCommand.LABELS.name(),
-      "contentType", "--" + LocalCommand.CONTENT_TYPE.name(),
-      "accept", "--" + LocalCommand.ACCEPT.name(),
-      "normalize", "--" + LocalCommand.NORMALIZE.name(),
-      "resize", "--" + LocalCommand.RESIZE.name(),
+      "modelFile", "--" + ModelOptions.MODEL.name(),
+      "containerCommand", "--" + ModelOptions.CONTAINER_COMMAND.name(),
+      "labelsFile", "--" + ModelOptions.LABELS.name(),
+      "contentType", "--" + ModelOptions.CONTENT_TYPE.name(),
+      "accept", "--" + ModelOptions.ACCEPT.name(),
+      "normalize", "--" + ModelOptions.NORMALIZE.name(),
+      "resize", "--" + ModelOptions.RESIZE.name(),
       "hosting", "--" + LocalCommand.HOSTING.name(),
       "timeZone", "--" + LocalCommand.TIME_ZONE.name());
 

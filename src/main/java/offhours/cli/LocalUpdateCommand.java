@@ -29,8 +29,7 @@ final class LocalUpdateCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return Stream.concat(LocalCommand.MODEL_OPTIONS.stream(), Stream.of(Option.JSON))
-        .toList();
+    return Stream.concat(ModelOptions.OPTIONS.stream(), Stream.of(Option.JSON)).toList();
   }
 
   @Override
@@ -48,14 +47,14 @@ final class LocalUpdateCommand implements Command {
 
   @Override
   public int run(Invocation call) throws Exception {
-    List<Option> given = LocalCommand.MODEL_OPTIONS.stream()
+    List<Option> given = ModelOptions.OPTIONS.stream()
         .filter(o -> call.args().value(o.name()).isPresent())
         .toList();
     if (given.isEmpty()) {
       throw CliException.usage("give the new model: at least one of --model, --container-command,"
           + " --labels, --content-type, --accept, --normalize and --resize");
     }
-    LocalCommand.ModelOptions chosen = LocalCommand.model(call);
+    ModelOptions chosen = ModelOptions.of(call);
     ModelUpdate update;
     try {
       update = new ModelUpdate(
