@@ -146,7 +146,9 @@ final class LocalCommand {
             "NORMALIZE ",
             ModelOptions.NORMALIZE,
             "RESIZE ",
-            ModelOptions.RESIZE)
+            ModelOptions.RESIZE,
+            "INPUT_SIZE ",
+            ModelOptions.INPUT_SIZE)
         .entrySet()) {
       if (message.startsWith(setting.getKey())) {
         return "--" + setting.getValue().name() + " "

@@ -94,6 +94,7 @@ final class LocalStatusCommand implements Command {
       "accept", "--" + ModelOptions.ACCEPT.name(),
       "normalize", "--" + ModelOptions.NORMALIZE.name(),
       "resize", "--" + ModelOptions.RESIZE.name(),
+      "inputSize", "--" + ModelOptions.INPUT_SIZE.name(),
       "hosting", "--" + LocalCommand.HOSTING.name(),
       "timeZone", "--" + LocalCommand.TIME_ZONE.name());
 
@@ -132,6 +133,10 @@ final class LocalStatusCommand implements Command {
           Normalization.UNIT_SCALE.spelling(),
           namingDefaults);
       putSetting(options, "resize", served.resize(), Resize.STRETCH.value(), namingDefaults);
+      if (served.inputSize() != null) {
+        // No default to name: without it the model's input has its own fixed size.
+        options.put("inputSize", served.inputSize());
+      }
     }
     // The controller's settings, as its environment has them: --hosting (empty: the template's
     // default) and the zone --time-zone gave, else the one 'local start' ran in.

@@ -36,8 +36,8 @@ final class LocalUpdateCommand implements Command {
   public String description() {
     return """
         What is given changes, the rest stays; a new --model or --container-command comes with its own
-        --labels (or none, when its answers name their classes), and a new --model with its own --normalize
-        and --resize (the default's when not given). The stack creates a new model and
+        --labels (or none, when its answers name their classes), and a new --model with its own --normalize,
+        --resize and --input-size (the default's, or none, when not given). The stack creates a new model and
         endpoint config (offhours-model-2, offhours-endpoint-config-2, ...) and switches its functions to
         them; its controller then replaces the endpoint at its next run (pause, drain, delete, create,
         test), and uploads wait in the queue meanwhile. Uploads, results, queues and the savings ledger
@@ -52,7 +52,7 @@ final class LocalUpdateCommand implements Command {
         .toList();
     if (given.isEmpty()) {
       throw CliException.usage("give the new model: at least one of --model, --container-command,"
-          + " --labels, --content-type, --accept, --normalize and --resize");
+          + " --labels, --content-type, --accept, --normalize, --resize and --input-size");
     }
     ModelOptions chosen = ModelOptions.of(call);
     ModelUpdate update;

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import offhours.inference.ModelContract;
+import offhours.local.model.InputSize;
 import offhours.local.model.ModelFiles;
 import offhours.local.model.Normalization;
 import offhours.local.model.Preprocessing;
@@ -17,8 +19,8 @@ import offhours.local.model.Resize;
 /**
  * The model a command names ({@link #MODEL}, {@link #LABELS}, {@link #CONTAINER_COMMAND}), how it is called
  * ({@link #CONTENT_TYPE}, {@link #ACCEPT}, as CONTENT_TYPE and ACCEPT among {@code settings}) and how an ONNX
- * model's images are prepared ({@link #NORMALIZE}, {@link #RESIZE}, as NORMALIZE and RESIZE, each in its own
- * spelling): the options of {@code local start|run|update} and {@code demo} that choose
+ * model's images are prepared ({@link #NORMALIZE}, {@link #RESIZE}, {@link #INPUT_SIZE}, as NORMALIZE, RESIZE and
+ * INPUT_SIZE, each in its own spelling): the options of {@code local start|run|update} and {@code demo} that choose
  * the model, and their reading.
  */
 record ModelOptions(
@@ -50,14 +52,19 @@ record ModelOptions(
       "HOW",
       "how an image is brought to --model's input size: stretch (default, the whole image) or crop (shorter side to"
           + " the input's, then the middle, as torchvision's and timm's evaluation do)");
+  static final Option INPUT_SIZE = Option.value(
+      "input-size",
+      "SIZE",
+      "--model's input height and width where its export left them dynamic: the size it was trained at, 224 for a"
+          + " square or HEIGHTxWIDTH as 384x288 (default: the input's own, which must then be fixed)");
   static final Option CONTAINER_COMMAND = Option.value(
       "container-command",
       "CMD",
       "serve with this command instead: it must answer GET /ping and POST /invocations on $SAGEMAKER_BIND_TO_PORT");
 
   /** The options that choose the model: those of {@code local start} a running stack takes ({@code local update}). */
-  static final List<Option> OPTIONS =
-      List.of(MODEL, LABELS, CONTAINER_COMMAND, CONTENT_TYPE, ACCEPT, NORMALIZE, RESIZE);
+  static final List<Option> OPTIONS = List.of(
+      MODEL, LABELS, CONTAINER_COMMAND, CONTENT_TYPE, ACCEPT, NORMALIZE, RESIZE, INPUT_SIZE);
 
   /**
    * The model options of {@code local start|run|update} and {@code demo}, each checked as the stack will check it, so
@@ -108,20 +115,26 @@ record ModelOptions(
   }
 
   /**
-   * {@link #NORMALIZE} and {@link #RESIZE} as NORMALIZE and RESIZE, each spelled as the container reads it back
-   * ({@code ImageNet} as {@code imagenet}), so that the same choice typed again changes nothing. They prepare an ONNX
-   * model's images, so a container command, whose server prepares its own, is refused with them.
+   * {@link #NORMALIZE}, {@link #RESIZE} and {@link #INPUT_SIZE} as NORMALIZE, RESIZE and INPUT_SIZE, each spelled as
+   * the container reads it back ({@code ImageNet} as {@code imagenet}, {@code 224x224} as {@code 224}), so that the
+   * same choice typed again changes nothing. They prepare an ONNX model's images, so a container command, whose
+   * server prepares its own, is refused with them.
    */
   private static Map<String, String> preprocessing(Arguments args) {
     Map<String, String> settings = new java.util.LinkedHashMap<>();
     Optional<String> normalize = args.value(NORMALIZE.name());
     Optional<String> resize = args.value(RESIZE.name());
-    if (args.value(CONTAINER_COMMAND.name()).isPresent()
-        && (normalize.isPresent() || resize.isPresent())) {
-      throw CliException.usage(
-          "--" + (normalize.isPresent() ? NORMALIZE : RESIZE).name()
-              + " prepares the images of an ONNX model of --model only: the server of"
-              + " --container-command prepares its own (leave it out, or serve an ONNX file with --model)");
+    Optional<String> inputSize = args.value(INPUT_SIZE.name());
+    if (args.value(CONTAINER_COMMAND.name()).isPresent()) {
+      Optional<Option> given = Stream.of(NORMALIZE, RESIZE, INPUT_SIZE)
+          .filter(o -> args.value(o.name()).isPresent())
+          .findFirst();
+      if (given.isPresent()) {
+        throw CliException.usage(
+            "--" + given.get().name()
+                + " prepares the images of an ONNX model of --model only: the server of"
+                + " --container-command prepares its own (leave it out, or serve an ONNX file with --model)");
+      }
     }
     try {
       normalize.ifPresent(v -> settings.put(
@@ -129,6 +142,8 @@ record ModelOptions(
           Normalization.parse(v, Preprocessing.NORMALIZE).spelling()));
       resize.ifPresent(v -> settings.put(
           Preprocessing.RESIZE, Resize.parse(v, Preprocessing.RESIZE).value()));
+      inputSize.ifPresent(v -> settings.put(
+          Preprocessing.INPUT_SIZE, InputSize.parse(v, Preprocessing.INPUT_SIZE).spelling()));
     } catch (IllegalArgumentException e) {
       throw CliException.usage(LocalCommand.asFlag(e.getMessage()));
     }

@@ -108,8 +108,8 @@ final class FunctionEnvironments {
   }
 
   /**
-   * The model settings a function reads: all but the ONNX container's resize and normalization, which only the
-   * model's container environment carries ({@link StackModel}).
+   * The model settings a function reads: all but the ONNX container's resize, normalization and input size,
+   * which only the model's container environment carries ({@link StackModel}).
    */
   private static Map<String, String> forFunctions(Map<String, String> modelSettings) {
     Map<String, String> settings = new HashMap<>(modelSettings);

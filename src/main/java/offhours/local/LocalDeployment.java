@@ -58,7 +58,7 @@ public final class LocalDeployment implements AutoCloseable {
    * @param controller controller variables that replace local mode's defaults
    * @param modelSettings how Classify and the controller's probe call the model (CONTENT_TYPE, ACCEPT, SCORES), how
    *     it is hosted (HOSTING) and, for an ONNX {@code model} only, how its container prepares images (NORMALIZE,
-   *     RESIZE: {@link Preprocessing}, which only the model's container environment carries)
+   *     RESIZE, INPUT_SIZE: {@link Preprocessing}, which only the model's container environment carries)
    */
   public record Options(
       Path cacheDir,
@@ -84,9 +84,7 @@ public final class LocalDeployment implements AutoCloseable {
       }
       Map<String, String> preprocessing = Preprocessing.among(modelSettings);
       if (!preprocessing.isEmpty() && model.isEmpty()) {
-        throw new IllegalArgumentException(preprocessing.keySet().stream()
-                .map(s -> "--" + s.toLowerCase(java.util.Locale.ROOT))
-                .collect(java.util.stream.Collectors.joining(" and "))
+        throw new IllegalArgumentException(Preprocessing.flags(preprocessing.keySet())
             + " prepare" + (preprocessing.size() == 1 ? "s" : "")
             + " the images of an ONNX model of --model only: "
             + (containerCommand.isPresent()

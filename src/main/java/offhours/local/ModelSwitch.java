@@ -92,8 +92,8 @@ final class ModelSwitch {
 
   /**
    * The model settings of a stack of {@code was} after {@code update}: those it gives replace those of {@code was}. A
-   * new model's images are prepared as its update says (NORMALIZE, RESIZE), else as the default model's, never as the
-   * old model's: how they were prepared is no fact of the new model.
+   * new model's images are prepared as its update says (NORMALIZE, RESIZE, INPUT_SIZE), else as the default model's
+   * (at its input's own size), never as the old model's: how they were prepared is no fact of the new model.
    */
   static Map<String, String> settingsAfter(LocalDeployment.Options was, ModelUpdate update) {
     Map<String, String> settings = new HashMap<>(was.modelSettings());

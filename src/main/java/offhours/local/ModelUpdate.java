@@ -12,13 +12,14 @@ import offhours.local.model.Preprocessing;
  * A new model for the running local stack ({@link LocalDeployment#update}), the local twin of a stack update that
  * changes ContainerImage, LabelsS3Uri, ContentType or Accept: what is given changes, the rest stays. A new model or
  * container command comes with its own labels or none (its answers name their classes), never the old model's, and
- * an ONNX model with its own resize and normalization (the default's unless given), never the old model's.
+ * an ONNX model with its own resize, normalization and input size (the default's unless given), never the old
+ * model's.
  *
  * @param model an ONNX model to serve instead (needs {@code labels})
  * @param labels the class names, one per line, in the order of the model's outputs
  * @param containerCommand a command speaking the SageMaker contract to serve with instead
  * @param modelSettings CONTENT_TYPE and ACCEPT, as the stack's parameters of those names, and the ONNX model's
- *     NORMALIZE and RESIZE ({@link Preprocessing})
+ *     NORMALIZE, RESIZE and INPUT_SIZE ({@link Preprocessing})
  */
 public record ModelUpdate(
     Optional<Path> model,
@@ -51,8 +52,9 @@ public record ModelUpdate(
       }
     }
     if (containerCommand.isPresent() && !Preprocessing.among(modelSettings).isEmpty()) {
-      throw new IllegalArgumentException("--normalize and --resize prepare the images of an ONNX"
-          + " model of --model only: a --container-command's server prepares its own");
+      throw new IllegalArgumentException(Preprocessing.flags(Preprocessing.SETTINGS)
+          + " prepare the images of an ONNX model of --model only: a --container-command's server"
+          + " prepares its own");
     }
     if (model.isEmpty()
         && labels.isEmpty()
@@ -60,7 +62,7 @@ public record ModelUpdate(
         && modelSettings.isEmpty()) {
       throw new IllegalArgumentException(
           "a model update needs at least one of --model, --container-command, --labels,"
-              + " --content-type, --accept, --normalize and --resize");
+              + " --content-type, --accept, " + Preprocessing.flags(Preprocessing.SETTINGS));
     }
   }
 

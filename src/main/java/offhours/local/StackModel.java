@@ -55,7 +55,8 @@ final class StackModel {
         c.image(commandImage); // runs the command the local SageMaker serves under it
       } else {
         c.image(ONNX_IMAGE).modelDataUrl(model.onnx().toUri().toString());
-        // Its resize and normalization in its environment, as a container of one's own is told.
+        // Its resize, normalization and input size in its environment, as a container of one's
+        // own is told.
         Map<String, String> preprocessing = Preprocessing.among(options.modelSettings());
         if (!preprocessing.isEmpty()) {
           c.environment(preprocessing);

@@ -81,6 +81,7 @@ public record StateFile(
    *     run from here
    * @param normalize {@code --normalize} (NORMALIZE) of the ONNX model of {@code modelFile}; absent when not given
    * @param resize {@code --resize} (RESIZE) of that model; absent when not given
+   * @param inputSize {@code --input-size} (INPUT_SIZE) of that model; absent when not given
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -89,11 +90,12 @@ public record StateFile(
       String labelsFile,
       String containerCommand,
       String normalize,
-      String resize) {
+      String resize,
+      String inputSize) {
 
     /** A model served with the default's resize and normalization (or a command, which prepares its own). */
     public Served(String modelFile, String labelsFile, String containerCommand) {
-      this(modelFile, labelsFile, containerCommand, null, null);
+      this(modelFile, labelsFile, containerCommand, null, null, null);
     }
 
     /** What a stack started with these options serves. */
@@ -102,7 +104,10 @@ public record StateFile(
       return of(model, labels, containerCommand, Map.of());
     }
 
-    /** As {@link #of(Optional, Optional, Optional)}, with the NORMALIZE and RESIZE among {@code modelSettings}. */
+    /**
+     * As {@link #of(Optional, Optional, Optional)}, with the NORMALIZE, RESIZE and INPUT_SIZE among {@code
+     * modelSettings}.
+     */
     static Served of(
         Optional<Path> model,
         Optional<Path> labels,
@@ -113,7 +118,8 @@ public record StateFile(
           labels.map(Served::absolute).orElse(null),
           containerCommand.orElse(null),
           modelSettings.get(Preprocessing.NORMALIZE),
-          modelSettings.get(Preprocessing.RESIZE));
+          modelSettings.get(Preprocessing.RESIZE),
+          modelSettings.get(Preprocessing.INPUT_SIZE));
     }
 
     private static String absolute(Path file) {

@@ -270,6 +270,77 @@ class LocalCommandTest {
         .isEqualTo(Map.of("NORMALIZE", "imagenet", "RESIZE", "crop", "ACCEPT", "application/json"));
   }
 
+  @Test
+  void inputSizeComesWithAModelOnlyIsCheckedAndReachesTheStackInTheContainersSpelling(
+      @TempDir Path dir) throws IOException {
+    Path model = Files.writeString(dir.resolve("model.onnx"), "not read by the command line");
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
+    for (String[] help : List.of(
+        new String[] {"local", "start", "--help"},
+        new String[] {"local", "run", "--help"},
+        new String[] {"demo", "--help"})) {
+      assertThat(run(help).out()).contains("--input-size SIZE", "HEIGHTxWIDTH as 384x288");
+    }
+    assertThat(run("local", "start", "--input-size", "224").err())
+        .isEqualTo("offhours: --input-size prepares the images of an ONNX model of --model only:"
+            + " the default model takes its own preprocessing; give --model FILE with it; see"
+            + " 'offhours local start --help'\n");
+    assertThat(run("local", "run", "--container-command", "python3 serve.py", "--input-size", "224")
+            .err())
+        .startsWith("offhours: --input-size prepares the images of an ONNX model of --model only:"
+            + " the server of --container-command prepares its own");
+    String[] withModel = {
+      "local", "start", "--model", model.toString(), "--labels", labels.toString()
+    };
+    CliRun shaped = run(concat(withModel, "--input-size", "224\u001b[2Jx3"));
+    assertThat(shaped.exitCode()).isEqualTo(2);
+    assertThat(shaped.err())
+        .isEqualTo("offhours: --input-size must be a side such as 224 for a square, or HEIGHTxWIDTH"
+            + " such as 384x288, each from 1 to 4096 in digits 0-9, got '224\\x1b[2Jx3'; see"
+            + " 'offhours local start --help'\n");
+    assertThat(run(concat(withModel, "--input-size", "384x4097")).err())
+        .startsWith("offhours: --input-size needs each side from 1 to 4096, got '384x4097'");
+    assertThat(run(concat(withModel, "--input-size", "0")).err())
+        .startsWith("offhours: --input-size needs each side from 1 to 4096, got '0'");
+    assertThat(StateFile.path(cache)).as("nothing started").doesNotExist();
+
+    for (String[] given :
+        List.of(new String[] {"224x224", "224"}, new String[] {"384x288", "384x288"})) {
+      Invocation call = CliRun.quietCall(
+          cache,
+          Clock.system(GMT),
+          Map.of("model", model.toString(), "labels", labels.toString(), "input-size", given[0]));
+      assertThat(LocalCommand.settings(call).modelSettings())
+          .isEqualTo(Map.of("INPUT_SIZE", given[1]));
+    }
+  }
+
+  /** README's flags for a Hugging Face ViT that optimum exported, read as the stack takes them. */
+  @Test
+  void theReadmesFlagsForAnOptimumVitAreTaken(@TempDir Path dir) throws IOException {
+    String line = Files.readString(Path.of("README.md"))
+        .lines()
+        .filter(l -> l.startsWith("--model model.onnx ") && l.contains("--input-size"))
+        .findFirst()
+        .orElseThrow();
+    String[] words = line.split(" ");
+    Map<String, String> flags = new java.util.HashMap<>();
+    for (int i = 0; i < words.length; i += 2) {
+      assertThat(words[i]).startsWith("--");
+      String value = words[i + 1];
+      flags.put(
+          words[i].substring(2),
+          value.endsWith(".onnx") || value.endsWith(".txt")
+              ? Files.writeString(dir.resolve(value), "cat\ndog\n").toString()
+              : value);
+    }
+    Invocation call = CliRun.quietCall(cache, Clock.system(GMT), flags);
+
+    assertThat(LocalCommand.settings(call).modelSettings())
+        .isEqualTo(
+            Map.of("INPUT_SIZE", "224", "NORMALIZE", "0.5,0.5,0.5/0.5,0.5,0.5", "RESIZE", "crop"));
+  }
+
   private static String[] concat(String[] first, String... more) {
     return java.util.stream.Stream.concat(Arrays.stream(first), Arrays.stream(more))
         .toArray(String[]::new);

@@ -577,7 +577,8 @@ class LocalStackProcessTest {
         other.info().startInstant().orElseThrow().toString(),
         List.of(),
         Map.of(),
-        new StateFile.Served("/m/vit.onnx", "/m/labels.txt", null, "0.5,0.5,0.5/0.5,0.5,0.5", null),
+        new StateFile.Served(
+            "/m/vit.onnx", "/m/labels.txt", null, "0.5,0.5,0.5/0.5,0.5,0.5", null, "384x288"),
         Map.of());
 
     assertThat(run("local", "status").out())
@@ -587,10 +588,11 @@ class LocalStackProcessTest {
             + "--content-type  application/x-image (default)\n"
             + "--accept        application/json (default)\n"
             + "--normalize     0.5,0.5,0.5/0.5,0.5,0.5\n"
-            + "--resize        stretch (default)\n");
+            + "--resize        stretch (default)\n"
+            + "--input-size    384x288\n");
     assertThat(run("local", "status", "--json").out())
         .contains("\"served\":{\"modelFile\":\"/m/vit.onnx\",\"labelsFile\":\"/m/labels.txt\","
-            + "\"normalize\":\"0.5,0.5,0.5/0.5,0.5,0.5\"}");
+            + "\"normalize\":\"0.5,0.5,0.5/0.5,0.5,0.5\",\"inputSize\":\"384x288\"}");
   }
 
   @Test

@@ -35,8 +35,8 @@ class LocalUpdateCommandTest {
     assertThat(nothing.exitCode()).isEqualTo(2);
     assertThat(nothing.err())
         .isEqualTo("offhours: give the new model: at least one of --model, --container-command,"
-            + " --labels, --content-type, --accept, --normalize and --resize; see 'offhours local"
-            + " update --help'\n");
+            + " --labels, --content-type, --accept, --normalize, --resize and --input-size; see"
+            + " 'offhours local update --help'\n");
   }
 
   @Test
@@ -130,6 +130,8 @@ class LocalUpdateCommandTest {
             "text/csv",
             "--resize",
             "Crop",
+            "--input-size",
+            "224x224",
             "--json");
         assertThat(updated.exitCode()).as(updated.err()).isZero();
         assertThat(updated.err())
@@ -144,7 +146,7 @@ class LocalUpdateCommandTest {
               Optional.empty(),
               Optional.of(labels.toAbsolutePath()),
               Optional.empty(),
-              Map.of("ACCEPT", "text/csv", "RESIZE", "crop")));
+              Map.of("ACCEPT", "text/csv", "RESIZE", "crop", "INPUT_SIZE", "224")));
     } finally {
       stack.destroy();
     }
@@ -192,7 +194,7 @@ class LocalUpdateCommandTest {
 
     assertThat(help)
         .contains("--model FILE", "--labels FILE", "--container-command CMD", "--content-type TYPE")
-        .contains("--accept TYPE", "--normalize HOW", "--resize HOW")
+        .contains("--accept TYPE", "--normalize HOW", "--resize HOW", "--input-size SIZE")
         .doesNotContain("--hosting", "--time-zone");
     assertThat(run("local", "update", "--hosting", "serverless").exitCode())
         .as("--hosting: a new stack's, not an update's")

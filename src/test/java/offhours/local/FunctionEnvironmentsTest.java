@@ -121,13 +121,16 @@ class FunctionEnvironmentsTest {
         OPTIONS.creatingDelay(),
         OPTIONS.controllerTick(),
         Map.of(),
-        Map.of("NORMALIZE", "imagenet", "RESIZE", "crop", "ACCEPT", "text/csv"));
+        Map.of(
+            "NORMALIZE", "imagenet", "RESIZE", "crop", "INPUT_SIZE", "224", "ACCEPT", "text/csv"));
 
     for (Map<String, String> env : List.of(
         FunctionEnvironments.classify(NAMES, PROVISIONED, URI, own),
         FunctionEnvironments.controller(NAMES, PROVISIONED, "uuid", URI, own),
         FunctionEnvironments.api(NAMES, PROVISIONED, "uuid", URI, own))) {
-      assertThat(env).containsEntry("ACCEPT", "text/csv").doesNotContainKeys("NORMALIZE", "RESIZE");
+      assertThat(env)
+          .containsEntry("ACCEPT", "text/csv")
+          .doesNotContainKeys("NORMALIZE", "RESIZE", "INPUT_SIZE");
     }
   }
 }

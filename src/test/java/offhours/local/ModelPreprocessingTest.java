@@ -29,9 +29,9 @@ import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /**
- * --normalize and --resize from the local stack's options to the model: StackModel gives the local SageMaker's model
- * them as its container's environment, and the ONNX container it starts prepares each image by them. The model here
- * answers the mean of each channel it is fed.
+ * --normalize, --resize and --input-size from the local stack's options to the model: StackModel gives the local
+ * SageMaker's model them as its container's environment, and the ONNX container it starts prepares each image by them.
+ * The model here answers the mean of each channel it is fed, or the shape of the tensor.
  */
 class ModelPreprocessingTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,8 +58,14 @@ class ModelPreprocessingTest {
 
   /** The channel means the endpoint of a stack given {@code settings} answers for {@link #stripes}. */
   private double[] served(Map<String, String> settings) throws Exception {
-    Path model = Files.write(dir.resolve("means.onnx"), OnnxGraphs.channelMeans(4, 4));
-    Path labels = Files.writeString(dir.resolve("labels.txt"), "red\ngreen\nblue\n");
+    return served(OnnxGraphs.channelMeans(4, 4), "red\ngreen\nblue\n", settings);
+  }
+
+  /** What the endpoint of a stack serving {@code onnx} with {@code settings} answers for {@link #stripes}. */
+  private double[] served(byte[] onnx, String labelLines, Map<String, String> settings)
+      throws Exception {
+    Path model = Files.write(dir.resolve("model.onnx"), onnx);
+    Path labels = Files.writeString(dir.resolve("labels.txt"), labelLines);
     LocalDeployment.Options options = new LocalDeployment.Options(
         dir,
         Optional.of(model),
@@ -132,5 +138,15 @@ class ModelPreprocessingTest {
   void aMeanAndStdOfTheirOwnReachTheModel() throws Exception {
     assertThat(served(Map.of("NORMALIZE", "0.5,0.5,0.5/0.5,0.5,0.5")))
         .containsExactly(new double[] {1 / 3.0, 1, -0.6}, within(1e-5));
+  }
+
+  @Test
+  void anInputSizeReachesAModelDynamicInEveryDimensionAsOptimumExportsIt() throws Exception {
+    // The model answers the shape it is fed: NCHW of 3 channels, 32 high and 48 wide.
+    assertThat(served(
+            OnnxGraphs.dynamicInputShape(),
+            "batch\nchannels\nheight\nwidth\n",
+            Map.of("INPUT_SIZE", "32x48", "RESIZE", "crop")))
+        .containsExactly(1, 3, 32, 48);
   }
 }

@@ -91,19 +91,29 @@ class ModelSwitchTest {
         .hasMessage("choose one of --model and --container-command, not both");
     assertThatThrownBy(() -> new ModelUpdate(
             Optional.empty(), Optional.empty(), Optional.empty(), Map.of("HOSTING", "serverless")))
-        .hasMessage("a model update changes CONTENT_TYPE, ACCEPT, NORMALIZE and RESIZE of the model"
-            + " settings, not HOSTING");
+        .hasMessage(
+            "a model update changes CONTENT_TYPE, ACCEPT, NORMALIZE, RESIZE and INPUT_SIZE of"
+                + " the model settings, not HOSTING");
     assertThatThrownBy(
             () -> new ModelUpdate(Optional.empty(), Optional.empty(), Optional.empty(), Map.of()))
         .hasMessage("a model update needs at least one of --model, --container-command, --labels,"
-            + " --content-type, --accept, --normalize and --resize");
+            + " --content-type, --accept, --normalize, --resize and --input-size");
   }
 
   @Test
   void aNewModelsImagesArePreparedAsItsUpdateSaysNeverAsTheOldModelsWere() throws IOException {
     Path labels = Files.writeString(dir.resolve("labels.txt"), "red\ngreen\nblue\n");
     ServedModel now = onnxStack(
-        labels, Map.of("NORMALIZE", "imagenet", "RESIZE", "crop", "CONTENT_TYPE", "auto"));
+        labels,
+        Map.of(
+            "NORMALIZE",
+            "imagenet",
+            "RESIZE",
+            "crop",
+            "INPUT_SIZE",
+            "384x288",
+            "CONTENT_TYPE",
+            "auto"));
     Path other = dir.resolve("other.onnx");
 
     assertThat(ModelSwitch.settingsAfter(
@@ -124,7 +134,24 @@ class ModelSwitchTest {
             new ModelUpdate(
                 Optional.empty(), Optional.empty(), Optional.empty(), Map.of("NORMALIZE", "unit"))))
         .as("the same model, normalized anew")
-        .isEqualTo(Map.of("NORMALIZE", "unit", "RESIZE", "crop", "CONTENT_TYPE", "auto"));
+        .isEqualTo(Map.of(
+            "NORMALIZE",
+            "unit",
+            "RESIZE",
+            "crop",
+            "INPUT_SIZE",
+            "384x288",
+            "CONTENT_TYPE",
+            "auto"));
+    assertThat(ModelSwitch.settingsAfter(
+            now.options(),
+            new ModelUpdate(
+                Optional.of(other),
+                Optional.of(labels),
+                Optional.empty(),
+                Map.of("INPUT_SIZE", "224"))))
+        .as("a new model of its own input size")
+        .isEqualTo(Map.of("CONTENT_TYPE", "auto", "INPUT_SIZE", "224"));
     assertThat(ModelSwitch.settingsAfter(
             now.options(),
             new ModelUpdate(Optional.empty(), Optional.of(labels), Optional.empty(), Map.of())))
@@ -176,12 +203,16 @@ class ModelSwitchTest {
             Optional.of("python3 serve.py"),
             Map.of("RESIZE", "crop")))
         .hasMessage(
-            "--normalize and --resize prepare the images of an ONNX model of --model only: a"
-                + " --container-command's server prepares its own");
+            "--normalize, --resize and --input-size prepare the images of an ONNX model of --model"
+                + " only: a --container-command's server prepares its own");
     assertThatThrownBy(() -> LocalDeployment.Options.defaults(dir)
             .withModelSettings(Map.of("NORMALIZE", "imagenet", "RESIZE", "crop")))
         .hasMessage("--normalize and --resize prepare the images of an ONNX model of --model only:"
             + " the default model takes its own preprocessing; give --model FILE with it");
+    assertThatThrownBy(() -> LocalDeployment.Options.defaults(dir)
+            .withModelSettings(Map.of("INPUT_SIZE", "224", "RESIZE", "crop")))
+        .hasMessageStartingWith("--resize and --input-size prepare the images of an ONNX model of"
+            + " --model only: the default model");
   }
 
   /** A stack that serves an ONNX model of three classes with {@code labels} and {@code settings}. */

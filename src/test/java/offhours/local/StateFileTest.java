@@ -90,7 +90,8 @@ class StateFileTest {
         Optional.of(Path.of("models/../model.onnx")),
         Optional.of(Path.of("labels.txt")),
         Optional.empty(),
-        Map.of("NORMALIZE", "0.5,0.5,0.5/0.5,0.5,0.5", "CONTENT_TYPE", "auto"));
+        Map.of(
+            "NORMALIZE", "0.5,0.5,0.5/0.5,0.5,0.5", "CONTENT_TYPE", "auto", "INPUT_SIZE", "224"));
     new StateFile(7L, null, null, null, null, null, null, null, null, null, null, served)
         .write(file);
 
@@ -101,7 +102,8 @@ class StateFileTest {
             Path.of("labels.txt").toAbsolutePath().toString(),
             null,
             "0.5,0.5,0.5/0.5,0.5,0.5",
-            null));
+            null,
+            "224"));
     assertThat(read.isDefault()).isFalse();
     assertThat(StateFile.Served.of(Optional.empty(), Optional.empty(), Optional.empty())
             .isDefault())
@@ -135,7 +137,8 @@ class StateFileTest {
             Map.of("LABELS", "a,b"),
             Map.of("TIME_ZONE", "UTC"),
             List.of(MOTO),
-            new StateFile.Served("/m.onnx", "/labels.txt", "python3 serve.py", "imagenet", "crop"))
+            new StateFile.Served(
+                "/m.onnx", "/labels.txt", "python3 serve.py", "imagenet", "crop", "224"))
         .write(file);
     JsonNode written = new ObjectMapper().readTree(file.toFile());
     String section =

@@ -92,7 +92,7 @@ public final class OnnxContainer implements AutoCloseable {
     return start(onnxModel, port, new Preprocessing(normalization, Resize.STRETCH));
   }
 
-  /** As {@link #start(Path, int)}, with the resize and normalization a user's own model expects. */
+  /** As {@link #start(Path, int)}, with the resize, normalization and input size a user's own model expects. */
   public static OnnxContainer start(Path onnxModel, int port, Preprocessing preprocessing)
       throws IOException {
     return start(onnxModel, port, preprocessing, DecodeBudget.ofHeap().bytes());

@@ -1,39 +1,54 @@
 package offhours.local.model;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How the built-in ONNX container turns an image into its model's input: the {@link Resize} to the input's size, then
- * the {@link Normalization} of each channel. A user's model gets it from two settings, NORMALIZE and RESIZE, which the
+ * the {@link Normalization} of each channel; the size is the input's own, or the {@link InputSize} given where the
+ * input leaves it dynamic. A user's model gets it from three settings, NORMALIZE, RESIZE and INPUT_SIZE, which the
  * local stack carries among its model settings and gives the local SageMaker model as its container's environment (a
- * container of one's own on AWS is configured the same way); absent, each is the default model's (stretch, unit).
+ * container of one's own on AWS is configured the same way); absent, each is the default model's (stretch, unit, the
+ * input's size).
  */
-public record Preprocessing(Normalization normalization, Resize resize) {
+public record Preprocessing(
+    Normalization normalization, Resize resize, Optional<InputSize> inputSize) {
   public static final String NORMALIZE = "NORMALIZE";
   public static final String RESIZE = "RESIZE";
+  public static final String INPUT_SIZE = "INPUT_SIZE";
   /** The settings, in the order of the command line's flags. */
-  public static final List<String> SETTINGS = List.of(NORMALIZE, RESIZE);
+  public static final List<String> SETTINGS = List.of(NORMALIZE, RESIZE, INPUT_SIZE);
 
-  /** nsfwjs' own: the whole image stretched, RGB from 0 to 1. */
+  /** nsfwjs' own: the whole image stretched, RGB from 0 to 1, at the input's size. */
   public static final Preprocessing DEFAULT =
       new Preprocessing(Normalization.UNIT_SCALE, Resize.STRETCH);
 
+  /** At the size of the model's input. */
+  public Preprocessing(Normalization normalization, Resize resize) {
+    this(normalization, resize, Optional.empty());
+  }
+
   /**
-   * Reads NORMALIZE and RESIZE from {@code settings} (other keys are ignored; an absent one is the default's).
+   * Reads NORMALIZE, RESIZE and INPUT_SIZE from {@code settings} (other keys are ignored; an absent one is the
+   * default's).
    *
    * @throws IllegalArgumentException when one is given but not readable, in the setting's name
    */
   public static Preprocessing of(Map<String, String> settings) {
     String normalize = settings.get(NORMALIZE);
     String resize = settings.get(RESIZE);
+    String inputSize = settings.get(INPUT_SIZE);
     return new Preprocessing(
         normalize == null ? DEFAULT.normalization() : Normalization.parse(normalize, NORMALIZE),
-        resize == null ? DEFAULT.resize() : Resize.parse(resize, RESIZE));
+        resize == null ? DEFAULT.resize() : Resize.parse(resize, RESIZE),
+        Optional.ofNullable(inputSize).map(s -> InputSize.parse(s, INPUT_SIZE)));
   }
 
-  /** The NORMALIZE and RESIZE among {@code settings}, as given: what the ONNX container's environment carries. */
+  /** The settings among {@code settings}, as given: what the ONNX container's environment carries. */
   public static Map<String, String> among(Map<String, String> settings) {
     Map<String, String> own = new LinkedHashMap<>();
     for (String setting : SETTINGS) {
@@ -42,5 +57,18 @@ public record Preprocessing(Normalization normalization, Resize resize) {
       }
     }
     return own;
+  }
+
+  /** The command line's flag of one of the {@link #SETTINGS}: {@code --input-size} for INPUT_SIZE. */
+  public static String flag(String setting) {
+    return "--" + setting.toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** The flags of {@code settings}, in a sentence: {@code --normalize, --resize and --input-size}. */
+  public static String flags(Collection<String> settings) {
+    List<String> flags = settings.stream().map(Preprocessing::flag).toList();
+    return flags.size() < 2
+        ? String.join("", flags)
+        : String.join(", ", flags.subList(0, flags.size() - 1)) + " and " + flags.getLast();
   }
 }

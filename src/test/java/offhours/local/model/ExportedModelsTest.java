@@ -132,7 +132,7 @@ class ExportedModelsTest {
   }
 
   @Test
-  void aDynamicHeightAndWidthIsRefusedSayingHowToExport() throws Exception {
+  void aDynamicHeightAndWidthWithoutAnInputSizeIsRefusedSayingToGiveIt() throws Exception {
     var graph = pooling("batch", 3L, "height", "width");
     graph.floatOutput("pooled", "batch", 3L, 1L, 1L);
     Path model = write(graph, "dynamic");
@@ -140,9 +140,62 @@ class ExportedModelsTest {
     assertThatThrownBy(() -> classify(model))
         .isInstanceOf(IOException.class)
         .hasMessage(model + ": model input 'x' has shape [-1, 3, -1, -1], its height and width"
-            + " dynamic (-1); local mode needs them fixed, the size the model was trained at:"
-            + " export it again with a fixed size (torch.onnx.export with dynamic_axes naming the"
-            + " batch only)");
+            + " dynamic (-1): give --input-size the size the model was trained at, as 224 or"
+            + " HEIGHTxWIDTH (a Hugging Face model's preprocessor_config.json says it as size)");
+  }
+
+  /** A graph whose output [4] is the shape of x, the tensor it is fed; x's dimensions as given. */
+  private Path shapeOf(String name, Object... inputDims) throws IOException {
+    var graph = new OnnxGraphBuilder();
+    graph.floatInput("x", inputDims);
+    graph.node("Shape", "shape", List.of("x"), List.of("dims"));
+    graph.node(
+        "Cast", "cast", List.of("dims"), List.of("scores"), OnnxGraphBuilder.intAttr("to", 1));
+    graph.floatOutput("scores", 4L);
+    return write(graph, name);
+  }
+
+  private float[] fed(Path model, String inputSize) throws Exception {
+    var preprocessing = Preprocessing.of(java.util.Map.of("INPUT_SIZE", inputSize));
+    try (OnnxClassifier classifier = OnnxClassifier.load(model, preprocessing, BUDGET)) {
+      return classifier.classify(red());
+    }
+  }
+
+  @Test
+  void anInputDynamicInEveryDimensionIsFedNchwOfThreeChannelsAtTheInputSize() throws Exception {
+    Path optimum = Files.write(dir.resolve("optimum.onnx"), OnnxGraphs.dynamicInputShape());
+
+    assertThat(fed(optimum, "32x48")).containsExactly(1f, 3f, 32f, 48f);
+    assertThat(fed(optimum, "20")).containsExactly(1f, 3f, 20f, 20f);
+  }
+
+  @Test
+  void aDynamicHeightAndWidthBesideThreeChannelsKeepsTheirLayout() throws Exception {
+    assertThat(fed(shapeOf("nhwc", "N", "H", "W", 3L), "32x48")).containsExactly(1f, 32f, 48f, 3f);
+    assertThat(fed(shapeOf("nchw", "N", 3L, "H", "W"), "32x48")).containsExactly(1f, 3f, 32f, 48f);
+    assertThat(fed(shapeOf("channels_dynamic", "N", "C", 32L, 48L), "32x48"))
+        .as("channels dynamic, the size fixed: NCHW")
+        .containsExactly(1f, 3f, 32f, 48f);
+    assertThat(fed(shapeOf("width_only", 1L, 3L, 32L, "W"), "32x48"))
+        .as("the width alone dynamic, the height given as fixed")
+        .containsExactly(1f, 3f, 32f, 48f);
+  }
+
+  @Test
+  void aFixedSizeIsTakenWithTheSameInputSizeAndRefusedWithAnotherNamingBoth() throws Exception {
+    Path fixed = shapeOf("fixed", "N", 3L, 32L, 48L);
+
+    assertThat(fed(fixed, "32x48")).containsExactly(1f, 3f, 32f, 48f);
+    assertThatThrownBy(() -> fed(fixed, "224"))
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            fixed + ": model input 'x' has shape [-1, 3, 32, 48], its height and width fixed"
+                + " at 32x48, but --input-size is 224x224; give the same, or leave it out");
+    Path widthOnly = shapeOf("width_only", 1L, 3L, 32L, "W");
+    assertThatThrownBy(() -> fed(widthOnly, "48x48"))
+        .hasMessageEndingWith("has shape [1, 3, 32, -1], its height fixed at 32, but --input-size"
+            + " is 48x48; give that height");
   }
 
   @Test

@@ -78,12 +78,52 @@ class ImagePreprocessorTest {
     assertThatThrownBy(() -> ImagePreprocessor.forInputShape(
             "x", new long[] {-1, 3, -1, -1}, Normalization.UNIT_SCALE))
         .hasMessageStartingWith("model input 'x' has shape [-1, 3, -1, -1], its height and width"
-            + " dynamic (-1); local mode needs them fixed");
+            + " dynamic (-1): give --input-size");
     assertThatThrownBy(() ->
             ImagePreprocessor.forInputShape("x", new long[] {-1, 3, 224}, Normalization.UNIT_SCALE))
-        .hasMessage(
-            "model input 'x' has shape [-1, 3, 224]; expected an RGB image tensor [N,H,W,3] or [N,3,H,W]"
-                + " with fixed H and W");
+        .hasMessage("model input 'x' has shape [-1, 3, 224]; expected an RGB image tensor"
+            + " [N,H,W,3] or [N,3,H,W]");
+    assertThatThrownBy(() -> ImagePreprocessor.forInputShape(
+            "x", new long[] {1, 1, 224, 224}, Normalization.UNIT_SCALE))
+        .as("one channel, fixed")
+        .hasMessageEndingWith("expected an RGB image tensor [N,H,W,3] or [N,3,H,W]");
+  }
+
+  private static ImagePreprocessor sized(long... shape) {
+    return ImagePreprocessor.forInputShape(
+        "x", shape, Preprocessing.of(java.util.Map.of("INPUT_SIZE", "32x48")));
+  }
+
+  @Test
+  void aDynamicHeightAndWidthTakeTheInputSizeAndDynamicChannelsTheirLayoutFromTheOtherEnd() {
+    assertThat(sized(-1, -1, -1, -1).tensorShape())
+        .as("all dynamic: NCHW of 3 channels")
+        .containsExactly(1, 3, 32, 48);
+    assertThat(sized(-1, 3, -1, -1).tensorShape()).containsExactly(1, 3, 32, 48);
+    assertThat(sized(-1, -1, -1, 3).tensorShape()).containsExactly(1, 32, 48, 3);
+    assertThat(sized(-1, 32, -1, -1).tensorShape())
+        .as("the channels dynamic last, H fixed")
+        .containsExactly(1, 32, 48, 3);
+    assertThat(sized(-1, -1, 32, 48).tensorShape())
+        .as("the channels dynamic first, the size fixed and the same")
+        .containsExactly(1, 3, 32, 48);
+    assertThat(ImagePreprocessor.forInputShape(
+                "x", new long[] {-1, -1, 224, 200}, Normalization.UNIT_SCALE)
+            .tensorShape())
+        .as("no input size needed where the size is fixed")
+        .containsExactly(1, 3, 224, 200);
+    assertThatThrownBy(() -> ImagePreprocessor.forInputShape(
+            "x", new long[] {-1, -1, -1, -1}, Normalization.UNIT_SCALE))
+        .hasMessageStartingWith("model input 'x' has shape [-1, -1, -1, -1], its height and width"
+            + " dynamic (-1): give --input-size the size the model was trained at");
+    assertThatThrownBy(() -> ImagePreprocessor.forInputShape(
+            "x", new long[] {-1, 3, 224, -1}, Normalization.UNIT_SCALE))
+        .hasMessageStartingWith("model input 'x' has shape [-1, 3, 224, -1], its width dynamic");
+    assertThatThrownBy(() -> sized(1, 3, 48, 32))
+        .hasMessage("model input 'x' has shape [1, 3, 48, 32], its height and width fixed at"
+            + " 48x32, but --input-size is 32x48; give the same, or leave it out");
+    assertThatThrownBy(() -> sized(1, 3, -1, 32))
+        .hasMessageEndingWith("its width fixed at 32, but --input-size is 32x48; give that width");
   }
 
   @Test

@@ -20,4 +20,18 @@ public final class OnnxGraphs {
     graph.floatOutput("means", "N", 3L);
     return graph.build("means", "test", "channel means");
   }
+
+  /**
+   * A classifier whose input x [batch, channels, height, width] is dynamic in every dimension, as {@code optimum}
+   * exports one, and whose output [4] is the shape of the tensor it is fed.
+   */
+  public static byte[] dynamicInputShape() {
+    var graph = new OnnxGraphBuilder();
+    graph.floatInput("x", "batch_size", "num_channels", "height", "width");
+    graph.node("Shape", "shape", List.of("x"), List.of("dims"));
+    graph.node(
+        "Cast", "cast", List.of("dims"), List.of("scores"), OnnxGraphBuilder.intAttr("to", 1));
+    graph.floatOutput("scores", 4L);
+    return graph.build("dynamic", "test", "input shape");
+  }
 }

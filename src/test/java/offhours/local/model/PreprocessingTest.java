@@ -3,7 +3,9 @@ package offhours.local.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The NORMALIZE and RESIZE settings as the CLI and the ONNX container's environment spell them. */
@@ -72,14 +74,59 @@ class PreprocessingTest {
   }
 
   @Test
+  void inputSizeIsASideOrHeightByWidthEachFromOneTo4096() {
+    assertThat(InputSize.parse("224", "INPUT_SIZE")).isEqualTo(new InputSize(224, 224));
+    assertThat(InputSize.parse("384x288", "INPUT_SIZE")).isEqualTo(new InputSize(384, 288));
+    assertThat(InputSize.parse("4096x1", "INPUT_SIZE")).isEqualTo(new InputSize(4096, 1));
+    assertThat(InputSize.parse("224x224", "INPUT_SIZE").spelling()).isEqualTo("224");
+    assertThat(InputSize.parse("384x288", "INPUT_SIZE").spelling()).isEqualTo("384x288");
+    String forms =
+        "INPUT_SIZE must be a side such as 224 for a square, or HEIGHTxWIDTH such as 384x288,"
+            + " each from 1 to 4096 in digits 0-9, got '";
+    for (String bad : List.of(
+        "",
+        "x",
+        "224x",
+        "x224",
+        "1x2x3",
+        "224X224",
+        "224 x 224",
+        " 224",
+        "+224",
+        "-1",
+        "2.5",
+        "\uFF12\uFF12\uFF14",
+        "99999999999999999999")) {
+      assertThatThrownBy(() -> InputSize.parse(bad, "INPUT_SIZE"))
+          .as(bad)
+          .hasMessageStartingWith(forms);
+    }
+    assertThatThrownBy(() -> InputSize.parse("224\u001b[2J", "INPUT_SIZE"))
+        .as("a control character is shown escaped")
+        .hasMessage(forms + "224\\x1b[2J'");
+    assertThatThrownBy(() -> InputSize.parse("0", "INPUT_SIZE"))
+        .hasMessage("INPUT_SIZE needs each side from 1 to 4096, got '0'");
+    assertThatThrownBy(() -> InputSize.parse("224x4097", "INPUT_SIZE"))
+        .hasMessage("INPUT_SIZE needs each side from 1 to 4096, got '224x4097'");
+    assertThatThrownBy(() -> new InputSize(0, 1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void theSettingsAreReadFromAMapOfOtherSettingsTooAndDefaultToTheDefaultModels() {
     assertThat(Preprocessing.of(Map.of("CONTENT_TYPE", "auto"))).isEqualTo(Preprocessing.DEFAULT);
     assertThat(Preprocessing.DEFAULT)
         .isEqualTo(new Preprocessing(Normalization.UNIT_SCALE, Resize.STRETCH));
     assertThat(Preprocessing.of(Map.of("NORMALIZE", "imagenet", "RESIZE", "crop")))
         .isEqualTo(new Preprocessing(Normalization.IMAGENET, Resize.CROP));
+    assertThat(Preprocessing.of(Map.of("INPUT_SIZE", "384x288")))
+        .isEqualTo(new Preprocessing(
+            Normalization.UNIT_SCALE, Resize.STRETCH, Optional.of(new InputSize(384, 288))));
     assertThat(Preprocessing.among(Map.of("ACCEPT", "application/json", "RESIZE", "crop")))
         .containsExactly(Map.entry("RESIZE", "crop"));
+    assertThat(Preprocessing.among(Map.of("INPUT_SIZE", "224", "HOSTING", "serverless")))
+        .containsExactly(Map.entry("INPUT_SIZE", "224"));
+    assertThatThrownBy(() -> Preprocessing.of(Map.of("INPUT_SIZE", "big")))
+        .hasMessageStartingWith("INPUT_SIZE must be a side such as 224");
     assertThatThrownBy(() -> Preprocessing.of(Map.of("RESIZE", "fit")))
         .hasMessage("RESIZE must be stretch or crop, got 'fit'");
   }
