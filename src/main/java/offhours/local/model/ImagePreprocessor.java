@@ -13,7 +13,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.IIOException;
@@ -83,75 +82,11 @@ final class ImagePreprocessor {
   }
 
   /**
-   * As {@link #forInputShape(String, long[], Normalization)}, resized as {@code preprocessing} says. A height or width
-   * left dynamic (a symbolic dimension, as {@code optimum} and {@code torch.onnx.export} with {@code dynamic_axes}
-   * write) takes the preprocessing's {@link InputSize}, the size the model was trained at, which no file local mode
-   * reads says: without it the input is refused, and a fixed size it does not match is refused naming both. Where the
-   * channels are dynamic too, the channels' position decides: fixed as 3 it gives the layout; dynamic at both ends (all
-   * four dimensions symbolic, as {@code optimum} writes) the input is taken as NCHW, PyTorch's order, of 3 channels.
+   * As {@link #forInputShape(String, long[], Normalization)}, resized as {@code preprocessing} says, its size the
+   * {@link InputSize} given where the shape leaves it dynamic ({@link InputShape}).
    */
   static ImagePreprocessor forInputShape(String input, long[] shape, Preprocessing preprocessing) {
-    Layout layout = layout(shape);
-    if (layout == null) {
-      throw new IllegalArgumentException("model input '" + input + "' has shape "
-          + Arrays.toString(shape) + "; expected an RGB image tensor [N,H,W,3] or [N,3,H,W]");
-    }
-    int first = layout == Layout.NHWC ? 1 : 2;
-    long height = shape[first];
-    long width = shape[first + 1];
-    InputSize given = preprocessing.inputSize().orElse(null);
-    if (given == null) {
-      if (height > 0 && width > 0) {
-        return new ImagePreprocessor(layout, (int) height, (int) width, preprocessing);
-      }
-      throw new IllegalArgumentException(
-          "model input '" + input + "' has shape "
-              + Arrays.toString(shape) + ", its " + dynamic(height, width) + " dynamic (-1): give "
-              + Preprocessing.flag(Preprocessing.INPUT_SIZE)
-              + " the size the model was trained at, as"
-              + " 224 or HEIGHTxWIDTH (a Hugging Face model's preprocessor_config.json says it as size)");
-    }
-    if ((height > 0 && height != given.height()) || (width > 0 && width != given.width())) {
-      boolean both = height > 0 && width > 0;
-      String what = both ? "height and width" : height > 0 ? "height" : "width";
-      throw new IllegalArgumentException("model input '" + input + "' has shape "
-          + Arrays.toString(shape) + ", its " + what + " fixed at "
-          + (both ? height + "x" + width : height > 0 ? height : width) + ", but "
-          + Preprocessing.flag(Preprocessing.INPUT_SIZE) + " is " + given.height() + "x"
-          + given.width() + "; give " + (both ? "the same, or leave it out" : "that " + what));
-    }
-    return new ImagePreprocessor(layout, given.height(), given.width(), preprocessing);
-  }
-
-  /**
-   * The layout of a 4-dimensional input: where 3 channels are, a dynamic channel taken where the other end cannot be
-   * them; null for no image input.
-   */
-  private static Layout layout(long[] shape) {
-    if (shape.length != 4 || shape[1] == 0 || shape[2] == 0 || shape[3] == 0) {
-      return null;
-    }
-    // 3 channels at both ends: NHWC where H and W are then fixed, else NCHW, as it always was.
-    if (shape[3] == 3 && (shape[1] != 3 || (shape[1] > 0 && shape[2] > 0))) {
-      return Layout.NHWC;
-    }
-    if (shape[1] == 3) {
-      return Layout.NCHW;
-    }
-    if (shape[1] < 0) {
-      return Layout.NCHW; // [N,?,H,W]: PyTorch's order, the channels dynamic
-    }
-    if (shape[3] < 0 && shape[1] > 0) {
-      return Layout.NHWC; // [N,H,W,?] with H fixed, not 3: the channels last
-    }
-    return null;
-  }
-
-  private static String dynamic(long height, long width) {
-    if (height > 0) {
-      return "width";
-    }
-    return width > 0 ? "height" : "height and width";
+    return InputShape.preprocessor(input, shape, preprocessing);
   }
 
   Layout layout() {
