@@ -31,8 +31,9 @@ import software.amazon.awssdk.services.sagemaker.SageMakerClient;
  * replaces it itself, and Classify defers every answer of the old model's variant meanwhile.
  *
  * <p>An update that fails half-way is rolled back, as CloudFormation rolls back a failed stack update: the functions
- * already switched get their previous configuration again, and the Model, EndpointConfig and labels file it created
- * are deleted ({@link Rollback}). Its revision is never given again, so a corrected update tries new names.
+ * already switched get their previous configuration again, the Model, EndpointConfig and labels file it created
+ * are deleted, and the image it registered for a new container command is served no longer ({@link Rollback}). Its
+ * revision is never given again, so a corrected update tries new names.
  */
 final class ModelSwitch {
 
@@ -160,11 +161,15 @@ final class ModelSwitch {
     String step = "serving its container command";
     try (SageMakerClient sm = clients.build(Service.SAGEMAKER, SageMakerClient.builder())) {
       try {
+        boolean sameCommand = command.equals(was.containerCommand()) && now.commandImage() != null;
         String commandImage = command.isEmpty()
             ? null
-            : command.equals(was.containerCommand()) && now.commandImage() != null
-                ? now.commandImage()
-                : sageMaker.serveCommand(command.get());
+            : sameCommand ? now.commandImage() : sageMaker.serveCommand(command.get());
+        if (commandImage != null && !sameCommand) {
+          // Oldest, so undone last: after the model that names it is deleted.
+          rollback.done(
+              "no longer serving image " + commandImage, () -> sageMaker.stopServing(commandImage));
+        }
         // Beside the old labels, which Classify's environments in flight still read.
         String labelsKey = "labels-" + names.model() + ".txt";
         step = "writing its labels file " + labelsKey;

@@ -32,8 +32,8 @@ import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 /**
  * A model update that fails half-way is rolled back, as CloudFormation rolls back a stack update: against a real
  * local SageMaker and local Lambda (whose functions run the tests' handlers until an update replaces them), the Model
- * and labels file it created are gone, every function answers as before, and the same update tried again succeeds
- * under names of its own.
+ * and labels file it created are gone, the image it registered for its command is served no longer, every function
+ * answers as before, and the same update tried again succeeds under names of its own.
  */
 class ModelSwitchRollbackTest {
 
@@ -169,6 +169,7 @@ class ModelSwitchRollbackTest {
         .as("the endpoint config the failed update created")
         .isInstanceOf(SageMakerException.class);
     assertThat(labelFiles).as("the labels files left").isEmpty();
+    assertNotServed(LocalSageMaker.COMMAND_IMAGE + "-2");
 
     lambda.registerJsonFunction(
         LocalDeployment.CONTROLLER_FUNCTION, (event, context) -> "old", Duration.ofSeconds(30));
@@ -176,6 +177,16 @@ class ModelSwitchRollbackTest {
         .as("the same update, once it can be applied")
         .isEqualTo("offhours-model-3");
     assertThat(invoke(START.classifyFunction())).as("Classify, updated").isNotEqualTo("old");
+  }
+
+  /** The image a failed update registered for its container command is served no longer: no model may name it. */
+  private void assertNotServed(String image) {
+    assertThatThrownBy(() -> sm.createModel(r -> r.modelName("naming-" + image.replace('/', '-'))
+            .executionRoleArn("arn:aws:iam::123456789012:role/other")
+            .primaryContainer(c -> c.image(image))))
+        .as("a model of the image the failed update registered for its command")
+        .isInstanceOf(SageMakerException.class)
+        .hasMessageContaining("Image \"" + image + "\" is not known");
   }
 
   private void registerAll() {

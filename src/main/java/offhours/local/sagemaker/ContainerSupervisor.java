@@ -58,13 +58,25 @@ final class ContainerSupervisor {
     }
   }
 
+  /** Serves {@code image} no longer: a model of it is refused from now on, and its endpoint fails to launch. */
+  void remove(String image) {
+    launchers.remove(image);
+  }
+
   boolean serves(String image) {
     return launchers.containsKey(image);
   }
 
-  /** The launcher's verdict on a model of {@code image}, see {@link ContainerLauncher#check}. */
+  /**
+   * The launcher's verdict on a model of {@code image}, see {@link ContainerLauncher#check}; an image served no longer
+   * is refused.
+   */
   void check(String image, String modelDataUrl, Map<String, String> environment) {
-    launchers.get(image).check(modelDataUrl, environment);
+    ContainerLauncher launcher = launchers.get(image);
+    if (launcher == null) {
+      throw new IllegalArgumentException("image " + image + " is served no longer");
+    }
+    launcher.check(modelDataUrl, environment);
   }
 
   Set<String> images() {

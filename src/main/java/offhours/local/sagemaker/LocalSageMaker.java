@@ -131,6 +131,21 @@ public final class LocalSageMaker implements AutoCloseable {
     return image;
   }
 
+  /**
+   * Serves an image {@link #serveCommand} returned no longer, as a failed update's rollback takes back the image it
+   * registered: a model naming it is refused from then on, and an endpoint of a model that names it already fails to
+   * launch. Its number is never given again.
+   *
+   * @throws IllegalArgumentException for an image {@link #serveCommand} did not return, such as the start's
+   */
+  public void stopServing(String image) {
+    if (image == null || !image.startsWith(COMMAND_IMAGE + "-")) {
+      throw new IllegalArgumentException(
+          "only an image serveCommand returned is served no longer on demand, not " + image);
+    }
+    containers.remove(image);
+  }
+
   /** The one URL for both the control plane and the runtime, e.g. {@code http://127.0.0.1:43121}. */
   public URI endpoint() {
     return server.endpoint();
