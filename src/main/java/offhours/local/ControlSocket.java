@@ -37,6 +37,7 @@ public final class ControlSocket implements AutoCloseable {
      * Applies {@code update}; returns the new model's and endpoint config's names.
      *
      * @throws IllegalArgumentException or IOException for an update refused, whose message says why
+     * @throws Error as it was, after the answer, which says the words of an IOException suppressed in it
      */
     Map<String, String> apply(ModelUpdate update) throws IOException;
   }
@@ -196,6 +197,7 @@ public final class ControlSocket implements AutoCloseable {
 
   private void answer(SocketChannel connection, Updates updates) {
     boolean counted = false;
+    Error error = null;
     try (SocketChannel channel = connection) {
       Map<String, Object> answer = new LinkedHashMap<>();
       try {
@@ -215,6 +217,10 @@ public final class ControlSocket implements AutoCloseable {
       } catch (RuntimeException e) {
         // A call to the stack's own services failed: the update is not whole.
         answer.put("refused", "the local stack could not apply the update: " + e);
+      } catch (Error e) {
+        // Answered, then thrown on as it was once the connection is closed.
+        error = e;
+        answer.put("refused", refusal(e));
       }
       channel.write(ByteBuffer.wrap(JSON.writeValueAsBytes(answer)));
     } catch (IOException e) {
@@ -227,6 +233,22 @@ public final class ControlSocket implements AutoCloseable {
         }
       }
     }
+    if (error != null) {
+      throw error;
+    }
+  }
+
+  /**
+   * What the answer says of an update that ended in {@code error}: the words of the update's own failure suppressed in
+   * it (the step that failed and what its rollback left, see {@link Updates#apply}), else the Error's.
+   */
+  private static String refusal(Error error) {
+    for (Throwable said : error.getSuppressed()) {
+      if (said instanceof IOException) {
+        return said.getMessage();
+      }
+    }
+    return "the local stack failed while it applied the update: " + error;
   }
 
   private static ModelUpdate request(byte[] body) throws IOException {

@@ -111,6 +111,7 @@ final class ModelSwitch {
    * @throws IllegalArgumentException when the update changes nothing, or the stack's hosting is serverless
    * @throws IOException when a file cannot be read, the labels do not fit the model's outputs, or a step of the update
    *     failed, whose message says which and what the stack serves after the rollback
+   * @throws Error an Error a step or its undoing threw, after the rollback, with that IOException suppressed in it
    */
   ServedModel apply(ServedModel now, ModelUpdate update) throws IOException {
     LocalDeployment.Options was = now.options();
@@ -230,8 +231,20 @@ final class ModelSwitch {
             controllerEnv,
             apiEnv,
             controller);
-      } catch (IOException | RuntimeException e) {
-        throw failed(now, names, step, e, rollback.undo());
+      } catch (IOException | RuntimeException | Error e) {
+        // Whatever failed (an Error too: a LinkageError of a function's init, an OutOfMemoryError
+        // while its environment starts), what was done is undone before anything is thrown.
+        List<String> notUndone = rollback.undo();
+        Error error = e instanceof Error thrown ? thrown : rollback.error();
+        if (error != null && rollback.error() != null && error != rollback.error()) {
+          error.addSuppressed(rollback.error());
+        }
+        if (error == null) {
+          throw failed(now, names, step, e, notUndone, e);
+        }
+        // An Error goes on as it was, what the update's answer says riding with it.
+        error.addSuppressed(failed(now, names, step, e, notUndone, e == error ? null : e));
+        throw error;
       }
     }
   }
@@ -243,11 +256,17 @@ final class ModelSwitch {
   }
 
   /**
-   * Why the update to {@code names}' model failed while doing {@code step}, and what the stack serves after its
-   * undoing: the model it served before, or, when some step could not be undone, a stack to restart.
+   * Why the update to {@code names}' model failed while doing {@code step} with {@code e}, and what the stack serves
+   * after its undoing: the model it served before, or, when some step could not be undone, a stack to restart. Its
+   * cause is {@code cause}: none when the Error it is suppressed in is {@code e} itself.
    */
   private static IOException failed(
-      ServedModel now, StackSpec.Names names, String step, Exception e, List<String> notUndone) {
+      ServedModel now,
+      StackSpec.Names names,
+      String step,
+      Throwable e,
+      List<String> notUndone,
+      Throwable cause) {
     String served = now.names().model() + " (endpoint config " + now.names().endpointConfig() + ")";
     String what = "the update to model " + names.model() + " failed while " + step + ": "
         + Rollback.why(e) + "; ";
@@ -258,6 +277,6 @@ final class ModelSwitch {
             : what + "undoing it failed at " + String.join(", ", notUndone) + ", so the local stack"
                 + " may serve part of the new model beside " + served + ": stop it and start it"
                 + " with the model you want",
-        e);
+        cause);
   }
 }

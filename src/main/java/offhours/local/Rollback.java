@@ -15,6 +15,8 @@ final class Rollback {
   private record UndoStep(String what, Runnable undo) {}
 
   private final Deque<UndoStep> done = new ArrayDeque<>();
+  /** The first Error an undo step threw, the later ones suppressed in it; null while none did. */
+  private Error error;
 
   /** {@code what} was done; {@code undo} undoes it. */
   void done(String what, Runnable undo) {
@@ -22,8 +24,10 @@ final class Rollback {
   }
 
   /**
-   * Undoes every step done, newest first, each even when one before it failed; returns those that could not be undone,
-   * each with why.
+   * Undoes every step done, newest first, each even when one before it failed, with an exception or an Error (an
+   * {@code OutOfMemoryError}, a {@code LinkageError} of a function's init run again); returns those that could not be
+   * undone, each with why. An Error is kept for {@link #error}, for the caller to throw once it has said what was
+   * undone.
    */
   List<String> undo() {
     List<String> failed = new ArrayList<>();
@@ -31,15 +35,27 @@ final class Rollback {
       UndoStep step = done.pop();
       try {
         step.undo.run();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         failed.add(step.what + " (" + why(e) + ")");
+        if (e instanceof Error thrown) {
+          if (error == null) {
+            error = thrown;
+          } else {
+            error.addSuppressed(thrown);
+          }
+        }
       }
     }
     return failed;
   }
 
-  /** An exception's message, or its class when it has none. */
-  static String why(Exception e) {
+  /** The first Error an undo step threw, or null: none did. */
+  Error error() {
+    return error;
+  }
+
+  /** A failure's message, or its class when it has none. */
+  static String why(Throwable e) {
     return e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
   }
 }

@@ -171,6 +171,35 @@ class ControlSocketTest {
     assertThat(socket).as("the socket's file, once closed").doesNotExist();
   }
 
+  /**
+   * An update that ends in an Error (thrown on by the stack, after its rollback) is still answered: with the words that
+   * ride in it, naming the step that failed, or else the Error's own.
+   */
+  @Test
+  @Timeout(30)
+  void anUpdateThatEndsInAnErrorIsStillAnsweredWithTheWordsItCarries() throws IOException {
+    Path socket = ControlSocket.path(cache);
+    ModelUpdate update = new ModelUpdate(
+        Optional.empty(), Optional.empty(), Optional.empty(), Map.of("ACCEPT", "text/csv"));
+    List<Error> errors = new CopyOnWriteArrayList<>();
+    try (ControlSocket control = ControlSocket.open(socket, u -> {
+      Error error = new ExceptionInInitializerError("the model's code failed to load");
+      if (errors.isEmpty()) {
+        error.addSuppressed(new IOException("the update to model offhours-model-2 failed while"
+            + " switching function offhours-classify to it: it was undone"));
+      }
+      errors.add(error);
+      throw error;
+    })) {
+      assertThat(ControlSocket.send(socket, update).refused())
+          .isEqualTo("the update to model offhours-model-2 failed while switching function"
+              + " offhours-classify to it: it was undone");
+      assertThat(ControlSocket.send(socket, update).refused())
+          .isEqualTo("the local stack failed while it applied the update:"
+              + " java.lang.ExceptionInInitializerError: the model's code failed to load");
+    }
+  }
+
   private static boolean connects(Path socket) {
     try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
       return true;

@@ -22,6 +22,7 @@ import offhours.local.sagemaker.LocalSageMaker;
 import offhours.stack.StackSpec;
 import offhours.testing.StubHttpServer;
 import offhours.testing.UnusedSqs;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +58,11 @@ class ModelSwitchRollbackTest {
             Map.of("Content-Type", "text/plain"),
             String.join("\n", labels).getBytes(StandardCharsets.UTF_8));
   });
+  /** What the labels file's put and delete throw, when set: an Error in the middle of an update or of its undoing. */
+  private volatile Error putThrows;
+
+  private volatile Error deleteThrows;
+
   /** Serving the stack's first container command, as the stack's starts it. */
   private final LocalSageMaker sageMaker = LocalSageMaker.builder()
       .region(Region.of(LocalDeployment.REGION))
@@ -84,12 +90,18 @@ class ModelSwitchRollbackTest {
       new ModelSwitch.Labels() {
         @Override
         public String put(String key, List<String> labels) {
+          if (putThrows != null) {
+            throw putThrows;
+          }
           labelFiles.put(key, labels);
           return "s3://" + LocalResources.MODELS_BUCKET + "/" + key;
         }
 
         @Override
         public void delete(String key) {
+          if (deleteThrows != null) {
+            throw deleteThrows;
+          }
           labelFiles.remove(key);
         }
       },
@@ -177,6 +189,65 @@ class ModelSwitchRollbackTest {
         .as("the same update, once it can be applied")
         .isEqualTo("offhours-model-3");
     assertThat(invoke(START.classifyFunction())).as("Classify, updated").isNotEqualTo("old");
+  }
+
+  /**
+   * An Error part-way (here while the labels file is written, after the command's image was served) is thrown as it
+   * was, once what was done is undone, with the words that name the step riding in it.
+   */
+  @Test
+  void anErrorPartWayIsRolledBackThenThrownAsItWas() throws IOException {
+    registerAll();
+    ServedModel now = startedStack();
+    LinkageError linkage = new LinkageError("a class of the update's changed on disk");
+    putThrows = linkage;
+
+    assertThatThrownBy(() -> modelSwitch.apply(now, commandUpdate()))
+        .isSameAs(linkage)
+        .satisfies(e -> assertThat(e.getSuppressed())
+            .singleElement(InstanceOfAssertFactories.THROWABLE)
+            .isInstanceOf(IOException.class)
+            .hasMessage("the update to model offhours-model-2 failed while writing its labels file"
+                + " labels-offhours-model-2.txt: a class of the update's changed on disk; it was"
+                + " undone, and the local stack still serves model offhours-model (endpoint config"
+                + " offhours-endpoint-config) as before: correct the update and try it again"));
+    assertNotServed(LocalSageMaker.COMMAND_IMAGE + "-2");
+    assertAnswersAsBefore();
+  }
+
+  /**
+   * An Error in one undo step stops none after it: the functions are switched back, the model and endpoint config
+   * deleted, the image served no longer; the Error is thrown once all ran, with words naming the step that failed and
+   * the one that could not be undone.
+   */
+  @Test
+  void anErrorInOneUndoStepStopsNoneAfterIt() {
+    // No controller yet: the update's third switch fails, after Classify's and the API's.
+    register(START.classifyFunction());
+    register(LocalDeployment.API_FUNCTION);
+    OutOfMemoryError memory = new OutOfMemoryError("Java heap space");
+    deleteThrows = memory;
+
+    assertThatThrownBy(() -> modelSwitch.apply(startedStack(), commandUpdate()))
+        .isSameAs(memory)
+        .satisfies(e -> assertThat(e.getSuppressed())
+            .singleElement(InstanceOfAssertFactories.THROWABLE)
+            .isInstanceOf(IOException.class)
+            .hasMessage("the update to model offhours-model-2 failed while switching function"
+                + " offhours-controller to it: no function offhours-controller is registered;"
+                + " undoing it failed at deleting labels-offhours-model-2.txt (Java heap space),"
+                + " so the local stack may serve part of the new model beside offhours-model"
+                + " (endpoint config offhours-endpoint-config): stop it and start it with the"
+                + " model you want"));
+    assertAnswersAsBefore();
+    assertThatThrownBy(() -> sm.describeModel(r -> r.modelName("offhours-model-2")))
+        .as("the model the failed update created")
+        .isInstanceOf(SageMakerException.class);
+    assertThatThrownBy(() ->
+            sm.describeEndpointConfig(r -> r.endpointConfigName("offhours-endpoint-config-2")))
+        .as("the endpoint config the failed update created")
+        .isInstanceOf(SageMakerException.class);
+    assertNotServed(LocalSageMaker.COMMAND_IMAGE + "-2");
   }
 
   /** The image a failed update registered for its container command is served no longer: no model may name it. */
