@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * How {@code local update} hands the running local stack a new model: a Unix domain socket, {@code local/control.sock}
@@ -70,6 +71,12 @@ public final class ControlSocket implements AutoCloseable {
     }
   }
 
+  /**
+   * How long the stack waits for a request to arrive whole: {@link #send} writes it at once, in a few kB, so a client
+   * that has sent nothing or part of one after this is gone or no {@code local update}, and no longer holds a thread.
+   */
+  static final Duration REQUEST_BOUND = Duration.ofSeconds(5);
+
   /** The largest request taken: paths, a command line and two media types. */
   private static final int MAX_REQUEST_BYTES = 64 * 1024;
 
@@ -90,9 +97,14 @@ public final class ControlSocket implements AutoCloseable {
   private int inFlight;
   private boolean closing;
 
-  private ControlSocket(Path path, ServerSocketChannel server, Updates updates) {
+  /** How long this socket waits for a request to arrive whole: {@link #REQUEST_BOUND}, shorter in tests. */
+  private final Duration requestBound;
+
+  private ControlSocket(
+      Path path, ServerSocketChannel server, Updates updates, Duration requestBound) {
     this.path = path;
     this.server = server;
+    this.requestBound = requestBound;
     this.acceptor =
         Thread.ofPlatform().name("offhours-local-control").daemon().start(() -> serve(updates));
   }
@@ -130,6 +142,11 @@ public final class ControlSocket implements AutoCloseable {
    * updates}.
    */
   public static ControlSocket open(Path path, Updates updates) throws IOException {
+    return open(path, updates, REQUEST_BOUND);
+  }
+
+  /** As {@link #open(Path, Updates)}, waiting for a request to arrive whole at most {@code requestBound}. */
+  static ControlSocket open(Path path, Updates updates, Duration requestBound) throws IOException {
     Files.deleteIfExists(path);
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
@@ -138,7 +155,7 @@ public final class ControlSocket implements AutoCloseable {
       server.close();
       throw e;
     }
-    return new ControlSocket(path, server, updates);
+    return new ControlSocket(path, server, updates, requestBound);
   }
 
   /**
@@ -162,7 +179,8 @@ public final class ControlSocket implements AutoCloseable {
     try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
       channel.write(ByteBuffer.wrap(JSON.writeValueAsBytes(request)));
       channel.shutdownOutput();
-      Map<String, Object> answer = JSON.readValue(readAll(channel, bound), MAP);
+      Map<String, Object> answer =
+          JSON.readValue(readAll(channel, bound, () -> new NoAnswer(bound)), MAP);
       Object refused = answer.get("refused");
       if (refused != null) {
         return new UpdateAnswer(Map.of(), refused.toString());
@@ -188,7 +206,7 @@ public final class ControlSocket implements AutoCloseable {
         continue; // this connection failed before it was taken; the next one is served
       }
       // Each connection on its own thread: a client that never ends its request holds only that
-      // thread. The stack applies one update at a time all the same.
+      // thread, for REQUEST_BOUND. The stack applies one update at a time all the same.
       Thread.ofVirtual()
           .name("offhours-local-control-request")
           .start(() -> answer(channel, updates));
@@ -201,7 +219,12 @@ public final class ControlSocket implements AutoCloseable {
     try (SocketChannel channel = connection) {
       Map<String, Object> answer = new LinkedHashMap<>();
       try {
-        ModelUpdate update = request(readAll(channel));
+        ModelUpdate update = request(readAll(
+            channel,
+            requestBound,
+            () -> new IOException(
+                "the request did not arrive whole within " + said(requestBound) + ": 'local"
+                    + " update' sends it at once, so the stack took nothing; send it again")));
         synchronized (applying) {
           if (closing) {
             throw new IOException(
@@ -272,38 +295,45 @@ public final class ControlSocket implements AutoCloseable {
     return Optional.ofNullable((String) value);
   }
 
-  /** The channel's bytes until its end, at most {@link #MAX_REQUEST_BYTES}. */
-  private static byte[] readAll(SocketChannel channel) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ByteBuffer buffer = ByteBuffer.allocate(8192);
-    while (channel.read(buffer) >= 0) {
-      keep(buffer, bytes);
-    }
-    return bytes.toByteArray();
-  }
-
-  /** As {@link #readAll(SocketChannel)}, its end awaited at most {@code bound}, else {@link NoAnswer}. */
-  private static byte[] readAll(SocketChannel channel, Duration bound) throws IOException {
+  /**
+   * The channel's bytes until its end, at most {@link #MAX_REQUEST_BYTES}, the end awaited at most {@code bound}, else
+   * {@code late}'s exception is thrown. The channel is left blocking, for the answer written after it.
+   */
+  private static byte[] readAll(
+      SocketChannel channel, Duration bound, Supplier<? extends IOException> late)
+      throws IOException {
     long deadline = System.nanoTime() + bound.toNanos();
     channel.configureBlocking(false);
-    try (Selector selector = Selector.open()) {
-      channel.register(selector, SelectionKey.OP_READ);
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      ByteBuffer buffer = ByteBuffer.allocate(8192);
-      while (true) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new NoAnswer(bound);
+    try {
+      try (Selector selector = Selector.open()) {
+        channel.register(selector, SelectionKey.OP_READ);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ByteBuffer buffer = ByteBuffer.allocate(8192);
+        while (true) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw late.get();
+          }
+          selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+          selector.selectedKeys().clear();
+          int read = channel.read(buffer);
+          if (read < 0) {
+            return bytes.toByteArray();
+          }
+          keep(buffer, bytes);
         }
-        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        selector.selectedKeys().clear();
-        int read = channel.read(buffer);
-        if (read < 0) {
-          return bytes.toByteArray();
-        }
-        keep(buffer, bytes);
+      }
+    } finally {
+      // Its key is gone with the selector (cancelled, deregistered by the selector's close).
+      if (channel.isOpen()) {
+        channel.configureBlocking(true);
       }
     }
+  }
+
+  /** Whole seconds as such ("5 s"), else milliseconds. */
+  private static String said(Duration d) {
+    return d.toMillisPart() == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
   /** Moves what {@code buffer} holds to {@code bytes}, refusing more than {@link #MAX_REQUEST_BYTES} in all. */

@@ -200,6 +200,42 @@ class ControlSocketTest {
     }
   }
 
+  /**
+   * A client that connects and sends nothing, or part of a request, is answered once the request's bound has passed,
+   * saying so, and its connection closed: it holds no thread of the stack's for longer.
+   */
+  @Test
+  @Timeout(30)
+  void aRequestThatDoesNotArriveWithinItsBoundIsRefusedSayingSo() throws IOException {
+    Path socket = ControlSocket.path(cache);
+    List<ModelUpdate> applied = new CopyOnWriteArrayList<>();
+    try (ControlSocket control = ControlSocket.open(
+            socket,
+            u -> {
+              applied.add(u);
+              return Map.of("model", "offhours-model-2");
+            },
+            Duration.ofMillis(300));
+        SocketChannel silent = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+        SocketChannel partial = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      partial.write(ByteBuffer.wrap("{\"ACCEPT\":".getBytes(StandardCharsets.UTF_8)));
+      String refused = "{\"refused\":\"the request did not arrive whole within 300 ms: 'local"
+          + " update' sends it at once, so the stack took nothing; send it again\"}";
+      assertThat(answerTo(silent))
+          .as("the answer to a client that sent nothing")
+          .isEqualTo(refused);
+      assertThat(answerTo(partial)).as("the answer to part of a request").isEqualTo(refused);
+      assertThat(applied).isEmpty();
+    }
+  }
+
+  /** What the stack writes on {@code channel} until it closes it. */
+  private static String answerTo(SocketChannel channel) throws IOException {
+    ByteBuffer answer = ByteBuffer.allocate(4096);
+    while (channel.read(answer) >= 0) {}
+    return new String(answer.array(), 0, answer.position(), StandardCharsets.UTF_8);
+  }
+
   private static boolean connects(Path socket) {
     try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
       return true;
