@@ -84,7 +84,8 @@ public final class ControlSocket implements AutoCloseable {
 
   /**
    * How long {@link #close} waits for the updates being applied: about a second each, and well within the 30 s that
-   * {@code local stop} gives the stack before it forces it, so the stack still stops itself.
+   * {@code local stop} gives the stack before it forces it. It bounds this socket's wait only: see {@link #close} for
+   * an update that outlasts it.
    */
   static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
@@ -348,18 +349,22 @@ public final class ControlSocket implements AutoCloseable {
 
   /**
    * Stops listening, refuses the updates whose requests are still arriving, waits for those being applied to be
-   * answered (at most {@link #STOP_WAIT}), so that the stack stops after a whole update, its answer sent, or before it.
-   * Then removes the socket's file.
+   * answered, so that the stack stops after a whole update, its answer sent, or before it. Then removes the socket's
+   * file. It returns within {@link #STOP_WAIT} whatever the updates do; an update still being applied then goes on,
+   * and the stack's own close ({@code LocalDeployment.close}) waits for it, as it takes the lock an update holds: the
+   * stack's services are not closed under a half-done update, whose rollback needs them. One that hangs past {@code
+   * local stop}'s grace gets the stack forced, and {@code local stop} ends what it left running.
    */
   @Override
   public void close() throws IOException {
+    long deadline = System.nanoTime() + STOP_WAIT.toNanos();
     synchronized (applying) {
       closing = true;
     }
     server.close();
     try {
-      acceptor.join(1000);
-      long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+      // The acceptor ends at once, its socket closed; a second is the most it is given.
+      acceptor.join(Duration.ofSeconds(1));
       synchronized (applying) {
         long left;
         while (inFlight > 0 && (left = deadline - System.nanoTime()) > 0) {

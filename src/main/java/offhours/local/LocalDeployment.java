@@ -378,7 +378,8 @@ public final class LocalDeployment implements AutoCloseable {
 
   /**
    * Stops everything, newest first; nothing is left running. A second call (a signal's stop beside the command's own)
-   * waits for the first and finds nothing left.
+   * waits for the first and finds nothing left, and a call during an {@link #update} waits for it to end, however long
+   * (the same lock): its services are not closed under a half-done update, whose rollback needs them.
    */
   @Override
   public synchronized void close() {
