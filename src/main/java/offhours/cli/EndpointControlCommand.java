@@ -134,8 +134,15 @@ final class EndpointControlCommand implements Command {
 
   /** Invokes {@code target}'s controller function with {@code payload}; its answer, or a failure that says why not. */
   static String ask(Target target, ObjectNode payload) {
+    return ask(target, target.name(Name.CONTROLLER_FUNCTION), payload);
+  }
+
+  /**
+   * Invokes {@code target}'s controller function, {@code function}, with {@code payload}; its answer. Each failure it
+   * throws as a {@link CliException} is an answer of the stack: no such function, or the controller failed.
+   */
+  static String ask(Target target, String function, ObjectNode payload) {
     try (LambdaClient lambda = target.lambda()) {
-      String function = target.name(Name.CONTROLLER_FUNCTION);
       InvokeResponse response;
       try {
         // A deployed controller through its alias, as its schedule calls it: the published version

@@ -304,12 +304,24 @@ final class UiCommand implements Command {
         target.local());
   }
 
-  /** Asks the controller, as 'offhours endpoint ACTION' does; its answer as a map. */
+  /**
+   * Asks the controller, as 'offhours endpoint ACTION' does; its answer as a map. A stack whose outputs (or state file)
+   * name no controller is refused here with a 500, saying what to do: the page's server cannot carry the action out,
+   * whatever the request, and the stack was never asked.
+   */
   private static Map<String, Object> control(Target target, String action)
       throws UiData.UiException {
+    Optional<String> function = target.optionalName(Name.CONTROLLER_FUNCTION);
+    if (function.isEmpty()) {
+      throw new UiData.UiException(
+          500,
+          "the page cannot ask the controller to " + action + ": "
+              + target.missing(Name.CONTROLLER_FUNCTION));
+    }
     String answer;
     try {
-      answer = EndpointControlCommand.ask(target, Json.object().put("action", action));
+      answer =
+          EndpointControlCommand.ask(target, function.get(), Json.object().put("action", action));
     } catch (CliException e) {
       // What the stack answered in place of the action (no such function, the controller failed):
       // an answer, not an outage; a stack that cannot be reached fails with the SDK's exception.

@@ -244,6 +244,27 @@ class UiHungStackTest {
     }
   }
 
+  /**
+   * Start on a stack whose outputs name no controller function (an older template): no answer of the stack, which was
+   * never asked, but the page's own failure, said as such with what to do.
+   */
+  @Test
+  void aStackWithoutTheControllersOutputIsSaidAsThePagesOwnFailureNotAsAnAnswer() throws Exception {
+    Map<Target.Name, String> names = new EnumMap<>(NAMES);
+    names.remove(Target.Name.CONTROLLER_FUNCTION);
+    try (Target target = target(hungStack(), Map.of(), names);
+        Served served = serve(target)) {
+      HttpResponse<String> start = served.post("/api/endpoint/start", new byte[0]);
+
+      assertThat(accepted).as("the stack, never asked").isEmpty();
+      assertThat(start.statusCode()).isEqualTo(500);
+      assertThat(start.body())
+          .isEqualTo("{\"message\":\"the page cannot ask the controller to start: stack prod has"
+              + " no output ControllerFunctionName; update the stack with this version's"
+              + " template.yaml\"}");
+    }
+  }
+
   @Test
   void readmeSaysThePagesDeadlines() throws IOException {
     String readme = Files.readString(Path.of("README.md")).replaceAll("\\s+", " ");
@@ -311,8 +332,24 @@ class UiHungStackTest {
     return target(stack, Map.of(Service.S3, s3));
   }
 
+  /** The names of stack prod's outputs. */
+  private static final Map<Target.Name, String> NAMES = Map.of(
+      Target.Name.BUCKET, "offhours-images",
+      Target.Name.QUEUE_URL, "/123/offhours-queue",
+      Target.Name.DLQ_URL, "/123/offhours-dlq",
+      Target.Name.RESULTS_TABLE, "offhours-results",
+      Target.Name.CONTROL_TABLE, "offhours-control",
+      Target.Name.ENDPOINT, "offhours-endpoint",
+      Target.Name.CONTROLLER_FUNCTION, "offhours-controller");
+
   /** Stack prod, the services of {@code elsewhere} where it says, every other service of it at {@code stack}. */
   private static Target target(URI stack, Map<Service, URI> elsewhere) {
+    return target(stack, elsewhere, NAMES);
+  }
+
+  /** As above, with outputs {@code names} (a queue's URL after the stack's address). */
+  private static Target target(
+      URI stack, Map<Service, URI> elsewhere, Map<Target.Name, String> names) {
     Map<Service, URI> endpoints = new EnumMap<>(Service.class);
     for (Service service : Service.values()) {
       endpoints.put(service, elsewhere.getOrDefault(service, stack));
@@ -322,17 +359,18 @@ class UiHungStackTest {
         "stack prod",
         false,
         AwsClients.local(Region.US_EAST_1, endpoints),
-        Map.of(
-            Target.Name.BUCKET, "offhours-images",
-            Target.Name.QUEUE_URL, stack + "/123/offhours-queue",
-            Target.Name.DLQ_URL, stack + "/123/offhours-dlq",
-            Target.Name.RESULTS_TABLE, "offhours-results",
-            Target.Name.CONTROL_TABLE, "offhours-control",
-            Target.Name.ENDPOINT, "offhours-endpoint",
-            Target.Name.CONTROLLER_FUNCTION, "offhours-controller"),
+        withQueueUrls(stack, names),
         Optional.empty(),
         Targets.settingsFromParameters(PARAMETERS),
         Map.of());
+  }
+
+  /** {@code names} with the queues' URLs after {@code stack}'s address. */
+  private static Map<Target.Name, String> withQueueUrls(URI stack, Map<Target.Name, String> names) {
+    Map<Target.Name, String> placed = new EnumMap<>(names);
+    placed.computeIfPresent(Target.Name.QUEUE_URL, (name, path) -> stack + path);
+    placed.computeIfPresent(Target.Name.DLQ_URL, (name, path) -> stack + path);
+    return placed;
   }
 
   /** A small PNG, as an upload and a thumbnail's source. */
