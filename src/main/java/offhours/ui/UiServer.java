@@ -133,13 +133,15 @@ public final class UiServer implements AutoCloseable {
           // The page says what the log does: an error of the stack's own ends its outage.
           if (PageDeadline.answeredIn(e)) {
             outage.answered(request);
+            error(exchange, 502, PageDeadline.failedRead(e));
+          } else {
+            noAnswer(exchange, PageDeadline.failedRead(e));
           }
-          error(exchange, 502, PageDeadline.failedRead(e));
           return;
         }
         // The page says it in its words; the SDK's, for who needs them, go to the server's log.
         outage.cut(request, cut);
-        error(exchange, 502, cut.words());
+        noAnswer(exchange, cut.words());
       } catch (OutOfMemoryError e) {
         // One request's memory is dropped with it; the server and the other requests go on.
         error(
@@ -395,6 +397,17 @@ public final class UiServer implements AutoCloseable {
 
   private static void error(HttpExchange exchange, int status, String message) throws IOException {
     json(exchange, status, Map.of("message", message));
+  }
+
+  /**
+   * A 502 for a read the stack did not answer (or answered part of, then fell silent), marked {@code "answered":
+   * false}: the page tells it from an error the stack answered with, which is an answer.
+   */
+  private static void noAnswer(HttpExchange exchange, String message) throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("message", message);
+    body.put("answered", false);
+    json(exchange, 502, body);
   }
 
   private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {

@@ -10,12 +10,15 @@ const STATES = {
   DELETING: ['Stopping', 'busy'], FAILED: ['Failed', 'failed'], ABSENT: ['Off', ''], UNKNOWN: ['Unknown', ''],
 };
 
-// When GET /api/status first failed in the run of failures going on now; null while it answers.
-let unreachableSince = null;
+// When GET /api/status first failed in the run of failures of one kind (no answer, or an error answered) going on
+// now, and which; null while it answers.
+let failingSince = null;
+let failingWith = null;
 
 export function showStatus(s) {
   state.lastStatus = s;
-  unreachableSince = null;
+  failingSince = null;
+  failingWith = null;
   if (s.ledger && s.ledger.timeZone) state.zone = s.ledger.timeZone;
   if (s.upload && Number.isSafeInteger(s.upload.maxBytes)) state.upload = s.upload;
   const ep = s.endpoint || {};
@@ -137,26 +140,32 @@ export async function refreshStatus() {
   try {
     showStatus(await api('/api/status'));
   } catch (e) {
-    showUnreachable(e.message);
+    showFailedRead(e.message, e.answered === false);
   }
 }
 
 /**
- * A status read that failed: the pill says so in words and loses the last state's colour (a green dot beside
- * "Unreachable" read as serving), and the line under the counters says since when and that what is shown is the last
- * good read's, instead of keeping its "queue read 0 s ago" from then. The next read that succeeds shows all anew.
+ * A status read that failed: the pill says so in words, "Unreachable" when nobody answered (the stack, or the page's
+ * own server) and "Error" when one answered with an error, the reason under it saying which, and loses the last
+ * state's colour (a green dot beside it read as serving); the line under the counters says since when and that what
+ * is shown is the last good read's, instead of keeping its "queue read 0 s ago" from then. The next read that
+ * succeeds shows all anew.
  */
-function showUnreachable(message) {
+function showFailedRead(message, noAnswer) {
+  const kind = noAnswer ? 'UNREACHABLE' : 'ERROR';
   const pill = $('state');
-  pill.textContent = 'Unreachable';
+  pill.textContent = noAnswer ? 'Unreachable' : 'Error';
   pill.className = 'pill failed';
-  pill.dataset.state = 'UNREACHABLE';
+  pill.dataset.state = kind;
   $('reason').textContent = shown(message);
   $('reason').title = shown(message);
   const last = state.lastStatus;
-  if (!unreachableSince) unreachableSince = new Date().toISOString();
-  $('observed').textContent = 'No answer since ' + clock(unreachableSince) + ': '
-    + (last && last.observedAt
+  if (failingWith !== kind) {
+    failingSince = new Date().toISOString();
+    failingWith = kind;
+  }
+  $('observed').textContent = (noAnswer ? 'No answer since ' : 'Answered with an error since ') + clock(failingSince)
+    + ': ' + (last && last.observedAt
       ? 'the counts and lines above are from the last read, at ' + clock(last.observedAt)
       : 'nothing has been read yet')
     + '; the page keeps asking every few seconds';

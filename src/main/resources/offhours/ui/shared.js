@@ -43,13 +43,21 @@ export async function api(path, options = {}) {
       cache: 'no-store',
     });
   } catch (e) {
-    throw new Error(UNREACHABLE);
+    throw failure(UNREACHABLE, false);
   }
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
-    throw new Error(body.message || response.status + ' ' + response.statusText);
+    throw failure(body.message || response.status + ' ' + response.statusText, body.answered !== false);
   }
   return body;
+}
+
+// A request that failed: its words, and whether anyone answered it (false: the page's server did not, or it says
+// the stack did not), so the page tells an outage from an error answered.
+function failure(message, answered) {
+  const e = new Error(message);
+  e.answered = answered;
+  return e;
 }
 
 // Control characters in a key, a label or a reason, shown as the CLI's tables show them (cli.Terminal.printable):

@@ -84,7 +84,8 @@ class UiHungStackTest {
           .as("cut at the page's deadline, said in the page's words")
           .matches("\\{\"message\":\"the stack did not answer within "
               + UiCommand.READ_CALL.toSeconds()
-              + " s, where the page cuts its reads \\((DynamoDB|SQS)'s \\w+\\)\"}");
+              + " s, where the page cuts its reads \\((DynamoDB|SQS)'s \\w+\\)\","
+              + "\"answered\":false}");
       assertThat(logged)
           .as("the SDK's words, in the page server's log")
           .anySatisfy(record -> assertThat(record.getMessage())
@@ -109,7 +110,7 @@ class UiHungStackTest {
       assertThat(thumbnail.body())
           .isEqualTo("{\"message\":\"the stack did not answer within "
               + UiCommand.READ_CALL.toSeconds()
-              + " s, where the page cuts its reads (S3's HeadObject)\"}");
+              + " s, where the page cuts its reads (S3's HeadObject)\",\"answered\":false}");
     }
   }
 
@@ -130,7 +131,7 @@ class UiHungStackTest {
           .isEqualTo(502);
       assertThat(thumbnail.body())
           .isEqualTo("{\"message\":\"S3 stopped sending cat.png part-way; the page cut the read:"
-              + " Read timed out\"}");
+              + " Read timed out\",\"answered\":false}");
       assertThat(logged)
           .as("a read the page cut, in its server's log")
           .singleElement()

@@ -288,7 +288,7 @@ class UiOutageLogTest {
     statusFails = SdkClientException.create("Unable to execute HTTP request: Connection refused");
     assertThat(answer("/api/status").body())
         .isEqualTo("{\"message\":\"the stack did not answer: Unable to execute HTTP request:"
-            + " Connection refused\"}");
+            + " Connection refused\",\"answered\":false}");
   }
 
   private int status() throws Exception {

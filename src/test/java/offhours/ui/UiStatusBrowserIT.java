@@ -14,15 +14,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /**
  * The page in a real browser shows the endpoint's state in its own words for the states it knows, and any other word
  * the status sends as that word, even one every object has a property for ("constructor", "__proto__"), where such a
  * word found the property and the status stopped being shown; while the stack's settings cannot be read again, it says
  * so, as text; when the stack or the page's own server does not answer, the page says which, in words and not by the
- * last state's colour, and that what it shows is from the last read, and it recovers when they answer again; times a
- * day or more ago read in days, a result's exact time in its title, in the stack's zone. The
- * screenshots go to target/ui-status.png, target/ui-settings-note.png and target/ui-unreachable.png.
+ * last state's colour, and that what it shows is from the last read, and it recovers when they answer again; a stack
+ * that answers with an error is said as an error, not as unreachable; times a day or more ago read in days, a
+ * result's exact time in its title, in the stack's zone. The screenshots go to target/ui-status.png,
+ * target/ui-settings-note.png, target/ui-unreachable.png and target/ui-status-error.png.
  */
 class UiStatusBrowserIT {
 
@@ -109,6 +112,7 @@ class UiStatusBrowserIT {
   @Test
   void whenTheStackOrThePagesServerDoesNotAnswerThePageSaysSoAndRecovers() throws Exception {
     AtomicReference<String> failure = new AtomicReference<>();
+    AtomicReference<RuntimeException> answeredError = new AtomicReference<>();
     UiData data =
         new MemoryUiData(() ->
             MemoryUiData.page(Map.of("known", false, "exact", false, "basis", "none known"))) {
@@ -116,6 +120,9 @@ class UiStatusBrowserIT {
           public Map<String, Object> status() {
             if (failure.get() != null) {
               throw new IllegalStateException(failure.get());
+            }
+            if (answeredError.get() != null) {
+              throw answeredError.get();
             }
             return status.get();
           }
@@ -156,6 +163,28 @@ class UiStatusBrowserIT {
           d -> pill(d).equals("Serving")
               && d.findElement(By.id("observed")).getText().contains("queue read"));
       assertThat(page.findElement(By.id("state")).getAttribute("class")).contains("on");
+
+      // The stack answers with an error of its own: an answer, so "Error", not "Unreachable".
+      answeredError.set(DynamoDbException.builder()
+          .statusCode(400)
+          .awsErrorDetails(AwsErrorDetails.builder()
+              .serviceName("DynamoDb")
+              .errorCode("ThrottlingException")
+              .errorMessage("Rate exceeded")
+              .build())
+          .build());
+      await(page, "the stack's error answer", d -> pill(d).equals("Error"));
+      assertThat(page.findElement(By.id("state")).getAttribute("data-state")).isEqualTo("ERROR");
+      assertThat(page.findElement(By.id("state")).getAttribute("class")).doesNotContain("on");
+      assertThat(page.findElement(By.id("reason")).getText())
+          .isEqualTo("the stack answered with an error (DynamoDB, ThrottlingException, HTTP 400):"
+              + " 'Rate exceeded'");
+      assertThat(page.findElement(By.id("observed")).getText())
+          .startsWith("Answered with an error since ")
+          .contains("the counts and lines above are from the last read, at ");
+      HeadlessChromium.screenshot(page, "ui-status-error.png");
+      answeredError.set(null);
+      await(page, "serving again after the error", d -> pill(d).equals("Serving"));
 
       // The page's own server gone (Ctrl-C, the local stack stopped): fetch gets no answer.
       served.server.close();
