@@ -120,10 +120,11 @@ public final class UiServer implements AutoCloseable {
         // The stack's own error (no such object) is an answer; a source S3 stopped sending is not.
         if (e.cut() == null) {
           outage.answered(request);
+          error(exchange, e.status(), e.getMessage());
         } else {
           outage.cut(request, e.cut());
+          noAnswer(exchange, e.status(), e.getMessage());
         }
-        error(exchange, e.status(), e.getMessage());
       } catch (IllegalArgumentException e) {
         // Refused before the stack was asked: its outage, if any, goes on.
         refuse(exchange, 400, e.getMessage(), false);
@@ -135,13 +136,13 @@ public final class UiServer implements AutoCloseable {
             outage.answered(request);
             error(exchange, 502, PageDeadline.failedRead(e));
           } else {
-            noAnswer(exchange, PageDeadline.failedRead(e));
+            noAnswer(exchange, 502, PageDeadline.failedRead(e));
           }
           return;
         }
         // The page says it in its words; the SDK's, for who needs them, go to the server's log.
         outage.cut(request, cut);
-        noAnswer(exchange, cut.words());
+        noAnswer(exchange, 502, cut.words());
       } catch (OutOfMemoryError e) {
         // One request's memory is dropped with it; the server and the other requests go on.
         error(
@@ -400,14 +401,15 @@ public final class UiServer implements AutoCloseable {
   }
 
   /**
-   * A 502 for a read the stack did not answer (or answered part of, then fell silent), marked {@code "answered":
-   * false}: the page tells it from an error the stack answered with, which is an answer.
+   * The {@code status} (a 502) of a read the stack did not answer (or answered part of, then fell silent), marked
+   * {@code "answered": false}: the page tells it from an error the stack answered with, which is an answer.
    */
-  private static void noAnswer(HttpExchange exchange, String message) throws IOException {
+  private static void noAnswer(HttpExchange exchange, int status, String message)
+      throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("message", message);
     body.put("answered", false);
-    json(exchange, 502, body);
+    json(exchange, status, body);
   }
 
   private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
