@@ -1,6 +1,5 @@
 package offhours.ui;
 
-import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,7 +30,8 @@ import offhours.local.api.UnreadBody;
  * server never grants. Every answer forbids framing, sniffing, referrers and caching, and the page runs under a
  * Content-Security-Policy that allows only this server's own script, style and images: nothing is loaded from the
  * network. Untrusted text (object keys, reasons, labels) leaves as HTML-safe JSON ({@link JsonText}) and the page puts
- * it into the document as text, never as markup.
+ * it into the document as text, never as markup. The checks of each request and the headers of each answer are
+ * {@link PageGuard}'s.
  */
 public final class UiServer implements AutoCloseable {
 
@@ -41,16 +41,14 @@ public final class UiServer implements AutoCloseable {
    */
   private static final System.Logger LOG = System.getLogger(UiServer.class.getName());
 
-  /** Images: the jar's icon ('self') and thumbnails, fetched with the token header and shown from blob: URLs. */
-  private static final String CSP =
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:;"
-          + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
   static final String TOKEN_HEADER = "X-Offhours-Token";
 
   private final UiData data;
   private final Loopback server;
   private final String token;
+  /** What every request is checked by before it is served: whose it is, and from where. */
+  private final PageGuard guard;
+
   private final StackOutage outage;
 
   /**
@@ -67,6 +65,7 @@ public final class UiServer implements AutoCloseable {
     this.uploads = Objects.requireNonNull(uploads, "uploads");
     this.outage = new StackOutage(LOG, clock);
     this.server = Loopback.serve(port, 8, "offhours-ui-http", this::serve, this::unplaced);
+    this.guard = new PageGuard(server, token);
   }
 
   /**
@@ -92,7 +91,7 @@ public final class UiServer implements AutoCloseable {
 
   private void serve(HttpExchange exchange) throws IOException {
     try (exchange) {
-      secure(exchange.getResponseHeaders());
+      PageGuard.secure(exchange.getResponseHeaders());
       String method = exchange.getRequestMethod();
       // What the log names a read by, its outage its own (StackOutage): the route as sent.
       String request = method + " " + exchange.getRequestURI().getRawPath();
@@ -101,7 +100,7 @@ public final class UiServer implements AutoCloseable {
         RequestTarget target = RequestTarget.of(exchange);
         String path = target.path();
         Map<String, String> query = Requests.query(target.query());
-        PageRefusal refused = refusal(exchange, path, query);
+        PageGuard.PageRefusal refused = guard.refusal(exchange, path, query);
         if (refused != null) {
           refuse(exchange, refused.status(), refused.message(), refused.fromElsewhere());
           return;
@@ -287,79 +286,13 @@ public final class UiServer implements AutoCloseable {
   }
 
   /**
-   * Why a request is refused: its status (400, 401 or 403), the message, and whether it comes from a page elsewhere
-   * (another site, or a name rebound to this server), whose body is never read.
-   */
-  private record PageRefusal(int status, String message, boolean fromElsewhere) {}
-
-  /** Why a request is refused, or null. */
-  private PageRefusal refusal(HttpExchange exchange, String path, Map<String, String> query) {
-    String target = Loopback.targetRefusal(exchange.getRequestURI());
-    if (target != null) {
-      return new PageRefusal(403, target, false);
-    }
-    PageRefusal elsewhere = elsewhere(exchange.getRequestHeaders());
-    if (elsewhere != null) {
-      return elsewhere;
-    }
-    Headers headers = exchange.getRequestHeaders();
-    if (PageFiles.isPublic(path)) {
-      // The same files for everyone, no data in them. They read no parameter and ignore any: the
-      // page's own address carries the token, and a browser or a proxy may add a cache buster. The
-      // data routes refuse a parameter they do not take (Requests.takes).
-      return null;
-    }
-    if (query.containsKey("token")) {
-      return new PageRefusal(
-          400,
-          "the token goes in the " + TOKEN_HEADER + " header, not in the address: an address is"
-              + " kept by logs and history (only the page, '/', takes it there)",
-          false);
-    }
-    if (!Loopback.sameToken(headers.getFirst(TOKEN_HEADER), token)) {
-      return new PageRefusal(
-          401, "open the address 'offhours ui' printed: it carries the page's token", false);
-    }
-    return null;
-  }
-
-  /** Why a request from elsewhere (another host named, another site's page) is refused, or null. */
-  private PageRefusal elsewhere(Headers headers) {
-    if (!server.isThisServer(Loopback.header(headers, "Host"))) {
-      return new PageRefusal(403, "this page answers only at " + server.origin(), true);
-    }
-    String origin = Loopback.header(headers, "Origin");
-    if (origin != null && !server.isOwnOrigin(origin)) {
-      return new PageRefusal(403, "requests from other sites are refused", true);
-    }
-    return null;
-  }
-
-  /**
    * A request whose target is no path the JDK's server routes ({@link Loopback.UnplacedTarget}), in the page's JSON
-   * after its checks of any request: 404 for a target that parses ({@code *}, {@code //status}), 403 for one that names
-   * a scheme, 400 saying why for one that is no URI ({@code ?key=%zz}).
+   * after its checks of any request ({@link PageGuard#unplaced}).
    */
   private void unplaced(HttpExchange exchange, Loopback.UnplacedTarget target) throws IOException {
-    secure(exchange.getResponseHeaders());
-    PageRefusal refused = target.namesScheme()
-        ? new PageRefusal(403, Loopback.targetRefusal(target.uri()), false)
-        : elsewhere(exchange.getRequestHeaders());
-    if (refused == null) {
-      refused = target.refusal() != null
-          ? new PageRefusal(400, target.refusal(), false)
-          : new PageRefusal(404, "nothing here", false);
-    }
+    PageGuard.secure(exchange.getResponseHeaders());
+    PageGuard.PageRefusal refused = guard.unplaced(exchange, target);
     refuse(exchange, refused.status(), refused.message(), refused.fromElsewhere());
-  }
-
-  private static void secure(Headers headers) {
-    headers.set("Content-Security-Policy", CSP);
-    headers.set("X-Content-Type-Options", "nosniff");
-    headers.set("X-Frame-Options", "DENY");
-    headers.set("Referrer-Policy", "no-referrer");
-    headers.set("Cross-Origin-Resource-Policy", "same-origin");
-    headers.set("Cache-Control", "no-store");
   }
 
   private static void asset(HttpExchange exchange, String path) throws IOException {
