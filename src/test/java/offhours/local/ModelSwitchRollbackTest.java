@@ -173,13 +173,7 @@ class ModelSwitchRollbackTest {
             + " undone, and the local stack still serves model offhours-model (endpoint config"
             + " offhours-endpoint-config) as before: correct the update and try it again");
     assertAnswersAsBefore();
-    assertThatThrownBy(() -> sm.describeModel(r -> r.modelName("offhours-model-2")))
-        .as("the model the failed update created")
-        .isInstanceOf(SageMakerException.class);
-    assertThatThrownBy(() ->
-            sm.describeEndpointConfig(r -> r.endpointConfigName("offhours-endpoint-config-2")))
-        .as("the endpoint config the failed update created")
-        .isInstanceOf(SageMakerException.class);
+    assertRevisionTwoDeleted();
     assertThat(labelFiles).as("the labels files left").isEmpty();
     assertNotServed(LocalSageMaker.COMMAND_IMAGE + "-2");
 
@@ -240,6 +234,13 @@ class ModelSwitchRollbackTest {
                 + " (endpoint config offhours-endpoint-config): stop it and start it with the"
                 + " model you want"));
     assertAnswersAsBefore();
+    assertRevisionTwoDeleted();
+    assertNotServed(LocalSageMaker.COMMAND_IMAGE + "-2");
+  }
+
+  /** The image a failed update registered for its container command is served no longer: no model may name it. */
+  /** The model and endpoint config the failed update created are gone. */
+  private void assertRevisionTwoDeleted() {
     assertThatThrownBy(() -> sm.describeModel(r -> r.modelName("offhours-model-2")))
         .as("the model the failed update created")
         .isInstanceOf(SageMakerException.class);
@@ -247,10 +248,8 @@ class ModelSwitchRollbackTest {
             sm.describeEndpointConfig(r -> r.endpointConfigName("offhours-endpoint-config-2")))
         .as("the endpoint config the failed update created")
         .isInstanceOf(SageMakerException.class);
-    assertNotServed(LocalSageMaker.COMMAND_IMAGE + "-2");
   }
 
-  /** The image a failed update registered for its container command is served no longer: no model may name it. */
   private void assertNotServed(String image) {
     assertThatThrownBy(() -> sm.createModel(r -> r.modelName("naming-" + image.replace('/', '-'))
             .executionRoleArn("arn:aws:iam::123456789012:role/other")
