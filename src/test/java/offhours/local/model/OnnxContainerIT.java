@@ -367,7 +367,7 @@ class OnnxContainerIT {
         .isInstanceOf(IOException.class)
         .hasMessage(model
             + ": model input 'tokens' has shape [-1, 128]; expected an RGB image tensor [N,H,W,3]"
-            + " or [N,3,H,W] with fixed H and W");
+            + " or [N,3,H,W]");
   }
 
   @Test
