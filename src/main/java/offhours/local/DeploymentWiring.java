@@ -102,9 +102,10 @@ final class DeploymentWiring {
     if (served.onnx() != null) {
       // A label list that does not fit the model's outputs would send every upload to the DLQ, and
       // a model that does not load would fail every endpoint: say so now. The default model too: a
-      // copy in the cache cut short or edited passed until the endpoint failed.
+      // copy in the cache cut short or edited passed until the endpoint failed. Its input is read
+      // at the --input-size given, as its container will.
       try {
-        OnnxContainer.checkLabels(served);
+        OnnxContainer.checkLabels(served, Preprocessing.of(options.modelSettings()));
       } catch (IOException e) {
         if (options.model().isPresent() || options.labels().isPresent()) {
           throw e;

@@ -133,10 +133,12 @@ final class ModelSwitch {
         ? new ModelFiles(model.orElse(null), labels.orElse(null))
         : new ModelFiles(now.files().onnx(), labels.orElse(now.files().labels()));
     List<String> labelList = files.labels() == null ? List.of() : files.readLabels();
-    if (files.onnx() != null) {
-      OnnxContainer.checkLabels(files); // labels that do not fit would send every upload to the DLQ
-    }
     Map<String, String> settings = settingsAfter(was, update);
+    if (files.onnx() != null) {
+      // Labels that do not fit would send every upload to the DLQ; the input is read at the size
+      // the update leaves it, as its container will.
+      OnnxContainer.checkLabels(files, Preprocessing.of(settings));
+    }
     // A model file or command given is a new model even at the same path or words: the file may
     // have been trained
     // again, the command's code edited, and the new endpoint loads them afresh.

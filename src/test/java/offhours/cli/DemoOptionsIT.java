@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import offhours.local.model.DefaultModel;
 import offhours.local.model.ModelFiles;
+import offhours.local.model.OnnxGraphs;
 import offhours.stack.Hosting;
 import offhours.testing.TestCaches;
 import org.junit.jupiter.api.Test;
@@ -168,6 +169,30 @@ class DemoOptionsIT {
     assertThat(run.err)
         .contains("labels file '" + labels + "' lists 3 labels but model file '" + onnx
             + "' outputs 5 classes")
+        .doesNotContain("starting moto_server");
+  }
+
+  @Test
+  void aModelOfADynamicSizeIsCheckedAtStartAtTheInputSizeGiven(@TempDir Path dir) throws Exception {
+    Path optimum = Files.write(dir.resolve("optimum.onnx"), OnnxGraphs.dynamicInputShape());
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
+
+    Run run = demo(
+        photo(dir).toString(),
+        "--model",
+        optimum.toString(),
+        "--labels",
+        labels.toString(),
+        "--input-size",
+        "32x48",
+        "--timeout",
+        "300");
+
+    // Read at the size given, the model's four outputs are counted against the two labels.
+    assertThat(run.code).isEqualTo(1);
+    assertThat(run.err)
+        .contains("labels file '" + labels + "' lists 2 labels but model file '" + optimum
+            + "' outputs 4 classes")
         .doesNotContain("starting moto_server");
   }
 

@@ -215,6 +215,41 @@ class ModelSwitchTest {
             + " --model only: the default model");
   }
 
+  @Test
+  void aNewModelOfADynamicSizeIsCheckedAtTheInputSizeItsUpdateGives() throws IOException {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "red\ngreen\nblue\n");
+    ServedModel now = onnxStack(labels, Map.of());
+    Path optimum = Files.write(dir.resolve("optimum.onnx"), OnnxGraphs.dynamicInputShape());
+    Path four = Files.writeString(dir.resolve("four.txt"), "batch\nchannels\nheight\nwidth\n");
+
+    // Past the checks, the unwired switch fails at its first use: its SageMaker client.
+    assertThatThrownBy(() -> unwired.apply(
+            now,
+            new ModelUpdate(
+                Optional.of(optimum),
+                Optional.of(four),
+                Optional.empty(),
+                Map.of("INPUT_SIZE", "224"))))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("this.clients");
+    assertThatThrownBy(() -> unwired.apply(
+            now,
+            new ModelUpdate(Optional.of(optimum), Optional.of(four), Optional.empty(), Map.of())))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("its height and width dynamic (-1): give --input-size");
+    Path means = Files.write(dir.resolve("means8.onnx"), OnnxGraphs.channelMeans(8, 8));
+    assertThatThrownBy(() -> unwired.apply(
+            now,
+            new ModelUpdate(
+                Optional.of(means),
+                Optional.of(labels),
+                Optional.empty(),
+                Map.of("INPUT_SIZE", "224"))))
+        .as("a size the model's own contradicts is refused before the stack is touched")
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("its height and width fixed at 8x8, but --input-size is 224x224");
+  }
+
   /** A stack that serves an ONNX model of three classes with {@code labels} and {@code settings}. */
   private ServedModel onnxStack(Path labels, Map<String, String> settings) throws IOException {
     Path model = Files.write(dir.resolve("means.onnx"), OnnxGraphs.channelMeans(4, 4));

@@ -79,9 +79,17 @@ public final class OnnxContainer implements AutoCloseable {
    * local mode checks at start, before the endpoint (and its container) exists.
    */
   public static void checkLabels(ModelFiles model) throws IOException {
+    checkLabels(model, Preprocessing.DEFAULT);
+  }
+
+  /**
+   * As {@link #checkLabels(ModelFiles)}, the model's input read as {@code preprocessing} feeds it: a dynamic height and
+   * width take its input size, without which, or with one the input's fixed size contradicts, the model is refused.
+   */
+  public static void checkLabels(ModelFiles model, Preprocessing preprocessing) throws IOException {
     List<String> labels = model.readLabels();
-    try (OnnxClassifier probe = OnnxClassifier.load(
-        model.onnx(), Preprocessing.DEFAULT, DecodeBudget.ofHeap().bytes())) {
+    try (OnnxClassifier probe =
+        OnnxClassifier.load(model.onnx(), preprocessing, DecodeBudget.ofHeap().bytes())) {
       probe.checkLabels(model, labels);
     }
   }
