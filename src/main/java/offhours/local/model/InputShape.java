@@ -66,13 +66,21 @@ final class InputShape {
     if (shape[1] == 3) {
       return Layout.NCHW;
     }
-    if (shape[1] < 0) {
+    if (shape[1] < 0 && !otherChannels(shape[3])) {
       return Layout.NCHW; // [N,?,H,W]: PyTorch's order, the channels dynamic
     }
-    if (shape[3] < 0 && shape[1] > 0) {
+    if (shape[3] < 0 && shape[1] > 0 && !otherChannels(shape[1])) {
       return Layout.NHWC; // [N,H,W,?] with H fixed, not 3: the channels last
     }
     return null;
+  }
+
+  /**
+   * Whether a fixed end is the channels of an image not RGB (grey 1, grey and alpha 2, RGBA 4) rather than a height or
+   * width: the dynamic end is then the image's size, not its channels.
+   */
+  private static boolean otherChannels(long end) {
+    return end == 1 || end == 2 || end == 4;
   }
 
   private static String dynamic(long height, long width) {

@@ -127,6 +127,19 @@ class ImagePreprocessorTest {
   }
 
   @Test
+  void dynamicChannelsBesideAFixedEndOfOneTwoOrFourAreNoRgbImage() {
+    // Grey, grey and alpha, RGBA: exported with a dynamic size, the channels' end is fixed, and
+    // the dynamic end is the image's height or width, not its channels.
+    for (long[] shape : new long[][] {
+      {-1, 1, -1, -1}, {-1, 2, -1, -1}, {-1, 4, -1, -1}, {-1, -1, -1, 1}, {-1, -1, -1, 4}
+    }) {
+      assertThatThrownBy(() -> sized(shape))
+          .as(java.util.Arrays.toString(shape))
+          .hasMessageEndingWith("; expected an RGB image tensor [N,H,W,3] or [N,3,H,W]");
+    }
+  }
+
+  @Test
   void cropResizesTheMiddleOfTheInputsAspectRatio() {
     // 3 wide x 2 high into 2 x 2: the middle 2 columns (source x 0.5 and 1.5), both rows.
     var square = new Preprocessing(Normalization.UNIT_SCALE, Resize.CROP);
