@@ -64,29 +64,12 @@ final class ImagePreprocessor {
   private final Normalization normalization;
   private final Resize resize;
 
-  ImagePreprocessor(Layout layout, int height, int width, Normalization normalization) {
-    this(layout, height, width, new Preprocessing(normalization, Resize.STRETCH));
-  }
-
   ImagePreprocessor(Layout layout, int height, int width, Preprocessing preprocessing) {
     this.layout = layout;
     this.height = height;
     this.width = width;
     this.normalization = preprocessing.normalization();
     this.resize = preprocessing.resize();
-  }
-
-  /** Reads layout and size from an ONNX input shape such as [-1,224,224,3] or [1,3,224,224]. */
-  static ImagePreprocessor forInputShape(String input, long[] shape, Normalization normalization) {
-    return forInputShape(input, shape, new Preprocessing(normalization, Resize.STRETCH));
-  }
-
-  /**
-   * As {@link #forInputShape(String, long[], Normalization)}, resized as {@code preprocessing} says, its size the
-   * {@link InputSize} given where the shape leaves it dynamic ({@link InputShape}).
-   */
-  static ImagePreprocessor forInputShape(String input, long[] shape, Preprocessing preprocessing) {
-    return InputShape.preprocessor(input, shape, preprocessing);
   }
 
   Layout layout() {

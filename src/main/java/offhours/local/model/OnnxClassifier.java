@@ -116,8 +116,7 @@ final class OnnxClassifier implements AutoCloseable {
       long classes = classes(onnxModel, output.getKey(), out.getShape());
       ImagePreprocessor preprocessor;
       try {
-        preprocessor =
-            ImagePreprocessor.forInputShape(input.getKey(), in.getShape(), preprocessing);
+        preprocessor = InputShape.preprocessor(input.getKey(), in.getShape(), preprocessing);
       } catch (IllegalArgumentException e) {
         throw new IOException(onnxModel + ": " + e.getMessage(), e);
       }

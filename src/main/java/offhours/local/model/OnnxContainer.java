@@ -54,17 +54,17 @@ public final class OnnxContainer implements AutoCloseable {
 
   /** Loads the model and starts serving on 127.0.0.1:{@code port} (0 = any free port), pixels scaled to [0, 1]. */
   public static OnnxContainer start(Path onnxModel, int port) throws IOException {
-    return start(onnxModel, port, Normalization.UNIT_SCALE);
+    return start(onnxModel, port, Preprocessing.DEFAULT);
   }
 
   /**
    * Serves {@code model.onnx()} after checking that its labels file names as many classes as the model
    * outputs, so a mismatched {@code --model}/{@code --labels} pair fails at start, not in every result.
    */
-  public static OnnxContainer start(ModelFiles model, int port, Normalization normalization)
+  public static OnnxContainer start(ModelFiles model, int port, Preprocessing preprocessing)
       throws IOException {
     List<String> labels = model.readLabels();
-    OnnxContainer container = start(model.onnx(), port, normalization);
+    OnnxContainer container = start(model.onnx(), port, preprocessing);
     try {
       container.classifier.checkLabels(model, labels);
     } catch (IOException e) {
@@ -76,15 +76,9 @@ public final class OnnxContainer implements AutoCloseable {
 
   /**
    * Loads {@code model.onnx()} only to compare its output with the labels file, and fails naming both counts: what
-   * local mode checks at start, before the endpoint (and its container) exists.
-   */
-  public static void checkLabels(ModelFiles model) throws IOException {
-    checkLabels(model, Preprocessing.DEFAULT);
-  }
-
-  /**
-   * As {@link #checkLabels(ModelFiles)}, the model's input read as {@code preprocessing} feeds it: a dynamic height and
-   * width take its input size, without which, or with one the input's fixed size contradicts, the model is refused.
+   * local mode checks at start, before the endpoint (and its container) exists. The input is read as the given
+   * preprocessing feeds it: a dynamic height and width take its input size, without which, or with one the input's
+   * fixed size contradicts, the model is refused.
    */
   public static void checkLabels(ModelFiles model, Preprocessing preprocessing) throws IOException {
     List<String> labels = model.readLabels();
@@ -94,24 +88,10 @@ public final class OnnxContainer implements AutoCloseable {
     }
   }
 
-  /** As {@link #start(Path, int)}, with the normalization a user's own model expects. */
-  public static OnnxContainer start(Path onnxModel, int port, Normalization normalization)
-      throws IOException {
-    return start(onnxModel, port, new Preprocessing(normalization, Resize.STRETCH));
-  }
-
   /** As {@link #start(Path, int)}, with the resize, normalization and input size a user's own model expects. */
   public static OnnxContainer start(Path onnxModel, int port, Preprocessing preprocessing)
       throws IOException {
     return start(onnxModel, port, preprocessing, DecodeBudget.ofHeap().bytes());
-  }
-
-  /** As {@link #start(Path, int, Normalization)}, decoding images within {@code decodeBudgetBytes} at a time. */
-  static OnnxContainer start(
-      Path onnxModel, int port, Normalization normalization, long decodeBudgetBytes)
-      throws IOException {
-    return start(
-        onnxModel, port, new Preprocessing(normalization, Resize.STRETCH), decodeBudgetBytes);
   }
 
   /** As {@link #start(Path, int, Preprocessing)}, decoding images within {@code decodeBudgetBytes} at a time. */

@@ -65,7 +65,8 @@ class ExportedModelsTest {
 
     assertThat(classify(model)).containsExactly(new float[] {1f, 0f, 0.2f}, within(1e-6f));
     Path labels = Files.writeString(dir.resolve("labels.txt"), "a\nb\n");
-    assertThatThrownBy(() -> OnnxContainer.checkLabels(new ModelFiles(model, labels)))
+    assertThatThrownBy(
+            () -> OnnxContainer.checkLabels(new ModelFiles(model, labels), Preprocessing.DEFAULT))
         .as("its classes are counted from the dimension that is not 1")
         .hasMessageContaining("lists 2 labels but model file '" + model + "' outputs 3 classes");
   }

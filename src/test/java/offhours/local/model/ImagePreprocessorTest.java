@@ -26,7 +26,7 @@ class ImagePreprocessorTest {
   @Test
   void resizeAlignsCornersLikeTfjs() {
     // out 2 wide x 3 high: x samples source columns 0 and 2, y samples rows 0, 0.5 and 1.
-    float[] t = run(new ImagePreprocessor(Layout.NHWC, 3, 2, Normalization.UNIT_SCALE), TINY);
+    float[] t = run(new ImagePreprocessor(Layout.NHWC, 3, 2, Preprocessing.DEFAULT), TINY);
     assertThat(channel(t, 0, 3))
         .containsExactly(new float[] {0f, 0.4f, 0.3f, 0.7f, 0.6f, 1f}, within(1e-6f));
     assertThat(channel(t, 1, 3))
@@ -38,21 +38,21 @@ class ImagePreprocessorTest {
   void upscalingInterpolatesBetweenColumns() {
     // 3 -> 5 columns: source x = 0, 0.5, 1, 1.5, 2; 2 -> 1 row: TF.js samples row 0 (scale in/out,
     // y = 0).
-    float[] t = run(new ImagePreprocessor(Layout.NHWC, 1, 5, Normalization.UNIT_SCALE), TINY);
+    float[] t = run(new ImagePreprocessor(Layout.NHWC, 1, 5, Preprocessing.DEFAULT), TINY);
     assertThat(channel(t, 0, 3))
         .containsExactly(new float[] {0f, 0.1f, 0.2f, 0.3f, 0.4f}, within(1e-6f));
   }
 
   @Test
   void sameSizeIsAnExactCopy() {
-    float[] t = run(new ImagePreprocessor(Layout.NHWC, 2, 3, Normalization.UNIT_SCALE), TINY);
+    float[] t = run(new ImagePreprocessor(Layout.NHWC, 2, 3, Preprocessing.DEFAULT), TINY);
     assertThat(channel(t, 0, 3))
         .containsExactly(0f, 51 / 255f, 102 / 255f, 153 / 255f, 204 / 255f, 1f);
   }
 
   @Test
   void nchwWritesOnePlanePerChannel() {
-    float[] t = run(new ImagePreprocessor(Layout.NCHW, 2, 3, Normalization.UNIT_SCALE), TINY);
+    float[] t = run(new ImagePreprocessor(Layout.NCHW, 2, 3, Preprocessing.DEFAULT), TINY);
     assertThat(Arrays.copyOfRange(t, 0, 6))
         .containsExactly(0f, 51 / 255f, 102 / 255f, 153 / 255f, 204 / 255f, 1f);
     assertThat(Arrays.copyOfRange(t, 12, 18)).containsOnly(7 / 255f);
@@ -60,7 +60,10 @@ class ImagePreprocessorTest {
 
   @Test
   void imagenetNormalizationSubtractsMeanAndDividesByStd() {
-    float[] t = run(new ImagePreprocessor(Layout.NHWC, 2, 3, Normalization.IMAGENET), TINY);
+    float[] t = run(
+        new ImagePreprocessor(
+            Layout.NHWC, 2, 3, new Preprocessing(Normalization.IMAGENET, Resize.STRETCH)),
+        TINY);
     assertThat(t[0]).isCloseTo((0f - 0.485f) / 0.229f, within(1e-6f));
     assertThat(t[1]).isCloseTo((1f - 0.456f) / 0.224f, within(1e-6f));
     assertThat(t[2]).isCloseTo((7 / 255f - 0.406f) / 0.225f, within(1e-6f));
@@ -68,29 +71,28 @@ class ImagePreprocessorTest {
 
   @Test
   void layoutAndSizeComeFromTheModelInputShape() {
-    var nhwc = ImagePreprocessor.forInputShape(
-        "input_1", new long[] {-1, 224, 200, 3}, Normalization.UNIT_SCALE);
+    var nhwc =
+        InputShape.preprocessor("input_1", new long[] {-1, 224, 200, 3}, Preprocessing.DEFAULT);
     assertThat(nhwc.layout()).isEqualTo(Layout.NHWC);
     assertThat(nhwc.tensorShape()).containsExactly(1, 224, 200, 3);
-    var nchw =
-        ImagePreprocessor.forInputShape("x", new long[] {1, 3, 256, 128}, Normalization.UNIT_SCALE);
+    var nchw = InputShape.preprocessor("x", new long[] {1, 3, 256, 128}, Preprocessing.DEFAULT);
     assertThat(nchw.tensorShape()).containsExactly(1, 3, 256, 128);
-    assertThatThrownBy(() -> ImagePreprocessor.forInputShape(
-            "x", new long[] {-1, 3, -1, -1}, Normalization.UNIT_SCALE))
+    assertThatThrownBy(
+            () -> InputShape.preprocessor("x", new long[] {-1, 3, -1, -1}, Preprocessing.DEFAULT))
         .hasMessageStartingWith("model input 'x' has shape [-1, 3, -1, -1], its height and width"
             + " dynamic (-1): give --input-size");
-    assertThatThrownBy(() ->
-            ImagePreprocessor.forInputShape("x", new long[] {-1, 3, 224}, Normalization.UNIT_SCALE))
+    assertThatThrownBy(
+            () -> InputShape.preprocessor("x", new long[] {-1, 3, 224}, Preprocessing.DEFAULT))
         .hasMessage("model input 'x' has shape [-1, 3, 224]; expected an RGB image tensor"
             + " [N,H,W,3] or [N,3,H,W]");
-    assertThatThrownBy(() -> ImagePreprocessor.forInputShape(
-            "x", new long[] {1, 1, 224, 224}, Normalization.UNIT_SCALE))
+    assertThatThrownBy(
+            () -> InputShape.preprocessor("x", new long[] {1, 1, 224, 224}, Preprocessing.DEFAULT))
         .as("one channel, fixed")
         .hasMessageEndingWith("expected an RGB image tensor [N,H,W,3] or [N,3,H,W]");
   }
 
   private static ImagePreprocessor sized(long... shape) {
-    return ImagePreprocessor.forInputShape(
+    return InputShape.preprocessor(
         "x", shape, Preprocessing.of(java.util.Map.of("INPUT_SIZE", "32x48")));
   }
 
@@ -107,17 +109,16 @@ class ImagePreprocessorTest {
     assertThat(sized(-1, -1, 32, 48).tensorShape())
         .as("the channels dynamic first, the size fixed and the same")
         .containsExactly(1, 3, 32, 48);
-    assertThat(ImagePreprocessor.forInputShape(
-                "x", new long[] {-1, -1, 224, 200}, Normalization.UNIT_SCALE)
+    assertThat(InputShape.preprocessor("x", new long[] {-1, -1, 224, 200}, Preprocessing.DEFAULT)
             .tensorShape())
         .as("no input size needed where the size is fixed")
         .containsExactly(1, 3, 224, 200);
-    assertThatThrownBy(() -> ImagePreprocessor.forInputShape(
-            "x", new long[] {-1, -1, -1, -1}, Normalization.UNIT_SCALE))
+    assertThatThrownBy(
+            () -> InputShape.preprocessor("x", new long[] {-1, -1, -1, -1}, Preprocessing.DEFAULT))
         .hasMessageStartingWith("model input 'x' has shape [-1, -1, -1, -1], its height and width"
             + " dynamic (-1): give --input-size the size the model was trained at");
-    assertThatThrownBy(() -> ImagePreprocessor.forInputShape(
-            "x", new long[] {-1, 3, 224, -1}, Normalization.UNIT_SCALE))
+    assertThatThrownBy(
+            () -> InputShape.preprocessor("x", new long[] {-1, 3, 224, -1}, Preprocessing.DEFAULT))
         .hasMessageStartingWith("model input 'x' has shape [-1, 3, 224, -1], its width dynamic");
     assertThatThrownBy(() -> sized(1, 3, 48, 32))
         .hasMessage("model input 'x' has shape [1, 3, 48, 32], its height and width fixed at"

@@ -125,7 +125,7 @@ class OnnxContainerIT {
     byte[] small = ImagePreprocessorTest.resource("chelsea.png"); // 451x300
 
     try (OnnxContainer tight = OnnxContainer.start(
-        ModelFixtures.defaultModel().onnx(), 0, Normalization.UNIT_SCALE, 1 << 20)) {
+        ModelFixtures.defaultModel().onnx(), 0, Preprocessing.DEFAULT, 1 << 20)) {
       HttpResponse<String> refused = post(tight.baseUri(), big);
       HttpResponse<String> served = post(tight.baseUri(), small);
 
@@ -345,7 +345,8 @@ class OnnxContainerIT {
     ImageIO.write(red, "png", png);
 
     try (OnnxContainer unit = OnnxContainer.start(model, 0);
-        OnnxContainer imagenet = OnnxContainer.start(model, 0, Normalization.IMAGENET)) {
+        OnnxContainer imagenet = OnnxContainer.start(
+            model, 0, new Preprocessing(Normalization.IMAGENET, Resize.STRETCH))) {
       assertThat(JSON.readValue(post(unit.baseUri(), png.toByteArray()).body(), double[].class))
           .containsExactly(new double[] {1.0, 0.0, 0.2}, within(1e-6));
       assertThat(JSON.readValue(post(imagenet.baseUri(), png.toByteArray()).body(), double[].class))
@@ -375,13 +376,14 @@ class OnnxContainerIT {
     Path onnx = ModelFixtures.defaultModel().onnx();
     Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
     assertThatThrownBy(
-            () -> OnnxContainer.start(new ModelFiles(onnx, labels), 0, Normalization.UNIT_SCALE))
+            () -> OnnxContainer.start(new ModelFiles(onnx, labels), 0, Preprocessing.DEFAULT))
         .hasMessage("labels file '" + labels + "' lists 2 labels but model file '" + onnx
             + "' outputs 5 classes; give one label per output, in the model's order");
-    assertThatThrownBy(() -> OnnxContainer.checkLabels(new ModelFiles(onnx, labels)))
+    assertThatThrownBy(
+            () -> OnnxContainer.checkLabels(new ModelFiles(onnx, labels), Preprocessing.DEFAULT))
         .as("the check local mode runs at start")
         .hasMessageContaining("lists 2 labels but model file '" + onnx + "' outputs 5");
-    try (var ok = OnnxContainer.start(ModelFixtures.defaultModel(), 0, Normalization.UNIT_SCALE)) {
+    try (var ok = OnnxContainer.start(ModelFixtures.defaultModel(), 0, Preprocessing.DEFAULT)) {
       assertThat(ModelFixtures.defaultModel().readLabels())
           .containsExactly("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
     }
