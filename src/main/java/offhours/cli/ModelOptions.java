@@ -5,6 +5,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,7 +103,7 @@ record ModelOptions(
     // typed on the command line it is more likely a slip (an unset shell variable): refused.
     refuseEmpty(args, CONTENT_TYPE, ModelContract.X_IMAGE);
     refuseEmpty(args, ACCEPT, ModelContract.JSON);
-    Map<String, String> settings = new java.util.HashMap<>();
+    Map<String, String> settings = new HashMap<>();
     args.value(CONTENT_TYPE.name()).ifPresent(v -> settings.put("CONTENT_TYPE", v));
     args.value(ACCEPT.name()).ifPresent(v -> settings.put("ACCEPT", v));
     try {
@@ -121,7 +123,7 @@ record ModelOptions(
    * server prepares its own, is refused with them.
    */
   private static Map<String, String> preprocessing(Arguments args) {
-    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    Map<String, String> settings = new LinkedHashMap<>();
     Optional<String> normalize = args.value(NORMALIZE.name());
     Optional<String> resize = args.value(RESIZE.name());
     Optional<String> inputSize = args.value(INPUT_SIZE.name());

@@ -140,8 +140,7 @@ final class ModelSwitch {
       OnnxContainer.checkLabels(files, Preprocessing.of(settings));
     }
     // A model file or command given is a new model even at the same path or words: the file may
-    // have been trained
-    // again, the command's code edited, and the new endpoint loads them afresh.
+    // have been trained again, the command's code edited, and the new endpoint loads them afresh.
     if (!update.newModel()
         && labelList.equals(now.labels())
         && settings.equals(was.modelSettings())) {
