@@ -163,7 +163,7 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
                   .plus(wake(control))
                   .plus(wakes.drain(control.drain(), ahead + 1))
                   .plus(firstBatch),
-              w.why());
+              w.why() + defaultWake(control));
         })
         .orElseGet(() -> new Forecast(
             null,
@@ -308,6 +308,19 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
     return control.stopIssuedAt() == null
         ? now
         : control.stopIssuedAt().plus(LearnedTimes.expectedStop(control.stopSeconds()));
+  }
+
+  /**
+   * What the reason adds when the result is expected after {@link LearnedTimes#DEFAULT_WAKE}, before the controller
+   * measured a wake: that the wake is counted at that default, which is AWS's slow end and far from what a local
+   * stack's wake takes (seconds), so that a fresh stack's forecast is not read as a measure; nothing once one is
+   * measured, when the expected wake is the stack's own.
+   */
+  private static String defaultWake(ControlState control) {
+    return control.wakeSeconds().isEmpty()
+        ? "; a wake counted as " + WakePolicy.minutes(wake(control))
+            + ", the default until one is measured"
+        : "";
   }
 
   /** The wake the controller plans with: the 90th percentile of its measured wakes, or the default before one. */

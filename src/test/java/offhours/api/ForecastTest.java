@@ -43,7 +43,26 @@ class ForecastTest {
     assertThat(f.expectedAt()).isEqualTo(MONDAY_08.plus(DEFAULT_WAKE_AND_ONE));
     assertThat(f.reason())
         .isEqualTo("the endpoint is off outside working hours (Mon-Fri 08:00-19:00 Europe/Berlin);"
-            + " they open at 2026-11-30 08:00 Europe/Berlin");
+            + " they open at 2026-11-30 08:00 Europe/Berlin; a wake counted as 30 min, the default"
+            + " until one is measured");
+  }
+
+  @Test
+  void theReasonSaysTheWakeIsTheDefaultOnlyUntilOneIsMeasured() {
+    // A local stack's wake takes seconds: before its first, the result 30 min away is the
+    // default's, and the reason says so rather than pass it off as a measure.
+    Forecast fresh = Forecast.of(ApiFixtures.config(), ApiFixtures.seen(WEDNESDAY_10));
+    assertThat(fresh.expectedAt()).isEqualTo(WEDNESDAY_10.plus(TICK).plus(DEFAULT_WAKE_AND_ONE));
+    assertThat(fresh.reason())
+        .endsWith("; a wake counted as 30 min, the default until one is measured");
+
+    Forecast measured = Forecast.of(
+        ApiFixtures.config(),
+        ApiFixtures.seen(WEDNESDAY_10, null, learned(List.of(6L)), Backlog.Snapshot.EMPTY));
+    assertThat(measured.expectedAt())
+        .as("the measured 6 s wake, the first batch and one upload at 2 images/s")
+        .isEqualTo(WEDNESDAY_10.plus(TICK).plusSeconds(6).plus(FIRST_BATCH).plusSeconds(1));
+    assertThat(measured.reason()).doesNotContain("wake counted as", "default");
   }
 
   @Test
@@ -439,7 +458,7 @@ class ForecastTest {
     assertThat(f.startsAt()).isEqualTo(SATURDAY_10.plus(Duration.ofMinutes(30)));
     assertThat(f.reason())
         .isEqualTo("the oldest upload will be 60 min old (WAKE_BACKLOG_AGE_MINUTES) at 2026-11-28"
-            + " 10:30 Europe/Berlin");
+            + " 10:30 Europe/Berlin; a wake counted as 30 min, the default until one is measured");
   }
 
   @Test
