@@ -23,7 +23,10 @@ public final class ReadmeAwsCommands {
   static final String REMOVING =
       "offhours.stack.RemovingTheStackReadmeIT#theCommandsDeleteWhatSamDeleteKeeps";
 
-  /** Run as written against the stack {@code local start} started, PORT its port and photo.jpg a Neutral photo. */
+  /**
+   * Run as written against the stack {@code local start} started, PORT its port and photo.jpg a Neutral photo; the
+   * DLQ's message then goes through {@code dlq list}, {@code dlq show} and {@code dlq redrive} to its REJECTED result.
+   */
   public static final String LOCAL_START = "offhours.local.LocalStartAwsCliIT#"
       + "theAwsCliUploadsAndQueriesAgainstTheLocalStackAndLocalStopLeavesNoProcess";
 
@@ -43,6 +46,9 @@ public final class ReadmeAwsCommands {
       "aws --endpoint-url http://127.0.0.1:PORT dynamodb query --table-name offhours-results --index-name byLabel"
           + " --key-condition-expression \"topLabel = :l\" --expression-attribute-values"
           + " '{\":l\":{\"S\":\"Neutral\"}}' --no-scan-index-forward",
+      LOCAL_START,
+      "aws --endpoint-url http://127.0.0.1:PORT sqs send-message --queue-url"
+          + " http://127.0.0.1:PORT/123456789012/offhours-dlq --message-body 'not an upload'",
       LOCAL_START,
       "aws iam create-policy --policy-name offhours-deployer-1 --policy-document file://deployer-1.json",
       ON_MOTO,

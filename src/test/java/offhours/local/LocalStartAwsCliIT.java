@@ -154,7 +154,7 @@ class LocalStartAwsCliIT {
       // README's two lines as written, with the port the state file names and a photo of the
       // label its query asks for: chelsea.png, Neutral, as photo.jpg (Classify goes by its bytes).
       List<String> readme = ReadmeAwsCommands.coveredBy(ReadmeAwsCommands.LOCAL_START);
-      assertThat(readme).as("README's commands against the local stack").hasSize(2);
+      assertThat(readme).as("README's commands against the local stack").hasSize(3);
       assertThat(s3).as("one port for S3 and DynamoDB, as README's PORT says").isEqualTo(dynamodb);
       Path copy = Files.copy(photo, work.resolve("photo.jpg"));
       Run upload = run(asWritten(readme.get(0), aws, s3, copy), awsEnv());
@@ -166,6 +166,27 @@ class LocalStartAwsCliIT {
       assertThat(StackFixture.json(newest.out).at("/Items/0/pk/S").asText())
           .as("README's label query, newest first: %s", newest.out)
           .isEqualTo(photoKey);
+
+      // README's way to try the DLQ runbook locally: a message put in the DLQ with the AWS CLI;
+      // dlq list shows it, dlq show gives it whole, dlq redrive sends it to its REJECTED result.
+      Run dead = run(asWritten(readme.get(2), aws, sqs, copy), awsEnv());
+      assertThat(dead.code).as("%s:%n%s", readme.get(2), dead.err).isZero();
+      String deadId = StackFixture.json(dead.out).get("MessageId").asText();
+      Run list = offhours("dlq", "list");
+      assertThat(list.code).as("offhours dlq list:\n%s%s", list.out, list.err).isZero();
+      assertThat(list.out)
+          .as("offhours dlq list")
+          .containsPattern(java.util.regex.Pattern.quote(deadId)
+              + " +\\(not an S3 notification\\) +\\d+ s +no reason recorded");
+      Run show = offhours("dlq", "show", deadId);
+      assertThat(show.code).as("offhours dlq show:\n%s%s", show.out, show.err).isZero();
+      assertThat(show.out).as("offhours dlq show").endsWith("body\nnot an upload\n");
+      Run redrive = offhours("dlq", "redrive");
+      assertThat(redrive.code)
+          .as("offhours dlq redrive:\n%s%s", redrive.out, redrive.err)
+          .isZero();
+      assertThat(redrive.out).as("offhours dlq redrive").startsWith("moved 1 message back");
+      awaitRejectedMessage(deadId);
 
       Run attributes = run(
           List.of(
@@ -336,6 +357,29 @@ class LocalStartAwsCliIT {
     } catch (ConditionTimeoutException e) {
       throw new AssertionError(
           "no result within " + DEADLINE + "; stack log:\n"
+              + tail(cache.resolve("local/logs/stack.log")),
+          e);
+    }
+  }
+
+  /**
+   * Waits for the REJECTED result {@code results} lists for the message {@code messageId} of the DLQ, which was no S3
+   * notification; the redrive sent it to the queue anew, under another message id.
+   */
+  private void awaitRejectedMessage(String messageId) throws Exception {
+    try {
+      Awaitility.await("the redriven message's result")
+          .atMost(DEADLINE)
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () -> offhours("results", "--status", "REJECTED", "--json").out,
+              out -> out.lines()
+                  .map(StackFixture::json)
+                  .anyMatch(r -> r.get("id").asText().startsWith("sqs://offhours-queue/")
+                      && r.get("reason").asText().startsWith("message body is not JSON")));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "no REJECTED result for " + messageId + " within " + DEADLINE + "; stack log:\n"
               + tail(cache.resolve("local/logs/stack.log")),
           e);
     }
