@@ -25,9 +25,10 @@ final class FunctionEnvironments {
   private FunctionEnvironments() {}
 
   /**
-   * Local mode's controller policy: no working hours, wake as soon as one upload waits, stop after one idle
-   * minute (no latency budget: MAX_WAIT_MINUTES=0). So the endpoint sleeps until there is work, as the design
-   * intends, and a demo shows a whole cycle.
+   * Local mode's controller policy: no working hours, wake as soon as one upload waits, stop once the queue is drained,
+   * as outside working hours (no latency budget: MAX_WAIT_MINUTES=0; IDLE_STOP_MINUTES counts only inside working
+   * hours, which a test's options may give). So the endpoint sleeps until there is work, as the design intends, and a
+   * demo shows a whole cycle.
    */
   private static Map<String, String> controllerDefaults() {
     return Map.of(
