@@ -14,12 +14,12 @@ final class InputShape {
    * The preprocessor of an input of {@code shape}, resized as {@code preprocessing} says. A height or width
    * left dynamic (a symbolic dimension, as {@code optimum} and {@code torch.onnx.export} with {@code dynamic_axes}
    * write) takes the preprocessing's {@link InputSize}, the size the model was trained at, which no file local mode
-   * reads says: without it the input is refused, and a fixed size it does not match is refused naming both. Where the
-   * channels are dynamic too, the channels' position decides: fixed as 3 it gives the layout; dynamic at both ends (all
-   * four dimensions symbolic, as {@code optimum} writes) the input is taken as NCHW, PyTorch's order, of 3 channels.
+   * reads says: without it the input is refused, and a fixed size it does not match is refused naming both. The layout
+   * is decided by a 3 fixed at one end alone, or by channels, height and width all dynamic (as {@code optimum} writes),
+   * taken as NCHW, PyTorch's order, of 3 channels; any other shape leaves it ambiguous and is refused, never guessed.
    */
   static ImagePreprocessor preprocessor(String input, long[] shape, Preprocessing preprocessing) {
-    Layout layout = layout(shape);
+    Layout layout = layout(input, shape);
     if (layout == null) {
       throw new IllegalArgumentException("model input '" + input + "' has shape "
           + Arrays.toString(shape) + "; expected an RGB image tensor [N,H,W,3] or [N,3,H,W]");
@@ -52,32 +52,47 @@ final class InputShape {
   }
 
   /**
-   * The layout of a 4-dimensional input: where 3 channels are, a dynamic channel taken where the other end cannot be
-   * them; null for no image input.
+   * The layout of a 4-dimensional input, where the shape decides it: a 3 fixed at one end alone is the channels, and
+   * channels, height and width all dynamic are taken as NCHW. Null for no RGB image: both ends fixed at no 3, or one
+   * end dynamic beside the other fixed as an image's channels not RGB.
+   *
+   * @throws IllegalArgumentException where the shape leaves the channels' end ambiguous: 3 at both ends, or no 3 at
+   *     either end and one of them dynamic, whose other end may be the image's channels or its size
    */
-  private static Layout layout(long[] shape) {
+  private static Layout layout(String input, long[] shape) {
     if (shape.length != 4 || shape[1] == 0 || shape[2] == 0 || shape[3] == 0) {
       return null;
     }
-    // 3 channels at both ends: NHWC where H and W are then fixed, else NCHW, as it always was.
-    if (shape[3] == 3 && (shape[1] != 3 || (shape[1] > 0 && shape[2] > 0))) {
-      return Layout.NHWC;
+    if (shape[1] == 3 && shape[3] == 3) {
+      throw ambiguous(
+          input,
+          shape,
+          "both its ends are 3",
+          "its height and width fixed at the size" + " it was trained at");
     }
-    if (shape[1] == 3) {
-      return Layout.NCHW;
+    if (shape[1] == 3 || shape[3] == 3) {
+      return shape[1] == 3 ? Layout.NCHW : Layout.NHWC;
     }
-    if (shape[1] < 0 && !otherChannels(shape[3])) {
-      return Layout.NCHW; // [N,?,H,W]: PyTorch's order, the channels dynamic
+    if (shape[1] < 0 && shape[2] < 0 && shape[3] < 0) {
+      return Layout.NCHW; // as optimum writes [batch_size, num_channels, height, width]
     }
-    if (shape[3] < 0 && shape[1] > 0 && !otherChannels(shape[1])) {
-      return Layout.NHWC; // [N,H,W,?] with H fixed, not 3: the channels last
+    if ((shape[1] > 0 && shape[3] > 0) || otherChannels(shape[1]) || otherChannels(shape[3])) {
+      return null;
     }
-    return null;
+    throw ambiguous(input, shape, "neither end is a fixed 3", "its channels fixed at 3");
+  }
+
+  private static IllegalArgumentException ambiguous(
+      String input, long[] shape, String why, String export) {
+    return new IllegalArgumentException("model input '" + input + "' has shape "
+        + Arrays.toString(shape) + ": " + why + ", so whether its channels come first [N,C,H,W] or"
+        + " last [N,H,W,C] is ambiguous; export the model with " + export + ", as [N,3,H,W] or"
+        + " [N,H,W,3]");
   }
 
   /**
-   * Whether a fixed end is the channels of an image not RGB (grey 1, grey and alpha 2, RGBA 4) rather than a height or
-   * width: the dynamic end is then the image's size, not its channels.
+   * Whether a fixed end beside a dynamic one reads as the channels of an image not RGB (grey 1, grey and alpha 2, RGBA
+   * 4): such an input is refused as no RGB image, the more telling refusal, rather than as ambiguous.
    */
   private static boolean otherChannels(long end) {
     return end == 1 || end == 2 || end == 4;

@@ -175,9 +175,11 @@ class ExportedModelsTest {
   void aDynamicHeightAndWidthBesideThreeChannelsKeepsTheirLayout() throws Exception {
     assertThat(fed(shapeOf("nhwc", "N", "H", "W", 3L), "32x48")).containsExactly(1f, 32f, 48f, 3f);
     assertThat(fed(shapeOf("nchw", "N", 3L, "H", "W"), "32x48")).containsExactly(1f, 3f, 32f, 48f);
-    assertThat(fed(shapeOf("channels_dynamic", "N", "C", 32L, 48L), "32x48"))
-        .as("channels dynamic, the size fixed: NCHW")
-        .containsExactly(1f, 3f, 32f, 48f);
+    Path channelsDynamic = shapeOf("channels_dynamic", "N", "C", 32L, 48L);
+    assertThatThrownBy(() -> fed(channelsDynamic, "32x48"))
+        .as("channels dynamic, the size fixed: NCHW, or NHWC of 48 channels")
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("has shape [-1, -1, 32, 48]: neither end is a fixed 3");
     assertThat(fed(shapeOf("width_only", 1L, 3L, 32L, "W"), "32x48"))
         .as("the width alone dynamic, the height given as fixed")
         .containsExactly(1f, 3f, 32f, 48f);

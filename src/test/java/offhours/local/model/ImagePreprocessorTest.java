@@ -103,16 +103,9 @@ class ImagePreprocessorTest {
         .containsExactly(1, 3, 32, 48);
     assertThat(sized(-1, 3, -1, -1).tensorShape()).containsExactly(1, 3, 32, 48);
     assertThat(sized(-1, -1, -1, 3).tensorShape()).containsExactly(1, 32, 48, 3);
-    assertThat(sized(-1, 32, -1, -1).tensorShape())
-        .as("the channels dynamic last, H fixed")
-        .containsExactly(1, 32, 48, 3);
-    assertThat(sized(-1, -1, 32, 48).tensorShape())
-        .as("the channels dynamic first, the size fixed and the same")
+    assertThat(sized(1, -1, -1, -1).tensorShape())
+        .as("the batch fixed, the rest dynamic: NCHW of 3 channels")
         .containsExactly(1, 3, 32, 48);
-    assertThat(InputShape.preprocessor("x", new long[] {-1, -1, 224, 200}, Preprocessing.DEFAULT)
-            .tensorShape())
-        .as("no input size needed where the size is fixed")
-        .containsExactly(1, 3, 224, 200);
     assertThatThrownBy(
             () -> InputShape.preprocessor("x", new long[] {-1, -1, -1, -1}, Preprocessing.DEFAULT))
         .hasMessageStartingWith("model input 'x' has shape [-1, -1, -1, -1], its height and width"
@@ -125,6 +118,33 @@ class ImagePreprocessorTest {
             + " 48x32, but --input-size is 32x48; give the same, or leave it out");
     assertThatThrownBy(() -> sized(1, 3, -1, 32))
         .hasMessageEndingWith("its width fixed at 32, but --input-size is 32x48; give that width");
+  }
+
+  @Test
+  void aShapeThatLeavesTheChannelsEndAmbiguousIsRefusedNeverGuessed() {
+    String neither = ": neither end is a fixed 3, so whether its channels come first [N,C,H,W] or"
+        + " last [N,H,W,C] is ambiguous; export the model with its channels fixed at 3, as"
+        + " [N,3,H,W] or [N,H,W,3]";
+    for (long[] shape : new long[][] {
+      {-1, 224, -1, -1}, {-1, -1, -1, 224}, {-1, -1, 32, 48}, {-1, 32, 48, -1}, {-1, -1, 32, -1}
+    }) {
+      assertThatThrownBy(() -> sized(shape))
+          .as(java.util.Arrays.toString(shape))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("model input 'x' has shape " + java.util.Arrays.toString(shape) + neither);
+    }
+    assertThatThrownBy(() ->
+            InputShape.preprocessor("x", new long[] {-1, -1, 224, 200}, Preprocessing.DEFAULT))
+        .as("a fixed size beside dynamic channels: NCHW, or NHWC of 200 channels")
+        .hasMessage("model input 'x' has shape [-1, -1, 224, 200]" + neither);
+    for (long[] shape : new long[][] {{-1, 3, -1, 3}, {1, 3, 32, 3}, {1, 3, 3, 3}}) {
+      assertThatThrownBy(() -> sized(shape))
+          .as(java.util.Arrays.toString(shape))
+          .hasMessage("model input 'x' has shape " + java.util.Arrays.toString(shape) + ": both its"
+              + " ends are 3, so whether its channels come first [N,C,H,W] or last [N,H,W,C] is"
+              + " ambiguous; export the model with its height and width fixed at the size it was"
+              + " trained at, as [N,3,H,W] or [N,H,W,3]");
+    }
   }
 
   @Test
