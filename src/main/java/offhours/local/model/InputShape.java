@@ -14,7 +14,8 @@ final class InputShape {
    * The preprocessor of an input of {@code shape}, resized as {@code preprocessing} says. A height or width
    * left dynamic (a symbolic dimension, as {@code optimum} and {@code torch.onnx.export} with {@code dynamic_axes}
    * write) takes the preprocessing's {@link InputSize}, the size the model was trained at, which no file local mode
-   * reads says: without it the input is refused, and a fixed size it does not match is refused naming both. The layout
+   * reads says: without it the input is refused, and a fixed size it does not match is refused naming both, as is a
+   * fixed side over {@link InputSize#MAX_SIDE}, the bound of the size given. The layout
    * is decided by a 3 fixed at one end alone, or by channels, height and width all dynamic (as {@code optimum} writes),
    * taken as NCHW, PyTorch's order, of 3 channels; any other shape leaves it ambiguous and is refused, never guessed.
    */
@@ -27,6 +28,16 @@ final class InputShape {
     int first = layout == Layout.NHWC ? 1 : 2;
     long height = shape[first];
     long width = shape[first + 1];
+    if (height > InputSize.MAX_SIDE || width > InputSize.MAX_SIDE) {
+      // Each image would be fed a tensor of that size, as an --input-size beyond the bound would.
+      boolean both = height > InputSize.MAX_SIDE && width > InputSize.MAX_SIDE;
+      String what = both ? "height and width" : height > InputSize.MAX_SIDE ? "height" : "width";
+      throw new IllegalArgumentException("model input '" + input + "' has shape "
+          + Arrays.toString(shape) + ", its " + what + " fixed at "
+          + (both ? height + "x" + width : Math.max(height, width)) + ", more than the "
+          + InputSize.MAX_SIDE + " per side local mode feeds an image at; export the model at the"
+          + " size it was trained at");
+    }
     InputSize given = preprocessing.inputSize().orElse(null);
     if (given == null) {
       if (height > 0 && width > 0) {

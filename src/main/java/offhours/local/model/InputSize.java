@@ -9,7 +9,10 @@ import offhours.units.WholeNumbers;
  * trained at, which no file local mode reads says.
  */
 public record InputSize(int height, int width) {
-  /** The largest side taken: a tensor of 3 x 4096 x 4096 floats is already 200 MB per worker thread. */
+  /**
+   * The largest side taken, given or fixed by a model's input (InputShape): a tensor of 3 x 4096 x 4096 floats is
+   * already 200 MB per worker thread.
+   */
   public static final int MAX_SIDE = 4096;
 
   /** The setting's spellings, for the messages that refuse another. */

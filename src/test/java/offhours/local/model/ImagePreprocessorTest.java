@@ -121,6 +121,27 @@ class ImagePreprocessorTest {
   }
 
   @Test
+  void aFixedSideOverTheInputSizesBoundIsRefusedNamingTheShape() {
+    assertThat(InputShape.preprocessor("x", new long[] {1, 3, 4096, 4096}, Preprocessing.DEFAULT)
+            .tensorShape())
+        .containsExactly(1, 3, 4096, 4096);
+    assertThatThrownBy(() ->
+            InputShape.preprocessor("x", new long[] {1, 3, 100000, 100000}, Preprocessing.DEFAULT))
+        .hasMessage(
+            "model input 'x' has shape [1, 3, 100000, 100000], its height and width fixed at"
+                + " 100000x100000, more than the 4096 per side local mode feeds an image at; export the"
+                + " model at the size it was trained at");
+    assertThatThrownBy(() ->
+            InputShape.preprocessor("x", new long[] {-1, 224, 4097, 3}, Preprocessing.DEFAULT))
+        .hasMessageStartingWith("model input 'x' has shape [-1, 224, 4097, 3], its width fixed at"
+            + " 4097, more than the 4096 per side");
+    assertThatThrownBy(() -> sized(1, 3, 1L << 40, -1))
+        .as("beyond an int, and with an input size for the dynamic width")
+        .hasMessageStartingWith("model input 'x' has shape [1, 3, 1099511627776, -1], its height"
+            + " fixed at 1099511627776, more than the 4096 per side");
+  }
+
+  @Test
   void aShapeThatLeavesTheChannelsEndAmbiguousIsRefusedNeverGuessed() {
     String neither = ": neither end is a fixed 3, so whether its channels come first [N,C,H,W] or"
         + " last [N,H,W,C] is ambiguous; export the model with its channels fixed at 3, as"
