@@ -19,13 +19,18 @@ public final class WholeNumbers {
 
   private WholeNumbers() {}
 
+  /** Whether {@code text} is of this grammar, ASCII digits alone, however many: a number beyond a long is too. */
+  public static boolean isDigits(String text) {
+    return text != null && DIGITS.matcher(text).matches();
+  }
+
   /**
    * {@code text} as a number: ASCII digits alone, no sign.
    *
    * @throws NumberFormatException when {@code text} is anything else, or beyond a long
    */
   public static long parse(String text) {
-    if (text == null || !DIGITS.matcher(text).matches()) {
+    if (!isDigits(text)) {
       throw new NumberFormatException("not ASCII digits 0-9: " + text);
     }
     return Long.parseLong(text);

@@ -45,11 +45,14 @@ public record InputSize(int height, int width) {
   }
 
   private static int side(String digits, String text, String name) {
+    if (!WholeNumbers.isDigits(digits)) {
+      throw refused(text, name);
+    }
     long n;
     try {
       n = WholeNumbers.parse(digits);
-    } catch (NumberFormatException e) {
-      throw refused(text, name);
+    } catch (NumberFormatException beyondALong) {
+      n = Long.MAX_VALUE; // digits too, only more than the bound
     }
     if (n < 1 || n > MAX_SIDE) {
       throw new IllegalArgumentException(
