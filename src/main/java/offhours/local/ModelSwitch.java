@@ -134,16 +134,17 @@ final class ModelSwitch {
         : new ModelFiles(now.files().onnx(), labels.orElse(now.files().labels()));
     List<String> labelList = files.labels() == null ? List.of() : files.readLabels();
     Map<String, String> settings = settingsAfter(was, update);
+    boolean ownSize = false;
     if (files.onnx() != null) {
       // Labels that do not fit would send every upload to the DLQ; the input is read at the size
       // the update leaves it, as its container will.
-      OnnxContainer.checkLabels(files, Preprocessing.of(settings));
+      ownSize = OnnxContainer.checkLabels(files, Preprocessing.of(settings));
     }
     // A model file or command given is a new model even at the same path or words: the file may
     // have been trained again, the command's code edited, and the new endpoint loads them afresh.
     if (!update.newModel()
         && labelList.equals(now.labels())
-        && settings.equals(was.modelSettings())) {
+        && sameSettings(settings, was.modelSettings(), ownSize)) {
       throw new IllegalArgumentException("nothing changed: the local stack serves this model"
           + " with these labels and settings already");
     }
@@ -248,6 +249,23 @@ final class ModelSwitch {
         throw error;
       }
     }
+  }
+
+  /**
+   * Whether model settings {@code after} give the model what {@code before} gave it: the same settings, an INPUT_SIZE
+   * aside where the model's input fixes its own size ({@code ownSize}), which it is fed whatever is given (another
+   * size was refused), as the same setting given again changes nothing.
+   */
+  private static boolean sameSettings(
+      Map<String, String> after, Map<String, String> before, boolean ownSize) {
+    if (!ownSize) {
+      return after.equals(before);
+    }
+    Map<String, String> a = new HashMap<>(after);
+    Map<String, String> b = new HashMap<>(before);
+    a.remove(Preprocessing.INPUT_SIZE);
+    b.remove(Preprocessing.INPUT_SIZE);
+    return a.equals(b);
   }
 
   /** Function {@code name} runs the update's init now; undoing that gives it {@code previous} again. */

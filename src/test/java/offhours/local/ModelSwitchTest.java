@@ -250,9 +250,60 @@ class ModelSwitchTest {
         .hasMessageContaining("its height and width fixed at 8x8, but --input-size is 224x224");
   }
 
+  @Test
+  void anInputSizeOfTheModelsOwnFixedSizeChangesNothingAndOfADynamicSizeIsAnUpdate()
+      throws IOException {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "red\ngreen\nblue\n");
+    ServedModel fixed = onnxStack(labels, Map.of());
+
+    assertThatThrownBy(() -> unwired.apply(
+            fixed,
+            new ModelUpdate(
+                Optional.empty(), Optional.empty(), Optional.empty(), Map.of("INPUT_SIZE", "4"))))
+        .as("the model's input is fixed at 4x4: it is fed that size, given or not")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("nothing changed");
+    ServedModel given = onnxStack(labels, Map.of("INPUT_SIZE", "4", "RESIZE", "crop"));
+    assertThatThrownBy(() -> unwired.apply(
+            given,
+            new ModelUpdate(
+                Optional.empty(), Optional.empty(), Optional.empty(), Map.of("RESIZE", "crop"))))
+        .hasMessageStartingWith("nothing changed");
+    assertThatThrownBy(() -> unwired.apply(
+            fixed,
+            new ModelUpdate(
+                Optional.empty(), Optional.empty(), Optional.empty(), Map.of("INPUT_SIZE", "8"))))
+        .as("another size is refused as before")
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("its height and width fixed at 4x4, but --input-size is 8x8");
+
+    Path four = Files.writeString(dir.resolve("four.txt"), "batch\nchannels\nheight\nwidth\n");
+    ServedModel dynamic =
+        onnxStack(OnnxGraphs.dynamicInputShape(), four, Map.of("INPUT_SIZE", "224"));
+    assertThatThrownBy(() -> unwired.apply(
+            dynamic,
+            new ModelUpdate(
+                Optional.empty(), Optional.empty(), Optional.empty(), Map.of("INPUT_SIZE", "224"))))
+        .hasMessageStartingWith("nothing changed");
+    // Past the checks, the unwired switch fails at its first use: its SageMaker client.
+    assertThatThrownBy(() -> unwired.apply(
+            dynamic,
+            new ModelUpdate(
+                Optional.empty(), Optional.empty(), Optional.empty(), Map.of("INPUT_SIZE", "32"))))
+        .as("a dynamic input is fed the size given")
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("this.clients");
+  }
+
   /** A stack that serves an ONNX model of three classes with {@code labels} and {@code settings}. */
   private ServedModel onnxStack(Path labels, Map<String, String> settings) throws IOException {
-    Path model = Files.write(dir.resolve("means.onnx"), OnnxGraphs.channelMeans(4, 4));
+    return onnxStack(OnnxGraphs.channelMeans(4, 4), labels, settings);
+  }
+
+  /** A stack that serves ONNX model {@code onnx} with {@code labels} and {@code settings}. */
+  private ServedModel onnxStack(byte[] onnx, Path labels, Map<String, String> settings)
+      throws IOException {
+    Path model = Files.write(dir.resolve("means.onnx"), onnx);
     LocalDeployment.Options options = new LocalDeployment.Options(
         dir,
         Optional.of(model),

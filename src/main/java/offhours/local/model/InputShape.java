@@ -63,6 +63,15 @@ final class InputShape {
   }
 
   /**
+   * Whether an input of {@code shape}, one {@link #preprocessor} took, fixes its own height and width, so that an
+   * {@link InputSize} given (the same, else refused) changes nothing of what it is fed: its channels are a fixed 3 or,
+   * dynamic, taken with its height and width, so every dimension but the batch is then fixed.
+   */
+  static boolean ownSize(long[] shape) {
+    return shape[1] > 0 && shape[2] > 0 && shape[3] > 0;
+  }
+
+  /**
    * The layout of a 4-dimensional input, where the shape decides it: a 3 fixed at one end alone is the channels, and
    * channels, height and width all dynamic are taken as NCHW. Null for no RGB image: both ends fixed at no 3, or one
    * end dynamic beside the other fixed as an image's channels not RGB.

@@ -38,6 +38,7 @@ final class OnnxClassifier implements AutoCloseable {
   private final String outputName;
   private final boolean half; // a float16 input: the tensor is converted from float32 as it is fed
   private final ImagePreprocessor preprocessor;
+  private final boolean ownSize; // the input fixes its height and width: an input size adds nothing
   private final ThreadLocal<FloatBuffer> buffers;
   private final ThreadLocal<ShortBuffer> halves;
   private final long classes; // from the output shape; -1 if symbolic
@@ -50,6 +51,7 @@ final class OnnxClassifier implements AutoCloseable {
       String outputName,
       boolean half,
       ImagePreprocessor preprocessor,
+      boolean ownSize,
       long classes,
       DecodeBudget budget) {
     this.env = env;
@@ -58,6 +60,7 @@ final class OnnxClassifier implements AutoCloseable {
     this.outputName = outputName;
     this.half = half;
     this.preprocessor = preprocessor;
+    this.ownSize = ownSize;
     this.classes = classes;
     this.budget = budget;
     // One direct buffer per worker thread: ONNX Runtime reads it in place, no copy per request.
@@ -127,6 +130,7 @@ final class OnnxClassifier implements AutoCloseable {
           output.getKey(),
           in.type == OnnxJavaType.FLOAT16,
           preprocessor,
+          InputShape.ownSize(in.getShape()),
           classes,
           budget);
     } catch (IOException | RuntimeException | OrtException e) {
@@ -229,6 +233,11 @@ final class OnnxClassifier implements AutoCloseable {
 
   ImagePreprocessor preprocessor() {
     return preprocessor;
+  }
+
+  /** Whether the model's input fixes its own height and width, which an input size given then changes nothing of. */
+  boolean ownSize() {
+    return ownSize;
   }
 
   /** Releases the native session: only once no inference runs (closing under one would crash the JVM). */

@@ -79,12 +79,16 @@ public final class OnnxContainer implements AutoCloseable {
    * local mode checks at start, before the endpoint (and its container) exists. The input is read as the given
    * preprocessing feeds it: a dynamic height and width take its input size, without which, or with one the input's
    * fixed size contradicts, the model is refused.
+   *
+   * @return whether the model's input fixes its own height and width, so that an input size given changes nothing
    */
-  public static void checkLabels(ModelFiles model, Preprocessing preprocessing) throws IOException {
+  public static boolean checkLabels(ModelFiles model, Preprocessing preprocessing)
+      throws IOException {
     List<String> labels = model.readLabels();
     try (OnnxClassifier probe =
         OnnxClassifier.load(model.onnx(), preprocessing, DecodeBudget.ofHeap().bytes())) {
       probe.checkLabels(model, labels);
+      return probe.ownSize();
     }
   }
 
