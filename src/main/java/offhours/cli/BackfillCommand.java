@@ -129,13 +129,13 @@ final class BackfillCommand implements Command {
     }
     double rate = call.args().value(RATE.name()).map(BackfillCommand::rate).orElse(DEFAULT_RATE);
     // Whole numbers: --max 0.5 was cast to 0 and sent nothing, --page-size 2.7 listed 2.
-    long max = LocalCommand.positive(call.args(), MAX, Long.MAX_VALUE);
+    long max = NumberFlags.positive(call.args(), MAX, Long.MAX_VALUE);
     if (call.args().has(PAGE_SIZE.name())
-        && LocalCommand.positive(call.args(), PAGE_SIZE, DEFAULT_PAGE_SIZE) > 1000) {
+        && NumberFlags.positive(call.args(), PAGE_SIZE, DEFAULT_PAGE_SIZE) > 1000) {
       throw CliException.usage("--page-size is at most 1000 (S3's limit), got "
           + Terminal.value(call.args().value(PAGE_SIZE.name()).orElseThrow()));
     }
-    int pageSize = (int) LocalCommand.positive(call.args(), PAGE_SIZE, DEFAULT_PAGE_SIZE);
+    int pageSize = (int) NumberFlags.positive(call.args(), PAGE_SIZE, DEFAULT_PAGE_SIZE);
     try (Target target = call.target();
         S3Client s3 = target.s3();
         SqsClient sqs = target.sqs();
@@ -244,7 +244,7 @@ final class BackfillCommand implements Command {
   }
 
   private static double rate(String value) {
-    return LocalCommand.decimal("--rate", value, "objects per second", MIN_RATE, MAX_RATE);
+    return NumberFlags.decimal("--rate", value, "objects per second", MIN_RATE, MAX_RATE);
   }
 
   /**

@@ -111,7 +111,7 @@ final class CostCommand implements Command {
 
   @Override
   public int run(Invocation call) {
-    int days = LocalCommand.positive(call.args(), DAYS, 7, MAX_DAYS);
+    int days = NumberFlags.positive(call.args(), DAYS, 7, MAX_DAYS);
     if (days > MAX_COMPARE_DAYS && call.args().has(HostingOptions.COMPARE.name())) {
       throw CliException.usage("--days with --compare is at most " + MAX_COMPARE_DAYS
           + " (it simulates every hosting option over the period, as simulate does), got " + days);
@@ -122,7 +122,7 @@ final class CostCommand implements Command {
         throw CliException.usage("--max-wait is the budget of --compare's misses; add --compare");
       }
       // As simulate's and the stack's MAX_WAIT_MINUTES: SQS keeps a message 14 days.
-      LocalCommand.positive(call.args(), HostingOptions.MAX_WAIT, 60, WaitBudget.MAX_MINUTES);
+      NumberFlags.positive(call.args(), HostingOptions.MAX_WAIT, 60, WaitBudget.MAX_MINUTES);
     }
     try (Target target = call.target();
         DynamoDbClient dynamoDb = target.dynamoDb()) {

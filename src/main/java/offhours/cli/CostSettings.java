@@ -58,7 +58,7 @@ record CostSettings(
   static void checkFlags(Arguments args) {
     args.value(CostCommand.ZONE.name()).ifPresent(UserZone::flag);
     if (args.has(CostCommand.COUNT.name())) {
-      LocalCommand.positive(args, CostCommand.COUNT, 1, Integer.MAX_VALUE);
+      NumberFlags.positive(args, CostCommand.COUNT, 1, Integer.MAX_VALUE);
     }
     args.value(CostCommand.PRICE.name()).ifPresent(CostSettings::priceFlag);
     HostingOptions.prices(args, FunctionVariables.CONTROLLER_ENV.get("INSTANCE_TYPE"), 1);
@@ -81,7 +81,7 @@ record CostSettings(
         args.value(CostCommand.TYPE.name()).filter(t -> !t.equals(stackType));
     String type = otherType.orElse(stackType);
     int count = args.value(CostCommand.COUNT.name()).isPresent()
-        ? LocalCommand.positive(args, CostCommand.COUNT, 1, Integer.MAX_VALUE)
+        ? NumberFlags.positive(args, CostCommand.COUNT, 1, Integer.MAX_VALUE)
         : target
             .setting("INSTANCE_COUNT")
             .map(v -> stackValue(
@@ -138,7 +138,7 @@ record CostSettings(
   }
 
   private static int memory(String value) {
-    long mb = LocalCommand.digits(value, false);
+    long mb = NumberFlags.digits(value, false);
     if (mb < 1024 || mb > 6144 || mb % 1024 != 0) {
       throw new IllegalArgumentException("not a serverless memory size: " + value);
     }
@@ -170,7 +170,7 @@ record CostSettings(
   }
 
   private static int count(String value) {
-    long count = LocalCommand.digits(value, false);
+    long count = NumberFlags.digits(value, false);
     if (count < 1 || count > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("not a positive count: " + value);
     }

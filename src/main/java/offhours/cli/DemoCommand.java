@@ -80,7 +80,7 @@ final class DemoCommand implements Command {
       throw CliException.failure("no .jpg, .jpeg or .png files in " + dir);
     }
     skipped(plan, !operands.isEmpty()).ifPresent(call.err()::println);
-    Duration timeout = Duration.ofSeconds(LocalCommand.positive(call.args(), TIMEOUT, 600));
+    Duration timeout = Duration.ofSeconds(NumberFlags.positive(call.args(), TIMEOUT, 600));
     Instant started = call.context().clock().instant();
     Path functionLog = CacheFiles.privateFile(
         LocalDirectory.logs(options.cacheDir()).resolve("demo-functions.log"));

@@ -171,7 +171,7 @@ final class HostingOptions {
     };
     String needs = "a number of US dollars per " + unit + " more than 0 and at most "
         + Decimals.plain(LedgerPrices.MAX_USD);
-    double v = LocalCommand.decimal("--" + option.name(), value, needs);
+    double v = NumberFlags.decimal("--" + option.name(), value, needs);
     if (v > 0 && v <= LedgerPrices.MAX_USD) {
       return v;
     }

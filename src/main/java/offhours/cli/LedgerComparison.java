@@ -38,7 +38,7 @@ final class LedgerComparison {
       CostSettings settings) {
     ZoneId zone = settings.zone();
     // The stack's own budget when it has one in minutes: the misses it is held to.
-    Duration budget = Duration.ofMinutes(LocalCommand.positive(
+    Duration budget = Duration.ofMinutes(NumberFlags.positive(
         call.args(), HostingOptions.MAX_WAIT, settings.maxWaitMinutes().orElse(60L)));
     // From the stack's start, as the report's always-on: no option is held to hours before it.
     Instant start = ledger.from().toInstant();

@@ -258,7 +258,7 @@ final class ResultsCommand implements Command {
 
   private static int limit(String value) {
     try {
-      long limit = LocalCommand.digits(value, false);
+      long limit = NumberFlags.digits(value, false);
       if (limit > 0 && limit < Integer.MAX_VALUE) {
         return (int) limit;
       }

@@ -176,7 +176,7 @@ final class SimulateCommand implements Command {
     SimulationConfig config;
     try {
       SimulationConfig d = SimulationConfig.defaults();
-      config = d.withIdleStopMinutes(LocalCommand.positive(
+      config = d.withIdleStopMinutes(NumberFlags.positive(
               call.args(), IDLE, d.idleStopMinutes(), ControllerConfig.MAX_IDLE_STOP_MINUTES))
           .withSeed(SimulateValues.seed(call.args(), SEED))
           .withMaxWait(call.args()
@@ -197,7 +197,7 @@ final class SimulateCommand implements Command {
     // 0 is the default, so it may also be said.
     if (call.args().value(FAILURES.name()).filter(v -> !v.equals("0")).isPresent()) {
       config = config.withCreateFailures(
-          LocalCommand.positive(call.args(), FAILURES, 0, Integer.MAX_VALUE));
+          NumberFlags.positive(call.args(), FAILURES, 0, Integer.MAX_VALUE));
     }
     config = config.withHosting(hosting(call));
     Optional<String> component = call.args().value(COMPONENT.name());
@@ -276,7 +276,7 @@ final class SimulateCommand implements Command {
       } catch (IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
       }
-      days = LocalCommand.positive(call.args(), DAYS, 7, 366);
+      days = NumberFlags.positive(call.args(), DAYS, 7, 366);
       label = trace.label();
       uploads = trace.uploads(config.start(), days, config.zone(), config.seed());
     }

@@ -38,7 +38,7 @@ final class SimulateValues {
   static long seed(Arguments args, Option option) {
     String value = args.value(option.name()).orElse("42");
     try {
-      return LocalCommand.digits(value, true);
+      return NumberFlags.digits(value, true);
     } catch (NumberFormatException e) {
       throw CliException.usage(
           "--" + option.name() + " needs a whole number (any, 0 and negative ones too, up to "
@@ -62,7 +62,7 @@ final class SimulateValues {
     if (raw.isEmpty()) {
       return fallback;
     }
-    return LocalCommand.decimal(
+    return NumberFlags.decimal(
         "--" + option.name(), raw.get(), "images per second", MIN_DRAIN, MAX_DRAIN);
   }
 
@@ -74,7 +74,7 @@ final class SimulateValues {
     }
     String flag = "--" + option.name();
     String needs = "minutes from 1 second (0.02) to a week (" + MAX_MINUTES + ")";
-    double minutes = LocalCommand.decimal(flag, raw.get(), needs);
+    double minutes = NumberFlags.decimal(flag, raw.get(), needs);
     long seconds = Math.round(minutes * 60);
     if (seconds < 1 || minutes > MAX_MINUTES) {
       throw CliException.usage(

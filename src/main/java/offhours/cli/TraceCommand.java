@@ -72,7 +72,7 @@ final class TraceCommand implements Command {
 
   @Override
   public int run(Invocation call) throws IOException {
-    int days = LocalCommand.positive(call.args(), DAYS, 7, MAX_DAYS);
+    int days = NumberFlags.positive(call.args(), DAYS, 7, MAX_DAYS);
     String prefix = call.args().keyPrefix(PREFIX.name(), "the whole bucket").orElse("");
     Optional<String> named = call.args().value(BUCKET.name());
     if (named.isPresent() && call.args().has(Option.STACK.name())) {

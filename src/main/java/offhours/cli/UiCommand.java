@@ -100,9 +100,8 @@ final class UiCommand implements Command {
 
   @Override
   public int run(Invocation call) throws Exception {
-    long port = call.args().value(PORT.name()).isPresent()
-        ? LocalCommand.positive(call.args(), PORT, 0)
-        : 0;
+    long port =
+        call.args().value(PORT.name()).isPresent() ? NumberFlags.positive(call.args(), PORT, 0) : 0;
     if (port > 65_535) {
       // The number given, not what a cast to int made of it (99999999999 was said as 1215752191).
       throw CliException.usage("--port needs a port number up to 65535, got " + port);

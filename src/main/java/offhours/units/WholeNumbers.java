@@ -4,7 +4,7 @@ import java.util.regex.Pattern;
 
 /**
  * The one grammar of the whole numbers offhours reads from text it did not write itself: the stack's settings
- * (EnvironmentVariables), the CLI's whole-number flags (LocalCommand.digits) and the numbers of an HTTP request's
+ * (EnvironmentVariables), the CLI's whole-number flags (NumberFlags.digits) and the numbers of an HTTP request's
  * query (the API's limit, the UI's bytes and days). Long.parseLong alone also takes a '+' and the digits of every
  * script (fullwidth "\uFF15" and Arabic-Indic "\u0665" as 5, by Character.digit), which no help text shows and a
  * terminal or a log may not tell from other text; blanks around the number are refused too, as {@link Decimals}

@@ -1,0 +1,84 @@
+package offhours.cli;
+
+import java.util.Optional;
+import offhours.units.Decimals;
+import offhours.units.WholeNumbers;
+
+/**
+ * The command line's number flags, read one way by every command that takes one: {@link #positive} whole numbers
+ * ({@code --days}, {@code --max}) and {@link #decimal} ones ({@code --rate}), refused with a usage error that names the
+ * flag and shows the value escaped, and {@link #digits}, the grammar of every whole-number flag beneath them.
+ */
+final class NumberFlags {
+  private NumberFlags() {}
+
+  /** {@link #positive}, at most {@code max}: a larger number is refused, never cut to an int. */
+  static int positive(Arguments args, Option option, int fallback, int max) {
+    long n = positive(args, option, fallback);
+    if (n > max) {
+      throw CliException.usage("--" + option.name() + " must be at most " + max + ", got " + n);
+    }
+    return (int) n;
+  }
+
+  /**
+   * The value of {@code option} as a whole number above 0 in {@link #digits}, {@code fallback} when it is not given;
+   * anything else, 0 and a number beyond a long too, is refused with a usage error naming the flag.
+   */
+  static long positive(Arguments args, Option option, long fallback) {
+    Optional<String> value = args.value(option.name());
+    if (value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      long n = digits(value.get(), false);
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is expected
+    }
+    throw CliException.usage(
+        "--" + option.name() + " needs a positive whole number in digits 0-9, got '"
+            + Terminal.value(value.get()) + "'");
+  }
+
+  /**
+   * The one reading of every whole-number flag: {@link WholeNumbers}' ASCII digits 0-9 alone, after a minus where
+   * {@code signed}.
+   *
+   * @throws NumberFormatException when {@code text} is anything else, or beyond a long
+   */
+  static long digits(String text, boolean signed) {
+    return signed && text.startsWith("-")
+        ? Math.negateExact(WholeNumbers.parse(text.substring(1)))
+        : WholeNumbers.parse(text);
+  }
+
+  /**
+   * The one reading of every decimal flag, as {@link #digits} is of whole ones: {@link Decimals#parse}, its number
+   * refused with a usage error that names {@code flag}, says what it {@code needs} and shows the form. The caller
+   * checks the bounds, with the same words.
+   */
+  static double decimal(String flag, String value, String needs) {
+    try {
+      return Decimals.parse(value);
+    } catch (NumberFormatException e) {
+      throw CliException.usage(flag + " needs " + needs + ", got '" + Terminal.value(value)
+          + "': write it in " + Decimals.FORM);
+    }
+  }
+
+  /**
+   * A decimal flag's number of {@code what} ("objects per second") from {@code min} to {@code max}, read by
+   * {@link #decimal}; one outside them refused with the same words.
+   */
+  static double decimal(String flag, String value, String what, double min, double max) {
+    String needs = what + " from " + Decimals.plain(min) + " to " + Decimals.plain(max);
+    double number = decimal(flag, value, needs);
+    if (number < min || number > max) {
+      throw CliException.usage(flag + " needs " + needs + ", got '" + Terminal.value(value) + "'");
+    }
+    return number;
+  }
+}
