@@ -58,14 +58,22 @@ public final class UiServer implements AutoCloseable {
    */
   private final Supplier<UploadRules> uploads;
 
-  private UiServer(UiData data, int port, String token, Supplier<UploadRules> uploads, Clock clock)
+  private UiServer(
+      UiData data,
+      Loopback bound,
+      String token,
+      Supplier<UploadRules> uploads,
+      Clock clock,
+      Loopback.Start start)
       throws IOException {
     this.data = Objects.requireNonNull(data, "data");
+    this.server = bound;
     this.token = token;
     this.uploads = Objects.requireNonNull(uploads, "uploads");
     this.outage = new StackOutage(LOG, clock);
-    this.server = Loopback.serve(port, 8, "offhours-ui-http", this::serve, this::unplaced);
     this.guard = new PageGuard(server, token);
+    // Served only now that all it reads is set: on a fixed --port a request may come at once.
+    start.start(server, this::serve, this::unplaced);
   }
 
   /**
@@ -81,7 +89,20 @@ public final class UiServer implements AutoCloseable {
   /** As above, an outage timed by {@code clock}. */
   static UiServer start(UiData data, int port, Supplier<UploadRules> uploads, Clock clock)
       throws IOException {
-    return new UiServer(data, port, Loopback.randomToken(24), uploads, clock);
+    return start(data, port, uploads, clock, Loopback::start);
+  }
+
+  /** As above, started by {@code start} once whole. */
+  static UiServer start(
+      UiData data, int port, Supplier<UploadRules> uploads, Clock clock, Loopback.Start start)
+      throws IOException {
+    Loopback bound = Loopback.bind(port, 8, "offhours-ui-http");
+    try {
+      return new UiServer(data, bound, Loopback.randomToken(24), uploads, clock, start);
+    } catch (IOException | RuntimeException e) {
+      bound.close();
+      throw e;
+    }
   }
 
   /** The page's address, with its token: the one thing to open. */

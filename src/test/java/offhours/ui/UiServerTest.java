@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import offhours.aws.PayloadLimits;
+import offhours.local.api.Loopback;
 import offhours.stack.Hosting;
 import offhours.testing.RawUtf8Request;
 import org.junit.jupiter.api.AfterEach;
@@ -62,6 +64,34 @@ class UiServerTest {
     assertThat(token).matches("[0-9a-f]{48}");
     try (UiServer other = UiServer.start(new Memory(), 0, FixedPageSettings::uploadRules)) {
       assertThat(other.url().getQuery()).isNotEqualTo(server.url().getQuery());
+    }
+  }
+
+  /**
+   * A request that comes the moment the page starts serving, as one may on a fixed {@code --port}, meets the whole
+   * server: here asked before its start returns. Before, the page served before its guard was set, and such a request
+   * met none (a NullPointerException on the server's thread, the connection closed without an answer).
+   */
+  @Test
+  void aRequestTheMomentThePageServesMeetsTheWholeServer() throws Exception {
+    List<Integer> first = new ArrayList<>();
+    Loopback.Start askingAtOnce = (bound, handler, unplaced) -> {
+      bound.start(handler, unplaced);
+      try {
+        first.add(http.send(
+                HttpRequest.newBuilder(URI.create(bound.origin() + "/api/status"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .statusCode());
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    try (UiServer early = UiServer.start(
+        new Memory(), 0, FixedPageSettings::uploadRules, Clock.systemUTC(), askingAtOnce)) {
+      assertThat(first)
+          .as("refused for want of the token, as any request without it")
+          .containsExactly(401);
     }
   }
 

@@ -100,13 +100,20 @@ public final class LocalApiGateway implements AutoCloseable {
       Thread.ofPlatform().name("local-api-function-", 0).daemon().factory());
 
   private LocalApiGateway(
-      FunctionInvoker function, String token, SignatureCheck signatures, Clock clock)
+      FunctionInvoker function,
+      Loopback bound,
+      String token,
+      SignatureCheck signatures,
+      Clock clock,
+      Loopback.Start start)
       throws IOException {
     this.function = function;
+    this.server = bound;
     this.token = token;
     this.authorization = new ApiAuthorization(token, signatures);
     this.clock = clock;
-    this.server = Loopback.serve(0, 4, "local-api-http", this::serve, this::unplaced);
+    // Served only now that all it reads, the server's own port too, is set.
+    start.start(server, this::serve, this::unplaced);
   }
 
   /**
@@ -115,7 +122,21 @@ public final class LocalApiGateway implements AutoCloseable {
    */
   public static LocalApiGateway start(
       FunctionInvoker function, SignatureCheck signatures, Clock clock) throws IOException {
-    return new LocalApiGateway(function, Loopback.randomToken(32), signatures, clock);
+    return start(function, signatures, clock, Loopback::start);
+  }
+
+  /** As above, started by {@code start} once whole. */
+  static LocalApiGateway start(
+      FunctionInvoker function, SignatureCheck signatures, Clock clock, Loopback.Start start)
+      throws IOException {
+    Loopback bound = Loopback.bind(0, 4, "local-api-http");
+    try {
+      return new LocalApiGateway(
+          function, bound, Loopback.randomToken(32), signatures, clock, start);
+    } catch (IOException | RuntimeException e) {
+      bound.close();
+      throw e;
+    }
   }
 
   public URI endpoint() {

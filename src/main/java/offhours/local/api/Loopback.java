@@ -55,11 +55,14 @@ public final class Loopback implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService threads;
+  private final String threadName;
+  private final String unplacedPath = "/.unplaced-" + randomToken(16);
   private final TargetGate gate;
+  /** Whether {@link #start} was called (or {@link #close}, which starts a server never started to stop it). */
+  private boolean started;
 
-  private Loopback(
-      int port, int threadCount, String threadName, HttpHandler handler, Unplaced unplaced)
-      throws IOException {
+  private Loopback(int port, int threadCount, String threadName) throws IOException {
+    this.threadName = threadName;
     this.threads = Executors.newFixedThreadPool(threadCount, r -> {
       Thread t = new Thread(r, threadName);
       t.setDaemon(true);
@@ -69,7 +72,33 @@ public final class Loopback implements AutoCloseable {
     // The JDK's server listens on a port of its own, behind the gate, which clients reach.
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(threads);
-    String unplacedPath = "/.unplaced-" + randomToken(16);
+    try {
+      this.gate =
+          TargetGate.bind(port, server.getAddress().getPort(), unplacedPath, REQUEST_SECONDS);
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * A server bound to 127.0.0.1:{@code port} (0: a free port), to answer with {@code threadCount} threads, which serves
+   * nothing until {@link #start}: a client that comes before waits. A server whose handler reads the server (its port,
+   * {@link #isThisServer}) builds that handler whole between the two, so that no request meets it half made.
+   */
+  public static Loopback bind(int port, int threadCount, String threadName) throws IOException {
+    return new Loopback(port, threadCount, threadName);
+  }
+
+  /**
+   * Starts serving {@code handler}; a request whose target the JDK's server would answer itself (with an HTML page) or
+   * not at all is answered by {@code unplaced}. Once only: everything the two read is to be set before.
+   */
+  public synchronized void start(HttpHandler handler, Unplaced unplaced) {
+    if (started) {
+      throw new IllegalStateException("this server on port " + port() + " was started already");
+    }
+    started = true;
     server.createContext("/", exchange -> {
       // One request a connection: the gate reads each connection's first request line only.
       exchange.getResponseHeaders().set("Connection", "close");
@@ -83,23 +112,17 @@ public final class Loopback implements AutoCloseable {
       handler.handle(exchange);
     });
     server.start();
-    try {
-      this.gate = TargetGate.open(
-          port, server.getAddress().getPort(), unplacedPath, REQUEST_SECONDS, threadName);
-    } catch (IOException e) {
-      close();
-      throw e;
-    }
+    gate.accept(threadName);
   }
 
   /**
-   * Serves {@code handler} on 127.0.0.1:{@code port} (0: a free port) with {@code threadCount} threads; a request whose
-   * target the JDK's server would answer itself (with an HTML page) or not at all is answered by {@code unplaced}.
+   * How a server built on a bound Loopback starts it once it is whole: {@link #start}, which a test's may follow with a
+   * request before the server's constructor returns.
    */
-  public static Loopback serve(
-      int port, int threadCount, String threadName, HttpHandler handler, Unplaced unplaced)
-      throws IOException {
-    return new Loopback(port, threadCount, threadName, handler, unplaced);
+  @FunctionalInterface
+  public interface Start {
+    /** Starts {@code bound} serving {@code handler} and {@code unplaced}. */
+    void start(Loopback bound, HttpHandler handler, Unplaced unplaced) throws IOException;
   }
 
   /** How a server answers a request whose target is no path the JDK's server can route ({@link UnplacedTarget}). */
@@ -224,6 +247,14 @@ public final class Loopback implements AutoCloseable {
   public void close() {
     if (gate != null) {
       gate.close();
+    }
+    synchronized (this) {
+      if (!started) {
+        started = true;
+        // The JDK's server closes its listening socket on its dispatcher thread: one stopped
+        // without ever starting keeps its port bound.
+        server.start();
+      }
     }
     server.stop(0);
     threads.shutdownNow();

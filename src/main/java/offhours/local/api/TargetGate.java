@@ -59,9 +59,20 @@ final class TargetGate implements AutoCloseable {
   static TargetGate open(
       int port, int serverPort, String unplacedPath, int requestSeconds, String threadName)
       throws IOException {
-    TargetGate gate = new TargetGate(port, serverPort, unplacedPath, requestSeconds);
-    Thread.ofPlatform().daemon().name(threadName + "-gate").start(() -> gate.accept(threadName));
+    TargetGate gate = bind(port, serverPort, unplacedPath, requestSeconds);
+    gate.accept(threadName);
     return gate;
+  }
+
+  /** As {@link #open}, but accepting no connection until {@link #accept}: a client that comes before waits. */
+  static TargetGate bind(int port, int serverPort, String unplacedPath, int requestSeconds)
+      throws IOException {
+    return new TargetGate(port, serverPort, unplacedPath, requestSeconds);
+  }
+
+  /** Starts accepting connections, on threads named after {@code threadName}. */
+  void accept(String threadName) {
+    Thread.ofPlatform().daemon().name(threadName + "-gate").start(() -> acceptAll(threadName));
   }
 
   int port() {
@@ -100,7 +111,7 @@ final class TargetGate implements AutoCloseable {
     }
   }
 
-  private void accept(String threadName) {
+  private void acceptAll(String threadName) {
     while (true) {
       Socket client;
       try {

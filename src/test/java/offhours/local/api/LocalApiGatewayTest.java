@@ -176,6 +176,35 @@ class LocalApiGatewayTest {
   }
 
   /**
+   * A request that comes the moment the front starts serving meets the whole front: here asked before its start
+   * returns, answered 404 for its path. Before, the front served before its server was set, and such a request met
+   * none (a NullPointerException on the server's thread at the Host check, the connection closed without an answer).
+   */
+  @Test
+  void aRequestTheMomentTheFrontServesMeetsTheWholeFront() throws Exception {
+    lambda.registerFunction(
+        "offhours-api",
+        environment -> (in, out, context) -> {},
+        Duration.ofSeconds(StackSpec.API_TIMEOUT_SECONDS));
+    List<Answer> first = new ArrayList<>();
+    Loopback.Start askingAtOnce = (bound, handler, unplaced) -> {
+      bound.start(handler, unplaced);
+      try {
+        first.add(request(bound.port(), "GET /nope", "Host: 127.0.0.1:" + bound.port() + "\r\n"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    try (LocalApiGateway gateway = LocalApiGateway.start(
+        lambda.invoker("offhours-api"),
+        new ApiSignatures(StackCredentials.generate(), "us-east-1"),
+        Clock.systemUTC(),
+        askingAtOnce)) {
+      assertThat(first).extracting(Answer::status).containsExactly(404);
+    }
+  }
+
+  /**
    * A Cookie header reaches the function as an HTTP API hands it on (payload format 2.0): each cookie an element of the
    * event's {@code cookies}, and no {@code cookie} in its {@code headers}. Before, the header was left in
    * {@code headers}.

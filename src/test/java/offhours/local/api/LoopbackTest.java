@@ -2,6 +2,7 @@ package offhours.local.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpHandler;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +15,8 @@ class LoopbackTest {
 
   @Test
   void aLocalServerGivesItsClientsThirtySecondsToSendARequest() throws Exception {
-    try (Loopback server = Loopback.serve(
-        0, 1, "loopback-test", exchange -> exchange.close(), (exchange, target) -> {})) {
+    try (Loopback server = Loopback.bind(0, 1, "loopback-test")) {
+      server.start(exchange -> exchange.close(), (exchange, target) -> {});
       assertThat(server.port()).isPositive();
     }
 
@@ -122,10 +123,7 @@ class LoopbackTest {
   @Test
   void aTargetThatNamesAHostReachesTheHandlerWhichMustRefuseIt() throws Exception {
     List<String> reached = new CopyOnWriteArrayList<>();
-    try (Loopback server = Loopback.serve(
-        0,
-        1,
-        "loopback-test",
+    try (Loopback server = serving(
         exchange -> {
           try (exchange) {
             reached.add(exchange.getRequestURI().getRawPath() + " "
@@ -161,10 +159,7 @@ class LoopbackTest {
    * with 418 and the target as it was sent, then whether it is a URI.
    */
   private static Loopback serve(List<String> reached) throws Exception {
-    return Loopback.serve(
-        0,
-        1,
-        "loopback-test",
+    return serving(
         exchange -> {
           try (exchange) {
             reached.add(exchange.getRequestURI().getRawPath() + " "
@@ -181,6 +176,14 @@ class LoopbackTest {
           exchange.sendResponseHeaders(418, body.length);
           exchange.getResponseBody().write(body);
         });
+  }
+
+  /** A server on a free port, serving {@code handler} and {@code unplaced} with one thread. */
+  private static Loopback serving(HttpHandler handler, Loopback.Unplaced unplaced)
+      throws Exception {
+    Loopback server = Loopback.bind(0, 1, "loopback-test");
+    server.start(handler, unplaced);
+    return server;
   }
 
   /** {@code text}'s UTF-8 bytes, one char each: what the JDK's server makes of them in a request line. */
