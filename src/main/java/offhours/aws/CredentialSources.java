@@ -7,6 +7,7 @@ import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.profiles.ProfileFileSystemSetting;
 
@@ -34,7 +35,50 @@ public final class CredentialSources {
 
   /** The user's chain, as the AWS CLI reads it (environment, then the profile). */
   static AwsCredentialsProvider user() {
-    return DefaultCredentialsProvider.builder().build();
+    return markingNone(DefaultCredentialsProvider.builder().build());
+  }
+
+  /**
+   * {@code chain}, but a failure to give credentials is thrown as an SdkClientException in the SDK's words whose cause
+   * is a {@link NoCredentials} (whose own cause is the failure): a failure that type tells apart, where the SDK throws
+   * the chain's as a bare SdkClientException, as it throws one of the network. The page of {@code offhours ui} says it
+   * as this machine's setup, not as a stack that did not answer.
+   */
+  public static AwsCredentialsProvider markingNone(AwsCredentialsProvider chain) {
+    return () -> {
+      try {
+        return chain.resolveCredentials();
+      } catch (RuntimeException e) {
+        throw SdkClientException.create(e.getMessage(), new NoCredentials(e));
+      }
+    };
+  }
+
+  /** No credentials from the user's chain: this machine's setup; the chain's failure is its cause. */
+  public static final class NoCredentials extends RuntimeException {
+    private final String profile;
+
+    NoCredentials(RuntimeException failure) {
+      this(userProfile(), failure);
+    }
+
+    /** {@code failure}, the chain's, which read {@code profile}. */
+    public NoCredentials(String profile, RuntimeException failure) {
+      super("no AWS credentials from the chain (profile " + profile + ")", failure);
+      this.profile = profile;
+    }
+
+    /** The profile the chain read ({@link #userProfile}). */
+    public String profile() {
+      return profile;
+    }
+  }
+
+  /** What to do when there are no credentials, {@code shownProfile} the profile's name as the message shows it. */
+  public static String help(String shownProfile) {
+    return "run 'aws configure', or 'aws sso login --profile " + shownProfile
+        + "' (AWS CLI v2) for an IAM Identity Center profile; or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
+        + " AWS_SECRET_ACCESS_KEY";
   }
 
   /** The profile the user's chain reads: {@code AWS_PROFILE} (or {@code aws.profile}), else "default". */

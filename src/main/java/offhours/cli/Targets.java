@@ -293,9 +293,7 @@ final class Targets {
 
   /** What to do when there are no credentials, as every message that says so says it. */
   static String credentialsHelp(String profile) {
-    return "run 'aws configure', or 'aws sso login --profile " + Terminal.printable(profile)
-        + "' (AWS CLI v2) for an IAM Identity Center profile; or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
-        + " AWS_SECRET_ACCESS_KEY";
+    return CredentialSources.help(Terminal.printable(profile));
   }
 
   /**

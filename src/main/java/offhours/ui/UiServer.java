@@ -143,7 +143,7 @@ public final class UiServer implements AutoCloseable {
           error(exchange, e.status(), e.getMessage());
         } else {
           outage.cut(request, e.cut());
-          noAnswer(exchange, e.status(), e.getMessage());
+          noAnswer(exchange, e.status(), e.getMessage(), true);
         }
       } catch (IllegalArgumentException e) {
         // Refused before the stack was asked: its outage, if any, goes on.
@@ -156,13 +156,16 @@ public final class UiServer implements AutoCloseable {
             outage.answered(request);
             error(exchange, 502, PageDeadline.failedRead(e));
           } else {
-            noAnswer(exchange, 502, PageDeadline.failedRead(e));
+            // Not asked at all when this machine's setup stopped the read: said as that.
+            String setup = LocalSetup.in(e);
+            noAnswer(
+                exchange, 502, setup == null ? PageDeadline.failedRead(e) : setup, setup == null);
           }
           return;
         }
         // The page says it in its words; the SDK's, for who needs them, go to the server's log.
         outage.cut(request, cut);
-        noAnswer(exchange, 502, cut.words());
+        noAnswer(exchange, 502, cut.words(), true);
       } catch (OutOfMemoryError e) {
         // One request's memory is dropped with it; the server and the other requests go on.
         error(
@@ -356,13 +359,17 @@ public final class UiServer implements AutoCloseable {
 
   /**
    * The {@code status} (a 502) of a read the stack did not answer (or answered part of, then fell silent), marked
-   * {@code "answered": false}: the page tells it from an error the stack answered with, which is an answer.
+   * {@code "answered": false}: the page tells it from an error the stack answered with, which is an answer. One this
+   * machine's setup stopped before it was sent ({@link LocalSetup}) is marked {@code "asked": false} too.
    */
-  private static void noAnswer(HttpExchange exchange, int status, String message)
+  private static void noAnswer(HttpExchange exchange, int status, String message, boolean asked)
       throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("message", message);
     body.put("answered", false);
+    if (!asked) {
+      body.put("asked", false);
+    }
     json(exchange, status, body);
   }
 

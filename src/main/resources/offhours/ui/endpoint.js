@@ -10,8 +10,8 @@ const STATES = {
   DELETING: ['Stopping', 'busy'], FAILED: ['Failed', 'failed'], ABSENT: ['Off', ''], UNKNOWN: ['Unknown', ''],
 };
 
-// When GET /api/status first failed in the run of failures of one kind (no answer, or an error answered) going on
-// now, and which; null while it answers.
+// When GET /api/status first failed in the run of failures of one kind (FAILED_READS: no answer, not asked for this
+// machine's setup, or an error answered) going on now, and which; null while it answers.
 let failingSince = null;
 let failingWith = null;
 
@@ -140,21 +140,36 @@ export async function refreshStatus() {
   try {
     showStatus(await api('/api/status'));
   } catch (e) {
-    showFailedRead(e.message, e.answered === false);
+    showFailedRead(e.message, failedReadKind(e));
   }
+}
+
+// The pill's words of a failed read, by its kind: nobody answered, this machine's setup stopped it before the stack
+// was asked, or one answered with an error.
+const FAILED_READS = {
+  UNREACHABLE: ['Unreachable', 'No answer since '],
+  SETUP: ['Setup error', 'Not asked, for this machine\'s setup, since '],
+  ERROR: ['Error', 'Answered with an error since '],
+};
+
+/** The kind of a failed read (FAILED_READS) from what the page's server said of it (shared.js's api). */
+function failedReadKind(e) {
+  if (e.answered !== false) return 'ERROR';
+  return e.asked === false ? 'SETUP' : 'UNREACHABLE';
 }
 
 /**
  * A status read that failed: the pill says so in words, "Unreachable" when nobody answered (the stack, or the page's
- * own server) and "Error" when one answered with an error, the reason under it saying which, and loses the last
- * state's colour (a green dot beside it read as serving); the line under the counters says since when and that what
- * is shown is the last good read's, instead of keeping its "queue read 0 s ago" from then. The next read that
- * succeeds shows all anew.
+ * own server), "Setup error" when this machine's setup stopped the read before the stack was asked (no credentials,
+ * say), and "Error" when one answered with an error, the reason under it saying which, and loses the last state's
+ * colour (a green dot beside it read as serving); the line under the counters says since when and that what is shown
+ * is the last good read's, instead of keeping its "queue read 0 s ago" from then. The next read that succeeds shows
+ * all anew.
  */
-function showFailedRead(message, noAnswer) {
-  const kind = noAnswer ? 'UNREACHABLE' : 'ERROR';
+function showFailedRead(message, kind) {
+  const [words, since] = FAILED_READS[kind];
   const pill = $('state');
-  pill.textContent = noAnswer ? 'Unreachable' : 'Error';
+  pill.textContent = words;
   pill.className = 'pill failed';
   pill.dataset.state = kind;
   $('reason').textContent = shown(message);
@@ -164,7 +179,7 @@ function showFailedRead(message, noAnswer) {
     failingSince = new Date().toISOString();
     failingWith = kind;
   }
-  $('observed').textContent = (noAnswer ? 'No answer since ' : 'Answered with an error since ') + clock(failingSince)
+  $('observed').textContent = since + clock(failingSince)
     + ': ' + (last && last.observedAt
       ? 'the counts and lines above are from the last read, at ' + clock(last.observedAt)
       : 'nothing has been read yet')

@@ -47,16 +47,19 @@ export async function api(path, options = {}) {
   }
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
-    throw failure(body.message || response.status + ' ' + response.statusText, body.answered !== false);
+    throw failure(body.message || response.status + ' ' + response.statusText, body.answered !== false,
+      body.asked !== false);
   }
   return body;
 }
 
-// A request that failed: its words, and whether anyone answered it (false: the page's server did not, or it says
-// the stack did not), so the page tells an outage from an error answered.
-function failure(message, answered) {
+// A request that failed: its words, whether anyone answered it (false: the page's server did not, or it says the
+// stack did not), so the page tells an outage from an error answered, and whether the stack was asked at all (false:
+// this machine's setup, no credentials say, stopped the read before it was sent).
+function failure(message, answered, asked = true) {
   const e = new Error(message);
   e.answered = answered;
+  e.asked = asked;
   return e;
 }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import offhours.aws.CredentialSources;
 import offhours.testing.LogRecords;
 import offhours.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
@@ -289,6 +290,28 @@ class UiOutageLogTest {
     assertThat(answer("/api/status").body())
         .isEqualTo("{\"message\":\"the stack did not answer: Unable to execute HTTP request:"
             + " Connection refused\",\"answered\":false}");
+  }
+
+  /**
+   * A read this machine's setup stopped before the stack was asked (here no credentials, as the user's chain throws
+   * it) says what is missing and what to do, marked {@code "answered": false}, as nobody answered, and
+   * {@code "asked": false}, which the page shows as "Setup error" rather than "Unreachable". Before, it said "the stack
+   * did not answer" with the SDK's words, as an outage.
+   */
+  @Test
+  void aReadThisMachinesSetupStoppedSaysWhatToDoAndThatTheStackWasNotAsked() throws Exception {
+    SdkClientException chain = SdkClientException.create(
+        "Unable to load credentials from any of the providers in the chain");
+    statusFails = SdkClientException.create(
+        chain.getMessage(), new CredentialSources.NoCredentials("work", chain));
+    HttpResponse<String> noCredentials = answer("/api/status");
+    assertThat(noCredentials.statusCode()).isEqualTo(502);
+    assertThat(noCredentials.body())
+        .startsWith(
+            "{\"message\":\"this machine has no AWS credentials for the page's reads (profile"
+                + " work), so the stack was not asked: run 'aws configure', or 'aws sso login --profile"
+                + " work'")
+        .endsWith("\",\"answered\":false,\"asked\":false}");
   }
 
   private int status() throws Exception {

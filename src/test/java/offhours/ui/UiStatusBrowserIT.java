@@ -10,11 +10,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import offhours.aws.CredentialSources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /**
@@ -185,6 +187,21 @@ class UiStatusBrowserIT {
       HeadlessChromium.screenshot(page, "ui-status-error.png");
       answeredError.set(null);
       await(page, "serving again after the error", d -> pill(d).equals("Serving"));
+
+      // This machine's setup stopped the read before the stack was asked: no credentials.
+      SdkClientException chain = SdkClientException.create(
+          "Unable to load credentials from any of the providers in the chain");
+      answeredError.set(SdkClientException.create(
+          chain.getMessage(), new CredentialSources.NoCredentials("work", chain)));
+      await(page, "this machine's setup", d -> pill(d).equals("Setup error"));
+      assertThat(page.findElement(By.id("state")).getAttribute("data-state")).isEqualTo("SETUP");
+      assertThat(page.findElement(By.id("reason")).getText())
+          .startsWith("this machine has no AWS credentials for the page's reads (profile work)");
+      assertThat(page.findElement(By.id("observed")).getText())
+          .startsWith("Not asked, for this machine's setup, since ")
+          .contains("the counts and lines above are from the last read, at ");
+      answeredError.set(null);
+      await(page, "serving again once set up", d -> pill(d).equals("Serving"));
 
       // The page's own server gone (Ctrl-C, the local stack stopped): fetch gets no answer.
       served.server.close();

@@ -1,0 +1,108 @@
+package offhours.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
+import javax.net.ssl.SSLHandshakeException;
+import offhours.aws.CredentialSources;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Which failed reads of the page's are this machine's setup, told by the exceptions in their causes: no credentials
+ * (as the SDK throws a chain's failure, through {@link CredentialSources#markingNone}), a certificate not trusted, an
+ * endpoint URL the SDK cannot send to; and which are the network's, said as a stack that did not answer.
+ */
+class LocalSetupTest {
+
+  /** Nothing listens here, and no read below reaches it. */
+  private static final URI NOWHERE = URI.create("http://127.0.0.1:9");
+
+  @Test
+  void noCredentialsIsThisMachinesSetupAndSaysWhatToDo() {
+    AwsCredentialsProvider none = CredentialSources.markingNone(() -> {
+      throw SdkClientException.create(
+          "Unable to load credentials from any of the providers in the chain AwsCredentialsProviderChain(...)");
+    });
+    Throwable failure = catchThrowable(() -> read(none, NOWHERE));
+
+    assertThat(failure)
+        .as("what the command line matches stays the SDK's")
+        .isInstanceOf(SdkClientException.class)
+        .hasMessageStartingWith("Unable to load credentials");
+    assertThat(PageDeadline.answeredIn(failure)).isFalse();
+    assertThat(LocalSetup.in(failure))
+        .startsWith("this machine has no AWS credentials for the page's reads (profile ")
+        .contains("so the stack was not asked: run 'aws configure', or 'aws sso login --profile ")
+        .contains("AWS_ACCESS_KEY_ID");
+  }
+
+  @Test
+  void aCertificateThisMachineDoesNotTrustIsItsSetup() {
+    SSLHandshakeException handshake =
+        new SSLHandshakeException("(certificate_unknown) PKIX path building failed");
+    handshake.initCause(
+        new CertificateException("PKIX path building failed: no valid certification path"));
+    Throwable failure = SdkClientException.create("Unable to execute HTTP request", handshake);
+
+    assertThat(LocalSetup.in(failure))
+        .startsWith("this machine does not trust the certificate the stack's address showed, so no"
+            + " request was sent: 'PKIX path building failed")
+        .contains("trust store");
+  }
+
+  @Test
+  void anEndpointTheSdkCannotSendToIsThisMachinesSetup() {
+    AwsCredentialsProvider keys =
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b"));
+    Throwable failure = catchThrowable(() -> read(keys, URI.create("ftp://127.0.0.1:9")));
+
+    assertThat(LocalSetup.in(failure))
+        .startsWith("the SDK could not make the page's request from this machine's settings, so the"
+            + " stack was not asked: 'Protocol must be 'http' or 'https'")
+        .contains("AWS_ENDPOINT_URL");
+  }
+
+  @Test
+  void theNetworksFailuresAndTheCutsAreNotTheSetup() {
+    assertThat(LocalSetup.in(SdkClientException.create(
+            "Unable to execute HTTP request: Connection refused",
+            new ConnectException("Connection refused"))))
+        .isNull();
+    assertThat(LocalSetup.in(SdkClientException.create(
+            "Unable to execute HTTP request: Read timed out",
+            new SocketTimeoutException("Read timed out"))))
+        .isNull();
+    assertThat(LocalSetup.in(SdkClientException.create(
+            "Received an UnknownHostException", new UnknownHostException("dynamodb.example"))))
+        .isNull();
+    assertThat(LocalSetup.in(ApiCallTimeoutException.create(5_000))).isNull();
+    assertThat(LocalSetup.in(
+            new IllegalStateException("no status", new IllegalArgumentException("page's own"))))
+        .as("an argument refused outside the SDK is not a setting")
+        .isNull();
+  }
+
+  private static void read(AwsCredentialsProvider credentials, URI endpoint) {
+    try (DynamoDbClient dynamo = DynamoDbClient.builder()
+        .region(Region.US_EAST_1)
+        .credentialsProvider(credentials)
+        .endpointOverride(endpoint)
+        .httpClient(UrlConnectionHttpClient.create())
+        .build()) {
+      dynamo.listTables();
+    }
+  }
+}
