@@ -44,7 +44,7 @@ import offhours.units.Shown;
  * ISO-8859-1 ("Ã©"), and which both servers read back as the UTF-8 text it is ({@link RequestTarget}, JSON 400 for
  * bytes that are not UTF-8); a '#' and what follows it is dropped. LoopbackTest pins this. A request line the JDK's
  * server cannot split (no two spaces), a header it refuses or a length it cannot read still get its HTML 400, and one
- * longer than the gate reads (64 KiB, blank lines before it included) the gate's own plain-text 414.
+ * longer than the gate reads (64 KiB, blank lines before it included) the gate's own 414, in the servers' JSON.
  */
 public final class Loopback implements AutoCloseable {
 

@@ -214,15 +214,18 @@ final class TargetGate implements AutoCloseable {
   }
 
   /**
-   * Answers a client whose request line is longer than {@link #LONGEST_LINE} 414, then reads and drops what it still
-   * sends for a while, so that the answer is not lost to a reset.
+   * Answers a client whose request line is longer than {@link #LONGEST_LINE} 414, in the JSON both servers' errors are
+   * ({@code {"message": ...}}), then reads and drops what it still sends for a while, so that the answer is not lost
+   * to a reset.
    */
   private static void tooLong(Socket client, InputStream in) throws IOException {
-    byte[] body = ("the request line, with any blank lines before it, is longer than "
-            + LONGEST_LINE + " bytes; send a shorter target\n")
-        .getBytes(StandardCharsets.US_ASCII);
+    byte[] body =
+        ("{\"message\":\"the request line, with any blank lines before it, is longer than "
+                + LONGEST_LINE + " bytes; send a shorter target\"}")
+            .getBytes(StandardCharsets.US_ASCII);
     OutputStream out = client.getOutputStream();
-    out.write(("HTTP/1.1 414 URI Too Long\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    out.write(("HTTP/1.1 414 URI Too Long\r\nContent-Type: application/json; charset=utf-8\r\n"
+            + "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n"
             + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII));
     out.write(body);

@@ -92,7 +92,8 @@ class LoopbackTest {
   /**
    * The gate judges the line the JDK's server reads as the request line, wherever that is: after any number of blank
    * lines (the JDK's server skips them all), and past a CR that ends no line ("\r\r\n" does not end one for it). A
-   * line longer than the gate reads never reaches the JDK's server, which would take it whole: the gate answers 414.
+   * line longer than the gate reads never reaches the JDK's server, which would take it whole: the gate answers 414,
+   * in the JSON of the servers' other errors (before, in plain text).
    */
   @Test
   void theGateJudgesTheLineTheJdksServerReadsAsTheRequestLine() throws Exception {
@@ -110,7 +111,9 @@ class LoopbackTest {
           "\r\n".repeat(TargetGate.LONGEST_LINE / 2) + "GET * HTTP/1.1\r\n" + host)) {
         assertThat(sent(server, sent))
             .startsWith("HTTP/1.1 414 ")
-            .endsWith("is longer than 65536 bytes; send a shorter target\n");
+            .contains("\r\nContent-Type: application/json; charset=utf-8\r\n")
+            .contains("\r\n\r\n{\"message\":\"the request line, with any blank lines before it,")
+            .endsWith("is longer than 65536 bytes; send a shorter target\"}");
       }
       assertThat(reached).as("the handler never ran").isEmpty();
     }
