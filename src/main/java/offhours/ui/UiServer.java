@@ -64,7 +64,7 @@ public final class UiServer implements AutoCloseable {
       String token,
       Supplier<UploadRules> uploads,
       Clock clock,
-      Loopback.Start start)
+      Loopback.Startup start)
       throws IOException {
     this.data = Objects.requireNonNull(data, "data");
     this.server = bound;
@@ -94,7 +94,7 @@ public final class UiServer implements AutoCloseable {
 
   /** As above, started by {@code start} once whole. */
   static UiServer start(
-      UiData data, int port, Supplier<UploadRules> uploads, Clock clock, Loopback.Start start)
+      UiData data, int port, Supplier<UploadRules> uploads, Clock clock, Loopback.Startup start)
       throws IOException {
     Loopback bound = Loopback.bind(port, 8, "offhours-ui-http");
     try {

@@ -75,7 +75,7 @@ class UiServerTest {
   @Test
   void aRequestTheMomentThePageServesMeetsTheWholeServer() throws Exception {
     List<Integer> first = new ArrayList<>();
-    Loopback.Start askingAtOnce = (bound, handler, unplaced) -> {
+    Loopback.Startup askingAtOnce = (bound, handler, unplaced) -> {
       bound.start(handler, unplaced);
       try {
         first.add(http.send(

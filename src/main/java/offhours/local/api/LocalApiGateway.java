@@ -105,7 +105,7 @@ public final class LocalApiGateway implements AutoCloseable {
       String token,
       SignatureCheck signatures,
       Clock clock,
-      Loopback.Start start)
+      Loopback.Startup start)
       throws IOException {
     this.function = function;
     this.server = bound;
@@ -127,7 +127,7 @@ public final class LocalApiGateway implements AutoCloseable {
 
   /** As above, started by {@code start} once whole. */
   static LocalApiGateway start(
-      FunctionInvoker function, SignatureCheck signatures, Clock clock, Loopback.Start start)
+      FunctionInvoker function, SignatureCheck signatures, Clock clock, Loopback.Startup start)
       throws IOException {
     Loopback bound = Loopback.bind(0, 4, "local-api-http");
     try {

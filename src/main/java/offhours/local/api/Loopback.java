@@ -120,7 +120,7 @@ public final class Loopback implements AutoCloseable {
    * request before the server's constructor returns.
    */
   @FunctionalInterface
-  public interface Start {
+  public interface Startup {
     /** Starts {@code bound} serving {@code handler} and {@code unplaced}. */
     void start(Loopback bound, HttpHandler handler, Unplaced unplaced) throws IOException;
   }

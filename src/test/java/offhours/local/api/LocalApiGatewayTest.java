@@ -187,7 +187,7 @@ class LocalApiGatewayTest {
         environment -> (in, out, context) -> {},
         Duration.ofSeconds(StackSpec.API_TIMEOUT_SECONDS));
     List<Answer> first = new ArrayList<>();
-    Loopback.Start askingAtOnce = (bound, handler, unplaced) -> {
+    Loopback.Startup askingAtOnce = (bound, handler, unplaced) -> {
       bound.start(handler, unplaced);
       try {
         first.add(request(bound.port(), "GET /nope", "Host: 127.0.0.1:" + bound.port() + "\r\n"));
