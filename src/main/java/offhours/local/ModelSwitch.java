@@ -145,8 +145,15 @@ final class ModelSwitch {
     if (!update.newModel()
         && labelList.equals(now.labels())
         && sameSettings(settings, was.modelSettings(), ownSize)) {
+      // An input size the stack was not started with is no setting it has already: say why it
+      // changes nothing, or the user is told of a setting the stack does not show.
+      String given = settings.equals(was.modelSettings())
+          ? ""
+          : " (" + Preprocessing.flag(Preprocessing.INPUT_SIZE) + " "
+              + settings.get(Preprocessing.INPUT_SIZE)
+              + " is the size the model's input fixes itself: it is fed that size, given or not)";
       throw new IllegalArgumentException("nothing changed: the local stack serves this model"
-          + " with these labels and settings already");
+          + " with these labels and settings already" + given);
     }
     LocalDeployment.Options next = new LocalDeployment.Options(
         was.cacheDir(),
