@@ -28,8 +28,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * [0, 1], resize the whole image (no crop) with TF.js' {@code tf.image.resizeBilinear(x, [h, w], true)}
  * (align corners), then apply the {@link Normalization}. Layout (NHWC or NCHW) and size come from the
  * model's input shape (the size from the {@link InputSize} given where the shape leaves it dynamic), so a user's own
- * ONNX model works too; {@link Resize#CROP} resizes the middle of the image
- * that has the input's aspect ratio instead of the whole.
+ * ONNX model works too; {@link Resize#CROP} resizes the middle of the image that
+ * {@link CenterCrop} finds instead of the whole.
  *
  * <p>Rasters are read directly (no per-pixel {@code getRGB}, which would also gamma-convert grey images);
  * the resize writes straight into the tensor buffer.
@@ -270,22 +270,21 @@ final class ImagePreprocessor {
    * (https://github.com/tensorflow/tfjs/blob/master/tfjs-backend-cpu/src/kernels/ResizeBilinear.ts).
    */
   void resize(Pixels p, FloatBuffer out) {
-    // The part of the image resized: all of it, or with CROP the middle part of it that has
-    // the input's aspect ratio.
-    double usedWidth = p.width(), usedHeight = p.height();
+    // The part of the image resized: all of it, or with CROP the middle that CenterCrop finds.
+    double fromX = 0, fromY = 0, usedWidth = p.width(), usedHeight = p.height();
     if (resize == Resize.CROP) {
-      if ((double) p.width() * height > (double) p.height() * width) {
-        usedWidth = (double) p.height() * width / height;
-      } else {
-        usedHeight = (double) p.width() * height / width;
-      }
+      CenterCrop crop = CenterCrop.of(p.width(), p.height(), width, height, 1);
+      fromX = crop.left();
+      fromY = crop.top();
+      usedWidth = crop.width();
+      usedHeight = crop.height();
     }
     int[] x0 = new int[width], x1 = new int[width];
     double[] fx = new double[width];
-    axis(p.width(), usedWidth, width, x0, x1, fx);
+    axis(p.width(), fromX, usedWidth, width, x0, x1, fx);
     int[] y0 = new int[height], y1 = new int[height];
     double[] fy = new double[height];
-    axis(p.height(), usedHeight, height, y0, y1, fy);
+    axis(p.height(), fromY, usedHeight, height, y0, y1, fy);
     float[] mean = normalization.mean();
     float[] std = normalization.std();
     boolean identity = normalization.isIdentity();
@@ -315,12 +314,15 @@ final class ImagePreprocessor {
     }
   }
 
-  /** Samples {@code used} pixels of {@code in} (all of them, or its middle), {@code out} times along one axis. */
-  private static void axis(int in, double used, int out, int[] lo, int[] hi, double[] frac) {
+  /**
+   * Samples {@code used} pixels of {@code in} from {@code offset} (all of them, or a crop's), {@code out} times along
+   * one axis.
+   */
+  private static void axis(
+      int in, double offset, double used, int out, int[] lo, int[] hi, double[] frac) {
     // With align corners the first and last samples hit the first and last pixels used exactly; a
     // one-pixel output falls back to in/out as TF.js does. Equal sizes give scale 1 (an identity
     // copy).
-    double offset = (in - used) / 2;
     double scale = out > 1 ? (used - 1) / (out - 1) : used / out;
     for (int i = 0; i < out; i++) {
       // Within the image: a crop of less than a pixel (a sliver of an image) samples backwards.

@@ -7,7 +7,8 @@ import offhours.units.Shown;
  * How an image is brought to the model's input height and width (the RESIZE setting). {@link #STRETCH}, the
  * default, is what nsfwjs does: the whole image, its aspect ratio lost. {@link #CROP} keeps the aspect ratio as
  * torchvision's and timm's evaluation transforms do: the shorter side is scaled to the input's and the middle is cut
- * out (the whole input, not torchvision's 224 of 256: the model sees a little more of the image's edges).
+ * out at whole pixels as {@link CenterCrop} says (the whole input, not torchvision's 224 of 256: the model sees a
+ * little more of the image's edges).
  */
 public enum Resize {
   STRETCH,

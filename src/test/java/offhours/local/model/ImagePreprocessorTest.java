@@ -182,39 +182,6 @@ class ImagePreprocessorTest {
   }
 
   @Test
-  void cropResizesTheMiddleOfTheInputsAspectRatio() {
-    // 3 wide x 2 high into 2 x 2: the middle 2 columns (source x 0.5 and 1.5), both rows.
-    var square = new Preprocessing(Normalization.UNIT_SCALE, Resize.CROP);
-    float[] t = run(new ImagePreprocessor(Layout.NHWC, 2, 2, square), TINY);
-    assertThat(channel(t, 0, 3))
-        .containsExactly(new float[] {0.1f, 0.3f, 0.7f, 0.9f}, within(1e-6f));
-    // Into 1 high x 3 wide: all 3 columns, the middle of the rows (source y 0.5).
-    float[] wide = run(
-        new ImagePreprocessor(
-            Layout.NHWC, 1, 3, new Preprocessing(Normalization.UNIT_SCALE, Resize.CROP)),
-        TINY);
-    assertThat(channel(wide, 0, 3)).containsExactly(new float[] {0.3f, 0.5f, 0.7f}, within(1e-6f));
-    // Stretched, the same 2 x 2 takes the corners.
-    float[] stretched = run(
-        new ImagePreprocessor(
-            Layout.NHWC, 2, 2, new Preprocessing(Normalization.UNIT_SCALE, Resize.STRETCH)),
-        TINY);
-    assertThat(channel(stretched, 0, 3))
-        .containsExactly(new float[] {0f, 0.4f, 0.6f, 1f}, within(1e-6f));
-  }
-
-  @Test
-  void cropOfAnImageThinnerThanAPixelStaysWithinIt() {
-    // One pixel into 2 high x 16 wide: the crop is 1/8 of its height, sampled at 2 rows.
-    Pixels dot = pixels(1, 1, 102);
-    float[] t = run(
-        new ImagePreprocessor(
-            Layout.NHWC, 2, 16, new Preprocessing(Normalization.UNIT_SCALE, Resize.CROP)),
-        dot);
-    assertThat(channel(t, 0, 3)).containsOnly(0.4f);
-  }
-
-  @Test
   void greyPngKeepsItsValuesOnAllThreeChannels() throws Exception {
     BufferedImage grey = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
     grey.getRaster().setSample(0, 0, 0, 10);
