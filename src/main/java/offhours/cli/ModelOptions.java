@@ -52,8 +52,10 @@ record ModelOptions(
   static final Option RESIZE = Option.value(
       "resize",
       "HOW",
-      "how an image is brought to --model's input size: stretch (default, the whole image) or crop (shorter side to"
-          + " the input's, then the middle, as torchvision's and timm's evaluation do)");
+      "how an image is brought to --model's input size: stretch (default, the whole image), crop (shorter side to"
+          + " the input's, then the middle, as torchvision's and timm's evaluation do) or crop:FRACTION (shorter side"
+          + " to the input's over FRACTION, above 0 and at most 1, then the input's size from the middle:"
+          + " crop:0.875 is torchvision's 224 of 256)");
   static final Option INPUT_SIZE = Option.value(
       "input-size",
       "SIZE",

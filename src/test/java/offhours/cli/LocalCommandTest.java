@@ -210,7 +210,12 @@ class LocalCommandTest {
         new String[] {"local", "run", "--help"},
         new String[] {"demo", "--help"})) {
       assertThat(run(help).out())
-          .contains("--normalize HOW", "imagenet (torchvision's", "--resize HOW", "crop (shorter");
+          .contains(
+              "--normalize HOW",
+              "imagenet (torchvision's",
+              "--resize HOW",
+              "crop (shorter",
+              "crop:0.875 is torchvision's 224 of 256");
     }
 
     assertThat(run("local", "start", "--normalize", "imagenet").err())
@@ -241,8 +246,13 @@ class LocalCommandTest {
             + " each (0.5,0.5,0.5/0.5,0.5,0.5), got 'torchvision'");
     assertThat(run(concat(withModel, "--resize", "fit")).err())
         .isEqualTo(
-            "offhours: --resize must be stretch or crop, got 'fit'; see 'offhours local start"
-                + " --help'\n");
+            "offhours: --resize must be stretch, crop or crop:FRACTION, the fraction of the scaled"
+                + " image cut, above 0 and at most 1 (as crop:0.875), got 'fit'; see 'offhours local"
+                + " start --help'\n");
+    assertThat(run(concat(withModel, "--resize", "crop:1.5")).err())
+        .isEqualTo("offhours: --resize needs a crop fraction above 0 and at most 1, in digits 0-9"
+            + " with at most one '.' as crop:0.875, got 'crop:1.5'; see 'offhours local start"
+            + " --help'\n");
     assertThat(StateFile.path(cache)).as("nothing started").doesNotExist();
   }
 
@@ -268,6 +278,15 @@ class LocalCommandTest {
 
     assertThat(LocalCommand.settings(call).modelSettings())
         .isEqualTo(Map.of("NORMALIZE", "imagenet", "RESIZE", "crop", "ACCEPT", "application/json"));
+    for (String[] given : new String[][] {{"crop:1.0", "crop"}, {"Crop:.8750", "crop:0.875"}}) {
+      Invocation fraction = CliRun.quietCall(
+          cache,
+          Clock.system(GMT),
+          Map.of("model", model.toString(), "labels", labels.toString(), "resize", given[0]));
+      assertThat(LocalCommand.settings(fraction).modelSettings())
+          .as(given[0])
+          .isEqualTo(Map.of("RESIZE", given[1]));
+    }
   }
 
   @Test
@@ -336,9 +355,32 @@ class LocalCommandTest {
     }
     Invocation call = CliRun.quietCall(cache, Clock.system(GMT), flags);
 
+    // Its processor stretches the image: the default resize, so no RESIZE.
     assertThat(LocalCommand.settings(call).modelSettings())
-        .isEqualTo(
-            Map.of("INPUT_SIZE", "224", "NORMALIZE", "0.5,0.5,0.5/0.5,0.5,0.5", "RESIZE", "crop"));
+        .isEqualTo(Map.of("INPUT_SIZE", "224", "NORMALIZE", "0.5,0.5,0.5/0.5,0.5,0.5"));
+  }
+
+  /** README's flags for a torchvision ResNet-50, Resize(256) then CenterCrop(224), read as the stack takes them. */
+  @Test
+  void theReadmesFlagsForATorchvisionResnetAreTaken(@TempDir Path dir) throws IOException {
+    String readme =
+        String.join(" ", Files.readString(Path.of("README.md")).lines().toList());
+    var flagsOf = java.util.regex.Pattern.compile(
+            "a torchvision ResNet-50 exported with `torch.onnx.export` takes `([^`]+)` beside")
+        .matcher(readme);
+    assertThat(flagsOf.find()).isTrue();
+    String[] words = flagsOf.group(1).split(" ");
+    Map<String, String> flags = new java.util.HashMap<>(Map.of(
+        "model", Files.writeString(dir.resolve("model.onnx"), "not read").toString(),
+        "labels", Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n").toString()));
+    for (int i = 0; i < words.length; i += 2) {
+      assertThat(words[i]).startsWith("--");
+      flags.put(words[i].substring(2), words[i + 1]);
+    }
+    Invocation call = CliRun.quietCall(cache, Clock.system(GMT), flags);
+
+    assertThat(LocalCommand.settings(call).modelSettings())
+        .isEqualTo(Map.of("NORMALIZE", "imagenet", "RESIZE", "crop:0.875"));
   }
 
   private static String[] concat(String[] first, String... more) {

@@ -141,12 +141,13 @@ class ModelPreprocessingTest {
   }
 
   @Test
-  void anInputSizeReachesAModelDynamicInEveryDimensionAsOptimumExportsIt() throws Exception {
+  void anInputSizeAndACropFractionReachAModelDynamicInEveryDimensionAsOptimumExportsIt()
+      throws Exception {
     // The model answers the shape it is fed: NCHW of 3 channels, 32 high and 48 wide.
     assertThat(served(
             OnnxGraphs.dynamicInputShape(),
             "batch\nchannels\nheight\nwidth\n",
-            Map.of("INPUT_SIZE", "32x48", "RESIZE", "crop")))
+            Map.of("INPUT_SIZE", "32x48", "RESIZE", "crop:0.875")))
         .containsExactly(1, 3, 32, 48);
   }
 }

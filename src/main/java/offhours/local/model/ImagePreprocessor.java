@@ -28,7 +28,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * [0, 1], resize the whole image (no crop) with TF.js' {@code tf.image.resizeBilinear(x, [h, w], true)}
  * (align corners), then apply the {@link Normalization}. Layout (NHWC or NCHW) and size come from the
  * model's input shape (the size from the {@link InputSize} given where the shape leaves it dynamic), so a user's own
- * ONNX model works too; {@link Resize#CROP} resizes the middle of the image that
+ * ONNX model works too; a crop ({@link Resize#crop}) resizes the middle of the image that
  * {@link CenterCrop} finds instead of the whole.
  *
  * <p>Rasters are read directly (no per-pixel {@code getRGB}, which would also gamma-convert grey images);
@@ -272,8 +272,8 @@ final class ImagePreprocessor {
   void resize(Pixels p, FloatBuffer out) {
     // The part of the image resized: all of it, or with CROP the middle that CenterCrop finds.
     double fromX = 0, fromY = 0, usedWidth = p.width(), usedHeight = p.height();
-    if (resize == Resize.CROP) {
-      CenterCrop crop = CenterCrop.of(p.width(), p.height(), width, height, 1);
+    if (resize.crop()) {
+      CenterCrop crop = CenterCrop.of(p.width(), p.height(), width, height, resize.fraction());
       fromX = crop.left();
       fromY = crop.top();
       usedWidth = crop.width();

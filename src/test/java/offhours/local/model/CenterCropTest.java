@@ -62,6 +62,42 @@ class CenterCropTest {
   }
 
   @Test
+  void aFractionCutsTheInputsSizeFromTheImageScaledToItsSideOverTheFraction() {
+    // 8 x 4 into 2 x 2 at 0.5: the shorter side scaled to 2 / 0.5 = 4, which is the image as it
+    // is; 2 of its 4 rows from row 1 and 2 of its 8 columns from column 3, exact pixels.
+    int[] reds = new int[32];
+    for (int i = 0; i < reds.length; i++) {
+      reds[i] = 8 * i; // row y, column x: 8 * (8y + x)
+    }
+    assertThat(red(run(
+            2, 2, new Preprocessing(Normalization.UNIT_SCALE, Resize.crop(0.5)), red(8, 4, reds))))
+        .containsExactly(new float[] {88 / 255f, 96 / 255f, 152 / 255f, 160 / 255f}, within(1e-6f));
+  }
+
+  @Test
+  void theInputsSideOverTheFractionIsFlooredAsTimmAndHuggingFaceDo() {
+    // 4 x 4 into 2 x 2 at 0.75: int(2 / 0.75) = 2 (not 3), so the image scaled to 2 x 2 is cut
+    // whole, and its corners are sampled.
+    Pixels square =
+        red(4, 4, 0, 16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240);
+    assertThat(
+            red(run(2, 2, new Preprocessing(Normalization.UNIT_SCALE, Resize.crop(0.75)), square)))
+        .containsExactly(new float[] {0f, 48 / 255f, 192 / 255f, 240 / 255f}, within(1e-6f));
+    // timm's 0.9 at 224: int(248.88...) = 248, 24 over, cut at 12.
+    assertThat(region(CenterCrop.of(248, 248, 224, 224, 0.9)))
+        .containsExactly(new double[] {12, 12, 224, 224}, within(1e-12));
+  }
+
+  @Test
+  void torchvisionsImageNetEvaluationOfAPhotoIs224Of256() {
+    // 640 x 480 at 0.875: Resize(256) makes it int(256 * 640 / 480) = 341 x 256, and
+    // CenterCrop(224) cuts from column int(round(58.5)) = 58 and row 16; in the photo's pixels,
+    // 480 / 256 = 1.875 of them to each scaled row and 640 / 341 to each column.
+    assertThat(region(CenterCrop.of(640, 480, 224, 224, 0.875)))
+        .containsExactly(new double[] {58 * 640 / 341.0, 30, 224 * 640 / 341.0, 420}, within(1e-9));
+  }
+
+  @Test
   void aCropOfLessThanAPixelStaysWithinTheImage() {
     // One pixel into 2 high x 16 wide: the crop is 1/8 of its height, sampled at 2 rows.
     assertThat(run(2, 16, CROP, red(1, 1, 102))).containsOnly(0.4f, 0.6f, 7 / 255f);

@@ -70,7 +70,42 @@ class PreprocessingTest {
     assertThat(Resize.parse("crop", "RESIZE")).isEqualTo(Resize.CROP);
     assertThat(Resize.parse("Stretch", "RESIZE")).isEqualTo(Resize.STRETCH);
     assertThatThrownBy(() -> Resize.parse("center-crop", "RESIZE"))
-        .hasMessage("RESIZE must be stretch or crop, got 'center-crop'");
+        .hasMessage(
+            "RESIZE must be stretch, crop or crop:FRACTION, the fraction of the scaled image"
+                + " cut, above 0 and at most 1 (as crop:0.875), got 'center-crop'");
+  }
+
+  @Test
+  void aCropFractionIsAboveZeroAndAtMostOneAndSpelledOneWay() {
+    assertThat(Resize.parse("crop:0.875", "RESIZE")).isEqualTo(Resize.crop(0.875));
+    assertThat(Resize.parse(" CROP:.8750 ", "RESIZE").value()).isEqualTo("crop:0.875");
+    assertThat(Resize.parse("crop:0.000001", "RESIZE").value()).isEqualTo("crop:0.000001");
+    // A whole crop is crop, as it always was, so giving it again changes nothing.
+    for (String whole : new String[] {"crop:1", "crop:1.0", "Crop:1.000"}) {
+      assertThat(Resize.parse(whole, "RESIZE")).as(whole).isEqualTo(Resize.CROP);
+      assertThat(Resize.parse(whole, "RESIZE").value()).as(whole).isEqualTo("crop");
+    }
+    for (String bad : new String[] {
+      "crop:0",
+      "crop:0.0",
+      "crop:1.5",
+      "crop:1.0001",
+      "crop:abc",
+      "crop:",
+      "crop:-0.5",
+      "crop:1e-1",
+      "crop:0.5x",
+      "crop: 0.5",
+      "crop:NaN"
+    }) {
+      assertThatThrownBy(() -> Resize.parse(bad, "RESIZE"))
+          .as(bad)
+          .hasMessage(
+              "RESIZE needs a crop fraction above 0 and at most 1, in digits 0-9 with at most"
+                  + " one '.' as crop:0.875, got '" + bad + "'");
+    }
+    assertThatThrownBy(() -> Resize.crop(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Resize(false, 0.5)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -132,6 +167,8 @@ class PreprocessingTest {
     assertThatThrownBy(() -> Preprocessing.of(Map.of("INPUT_SIZE", "big")))
         .hasMessageStartingWith("INPUT_SIZE must be a side such as 224");
     assertThatThrownBy(() -> Preprocessing.of(Map.of("RESIZE", "fit")))
-        .hasMessage("RESIZE must be stretch or crop, got 'fit'");
+        .hasMessageStartingWith("RESIZE must be stretch, crop or crop:FRACTION");
+    assertThat(Preprocessing.of(Map.of("RESIZE", "crop:0.875")).resize())
+        .isEqualTo(Resize.crop(0.875));
   }
 }
