@@ -41,7 +41,12 @@ final class LocalSetup {
             + " offhours; check too this machine's clock, and any endpoint URL set (AWS_ENDPOINT_URL)";
       }
       sdk |= t instanceof SdkClientException;
-      if (sdk && (t instanceof URISyntaxException || t instanceof IllegalArgumentException)) {
+      // A number the SDK could not read is in an answer the stack sent (a NumberFormatException,
+      // an IllegalArgumentException too): no setting of this machine's.
+      if (sdk
+          && (t instanceof URISyntaxException
+              || (t instanceof IllegalArgumentException
+                  && !(t instanceof NumberFormatException)))) {
         return "the SDK could not make the page's request from this machine's settings, so the stack"
             + " was not asked: '" + Shown.value(String.valueOf(t.getMessage())) + "'; check the"
             + " endpoint URL, if one is set (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, or"

@@ -3,10 +3,15 @@ package offhours.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import javax.net.ssl.SSLHandshakeException;
 import offhours.aws.CredentialSources;
@@ -93,6 +98,38 @@ class LocalSetupTest {
             new IllegalStateException("no status", new IllegalArgumentException("page's own"))))
         .as("an argument refused outside the SDK is not a setting")
         .isNull();
+  }
+
+  @Test
+  void aNumberTheStackAnsweredThatTheSdkCannotReadIsNoSetup() throws IOException {
+    // The stack was asked and answered 200; the SDK fails on its number with a
+    // NumberFormatException, an
+    // IllegalArgumentException as the endpoint's is, but no setting of this machine's.
+    HttpServer stack =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    stack.createContext("/", exchange -> {
+      byte[] body = "{\"Table\":{\"ItemCount\":\"many\"}}".getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    stack.start();
+    try (DynamoDbClient dynamo = DynamoDbClient.builder()
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+        .endpointOverride(URI.create("http://127.0.0.1:" + stack.getAddress().getPort()))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build()) {
+      Throwable failure = catchThrowable(() -> dynamo.describeTable(r -> r.tableName("t")));
+
+      assertThat(failure)
+          .isInstanceOf(SdkClientException.class)
+          .hasRootCauseInstanceOf(NumberFormatException.class);
+      assertThat(LocalSetup.in(failure)).isNull();
+    } finally {
+      stack.stop(0);
+    }
   }
 
   private static void read(AwsCredentialsProvider credentials, URI endpoint) {
