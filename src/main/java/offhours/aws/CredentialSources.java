@@ -1,5 +1,7 @@
 package offhours.aws;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -42,13 +44,21 @@ public final class CredentialSources {
    * {@code chain}, but a failure to give credentials is thrown as an SdkClientException in the SDK's words whose cause
    * is a {@link NoCredentials} (whose own cause is the failure): a failure that type tells apart, where the SDK throws
    * the chain's as a bare SdkClientException, as it throws one of the network. The page of {@code offhours ui} says it
-   * as this machine's setup, not as a stack that did not answer.
+   * as this machine's setup, not as a stack that did not answer. A failure with an I/O error in its causes (the
+   * network's or TLS's, refreshing credentials a provider gave before) is thrown as it is.
    */
   public static AwsCredentialsProvider markingNone(AwsCredentialsProvider chain) {
     return () -> {
       try {
         return chain.resolveCredentials();
       } catch (RuntimeException e) {
+        // A chain reuses the provider that gave credentials before, throwing its failure as is;
+        // the network's or TLS's, refreshing them, is no missing setup.
+        for (Throwable t = e; t != null; t = t.getCause()) {
+          if (t instanceof IOException || t instanceof UncheckedIOException) {
+            throw e;
+          }
+        }
         throw SdkClientException.create(e.getMessage(), new NoCredentials(e));
       }
     };

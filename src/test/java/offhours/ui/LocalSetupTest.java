@@ -55,6 +55,24 @@ class LocalSetupTest {
   }
 
   @Test
+  void aCredentialRefreshTheNetworkStoppedIsNoMissingCredentials() {
+    // A chain reuses the provider that gave credentials before (an IAM Identity Center or role
+    // profile) and throws
+    // its failure as is: here the network's, on the way to the service that refreshes them.
+    AwsCredentialsProvider refreshing = CredentialSources.markingNone(() -> {
+      throw SdkClientException.create(
+          "Unable to execute HTTP request: portal.sso.eu-west-1.amazonaws.com",
+          new UnknownHostException("portal.sso.eu-west-1.amazonaws.com"));
+    });
+    Throwable failure = catchThrowable(() -> read(refreshing, NOWHERE));
+
+    assertThat(failure).hasRootCauseInstanceOf(UnknownHostException.class);
+    assertThat(LocalSetup.in(failure))
+        .as("said as the network's, as a read of the stack's would be, not as 'run aws configure'")
+        .isNull();
+  }
+
+  @Test
   void aCertificateThisMachineDoesNotTrustIsItsSetup() {
     SSLHandshakeException handshake =
         new SSLHandshakeException("(certificate_unknown) PKIX path building failed");
