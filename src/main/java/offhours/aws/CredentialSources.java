@@ -1,9 +1,11 @@
 package offhours.aws;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -44,8 +46,8 @@ public final class CredentialSources {
    * {@code chain}, but a failure to give credentials is thrown as an SdkClientException in the SDK's words whose cause
    * is a {@link NoCredentials} (whose own cause is the failure): a failure that type tells apart, where the SDK throws
    * the chain's as a bare SdkClientException, as it throws one of the network. The page of {@code offhours ui} says it
-   * as this machine's setup, not as a stack that did not answer. A failure with an I/O error in its causes (the
-   * network's or TLS's, refreshing credentials a provider gave before) is thrown as it is.
+   * as this machine's setup, not as a stack that did not answer. A failure with the network's or TLS's error in its
+   * causes (refreshing credentials a provider gave before) is thrown as it is; a file's (a deleted SSO cache) is not.
    */
   public static AwsCredentialsProvider markingNone(AwsCredentialsProvider chain) {
     return () -> {
@@ -55,7 +57,10 @@ public final class CredentialSources {
         // A chain reuses the provider that gave credentials before, throwing its failure as is;
         // the network's or TLS's, refreshing them, is no missing setup.
         for (Throwable t = e; t != null; t = t.getCause()) {
-          if (t instanceof IOException || t instanceof UncheckedIOException) {
+          if (t instanceof SocketException
+              || t instanceof UnknownHostException
+              || t instanceof SocketTimeoutException
+              || t instanceof SSLException) {
             throw e;
           }
         }

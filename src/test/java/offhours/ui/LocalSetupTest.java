@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.security.cert.CertificateException;
 import javax.net.ssl.SSLHandshakeException;
 import offhours.aws.CredentialSources;
@@ -70,6 +72,21 @@ class LocalSetupTest {
     assertThat(LocalSetup.in(failure))
         .as("said as the network's, as a read of the stack's would be, not as 'run aws configure'")
         .isNull();
+  }
+
+  @Test
+  void aCredentialFileGoneIsStillNoCredentials() {
+    // The reused provider's failure to read a file (an SSO cache 'aws sso logout' deleted):
+    // none of the network's.
+    AwsCredentialsProvider loggedOut = CredentialSources.markingNone(() -> {
+      throw SdkClientException.create(
+          "Unable to load SSO token",
+          new UncheckedIOException(new NoSuchFileException("~/.aws/sso/cache/0123.json")));
+    });
+    Throwable failure = catchThrowable(() -> read(loggedOut, NOWHERE));
+
+    assertThat(LocalSetup.in(failure))
+        .startsWith("this machine has no AWS credentials for the page's reads");
   }
 
   @Test
