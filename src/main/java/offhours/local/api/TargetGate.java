@@ -54,17 +54,9 @@ final class TargetGate implements AutoCloseable {
   /**
    * A gate on 127.0.0.1:{@code port} (0: a free port) to the server on {@code serverPort}, which answers a request for
    * {@code unplacedPath} as the unplaced target its query carries ({@link #sentTarget}); a client has
-   * {@code requestSeconds} to send its request line.
+   * {@code requestSeconds} to send its request line. It accepts no connection until {@link #accept}: a client that
+   * comes before waits.
    */
-  static TargetGate open(
-      int port, int serverPort, String unplacedPath, int requestSeconds, String threadName)
-      throws IOException {
-    TargetGate gate = bind(port, serverPort, unplacedPath, requestSeconds);
-    gate.accept(threadName);
-    return gate;
-  }
-
-  /** As {@link #open}, but accepting no connection until {@link #accept}: a client that comes before waits. */
   static TargetGate bind(int port, int serverPort, String unplacedPath, int requestSeconds)
       throws IOException {
     return new TargetGate(port, serverPort, unplacedPath, requestSeconds);

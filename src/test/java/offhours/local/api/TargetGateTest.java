@@ -20,8 +20,9 @@ class TargetGateTest {
   @Test
   void aClientThatSendsItsRequestLineByteByByteIsCutOffWhenItsTimeIsUp() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        TargetGate gate = TargetGate.open(0, server.getLocalPort(), "/.unplaced", 1, "gate-test");
+        TargetGate gate = TargetGate.bind(0, server.getLocalPort(), "/.unplaced", 1);
         Socket client = new Socket(InetAddress.getLoopbackAddress(), gate.port())) {
+      gate.accept("gate-test");
       OutputStream out = client.getOutputStream();
       try {
         for (char c : "GET /status".toCharArray()) {
