@@ -230,6 +230,40 @@ class TemplateSafetyTest {
                 + "offhours-component-" + suffix + ":*");
   }
 
+  /**
+   * The roles that read LabelsS3Uri name its object in their ReadLabels grant, and IAM reads "${" in a Resource as the
+   * start of a policy variable (reference_policies_variables.html: "${$}" is a literal $), as it reads * and ? as
+   * wildcards: a key holding one would grant another object or none, and every function would fail at init, unable
+   * to read its labels, with an AccessDenied nothing in the template explains. So LabelsS3Uri refuses those keys and
+   * still takes a $ or a brace on its own.
+   */
+  @Test
+  void theLabelsGrantNamesExactlyTheLabelsObject() {
+    ParameterConstraints constraints = new ParameterConstraints(template);
+    for (String uri : List.of(
+        "s3://labels-bucket/${aws:username}/labels.txt",
+        "s3://labels-bucket/labels-${*}.txt",
+        "s3://labels-bucket/a$${b}.txt")) {
+      assertThat(constraints.refusal("LabelsS3Uri", uri))
+          .as("%s holds a policy variable", uri)
+          .isNotNull();
+    }
+    for (String uri : List.of(
+        "s3://labels-bucket/labels.txt",
+        "s3://labels-bucket/price$5/{v2}.txt",
+        "s3://labels-bucket/$/{$}/$")) {
+      assertThat(constraints.refusal("LabelsS3Uri", uri)).as(uri).isNull();
+      StackResolver stack = stack(Map.of("LabelsS3Uri", uri));
+      for (String role : List.of("ClassifyRole", "ControllerRole", "ApiRole")) {
+        assertThat(IamRole.atMost(stack, role).grants())
+            .filteredOn(g -> "ReadLabels".equals(g.sid()))
+            .extracting(IamRole.Grant::resource)
+            .as("%s reading %s", role, uri)
+            .containsExactly("arn:aws:s3:::" + uri.substring("s3://".length()));
+      }
+    }
+  }
+
   /** The statements of a role's inline policies, resolved. */
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> statements(Map<String, Object> role) {
