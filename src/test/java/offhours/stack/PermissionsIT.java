@@ -272,13 +272,7 @@ class PermissionsIT {
                   .doesNotContain("DynamoDb.PutItem");
             }),
         new Scenario("labels read from LabelsS3Uri at init", labelsBucket(), d -> {
-          String uri = d.stack.parameters().get("LabelsS3Uri");
-          String bucket = uri.substring("s3://".length(), uri.indexOf('/', "s3://".length()));
-          d.services.s3.createBucket(r -> r.bucket(bucket));
-          d.services.s3.putObject(
-              r -> r.bucket(bucket).key("labels.txt"),
-              RequestBody.fromString(
-                  "Drawing\nHentai\nNeutral\nPorn\nSexy\n", StandardCharsets.UTF_8));
+          putLabels(d);
           d.startEndpoint(d.endpointConfigName, Map.of());
           d.upload("photos/chelsea.png", "chelsea.png");
           d.deliver(classifyHandler(d), 1);
@@ -330,6 +324,16 @@ class PermissionsIT {
         "",
         "LabelsS3Uri",
         "s3://offhours-labels-" + TemplateDeployment.unique() + "/labels.txt");
+  }
+
+  /** The labels file {@link #labelsBucket} names, in a bucket of its own, as a user keeps it. */
+  private static void putLabels(TemplateDeployment d) {
+    String uri = d.stack.parameters().get("LabelsS3Uri");
+    String bucket = uri.substring("s3://".length(), uri.indexOf('/', "s3://".length()));
+    d.services.s3.createBucket(r -> r.bucket(bucket));
+    d.services.s3.putObject(
+        r -> r.bucket(bucket).key("labels.txt"),
+        RequestBody.fromString("Drawing\nHentai\nNeutral\nPorn\nSexy\n", StandardCharsets.UTF_8));
   }
 
   /** The Classify handler as Lambda builds it: its environment from the template, clients from the one factory. */
@@ -408,6 +412,13 @@ class PermissionsIT {
                       java.time.LocalDate.parse("2026-01-05").atStartOfDay(zone).toInstant());
               assertThat(d.operations()).contains("DynamoDb.Query");
             }),
+        // The readiness probe checks the model's answer against the labels, which the controller
+        // reads once, when Lambda starts its container (ControllerHandler.withLabels).
+        new Scenario("labels read from LabelsS3Uri at init", labelsBucket(), d -> {
+          putLabels(d);
+          controllerFunction(d).invoke("scheduler-tick.json");
+          assertThat(d.operations()).startsWith("S3.GetObject");
+        }),
         new Scenario(
             "hosting serverless: the stack's endpoint is probed and fed, never created nor deleted;"
                 + " its container's log group gets LogRetentionDays",
@@ -800,13 +811,7 @@ class PermissionsIT {
                   .anySatisfy(c -> assertThat(c.toString()).startsWith("S3.HeadObject -> 404"));
             }),
         new Scenario("labels read from LabelsS3Uri at init", labelsBucket(), d -> {
-          String uri = d.stack.parameters().get("LabelsS3Uri");
-          String bucket = uri.substring("s3://".length(), uri.indexOf('/', "s3://".length()));
-          d.services.s3.createBucket(r -> r.bucket(bucket));
-          d.services.s3.putObject(
-              r -> r.bucket(bucket).key("labels.txt"),
-              RequestBody.fromString(
-                  "Drawing\nHentai\nNeutral\nPorn\nSexy\n", StandardCharsets.UTF_8));
+          putLabels(d);
           d.startEndpoint(d.endpointConfigName, Map.of());
           assertThat(apiCall(d, "POST", "/classify", "")).containsEntry("statusCode", 200);
           assertThat(d.operations()).startsWith("S3.GetObject");
