@@ -161,9 +161,7 @@ class PermissionsIT {
             Map.of(),
             d -> {
               d.startEndpoint(d.endpointConfigName, Map.of());
-              String key = "arn:" + d.stack.stack().partition() + ":kms:"
-                  + d.stack.stack().region() + ":" + d.stack.stack().account()
-                  + ":key/1234abcd-12ab-34cd-56ef-1234567890ab";
+              String key = ownKey(d);
               d.services.s3.putObject(
                   r -> r.bucket(d.bucket)
                       .key("photos/own-key.png")
@@ -278,6 +276,7 @@ class PermissionsIT {
           d.deliver(classifyHandler(d), 1);
           assertThat(d.operations()).startsWith("S3.GetObject").contains("DynamoDb.PutItem");
         }),
+        labelsUnderOwnKey(d -> classifyHandler(d)),
         new Scenario(
             "the bucket's owner turned versioning on: the event's version is read", Map.of(), d -> {
               d.services.s3.putBucketVersioning(r -> r.bucket(d.bucket)
@@ -328,12 +327,47 @@ class PermissionsIT {
 
   /** The labels file {@link #labelsBucket} names, in a bucket of its own, as a user keeps it. */
   private static void putLabels(TemplateDeployment d) {
+    putLabels(d, null);
+  }
+
+  /** As above, S3 encrypting the file with the KMS key {@code kmsKey} (SSE-KMS) when it is not null. */
+  private static void putLabels(TemplateDeployment d, String kmsKey) {
     String uri = d.stack.parameters().get("LabelsS3Uri");
     String bucket = uri.substring("s3://".length(), uri.indexOf('/', "s3://".length()));
     d.services.s3.createBucket(r -> r.bucket(bucket));
     d.services.s3.putObject(
-        r -> r.bucket(bucket).key("labels.txt"),
+        r -> {
+          r.bucket(bucket).key("labels.txt");
+          if (kmsKey != null) {
+            r.serverSideEncryption("aws:kms").ssekmsKeyId(kmsKey);
+          }
+        },
         RequestBody.fromString("Drawing\nHentai\nNeutral\nPorn\nSexy\n", StandardCharsets.UTF_8));
+  }
+
+  /** A customer-managed KMS key of the stack's account and region, as a user encrypts an object with. */
+  private static String ownKey(TemplateDeployment d) {
+    return "arn:" + d.stack.stack().partition() + ":kms:" + d.stack.stack().region() + ":"
+        + d.stack.stack().account() + ":key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  }
+
+  /**
+   * The labels file under a customer-managed KMS key: read at init, S3 decrypting it with the function's own
+   * kms:Decrypt ({@code run} starts the function and makes one call).
+   */
+  private static Scenario labelsUnderOwnKey(Body run) {
+    return new Scenario(
+        "labels read at init from a LabelsS3Uri file under a customer-managed KMS key",
+        labelsBucket(),
+        d -> {
+          String key = ownKey(d);
+          putLabels(d, key);
+          run.run(d);
+          assertThat(d.recorder.calls())
+              .first()
+              .satisfies(c -> assertThat(c.operation()).isEqualTo("GetObject"))
+              .satisfies(c -> assertThat(c.kmsKeyId()).isEqualTo(key));
+        });
   }
 
   /** The Classify handler as Lambda builds it: its environment from the template, clients from the one factory. */
@@ -419,6 +453,7 @@ class PermissionsIT {
           controllerFunction(d).invoke("scheduler-tick.json");
           assertThat(d.operations()).startsWith("S3.GetObject");
         }),
+        labelsUnderOwnKey(d -> controllerFunction(d).invoke("scheduler-tick.json")),
         new Scenario(
             "hosting serverless: the stack's endpoint is probed and fed, never created nor deleted;"
                 + " its container's log group gets LogRetentionDays",
@@ -815,6 +850,10 @@ class PermissionsIT {
           d.startEndpoint(d.endpointConfigName, Map.of());
           assertThat(apiCall(d, "POST", "/classify", "")).containsEntry("statusCode", 200);
           assertThat(d.operations()).startsWith("S3.GetObject");
+        }),
+        labelsUnderOwnKey(d -> {
+          d.startEndpoint(d.endpointConfigName, Map.of());
+          assertThat(apiCall(d, "POST", "/classify", "")).containsEntry("statusCode", 200);
         }));
   }
 
