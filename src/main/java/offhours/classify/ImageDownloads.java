@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import offhours.classify.S3Notifications.ObjectEvent;
 import offhours.inference.ImageFormat;
+import offhours.inference.KmsDenial;
 import offhours.units.Sizes;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -31,10 +30,6 @@ final class ImageDownloads {
 
   /** The deployment or S3 failed us: retry through the queue. */
   record Failed(String reason) implements Download {}
-
-  /** A KMS key's (or alias's) ARN in an error message. */
-  private static final Pattern KMS_KEY_ARN =
-      Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(?:key|alias)/[A-Za-z0-9/_-]+");
 
   private final S3Client s3;
   private final long maxImageBytes;
@@ -114,7 +109,7 @@ final class ImageDownloads {
    * What S3's error code says before its status does: an object in an archive storage class (GLACIER,
    * DEEP_ARCHIVE, or an Intelligent-Tiering archive tier) answers 403 InvalidObjectState until it is restored, one
    * encrypted with a customer-provided key (SSE-C) answers 400 InvalidRequest without that key, and one encrypted
-   * with a KMS key the function may not use answers 403 AccessDenied naming KMS (see {@link #kmsDenial}). None
+   * with a KMS key the function may not use answers 403 AccessDenied naming KMS (see {@link KmsDenial}). None
    * changes by retrying, so each is a verdict that says what would make the object readable; null for any other
    * error (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
    */
@@ -132,41 +127,15 @@ final class ImageDownloads {
           + " is encrypted with a customer-provided key (SSE-C), which offhours cannot read: it is"
           + " never given the key; upload it again without SSE-C");
     }
-    String key = kmsDenial(e);
+    String key = KmsDenial.key(e);
     if (key != null) {
-      return new Unusable("object " + event.uri() + " is encrypted with "
-          + (key.isEmpty() ? "a KMS key" : "the KMS key " + key)
+      return new Unusable("object " + event.uri() + " is encrypted with " + KmsDenial.named(key)
           + ", which the Classify function may not use (kms:Decrypt denied): the function's role may"
           + " decrypt through S3 with keys of this account whose key policy lets IAM policies grant"
           + " their use; allow the role in that key's policy, or upload the object again without"
           + " that key, then reprocess it");
     }
     return null;
-  }
-
-  /**
-   * The KMS key named by an AccessDenied that KMS, not S3, decided, or "" when the message names none; null
-   * for any other error. S3 decrypts an SSE-KMS object with the caller's kms:Decrypt, and passes KMS's refusal on as
-   * 403 AccessDenied whose message says so: "... is not authorized to perform: kms:Decrypt on resource:
-   * arn:aws:kms:...", or KMS's older "The ciphertext refers to a customer master key that does not exist, does not
-   * exist in this region, or you are not allowed to access"
-   * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html). A denial of s3:GetObject
-   * itself does not name kms:Decrypt, so it stays the deployment's fault (retried).
-   */
-  private static String kmsDenial(S3Exception e) {
-    if (e.statusCode() != 403
-        || e.awsErrorDetails() == null
-        || !"AccessDenied".equals(e.awsErrorDetails().errorCode())
-        || e.awsErrorDetails().errorMessage() == null) {
-      return null;
-    }
-    String message = e.awsErrorDetails().errorMessage();
-    String lower = message.toLowerCase(Locale.ROOT);
-    if (!lower.contains("kms:decrypt") && !lower.contains("customer master key")) {
-      return null;
-    }
-    Matcher arn = KMS_KEY_ARN.matcher(message);
-    return arn.find() ? arn.group() : "";
   }
 
   /** The storage class (and Intelligent-Tiering access tier) S3 names in an InvalidObjectState error. */

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import offhours.results.ResultsTable;
 import offhours.units.Shown;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * How offhours talks to the model, shared by the Classify function and the controller's readiness probe: what it
@@ -274,6 +275,18 @@ public record ModelContract(
     try {
       resolved =
           parseLabelFile(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
+    } catch (S3Exception e) {
+      String kmsKey = KmsDenial.key(e);
+      if (kmsKey == null) {
+        throw e;
+      }
+      throw new IllegalStateException(
+          "LABELS_S3_URI " + Shown.value(labelsS3Uri) + " is encrypted with "
+              + KmsDenial.named(kmsKey)
+              + ", which this function may not use (kms:Decrypt denied): the stack's roles may decrypt"
+              + " through S3 with keys of its account whose key policy lets IAM policies grant their use;"
+              + " allow the function's role in that key's policy, or store the file without that key",
+          e);
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException(
           "LABELS_S3_URI " + Shown.value(labelsS3Uri)

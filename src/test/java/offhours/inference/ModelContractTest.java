@@ -8,10 +8,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 class ModelContractTest {
 
@@ -117,6 +119,59 @@ class ModelContractTest {
     assertThat(file.resolveLabels(s3(" caf\u00e9 \r\n\ndog\n".getBytes(StandardCharsets.UTF_8)))
             .labels())
         .containsExactly("caf\u00e9", "dog");
+  }
+
+  /**
+   * A labels file under a KMS key the function may not use fails at init naming LABELS_S3_URI, the key and what makes
+   * it readable, where S3's AccessDenied named neither the setting nor a way out; a denial of s3:GetObject itself is
+   * S3's own, as it was.
+   */
+  @Test
+  void aLabelsFileUnderAKmsKeyTheFunctionMayNotUseNamesTheSettingAndTheKey() {
+    ModelContract file = ModelContract.fromEnv(Map.of("LABELS_S3_URI", "s3://b/models/labels.txt"));
+    S3Exception kms = s3Error(
+        "User: arn:aws:sts::123456789012:assumed-role/offhours-ApiRole-X/offhours-api is not"
+            + " authorized to perform: kms:Decrypt on resource:"
+            + " arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab because no"
+            + " resource-based policy allows the kms:Decrypt action");
+
+    assertThatThrownBy(() -> file.resolveLabels(failing(kms)))
+        .hasMessage("LABELS_S3_URI s3://b/models/labels.txt is encrypted with the KMS key"
+            + " arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab, which this"
+            + " function may not use (kms:Decrypt denied): the stack's roles may decrypt through S3 with"
+            + " keys of its account whose key policy lets IAM policies grant their use; allow the"
+            + " function's role in that key's policy, or store the file without that key")
+        .hasCause(kms);
+    S3Exception s3 = s3Error("User: arn:aws:sts::123456789012:assumed-role/kms-readers/f is not"
+        + " authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/models/labels.txt");
+    assertThatThrownBy(() -> file.resolveLabels(failing(s3))).isSameAs(s3);
+  }
+
+  private static S3Exception s3Error(String message) {
+    return (S3Exception) S3Exception.builder()
+        .statusCode(403)
+        .awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("AccessDenied")
+            .errorMessage(message)
+            .build())
+        .build();
+  }
+
+  private static S3Client failing(S3Exception e) {
+    return new S3Client() {
+      @Override
+      public ResponseBytes<GetObjectResponse> getObjectAsBytes(GetObjectRequest request) {
+        throw e;
+      }
+
+      @Override
+      public String serviceName() {
+        return "s3";
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
   /**
