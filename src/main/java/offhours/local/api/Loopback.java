@@ -60,6 +60,8 @@ public final class Loopback implements AutoCloseable {
   private final TargetGate gate;
   /** Whether {@link #start} was called (or {@link #close}, which starts a server never started to stop it). */
   private boolean started;
+  /** Whether {@link #close} was called: a closed server is not started again, whether it had started or not. */
+  private boolean closed;
 
   private Loopback(int port, int threadCount, String threadName) throws IOException {
     this.threadName = threadName;
@@ -95,6 +97,10 @@ public final class Loopback implements AutoCloseable {
    * not at all is answered by {@code unplaced}. Once only: everything the two read is to be set before.
    */
   public synchronized void start(HttpHandler handler, Unplaced unplaced) {
+    if (closed) {
+      throw new IllegalStateException(
+          "this server on port " + port() + " was closed; bind a new one to serve again");
+    }
     if (started) {
       throw new IllegalStateException("this server on port " + port() + " was started already");
     }
@@ -249,6 +255,7 @@ public final class Loopback implements AutoCloseable {
       gate.close();
     }
     synchronized (this) {
+      closed = true;
       if (!started) {
         started = true;
         // The JDK's server closes its listening socket on its dispatcher thread: one stopped

@@ -1,6 +1,7 @@
 package offhours.local.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpHandler;
 import java.io.OutputStream;
@@ -25,6 +26,28 @@ class LoopbackTest {
     assertThat(System.getProperty("sun.net.httpserver.maxRspTime"))
         .as("no limit on answering: a model load or a controller run may take minutes")
         .isNull();
+  }
+
+  @Test
+  void aServerStartedTwiceOrAfterItClosedSaysWhich() throws Exception {
+    Loopback started = Loopback.bind(0, 1, "loopback-test");
+    int port = started.port();
+    started.start(exchange -> exchange.close(), (exchange, target) -> {});
+    assertThatThrownBy(() -> started.start(exchange -> exchange.close(), (exchange, t) -> {}))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("this server on port " + port + " was started already");
+    started.close();
+    assertThatThrownBy(() -> started.start(exchange -> exchange.close(), (exchange, t) -> {}))
+        .as("closed after it started")
+        .hasMessage("this server on port " + port + " was closed; bind a new one to serve again");
+
+    Loopback neverStarted = Loopback.bind(0, 1, "loopback-test");
+    int other = neverStarted.port();
+    neverStarted.close();
+    assertThatThrownBy(() -> neverStarted.start(exchange -> exchange.close(), (exchange, t) -> {}))
+        .as("closed before it started: close starts it only to stop it")
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("this server on port " + other + " was closed; bind a new one to serve again");
   }
 
   /**
