@@ -8,7 +8,6 @@ import java.util.Optional;
 import javax.net.ssl.SSLException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -37,9 +36,9 @@ public final class CredentialSources {
     return EnvironmentVariableCredentialsProvider.create();
   }
 
-  /** The user's chain, as the AWS CLI reads it (environment, then the profile). */
+  /** The user's chain, as the AWS CLI reads it (environment, then the profile; {@link UserChain}). */
   static AwsCredentialsProvider user() {
-    return markingNone(DefaultCredentialsProvider.builder().build());
+    return markingNone(new UserChain());
   }
 
   /**
@@ -47,7 +46,8 @@ public final class CredentialSources {
    * is a {@link NoCredentials} (whose own cause is the failure): a failure that type tells apart, where the SDK throws
    * the chain's as a bare SdkClientException, as it throws one of the network. The page of {@code offhours ui} says it
    * as this machine's setup, not as a stack that did not answer. A failure with the network's or TLS's error in its
-   * causes (refreshing credentials a provider gave before) is thrown as it is; a file's (a deleted SSO cache) is not.
+   * causes ({@link #networkIn}: refreshing credentials a provider gave before, or a role's first STS call, which
+   * {@link UserChain} throws as it is) is thrown as it is; a file's (a deleted SSO cache) is not.
    */
   public static AwsCredentialsProvider markingNone(AwsCredentialsProvider chain) {
     return () -> {
@@ -56,17 +56,39 @@ public final class CredentialSources {
       } catch (RuntimeException e) {
         // A chain reuses the provider that gave credentials before, throwing its failure as is;
         // the network's or TLS's, refreshing them, is no missing setup.
-        for (Throwable t = e; t != null; t = t.getCause()) {
-          if (t instanceof SocketException
-              || t instanceof UnknownHostException
-              || t instanceof SocketTimeoutException
-              || t instanceof SSLException) {
-            throw e;
-          }
+        if (networkIn(e)) {
+          throw e;
         }
         throw SdkClientException.create(e.getMessage(), new NoCredentials(e));
       }
     };
+  }
+
+  /** Whether the network's or TLS's error is among {@code failure}'s causes: a socket's, an unknown host, SSL. */
+  static boolean networkIn(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SocketException
+          || t instanceof UnknownHostException
+          || t instanceof SocketTimeoutException
+          || t instanceof SSLException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The {@link NoCredentials} among {@code failure}'s causes, which {@link #markingNone} put there: the user's chain
+   * gave no credentials, this machine's setup; empty for any other failure. The one test of it, for the page and the
+   * command line alike.
+   */
+  public static Optional<NoCredentials> noneIn(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof NoCredentials none) {
+        return Optional.of(none);
+      }
+    }
+    return Optional.empty();
   }
 
   /** No credentials from the user's chain: this machine's setup; the chain's failure is its cause. */

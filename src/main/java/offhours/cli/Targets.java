@@ -286,9 +286,13 @@ final class Targets {
         + credentialsHelp(profile);
   }
 
-  /** Whether the SDK found no credentials in its chain: its message then lists every provider it tried. */
+  /**
+   * Whether the user's chain found no credentials: its failure carries a {@link CredentialSources.NoCredentials}
+   * ({@link CredentialSources#noneIn}), as the page tells it. Not its words: a chain's failure to reach STS or IAM
+   * Identity Center is the network's, not missing credentials.
+   */
   static boolean noCredentials(SdkClientException e) {
-    return String.valueOf(e.getMessage()).startsWith("Unable to load credentials");
+    return CredentialSources.noneIn(e).isPresent();
   }
 
   /** What to do when there are no credentials, as every message that says so says it. */

@@ -22,14 +22,15 @@ final class LocalSetup {
 
   /** What the page says of {@code failure} when it is this machine's setup, or null when it is not. */
   static String in(Throwable failure) {
+    CredentialSources.NoCredentials none = CredentialSources.noneIn(failure).orElse(null);
+    if (none != null) {
+      return "this machine has no AWS credentials for the page's reads (profile "
+          + Shown.value(none.profile()) + "), so the stack was not asked: "
+          + CredentialSources.help(Shown.value(none.profile()))
+          + "; the page asks again every few seconds";
+    }
     boolean sdk = false;
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof CredentialSources.NoCredentials none) {
-        return "this machine has no AWS credentials for the page's reads (profile "
-            + Shown.value(none.profile()) + "), so the stack was not asked: "
-            + CredentialSources.help(Shown.value(none.profile()))
-            + "; the page asks again every few seconds";
-      }
       if (t instanceof CertificateException
           || t instanceof CertPathValidatorException
           || t instanceof CertPathBuilderException

@@ -2,11 +2,13 @@ package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import offhours.aws.CredentialSources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -239,15 +241,19 @@ class BadInputTest {
 
   @Test
   void noCredentialsIsSaidWithWhatToDoNotWithTheSdksListOfProviders() {
-    String message = Main.message(
-        "offhours trace",
-        SdkClientException.create(
-            "Unable to load credentials from any of the providers in the chain"
-                + " AwsCredentialsProviderChain(credentialsProviders=[SystemPropertyCredentialsProvider()])"));
+    String chain = "Unable to load credentials from any of the providers in the chain"
+        + " AwsCredentialsProviderChain(credentialsProviders=[SystemPropertyCredentialsProvider()])";
+    Exception none = (Exception) catchThrowable(() -> CredentialSources.markingNone(() -> {
+          throw SdkClientException.create(chain);
+        })
+        .resolveCredentials());
 
-    assertThat(message)
+    assertThat(Main.message("offhours trace", none))
         .startsWith("trace failed: no AWS credentials: run 'aws configure'")
         .doesNotContain("Provider");
+    assertThat(Main.message("offhours trace", SdkClientException.create(chain)))
+        .as("told by the chain's NoCredentials, not by the SDK's words")
+        .isEqualTo("trace failed: " + chain);
   }
 
   @Test

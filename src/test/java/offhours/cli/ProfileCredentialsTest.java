@@ -2,10 +2,15 @@ package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import offhours.aws.AwsClients;
+import offhours.aws.CredentialSources;
 import offhours.cli.Target.Name;
 import offhours.testing.StubHttpServer;
 import offhours.testing.StubHttpServer.Reply;
@@ -25,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -117,6 +124,95 @@ class ProfileCredentialsTest {
         .contains("Credential=ASIAASSUMEDKEY/")
         .contains("/eu-central-1/cloudformation/aws4_request");
     assertThat(describe.header("X-Amz-Security-Token")).isEqualTo("assumed-session-token");
+  }
+
+  /**
+   * A role profile whose STS call met no listener (a network down, a proxy gone) has credentials set up: the SDK's
+   * chain said it as no credentials ("Unable to load credentials from any of the providers ..."), the command line as
+   * 'run aws configure'. The failure is the network's, its cause the refused connection, as a read of the stack's.
+   */
+  @Test
+  void aRoleWhoseStsCallMetNoListenerIsNotSaidAsNoCredentials(@TempDir Path dir) throws Exception {
+    assumeTrue(
+        System.getenv("AWS_ACCESS_KEY_ID") == null
+            && System.getenv("AWS_WEB_IDENTITY_TOKEN_FILE") == null,
+        "AWS_ACCESS_KEY_ID or AWS_WEB_IDENTITY_TOKEN_FILE is set: the default chain prefers it to profiles");
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    roleProfile(dir, "http://127.0.0.1:" + closed);
+
+    Throwable failure = catchThrowable(() -> Targets.deployed(userContext(dir), "offhours"));
+
+    assertThat(failure)
+        .as("not the command line's 'no AWS credentials'")
+        .isNotInstanceOf(CliException.class)
+        .isInstanceOf(SdkClientException.class)
+        .hasMessageStartingWith("Unable to execute HTTP request")
+        .hasRootCauseInstanceOf(ConnectException.class);
+    assertThat(CredentialSources.noneIn(failure)).isEmpty();
+    assertThat(Main.message("offhours endpoint", (SdkClientException) failure))
+        .doesNotContain("no AWS credentials")
+        .contains("Connection refused");
+  }
+
+  /** A role STS refuses to let the profile's keys assume is no credentials, said with STS's reason. */
+  @Test
+  void aRoleStsRefusesIsNoCredentials(@TempDir Path dir) throws Exception {
+    assumeTrue(
+        System.getenv("AWS_ACCESS_KEY_ID") == null
+            && System.getenv("AWS_WEB_IDENTITY_TOKEN_FILE") == null,
+        "AWS_ACCESS_KEY_ID or AWS_WEB_IDENTITY_TOKEN_FILE is set: the default chain prefers it to profiles");
+    aws = StubHttpServer.start(request ->
+        new Reply(403, Map.of("Content-Type", "text/xml"), """
+        <ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+          <Error><Type>Sender</Type><Code>AccessDenied</Code>
+            <Message>not authorized to perform sts:AssumeRole</Message></Error>
+          <RequestId>denied-1</RequestId>
+        </ErrorResponse>
+        """.getBytes(StandardCharsets.UTF_8)));
+    roleProfile(dir, aws.uri().toString());
+
+    assertThatThrownBy(() -> Targets.deployed(userContext(dir), "offhours"))
+        .isInstanceOf(CliException.class)
+        .hasMessageStartingWith(
+            "no AWS credentials for stack offhours in eu-central-1: profile deployer gives none (")
+        .hasMessageContaining("not authorized to perform sts:AssumeRole");
+  }
+
+  /** The profile deployer, a role assumed with base's keys, its STS at {@code sts}. */
+  private static void roleProfile(Path dir, String sts) throws IOException {
+    Path config = Files.writeString(dir.resolve("config"), """
+        [profile deployer]
+        role_arn = arn:aws:iam::123456789012:role/offhours-operator
+        source_profile = base
+        region = eu-central-1
+        """);
+    Path credentials = Files.writeString(dir.resolve("credentials"), """
+        [base]
+        aws_access_key_id = AKIDSOURCEKEY
+        aws_secret_access_key = source-secret
+        """);
+    System.setProperty("aws.configFile", config.toString());
+    System.setProperty("aws.sharedCredentialsFile", credentials.toString());
+    System.setProperty("aws.profile", "deployer");
+    System.setProperty("aws.endpointUrlSts", sts);
+    // Not asked: the credentials fail first.
+    System.setProperty("aws.endpointUrlCloudFormation", "http://127.0.0.1:9");
+  }
+
+  /** A quiet command line whose clients are the user's, in eu-central-1. */
+  private static Context userContext(Path dir) {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    return new Context(
+        quiet,
+        quiet,
+        Map.of(),
+        dir,
+        false,
+        Clock.systemUTC(),
+        () -> AwsClients.forUser(Region.EU_CENTRAL_1));
   }
 
   @Test

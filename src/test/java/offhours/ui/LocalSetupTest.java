@@ -46,9 +46,12 @@ class LocalSetupTest {
     Throwable failure = catchThrowable(() -> read(none, NOWHERE));
 
     assertThat(failure)
-        .as("what the command line matches stays the SDK's")
+        .as("in the SDK's words, for the log")
         .isInstanceOf(SdkClientException.class)
         .hasMessageStartingWith("Unable to load credentials");
+    assertThat(CredentialSources.noneIn(failure))
+        .as("what the command line tells it by too")
+        .isPresent();
     assertThat(PageDeadline.answeredIn(failure)).isFalse();
     assertThat(LocalSetup.in(failure))
         .startsWith("this machine has no AWS credentials for the page's reads (profile ")

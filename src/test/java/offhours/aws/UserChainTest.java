@@ -1,0 +1,78 @@
+package offhours.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/** The user's chain asks its providers as the SDK's does, and keeps what each failed with. */
+class UserChainTest {
+
+  private final List<String> asked = new ArrayList<>();
+
+  @Test
+  void theProviderThatGaveCredentialsIsAskedAloneFromThenOn() {
+    UserChain chain = new UserChain(List.of(failing("env", "no keys"), giving("profile")));
+
+    assertThat(chain.resolveCredentials().accessKeyId()).isEqualTo("profile");
+    assertThat(chain.resolveCredentials().accessKeyId()).isEqualTo("profile");
+    assertThat(asked).containsExactly("env", "profile", "profile");
+  }
+
+  @Test
+  void noProviderGivingAnyIsTheChainsFailureWithEachProvidersKept() {
+    SdkClientException noKeys = SdkClientException.create("no keys");
+    SdkClientException noProfile = SdkClientException.create("profile file not found");
+    UserChain chain = new UserChain(List.of(
+        () -> {
+          throw noKeys;
+        },
+        () -> {
+          throw noProfile;
+        }));
+
+    Throwable failure = catchThrowable(chain::resolveCredentials);
+
+    assertThat(failure)
+        .isInstanceOf(SdkClientException.class)
+        .hasMessageStartingWith("Unable to load credentials from any of the providers in the chain")
+        .hasMessageContaining("no keys")
+        .hasMessageContaining("profile file not found");
+    assertThat(failure.getSuppressed()).containsExactly(noKeys, noProfile);
+  }
+
+  @Test
+  void aProviderThatMetTheNetworkIsThrownAsItIsNotAsNoCredentials() {
+    SdkClientException unreachable = SdkClientException.create(
+        "Received an UnknownHostException",
+        new UnknownHostException("sts.eu-central-1.amazonaws.com"));
+    UserChain chain = new UserChain(List.of(failing("env", "no keys"), () -> {
+      throw unreachable;
+    }));
+
+    Throwable failure = catchThrowable(CredentialSources.markingNone(chain)::resolveCredentials);
+
+    assertThat(failure).isSameAs(unreachable);
+    assertThat(CredentialSources.noneIn(failure)).isEmpty();
+  }
+
+  private AwsCredentialsProvider failing(String name, String why) {
+    return () -> {
+      asked.add(name);
+      throw SdkClientException.create(why);
+    };
+  }
+
+  private AwsCredentialsProvider giving(String name) {
+    return () -> {
+      asked.add(name);
+      return AwsBasicCredentials.create(name, "secret");
+    };
+  }
+}
