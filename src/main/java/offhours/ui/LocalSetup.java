@@ -7,16 +7,19 @@ import java.security.cert.CertificateException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import offhours.aws.CredentialSources;
 import offhours.units.Shown;
-import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * A read of the page's that failed on this machine, before any request reached the stack, for want of a setting the
  * user can mend: no AWS credentials, a certificate this machine's Java does not trust, an endpoint URL the SDK cannot
- * send to. Told apart by the exceptions in the failure's causes, not by their words; the page says what is missing
- * and what to do, with the pill's "Setup error" rather than "Unreachable", which is for a stack that was asked and
- * did not answer. A failure of the network (refused, timed out, no address for the host) is not one.
+ * send to. Told apart by the exceptions in the failure's causes (and, for the endpoint's, the SDK class that threw
+ * them), not by their words; the page says what is missing and what to do, with the pill's "Setup error" rather than
+ * "Unreachable", which is for a stack that was asked and did not answer. A failure of the network (refused, timed out, no address for the host) is not one.
  */
 final class LocalSetup {
+
+  /** The SDK's class that builds an HTTP request and refuses a scheme other than http or https in it. */
+  private static final String REQUEST_BUILDER =
+      "software.amazon.awssdk.http.DefaultSdkHttpFullRequest";
 
   private LocalSetup() {}
 
@@ -29,7 +32,6 @@ final class LocalSetup {
           + CredentialSources.help(Shown.value(none.profile()))
           + "; the page asks again every few seconds";
     }
-    boolean sdk = false;
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof CertificateException
           || t instanceof CertPathValidatorException
@@ -41,13 +43,7 @@ final class LocalSetup {
             + " inspects HTTPS, add its certificate authority to the trust store of the Java that runs"
             + " offhours; check too this machine's clock, and any endpoint URL set (AWS_ENDPOINT_URL)";
       }
-      sdk |= t instanceof SdkClientException;
-      // A number the SDK could not read is in an answer the stack sent (a NumberFormatException,
-      // an IllegalArgumentException too): no setting of this machine's.
-      if (sdk
-          && (t instanceof URISyntaxException
-              || (t instanceof IllegalArgumentException
-                  && !(t instanceof NumberFormatException)))) {
+      if (badEndpoint(t)) {
         return "the SDK could not make the page's request from this machine's settings, so the stack"
             + " was not asked: '" + Shown.value(String.valueOf(t.getMessage())) + "'; check the"
             + " endpoint URL, if one is set (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, or"
@@ -55,5 +51,31 @@ final class LocalSetup {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether {@code t} is what the SDK (2.40.2) throws for an endpoint URL it cannot send to, set by
+   * {@code AWS_ENDPOINT_URL} or an endpoint override, and nothing else: a URL that is no URI, a URISyntaxException the
+   * SDK's code met (as the client is built; or, in a bare RuntimeException, as each request's endpoint is resolved:
+   * {@code localhost:4566} without its scheme, a host with '_'); a scheme other than http or https, the
+   * IllegalArgumentException thrown as the SDK builds the HTTP request ({@code ftp://x}). Told by the exception's type
+   * and the SDK class that threw it, as an IllegalArgumentException alone says nothing: one the SDK throws reading an
+   * answer (a bad base64 value, a number it cannot read) is the stack's answer, and said as one.
+   */
+  private static boolean badEndpoint(Throwable t) {
+    if (t instanceof URISyntaxException) {
+      return thrownIn(t, "software.amazon.awssdk.");
+    }
+    return t instanceof IllegalArgumentException && thrownIn(t, REQUEST_BUILDER);
+  }
+
+  /** Whether a class whose name starts with {@code name} is among the frames {@code t} was thrown through. */
+  private static boolean thrownIn(Throwable t, String name) {
+    for (StackTraceElement frame : t.getStackTrace()) {
+      if (frame.getClassName().startsWith(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

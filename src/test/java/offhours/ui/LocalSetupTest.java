@@ -11,10 +11,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.security.cert.CertificateException;
+import java.util.Map;
 import javax.net.ssl.SSLHandshakeException;
 import offhours.aws.CredentialSources;
 import org.junit.jupiter.api.Test;
@@ -139,14 +141,66 @@ class LocalSetupTest {
   }
 
   @Test
+  void anEndpointWithoutItsSchemeIsThisMachinesSetup() {
+    // AWS_ENDPOINT_URL=localhost:4566 alike: the SDK builds the client, then fails each request
+    // resolving its endpoint, with a URISyntaxException in a bare RuntimeException.
+    AwsCredentialsProvider keys =
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b"));
+    Throwable failure = catchThrowable(() -> read(keys, URI.create("localhost:4566")));
+
+    assertThat(failure)
+        .isNotInstanceOf(SdkClientException.class)
+        .hasRootCauseInstanceOf(URISyntaxException.class);
+    assertThat(LocalSetup.in(failure))
+        .startsWith("the SDK could not make the page's request from this machine's settings, so the"
+            + " stack was not asked: 'Expected scheme-specific part")
+        .contains("AWS_ENDPOINT_URL");
+  }
+
+  @Test
   void aNumberTheStackAnsweredThatTheSdkCannotReadIsNoSetup() throws IOException {
     // The stack was asked and answered 200; the SDK fails on its number with a
-    // NumberFormatException, an
-    // IllegalArgumentException as the endpoint's is, but no setting of this machine's.
+    // NumberFormatException, an IllegalArgumentException as the endpoint's scheme is, but no
+    // setting of this machine's.
+    Throwable failure = describedBy("{\"Table\":{\"ItemCount\":\"many\"}}");
+
+    assertThat(failure)
+        .isInstanceOf(SdkClientException.class)
+        .hasRootCauseInstanceOf(NumberFormatException.class);
+    assertThat(LocalSetup.in(failure)).isNull();
+  }
+
+  @Test
+  void aBase64ValueTheStackAnsweredThatTheSdkCannotReadIsNoSetup() throws IOException {
+    // A binary attribute that is no base64: the decoder's IllegalArgumentException itself, thrown
+    // reading the answer.
+    Throwable item = answeredBy("{\"Item\":{\"k\":{\"B\":\"not base64!\"}}}");
+
+    assertThat(item)
+        .isInstanceOf(SdkClientException.class)
+        .hasRootCauseExactlyInstanceOf(IllegalArgumentException.class)
+        .hasRootCauseMessage("Illegal base64 character 20");
+    assertThat(LocalSetup.in(item))
+        .as("the stack's answer could not be read: said as the stack's, as before LocalSetup")
+        .isNull();
+  }
+
+  /** What DescribeTable fails with when the stack answers it 200 with {@code json}, or null. */
+  private static Throwable describedBy(String json) throws IOException {
+    return answering(json, dynamo -> dynamo.describeTable(r -> r.tableName("t")));
+  }
+
+  /** What GetItem fails with when the stack answers it 200 with {@code json}. */
+  private static Throwable answeredBy(String json) throws IOException {
+    return answering(json, dynamo -> dynamo.getItem(r -> r.tableName("t").key(Map.of())));
+  }
+
+  private static Throwable answering(String json, java.util.function.Consumer<DynamoDbClient> call)
+      throws IOException {
     HttpServer stack =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     stack.createContext("/", exchange -> {
-      byte[] body = "{\"Table\":{\"ItemCount\":\"many\"}}".getBytes(StandardCharsets.UTF_8);
+      byte[] body = json.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
       exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body);
@@ -159,12 +213,7 @@ class LocalSetupTest {
         .endpointOverride(URI.create("http://127.0.0.1:" + stack.getAddress().getPort()))
         .httpClient(UrlConnectionHttpClient.create())
         .build()) {
-      Throwable failure = catchThrowable(() -> dynamo.describeTable(r -> r.tableName("t")));
-
-      assertThat(failure)
-          .isInstanceOf(SdkClientException.class)
-          .hasRootCauseInstanceOf(NumberFormatException.class);
-      assertThat(LocalSetup.in(failure)).isNull();
+      return catchThrowable(() -> call.accept(dynamo));
     } finally {
       stack.stop(0);
     }
