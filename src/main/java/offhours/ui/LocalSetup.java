@@ -13,7 +13,8 @@ import offhours.units.Shown;
  * user can mend: no AWS credentials, a certificate this machine's Java does not trust, an endpoint URL the SDK cannot
  * send to. Told apart by the exceptions in the failure's causes (and, for the endpoint's, the SDK class that threw
  * them), not by their words; the page says what is missing and what to do, with the pill's "Setup error" rather than
- * "Unreachable", which is for a stack that was asked and did not answer. A failure of the network (refused, timed out, no address for the host) is not one.
+ * "Unreachable", which is for a stack that was asked and did not answer. A failure of the network (refused, timed
+ * out, no address for the host) is not one.
  */
 final class LocalSetup {
 
