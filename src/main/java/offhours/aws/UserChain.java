@@ -19,7 +19,8 @@ import software.amazon.awssdk.utils.Lazy;
  * its failure thrown as it is. Where it differs: the SDK's chain, when every provider fails, throws one exception that
  * keeps their words and none of their exceptions, so a role profile whose STS call met a network down (refused, no
  * address, a timeout, TLS) read as no credentials. This one throws that provider's failure as it is, the network's
- * error in its causes, and otherwise the chain's failure in the SDK's words with each provider's as suppressed.
+ * error in its causes, and otherwise the chain's failure in the SDK's words with each provider's as suppressed. The
+ * instance metadata service's failure is never such a one: off EC2 its address never answers.
  */
 final class UserChain implements AwsCredentialsProvider {
 
@@ -66,9 +67,15 @@ final class UserChain implements AwsCredentialsProvider {
         failures.add(e);
       }
     }
-    for (RuntimeException failure : failures) {
-      if (CredentialSources.networkIn(failure)) {
-        throw failure;
+    for (int i = 0; i < failures.size(); i++) {
+      // The instance metadata service is the chain's last resort, asked on any machine: away from
+      // EC2 its address
+      // does not answer (refused, unreachable, a timeout), which is no credentials, not a network
+      // down.
+      boolean lastResort =
+          providers.getValue().get(i) instanceof InstanceProfileCredentialsProvider;
+      if (!lastResort && CredentialSources.networkIn(failures.get(i))) {
+        throw failures.get(i);
       }
     }
     List<String> words = new ArrayList<>();

@@ -3,12 +3,17 @@ package offhours.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /** The user's chain asks its providers as the SDK's does, and keeps what each failed with. */
@@ -60,6 +65,32 @@ class UserChainTest {
 
     assertThat(failure).isSameAs(unreachable);
     assertThat(CredentialSources.noneIn(failure)).isEmpty();
+  }
+
+  @Test
+  void theInstanceMetadataServiceNotAnsweringOffEc2IsStillNoCredentials() {
+    // A laptop with no credentials: every provider fails, the last resort on the network
+    // (nothing listens at its address), and that must not hide "no credentials".
+    AwsCredentialsProvider imds = InstanceProfileCredentialsProvider.builder()
+        .endpoint("http://127.0.0.1:" + closedPort())
+        .build();
+    UserChain chain = new UserChain(List.of(failing("env", "no keys"), imds));
+
+    Throwable failure = catchThrowable(CredentialSources.markingNone(chain)::resolveCredentials);
+
+    assertThat(CredentialSources.noneIn(failure)).isPresent();
+    Throwable[] kept =
+        CredentialSources.noneIn(failure).orElseThrow().getCause().getSuppressed();
+    assertThat(kept).hasSize(2);
+    assertThat(CredentialSources.networkIn(kept[1])).isTrue();
+  }
+
+  private static int closedPort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private AwsCredentialsProvider failing(String name, String why) {
