@@ -68,10 +68,9 @@ final class UserChain implements AwsCredentialsProvider {
       }
     }
     for (int i = 0; i < failures.size(); i++) {
-      // The instance metadata service is the chain's last resort, asked on any machine: away from
-      // EC2 its address
-      // does not answer (refused, unreachable, a timeout), which is no credentials, not a network
-      // down.
+      // The instance metadata service is the chain's last resort, asked on any machine: away
+      // from EC2 its address does not answer (refused, unreachable, a timeout), which is no
+      // credentials, not a network down.
       boolean lastResort =
           providers.getValue().get(i) instanceof InstanceProfileCredentialsProvider;
       if (!lastResort && CredentialSources.networkIn(failures.get(i))) {
