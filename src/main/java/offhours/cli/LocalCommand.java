@@ -144,6 +144,8 @@ final class LocalCommand {
             ModelOptions.NORMALIZE,
             "RESIZE ",
             ModelOptions.RESIZE,
+            "RESAMPLE ",
+            ModelOptions.RESAMPLE,
             "INPUT_SIZE ",
             ModelOptions.INPUT_SIZE)
         .entrySet()) {

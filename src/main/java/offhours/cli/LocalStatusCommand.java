@@ -9,6 +9,7 @@ import offhours.inference.ModelContract;
 import offhours.local.StateFile;
 import offhours.local.api.LocalApiGateway;
 import offhours.local.model.Normalization;
+import offhours.local.model.Resample;
 import offhours.local.model.Resize;
 import offhours.local.process.ProcessReads;
 import offhours.stack.Hosting;
@@ -86,17 +87,18 @@ final class LocalStatusCommand implements Command {
   }
 
   /** The flag of each {@link #servedOptions} key. */
-  private static final Map<String, String> FLAGS = Map.of(
-      "modelFile", "--" + ModelOptions.MODEL.name(),
-      "containerCommand", "--" + ModelOptions.CONTAINER_COMMAND.name(),
-      "labelsFile", "--" + ModelOptions.LABELS.name(),
-      "contentType", "--" + ModelOptions.CONTENT_TYPE.name(),
-      "accept", "--" + ModelOptions.ACCEPT.name(),
-      "normalize", "--" + ModelOptions.NORMALIZE.name(),
-      "resize", "--" + ModelOptions.RESIZE.name(),
-      "inputSize", "--" + ModelOptions.INPUT_SIZE.name(),
-      "hosting", "--" + LocalCommand.HOSTING.name(),
-      "timeZone", "--" + LocalCommand.TIME_ZONE.name());
+  private static final Map<String, String> FLAGS = Map.ofEntries(
+      Map.entry("modelFile", "--" + ModelOptions.MODEL.name()),
+      Map.entry("containerCommand", "--" + ModelOptions.CONTAINER_COMMAND.name()),
+      Map.entry("labelsFile", "--" + ModelOptions.LABELS.name()),
+      Map.entry("contentType", "--" + ModelOptions.CONTENT_TYPE.name()),
+      Map.entry("accept", "--" + ModelOptions.ACCEPT.name()),
+      Map.entry("normalize", "--" + ModelOptions.NORMALIZE.name()),
+      Map.entry("resize", "--" + ModelOptions.RESIZE.name()),
+      Map.entry("resample", "--" + ModelOptions.RESAMPLE.name()),
+      Map.entry("inputSize", "--" + ModelOptions.INPUT_SIZE.name()),
+      Map.entry("hosting", "--" + LocalCommand.HOSTING.name()),
+      Map.entry("timeZone", "--" + LocalCommand.TIME_ZONE.name()));
 
   /**
    * The model options the stack started with, by JSON key, in the order of {@code local start --help}: those given
@@ -133,6 +135,7 @@ final class LocalStatusCommand implements Command {
           Normalization.UNIT_SCALE.spelling(),
           namingDefaults);
       putSetting(options, "resize", served.resize(), Resize.STRETCH.value(), namingDefaults);
+      putSetting(options, "resample", served.resample(), Resample.BILINEAR.value(), namingDefaults);
       if (served.inputSize() != null) {
         // No default to name: without it the model's input has its own fixed size.
         options.put("inputSize", served.inputSize());

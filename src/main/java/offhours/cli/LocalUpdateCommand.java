@@ -37,11 +37,11 @@ final class LocalUpdateCommand implements Command {
     return """
         What is given changes, the rest stays; a new --model or --container-command comes with its own
         --labels (or none, when its answers name their classes), and a new --model with its own --normalize,
-        --resize and --input-size (the default's, or none, when not given). The stack creates a new model and
-        endpoint config (offhours-model-2, offhours-endpoint-config-2, ...) and switches its functions to
-        them; its controller then replaces the endpoint at its next run (pause, drain, delete, create,
-        test), and uploads wait in the queue meanwhile. Uploads, results, queues and the savings ledger
-        stay. As a stack update of a deployed stack, see README "A new model: replacing the endpoint".
+        --resize, --resample and --input-size (the default's, or none, when not given). The stack creates a
+        new model and endpoint config (offhours-model-2, offhours-endpoint-config-2, ...) and switches its
+        functions to them; its controller then replaces the endpoint at its next run (pause, drain, delete,
+        create, test), and uploads wait in the queue meanwhile. Uploads, results, queues and the savings
+        ledger stay. As a stack update of a deployed stack, see README "A new model: replacing the endpoint".
         """;
   }
 
@@ -51,8 +51,9 @@ final class LocalUpdateCommand implements Command {
         .filter(o -> call.args().value(o.name()).isPresent())
         .toList();
     if (given.isEmpty()) {
-      throw CliException.usage("give the new model: at least one of --model, --container-command,"
-          + " --labels, --content-type, --accept, --normalize, --resize and --input-size");
+      throw CliException.usage(
+          "give the new model: at least one of --model, --container-command,"
+              + " --labels, --content-type, --accept, --normalize, --resize, --resample and --input-size");
     }
     ModelOptions chosen = ModelOptions.of(call);
     ModelUpdate update;

@@ -16,14 +16,15 @@ import offhours.local.model.InputSize;
 import offhours.local.model.ModelFiles;
 import offhours.local.model.Normalization;
 import offhours.local.model.Preprocessing;
+import offhours.local.model.Resample;
 import offhours.local.model.Resize;
 
 /**
  * The model a command names ({@link #MODEL}, {@link #LABELS}, {@link #CONTAINER_COMMAND}), how it is called
  * ({@link #CONTENT_TYPE}, {@link #ACCEPT}, as CONTENT_TYPE and ACCEPT among {@code settings}) and how an ONNX
- * model's images are prepared ({@link #NORMALIZE}, {@link #RESIZE}, {@link #INPUT_SIZE}, as NORMALIZE, RESIZE and
- * INPUT_SIZE, each in its own spelling): the options of {@code local start|run|update} and {@code demo} that choose
- * the model, and their reading.
+ * model's images are prepared ({@link #NORMALIZE}, {@link #RESIZE}, {@link #RESAMPLE}, {@link #INPUT_SIZE}, as
+ * NORMALIZE, RESIZE, RESAMPLE and INPUT_SIZE, each in its own spelling): the options of {@code local start|run|update}
+ * and {@code demo} that choose the model, and their reading.
  */
 record ModelOptions(
     Optional<Path> model,
@@ -56,6 +57,12 @@ record ModelOptions(
           + " the input's, then the middle, as torchvision's and timm's evaluation do) or crop:FRACTION (shorter side"
           + " to the input's over FRACTION, above 0 and at most 1, then the input's size from the middle:"
           + " crop:0.875 is torchvision's 224 of 256)");
+  static final Option RESAMPLE = Option.value(
+      "resample",
+      "HOW",
+      "how --model's input pixels are computed from the image's: bilinear (default, TF.js' resizeBilinear, as"
+          + " nsfwjs) or antialias (Pillow's BILINEAR, which averages every pixel a shrink covers, as torchvision's"
+          + " Resize and Hugging Face's image processors)");
   static final Option INPUT_SIZE = Option.value(
       "input-size",
       "SIZE",
@@ -68,7 +75,15 @@ record ModelOptions(
 
   /** The options that choose the model: those of {@code local start} a running stack takes ({@code local update}). */
   static final List<Option> OPTIONS = List.of(
-      MODEL, LABELS, CONTAINER_COMMAND, CONTENT_TYPE, ACCEPT, NORMALIZE, RESIZE, INPUT_SIZE);
+      MODEL,
+      LABELS,
+      CONTAINER_COMMAND,
+      CONTENT_TYPE,
+      ACCEPT,
+      NORMALIZE,
+      RESIZE,
+      RESAMPLE,
+      INPUT_SIZE);
 
   /**
    * The model options of {@code local start|run|update} and {@code demo}, each checked as the stack will check it, so
@@ -119,18 +134,19 @@ record ModelOptions(
   }
 
   /**
-   * {@link #NORMALIZE}, {@link #RESIZE} and {@link #INPUT_SIZE} as NORMALIZE, RESIZE and INPUT_SIZE, each spelled as
-   * the container reads it back ({@code ImageNet} as {@code imagenet}, {@code 224x224} as {@code 224}), so that the
-   * same choice typed again changes nothing. They prepare an ONNX model's images, so a container command, whose
-   * server prepares its own, is refused with them.
+   * {@link #NORMALIZE}, {@link #RESIZE}, {@link #RESAMPLE} and {@link #INPUT_SIZE} as NORMALIZE, RESIZE, RESAMPLE and
+   * INPUT_SIZE, each spelled as the container reads it back ({@code ImageNet} as {@code imagenet}, {@code 224x224} as
+   * {@code 224}), so that the same choice typed again changes nothing. They prepare an ONNX model's images, so a
+   * container command, whose server prepares its own, is refused with them.
    */
   private static Map<String, String> preprocessing(Arguments args) {
     Map<String, String> settings = new LinkedHashMap<>();
     Optional<String> normalize = args.value(NORMALIZE.name());
     Optional<String> resize = args.value(RESIZE.name());
+    Optional<String> resample = args.value(RESAMPLE.name());
     Optional<String> inputSize = args.value(INPUT_SIZE.name());
     if (args.value(CONTAINER_COMMAND.name()).isPresent()) {
-      Optional<Option> given = Stream.of(NORMALIZE, RESIZE, INPUT_SIZE)
+      Optional<Option> given = Stream.of(NORMALIZE, RESIZE, RESAMPLE, INPUT_SIZE)
           .filter(o -> args.value(o.name()).isPresent())
           .findFirst();
       if (given.isPresent()) {
@@ -146,6 +162,8 @@ record ModelOptions(
           Normalization.parse(v, Preprocessing.NORMALIZE).spelling()));
       resize.ifPresent(v -> settings.put(
           Preprocessing.RESIZE, Resize.parse(v, Preprocessing.RESIZE).value()));
+      resample.ifPresent(v -> settings.put(
+          Preprocessing.RESAMPLE, Resample.parse(v, Preprocessing.RESAMPLE).value()));
       inputSize.ifPresent(v -> settings.put(
           Preprocessing.INPUT_SIZE, InputSize.parse(v, Preprocessing.INPUT_SIZE).spelling()));
     } catch (IllegalArgumentException e) {

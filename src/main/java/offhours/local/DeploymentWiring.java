@@ -339,8 +339,9 @@ final class DeploymentWiring {
           "the local ONNX container needs ModelDataUrl file:///path/model.onnx, got "
               + spec.modelDataUrl());
     }
-    // The model's own preprocessing (--resize, --normalize, --input-size), as its environment
-    // carries it (StackModel); a value no setting takes is refused when the endpoint is created.
+    // The model's own preprocessing (--resize, --resample, --normalize, --input-size), as its
+    // environment carries it (StackModel); a value no setting takes is refused when the endpoint
+    // is created.
     Preprocessing preprocessing;
     try {
       preprocessing = Preprocessing.of(spec.environment());

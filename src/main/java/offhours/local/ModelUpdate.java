@@ -19,7 +19,7 @@ import offhours.local.model.Preprocessing;
  * @param labels the class names, one per line, in the order of the model's outputs
  * @param containerCommand a command speaking the SageMaker contract to serve with instead
  * @param modelSettings CONTENT_TYPE and ACCEPT, as the stack's parameters of those names, and the ONNX model's
- *     NORMALIZE, RESIZE and INPUT_SIZE ({@link Preprocessing})
+ *     NORMALIZE, RESIZE, RESAMPLE and INPUT_SIZE ({@link Preprocessing})
  */
 public record ModelUpdate(
     Optional<Path> model,

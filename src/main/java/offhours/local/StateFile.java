@@ -81,6 +81,7 @@ public record StateFile(
    *     run from here
    * @param normalize {@code --normalize} (NORMALIZE) of the ONNX model of {@code modelFile}; absent when not given
    * @param resize {@code --resize} (RESIZE) of that model; absent when not given
+   * @param resample {@code --resample} (RESAMPLE) of that model; absent when not given
    * @param inputSize {@code --input-size} (INPUT_SIZE) of that model; absent when not given
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -91,11 +92,12 @@ public record StateFile(
       String containerCommand,
       String normalize,
       String resize,
+      String resample,
       String inputSize) {
 
     /** A model served with the default's resize and normalization (or a command, which prepares its own). */
     public Served(String modelFile, String labelsFile, String containerCommand) {
-      this(modelFile, labelsFile, containerCommand, null, null, null);
+      this(modelFile, labelsFile, containerCommand, null, null, null, null);
     }
 
     /** What a stack started with these options serves. */
@@ -105,8 +107,8 @@ public record StateFile(
     }
 
     /**
-     * As {@link #of(Optional, Optional, Optional)}, with the NORMALIZE, RESIZE and INPUT_SIZE among {@code
-     * modelSettings}.
+     * As {@link #of(Optional, Optional, Optional)}, with the NORMALIZE, RESIZE, RESAMPLE and INPUT_SIZE among
+     * {@code modelSettings}.
      */
     static Served of(
         Optional<Path> model,
@@ -119,6 +121,7 @@ public record StateFile(
           containerCommand.orElse(null),
           modelSettings.get(Preprocessing.NORMALIZE),
           modelSettings.get(Preprocessing.RESIZE),
+          modelSettings.get(Preprocessing.RESAMPLE),
           modelSettings.get(Preprocessing.INPUT_SIZE));
     }
 

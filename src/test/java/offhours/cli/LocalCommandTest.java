@@ -215,7 +215,9 @@ class LocalCommandTest {
               "imagenet (torchvision's",
               "--resize HOW",
               "crop (shorter",
-              "crop:0.875 is torchvision's 224 of 256");
+              "crop:0.875 is torchvision's 224 of 256",
+              "--resample HOW",
+              "antialias (Pillow's BILINEAR");
     }
 
     assertThat(run("local", "start", "--normalize", "imagenet").err())
@@ -249,6 +251,19 @@ class LocalCommandTest {
             "offhours: --resize must be stretch, crop or crop:FRACTION, the fraction of the scaled"
                 + " image cut, above 0 and at most 1 (as crop:0.875), got 'fit'; see 'offhours local"
                 + " start --help'\n");
+    assertThat(run(concat(withModel, "--resample", "lanczos")).err())
+        .isEqualTo("offhours: --resample must be bilinear (TF.js' resizeBilinear, as nsfwjs) or"
+            + " antialias (Pillow's BILINEAR, as torchvision and Hugging Face), got 'lanczos'; see"
+            + " 'offhours local start --help'\n");
+    assertThat(run(
+                "local",
+                "run",
+                "--container-command",
+                "python3 serve.py",
+                "--resample",
+                "antialias")
+            .err())
+        .startsWith("offhours: --resample prepares the images of an ONNX model of --model only");
     assertThat(run(concat(withModel, "--resize", "crop:1.5")).err())
         .isEqualTo("offhours: --resize needs a crop fraction above 0 and at most 1, in digits 0-9"
             + " with at most one '.' as crop:0.875, got 'crop:1.5'; see 'offhours local start"
@@ -273,11 +288,21 @@ class LocalCommandTest {
             "ImageNet",
             "resize",
             "CROP",
+            "resample",
+            "AntiAlias",
             "accept",
             "application/json"));
 
     assertThat(LocalCommand.settings(call).modelSettings())
-        .isEqualTo(Map.of("NORMALIZE", "imagenet", "RESIZE", "crop", "ACCEPT", "application/json"));
+        .isEqualTo(Map.of(
+            "NORMALIZE",
+            "imagenet",
+            "RESIZE",
+            "crop",
+            "RESAMPLE",
+            "antialias",
+            "ACCEPT",
+            "application/json"));
     for (String[] given : new String[][] {{"crop:1.0", "crop"}, {"Crop:.8750", "crop:0.875"}}) {
       Invocation fraction = CliRun.quietCall(
           cache,
@@ -355,9 +380,10 @@ class LocalCommandTest {
     }
     Invocation call = CliRun.quietCall(cache, Clock.system(GMT), flags);
 
-    // Its processor stretches the image: the default resize, so no RESIZE.
+    // Its processor stretches the image (the default resize, no RESIZE) with Pillow's resampler.
     assertThat(LocalCommand.settings(call).modelSettings())
-        .isEqualTo(Map.of("INPUT_SIZE", "224", "NORMALIZE", "0.5,0.5,0.5/0.5,0.5,0.5"));
+        .isEqualTo(Map.of(
+            "INPUT_SIZE", "224", "NORMALIZE", "0.5,0.5,0.5/0.5,0.5,0.5", "RESAMPLE", "antialias"));
   }
 
   /** README's flags for a torchvision ResNet-50, Resize(256) then CenterCrop(224), read as the stack takes them. */
@@ -380,7 +406,8 @@ class LocalCommandTest {
     Invocation call = CliRun.quietCall(cache, Clock.system(GMT), flags);
 
     assertThat(LocalCommand.settings(call).modelSettings())
-        .isEqualTo(Map.of("NORMALIZE", "imagenet", "RESIZE", "crop:0.875"));
+        .isEqualTo(
+            Map.of("NORMALIZE", "imagenet", "RESIZE", "crop:0.875", "RESAMPLE", "antialias"));
   }
 
   private static String[] concat(String[] first, String... more) {

@@ -578,7 +578,13 @@ class LocalStackProcessTest {
         List.of(),
         Map.of(),
         new StateFile.Served(
-            "/m/vit.onnx", "/m/labels.txt", null, "0.5,0.5,0.5/0.5,0.5,0.5", null, "384x288"),
+            "/m/vit.onnx",
+            "/m/labels.txt",
+            null,
+            "0.5,0.5,0.5/0.5,0.5,0.5",
+            null,
+            "antialias",
+            "384x288"),
         Map.of());
 
     assertThat(run("local", "status").out())
@@ -589,10 +595,12 @@ class LocalStackProcessTest {
             + "--accept        application/json (default)\n"
             + "--normalize     0.5,0.5,0.5/0.5,0.5,0.5\n"
             + "--resize        stretch (default)\n"
+            + "--resample      antialias\n"
             + "--input-size    384x288\n");
     assertThat(run("local", "status", "--json").out())
         .contains("\"served\":{\"modelFile\":\"/m/vit.onnx\",\"labelsFile\":\"/m/labels.txt\","
-            + "\"normalize\":\"0.5,0.5,0.5/0.5,0.5,0.5\",\"inputSize\":\"384x288\"}");
+            + "\"normalize\":\"0.5,0.5,0.5/0.5,0.5,0.5\",\"resample\":\"antialias\","
+            + "\"inputSize\":\"384x288\"}");
   }
 
   @Test

@@ -35,7 +35,7 @@ class LocalUpdateCommandTest {
     assertThat(nothing.exitCode()).isEqualTo(2);
     assertThat(nothing.err())
         .isEqualTo("offhours: give the new model: at least one of --model, --container-command,"
-            + " --labels, --content-type, --accept, --normalize, --resize and --input-size; see"
+            + " --labels, --content-type, --accept, --normalize, --resize, --resample and --input-size; see"
             + " 'offhours local update --help'\n");
   }
 
@@ -130,6 +130,8 @@ class LocalUpdateCommandTest {
             "text/csv",
             "--resize",
             "Crop",
+            "--resample",
+            "AntiAlias",
             "--input-size",
             "224x224",
             "--json");
@@ -146,7 +148,15 @@ class LocalUpdateCommandTest {
               Optional.empty(),
               Optional.of(labels.toAbsolutePath()),
               Optional.empty(),
-              Map.of("ACCEPT", "text/csv", "RESIZE", "crop", "INPUT_SIZE", "224")));
+              Map.of(
+                  "ACCEPT",
+                  "text/csv",
+                  "RESIZE",
+                  "crop",
+                  "RESAMPLE",
+                  "antialias",
+                  "INPUT_SIZE",
+                  "224")));
     } finally {
       stack.destroy();
     }
@@ -194,7 +204,12 @@ class LocalUpdateCommandTest {
 
     assertThat(help)
         .contains("--model FILE", "--labels FILE", "--container-command CMD", "--content-type TYPE")
-        .contains("--accept TYPE", "--normalize HOW", "--resize HOW", "--input-size SIZE")
+        .contains(
+            "--accept TYPE",
+            "--normalize HOW",
+            "--resize HOW",
+            "--resample HOW",
+            "--input-size SIZE")
         .doesNotContain("--hosting", "--time-zone");
     assertThat(run("local", "update", "--hosting", "serverless").exitCode())
         .as("--hosting: a new stack's, not an update's")

@@ -29,9 +29,9 @@ import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /**
- * --normalize, --resize and --input-size from the local stack's options to the model: StackModel gives the local
- * SageMaker's model them as its container's environment, and the ONNX container it starts prepares each image by them.
- * The model here answers the mean of each channel it is fed, or the shape of the tensor.
+ * --normalize, --resize, --resample and --input-size from the local stack's options to the model: StackModel gives
+ * the local SageMaker's model them as its container's environment, and the ONNX container it starts prepares each
+ * image by them. The model here answers the mean of each channel it is fed, or the shape of the tensor.
  */
 class ModelPreprocessingTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -132,6 +132,16 @@ class ModelPreprocessingTest {
   void withoutThemTheWholeImageIsStretchedAndScaledFromZeroToOne() throws Exception {
     // Columns 0, 9.67, 19.33 and 29 of the stripes: red 1, 1/3, 1/3 and 1.
     assertThat(served(Map.of())).containsExactly(new double[] {2 / 3.0, 1, 0.2}, within(1e-5));
+  }
+
+  @Test
+  void antialiasReachesTheModelAndAveragesEveryColumnUnderEachPixel() throws Exception {
+    // 30 columns into 4: Pillow's triangle 7.5 pixels wide around columns 3.75, 11.25, 18.75 and
+    // 26.25 (edge
+    // coordinates) weighs red at 6.4667 of 6.5667 for the outer two and 2.6 of 7.5 for the inner:
+    // 251 and 88 of 255.
+    assertThat(served(Map.of("RESAMPLE", "antialias")))
+        .containsExactly(new double[] {(251 + 88) / 2.0 / 255, 1, 0.2}, within(1e-5));
   }
 
   @Test

@@ -92,12 +92,12 @@ class ModelSwitchTest {
     assertThatThrownBy(() -> new ModelUpdate(
             Optional.empty(), Optional.empty(), Optional.empty(), Map.of("HOSTING", "serverless")))
         .hasMessage(
-            "a model update changes CONTENT_TYPE, ACCEPT, NORMALIZE, RESIZE and INPUT_SIZE of"
+            "a model update changes CONTENT_TYPE, ACCEPT, NORMALIZE, RESIZE, RESAMPLE and INPUT_SIZE of"
                 + " the model settings, not HOSTING");
     assertThatThrownBy(
             () -> new ModelUpdate(Optional.empty(), Optional.empty(), Optional.empty(), Map.of()))
         .hasMessage("a model update needs at least one of --model, --container-command, --labels,"
-            + " --content-type, --accept, --normalize, --resize and --input-size");
+            + " --content-type, --accept, --normalize, --resize, --resample and --input-size");
   }
 
   @Test
@@ -203,7 +203,7 @@ class ModelSwitchTest {
             Optional.of("python3 serve.py"),
             Map.of("RESIZE", "crop")))
         .hasMessage(
-            "--normalize, --resize and --input-size prepare the images of an ONNX model of --model"
+            "--normalize, --resize, --resample and --input-size prepare the images of an ONNX model of --model"
                 + " only: a --container-command's server prepares its own");
     assertThatThrownBy(() -> LocalDeployment.Options.defaults(dir)
             .withModelSettings(Map.of("NORMALIZE", "imagenet", "RESIZE", "crop")))

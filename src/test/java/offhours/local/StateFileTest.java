@@ -91,7 +91,14 @@ class StateFileTest {
         Optional.of(Path.of("labels.txt")),
         Optional.empty(),
         Map.of(
-            "NORMALIZE", "0.5,0.5,0.5/0.5,0.5,0.5", "CONTENT_TYPE", "auto", "INPUT_SIZE", "224"));
+            "NORMALIZE",
+            "0.5,0.5,0.5/0.5,0.5,0.5",
+            "CONTENT_TYPE",
+            "auto",
+            "RESAMPLE",
+            "antialias",
+            "INPUT_SIZE",
+            "224"));
     new StateFile(7L, null, null, null, null, null, null, null, null, null, null, served)
         .write(file);
 
@@ -103,6 +110,7 @@ class StateFileTest {
             null,
             "0.5,0.5,0.5/0.5,0.5,0.5",
             null,
+            "antialias",
             "224"));
     assertThat(read.isDefault()).isFalse();
     assertThat(StateFile.Served.of(Optional.empty(), Optional.empty(), Optional.empty())
@@ -138,7 +146,13 @@ class StateFileTest {
             Map.of("TIME_ZONE", "UTC"),
             List.of(MOTO),
             new StateFile.Served(
-                "/m.onnx", "/labels.txt", "python3 serve.py", "imagenet", "crop", "224"))
+                "/m.onnx",
+                "/labels.txt",
+                "python3 serve.py",
+                "imagenet",
+                "crop",
+                "antialias",
+                "224"))
         .write(file);
     JsonNode written = new ObjectMapper().readTree(file.toFile());
     String section =

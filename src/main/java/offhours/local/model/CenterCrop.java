@@ -8,15 +8,35 @@ package offhours.local.model;
  * (torchvision's {@code int(size * long / short)}); and the input's size is cut from the middle at whole pixels of the
  * scaled image, each offset {@code (scaled - size) / 2} rounded half to even as CenterCrop's
  * {@code int(round((h - ch) / 2.0))} rounds in Python 3 (so 0.5 is 0, 1.5 is 2). For a square input that is
- * torchvision's shorter side scaled to {@code size / fraction}. The region is returned in the image's own pixels, for
- * the resize to sample it, so no scaled image is ever made.
+ * torchvision's shorter side scaled to {@code size / fraction}. The region is given in the image's own pixels, for
+ * the resize to sample it, so no scaled image is ever made; {@link Resample#ANTIALIAS} reads each axis's
+ * {@link Cut}, as Pillow resizes the whole image to the scaled size before the cut.
  *
- * @param left the region's first column in the image (a fraction of a pixel where the scale is not whole)
- * @param top its first row
- * @param width its width in the image's pixels
- * @param height its height
+ * @param columns how the image's columns are scaled and cut
+ * @param rows how its rows are
  */
-record CenterCrop(double left, double top, double width, double height) {
+record CenterCrop(Cut columns, Cut rows) {
+  /**
+   * One axis: the image's {@code image} pixels scaled to {@code scaled}, of which {@code size} are cut from
+   * {@code offset} on (whole pixels of the scaled image).
+   */
+  record Cut(int image, double scaled, double offset, int size) {
+    /** The image's pixels per scaled pixel: Pillow's scale. */
+    double scale() {
+      return image / scaled;
+    }
+
+    /** The cut's first pixel in the image's (a fraction of a pixel where the scale is not whole). */
+    double from() {
+      return offset * scale();
+    }
+
+    /** The cut's length in the image's pixels. */
+    double used() {
+      return size * scale();
+    }
+  }
+
   /**
    * The scaled side is held at this: a fraction so small that it passes it already cuts a region of well under a
    * pixel from any image, and the arithmetic stays within a double's exact integers.
@@ -38,11 +58,34 @@ record CenterCrop(double left, double top, double width, double height) {
       scaledWidth = targetWidth;
       scaledHeight = Math.floor(targetWidth * imageHeight / imageWidth);
     }
-    double perRow = imageHeight / scaledHeight, perColumn = imageWidth / scaledWidth;
     return new CenterCrop(
-        Math.rint((scaledWidth - width) / 2) * perColumn,
-        Math.rint((scaledHeight - height) / 2) * perRow,
-        width * perColumn,
-        height * perRow);
+        new Cut(imageWidth, scaledWidth, Math.rint((scaledWidth - width) / 2), width),
+        new Cut(imageHeight, scaledHeight, Math.rint((scaledHeight - height) / 2), height));
+  }
+
+  /** The whole image of {@code imageWidth} x {@code imageHeight} pixels scaled to {@code width} x {@code height}. */
+  static CenterCrop stretch(int imageWidth, int imageHeight, int width, int height) {
+    return new CenterCrop(
+        new Cut(imageWidth, width, 0, width), new Cut(imageHeight, height, 0, height));
+  }
+
+  /** The region's first column in the image (a fraction of a pixel where the scale is not whole). */
+  double left() {
+    return columns.from();
+  }
+
+  /** The region's first row in the image. */
+  double top() {
+    return rows.from();
+  }
+
+  /** The region's width in the image's pixels. */
+  double width() {
+    return columns.used();
+  }
+
+  /** The region's height in the image's pixels. */
+  double height() {
+    return rows.used();
   }
 }

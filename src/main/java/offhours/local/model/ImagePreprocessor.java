@@ -29,7 +29,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * (align corners), then apply the {@link Normalization}. Layout (NHWC or NCHW) and size come from the
  * model's input shape (the size from the {@link InputSize} given where the shape leaves it dynamic), so a user's own
  * ONNX model works too; a crop ({@link Resize#crop}) resizes the middle of the image that
- * {@link CenterCrop} finds instead of the whole.
+ * {@link CenterCrop} finds instead of the whole. With {@link Resample#ANTIALIAS} the resize is Pillow's instead, as
+ * torchvision and Hugging Face resize ({@link AntialiasResampler}).
  *
  * <p>Rasters are read directly (no per-pixel {@code getRGB}, which would also gamma-convert grey images);
  * the resize writes straight into the tensor buffer.
@@ -63,6 +64,7 @@ final class ImagePreprocessor {
   private final int width;
   private final Normalization normalization;
   private final Resize resize;
+  private final Resample resample;
 
   ImagePreprocessor(Layout layout, int height, int width, Preprocessing preprocessing) {
     this.layout = layout;
@@ -70,6 +72,7 @@ final class ImagePreprocessor {
     this.width = width;
     this.normalization = preprocessing.normalization();
     this.resize = preprocessing.resize();
+    this.resample = preprocessing.resample();
   }
 
   Layout layout() {
@@ -264,12 +267,42 @@ final class ImagePreprocessor {
     return (byte) (((v & 0xffff) * 255 + 32767) / 65535);
   }
 
+  /** Resizes {@code p} to the input's size as the {@link Resample} says, into {@code out}. */
+  void resize(Pixels p, FloatBuffer out) {
+    if (resample == Resample.ANTIALIAS) {
+      CenterCrop region = resize.crop()
+          ? CenterCrop.of(p.width(), p.height(), width, height, resize.fraction())
+          : CenterCrop.stretch(p.width(), p.height(), width, height);
+      write(AntialiasResampler.resize(p, region), out);
+    } else {
+      bilinear(p, out);
+    }
+  }
+
+  /** Writes pixels of the input's size into the tensor, scaled to [0, 1] and normalized. */
+  private void write(Pixels p, FloatBuffer out) {
+    float[] mean = normalization.mean();
+    float[] std = normalization.std();
+    boolean identity = normalization.isIdentity();
+    byte[] src = p.rgb();
+    int plane = height * width;
+    for (int i = 0; i < plane; i++) {
+      for (int c = 0; c < 3; c++) {
+        float v = UNIT[src[i * 3 + c] & 0xff];
+        if (!identity) {
+          v = (v - mean[c]) / std[c];
+        }
+        out.put(layout == Layout.NHWC ? i * 3 + c : c * plane + i, v);
+      }
+    }
+  }
+
   /**
    * TF.js' CPU resizeBilinear with alignCorners=true and halfPixelCenters=false: source coordinate =
    * out * (in - 1) / (outSize - 1); interpolate horizontally, then vertically, in double precision
    * (https://github.com/tensorflow/tfjs/blob/master/tfjs-backend-cpu/src/kernels/ResizeBilinear.ts).
    */
-  void resize(Pixels p, FloatBuffer out) {
+  private void bilinear(Pixels p, FloatBuffer out) {
     // The part of the image resized: all of it, or with CROP the middle that CenterCrop finds.
     double fromX = 0, fromY = 0, usedWidth = p.width(), usedHeight = p.height();
     if (resize.crop()) {

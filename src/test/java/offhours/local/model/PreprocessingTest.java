@@ -76,6 +76,23 @@ class PreprocessingTest {
   }
 
   @Test
+  void resampleIsBilinearOrAntialiasAndNothingElse() {
+    assertThat(Resample.parse("bilinear", "RESAMPLE")).isEqualTo(Resample.BILINEAR);
+    assertThat(Resample.parse(" AntiAlias ", "RESAMPLE")).isEqualTo(Resample.ANTIALIAS);
+    assertThat(Resample.ANTIALIAS.value()).isEqualTo("antialias");
+    for (String bad : new String[] {"lanczos", "", "anti-alias", "pil"}) {
+      assertThatThrownBy(() -> Resample.parse(bad, "RESAMPLE"))
+          .as(bad)
+          .hasMessage("RESAMPLE must be bilinear (TF.js' resizeBilinear, as nsfwjs) or antialias"
+              + " (Pillow's BILINEAR, as torchvision and Hugging Face), got '" + bad + "'");
+    }
+    assertThat(Preprocessing.of(Map.of("RESAMPLE", "antialias", "RESIZE", "crop:0.875")))
+        .isEqualTo(
+            new Preprocessing(Normalization.UNIT_SCALE, Resize.crop(0.875), Resample.ANTIALIAS));
+    assertThat(Preprocessing.of(Map.of()).resample()).isEqualTo(Resample.BILINEAR);
+  }
+
+  @Test
   void aCropFractionIsAboveZeroAndAtMostOneAndSpelledOneWay() {
     assertThat(Resize.parse("crop:0.875", "RESIZE")).isEqualTo(Resize.crop(0.875));
     assertThat(Resize.parse(" CROP:.8750 ", "RESIZE").value()).isEqualTo("crop:0.875");
