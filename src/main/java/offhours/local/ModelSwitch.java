@@ -3,15 +3,19 @@ package offhours.local;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import offhours.api.ApiConfig;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.classify.ClassifyConfig;
 import offhours.endpoint.ControllerConfig;
+import offhours.inference.ModelContract;
 import offhours.local.lambda.ExecutionEnvironment;
 import offhours.local.lambda.LocalLambda;
 import offhours.local.model.ModelFiles;
@@ -145,15 +149,10 @@ final class ModelSwitch {
     if (!update.newModel()
         && labelList.equals(now.labels())
         && sameSettings(settings, was.modelSettings(), ownSize)) {
-      // An input size the stack was not started with is no setting it has already: say why it
+      // A setting the stack was not started with is no setting it has already: say why it
       // changes nothing, or the user is told of a setting the stack does not show.
-      String given = settings.equals(was.modelSettings())
-          ? ""
-          : " (" + Preprocessing.flag(Preprocessing.INPUT_SIZE) + " "
-              + settings.get(Preprocessing.INPUT_SIZE)
-              + " is the size the model's input fixes itself: it is fed that size, given or not)";
       throw new IllegalArgumentException("nothing changed: the local stack serves this model"
-          + " with these labels and settings already" + given);
+          + " with these labels and settings already" + sameBecause(settings, was.modelSettings()));
     }
     LocalDeployment.Options next = new LocalDeployment.Options(
         was.cacheDir(),
@@ -259,20 +258,54 @@ final class ModelSwitch {
   }
 
   /**
-   * Whether model settings {@code after} give the model what {@code before} gave it: the same settings, an INPUT_SIZE
-   * aside where the model's input fixes its own size ({@code ownSize}), which it is fed whatever is given (another
-   * size was refused), as the same setting given again changes nothing.
+   * Whether model settings {@code after} give the model what {@code before} gave it, compared by value: a setting
+   * given as its default is the default left out ({@code --normalize unit}, {@code --resize stretch}, {@code
+   * --content-type application/x-image}), one spelling the same as another, and an INPUT_SIZE aside where the model's
+   * input fixes its own size ({@code ownSize}), which it is fed whatever is given (another size was refused), as the
+   * same setting given again changes nothing.
    */
   private static boolean sameSettings(
       Map<String, String> after, Map<String, String> before, boolean ownSize) {
-    if (!ownSize) {
-      return after.equals(before);
+    Preprocessing a = Preprocessing.of(after);
+    Preprocessing b = Preprocessing.of(before);
+    if (ownSize) {
+      a = new Preprocessing(a.normalization(), a.resize(), a.resample(), Optional.empty());
+      b = new Preprocessing(b.normalization(), b.resize(), b.resample(), Optional.empty());
     }
-    Map<String, String> a = new HashMap<>(after);
-    Map<String, String> b = new HashMap<>(before);
-    a.remove(Preprocessing.INPUT_SIZE);
-    b.remove(Preprocessing.INPUT_SIZE);
-    return a.equals(b);
+    return a.equals(b)
+        && ModelContract.fromEnv(after).equals(ModelContract.fromEnv(before))
+        && others(after).equals(others(before));
+  }
+
+  /** The settings other than those an update changes, which are compared by value: compared as text. */
+  private static Map<String, String> others(Map<String, String> settings) {
+    Map<String, String> others = new HashMap<>(settings);
+    others.keySet().removeAll(ModelUpdate.SETTINGS);
+    return others;
+  }
+
+  /**
+   * Why settings {@code after}, the same by value as {@code before}, change nothing where their text differs: each
+   * setting given that the stack did not have, or had in another spelling, named with what it is; empty when none.
+   */
+  private static String sameBecause(Map<String, String> after, Map<String, String> before) {
+    List<String> reasons = new ArrayList<>();
+    for (String key : new TreeSet<>(after.keySet())) {
+      String value = after.get(key);
+      if (value.equals(before.get(key))) {
+        continue;
+      }
+      String flag = Preprocessing.SETTINGS.contains(key)
+          ? Preprocessing.flag(key)
+          : "--" + key.toLowerCase(Locale.ROOT).replace('_', '-');
+      reasons.add(flag + " " + value
+          + (before.containsKey(key)
+              ? " is what " + before.get(key) + " already was"
+              : key.equals(Preprocessing.INPUT_SIZE)
+                  ? " is the size the model's input fixes itself: it is fed that size, given or not"
+                  : " is the default the stack already uses"));
+    }
+    return reasons.isEmpty() ? "" : " (" + String.join("; ", reasons) + ")";
   }
 
   /** Function {@code name} runs the update's init now; undoing that gives it {@code previous} again. */

@@ -299,6 +299,52 @@ class ModelSwitchTest {
         .hasMessageContaining("this.clients");
   }
 
+  @Test
+  void aSettingGivenAsTheDefaultOrInAnotherSpellingOfTheSameChangesNothing() throws IOException {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "red\ngreen\nblue\n");
+    ServedModel defaults = onnxStack(labels, Map.of());
+    for (Map.Entry<String, String> given : Map.of(
+            "NORMALIZE", "unit",
+            "RESIZE", "stretch",
+            "RESAMPLE", "bilinear",
+            "CONTENT_TYPE", "application/x-image",
+            "ACCEPT", "application/json")
+        .entrySet()) {
+      String flag = "--" + given.getKey().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      assertThatThrownBy(() -> unwired.apply(
+              defaults,
+              new ModelUpdate(
+                  Optional.empty(), Optional.empty(), Optional.empty(), Map.ofEntries(given))))
+          .as(flag)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("nothing changed: the local stack serves this model with these labels and"
+              + " settings already (" + flag + " " + given.getValue()
+              + " is the default the stack already uses)");
+    }
+    ServedModel cropped = onnxStack(labels, Map.of("RESIZE", "crop", "NORMALIZE", "imagenet"));
+    assertThatThrownBy(() -> unwired.apply(
+            cropped,
+            new ModelUpdate(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Map.of("RESIZE", "crop:1", "NORMALIZE", "0.485,0.456,0.406/0.229,0.224,0.225"))))
+        .hasMessage("nothing changed: the local stack serves this model with these labels and"
+            + " settings already (--normalize 0.485,0.456,0.406/0.229,0.224,0.225 is what imagenet"
+            + " already was; --resize crop:1 is what crop already was)");
+    // Past the checks, the unwired switch fails at its first use: its SageMaker client.
+    assertThatThrownBy(() -> unwired.apply(
+            defaults,
+            new ModelUpdate(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Map.of("NORMALIZE", "unit", "RESAMPLE", "antialias"))))
+        .as("one setting the same, another changed")
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("this.clients");
+  }
+
   /** A stack that serves an ONNX model of three classes with {@code labels} and {@code settings}. */
   private ServedModel onnxStack(Path labels, Map<String, String> settings) throws IOException {
     return onnxStack(OnnxGraphs.channelMeans(4, 4), labels, settings);
