@@ -14,33 +14,41 @@ final class NumberFlags {
 
   /** {@link #positive}, at most {@code max}: a larger number is refused, never cut to an int. */
   static int positive(Arguments args, Option option, int fallback, int max) {
-    long n = positive(args, option, fallback);
-    if (n > max) {
-      throw CliException.usage("--" + option.name() + " must be at most " + max + ", got " + n);
-    }
-    return (int) n;
+    return (int) positive(args, option, (long) fallback, (long) max);
   }
 
   /**
    * The value of {@code option} as a whole number above 0 in {@link #digits}, {@code fallback} when it is not given;
-   * anything else, 0 and a number beyond a long too, is refused with a usage error naming the flag.
+   * anything else and 0 are refused with a usage error naming the flag, and digits beyond a long as more than the
+   * most it takes, as any number over it is.
    */
   static long positive(Arguments args, Option option, long fallback) {
+    return positive(args, option, fallback, Long.MAX_VALUE);
+  }
+
+  private static long positive(Arguments args, Option option, long fallback, long max) {
     Optional<String> value = args.value(option.name());
     if (value.isEmpty()) {
       return fallback;
     }
+    String text = value.get();
+    long n = 0;
+    // Digits beyond a long are a number too, only more than any flag takes: said as such.
+    boolean beyond = false;
     try {
-      long n = digits(value.get(), false);
-      if (n > 0) {
-        return n;
-      }
+      n = digits(text, false);
     } catch (NumberFormatException e) {
-      // the message below says what is expected
+      beyond = WholeNumbers.isDigits(text);
     }
-    throw CliException.usage(
-        "--" + option.name() + " needs a positive whole number in digits 0-9, got '"
-            + Terminal.value(value.get()) + "'");
+    if (n < 1 && !beyond) {
+      throw CliException.usage("--" + option.name()
+          + " needs a positive whole number in digits 0-9, got '" + Terminal.value(text) + "'");
+    }
+    if (beyond || n > max) {
+      throw CliException.usage("--" + option.name() + " must be at most " + max + ", got "
+          + (beyond ? text : Long.toString(n)));
+    }
+    return n;
   }
 
   /**

@@ -22,7 +22,7 @@ class NumberFlagsTest {
     assertThat(NumberFlags.positive(days("30"), DAYS, 7L)).isEqualTo(30);
     assertThat(NumberFlags.positive(days("9223372036854775807"), DAYS, 7L))
         .isEqualTo(Long.MAX_VALUE);
-    for (String bad : List.of("0", "-1", "+3", " 3", "3.5", "", "\uFF13", "9223372036854775808")) {
+    for (String bad : List.of("0", "000", "-1", "+3", " 3", "3.5", "", "\uFF13")) {
       assertThatThrownBy(() -> NumberFlags.positive(days(bad), DAYS, 7L))
           .as(bad)
           .isInstanceOfSatisfying(
@@ -44,6 +44,16 @@ class NumberFlagsTest {
         .hasMessage("--days must be at most 366, got 367");
     assertThatThrownBy(() -> NumberFlags.positive(days("4294967297"), DAYS, 7, Integer.MAX_VALUE))
         .hasMessage("--days must be at most 2147483647, got 4294967297");
+  }
+
+  @Test
+  void digitsBeyondALongAreRefusedAsMoreThanTheMostTheFlagTakes() {
+    assertThatThrownBy(() -> NumberFlags.positive(days("99999999999999999999"), DAYS, 7, 366))
+        .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.isUsage()).isTrue())
+        .hasMessage("--days must be at most 366, got 99999999999999999999");
+    assertThatThrownBy(() -> NumberFlags.positive(days("9223372036854775808"), DAYS, 7L))
+        .as("a flag that takes any long")
+        .hasMessage("--days must be at most 9223372036854775807, got 9223372036854775808");
   }
 
   @Test

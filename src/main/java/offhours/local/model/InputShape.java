@@ -1,6 +1,8 @@
 package offhours.local.model;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import offhours.local.model.ImagePreprocessor.Layout;
 
 /**
@@ -20,6 +22,13 @@ final class InputShape {
    * taken as NCHW, PyTorch's order, of 3 channels; any other shape leaves it ambiguous and is refused, never guessed.
    */
   static ImagePreprocessor preprocessor(String input, long[] shape, Preprocessing preprocessing) {
+    if (shape.length == 4 && (shape[1] == 0 || shape[2] == 0 || shape[3] == 0)) {
+      throw new IllegalArgumentException("model input '" + input + "' has shape "
+          + Arrays.toString(shape) + ": " + zero(shape)
+          + " 0, where an RGB image has 3 channels and"
+          + " at least one pixel a side; export the model at the size it was trained at, as"
+          + " [N,3,H,W] or [N,H,W,3]");
+    }
     Layout layout = layout(input, shape);
     if (layout == null) {
       throw new IllegalArgumentException("model input '" + input + "' has shape "
@@ -84,11 +93,15 @@ final class InputShape {
       return null;
     }
     if (shape[1] == 3 && shape[3] == 3) {
+      // A middle that is fixed makes both sides fixed, one of them at 3 pixels: fixing them is no
+      // advice, the size the model was trained at is.
       throw ambiguous(
           input,
           shape,
           "both its ends are 3",
-          "its height and width fixed at the size" + " it was trained at");
+          shape[2] > 0
+              ? "at the size it was trained at (either way one of its sides is 3 pixels)"
+              : "with its height and width fixed at the size it was trained at");
     }
     if (shape[1] == 3 || shape[3] == 3) {
       return shape[1] == 3 ? Layout.NCHW : Layout.NHWC;
@@ -99,14 +112,14 @@ final class InputShape {
     if ((shape[1] > 0 && shape[3] > 0) || otherChannels(shape[1]) || otherChannels(shape[3])) {
       return null;
     }
-    throw ambiguous(input, shape, "neither end is a fixed 3", "its channels fixed at 3");
+    throw ambiguous(input, shape, "neither end is a fixed 3", "with its channels fixed at 3");
   }
 
   private static IllegalArgumentException ambiguous(
       String input, long[] shape, String why, String export) {
     return new IllegalArgumentException("model input '" + input + "' has shape "
         + Arrays.toString(shape) + ": " + why + ", so whether its channels come first [N,C,H,W] or"
-        + " last [N,H,W,C] is ambiguous; export the model with " + export + ", as [N,3,H,W] or"
+        + " last [N,H,W,C] is ambiguous; export the model " + export + ", as [N,3,H,W] or"
         + " [N,H,W,3]");
   }
 
@@ -116,6 +129,29 @@ final class InputShape {
    */
   private static boolean otherChannels(long end) {
     return end == 1 || end == 2 || end == 4;
+  }
+
+  /**
+   * What of a 4-dimensional {@code shape} is 0, in words: its height or width where a 3 at one end alone says which
+   * they are, else its dimensions by index (counting from 0).
+   */
+  private static String zero(long[] shape) {
+    if ((shape[1] == 3) != (shape[3] == 3)) {
+      int first = shape[3] == 3 ? 1 : 2;
+      boolean height = shape[first] == 0;
+      boolean width = shape[first + 1] == 0;
+      return "its "
+          + (height && width ? "height and width are" : height ? "height is" : "width is");
+    }
+    List<String> zeros = new ArrayList<>();
+    for (int i = 1; i < 4; i++) {
+      if (shape[i] == 0) {
+        zeros.add(Integer.toString(i));
+      }
+    }
+    return zeros.size() == 1
+        ? "its dimension " + zeros.getFirst() + " (counting from 0) is"
+        : "its dimensions " + String.join(" and ", zeros) + " (counting from 0) are";
   }
 
   private static String dynamic(long height, long width) {

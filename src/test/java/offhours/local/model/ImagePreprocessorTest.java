@@ -158,14 +158,44 @@ class ImagePreprocessorTest {
             InputShape.preprocessor("x", new long[] {-1, -1, 224, 200}, Preprocessing.DEFAULT))
         .as("a fixed size beside dynamic channels: NCHW, or NHWC of 200 channels")
         .hasMessage("model input 'x' has shape [-1, -1, 224, 200]" + neither);
-    for (long[] shape : new long[][] {{-1, 3, -1, 3}, {1, 3, 32, 3}, {1, 3, 3, 3}}) {
+    assertThatThrownBy(() -> sized(-1, 3, -1, 3))
+        .hasMessage(
+            "model input 'x' has shape [-1, 3, -1, 3]: both its ends are 3, so whether its"
+                + " channels come first [N,C,H,W] or last [N,H,W,C] is ambiguous; export the model with"
+                + " its height and width fixed at the size it was trained at, as [N,3,H,W] or [N,H,W,3]");
+    // Height and width fixed already: one of them is 3 pixels, which is what to mend.
+    for (long[] shape : new long[][] {{1, 3, 32, 3}, {1, 3, 3, 3}}) {
       assertThatThrownBy(() -> sized(shape))
           .as(java.util.Arrays.toString(shape))
           .hasMessage("model input 'x' has shape " + java.util.Arrays.toString(shape) + ": both its"
               + " ends are 3, so whether its channels come first [N,C,H,W] or last [N,H,W,C] is"
-              + " ambiguous; export the model with its height and width fixed at the size it was"
-              + " trained at, as [N,3,H,W] or [N,H,W,3]");
+              + " ambiguous; export the model at the size it was trained at (either way one of its"
+              + " sides is 3 pixels), as [N,3,H,W] or [N,H,W,3]");
     }
+  }
+
+  @Test
+  void aSideOrChannelsOfZeroAreSaidAsThat() {
+    String advice =
+        " 0, where an RGB image has 3 channels and at least one pixel a side; export the"
+            + " model at the size it was trained at, as [N,3,H,W] or [N,H,W,3]";
+    assertThatThrownBy(() -> sized(1, 3, 0, 0))
+        .hasMessage("model input 'x' has shape [1, 3, 0, 0]: its height and width are" + advice);
+    assertThatThrownBy(() -> sized(1, 0, 224, 3))
+        .hasMessage("model input 'x' has shape [1, 0, 224, 3]: its height is" + advice);
+    assertThatThrownBy(() -> sized(-1, 3, 224, 0))
+        .hasMessage("model input 'x' has shape [-1, 3, 224, 0]: its width is" + advice);
+    assertThatThrownBy(() -> sized(1, 0, 224, 224))
+        .hasMessage(
+            "model input 'x' has shape [1, 0, 224, 224]: its dimension 1 (counting from 0) is"
+                + advice);
+    assertThatThrownBy(() -> sized(1, 3, 0, 3))
+        .hasMessage("model input 'x' has shape [1, 3, 0, 3]: its dimension 2 (counting from 0) is"
+            + advice);
+    assertThatThrownBy(() -> sized(1, 0, 0, 224))
+        .hasMessage(
+            "model input 'x' has shape [1, 0, 0, 224]: its dimensions 1 and 2 (counting from 0)"
+                + " are" + advice);
   }
 
   @Test
