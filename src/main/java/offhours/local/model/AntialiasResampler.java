@@ -1,6 +1,6 @@
 package offhours.local.model;
 
-import offhours.local.model.CenterCrop.Cut;
+import offhours.local.model.CenterCrop.AxisCut;
 import offhours.local.model.ImagePreprocessor.Pixels;
 
 /**
@@ -24,12 +24,12 @@ final class AntialiasResampler {
    * The weights along one axis: output pixel {@code i} reads {@code count[i]} image pixels from {@code first[i]} on,
    * with the fixed-point weights at {@code weights[i * span]} onwards.
    */
-  record Weights(int[] first, int[] count, int[] weights, int span) {}
+  record Taps(int[] first, int[] count, int[] weights, int span) {}
 
-  /** The image of {@code crop}'s region, its columns and rows each scaled and cut as the crop's {@link Cut}s say. */
+  /** The image of {@code crop}'s region, its columns and rows scaled and cut as its {@link AxisCut}s say. */
   static Pixels resize(Pixels image, CenterCrop crop) {
-    Weights across = weights(crop.columns());
-    Weights down = weights(crop.rows());
+    Taps across = weights(crop.columns());
+    Taps down = weights(crop.rows());
     int width = crop.columns().size();
     int height = crop.rows().size();
     // Only the image rows some output row reads are resampled across.
@@ -80,7 +80,7 @@ final class AntialiasResampler {
    * follows Pillow's {@code precompute_coeffs} step by step (its rounding of the bounds, the reciprocal it multiplies
    * by), so that each fixed-point weight, and so each rounded pixel, comes out as Pillow's does.
    */
-  static Weights weights(Cut cut) {
+  static Taps weights(AxisCut cut) {
     double scale = cut.scale();
     double filterScale = Math.max(1, scale);
     double support = filterScale; // the triangle's own support is 1, widened by the shrink
@@ -109,7 +109,7 @@ final class AntialiasResampler {
       first[i] = lo;
       count[i] = Math.max(0, hi - lo);
     }
-    return new Weights(first, count, weights, span);
+    return new Taps(first, count, weights, span);
   }
 
   private static double triangle(double x) {

@@ -10,17 +10,17 @@ package offhours.local.model;
  * {@code int(round((h - ch) / 2.0))} rounds in Python 3 (so 0.5 is 0, 1.5 is 2). For a square input that is
  * torchvision's shorter side scaled to {@code size / fraction}. The region is given in the image's own pixels, for
  * the resize to sample it, so no scaled image is ever made; {@link Resample#ANTIALIAS} reads each axis's
- * {@link Cut}, as Pillow resizes the whole image to the scaled size before the cut.
+ * {@link AxisCut}, as Pillow resizes the whole image to the scaled size before the cut.
  *
  * @param columns how the image's columns are scaled and cut
  * @param rows how its rows are
  */
-record CenterCrop(Cut columns, Cut rows) {
+record CenterCrop(AxisCut columns, AxisCut rows) {
   /**
    * One axis: the image's {@code image} pixels scaled to {@code scaled}, of which {@code size} are cut from
    * {@code offset} on (whole pixels of the scaled image).
    */
-  record Cut(int image, double scaled, double offset, int size) {
+  record AxisCut(int image, double scaled, double offset, int size) {
     /** The image's pixels per scaled pixel: Pillow's scale. */
     double scale() {
       return image / scaled;
@@ -59,14 +59,14 @@ record CenterCrop(Cut columns, Cut rows) {
       scaledHeight = Math.floor(targetWidth * imageHeight / imageWidth);
     }
     return new CenterCrop(
-        new Cut(imageWidth, scaledWidth, Math.rint((scaledWidth - width) / 2), width),
-        new Cut(imageHeight, scaledHeight, Math.rint((scaledHeight - height) / 2), height));
+        new AxisCut(imageWidth, scaledWidth, Math.rint((scaledWidth - width) / 2), width),
+        new AxisCut(imageHeight, scaledHeight, Math.rint((scaledHeight - height) / 2), height));
   }
 
   /** The whole image of {@code imageWidth} x {@code imageHeight} pixels scaled to {@code width} x {@code height}. */
   static CenterCrop stretch(int imageWidth, int imageHeight, int width, int height) {
     return new CenterCrop(
-        new Cut(imageWidth, width, 0, width), new Cut(imageHeight, height, 0, height));
+        new AxisCut(imageWidth, width, 0, width), new AxisCut(imageHeight, height, 0, height));
   }
 
   /** The region's first column in the image (a fraction of a pixel where the scale is not whole). */

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.FloatBuffer;
-import offhours.local.model.AntialiasResampler.Weights;
-import offhours.local.model.CenterCrop.Cut;
+import offhours.local.model.AntialiasResampler.Taps;
+import offhours.local.model.CenterCrop.AxisCut;
 import offhours.local.model.ImagePreprocessor.Layout;
 import offhours.local.model.ImagePreprocessor.Pixels;
 import org.junit.jupiter.api.Test;
@@ -71,7 +71,7 @@ class AntialiasResamplerTest {
           .as("row " + y)
           .containsOnly(new int[] {15, 71, 129, 185}[y]);
     }
-    Weights w = AntialiasResampler.weights(new Cut(6, 4, 0, 4));
+    Taps w = AntialiasResampler.weights(new AxisCut(6, 4, 0, 4));
     // In Pillow's fixed point, (int) (0.5 + weight * 2^22): 1/3 -> 1398101, 5/9 -> 2330169, 1/9 ->
     // 466034.
     assertThat(w.first()).containsExactly(0, 1, 2, 4);
