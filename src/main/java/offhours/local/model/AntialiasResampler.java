@@ -93,8 +93,8 @@ final class AntialiasResampler {
     double[] w = new double[span];
     for (int i = 0; i < out; i++) {
       double center = (cut.offset() + i + 0.5) * scale;
-      // C's (int) truncates toward zero: the bounds round half up wherever they are not cut to the
-      // image.
+      // C's (int) truncates toward zero: the bounds round half up wherever they are not cut
+      // to the image.
       int lo = Math.max(0, (int) (center - support + 0.5));
       int hi = Math.min(cut.image(), (int) (center + support + 0.5));
       double total = 0;

@@ -25,10 +25,9 @@ class AntialiasResamplerTest {
   @Test
   void aRowOfFourShrunkToTwoAveragesThreePixelsEach() {
     // scale 2, s = 2. Output 0: c = 1, pixels 0..2 at distances 0.5, 0.5, 1.5: weights 0.75, 0.75,
-    // 0.25 = 3/7, 3/7,
-    // 1/7: (3 * 0 + 3 * 70 + 140) / 7 = 50. Output 1: c = 3, pixels 1..3 at 1.5, 0.5, 0.5: (70 + 3
-    // * 140 + 3 * 210) /
-    // 7 = 160. Plain bilinear (aligned corners) reads columns 0 and 3 only: 0 and 210.
+    // 0.25 = 3/7, 3/7, 1/7: (3 * 0 + 3 * 70 + 140) / 7 = 50. Output 1: c = 3, pixels 1..3 at 1.5,
+    // 0.5, 0.5: (70 + 3 * 140 + 3 * 210) / 7 = 160. Plain bilinear (aligned corners) reads columns
+    // 0 and 3 only: 0 and 210.
     assertThat(reds(run(1, 2, ANTIALIAS, row(0, 70, 140, 210)))).containsExactly(50, 160);
     assertThat(reds(run(1, 2, Preprocessing.DEFAULT, row(0, 70, 140, 210))))
         .containsExactly(0, 210);
@@ -37,8 +36,8 @@ class AntialiasResamplerTest {
   @Test
   void aRowOfFourShrunkToOneAveragesAllOfIt() {
     // scale 4, s = 4, c = 2: pixels 0..3 at distances 1.5, 0.5, 0.5, 1.5: weights 0.625, 0.875,
-    // 0.875, 0.625 = 5/24,
-    // 7/24, 7/24, 5/24: (0 + 7 * 70 + 7 * 140 + 5 * 210) / 24 = 105. TF.js reads column 0 alone.
+    // 0.875, 0.625 = 5/24, 7/24, 7/24, 5/24: (0 + 7 * 70 + 7 * 140 + 5 * 210) / 24 = 105. TF.js
+    // reads column 0 alone.
     assertThat(reds(run(1, 1, ANTIALIAS, row(0, 70, 140, 210)))).containsExactly(105);
     assertThat(reds(run(1, 1, Preprocessing.DEFAULT, row(0, 70, 140, 210)))).containsExactly(0);
   }
@@ -46,13 +45,10 @@ class AntialiasResamplerTest {
   @Test
   void sixBySixShrunkToFourWeighsPixelsByFractions() {
     // scale 1.5, s = 1.5, centres 0.75, 2.25, 3.75, 5.25. Output 0 reads pixels 0 and 1 at 0.25 and
-    // 0.75: weights
-    // 5/6 and 1/2 = 5/8 and 3/8. Output 1 reads 1..3 at 0.75, 0.25, 1.25: 1/2, 5/6, 1/6 = 1/3, 5/9,
-    // 1/9; outputs 2
-    // and 3 mirror them. Red by column 0, 30, ..., 150: 11.25, 53.33, 96.67, 138.75, rounded 11,
-    // 53, 97, 139 (every
-    // row alike, which the rows' pass keeps). Green by row 0, 40, ..., 200: 15, 71.11, 128.89, 185
-    // = 15, 71, 129, 185.
+    // 0.75: weights 5/6 and 1/2 = 5/8 and 3/8. Output 1 reads 1..3 at 0.75, 0.25, 1.25: 1/2, 5/6,
+    // 1/6 = 1/3, 5/9, 1/9; outputs 2 and 3 mirror them. Red by column 0, 30, ..., 150: 11.25,
+    // 53.33, 96.67, 138.75, rounded 11, 53, 97, 139 (every row alike, which the rows' pass keeps).
+    // Green by row 0, 40, ..., 200: 15, 71.11, 128.89, 185 = 15, 71, 129, 185.
     byte[] rgb = new byte[6 * 6 * 3];
     for (int y = 0; y < 6; y++) {
       for (int x = 0; x < 6; x++) {
@@ -83,10 +79,8 @@ class AntialiasResamplerTest {
   @Test
   void anEnlargementIsTriangleInterpolationBetweenPixelCentres() {
     // scale 0.5, s = 1 (the triangle is not narrowed), centres 0.25, 0.75, 1.25, 1.75: as pixel
-    // positions -0.25,
-    // 0.25, 0.75, 1.25, which interpolate 0 and 200 (held at the ends) to 0, 50, 150, 200. TF.js'
-    // aligned corners
-    // give 0, 66.7, 133.3, 200.
+    // positions -0.25, 0.25, 0.75, 1.25, which interpolate 0 and 200 (held at the ends) to 0, 50,
+    // 150, 200. TF.js' aligned corners give 0, 66.7, 133.3, 200.
     assertThat(reds(run(1, 4, ANTIALIAS, row(0, 200)))).containsExactly(0, 50, 150, 200);
     assertThat(reds(run(1, 4, Preprocessing.DEFAULT, row(0, 200))))
         .containsExactly(0, 67, 133, 200);
@@ -95,11 +89,9 @@ class AntialiasResamplerTest {
   @Test
   void aCropResamplesTheMiddleOfTheScaledImageAndThenNormalizes() {
     // 8 x 4 into 2 x 2, crop: scaled to 4 x 2, column 1 on cut. Columns: scale 2, s = 2, centres (1
-    // + 0.5) * 2 = 3
-    // and 5, each reading 4 pixels at 1.5, 0.5, 0.5, 1.5 (1/8, 3/8, 3/8, 1/8): red 16 per column
-    // gives 40 and 72, the
-    // values at 2.5 and 4.5. Rows: as four shrunk to two, green 0, 70, 140, 210 by row gives 50 and
-    // 160.
+    // + 0.5) * 2 = 3 and 5, each reading 4 pixels at 1.5, 0.5, 0.5, 1.5 (1/8, 3/8, 3/8, 1/8): red
+    // 16 per column gives 40 and 72, the values at 2.5 and 4.5. Rows: as four shrunk to two, green
+    // 0, 70, 140, 210 by row gives 50 and 160.
     byte[] rgb = new byte[8 * 4 * 3];
     for (int y = 0; y < 4; y++) {
       for (int x = 0; x < 8; x++) {
