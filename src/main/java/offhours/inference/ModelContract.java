@@ -276,6 +276,18 @@ public record ModelContract(
       resolved =
           parseLabelFile(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
     } catch (S3Exception e) {
+      String bucketRegion = WrongRegion.bucketRegion(e);
+      if (bucketRegion != null) {
+        String stackRegion = s3.serviceClientConfiguration().region().id();
+        throw new IllegalStateException(
+            "LABELS_S3_URI " + Shown.value(labelsS3Uri) + " is in a bucket of "
+                + (bucketRegion.isEmpty() ? "another Region" : "the Region " + bucketRegion)
+                + " (S3 answered " + answer(e)
+                + "), and the functions read it through S3 of the stack's Region " + stackRegion
+                + " only: copy the file to a bucket in " + stackRegion
+                + " and set LabelsS3Uri to its s3:// URI",
+            e);
+      }
       String kmsKey = KmsDenial.key(e);
       if (kmsKey == null) {
         throw e;
@@ -298,6 +310,12 @@ public record ModelContract(
     }
     return new ModelContract(
         resolved, labelsS3Uri, contentType, accept, scores, inferenceComponentName);
+  }
+
+  /** S3's status and error code as a message shows them, e.g. "301 PermanentRedirect". */
+  private static String answer(S3Exception e) {
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    return e.statusCode() + (code == null ? "" : " " + Shown.value(code));
   }
 
   /** LABELS: comma-separated; blanks around names are ignored. */
