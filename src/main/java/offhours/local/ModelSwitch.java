@@ -148,7 +148,7 @@ final class ModelSwitch {
     // have been trained again, the command's code edited, and the new endpoint loads them afresh.
     if (!update.newModel()
         && labelList.equals(now.labels())
-        && sameSettings(settings, was.modelSettings(), ownSize)) {
+        && sameSettings(settings, was.modelSettings(), model.isPresent(), ownSize)) {
       // A setting the stack was not started with is no setting it has already: say why it
       // changes nothing, or the user is told of a setting the stack does not show.
       throw new IllegalArgumentException("nothing changed: the local stack serves this model"
@@ -262,10 +262,15 @@ final class ModelSwitch {
    * given as its default is the default left out ({@code --normalize unit}, {@code --resize stretch}, {@code
    * --content-type application/x-image}), one spelling the same as another, and an INPUT_SIZE aside where the model's
    * input fixes its own size ({@code ownSize}), which it is fed whatever is given (another size was refused), as the
-   * same setting given again changes nothing.
+   * same setting given again changes nothing. Without an ONNX model of --model ({@code ownModel} false: a command,
+   * the default model) those settings are the stack's to refuse, so they are compared as given: one given goes on
+   * to that refusal, and is never said to be what the stack uses already.
    */
   private static boolean sameSettings(
-      Map<String, String> after, Map<String, String> before, boolean ownSize) {
+      Map<String, String> after, Map<String, String> before, boolean ownModel, boolean ownSize) {
+    if (!ownModel && !Preprocessing.among(after).equals(Preprocessing.among(before))) {
+      return false;
+    }
     Preprocessing a = Preprocessing.of(after);
     Preprocessing b = Preprocessing.of(before);
     if (ownSize) {

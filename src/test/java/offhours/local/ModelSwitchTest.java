@@ -197,6 +197,20 @@ class ModelSwitchTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--normalize prepares the images of an ONNX model of --model only: a"
             + " --container-command's server prepares its own; give --model FILE with it");
+    // Given as the ONNX container's default, such a setting is no more the command's: refused
+    // alike, never said to be what the stack uses already.
+    for (Map.Entry<String, String> given :
+        Map.of("NORMALIZE", "unit", "RESIZE", "stretch", "RESAMPLE", "bilinear").entrySet()) {
+      String flag = "--" + given.getKey().toLowerCase(java.util.Locale.ROOT);
+      assertThatThrownBy(() -> unwired.apply(
+              command,
+              new ModelUpdate(
+                  Optional.empty(), Optional.empty(), Optional.empty(), Map.ofEntries(given))))
+          .as(flag)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(flag + " prepares the images of an ONNX model of --model only: a"
+              + " --container-command's server prepares its own; give --model FILE with it");
+    }
     assertThatThrownBy(() -> new ModelUpdate(
             Optional.empty(),
             Optional.empty(),
