@@ -32,47 +32,55 @@ final class AntialiasResampler {
     Taps down = weights(crop.rows());
     int width = crop.columns().size();
     int height = crop.rows().size();
-    // Only the image rows some output row reads are resampled across.
-    int firstRow = down.first()[0];
-    int lastRow = firstRow;
-    for (int y = 0; y < height; y++) {
-      lastRow = Math.max(lastRow, down.first()[y] + down.count()[y]);
-    }
-    byte[] src = image.rgb();
-    int stride = image.width() * 3;
-    byte[] across8 = new byte[(lastRow - firstRow) * width * 3];
-    for (int row = firstRow; row < lastRow; row++) {
-      int from = row * stride;
-      int to = (row - firstRow) * width * 3;
-      for (int x = 0; x < width; x++) {
-        int k = x * across.span();
-        int p = from + across.first()[x] * 3;
-        int r = 1 << (PRECISION_BITS - 1), g = r, b = r;
-        for (int j = 0; j < across.count()[x]; j++, p += 3) {
-          int w = across.weights()[k + j];
-          r += (src[p] & 0xff) * w;
-          g += (src[p + 1] & 0xff) * w;
-          b += (src[p + 2] & 0xff) * w;
-        }
-        across8[to + x * 3] = clip8(r);
-        across8[to + x * 3 + 1] = clip8(g);
-        across8[to + x * 3 + 2] = clip8(b);
-      }
-    }
-    byte[] out = new byte[height * width * 3];
     int rowBytes = width * 3;
+    // The columns' pass of an image row is kept while output rows read it, in a ring of span rows:
+    // the rows one output row reads are fewer than span, and its first row never goes back. Never
+    // the pass of every row read at once, which for a thin image millions of rows tall is more
+    // than an array holds.
+    int ring = down.span();
+    byte[] across8 = new byte[Math.multiplyExact(ring, rowBytes)];
+    int[] at = new int[ring];
+    int next = 0; // the first image row the columns' pass has not made
+    byte[] out = new byte[height * rowBytes];
     for (int y = 0; y < height; y++) {
+      int top = down.first()[y];
+      int count = down.count()[y];
+      for (next = Math.max(next, top); next < top + count; next++) {
+        across(image, next, across, across8, (next % ring) * rowBytes);
+      }
+      for (int j = 0; j < count; j++) {
+        at[j] = ((top + j) % ring) * rowBytes;
+      }
       int k = y * down.span();
-      int top = (down.first()[y] - firstRow) * rowBytes;
       for (int i = 0; i < rowBytes; i++) {
         int sum = 1 << (PRECISION_BITS - 1);
-        for (int j = 0, p = top + i; j < down.count()[y]; j++, p += rowBytes) {
-          sum += (across8[p] & 0xff) * down.weights()[k + j];
+        for (int j = 0; j < count; j++) {
+          sum += (across8[at[j] + i] & 0xff) * down.weights()[k + j];
         }
         out[y * rowBytes + i] = clip8(sum);
       }
     }
     return new Pixels(width, height, out);
+  }
+
+  /** The columns' pass of {@code image}'s row {@code row}, rounded to 8 bits, into {@code to} at {@code from}. */
+  private static void across(Pixels image, int row, Taps across, byte[] to, int from) {
+    byte[] src = image.rgb();
+    int start = row * image.width() * 3;
+    for (int x = 0; x < across.first().length; x++) {
+      int k = x * across.span();
+      int p = start + across.first()[x] * 3;
+      int r = 1 << (PRECISION_BITS - 1), g = r, b = r;
+      for (int j = 0; j < across.count()[x]; j++, p += 3) {
+        int w = across.weights()[k + j];
+        r += (src[p] & 0xff) * w;
+        g += (src[p + 1] & 0xff) * w;
+        b += (src[p + 2] & 0xff) * w;
+      }
+      to[from + x * 3] = clip8(r);
+      to[from + x * 3 + 1] = clip8(g);
+      to[from + x * 3 + 2] = clip8(b);
+    }
   }
 
   /**

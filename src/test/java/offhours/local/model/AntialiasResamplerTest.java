@@ -127,6 +127,19 @@ class AntialiasResamplerTest {
             within(1e-6f));
   }
 
+  @Test
+  void anImageMillionsOfRowsTallIsShrunkWithoutHoldingItsHeightBetweenThePasses() {
+    // 1 x 3,300,000 (3.3 megapixels, well within the decoder's 50) stretched to 224 x 224: the
+    // columns' pass gives 224 pixels for each row an output row reads, 3.3 million rows of 672
+    // bytes, more than a Java array holds (2^31), where the rows' pass needs only the ~29,500
+    // rows of one output row's triangle at a time.
+    Pixels tall = new Pixels(1, 3_300_000, new byte[3_300_000 * 3]);
+    Pixels out = AntialiasResampler.resize(tall, CenterCrop.stretch(1, 3_300_000, 224, 224));
+    assertThat(out.width()).isEqualTo(224);
+    assertThat(out.height()).isEqualTo(224);
+    assertThat(out.rgb()).containsOnly((byte) 0);
+  }
+
   private static float[] run(int height, int width, Preprocessing preprocessing, Pixels pixels) {
     var p = new ImagePreprocessor(Layout.NHWC, height, width, preprocessing);
     FloatBuffer out = FloatBuffer.allocate(p.tensorSize());
