@@ -40,7 +40,8 @@ final class LocalStatusCommand implements Command {
         scripts/offhours local status >/dev/null || scripts/offhours local start
         It also shows the model options the stack serves with (those of 'local start', or of the last
         'local update'): --model or --container-command (the default nsfwjs MobileNetV2 when
-        neither), --labels, --content-type, --accept, --hosting, --time-zone (the zone the controller
+        neither), --labels, --content-type, --accept, with --model its --normalize, --resize,
+        --resample and --input-size, --hosting, --time-zone (the zone the controller
         keeps its hours in: --time-zone's, else the one 'local start' ran in). PROCESS lists the stack's
         own process and those it started and that run now: moto_server, and the endpoint's
         --container-command process (its shell, /bin/sh -c) and, each as "..., forked by pid N", what
@@ -48,8 +49,8 @@ final class LocalStatusCommand implements Command {
         stack's. COMMAND is each one's command line, escaped and cut to the terminal's width.
         With --json: {"running", "pid", "region", "accessKeyId", "secretAccessKey", "endpoints",
         "names", "served": {"modelFile", "labelsFile", "containerCommand", "contentType", "accept",
-        "hosting", "timeZone"}, "processes": [{"name", "pid", "command"}]} ("command" whole, and
-        only when the system says it)
+        "normalize", "resize", "resample", "inputSize", "hosting", "timeZone"},
+        "processes": [{"name", "pid", "command"}]} ("command" whole, and only when the system says it)
         (each of "served" only when set; "served" absent for a stack of an older version),
         {"running": false, "starting": true, "pid"}, or {"running": false}.""";
   }
@@ -87,7 +88,7 @@ final class LocalStatusCommand implements Command {
   }
 
   /** The flag of each {@link #servedOptions} key. */
-  private static final Map<String, String> FLAGS = Map.ofEntries(
+  static final Map<String, String> FLAGS = Map.ofEntries(
       Map.entry("modelFile", "--" + ModelOptions.MODEL.name()),
       Map.entry("containerCommand", "--" + ModelOptions.CONTAINER_COMMAND.name()),
       Map.entry("labelsFile", "--" + ModelOptions.LABELS.name()),
