@@ -68,7 +68,10 @@ final class PageGuard {
     }
     if (!Loopback.sameToken(headers.getFirst(UiServer.TOKEN_HEADER), token)) {
       return new PageRefusal(
-          401, "open the address 'offhours ui' printed: it carries the page's token", false);
+          401,
+          "open the address 'offhours ui' printed: it carries the page's token (a script sends"
+              + " that token=... in the " + UiServer.TOKEN_HEADER + " header)",
+          false);
     }
     return null;
   }

@@ -550,7 +550,7 @@ class UiServerTest {
       assertThat(stranger.status()).isEqualTo(401);
       assertThat(stranger.body())
           .isEqualTo("{\"message\":\"open the address 'offhours ui' printed: it carries the"
-              + " page's token\"}");
+              + " page's token (a script sends that token=... in the X-Offhours-Token header)\"}");
       assertThat(inTheAddress.status()).isEqualTo(400);
       assertThat(inTheAddress.body()).startsWith("{\"message\":\"the token goes in the");
       assertThat(unknown.status()).isEqualTo(400);
