@@ -75,25 +75,7 @@ class ProfileCredentialsTest {
             && System.getenv("AWS_WEB_IDENTITY_TOKEN_FILE") == null,
         "AWS_ACCESS_KEY_ID or AWS_WEB_IDENTITY_TOKEN_FILE is set: the default chain prefers it to profiles");
     aws = StubHttpServer.start(ProfileCredentialsTest::answer);
-    Path config = Files.writeString(dir.resolve("config"), """
-        [profile deployer]
-        role_arn = arn:aws:iam::123456789012:role/offhours-operator
-        source_profile = base
-        role_session_name = offhours-cli
-        region = eu-central-1
-
-        [profile base]
-        region = eu-central-1
-        """);
-    Path credentials = Files.writeString(dir.resolve("credentials"), """
-        [base]
-        aws_access_key_id = AKIDSOURCEKEY
-        aws_secret_access_key = source-secret
-        """);
-    System.setProperty("aws.configFile", config.toString());
-    System.setProperty("aws.sharedCredentialsFile", credentials.toString());
-    System.setProperty("aws.profile", "deployer");
-    System.setProperty("aws.endpointUrlSts", aws.uri().toString());
+    roleProfile(dir, aws.uri().toString(), "role_session_name = offhours-cli");
     System.setProperty("aws.endpointUrlCloudFormation", aws.uri().toString());
 
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
@@ -183,12 +165,18 @@ class ProfileCredentialsTest {
 
   /** The profile deployer, a role assumed with base's keys, its STS at {@code sts}. */
   private static void roleProfile(Path dir, String sts) throws IOException {
+    roleProfile(dir, sts, "");
+  }
+
+  /** As {@link #roleProfile(Path, String)}, with {@code line} added to the deployer profile. */
+  private static void roleProfile(Path dir, String sts, String line) throws IOException {
     Path config = Files.writeString(dir.resolve("config"), """
         [profile deployer]
         role_arn = arn:aws:iam::123456789012:role/offhours-operator
         source_profile = base
         region = eu-central-1
-        """);
+        %s
+        """.formatted(line));
     Path credentials = Files.writeString(dir.resolve("credentials"), """
         [base]
         aws_access_key_id = AKIDSOURCEKEY
