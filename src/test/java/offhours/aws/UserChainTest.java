@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
@@ -69,8 +70,8 @@ class UserChainTest {
 
   @Test
   void theInstanceMetadataServiceNotAnsweringOffEc2IsStillNoCredentials() {
-    // A laptop with no credentials: every provider fails, the last resort on the network
-    // (nothing listens at its address), and that must not hide "no credentials".
+    // A laptop with no credentials: every provider fails, the last resort on the network (nothing
+    // listens at its address), and that must not hide "no credentials".
     AwsCredentialsProvider imds = InstanceProfileCredentialsProvider.builder()
         .endpoint("http://127.0.0.1:" + closedPort())
         .build();
@@ -83,6 +84,34 @@ class UserChainTest {
         CredentialSources.noneIn(failure).orElseThrow().getCause().getSuppressed();
     assertThat(kept).hasSize(2);
     assertThat(CredentialSources.networkIn(kept[1])).isTrue();
+  }
+
+  @Test
+  void itsProvidersAreTheSdkDefaultChainsInItsOrder() {
+    // UserChain copies the providers of the SDK's DefaultCredentialsProvider: a new SDK whose
+    // default chain asks another provider, or in another order, must fail here, not go unseen. Both
+    // chains name their providers once made, which a first ask does (without the instance metadata
+    // service, which off EC2 takes its timeout).
+    System.setProperty("aws.disableEc2Metadata", "true");
+    try {
+      DefaultCredentialsProvider sdk = DefaultCredentialsProvider.builder().build();
+      UserChain ours = new UserChain();
+      catchThrowable(sdk::resolveCredentials);
+      catchThrowable(ours::resolveCredentials);
+
+      assertThat(providers(ours.toString()))
+          .startsWith("[SystemPropertyCredentialsProvider(")
+          .isEqualTo(providers(sdk.toString()));
+    } finally {
+      System.clearProperty("aws.disableEc2Metadata");
+    }
+  }
+
+  /** The list of providers a chain's toString names: from its '[' to its last ']'. */
+  private static String providers(String chain) {
+    String from =
+        chain.substring(chain.indexOf("credentialsProviders=[") + "credentialsProviders=".length());
+    return from.substring(0, from.lastIndexOf(']') + 1);
   }
 
   private static int closedPort() {
