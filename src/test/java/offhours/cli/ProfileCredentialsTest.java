@@ -78,16 +78,7 @@ class ProfileCredentialsTest {
     roleProfile(dir, aws.uri().toString(), "role_session_name = offhours-cli");
     System.setProperty("aws.endpointUrlCloudFormation", aws.uri().toString());
 
-    ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    PrintStream quiet = new PrintStream(sink, true, StandardCharsets.UTF_8);
-    Context context = new Context(
-        quiet,
-        quiet,
-        Map.of(),
-        dir,
-        false,
-        Clock.systemUTC(),
-        () -> AwsClients.forUser(Region.EU_CENTRAL_1));
+    Context context = userContext(dir);
     try (Target target = Targets.deployed(context, "offhours")) {
       assertThat(target.name(Name.BUCKET)).isEqualTo("offhours-images");
       assertThat(target.settings())
@@ -227,16 +218,7 @@ class ProfileCredentialsTest {
     System.setProperty("aws.configFile", config.toString());
     System.setProperty("aws.sharedCredentialsFile", dir.resolve("credentials").toString());
     System.setProperty("aws.profile", "dev");
-    ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    PrintStream quiet = new PrintStream(sink, true, StandardCharsets.UTF_8);
-    Context context = new Context(
-        quiet,
-        quiet,
-        Map.of(),
-        dir,
-        false,
-        Clock.systemUTC(),
-        () -> AwsClients.forUser(Region.EU_CENTRAL_1));
+    Context context = userContext(dir);
 
     // Without the sso module the SDK stops earlier: "the 'sso' service module must be on the class
     // path".
