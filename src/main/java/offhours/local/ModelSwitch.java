@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -300,9 +299,7 @@ final class ModelSwitch {
       if (value.equals(before.get(key))) {
         continue;
       }
-      String flag = Preprocessing.SETTINGS.contains(key)
-          ? Preprocessing.flag(key)
-          : "--" + key.toLowerCase(Locale.ROOT).replace('_', '-');
+      String flag = Preprocessing.flag(key);
       reasons.add(flag + " " + value
           + (before.containsKey(key)
               ? " is what " + before.get(key) + " already was"

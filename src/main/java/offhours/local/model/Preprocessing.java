@@ -72,7 +72,7 @@ public record Preprocessing(
     return own;
   }
 
-  /** The command line's flag of one of the {@link #SETTINGS}: {@code --input-size} for INPUT_SIZE. */
+  /** The command line's flag of a model setting: {@code --input-size} for INPUT_SIZE, {@code --accept} for ACCEPT. */
   public static String flag(String setting) {
     return "--" + setting.toLowerCase(Locale.ROOT).replace('_', '-');
   }
