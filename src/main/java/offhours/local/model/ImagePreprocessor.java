@@ -62,7 +62,10 @@ final class ImagePreprocessor {
   private final Layout layout;
   private final int height;
   private final int width;
-  private final Normalization normalization;
+  // The Normalization's, read once: its accessors copy their arrays.
+  private final float[] mean;
+  private final float[] std;
+  private final boolean identity;
   private final Resize resize;
   private final Resample resample;
 
@@ -70,7 +73,9 @@ final class ImagePreprocessor {
     this.layout = layout;
     this.height = height;
     this.width = width;
-    this.normalization = preprocessing.normalization();
+    this.mean = preprocessing.normalization().mean();
+    this.std = preprocessing.normalization().std();
+    this.identity = preprocessing.normalization().isIdentity();
     this.resize = preprocessing.resize();
     this.resample = preprocessing.resample();
   }
@@ -281,20 +286,23 @@ final class ImagePreprocessor {
 
   /** Writes pixels of the input's size into the tensor, scaled to [0, 1] and normalized. */
   private void write(Pixels p, FloatBuffer out) {
-    float[] mean = normalization.mean();
-    float[] std = normalization.std();
-    boolean identity = normalization.isIdentity();
     byte[] src = p.rgb();
     int plane = height * width;
     for (int i = 0; i < plane; i++) {
       for (int c = 0; c < 3; c++) {
-        float v = UNIT[src[i * 3 + c] & 0xff];
-        if (!identity) {
-          v = (v - mean[c]) / std[c];
-        }
-        out.put(layout == Layout.NHWC ? i * 3 + c : c * plane + i, v);
+        put(out, i, c, UNIT[src[i * 3 + c] & 0xff]);
       }
     }
+  }
+
+  /**
+   * Puts channel {@code c} of the input's pixel {@code pixel} (counted row by row), {@code v} from 0 to 1, into the
+   * tensor, normalized, where the layout places it.
+   */
+  private void put(FloatBuffer out, int pixel, int c, float v) {
+    out.put(
+        layout == Layout.NHWC ? pixel * 3 + c : c * height * width + pixel,
+        identity ? v : (v - mean[c]) / std[c]);
   }
 
   /**
@@ -318,12 +326,8 @@ final class ImagePreprocessor {
     int[] y0 = new int[height], y1 = new int[height];
     double[] fy = new double[height];
     axis(p.height(), fromY, usedHeight, height, y0, y1, fy);
-    float[] mean = normalization.mean();
-    float[] std = normalization.std();
-    boolean identity = normalization.isIdentity();
     byte[] src = p.rgb();
     int rowStride = p.width() * 3;
-    int plane = height * width;
     for (int y = 0; y < height; y++) {
       int top = y0[y] * rowStride, bottom = y1[y] * rowStride;
       double dy = fy[y];
@@ -336,12 +340,7 @@ final class ImagePreprocessor {
               br = UNIT[src[bottom + right + c] & 0xff];
           double t = tl + (tr - tl) * dx;
           double b = bl + (br - bl) * dx;
-          float v = (float) (t + (b - t) * dy);
-          if (!identity) {
-            v = (v - mean[c]) / std[c];
-          }
-          int index = layout == Layout.NHWC ? (y * width + x) * 3 + c : c * plane + y * width + x;
-          out.put(index, v);
+          put(out, y * width + x, c, (float) (t + (b - t) * dy));
         }
       }
     }
