@@ -215,6 +215,32 @@ class TemplateSafetyTest {
                 + stack.stack().suffix() + ":*");
   }
 
+  /**
+   * An artifact under a customer-managed KMS key (SSE-KMS) needs the reader's kms:Decrypt: the SageMaker role may use
+   * this account's keys through S3 of the stack's Region only, the way to its artifacts' bucket, and with no artifact
+   * (an image that downloads its model) not at all.
+   */
+  @Test
+  void theSageMakerRoleDecryptsTheArtifactThroughS3OnlyWhenThereIsOne() {
+    StackResolver stack = stack(Map.of("ModelDataUrl", "s3://my-models/m.tar.gz"));
+    assertThat(IamRole.atMost(stack, "SageMakerExecutionRole").grants())
+        .filteredOn(g -> g.action().startsWith("kms:"))
+        .extracting(IamRole.Grant::toString)
+        .containsExactly("kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/*"
+            + " (statement DecryptTheModelArtifactsThroughS3)");
+    assertThat(statements(stack.properties("SageMakerExecutionRole")))
+        .filteredOn(s -> "kms:Decrypt".equals(s.get("Action")))
+        .singleElement()
+        .satisfies(s -> assertThat(s.get("Condition"))
+            .as("through S3 of the stack's Region only")
+            .isEqualTo(
+                Map.of("StringEquals", Map.of("kms:ViaService", "s3.us-east-1.amazonaws.com"))));
+    assertThat(IamRole.atMost(stack(Map.of("ModelDataUrl", "")), "SageMakerExecutionRole")
+            .grants())
+        .as("no artifact, nothing to decrypt")
+        .noneMatch(g -> g.action().startsWith("kms:"));
+  }
+
   @Test
   void withScaleToZeroTheSageMakerRoleAlsoWritesItsComponentsLogs() {
     StackResolver stack =
