@@ -68,7 +68,7 @@ final class LongestStack {
 
   private static final Map<String, Shape> FREE_TEXT = Map.of(
       "ModelDataUrl",
-      new Shape("s3://" + "b".repeat(63) + "/", ANY_TEXT),
+      new Shape("s3://" + "b".repeat(63) + "/", ANY_TEXT, ".tar.gz"),
       "LabelsS3Uri",
       new Shape("s3://" + "b".repeat(63) + "/", ANY_TEXT),
       "Labels",

@@ -117,15 +117,23 @@ class ParameterConstraintsTest {
         "ModelDataUrl",
         List.of(
             "s3://my-models/image-classification/model.tar.gz",
+            "s3://abc/k.tar.gz",
+            "s3://a.b-c/d/e.tar.gz",
+            "s3://ab/.tar.gz",
             "s3://abc/k",
-            "s3://a.b-c/d/e",
-            "s3://ab/k",
-            "s3://Bucket/k",
+            "s3://abc/model.onnx",
+            "s3://abc/model.pt",
+            "s3://abc/model.tgz",
+            "s3://abc/model.tar",
+            "s3://abc/model.TAR.GZ",
+            "s3://abc/model.tar.gz/",
+            "s3://abc/model.tar.gz.bak",
+            "s3://Bucket/k.tar.gz",
             "s3://bucket/",
-            "s3://bucket/models/*",
+            "s3://bucket/models/*.tar.gz",
             "s3://bucket/model?.tar.gz",
-            "s3://bucket/a/s3://other/b",
-            "https://bucket.s3.amazonaws.com/k",
+            "s3://bucket/a/s3://other/b.tar.gz",
+            "https://bucket.s3.amazonaws.com/k.tar.gz",
             ""));
     c.put(
         "ContainerImage",
@@ -688,11 +696,18 @@ class ParameterConstraintsTest {
     return api == null ? null : "ApiConfig: " + api;
   }
 
-  /** The SageMaker role may read the objects of the bucket of the artifact the Model names, and no others. */
+  /**
+   * SageMaker serves a ModelDataUrl that is a gzip-compressed tar, its key ending in .tar.gz (API_ContainerDefinition);
+   * anything else passes CreateModel and fails the endpoint. The SageMaker role may read the objects of the bucket of
+   * the artifact the Model names, and no others.
+   */
   private static String modelArtifact(StackResolver stack) {
     String url = stack.parameters().get("ModelDataUrl");
     Object named =
         StackResolver.map(stack.properties("Model").get("PrimaryContainer")).get("ModelDataUrl");
+    if (!url.isEmpty() && !url.endsWith(".tar.gz")) {
+      return "SageMaker extracts the artifact as a .tar.gz, and " + url + " is not one";
+    }
     if (url.isEmpty()) {
       boolean grants = IamRole.atMost(stack, "SageMakerExecutionRole").grants().stream()
           .anyMatch(g -> g.action().equals("s3:GetObject"));
