@@ -697,9 +697,9 @@ class ParameterConstraintsTest {
   }
 
   /**
-   * SageMaker serves a ModelDataUrl that is a gzip-compressed tar, its key ending in .tar.gz (API_ContainerDefinition);
-   * anything else passes CreateModel and fails the endpoint. The SageMaker role may read the objects of the bucket of
-   * the artifact the Model names, and no others.
+   * A ModelDataUrl is a gzip-compressed tar whose key ends in .tar.gz, as API_ContainerDefinition asks: a model.onnx or
+   * a model.pt passes CreateModel and fails the endpoint when SageMaker cannot extract it. The SageMaker role may read
+   * the objects of the bucket of the artifact the Model names, and no others.
    */
   private static String modelArtifact(StackResolver stack) {
     String url = stack.parameters().get("ModelDataUrl");
