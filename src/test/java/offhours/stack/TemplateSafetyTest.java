@@ -218,27 +218,38 @@ class TemplateSafetyTest {
   /**
    * An artifact under a customer-managed KMS key (SSE-KMS) needs the reader's kms:Decrypt: the SageMaker role may use
    * this account's keys through S3 of the stack's Region only, the way to its artifacts' bucket, and with no artifact
-   * (an image that downloads its model) not at all.
+   * (an image that downloads its model) not at all. In every Hosting: SageMaker reads the artifact with this role for
+   * an endpoint's instances, an inference component's copies and a serverless endpoint's cold starts alike.
    */
   @Test
   void theSageMakerRoleDecryptsTheArtifactThroughS3OnlyWhenThereIsOne() {
-    StackResolver stack = stack(Map.of("ModelDataUrl", "s3://my-models/m.tar.gz"));
-    assertThat(IamRole.atMost(stack, "SageMakerExecutionRole").grants())
-        .filteredOn(g -> g.action().startsWith("kms:"))
-        .extracting(IamRole.Grant::toString)
-        .containsExactly("kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/*"
-            + " (statement DecryptTheModelArtifactsThroughS3)");
-    assertThat(statements(stack.properties("SageMakerExecutionRole")))
-        .filteredOn(s -> "kms:Decrypt".equals(s.get("Action")))
-        .singleElement()
-        .satisfies(s -> assertThat(s.get("Condition"))
-            .as("through S3 of the stack's Region only")
-            .isEqualTo(
-                Map.of("StringEquals", Map.of("kms:ViaService", "s3.us-east-1.amazonaws.com"))));
-    assertThat(IamRole.atMost(stack(Map.of("ModelDataUrl", "")), "SageMakerExecutionRole")
-            .grants())
-        .as("no artifact, nothing to decrypt")
-        .noneMatch(g -> g.action().startsWith("kms:"));
+    List<Object> hostings = StackResolver.list(
+        StackResolver.map(StackResolver.map(template.get("Parameters")).get("Hosting"))
+            .get("AllowedValues"));
+    assertThat(hostings).containsExactlyInAnyOrder("scheduled", "scale-to-zero", "serverless");
+    for (Object hosting : hostings) {
+      StackResolver stack =
+          stack(Map.of("ModelDataUrl", "s3://my-models/m.tar.gz", "Hosting", hosting.toString()));
+      assertThat(IamRole.atMost(stack, "SageMakerExecutionRole").grants())
+          .as("Hosting %s", hosting)
+          .filteredOn(g -> g.action().startsWith("kms:"))
+          .extracting(IamRole.Grant::toString)
+          .containsExactly("kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/*"
+              + " (statement DecryptTheModelArtifactsThroughS3)");
+      assertThat(statements(stack.properties("SageMakerExecutionRole")))
+          .filteredOn(s -> "kms:Decrypt".equals(s.get("Action")))
+          .singleElement()
+          .satisfies(s -> assertThat(s.get("Condition"))
+              .as("Hosting %s: through S3 of the stack's Region only", hosting)
+              .isEqualTo(
+                  Map.of("StringEquals", Map.of("kms:ViaService", "s3.us-east-1.amazonaws.com"))));
+      assertThat(IamRole.atMost(
+                  stack(Map.of("ModelDataUrl", "", "Hosting", hosting.toString())),
+                  "SageMakerExecutionRole")
+              .grants())
+          .as("Hosting %s: no artifact, nothing to decrypt", hosting)
+          .noneMatch(g -> g.action().startsWith("kms:"));
+    }
   }
 
   @Test
