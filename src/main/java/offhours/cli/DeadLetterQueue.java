@@ -77,10 +77,11 @@ final class DeadLetterQueue {
   record Listing(List<Letter> letters, DlqPass.PassReport pass) {}
 
   /**
-   * What a move did: the ids moved, how many it met but left (not selected), the selected ones it could not move
+   * What a move did: the ids moved, the ids it met but left (not selected), the selected ones it could not move
    * ("ID: why"), and how the pass went.
    */
-  record Moved(List<String> moved, int kept, List<String> failed, DlqPass.PassReport pass) {}
+  record Moved(
+      List<String> moved, List<String> kept, List<String> failed, DlqPass.PassReport pass) {}
 
   private final SqsClient sqs;
   private final String dlqUrl;
@@ -116,13 +117,13 @@ final class DeadLetterQueue {
   Moved move(String queueUrl, Predicate<Letter> selected) {
     List<String> moved = new ArrayList<>();
     List<String> failed = new ArrayList<>();
-    int[] kept = {0};
+    List<String> kept = new ArrayList<>();
     int[] failuresInARow = {0};
     DlqPass pass = new DlqPass(sqs, dlqUrl, clock);
     // Message by message, each while this pass's receive still hides it.
     DlqPass.PassReport summary = pass.run(message -> {
       if (!selected.test(letter(message))) {
-        kept[0]++;
+        kept.add(message.messageId());
         return false;
       }
       String failure = moveOne(queueUrl, message);
@@ -137,7 +138,7 @@ final class DeadLetterQueue {
       }
       return false;
     });
-    return new Moved(moved, kept[0], failed, summary);
+    return new Moved(moved, kept, failed, summary);
   }
 
   /** Sends {@code message} to the queue, then deletes it from the DLQ; returns why it could not, or null. */

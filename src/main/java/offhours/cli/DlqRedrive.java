@@ -3,6 +3,7 @@ package offhours.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -53,8 +54,10 @@ final class DlqRedrive implements Command {
         worst a duplicate, which the results table's conditional writes absorb. The output says which
         way was used. Messages keep their attributes, as SQS's move does, and get a new message id;
         either way the Classify function gives a redriven message a fresh deferral budget (its
-        offhours-deferrals count starts again). Exits 1 if a selected message could not be moved, or
-        the pass could not see every message (stderr says which and why).
+        offhours-deferrals count starts again). A redrive that moves nothing says why on stderr: the
+        DLQ is empty, no message matches --key-prefix, or an --id is not in the DLQ or does not match
+        --key-prefix. Exits 1 if a selected message could not be moved, an --id was not moved, or the
+        pass could not see every message (stderr says which and why).
         With --json: {"method", "moved", "kept", "complete", "messageIds", "failed", "taskHandle"}.
         """;
   }
@@ -101,7 +104,9 @@ final class DlqRedrive implements Command {
           "send-then-delete",
           moved,
           null,
-          movedSummary(moved.moved().size(), moved.kept(), fallback));
+          movedSummary(moved.moved().size(), moved.kept().size(), fallback));
+      Notes notes = notes(ids, prefix, moved);
+      notes.lines().forEach(call.err()::println);
       if (moved.moved().isEmpty()) {
         prefix
             .flatMap(
@@ -118,22 +123,52 @@ final class DlqRedrive implements Command {
                 + (moved.failed().size() > 10 ? "; ..." : ""));
         exit = 1;
       }
-      if (ids.isPresent()) {
-        List<String> missing = ids.get().stream()
-            .filter(id -> !moved.moved().contains(id))
-            .filter(id -> moved.failed().stream().noneMatch(f -> f.startsWith(id + ": ")))
-            .sorted()
-            .toList();
-        if (!missing.isEmpty()) {
-          call.err()
-              .println("not in the dead-letter queue: "
-                  + Terminal.printable(String.join(", ", missing)));
-          exit = 1;
-        }
-      }
-      return exit;
+      return notes.idsLeft() ? 1 : exit;
     }
   }
+
+  /**
+   * What a redrive says on stderr beside its line, and whether an id it was given stayed where it was: of each such
+   * id, that it is not in the dead-letter queue or that it is but does not match {@code --key-prefix}; when nothing
+   * moved and none failed, that the pass found the DLQ empty or that no message matched, naming the selection and
+   * how many it saw. A pass that did not see every message claims neither: it says so itself.
+   */
+  static Notes notes(Optional<Set<String>> ids, Optional<String> prefix, Moved moved) {
+    List<String> lines = new ArrayList<>();
+    Set<String> kept = Set.copyOf(moved.kept());
+    List<String> named = ids.orElse(Set.of()).stream()
+        .filter(id -> !moved.moved().contains(id))
+        .filter(id -> moved.failed().stream().noneMatch(f -> f.startsWith(id + ": ")))
+        .sorted()
+        .toList();
+    List<String> absent = named.stream().filter(id -> !kept.contains(id)).toList();
+    List<String> unmatched = named.stream().filter(kept::contains).toList();
+    if (!absent.isEmpty()) {
+      lines.add("not in the dead-letter queue: " + Terminal.printable(String.join(", ", absent)));
+    }
+    if (!unmatched.isEmpty()) {
+      lines.add(Terminal.printable(
+          "in the dead-letter queue but not matching --" + KEY_PREFIX.name() + " "
+              + Terminal.shellWord(prefix.orElseThrow()) + ": " + String.join(", ", unmatched)));
+    }
+    if (ids.isEmpty()
+        && moved.moved().isEmpty()
+        && moved.failed().isEmpty()
+        && moved.pass().complete()) {
+      if (moved.kept().isEmpty()) {
+        lines.add("the dead-letter queue is empty: nothing to redrive");
+      } else if (prefix.isPresent()) {
+        lines.add(Terminal.printable("no message matches --" + KEY_PREFIX.name() + " "
+            + Terminal.shellWord(prefix.get()) + " (of "
+            + Plurals.of(moved.kept().size(), "message")
+            + " in the dead-letter queue; 'offhours dlq list' shows the keys)"));
+      }
+    }
+    return new Notes(List.copyOf(lines), !named.isEmpty());
+  }
+
+  /** {@link #notes}: the lines for stderr, and whether an id given stayed in the DLQ or was not there. */
+  record Notes(List<String> lines, boolean idsLeft) {}
 
   private static void print(
       Invocation call, String method, Moved moved, String handle, String text) {
@@ -144,7 +179,7 @@ final class DlqRedrive implements Command {
     ObjectNode json = Json.object().put("method", method).put("taskHandle", handle);
     if (moved != null) {
       json.put("moved", moved.moved().size())
-          .put("kept", moved.kept())
+          .put("kept", moved.kept().size())
           .put("complete", moved.pass().complete());
       ArrayNode list = json.putArray("messageIds");
       moved.moved().forEach(list::add);

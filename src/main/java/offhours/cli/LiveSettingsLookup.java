@@ -120,12 +120,7 @@ final class LiveSettingsLookup {
   /** The hint for {@code asked} where the model says {@code meant}, with a {@code --label} the shell reads back. */
   static String labelHint(String asked, String meant) {
     return Terminal.printable("labels are matched exactly, and the model's label is '" + meant
-        + "', not '" + asked + "': try --label " + shellWord(meant));
-  }
-
-  /** {@code word} as a shell reads it back: as is when plain, else in single quotes. */
-  private static String shellWord(String word) {
-    return word.matches("[A-Za-z0-9_.,:/+=@-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+        + "', not '" + asked + "': try --label " + Terminal.shellWord(meant));
   }
 
   /** The live settings: the exact ones, or those of the newest classification in {@code table} (one Query). */

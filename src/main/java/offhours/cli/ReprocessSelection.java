@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.SettingsState;
 import offhours.results.ResultItem.Verdict;
@@ -90,25 +89,19 @@ record ReprocessSelection(
    */
   String description() {
     List<String> words = new ArrayList<>();
-    key.ifPresent(k -> words.add("--key " + shellWord(k)));
-    prefix.ifPresent(p -> words.add("--prefix " + shellWord(p)));
+    key.ifPresent(k -> words.add("--key " + Terminal.shellWord(k)));
+    prefix.ifPresent(p -> words.add("--prefix " + Terminal.shellWord(p)));
     if (settings.isEmpty()) {
       status.ifPresent(s -> words.add("--status " + s));
     } else {
       words.add("--settings "
           + (settings.size() > 1 ? "stale" : settings.iterator().next().word()));
     }
-    label.ifPresent(l -> words.add("--label " + shellWord(l)));
-    model.ifPresent(m -> words.add("--model " + shellWord(m)));
+    label.ifPresent(l -> words.add("--label " + Terminal.shellWord(l)));
+    model.ifPresent(m -> words.add("--model " + Terminal.shellWord(m)));
     since.ifPresent(t -> words.add("--since " + t));
     before.ifPresent(t -> words.add("--before " + t));
     return Terminal.printable(words.isEmpty() ? "--all" : String.join(" ", words));
-  }
-
-  private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._/:+@%,=-]+");
-
-  private static String shellWord(String value) {
-    return PLAIN.matcher(value).matches() ? value : "'" + value.replace("'", "'\\''") + "'";
   }
 
   /**

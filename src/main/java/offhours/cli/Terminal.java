@@ -3,6 +3,7 @@ package offhours.cli;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import offhours.units.Shown;
 import offhours.units.WholeNumbers;
 
@@ -52,6 +53,13 @@ final class Terminal {
     }
     return quoted.append('\'').toString();
   }
+
+  /** A word a shell reads back as {@code word}: as it is when plain, else in single quotes. */
+  static String shellWord(String word) {
+    return SHELL_PLAIN.matcher(word).matches() ? word : "'" + word.replace("'", "'\\''") + "'";
+  }
+
+  private static final Pattern SHELL_PLAIN = Pattern.compile("[A-Za-z0-9_.,:/+=@%-]+");
 
   /**
    * A value as a message quotes it: escaped, and cut to its start past {@value Shown#LONGEST} characters

@@ -195,7 +195,14 @@ class OperationsIT extends OnMotoStack {
     assertThat(address.err())
         .as("the address of the objects, given for their keys' prefix")
         .contains(
+            "no message matches --key-prefix s3://" + moto.bucket + "/cats/ (of 13 messages in the"
+                + " dead-letter queue; 'offhours dlq list' shows the keys)",
             "--key-prefix takes a key in the bucket, not an s3:// address: give --key-prefix 'cats/'");
+    CliRun other = run("dlq", "redrive", "--id", dog, "--key-prefix", "cats/");
+    assertThat(other.exitCode()).as("the id given was not moved").isEqualTo(1);
+    assertThat(other.err())
+        .contains("in the dead-letter queue but not matching --key-prefix cats/: " + dog)
+        .doesNotContain("not in the dead-letter queue");
 
     CliRun redrive = run("dlq", "redrive", "--key-prefix", "cats/", "--json");
 
@@ -238,6 +245,9 @@ class OperationsIT extends OnMotoStack {
                 + " (this SQS does not offer StartMessageMoveTask: it answered HTTP 500)");
     assertThat(visible(moto.dlqUrl)).isZero();
     assertThat(drain(moto.queueUrl)).hasSize(4);
+    CliRun again = run("dlq", "redrive");
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(again.err()).contains("the dead-letter queue is empty: nothing to redrive");
   }
 
   // ---- reprocess ----
