@@ -145,9 +145,10 @@ final class ReprocessCommand implements Command {
           .filter(o -> args.has(o.name()))
           .map(o -> "--" + o.name())
           .collect(java.util.stream.Collectors.joining(", "));
+      boolean several = filters.contains(",");
       throw CliException.usage("--all is every result and does not go with " + filters
-          + ": drop --all to reprocess what " + filters + " select, or the "
-          + (filters.contains(",") ? "filters" : "filter") + " to reprocess every result");
+          + ": drop --all to reprocess what " + filters + (several ? " select" : " selects")
+          + ", or the " + (several ? "filters" : "filter") + " to reprocess every result");
     }
     boolean dryRun = args.has(DRY_RUN.name());
     try (Target target = call.target();

@@ -160,10 +160,11 @@ class BadInputTest {
     usage(
         run("reprocess", "--all", "--key", "a"),
         "--all is every result and does not go with --key: drop --all to reprocess what --key"
-            + " select, or the filter to reprocess every result");
+            + " selects, or the filter to reprocess every result");
     usage(
         run("reprocess", "--all", "--status", "REJECTED", "--since", "2d"),
-        "does not go with --status, --since");
+        "does not go with --status, --since: drop --all to reprocess what --status, --since"
+            + " select, or the filters to reprocess every result");
   }
 
   @Test
