@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.local.StateFile.NameKey;
@@ -141,8 +143,17 @@ public record Target(
     return Optional.ofNullable(names.get(name)).filter(value -> !value.isBlank());
   }
 
-  /** Which output or state-file key is missing, and how to get it: "stack prod has no output X; update ...". */
+  /**
+   * Which output or state-file key is missing, and how to get it: "stack prod has no output X; update ...". A deployed
+   * stack with none of {@link #OWN_OUTPUTS} is another application's (a wrong --stack), which an update with offhours'
+   * template would replace: that is said instead.
+   */
   public String missing(Name name) {
+    if (!local && OWN_OUTPUTS.stream().noneMatch(names::containsKey)) {
+      return source + " has none of offhours' outputs (such as " + name.output()
+          + ", which this command needs): it is not an offhours stack; check the name given to --stack"
+          + " and the Region (" + clients.region() + ")";
+    }
     String where =
         local ? "has no names." + name.stateKey().key() : "has no output " + name.output();
     return source + " " + where
@@ -150,6 +161,17 @@ public record Target(
             ? "; restart the local stack with this version ('scripts/offhours local stop', then 'local start')"
             : "; update the stack with this version's template.yaml");
   }
+
+  /**
+   * Outputs every version of offhours' template has had, and that name what only offhours has (its tables and
+   * functions, the Classify trigger); a bucket's or a queue's output may be any application's ({@code QueueUrl}).
+   */
+  private static final Set<Name> OWN_OUTPUTS = EnumSet.of(
+      Name.RESULTS_TABLE,
+      Name.CONTROL_TABLE,
+      Name.CLASSIFY_FUNCTION,
+      Name.CONTROLLER_FUNCTION,
+      Name.MAPPING_UUID);
 
   public S3Client s3() {
     // moto and other local S3s serve buckets by path, not by virtual host.

@@ -258,7 +258,9 @@ class EndpointStatusTest {
 
   @Test
   void aStackThatDoesNotRecordItsHostingFallsBackToTheEndpointAloneInOneLine() {
-    HostingStatus unknown = HostingStatus.read(target(Map.of(Name.ENDPOINT, "e")), null, null);
+    // An older template's stack: offhours' own outputs, without HostingOption.
+    HostingStatus unknown = HostingStatus.read(
+        target(Map.of(Name.ENDPOINT, "e", Name.CONTROLLER_FUNCTION, "c")), null, null);
     assertThat(unknown.hosting()).isNull();
     String text = EndpointStatusCommand.render(report(endpoint("InService"), unknown));
     assertThat(text.lines().filter(l -> l.startsWith("hosting: ")).toList())

@@ -134,8 +134,9 @@ class StackStatusTest {
       assertThat(err)
           .as(status)
           .isEqualTo(
-              "offhours: stack offhours has no output ResultsTableName; update the stack with"
-                  + " this version's template.yaml\n");
+              "offhours: stack offhours has none of offhours' outputs (such as ResultsTableName,"
+                  + " which this command needs): it is not an offhours stack; check the name given to"
+                  + " --stack and the Region (eu-central-1)\n");
     }
   }
 }

@@ -65,10 +65,23 @@ class TargetsTest {
     assertThatThrownBy(() -> local.name(Name.QUEUE_URL))
         .hasMessageStartingWith("the local stack's state file f has no names.queueUrl");
     Target deployed = TestTargets.deployed(
-        Targets.namesFromOutputs(Map.of("BucketName", "b", "Unrelated", "x")), Map.of());
+        Targets.namesFromOutputs(
+            Map.of("BucketName", "b", "ResultsTableName", "r", "Unrelated", "x")),
+        Map.of());
     assertThat(deployed.name(Name.BUCKET)).isEqualTo("b");
     assertThatThrownBy(() -> deployed.name(Name.DLQ_URL))
         .hasMessageStartingWith("stack prod has no output DeadLetterQueueUrl");
+  }
+
+  @Test
+  void aStackWithNoneOfOffhoursOutputsIsNamedAsAnotherStackNotOneToUpdate() {
+    Target other = TestTargets.deployed(
+        Targets.namesFromOutputs(Map.of("QueueUrl", "x", "BucketName", "b")), Map.of());
+    assertThatThrownBy(() -> other.name(Name.DLQ_URL))
+        .hasMessage(
+            "stack prod has none of offhours' outputs (such as DeadLetterQueueUrl, which this"
+                + " command needs): it is not an offhours stack; check the name given to --stack and the"
+                + " Region (us-east-1)");
   }
 
   @Test
