@@ -5,8 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,11 +21,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import offhours.aws.PayloadLimits;
-import offhours.local.api.Loopback;
-import offhours.local.auth.GuardFilter;
-import offhours.local.auth.RequestGuard;
-import offhours.local.auth.RequestGuard.Refusal;
 import offhours.local.invocation.FunctionInvoker;
 import offhours.units.Shown;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -85,54 +78,17 @@ public final class LocalLambda implements AutoCloseable {
     this.invoker = Executors.newCachedThreadPool(threads(threadPrefix + "-invoke"));
     this.http = Executors.newFixedThreadPool(2, threads(threadPrefix + "-api"));
     try {
-      Loopback.limitRequestTime();
-      server = b.api != null
-          ? b.api.take()
-          : HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server = (b.api != null ? b.api : LambdaApiSocket.bind()).take();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a loopback port for the local Lambda API", e);
     }
     this.credentials = b.credentials;
-    RequestGuard guard =
-        new RequestGuard(credentials, region, "lambda", "the local Lambda", Clock.systemUTC());
-    guard.listeningOn(server.getAddress().getPort());
-    // Lambda's synchronous Invoke takes at most 6 MB, refused in Lambda's words.
-    GuardFilter filter = new GuardFilter(
-        guard,
-        PayloadLimits.LAMBDA_INVOKE_PAYLOAD_BYTES,
-        new Refusal(
-            413,
-            "RequestEntityTooLargeException",
-            "Request must be smaller than " + PayloadLimits.LAMBDA_INVOKE_PAYLOAD_BYTES
-                + " bytes for the InvokeFunction operation"),
-        LambdaError::write);
-    server
-        .createContext(MappingApi.PATH, new MappingApi(new ApiBackend()))
-        .getFilters()
-        .add(filter);
-    server
-        .createContext(
-            InvokeApi.PATH,
-            new InvokeApi(
-                name -> functions.containsKey(name) ? functions.get(name).invoker(timer) : null))
-        .getFilters()
-        .add(filter);
-    // Any other path, in Lambda's error shape: without a context, the JDK answers an HTML 404.
-    server
-        .createContext("/", exchange -> {
-          try (exchange) {
-            LambdaError.write(
-                exchange,
-                404,
-                "UnknownOperationException",
-                "offhours' local Lambda serves Invoke (" + InvokeApi.PATH
-                    + "NAME/invocations) and the event source mapping API (" + MappingApi.PATH
-                    + "); not " + Shown.value(exchange.getRequestMethod()) + " "
-                    + Shown.value(exchange.getRequestURI().getRawPath()));
-          }
-        })
-        .getFilters()
-        .add(filter);
+    LambdaRoutes.serve(
+        server,
+        credentials,
+        region,
+        new ApiBackend(),
+        name -> functions.containsKey(name) ? functions.get(name).invoker(timer) : null);
     server.setExecutor(http);
     server.start();
   }

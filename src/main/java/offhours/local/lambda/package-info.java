@@ -26,7 +26,8 @@
  * polling: long polls, the batch size and batching window, the partial batch response), {@code SqsBatches} (the event a
  * function receives and what is deleted after it, pure), {@code LocalFunction} (a function; one invocation's context is
  * {@link offhours.local.invocation.LambdaContext}, shared with the HTTP API's local front), {@code LambdaApiSocket},
- * {@code MappingApi} and {@code InvokeApi} (the Lambda API's server and the operations it answers).
+ * {@code LambdaRoutes}, {@code MappingApi} and {@code InvokeApi} (the Lambda API's server, its routes behind their
+ * guard, and the operations it answers).
  *
  * <p>Each invocation ({@code OneInvocation}) runs in an {@link offhours.local.lambda.ExecutionEnvironment}, one
  * invocation at a time per environment, as on Lambda; an invocation that outlives its time ends its environment, and
