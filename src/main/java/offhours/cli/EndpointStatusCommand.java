@@ -1,10 +1,7 @@
 package offhours.cli;
 
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,12 +9,9 @@ import java.util.TreeMap;
 import offhours.cli.Target.Name;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.ControllerOutlook;
-import offhours.endpoint.Decision;
 import offhours.endpoint.DynamoControlTable;
-import offhours.endpoint.Endpoint;
 import offhours.endpoint.RecordedDecision;
 import offhours.inference.InvocationErrors;
-import offhours.units.Times;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -29,35 +23,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code offhours endpoint status}: the endpoint, what the stack's hosting switches ({@link HostingStatus}), the
- * Classify mapping and what the controller last decided.
+ * Classify mapping and what the controller last decided: read here, shown by {@link EndpointReport}.
  */
 final class EndpointStatusCommand implements Command {
-
-  /**
-   * What the sources say; null where a source has nothing (absent endpoint, no controller state, no decision yet, no
-   * control table).
-   *
-   * @param lastRun the controller's last decision and what started that run
-   * @param outlook what the controller does next and why ({@link ControllerOutlook}, as GET /status says it)
-   * @param unreadable why the controller's items could not be read as the controller writes them, else null
-   * @param zone the stack's TimeZone, in which the controller's reasons name times: the text shows every other time
-   *     in it too ({@link Times}), so one output never mixes "2026-11-25T22:00:00Z" with "23:00 Europe/Berlin"
-   * @param handBacks whether uploads are handed back while the endpoint serves (the queue's delayed count)
-   * @param uploads the working hours, the oldest waiting upload and when one made now would be classified
-   */
-  record EndpointReport(
-      String endpoint,
-      DescribeEndpointResponse description,
-      HostingStatus hosting,
-      String mappingUuid,
-      GetEventSourceMappingResponse mapping,
-      Map<String, String> controller,
-      RecordedDecision lastRun,
-      ControllerOutlook outlook,
-      String unreadable,
-      ZoneId zone,
-      HandBacks handBacks,
-      UploadOutlook uploads) {}
 
   @Override
   public String name() {
@@ -179,9 +147,9 @@ final class EndpointStatusCommand implements Command {
           UploadOutlook.of(
               target, now, zone, Optional.ofNullable(lastRun), stored, unreadable, queue));
       if (call.json()) {
-        call.out().println(Json.line(toJson(status)));
+        call.out().println(Json.line(status.toJson()));
       } else {
-        call.out().print(render(status));
+        call.out().print(status.render());
       }
     }
     return 0;
@@ -246,155 +214,5 @@ final class EndpointStatusCommand implements Command {
       case NS -> String.join(", ", value.ns());
       default -> value.toString();
     };
-  }
-
-  /**
-   * The text form; every value that comes from AWS or the control table is shown through {@link Terminal#printable}.
-   */
-  static String render(EndpointReport status) {
-    StringBuilder text = new StringBuilder("endpoint ")
-        .append(Terminal.printable(status.endpoint()))
-        .append(": ");
-    DescribeEndpointResponse endpoint = status.description();
-    if (endpoint == null) {
-      text.append(status.hosting().absentEndpoint()).append('\n');
-    } else {
-      text.append(Terminal.printable(endpoint.endpointStatusAsString()));
-      if (endpoint.lastModifiedTime() != null) {
-        text.append(" since ").append(Times.at(endpoint.lastModifiedTime(), status.zone()));
-      }
-      if (endpoint.failureReason() != null) {
-        text.append(" (").append(Terminal.printable(endpoint.failureReason())).append(')');
-      }
-      text.append('\n');
-    }
-    text.append(status.hosting().render(endpoint));
-    text.append("classify mapping ")
-        .append(Terminal.printable(status.mappingUuid()))
-        .append(": ");
-    GetEventSourceMappingResponse mapping = status.mapping();
-    if (mapping == null) {
-      text.append("not found\n");
-    } else {
-      text.append(Terminal.printable(mapping.state()))
-          .append(
-              switch (String.valueOf(mapping.state())) {
-                case "Enabled" -> " (uploads are being classified)";
-                case "Disabled" -> " (paused; uploads wait in the queue)";
-                // Lambda's transitions take seconds; without a word they read as a state to worry
-                // about.
-                case "Enabling" -> " (turning on: uploads are classified once it is Enabled)";
-                case "Disabling" ->
-                  " (pausing: batches already taken finish, the rest wait in the queue)";
-                default -> "";
-              })
-          .append('\n');
-    }
-    status.handBacks().line().ifPresent(l -> text.append(Terminal.printable(l)).append('\n'));
-    if (status.lastRun() != null) {
-      Decision d = status.lastRun().decision();
-      text.append(Terminal.printable(Times.inText(
-              "last decision: want " + (d.wantOn() ? "ON" : "OFF") + " (" + d.wantReason() + ") -> "
-                  + d.action() + ": " + d.why() + " [" + d.outcome() + "]",
-              status.zone())))
-          .append('\n');
-    }
-    if (status.outlook() != null) {
-      status
-          .outlook()
-          .lines(status.zone())
-          .forEach(l -> text.append(Terminal.printable(l)).append('\n'));
-    }
-    if (status.unreadable() != null) {
-      text.append(Terminal.printable("next run: unknown: " + status.unreadable()))
-          .append('\n');
-    }
-    Map<String, String> controller =
-        status.controller() == null ? null : new TreeMap<>(status.controller());
-    // Whether the schedule was open at the controller's last run: said only where the working hours
-    // themselves are not known here.
-    String open = controller == null ? null : controller.remove("scheduleOpen");
-    status
-        .uploads()
-        .lines(
-            open == null
-                ? null
-                : Boolean.parseBoolean(open) ? "inside working hours" : "outside working hours")
-        .forEach(l -> text.append(Terminal.printable(l)).append('\n'));
-    if (controller == null) {
-      text.append("controller: no state yet (it has not run)\n");
-      return text.toString();
-    }
-    controller.remove("version"); // optimistic-locking counter, nothing for a reader
-    String mode = controller.remove("overrideMode");
-    String until = controller.remove("overrideUntil");
-    text.append("manual override: ")
-        .append(
-            mode == null
-                ? "none (following the schedule)"
-                : Terminal.printable(mode
-                    + (until == null
-                        // Stored without an end only where the schedule never changes: nothing ends
-                        // it but 'auto', which the operator has to know to type.
-                        ? " until 'offhours endpoint auto' gives the endpoint back to the schedule"
-                        : " until " + Times.inText(until, status.zone()))))
-        .append('\n');
-    List<String> pairs = controller.entrySet().stream()
-        .map(e -> Terminal.printable(e.getKey() + "=" + Times.inText(e.getValue(), status.zone())))
-        .toList();
-    // The control item's other attributes as stored, for whoever debugs the controller: the lines
-    // above say what they mean.
-    text.append("controller state (raw attributes): ")
-        .append(pairs.isEmpty() ? "-" : String.join(", ", pairs))
-        .append('\n');
-    return text.toString();
-  }
-
-  static ObjectNode toJson(EndpointReport status) {
-    ObjectNode json = Json.object().put("endpoint", status.endpoint());
-    DescribeEndpointResponse endpoint = status.description();
-    json.put(
-        "status",
-        endpoint == null ? Endpoint.State.ABSENT.shown() : endpoint.endpointStatusAsString());
-    json.put("failureReason", endpoint == null ? null : endpoint.failureReason());
-    json.put(
-        "creationTime",
-        endpoint == null || endpoint.creationTime() == null
-            ? null
-            : endpoint.creationTime().toString());
-    json.put(
-        "lastModifiedTime",
-        endpoint == null || endpoint.lastModifiedTime() == null
-            ? null
-            : endpoint.lastModifiedTime().toString());
-    status.hosting().putJson(json);
-    ObjectNode mapping = json.putObject("mapping").put("uuid", status.mappingUuid());
-    mapping.put("state", status.mapping() == null ? "absent" : status.mapping().state());
-    mapping.put(
-        "stateTransitionReason",
-        status.mapping() == null ? null : status.mapping().stateTransitionReason());
-    status.handBacks().putJson(json);
-    if (status.lastRun() == null) {
-      json.putNull("lastDecision");
-    } else {
-      Map<String, Object> decision =
-          new LinkedHashMap<>(status.lastRun().decision().toMap());
-      decision.put("startedBy", status.lastRun().startedBy());
-      json.set("lastDecision", Json.MAPPER.valueToTree(decision));
-    }
-    json.set(
-        "outlook",
-        status.outlook() == null
-            ? NullNode.getInstance()
-            : Json.MAPPER.valueToTree(status.outlook().toMap()));
-    json.put("outlookError", status.unreadable());
-    status.uploads().putJson(json);
-    if (status.controller() == null) {
-      json.putNull("controller");
-    } else {
-      ObjectNode controller = json.putObject("controller");
-      status.controller().forEach(controller::put);
-    }
-    return json;
   }
 }

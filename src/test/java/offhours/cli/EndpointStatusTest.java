@@ -9,7 +9,6 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import offhours.cli.EndpointStatusCommand.EndpointReport;
 import offhours.cli.Target.Name;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
@@ -93,15 +92,13 @@ class EndpointStatusTest {
 
   @Test
   void scheduledShowsTheEndpointAsWhatIsSwitched() {
-    String text =
-        EndpointStatusCommand.render(report(endpoint("InService"), HostingStatus.scheduled()));
+    String text = report(endpoint("InService"), HostingStatus.scheduled()).render();
     assertThat(text.lines().toList())
         .startsWith(
             "endpoint offhours-endpoint: InService since 2026-11-25 09:00 Europe/Berlin",
             "hosting: scheduled (the controller creates the endpoint and deletes it)",
             "classify mapping uuid-1: Disabled (paused; uploads wait in the queue)");
-    JsonNode json =
-        EndpointStatusCommand.toJson(report(endpoint("InService"), HostingStatus.scheduled()));
+    JsonNode json = report(endpoint("InService"), HostingStatus.scheduled()).toJson();
     assertThat(json.get("hosting").asText()).isEqualTo("scheduled");
     assertThat(json.get("inferenceComponent").isNull()).isTrue();
     assertThat(json.get("serverless").isNull()).isTrue();
@@ -127,7 +124,7 @@ class EndpointStatusTest {
           base.zone(),
           base.handBacks(),
           base.uploads());
-      assertThat(EndpointStatusCommand.render(moving).lines())
+      assertThat(moving.render().lines())
           .contains("classify mapping uuid-1: " + state.getKey() + " (" + state.getValue() + ")");
     }
   }
@@ -137,13 +134,13 @@ class EndpointStatusTest {
     EndpointReport asleep = report(
         endpoint("InService"),
         HostingStatus.scaleToZero(COMPONENT, component("InService", 0, 0, null)));
-    assertThat(EndpointStatusCommand.render(asleep).lines().toList())
+    assertThat(asleep.render().lines().toList())
         .startsWith(
             "endpoint offhours-endpoint: InService since 2026-11-25 09:00 Europe/Berlin",
             "hosting: scale-to-zero (the endpoint stays; the controller switches the inference component's copies)",
             "inference component offhours-component-abc: InService, 0 of 0 copies (0 copies: nothing answers;"
                 + " uploads wait in the queue)");
-    JsonNode c = EndpointStatusCommand.toJson(asleep).get("inferenceComponent");
+    JsonNode c = asleep.toJson().get("inferenceComponent");
     assertThat(c.get("name").asText()).isEqualTo(COMPONENT);
     assertThat(c.get("status").asText()).isEqualTo("InService");
     assertThat(c.get("currentCopies").asInt()).isZero();
@@ -151,8 +148,7 @@ class EndpointStatusTest {
     assertThat(c.get("failureReason").isNull()).isTrue();
     assertThat(c.get("meaning").asText())
         .isEqualTo("0 copies: nothing answers; uploads wait in the queue");
-    assertThat(EndpointStatusCommand.toJson(asleep).get("hosting").asText())
-        .isEqualTo("scale-to-zero");
+    assertThat(asleep.toJson().get("hosting").asText()).isEqualTo("scale-to-zero");
   }
 
   @Test
@@ -160,20 +156,17 @@ class EndpointStatusTest {
     EndpointReport waking = report(
         endpoint("InService"),
         HostingStatus.scaleToZero(COMPONENT, component("Updating", 0, 2, null)));
-    assertThat(EndpointStatusCommand.render(waking))
+    assertThat(waking.render())
         .contains(
             "inference component offhours-component-abc: Updating, 0 of 2 copies (scaling to 2 copies;"
                 + " nothing answers yet)\n");
     EndpointReport serving = report(
         endpoint("InService"),
         HostingStatus.scaleToZero(COMPONENT, component("InService", 1, 1, null)));
-    assertThat(EndpointStatusCommand.render(serving))
+    assertThat(serving.render())
         .contains(
             "inference component offhours-component-abc: InService, 1 of 1 copies (1 copy serving)\n");
-    assertThat(EndpointStatusCommand.toJson(serving)
-            .get("inferenceComponent")
-            .get("currentCopies")
-            .asInt())
+    assertThat(serving.toJson().get("inferenceComponent").get("currentCopies").asInt())
         .isEqualTo(1);
     assertThat(HostingStatus.copiesMeaning(1, 3)).isEqualTo("scaling to 3 copies; 1 serving");
     assertThat(HostingStatus.copiesMeaning(2, 0))
@@ -182,34 +175,26 @@ class EndpointStatusTest {
 
   @Test
   void scaleToZeroWithoutAComponentOrWithAFailedOneSaysSo() {
-    assertThat(
-            EndpointStatusCommand.render(report(null, HostingStatus.scaleToZero(COMPONENT, null))))
+    assertThat(report(null, HostingStatus.scaleToZero(COMPONENT, null)).render())
         .startsWith(
             "endpoint offhours-endpoint: absent (the controller creates it at the first wake;"
                 + " uploads wait in the queue)\n");
     EndpointReport none = report(endpoint("InService"), HostingStatus.scaleToZero(COMPONENT, null));
-    assertThat(EndpointStatusCommand.render(none))
+    assertThat(none.render())
         .contains(
             "inference component offhours-component-abc: absent (nothing answers; uploads wait in the queue"
                 + " until the controller creates it)\n");
-    assertThat(EndpointStatusCommand.toJson(none)
-            .get("inferenceComponent")
-            .get("status")
-            .asText())
-        .isEqualTo("absent");
+    assertThat(none.toJson().get("inferenceComponent").get("status").asText()).isEqualTo("absent");
 
     EndpointReport failed = report(
         endpoint("InService"),
         HostingStatus.scaleToZero(COMPONENT, component("Failed", 0, 1, "no \u001b[2Jcapacity")));
-    assertThat(EndpointStatusCommand.render(failed))
+    assertThat(failed.render())
         .contains(
             "inference component offhours-component-abc: Failed, 0 of 1 copies (failed: nothing answers;"
                 + " the controller replaces it): no \\x1b[2Jcapacity\n")
         .doesNotContain("\u001b");
-    assertThat(EndpointStatusCommand.toJson(failed)
-            .get("inferenceComponent")
-            .get("failureReason")
-            .asText())
+    assertThat(failed.toJson().get("inferenceComponent").get("failureReason").asText())
         .isEqualTo("no \u001b[2Jcapacity");
   }
 
@@ -221,25 +206,23 @@ class EndpointStatusTest {
         .build();
     EndpointReport serving =
         report(endpoint("InService"), HostingStatus.serverless("offhours-config", config));
-    assertThat(EndpointStatusCommand.render(serving).lines().toList())
+    assertThat(serving.render().lines().toList())
         .startsWith(
             "endpoint offhours-endpoint: InService since 2026-11-25 09:00 Europe/Berlin",
             "hosting: serverless (the stack owns the endpoint; the controller never creates nor deletes it)",
             "serverless config offhours-config: 2048 MB memory, max concurrency 10 (answers on demand: a cold"
                 + " start after idle; beyond the concurrency SageMaker throttles and uploads are deferred)");
-    JsonNode s = EndpointStatusCommand.toJson(serving).get("serverless");
+    JsonNode s = serving.toJson().get("serverless");
     assertThat(s.get("endpointConfig").asText()).isEqualTo("offhours-config");
     assertThat(s.get("memorySizeInMB").asInt()).isEqualTo(2048);
     assertThat(s.get("maxConcurrency").asInt()).isEqualTo(10);
     assertThat(s.get("ownedByStack").asBoolean()).isTrue();
-    assertThat(EndpointStatusCommand.toJson(serving).get("inferenceComponent").isNull())
-        .isTrue();
+    assertThat(serving.toJson().get("inferenceComponent").isNull()).isTrue();
 
-    assertThat(EndpointStatusCommand.render(
-            report(endpoint("Creating"), HostingStatus.serverless("offhours-config", config))))
+    assertThat(report(endpoint("Creating"), HostingStatus.serverless("offhours-config", config))
+            .render())
         .contains("max concurrency 10 (nothing answers while the endpoint is Creating)\n");
-    assertThat(EndpointStatusCommand.render(
-            report(null, HostingStatus.serverless("offhours-config", config))))
+    assertThat(report(null, HostingStatus.serverless("offhours-config", config)).render())
         .startsWith(
             "endpoint offhours-endpoint: absent (the stack creates this endpoint, not the controller:"
                 + " update or redeploy the stack; uploads wait in the queue meanwhile)\n")
@@ -247,12 +230,9 @@ class EndpointStatusTest {
             "(the endpoint is gone and the controller does not create it: update or re-create the stack)\n");
     EndpointReport noConfig =
         report(endpoint("InService"), HostingStatus.serverless("gone\u001b[2J", null));
-    assertThat(EndpointStatusCommand.render(noConfig))
+    assertThat(noConfig.render())
         .contains("serverless config gone\\x1b[2J: no serverless variant found");
-    assertThat(EndpointStatusCommand.toJson(noConfig)
-            .get("serverless")
-            .get("memorySizeInMB")
-            .isNull())
+    assertThat(noConfig.toJson().get("serverless").get("memorySizeInMB").isNull())
         .isTrue();
   }
 
@@ -262,19 +242,19 @@ class EndpointStatusTest {
     HostingStatus unknown = HostingStatus.read(
         target(Map.of(Name.ENDPOINT, "e", Name.CONTROLLER_FUNCTION, "c")), null, null);
     assertThat(unknown.hosting()).isNull();
-    String text = EndpointStatusCommand.render(report(endpoint("InService"), unknown));
+    String text = report(endpoint("InService"), unknown).render();
     assertThat(text.lines().filter(l -> l.startsWith("hosting: ")).toList())
         .containsExactly(
             "hosting: unknown (stack prod has no output HostingOption; update the stack with this"
                 + " version's template.yaml); showing the endpoint alone");
     assertThat(text).doesNotContain("inference component", "serverless config");
-    JsonNode json = EndpointStatusCommand.toJson(report(endpoint("InService"), unknown));
+    JsonNode json = report(endpoint("InService"), unknown).toJson();
     assertThat(json.get("hosting").isNull()).isTrue();
     assertThat(json.get("inferenceComponent").isNull()).isTrue();
 
     HostingStatus strange =
         HostingStatus.read(target(Map.of(Name.HOSTING, "on-\u001b[2Jdemand")), null, null);
-    assertThat(EndpointStatusCommand.render(report(null, strange)))
+    assertThat(report(null, strange).render())
         .contains(
             "hosting: unknown (stack prod says its hosting is 'on-\\x1b[2Jdemand', which this version of"
                 + " offhours does not know); showing the endpoint alone\n");
@@ -320,7 +300,7 @@ class EndpointStatusTest {
         new HandBacks("InService", "Enabled", 0, false),
         noSettings());
 
-    assertThat(EndpointStatusCommand.render(report).lines().toList())
+    assertThat(report.render().lines().toList())
         .containsSubsequence(
             "classify mapping uuid-1: Enabled (uploads are being classified)",
             "last decision: want ON (drained; staying on until 2026-11-25 10:42 Europe/Berlin) -> NONE:"
@@ -334,7 +314,7 @@ class EndpointStatusTest {
             "schedule: inside working hours at the controller's last run (the working hours are not"
                 + " known here: stack prod has no parameter TimeZone, WorkingHours, Holidays (it was"
                 + " deployed from an older template; update it with this version's template.yaml))");
-    JsonNode json = EndpointStatusCommand.toJson(report);
+    JsonNode json = report.toJson();
     assertThat(json.get("lastDecision").get("action").asText()).isEqualTo("NONE");
     assertThat(json.get("lastDecision").get("startedBy").asText())
         .isEqualTo("timer for 2026-11-25T09:39:40Z");
@@ -370,7 +350,7 @@ class EndpointStatusTest {
         new HandBacks(null, null, 0, false),
         noSettings());
 
-    assertThat(EndpointStatusCommand.render(none).lines().toList())
+    assertThat(none.render().lines().toList())
         .containsSubsequence(
             "classify mapping uuid-1: not found",
             "next run: the first schedule tick (the controller has not run yet)",
@@ -379,18 +359,16 @@ class EndpointStatusTest {
             "expected stop: 2 min, the default until a stop is measured",
             "controller: no state yet (it has not run)")
         .noneMatch(l -> l.startsWith("last run") || l.startsWith("last decision"));
-    JsonNode json = EndpointStatusCommand.toJson(none);
+    JsonNode json = none.toJson();
     assertThat(json.get("lastDecision").isNull()).isTrue();
     assertThat(json.get("outlook").get("nextRunAt").isNull()).isTrue();
     assertThat(json.get("outlook").get("timerAt").isNull()).isTrue();
     assertThat(json.get("outlook").get("expectedWake").get("default").asBoolean())
         .isTrue();
 
-    JsonNode noTable =
-        EndpointStatusCommand.toJson(report(endpoint("InService"), HostingStatus.scheduled()));
+    JsonNode noTable = report(endpoint("InService"), HostingStatus.scheduled()).toJson();
     assertThat(noTable.get("outlook").isNull()).isTrue();
-    assertThat(
-            EndpointStatusCommand.render(report(endpoint("InService"), HostingStatus.scheduled())))
+    assertThat(report(endpoint("InService"), HostingStatus.scheduled()).render())
         .doesNotContain("next run");
   }
 
@@ -435,7 +413,7 @@ class EndpointStatusTest {
         ZONE,
         new HandBacks(null, "Disabled", 0, false),
         noSettings());
-    assertThat(EndpointStatusCommand.render(stopped).lines())
+    assertThat(stopped.render().lines())
         .contains(
             "manual override: STOP until 'offhours endpoint auto' gives the endpoint back to the schedule");
     EndpointReport until = new EndpointReport(
@@ -451,7 +429,7 @@ class EndpointStatusTest {
         ZONE,
         new HandBacks(null, "Disabled", 0, false),
         noSettings());
-    assertThat(EndpointStatusCommand.render(until).lines())
+    assertThat(until.render().lines())
         .contains("manual override: START until 2026-11-25 18:00 Europe/Berlin");
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.ZoneId;
-import offhours.cli.EndpointStatusCommand.EndpointReport;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -103,15 +102,11 @@ class HandBacksTest {
         failing,
         EndpointStatusTest.noSettings());
 
-    assertThat(EndpointStatusCommand.render(report).lines().toList())
+    assertThat(report.render().lines().toList())
         .containsSubsequence(
             "classify mapping uuid-1: Enabled (uploads are being classified)",
             failing.line().orElseThrow());
-    assertThat(EndpointStatusCommand.toJson(report)
-            .get("handedBack")
-            .get("delayed")
-            .asLong())
-        .isEqualTo(5);
+    assertThat(report.toJson().get("handedBack").get("delayed").asLong()).isEqualTo(5);
   }
 
   @Test

@@ -289,7 +289,7 @@ class UploadOutlookTest {
 
   @Test
   void endpointStatusShowsThemAfterTheControllersOutlook() {
-    EndpointStatusCommand.EndpointReport report = new EndpointStatusCommand.EndpointReport(
+    EndpointReport report = new EndpointReport(
         "offhours-endpoint",
         null,
         HostingStatus.scheduled(),
@@ -304,7 +304,7 @@ class UploadOutlookTest {
         outlook(
             TestTargets.deployed(Map.of(), PARAMETERS), Optional.of(STATE), counts(THREE_WAITING)));
 
-    assertThat(EndpointStatusCommand.render(report).lines().toList())
+    assertThat(report.render().lines().toList())
         .containsSubsequence(
             "last decision: want OFF (outside working hours) -> NONE: off [ok]",
             "schedule: Mon-Fri 08:00-19:00 Europe/Berlin: outside working hours until 2026-11-26"
@@ -313,7 +313,7 @@ class UploadOutlookTest {
             "controller state (raw attributes): lastAction=NONE: off")
         .anyMatch(l -> l.startsWith("oldest waiting upload: at most 20 min"))
         .anyMatch(l -> l.startsWith("an upload made now: the endpoint starts by 2026-11-26"));
-    JsonNode json = EndpointStatusCommand.toJson(report);
+    JsonNode json = report.toJson();
     assertThat(json.get("schedule").get("open").asBoolean()).isFalse();
     assertThat(json.get("nextUpload").get("expectedAt").isTextual()).isTrue();
     assertThat(json.get("oldestWaiting").get("asOf").asText()).isEqualTo("2026-11-25T20:59:30Z");
