@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import offhours.endpoint.ControllerConfig;
+import offhours.units.WholeNumbers;
 
 /** How {@code simulate} reads its numbers and dates: each out of its range a usage error naming the flag. */
 final class SimulateValues {
@@ -33,16 +34,23 @@ final class SimulateValues {
 
   /**
    * The trace's seed: java.util.Random takes every long and none is worse than another, so 0 and negative seeds are
-   * seeds too; only what is not a whole number in that range is refused.
+   * seeds too; only what is not a whole number from {@code -Long.MAX_VALUE} to {@code Long.MAX_VALUE} is refused (the
+   * digits read the number without its minus, so Long.MIN_VALUE's would be one past the largest).
    */
   static long seed(Arguments args, Option option) {
     String value = args.value(option.name()).orElse("42");
+    String flag = "--" + option.name();
+    String range = "from -" + Long.MAX_VALUE + " to " + Long.MAX_VALUE;
     try {
       return NumberFlags.digits(value, true);
     } catch (NumberFormatException e) {
-      throw CliException.usage(
-          "--" + option.name() + " needs a whole number (any, 0 and negative ones too, up to "
-              + Long.MAX_VALUE + ") in digits 0-9, got '" + Terminal.value(value) + "'");
+      // Digits beyond a long are a number too, only more than a seed takes: said as such, as the
+      // other whole-number flags say theirs (NumberFlags).
+      if (WholeNumbers.isDigits(value.startsWith("-") ? value.substring(1) : value)) {
+        throw CliException.usage(flag + " must be " + range + ", got " + Terminal.value(value));
+      }
+      throw CliException.usage(flag + " needs a whole number " + range
+          + " (0 and negative ones too) in digits 0-9, got '" + Terminal.value(value) + "'");
     }
   }
 

@@ -95,8 +95,8 @@ class BadInputTest {
     usage(run("cost", "--days", "+5"), "--days needs a positive whole number in digits 0-9");
     usage(
         run("simulate", "--seed", "\uff17"),
-        "--seed needs a whole number (any, 0 and negative ones too, up to 9223372036854775807) in"
-            + " digits 0-9, got '\uff17'");
+        "--seed needs a whole number from -9223372036854775807 to 9223372036854775807 (0 and"
+            + " negative ones too) in digits 0-9, got '\uff17'");
   }
 
   /**
@@ -367,8 +367,18 @@ class BadInputTest {
       CliRun run = run("simulate", "--seed", seed, "--days", "1", "--json");
       assertThat(run.exitCode()).as(run.err()).isZero();
     }
-    usage(run("simulate", "--seed", "1.5"), "--seed needs a whole number (any, 0 and negative");
-    usage(run("simulate", "--seed", "99999999999999999999"), "got '99999999999999999999'");
+    usage(
+        run("simulate", "--seed", "1.5"), "--seed needs a whole number from -9223372036854775807");
+    // Digits beyond a long are a number too: said as more than a seed takes, as --days says it.
+    usage(
+        run("simulate", "--seed", "99999999999999999999"),
+        "--seed must be from -9223372036854775807 to 9223372036854775807, got 99999999999999999999;"
+            + " see 'offhours simulate --help'");
+    usage(
+        run("simulate", "--seed", "-99999999999999999999"),
+        "--seed must be from -9223372036854775807 to 9223372036854775807, got -99999999999999999999");
+    CliRun largest = run("simulate", "--seed", "-9223372036854775807", "--days", "1", "--json");
+    assertThat(largest.exitCode()).as(largest.err()).isZero();
   }
 
   @Test
