@@ -222,7 +222,7 @@ public final class Main {
         commandOf(path) + " failed: no AWS credentials: "
             + Targets.credentialsHelp(CredentialSources.userProfile());
       case SdkClientException client
-      when String.valueOf(client.getMessage()).contains("Connection refused") ->
+      when Targets.refused(client) ->
         commandOf(path) + " failed: " + client.getMessage()
             + " (if this is the local stack, check it with 'scripts/offhours local status')";
       case SdkClientException client

@@ -1,6 +1,7 @@
 package offhours.cli;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -274,6 +275,20 @@ final class Targets {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether nothing took the connection {@code e} tried to open: a {@link ConnectException} among its causes (a port
+   * nothing listens on, as the local stack's once it has stopped). Told by type, as {@link #unknownHost} is: the
+   * system's words for it ("Connection refused") are in its language.
+   */
+  static boolean refused(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ConnectException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String noCredentials(

@@ -150,4 +150,48 @@ class TargetsTest {
             software.amazon.awssdk.core.exception.SdkClientException.create("Unable to execute")))
         .isEmpty();
   }
+
+  @Test
+  void aClosedPortSaysConnectionRefusedAndPointsAtTheLocalStack() throws IOException {
+    int closed;
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    // Nothing is started on the port: the SDK's own failure, as a command meets it.
+    Exception failure;
+    try (offhours.aws.AwsClients clients = offhours.aws.AwsClients.local(
+            Region.US_EAST_1,
+            Map.of(offhours.aws.AwsClients.Service.SQS, URI.create("http://127.0.0.1:" + closed)));
+        software.amazon.awssdk.services.sqs.SqsClient sqs = clients.build(
+            offhours.aws.AwsClients.Service.SQS,
+            software.amazon.awssdk.services.sqs.SqsClient.builder()
+                .overrideConfiguration(c -> c.retryStrategy(
+                    software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())))) {
+      failure = org.assertj.core.api.Assertions.catchThrowableOfType(
+          software.amazon.awssdk.core.exception.SdkClientException.class, sqs::listQueues);
+    }
+
+    assertThat(Main.message("offhours queue", failure))
+        .isEqualTo(
+            "queue failed: Unable to execute HTTP request: Connection refused (SDK Attempt Count:"
+                + " 1) (if this is the local stack, check it with 'scripts/offhours local status')");
+  }
+
+  @Test
+  void aRefusedConnectionIsToldByItsTypeNotItsWords() {
+    // The system's words for it are in its language; a ConnectException is not.
+    var refused = software.amazon.awssdk.core.exception.SdkClientException.create(
+        "Unable to execute HTTP request: Verbindungsaufbau abgelehnt",
+        new java.net.ConnectException("Verbindungsaufbau abgelehnt"));
+    assertThat(Main.message("offhours queue", refused))
+        .isEqualTo("queue failed: Unable to execute HTTP request: Verbindungsaufbau abgelehnt (if"
+            + " this is the local stack, check it with 'scripts/offhours local status')");
+    // The words without the refusal: something said them, nothing refused a connection here.
+    var words = software.amazon.awssdk.core.exception.SdkClientException.create(
+        "Unable to execute HTTP request: the proxy says Connection refused");
+    assertThat(Main.message("offhours queue", words))
+        .isEqualTo(
+            "queue failed: Unable to execute HTTP request: the proxy says Connection refused");
+  }
 }
