@@ -8,6 +8,7 @@ import java.util.Optional;
 import offhours.inference.ModelContract;
 import offhours.local.StateFile;
 import offhours.local.api.LocalApiGateway;
+import offhours.local.model.DefaultModel;
 import offhours.local.model.Normalization;
 import offhours.local.model.Resample;
 import offhours.local.model.Resize;
@@ -48,10 +49,12 @@ final class LocalStatusCommand implements Command {
         it forked while the endpoint is up (the server to look at); the default model runs in the
         stack's. COMMAND is each one's command line, escaped and cut to the terminal's width.
         With --json: {"running", "pid", "region", "accessKeyId", "secretAccessKey", "endpoints",
-        "names", "served": {"modelFile", "labelsFile", "containerCommand", "contentType", "accept",
-        "normalize", "resize", "resample", "inputSize", "hosting", "timeZone"},
-        "processes": [{"name", "pid", "command"}]} ("command" whole, and only when the system says it)
-        (each of "served" only when set; "served" absent for a stack of an older version),
+        "names", "served": {"modelFile", "defaultModel", "labelsFile", "containerCommand",
+        "contentType", "accept", "normalize", "resize", "resample", "inputSize", "hosting",
+        "timeZone"}, "processes": [{"name", "pid", "command"}]} ("command" whole, and only when the
+        system says it) ("served" has exactly one of "modelFile", "containerCommand" and
+        "defaultModel", the default model's name; each other key only when set; "served" absent for
+        a stack of an older version),
         {"running": false, "starting": true, "pid"}, or {"running": false}.""";
   }
 
@@ -211,6 +214,11 @@ final class LocalStatusCommand implements Command {
       state.names().forEach(names::put);
       if (state.served() != null) {
         var served = json.putObject("served");
+        // Where neither --model nor --container-command was given, the embedded model is named: a
+        // script finds exactly one of the three keys, whichever serves.
+        if (state.served().isDefault()) {
+          served.put("defaultModel", DefaultModel.NAME);
+        }
         servedOptions(state, false).forEach(served::put);
       }
       var processes = json.putArray("processes");
@@ -230,7 +238,7 @@ final class LocalStatusCommand implements Command {
     if (state.served() != null) {
       List<List<String>> served = new ArrayList<>();
       if (state.served().isDefault()) {
-        served.add(List.of("--model", "none: the default nsfwjs MobileNetV2"));
+        served.add(List.of("--model", "none: the default " + DefaultModel.NAME));
       }
       servedOptions(state, true)
           .forEach((key, value) -> served.add(List.of(FLAGS.get(key), value)));

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import offhours.inference.ModelContract;
+import offhours.local.model.DefaultModel;
 import offhours.local.model.InputSize;
 import offhours.local.model.ModelFiles;
 import offhours.local.model.Normalization;
@@ -33,7 +34,7 @@ record ModelOptions(
     Map<String, String> settings) {
 
   static final Option MODEL = Option.value(
-      "model", "FILE", "serve this ONNX model instead of the default nsfwjs MobileNetV2");
+      "model", "FILE", "serve this ONNX model instead of the default " + DefaultModel.NAME);
   static final Option LABELS = Option.value(
       "labels",
       "FILE",

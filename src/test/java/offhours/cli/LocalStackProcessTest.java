@@ -619,6 +619,9 @@ class LocalStackProcessTest {
             + "--content-type  application/x-image (default)\n"
             + "--accept        application/json (default)\n"
             + "--hosting       scheduled (default)\n");
+    // A script finds the model named in the JSON too: no "modelFile" nor "containerCommand" here.
+    assertThat(run("local", "status", "--json").out())
+        .contains("\"served\":{\"defaultModel\":\"nsfwjs MobileNetV2\"}");
   }
 
   @Test

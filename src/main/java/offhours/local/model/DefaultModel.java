@@ -22,6 +22,9 @@ import offhours.local.process.ProcessRecorder;
  * FetchLock}), and each clears what a killed fetch left there.
  */
 public final class DefaultModel {
+  /** Its name, as the command line shows it where a stack serves it. */
+  public static final String NAME = "nsfwjs MobileNetV2";
+
   private static final String PACKAGE = "nsfwjs@4.4.0";
   /** The registry's dist.integrity for nsfwjs-4.4.0.tgz: npm verifies it too, this pins the version's content. */
   private static final String INTEGRITY =
