@@ -104,6 +104,14 @@ final class Targets {
               + " has no endpoints." + key.key()
               + "; restart the local stack with this version ('scripts/offhours local"
               + " stop', then 'local start')"));
+      Optional<String> unsendable = unsendable(uri);
+      if (unsendable.isPresent()) {
+        throw CliException.failure("the local stack's state file " + file + " has endpoints."
+            + key.key() + " '" + Terminal.value(uri.toString())
+            + "', which no request can be sent to: "
+            + unsendable.get() + "; restart the local stack ('scripts/offhours local stop', then"
+            + " 'local start'), which writes the addresses it serves on");
+      }
       endpoints.put(key.service(), uri);
     }
     Map<Name, String> names = new EnumMap<>(Name.class);
@@ -126,6 +134,29 @@ final class Targets {
         started(state),
         localSettings(state),
         Map.of());
+  }
+
+  /**
+   * Why the SDK cannot send a request to {@code uri}, if it cannot: checked where the address is read, as the SDK says
+   * none of these as such. A URL without a host ({@code http:///x}) fails each request with its NullPointerException
+   * "host must not be null.", a port past 65535 with an IllegalArgumentException as the connection is opened (which
+   * the page took for its own refusal), another scheme or none as the request is built.
+   */
+  static Optional<String> unsendable(URI uri) {
+    String scheme = uri.getScheme();
+    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+      return Optional.of("it is no http:// or https:// URL");
+    }
+    if (uri.getHost() == null) {
+      return Optional.of(
+          uri.getRawAuthority() == null
+              ? "it names no host"
+              : "'" + Terminal.value(uri.getRawAuthority()) + "' is no host name and port");
+    }
+    if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+      return Optional.of("its port " + uri.getPort() + " is not from 1 to 65535");
+    }
+    return Optional.empty();
   }
 
   /** What a command that needs the local stack says while it is starting. */

@@ -60,6 +60,36 @@ class TargetsTest {
   }
 
   @Test
+  void aStateFileAddressNoRequestCanBeSentToIsNamedWhereItIsRead() throws IOException {
+    // Before, the SDK met each as a request was sent: a NullPointerException without a host, said
+    // as a stack that did not answer, and an IllegalArgumentException for the port, an internal
+    // error here and the page's own 400 in 'offhours ui'.
+    Map<String, String> says = new java.util.LinkedHashMap<>();
+    says.put("http:///x", "it names no host");
+    says.put("http://127.0.0.1:99999", "its port 99999 is not from 1 to 65535");
+    says.put("http://127.0.0.1:0", "its port 0 is not from 1 to 65535");
+    says.put("http://my_host:4566", "'my_host:4566' is no host name and port");
+    says.put("ftp://127.0.0.1:4566", "it is no http:// or https:// URL");
+    says.put("localhost:4566", "it is no http:// or https:// URL");
+    for (Map.Entry<String, String> bad : says.entrySet()) {
+      Map<String, URI> endpoints = new java.util.HashMap<>(TestStateFiles.endpoints());
+      endpoints.put("sqs", URI.create(bad.getKey()));
+      TestStateFiles.state(ProcessHandle.current().pid(), endpoints).write(StateFile.path(cache));
+
+      CliRun run = run("queue");
+
+      assertThat(run.exitCode()).as(bad.getKey()).isEqualTo(1);
+      assertThat(run.err())
+          .as(bad.getKey())
+          .isEqualTo("offhours: the local stack's state file " + StateFile.path(cache)
+              + " has endpoints.sqs '" + bad.getKey() + "', which no request can be sent to: "
+              + bad.getValue() + "; restart the local stack ('scripts/offhours local stop', then"
+              + " 'local start'), which writes the addresses it serves on\n");
+    }
+    assertThat(Targets.unsendable(URI.create("https://127.0.0.1:65535/"))).isEmpty();
+  }
+
+  @Test
   void aMissingNameIsReportedWithItsSource() throws IOException {
     Target local = TestTargets.local(Map.of());
     assertThatThrownBy(() -> local.name(Name.QUEUE_URL))
