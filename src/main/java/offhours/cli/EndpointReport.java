@@ -72,8 +72,7 @@ record EndpointReport(
               switch (String.valueOf(found.state())) {
                 case "Enabled" -> " (uploads are being classified)";
                 case "Disabled" -> " (paused; uploads wait in the queue)";
-                // Lambda's transitions take seconds; without a word they read as a state to worry
-                // about.
+                // Lambda's transitions take seconds: said, they read as no state to worry about.
                 case "Enabling" -> " (turning on: uploads are classified once it is Enabled)";
                 case "Disabling" ->
                   " (pausing: batches already taken finish, the rest wait in the queue)";
