@@ -1,7 +1,8 @@
 package offhours.chaos;
 
-// Needs: moto_server, Maven (scripts/chaos builds the driver itself) and node/npm the first time
-// the default model is converted into the user's cache (which the run's own cache links to).
+// Needs: moto_server, node/npm the first time the default model is converted into the user's cache
+// (which the run's own cache links to), and Maven when the driver is not built yet (scripts/chaos
+// builds it then; inside 'mvn verify' the build has).
 
 import static org.assertj.core.api.Assertions.assertThat;
 
