@@ -71,9 +71,12 @@ final class ChaosCycles implements AutoCloseable {
   /**
    * One stop and start. {@code midBatch}: a Classify batch is held at the model while a cut-off ends it, and again
    * while the stop lands, so the stop drains by construction. {@code restart}: start by hand, else back to auto (then
-   * the controller starts it on the backlog).
+   * the controller starts it on the backlog). {@code topUp}: a cycle run only to reach the counts once the timed
+   * faults are over ({@link ChaosFaults#atLeast}), off for a shorter while: no upload arrives meanwhile, so the time
+   * off is wait alone, and each step of the cycle still waits for what it needs (the deletion, the serving endpoint).
    */
-  void cycle(Random r, boolean midBatch, boolean restart) throws InterruptedException {
+  void cycle(Random r, boolean midBatch, boolean restart, boolean topUp)
+      throws InterruptedException {
     watcher.awaitServing();
     if (midBatch) {
       heldSection.lock(); // the timed faults wait until the held stop has been checked
@@ -90,7 +93,8 @@ final class ChaosCycles implements AutoCloseable {
       }
     }
     watcher.await("the endpoint deleted after the stop", () -> watcher.status().isEmpty());
-    sleep(0.5 + r.nextDouble() * 3); // pacing: how long it stays off, drawn
+    // pacing: how long it stays off, drawn
+    sleep(topUp ? 0.2 + r.nextDouble() * 0.5 : 0.5 + r.nextDouble() * 3);
     if (!restart && watcher.visible() == 0) {
       backlog.run(); // auto starts the endpoint only for uploads that wait
     }

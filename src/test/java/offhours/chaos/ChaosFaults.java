@@ -157,7 +157,7 @@ final class ChaosFaults implements AutoCloseable {
         sleep(1 + r.nextDouble() * 3); // pacing: how long the endpoint serves, drawn
         // The first cycle cuts a batch off mid-way and stops during a drain, both by construction;
         // every other cycle ends in auto (the backlog restarts it).
-        cycles.cycle(r, cycle == 0, cycle % 2 == 0);
+        cycles.cycle(r, cycle == 0, cycle % 2 == 0, false);
         cycle++;
       }
     } catch (InterruptedException e) {
@@ -190,7 +190,7 @@ final class ChaosFaults implements AutoCloseable {
       }
       // Back to automatic while uploads still wait, so the controller starts the endpoint on the
       // backlog itself; once it has, started by hand.
-      cycles.cycle(r, false, cycles.autos.get() > 0);
+      cycles.cycle(r, false, cycles.autos.get() > 0, true);
     }
   }
 
