@@ -41,10 +41,11 @@ class ServerlessLifecycleIT {
   @Test
   void uploadsWaitWhileTheEndpointIsCreatedThenThrottlingDefersAndEachIsClassifiedOnce(
       @TempDir Path dir) throws Exception {
-    // The stack's endpoint is still creating when the 30 uploads are in the queue: they took about
-    // 8 s on a loaded machine, and a 15 s creating delay had about 10 s left; 40 s leave 35 s.
+    // The stack's endpoint is still creating when the 30 uploads are in the queue, however long
+    // they take: its creating delay is far longer than the test, which ends it once it has seen
+    // the uploads wait (a delay of 40 s was waited out whole; a shorter one was a race).
     LocalDeployment.Options options = StackFixture.slowModel(
-            dir, 0.05, Duration.ofSeconds(40), Map.of())
+            dir, 0.05, Duration.ofMinutes(30), Map.of())
         .withModelSettings(Map.of("HOSTING", "serverless", "SERVERLESS_MAX_CONCURRENCY", "2"));
     try (StackFixture f = StackFixture.start(options)) {
       int n = 30;
@@ -59,6 +60,10 @@ class ServerlessLifecycleIT {
       assertThat(creating.get("action").asText()).as("%s", creating).isEqualTo("NONE");
       assertThat(f.mappingState()).isEqualTo("Disabled");
       assertThat(f.results()).as("results while the stack creates the endpoint").isEmpty();
+      assertThat(
+              f.stack.services().sageMaker().finishCreatingNow(f.stack.names().endpoint()))
+          .as("the stack's endpoint, held Creating until now")
+          .isTrue();
 
       f.await(
           "a result for each of the " + n + " uploads",

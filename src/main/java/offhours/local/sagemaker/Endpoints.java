@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import offhours.local.sagemaker.ContainerSupervisor.ContainerStart;
@@ -47,7 +48,12 @@ final class Endpoints implements AutoCloseable {
   private Duration instancesDelay;
 
   private final CreateFaults faults = new CreateFaults();
+  /** The end of each creating delay not yet run, by endpoint id: {@link #finishCreatingNow} runs it at once. */
+  private final Map<Long, PendingCreate> pendingCreates = new HashMap<>();
+
   private boolean closed;
+
+  private record PendingCreate(ScheduledFuture<?> due, Runnable finish) {}
 
   Endpoints(
       Arns arns,
@@ -171,12 +177,35 @@ final class Endpoints implements AutoCloseable {
     CreateFaults.Plan plan = faults.next();
     if (plan != CreateFaults.Plan.STALL) {
       String reason = plan == CreateFaults.Plan.FAIL ? faults.failReason() : null;
-      scheduler.schedule(
-          () -> finishCreating(endpoint, plan, reason),
-          creatingDelay.toMillis(),
-          TimeUnit.MILLISECONDS);
+      Runnable finish = () -> {
+        synchronized (this) {
+          pendingCreates.remove(endpoint.id());
+        }
+        finishCreating(endpoint, plan, reason);
+      };
+      pendingCreates.put(
+          endpoint.id(),
+          new PendingCreate(
+              scheduler.schedule(finish, creatingDelay.toMillis(), TimeUnit.MILLISECONDS), finish));
     }
     return arn;
+  }
+
+  /**
+   * Ends endpoint {@code name}'s creating delay now, as if it had passed; false when it is not Creating, or stalled,
+   * or its delay already ended.
+   */
+  synchronized boolean finishCreatingNow(String name) {
+    HostedEndpoint endpoint = endpoints.get(Arns.key(name));
+    if (endpoint == null || !endpoint.status().equals("Creating")) {
+      return false;
+    }
+    PendingCreate pending = pendingCreates.remove(endpoint.id());
+    if (pending == null || !pending.due().cancel(false)) {
+      return false;
+    }
+    scheduler.execute(pending.finish());
+    return true;
   }
 
   /** The config's first variant (offhours serves one; it takes all traffic) and its model's container. */

@@ -216,6 +216,16 @@ public final class LocalSageMaker implements AutoCloseable {
     return endpoints.crash(name, Endpoints.requireNonNegative(restartAfter, "restart delay"));
   }
 
+  /**
+   * Ends the creating delay of endpoint {@code name} now, as if it had passed: a test holds an endpoint Creating for
+   * as long as it needs (a long creating delay), whatever the machine's speed, then lets it start at once. False when
+   * the endpoint is not Creating, a stalled creation ({@link #stallNextCreates}), or one whose delay already ended.
+   * In-process only.
+   */
+  public boolean finishCreatingNow(String name) {
+    return endpoints.finishCreatingNow(name);
+  }
+
   /** Changes the delays for endpoints created or deleted from now on. */
   public void delays(Duration creating, Duration deleting) {
     endpoints.delays(creating, deleting, deleting);

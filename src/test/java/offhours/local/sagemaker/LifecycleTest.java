@@ -134,6 +134,27 @@ class LifecycleTest {
     assertThat(launched).hasSize(1);
   }
 
+  /** A test lets an endpoint that a long creating delay holds Creating start at once; that one alone. */
+  @Test
+  void finishCreatingNowEndsTheCreatingDelayOfThatEndpointAlone() {
+    start(LocalSageMaker.builder().creatingDelay(Duration.ofHours(1)).deletingDelay(Duration.ZERO));
+    f.createEndpoint("held", Fixture.IMAGE, Map.of());
+    f.createEndpoint("other", Fixture.IMAGE, Map.of());
+    f.sageMaker.stallNextCreates(1);
+    f.createEndpoint("stuck", Fixture.IMAGE, Map.of());
+
+    assertThat(f.sageMaker.finishCreatingNow("held")).isTrue();
+    f.awaitStatus("held", EndpointStatus.IN_SERVICE);
+    assertThat(f.sageMaker.finishCreatingNow("held")).as("InService now").isFalse();
+    assertThat(f.sageMaker.finishCreatingNow("stuck")).as("a stalled creation").isFalse();
+    assertThat(f.sageMaker.finishCreatingNow("absent")).as("no such endpoint").isFalse();
+    assertThat(f.control.describeEndpoint(r -> r.endpointName("other")).endpointStatus())
+        .isEqualTo(EndpointStatus.CREATING);
+    assertThat(f.control.describeEndpoint(r -> r.endpointName("stuck")).endpointStatus())
+        .isEqualTo(EndpointStatus.CREATING);
+    assertThat(launched).as("the container of the endpoint let go").hasSize(1);
+  }
+
   @Test
   void aContainerThatNeverPassesPingFailsTheEndpointAndIsStopped() {
     FakeContainer sick = new FakeContainer();
