@@ -131,7 +131,8 @@ final class DlqRedrive implements Command {
    * What a redrive says on stderr beside its line, and whether an id it was given stayed where it was: of each such
    * id, that it is not in the dead-letter queue or that it is but does not match {@code --key-prefix}; when nothing
    * moved and none failed, that the pass found the DLQ empty or that no message matched, naming the selection and
-   * how many it saw. A pass that did not see every message claims neither: it says so itself.
+   * how many it saw. A pass that did not see every message claims neither: it stopped early, or another reader held
+   * some hidden ({@link DlqPass.PassReport#hiddenAtStart}), and its warning says so itself.
    */
   static Notes notes(Optional<Set<String>> ids, Optional<String> prefix, Moved moved) {
     List<String> lines = new ArrayList<>();
@@ -154,7 +155,8 @@ final class DlqRedrive implements Command {
     if (ids.isEmpty()
         && moved.moved().isEmpty()
         && moved.failed().isEmpty()
-        && moved.pass().complete()) {
+        && moved.pass().complete()
+        && moved.pass().hiddenAtStart() == 0) {
       if (moved.kept().isEmpty()) {
         lines.add("the dead-letter queue is empty: nothing to redrive");
       } else if (prefix.isPresent()) {

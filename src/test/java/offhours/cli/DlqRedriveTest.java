@@ -90,6 +90,24 @@ class DlqRedriveTest {
   }
 
   @Test
+  void aDlqWhoseMessagesAnotherReaderHidesIsNotSaidToBeEmpty() {
+    // SQS counted 4 hidden when the pass began (an interrupted 'dlq list', say): the pass saw none
+    // of them, and its warning says so; "empty" or "no message matches" would contradict it.
+    DlqPass.PassReport hidden = new DlqPass.PassReport(0, 0, 4, 60, null, 0);
+    Moved none = new Moved(List.of(), List.of(), List.of(), hidden);
+    assertThat(DlqRedrive.notes(Optional.empty(), Optional.empty(), none).lines())
+        .isEmpty();
+    assertThat(DlqRedrive.notes(Optional.empty(), Optional.of("cats/"), none).lines())
+        .isEmpty();
+    Moved other = new Moved(List.of(), List.of("m-1"), List.of(), hidden);
+    assertThat(DlqRedrive.notes(Optional.empty(), Optional.of("cats/"), other).lines())
+        .isEmpty();
+    assertThat(hidden.warnings())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("SQS counted about 4 more hidden by another reader");
+  }
+
+  @Test
   void anIdMovedOrFailedIsNeitherMissingNorUnmatched() {
     DlqRedrive.Notes notes = DlqRedrive.notes(
         Optional.of(Set.of("m-1", "m-2")),
