@@ -272,9 +272,11 @@ class LocalStartAwsCliIT {
           .as("offhours local status --json: %s", status.out)
           .isEqualTo(pid);
       assertThat(running.get("served").toString())
-          .as("the default model (no file, no command), the Content-Type and Accept Classify sends,"
-              + " the hosting and the --time-zone the controller got")
-          .isEqualTo("{\"contentType\":\"application/x-image\",\"accept\":\"application/json\","
+          .as(
+              "the default model by name (no file, no command), the Content-Type and Accept Classify"
+                  + " sends, the hosting and the --time-zone the controller got")
+          .isEqualTo("{\"defaultModel\":\"nsfwjs MobileNetV2\","
+              + "\"contentType\":\"application/x-image\",\"accept\":\"application/json\","
               + "\"hosting\":\"scheduled\",\"timeZone\":\"Pacific/Kiritimati\"}");
 
       Run stop = offhours("local", "stop");
