@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -331,7 +332,7 @@ final class ReprocessCommand implements Command {
     };
   }
 
-  /** An ISO-8601 instant, a date-time in the clock's zone, or a duration before now. */
+  /** An ISO-8601 instant, a date-time in the clock's zone, or a duration before now (in whole seconds). */
   static Instant time(String option, String text, Clock clock) {
     try {
       return OffsetDateTime.parse(text).toInstant();
@@ -346,8 +347,11 @@ final class ReprocessCommand implements Command {
     Matcher ago = AGO.matcher(text);
     if (!text.isEmpty() && ago.matches()) {
       try {
+        // whole seconds: the instant is printed in messages, and a fraction of a second selects
+        // nothing more
         return clock
             .instant()
+            .truncatedTo(ChronoUnit.SECONDS)
             .minus(Duration.ofDays(number(ago.group(1)))
                 .plusHours(number(ago.group(2)))
                 .plusMinutes(number(ago.group(3))));

@@ -398,6 +398,17 @@ class ReprocessCommandTest {
   }
 
   @Test
+  void aDurationAgoIsCountedFromNowInWholeSecondsAsTheMessagesPrintIt() {
+    Clock precise = Clock.fixed(Instant.parse("2026-12-07T10:45:32.057381041Z"), ZoneId.of("UTC"));
+    Instant since = ReprocessCommand.time("--since", "2d", precise);
+    assertThat(since).isEqualTo(Instant.parse("2026-12-05T10:45:32Z"));
+    assertThat(since.toString()).isEqualTo("2026-12-05T10:45:32Z");
+    assertThat(ReprocessCommand.time("--since", "2026-12-05T10:45:32.5Z", precise))
+        .as("an instant given is taken as given")
+        .isEqualTo(Instant.parse("2026-12-05T10:45:32.5Z"));
+  }
+
+  @Test
   void aPeriodThatEndsBeforeItStartsIsAUsageError() {
     assertThatThrownBy(() -> select(Map.of("since", "1h", "before", "2h")))
         .isInstanceOf(CliException.class)
