@@ -51,7 +51,7 @@ final class CostCommand implements Command {
   static final Option ZONE = Option.value(
       "time-zone",
       "ZONE",
-      "the zone whose days the ledger uses, as the controller's TIME_ZONE (default: the stack's TimeZone;"
+      "the zone whose days the ledger uses, the controller's days (default: the stack's TimeZone;"
           + " the local stack's is the one 'local start' was given with --time-zone, else ran in)");
 
   @Override

@@ -42,7 +42,7 @@ final class QueueCommand implements Command {
         messages that failed MaxReceiveCount receives: uploads whose image or result could not be read
         or written receive after receive, messages that name no image (no S3 notification, or one whose
         record lacks what Classify reads) whose result could not be written, and uploads handed back
-        MAX_DEFERRALS times (each carries its last reason; 'offhours dlq show').
+        MaxDeferrals times (each carries its last reason; 'offhours dlq show').
         SQS reports approximate counts.
         The last line is the DLQ's most recent move task ('offhours dlq redrive' without a selection
         starts one; ListMessageMoveTasks): its status, messages moved of those to move, and why it failed.

@@ -52,7 +52,7 @@ final class SimulateCommand implements Command {
   private static final Option MAX_WAIT = Option.value(
       "max-wait",
       "M",
-      "MAX_WAIT_MINUTES: minutes an upload may wait, or next-opening; 0: no budget (default "
+      "the stack's MaxWaitMinutes: minutes an upload may wait, or next-opening; 0: no budget (default "
           + SimulationConfig.defaults().maxWait() + ", as deployed)");
   private static final Option DRAIN = Option.value(
       "drain-per-second",
