@@ -116,7 +116,10 @@ class EndpointStatusTest {
           base.description(),
           base.hosting(),
           base.mappingUuid(),
-          GetEventSourceMappingResponse.builder().state(state.getKey()).build(),
+          GetEventSourceMappingResponse.builder()
+              .state(state.getKey())
+              .stateTransitionReason("USER_INITIATED")
+              .build(),
           base.controller(),
           base.lastRun(),
           base.outlook(),
@@ -126,6 +129,10 @@ class EndpointStatusTest {
           base.uploads());
       assertThat(moving.render().lines())
           .contains("classify mapping uuid-1: " + state.getKey() + " (" + state.getValue() + ")");
+      JsonNode mapping = moving.toJson().get("mapping");
+      assertThat(mapping.get("uuid").asText()).isEqualTo("uuid-1");
+      assertThat(mapping.get("state").asText()).isEqualTo(state.getKey());
+      assertThat(mapping.get("stateTransitionReason").asText()).isEqualTo("USER_INITIATED");
     }
   }
 
@@ -360,6 +367,10 @@ class EndpointStatusTest {
             "controller: no state yet (it has not run)")
         .noneMatch(l -> l.startsWith("last run") || l.startsWith("last decision"));
     JsonNode json = none.toJson();
+    assertThat(json.get("mapping").get("state").asText()).isEqualTo("absent");
+    assertThat(json.get("mapping").get("stateTransitionReason").isNull())
+        .as("the key is there, null, when there is no mapping")
+        .isTrue();
     assertThat(json.get("lastDecision").isNull()).isTrue();
     assertThat(json.get("outlook").get("nextRunAt").isNull()).isTrue();
     assertThat(json.get("outlook").get("timerAt").isNull()).isTrue();
