@@ -320,7 +320,18 @@ class EndpointStatusTest {
             "expected stop: about 4 min, learned from 1 stop",
             "schedule: inside working hours at the controller's last run (the working hours are not"
                 + " known here: stack prod has no parameter TimeZone, WorkingHours, Holidays (it was"
-                + " deployed from an older template; update it with this version's template.yaml))");
+                + " deployed from an older template; update it with this version's template.yaml))",
+            "manual override: none (following the schedule)");
+    List<String> lines = report.render().lines().toList();
+    assertThat(lines.get(3))
+        .as(
+            "README (Alarms): the endpoint, its hosting and the trigger first, then the last decision")
+        .startsWith("last decision: ");
+    assertThat(lines.get(lines.size() - 2))
+        .as(
+            "README (Alarms): the manual override near the end, after the schedule, before the raw state")
+        .startsWith("manual override: ");
+    assertThat(lines.getLast()).startsWith("controller state (raw attributes): ");
     JsonNode json = report.toJson();
     assertThat(json.get("lastDecision").get("action").asText()).isEqualTo("NONE");
     assertThat(json.get("lastDecision").get("startedBy").asText())
