@@ -117,7 +117,8 @@ final class DlqCommand {
     public int run(Invocation call) throws IOException {
       try (Target target = call.target();
           SqsClient sqs = target.sqs()) {
-        DeadLetterQueue.Listing listing = open(call, target, sqs).list();
+        DeadLetterQueue dlq = open(call, target, sqs);
+        DeadLetterQueue.Listing listing = QueueCommand.onQueue(target, Name.DLQ_URL, dlq::list);
         List<Letter> letters = listing.letters();
         Instant now = call.context().clock().instant();
         int exit = report(call, listing.pass()) ? 0 : 1;
@@ -206,7 +207,8 @@ final class DlqCommand {
       String id = messageId("dlq show", call.args().operands().getFirst());
       try (Target target = call.target();
           SqsClient sqs = target.sqs()) {
-        DeadLetterQueue.Listing listing = open(call, target, sqs).list();
+        DeadLetterQueue dlq = open(call, target, sqs);
+        DeadLetterQueue.Listing listing = QueueCommand.onQueue(target, Name.DLQ_URL, dlq::list);
         report(call, listing.pass());
         Letter letter = listing.letters().stream()
             .filter(l -> l.messageId().equals(id))

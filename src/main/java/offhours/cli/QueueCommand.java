@@ -3,12 +3,14 @@ package offhours.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import offhours.aws.SqsErrors;
 import offhours.cli.Target.Name;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /** {@code offhours queue}: how much work waits, is being processed, or was given up on. */
 final class QueueCommand implements Command {
@@ -67,10 +69,15 @@ final class QueueCommand implements Command {
         SqsClient sqs = target.sqs()) {
       String queueUrl = target.name(Name.QUEUE_URL);
       String dlqUrl = target.name(Name.DLQ_URL);
-      Map<QueueAttributeName, String> queue = attributes(sqs, queueUrl);
-      Map<QueueAttributeName, String> dlq = attributes(sqs, dlqUrl);
-      MoveTasks.Latest task =
-          new MoveTasks(sqs, dlqUrl, target.local()).latest(dlq.get(QueueAttributeName.QUEUE_ARN));
+      Map<QueueAttributeName, String> queue =
+          onQueue(target, Name.QUEUE_URL, () -> attributes(sqs, queueUrl));
+      Map<QueueAttributeName, String> dlq =
+          onQueue(target, Name.DLQ_URL, () -> attributes(sqs, dlqUrl));
+      MoveTasks.Latest task = onQueue(
+          target,
+          Name.DLQ_URL,
+          () -> new MoveTasks(sqs, dlqUrl, target.local())
+              .latest(dlq.get(QueueAttributeName.QUEUE_ARN)));
       Counts counts = counts(queue, dlq);
       HandBacks handBacks = handBacks(target, counts.delayed());
       if (call.json()) {
@@ -159,18 +166,37 @@ final class QueueCommand implements Command {
             + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
   }
 
-  private static Map<QueueAttributeName, String> attributes(SqsClient sqs, String url) {
+  /**
+   * What {@code read} of the queue that the stack's {@code name} output names returns; a queue that does not exist
+   * ({@link SqsErrors#missingQueue}, by either code SQS answers it with) is said naming the queue, the output it came
+   * from and what to do, where SQS's answer named neither.
+   */
+  static <T> T onQueue(Target target, Name name, Supplier<T> read) {
     try {
-      return sqs.getQueueAttributes(r -> r.queueUrl(url)
-              .attributeNames(
-                  QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                  QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                  QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED,
-                  QueueAttributeName.QUEUE_ARN))
-          .attributes();
-    } catch (QueueDoesNotExistException e) {
-      throw CliException.failure("queue " + url + " does not exist");
+      return read.get();
+    } catch (SqsException e) {
+      if (!SqsErrors.missingQueue(e)) {
+        throw e;
+      }
+      throw CliException.failure(
+          "queue " + Terminal.printable(target.name(name)) + " (" + name.output()
+              + " of " + target.description() + ") does not exist; "
+              + (target.local()
+                  ? "restart the local stack ('scripts/offhours local stop', then 'scripts/offhours local start'),"
+                      + " which creates its queues again"
+                  : "check that --stack names the stack you mean; a queue deleted outside CloudFormation is not"
+                      + " created again by an update that changes nothing"));
     }
+  }
+
+  private static Map<QueueAttributeName, String> attributes(SqsClient sqs, String url) {
+    return sqs.getQueueAttributes(r -> r.queueUrl(url)
+            .attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED,
+                QueueAttributeName.QUEUE_ARN))
+        .attributes();
   }
 
   private static long count(Map<QueueAttributeName, String> attributes, QueueAttributeName name) {

@@ -17,6 +17,7 @@ import offhours.api.Forecast;
 import offhours.api.OldestWait;
 import offhours.api.StackObserver;
 import offhours.api.StatusView;
+import offhours.aws.SqsErrors;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.ControllerConfig;
@@ -31,7 +32,7 @@ import offhours.units.Times;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * What {@code endpoint status} says of uploads, as GET /status says it: when an upload made now would be classified
@@ -87,8 +88,8 @@ record UploadOutlook(
       }
       try {
         return new QueueCounts(new SqsBacklog(sqs, queueUrl.get(), null).read(), null);
-      } catch (QueueDoesNotExistException e) {
-        return new QueueCounts(null, null);
+      } catch (SqsException e) {
+        return new QueueCounts(null, SqsErrors.missingQueue(e) ? null : e);
       } catch (SdkException e) {
         return new QueueCounts(null, e);
       }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import offhours.aws.SqsErrors;
 import offhours.stack.StackSpec;
 import offhours.stack.TableSchema;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -23,7 +24,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
@@ -124,24 +124,11 @@ public final class LocalResources {
       sqs.setQueueAttributes(r -> r.queueUrl(url).attributes(attributes));
       return url;
     } catch (SqsException e) {
-      if (!isMissingQueue(e)) {
+      if (!SqsErrors.missingQueue(e)) {
         throw e;
       }
       return sqs.createQueue(r -> r.queueName(name).attributes(attributes)).queueUrl();
     }
-  }
-
-  /**
-   * SQS answers a missing queue with QueueDoesNotExist (JSON protocol) or AWS.SimpleQueueService.NonExistentQueue
-   * (query protocol, which moto still uses); the SDK maps only the first to {@link QueueDoesNotExistException}.
-   */
-  static boolean isMissingQueue(SqsException e) {
-    if (e instanceof QueueDoesNotExistException) {
-      return true;
-    }
-    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-    return code != null
-        && (code.endsWith("NonExistentQueue") || code.endsWith("QueueDoesNotExist"));
   }
 
   private String arnOf(String queueUrl) {

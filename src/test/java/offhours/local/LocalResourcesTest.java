@@ -2,6 +2,7 @@ package offhours.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import offhours.aws.SqsErrors;
 import offhours.stack.StackSpec;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -26,14 +27,12 @@ class LocalResourcesTest {
 
   @Test
   void recognisesAMissingQueueInBothProtocolsButNothingElse() {
-    assertThat(
-            LocalResources.isMissingQueue(QueueDoesNotExistException.builder().build()))
+    assertThat(SqsErrors.missingQueue(QueueDoesNotExistException.builder().build()))
         .isTrue();
-    assertThat(LocalResources.isMissingQueue(error("AWS.SimpleQueueService.NonExistentQueue")))
+    assertThat(SqsErrors.missingQueue(error("AWS.SimpleQueueService.NonExistentQueue")))
         .isTrue();
-    assertThat(LocalResources.isMissingQueue(error("AccessDenied"))).isFalse();
-    assertThat(
-            LocalResources.isMissingQueue((SqsException) SqsException.builder().build()))
+    assertThat(SqsErrors.missingQueue(error("AccessDenied"))).isFalse();
+    assertThat(SqsErrors.missingQueue((SqsException) SqsException.builder().build()))
         .isFalse();
   }
 
