@@ -347,8 +347,7 @@ final class ReprocessCommand implements Command {
     Matcher ago = AGO.matcher(text);
     if (!text.isEmpty() && ago.matches()) {
       try {
-        // whole seconds: the instant is printed in messages, and a fraction of a second selects
-        // nothing more
+        // Whole seconds: messages print the instant, and a fraction selects nothing more.
         return clock
             .instant()
             .truncatedTo(ChronoUnit.SECONDS)
