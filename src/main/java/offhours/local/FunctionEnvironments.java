@@ -67,6 +67,10 @@ final class FunctionEnvironments {
         "TIME_ZONE",
         options.controller().getOrDefault("TIME_ZONE", controllerDefaults().get("TIME_ZONE")));
     env.putAll(labels(labelsS3Uri));
+    // A failed message's first retry pause is 2 s rather than 30 (2, 4, 8, 16 s): local failures
+    // come and go in seconds, and a walk to the DLQ takes about a minute. The options' settings
+    // replace it (RetryPaceIT walks with 1 s).
+    env.put("RETRY_SECONDS", "2");
     env.putAll(forFunctions(modelSettings));
     env.putAll(component(modelSettings));
     // As the template: a serverless endpoint takes 4 MB.
@@ -74,9 +78,6 @@ final class FunctionEnvironments {
     // Locally a deferred copy comes back after 5 s rather than a minute: the endpoint starts in
     // seconds.
     env.put("DEFER_SECONDS", "5");
-    // And a failed message's first retry pause is 2 s rather than 30 (2, 4, 8, 16 s): local
-    // failures come and go in seconds, and a walk to the DLQ takes about a minute.
-    env.put("RETRY_SECONDS", "2");
     return env;
   }
 

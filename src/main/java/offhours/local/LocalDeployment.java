@@ -58,7 +58,8 @@ public final class LocalDeployment implements AutoCloseable {
    * @param controller controller variables that replace local mode's defaults
    * @param modelSettings how Classify and the controller's probe call the model (CONTENT_TYPE, ACCEPT, SCORES), how
    *     it is hosted (HOSTING) and, for an ONNX {@code model} only, how its container prepares images (NORMALIZE,
-   *     RESIZE, INPUT_SIZE: {@link Preprocessing}, which only the model's container environment carries)
+   *     RESIZE, INPUT_SIZE: {@link Preprocessing}, which only the model's container environment carries); and
+   *     Classify's first retry pause (RETRY_SECONDS; local mode's 2 s when absent)
    */
   public record Options(
       Path cacheDir,

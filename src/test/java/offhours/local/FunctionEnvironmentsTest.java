@@ -102,6 +102,17 @@ class FunctionEnvironmentsTest {
   }
 
   @Test
+  void classifysFirstRetryPauseIsLocalModes2SecondsUnlessTheOptionsSettingsGiveOne() {
+    ClassifyConfig local =
+        ClassifyConfig.fromEnv(FunctionEnvironments.classify(NAMES, PROVISIONED, URI, OPTIONS));
+    ClassifyConfig given = ClassifyConfig.fromEnv(FunctionEnvironments.classify(
+        NAMES, PROVISIONED, URI, OPTIONS.withModelSettings(Map.of("RETRY_SECONDS", "1"))));
+
+    assertThat(local.retrySeconds()).as("local mode's default").isEqualTo(2);
+    assertThat(given.retrySeconds()).as("the options' RETRY_SECONDS").isEqualTo(1);
+  }
+
+  @Test
   void withoutALabelFileNeitherIsSet() {
     ModelContract model = ClassifyConfig.fromEnv(
             FunctionEnvironments.classify(NAMES, PROVISIONED, "", OPTIONS))

@@ -16,8 +16,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * The retry pause against the whole local stack (moto_server, the local SageMaker, the local Lambda polling the queue,
  * the real controller): an upload the endpoint keeps failing on after its last deferral is reported failed on each
- * receive, and Classify hides it for its retry pause (local mode's RETRY_SECONDS 2: 2, 4, 8, 16, 16 s) with
- * ChangeMessageVisibilityBatch, so it reaches the DLQ after MaxReceiveCount (5) receives within minutes, where the
+ * receive, and Classify hides it for its retry pause (RETRY_SECONDS 1 here, half local mode's 2: 1, 2, 4, 8, 8 s)
+ * with ChangeMessageVisibilityBatch, so it reaches the DLQ after MaxReceiveCount (5) receives within minutes, where the
  * queue's visibility timeout (1020 s, as on AWS) would hide it 17 minutes after each: the local Lambda leaves a message
  * whose visibility Classify changed as Lambda does, and moto_server honours the change.
  */
@@ -29,8 +29,9 @@ class RetryPaceIT {
   @Test
   void anUploadPastMaxDeferralsReachesTheDlqAfterItsRetryPausesNotItsVisibilityTimeouts(
       @TempDir Path dir) throws Exception {
-    LocalDeployment.Options options =
-        StackFixture.slowModel(dir, 0.05, Duration.ofSeconds(1), StackFixture.OFF_UNLESS_STARTED);
+    LocalDeployment.Options options = StackFixture.slowModel(
+            dir, 0.05, Duration.ofSeconds(1), StackFixture.OFF_UNLESS_STARTED)
+        .withModelSettings(Map.of("RETRY_SECONDS", "1"));
     try (StackFixture f = StackFixture.start(options)) {
       String queueUrl = f.stack.resources().queueUrl();
       assertThat(f.stack
@@ -72,7 +73,7 @@ class RetryPaceIT {
                       .build())));
 
       f.await(
-          "the upload in the DLQ after 5 receives and their retry pauses (2 + 4 + 8 + 16 + 16 s),"
+          "the upload in the DLQ after 5 receives and their retry pauses (1 + 2 + 4 + 8 + 8 s),"
               + " not 5 visibility timeouts (85 minutes)",
           DEADLINE,
           () -> f.queue().dlq() == 1);
