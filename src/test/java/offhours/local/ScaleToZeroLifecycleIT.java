@@ -29,6 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ScaleToZeroLifecycleIT {
   private static final Duration DEADLINE = Duration.ofSeconds(90);
   private static final Duration CREATING = Duration.ofSeconds(2);
+  /** Local mode's deleting delay (DeploymentWiring), which the instances of a component with no copy outlast it by. */
+  private static final Duration DELETING = Duration.ofSeconds(1);
+  /** An endpoint's creating delay longer than the whole test: the test ends it (finishCreatingNow). */
+  private static final Duration HELD_CREATING = Duration.ofHours(1);
   /**
    * How long the instances outlast the copies in the half-done stop: longer than the whole test, so the upload and the
    * start made in between are awaited as events, never raced against the instances' removal however slow the machine.
@@ -126,17 +130,24 @@ class ScaleToZeroLifecycleIT {
   /**
    * A stop while the endpoint is being created, before its component exists: the endpoint comes up with its
    * InitialInstanceCount instance, which SageMaker keeps while no component is on it, so the controller creates the
-   * component with 0 copies rather than wait, and the instance goes; the controller then sees it asleep.
+   * component with 0 copies rather than wait, and the instance goes; the controller then sees it asleep. The endpoint
+   * is held Creating until the stop is made, whatever the machine's speed, then comes up at once; the component it
+   * creates then takes the short creating delay.
    */
   @Test
   void aStopBeforeTheComponentExistsCreatesItWithNoCopySoTheInstancesGo() throws Exception {
     LocalDeployment.Options options = StackFixture.options(
-            Duration.ofSeconds(10), StackFixture.OFF_UNLESS_STARTED)
+            HELD_CREATING, StackFixture.OFF_UNLESS_STARTED)
         .withModelSettings(Map.of("HOSTING", "scale-to-zero"));
     try (StackFixture f = StackFixture.start(options)) {
       try (FunctionLog log = new FunctionLog(LocalDeployment.CONTROLLER_FUNCTION)) {
         assertThat(f.override("start").get("action").asText()).isEqualTo("CREATE_ENDPOINT");
         f.override("stop");
+        f.stack.services().sageMaker().delays(CREATING, DELETING);
+        assertThat(
+                f.stack.services().sageMaker().finishCreatingNow(f.stack.names().endpoint()))
+            .as("the stack's endpoint, held Creating until the stop")
+            .isTrue();
         f.await(
             "the component with no copy, its instance gone",
             DEADLINE,
