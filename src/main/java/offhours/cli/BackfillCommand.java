@@ -156,6 +156,7 @@ final class BackfillCommand implements Command {
           .println("resuming after " + Terminal.printable(key) + " (checkpoint " + checkpoint.file()
               + ")"));
       BackfillRun run = new BackfillRun(
+          target,
           s3,
           sqs,
           new ResultsTable(dynamoDb, target.name(Name.RESULTS_TABLE)),

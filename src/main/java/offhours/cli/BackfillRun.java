@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import offhours.classify.ObjectNotification;
+import offhours.cli.Target.Name;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import offhours.stack.StackSpec;
@@ -38,6 +39,7 @@ final class BackfillRun {
   /** Where the run stands: this run's sends so far, and what its checkpoint file tells a next run. */
   record Standing(long sent, Stage stage) {}
 
+  private final Target target;
   private final S3Client s3;
   private final SqsClient sqs;
   private final ResultsTable results;
@@ -63,7 +65,9 @@ final class BackfillRun {
   long malformed;
   private long nextSend = System.nanoTime();
 
+  /** {@code target}: the stack the run is of, which names its bucket, table or queue if one does not exist. */
   BackfillRun(
+      Target target,
       S3Client s3,
       SqsClient sqs,
       ResultsTable results,
@@ -76,6 +80,7 @@ final class BackfillRun {
       double rate,
       long max,
       int pageSize) {
+    this.target = target;
     this.s3 = s3;
     this.sqs = sqs;
     this.results = results;
@@ -121,11 +126,14 @@ final class BackfillRun {
       while (true) {
         String keys = keyMarker;
         String versions = versionMarker;
-        ListObjectVersionsResponse page = s3.listObjectVersions(r -> r.bucket(bucket)
-            .prefix(prefix)
-            .maxKeys(pageSize)
-            .keyMarker(keys)
-            .versionIdMarker(versions));
+        ListObjectVersionsResponse page = target.on(
+            Name.BUCKET,
+            NotFound.BUCKET,
+            () -> s3.listObjectVersions(r -> r.bucket(bucket)
+                .prefix(prefix)
+                .maxKeys(pageSize)
+                .keyMarker(keys)
+                .versionIdMarker(versions)));
         List<ObjectVersion> latest = page.versions().stream()
             .filter(v -> Boolean.TRUE.equals(v.isLatest()))
             .toList();
@@ -198,7 +206,8 @@ final class BackfillRun {
     String versionId = "null".equals(version.versionId()) ? null : version.versionId();
     String eTag = version.eTag() == null ? null : version.eTag().replace("\"", "");
     String sk = ResultItem.skFor(versionId, eTag);
-    if (results.byKey(bucket, key).stream().anyMatch(r -> r.sk().equals(sk))) {
+    if (target.on(Name.RESULTS_TABLE, NotFound.TABLE, () -> results.byKey(bucket, key)).stream()
+        .anyMatch(r -> r.sk().equals(sk))) {
       skipped++;
       return;
     }
@@ -217,7 +226,10 @@ final class BackfillRun {
             version.lastModified(),
             BackfillCommand.ORIGIN)
         .body();
-    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+    target.on(
+        Name.QUEUE_URL,
+        NotFound.QUEUE,
+        () -> sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body)));
     synchronized (lock) {
       sent++;
     }

@@ -4,12 +4,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import offhours.endpoint.CostReport;
+import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.WaitBudget;
 import offhours.stack.FunctionVariables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /** {@code offhours cost}: the savings ledger: endpoint-hours, images, cost per image, saved against always-on. */
 final class CostCommand implements Command {
@@ -133,43 +134,48 @@ final class CostCommand implements Command {
       Instant now = call.context().clock().instant();
       LocalDate to = LocalDate.ofInstant(now, zone);
       LocalDate from = to.minusDays(days - 1L);
-      CostReport report;
-      try {
-        // Always-on starts when the stack did, by the rule every reader follows
-        // (Ledger.stackStart):
-        // the earlier of the ledger's recorded start and the stack's CreationTime
-        // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html) or the
-        // local stack's start; one whose start is not known counts from the first midnight.
-        CostReport.StackStart start = CostReport.stackStart(
-            dynamoDb, target.name(Target.Name.CONTROL_TABLE), target.created());
-        Optional<Instant> started = start.at();
-        if (started.isPresent() && LocalDate.ofInstant(started.get(), zone).isAfter(from)) {
-          // Days before the stack existed are not days the endpoint was off: they would inflate the
-          // saving.
-          LocalDate day = LocalDate.ofInstant(started.get(), zone);
-          from = day.isAfter(to) ? to : day;
-          call.err()
-              .println(
-                  "counting from " + from + " " + HH_MM.format(started.get().atZone(zone))
-                      + ", when " + target.description()
-                      + (start.recorded()
-                          ? "'s ledger starts"
-                          : target.local() ? " started" : " was created"));
-        }
-        report = CostReport.fromAws(
-            dynamoDb,
-            target.name(Target.Name.CONTROL_TABLE),
-            target.name(Target.Name.RESULTS_TABLE),
-            zone,
-            from,
-            to,
-            settings.prices(),
-            started.orElse(from.atStartOfDay(zone).toInstant()),
-            now);
-      } catch (ResourceNotFoundException e) {
-        throw CliException.failure(
-            "a table of " + target.description() + " does not exist: " + e.getMessage());
+      String controlTable = target.name(Target.Name.CONTROL_TABLE);
+      String resultsTable = target.name(Target.Name.RESULTS_TABLE);
+      // Always-on starts when the stack did, by the rule every reader follows (Ledger.stackStart):
+      // the earlier of the ledger's recorded start and the stack's CreationTime
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html) or the
+      // local stack's start; one whose start is not known counts from the first midnight.
+      CostReport.StackStart start = target.on(
+          Target.Name.CONTROL_TABLE,
+          NotFound.TABLE,
+          () -> CostReport.stackStart(dynamoDb, controlTable, target.created()));
+      Optional<Instant> started = start.at();
+      if (started.isPresent() && LocalDate.ofInstant(started.get(), zone).isAfter(from)) {
+        // Days before the stack existed were no days off: they would inflate the saving.
+        LocalDate day = LocalDate.ofInstant(started.get(), zone);
+        from = day.isAfter(to) ? to : day;
+        call.err()
+            .println("counting from " + from + " " + HH_MM.format(started.get().atZone(zone))
+                + ", when " + target.description()
+                + (start.recorded()
+                    ? "'s ledger starts"
+                    : target.local() ? " started" : " was created"));
       }
+      LocalDate first = from;
+      // Each table read on its own, so that one that does not exist is named.
+      Map<LocalDate, Long> images = target.on(
+          Target.Name.RESULTS_TABLE,
+          NotFound.TABLE,
+          () -> CostReport.countClassified(dynamoDb, resultsTable, zone, first, to));
+      DynamoControlTable.LedgerRange ledger = target.on(
+          Target.Name.CONTROL_TABLE,
+          NotFound.TABLE,
+          () -> new DynamoControlTable(dynamoDb, controlTable).ledger(first, to));
+      CostReport report = CostReport.compute(
+          ledger.days(),
+          images,
+          ledger.serverless(),
+          from,
+          to,
+          zone,
+          settings.prices(),
+          started.orElse(from.atStartOfDay(zone).toInstant()),
+          now);
       if (call.args().has(HostingOptions.COMPARE.name())) {
         var comparison = LedgerComparison.compare(
             call,

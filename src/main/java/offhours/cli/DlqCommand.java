@@ -118,7 +118,7 @@ final class DlqCommand {
       try (Target target = call.target();
           SqsClient sqs = target.sqs()) {
         DeadLetterQueue dlq = open(call, target, sqs);
-        DeadLetterQueue.Listing listing = QueueCommand.onQueue(target, Name.DLQ_URL, dlq::list);
+        DeadLetterQueue.Listing listing = target.on(Name.DLQ_URL, NotFound.QUEUE, dlq::list);
         List<Letter> letters = listing.letters();
         Instant now = call.context().clock().instant();
         int exit = report(call, listing.pass()) ? 0 : 1;
@@ -208,7 +208,7 @@ final class DlqCommand {
       try (Target target = call.target();
           SqsClient sqs = target.sqs()) {
         DeadLetterQueue dlq = open(call, target, sqs);
-        DeadLetterQueue.Listing listing = QueueCommand.onQueue(target, Name.DLQ_URL, dlq::list);
+        DeadLetterQueue.Listing listing = target.on(Name.DLQ_URL, NotFound.QUEUE, dlq::list);
         report(call, listing.pass());
         Letter letter = listing.letters().stream()
             .filter(l -> l.messageId().equals(id))

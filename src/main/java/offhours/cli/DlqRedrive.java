@@ -78,11 +78,17 @@ final class DlqRedrive implements Command {
     try (Target target = call.target();
         SqsClient sqs = target.sqs()) {
       String queueUrl = target.name(Name.QUEUE_URL);
+      String dlqUrl = target.name(Name.DLQ_URL);
       DeadLetterQueue dlq = DlqCommand.open(call, target, sqs);
+      // Both queues first, by name if either does not exist, before a message is received or sent.
+      MoveTasks tasks = new MoveTasks(sqs, dlqUrl, target.local());
+      String source =
+          target.on(Name.DLQ_URL, NotFound.QUEUE, () -> tasks.arn(dlqUrl, "dead-letter queue"));
+      String destination =
+          target.on(Name.QUEUE_URL, NotFound.QUEUE, () -> tasks.arn(queueUrl, "queue"));
       String fallback = null;
       if (ids.isEmpty() && prefix.isEmpty()) {
-        MoveTasks.Start started =
-            new MoveTasks(sqs, target.name(Name.DLQ_URL), target.local()).start(queueUrl);
+        MoveTasks.Start started = tasks.start(source, destination);
         if (started.handle() != null) {
           print(
               call,

@@ -131,13 +131,12 @@ final class MoveTasks {
   }
 
   /**
-   * Asks SQS to move every message of the DLQ to {@code queueUrl} in the background. Throws a {@link CliException}
-   * that says why if SQS refuses (a task already running, a missing permission); returns a {@link Start} without a
-   * handle only where a local SQS does not offer the API, so that the caller moves the messages itself.
+   * Asks SQS to move every message of the DLQ, whose ARN is {@code source}, to the queue whose ARN is {@code
+   * destination} ({@link #arn} reads both), in the background. Throws a {@link CliException} that says why if SQS
+   * refuses (a task already running, a missing permission); returns a {@link Start} without a handle only where a
+   * local SQS does not offer the API, so that the caller moves the messages itself.
    */
-  Start start(String queueUrl) {
-    String source = arn(dlqUrl, "dead-letter queue");
-    String destination = arn(queueUrl, "queue");
+  Start start(String source, String destination) {
     try {
       return new Start(
           sqs.startMessageMoveTask(r -> r.sourceArn(source).destinationArn(destination))
@@ -221,13 +220,21 @@ final class MoveTasks {
     return text.contains("already") && (text.contains("running") || text.contains("task"));
   }
 
-  private String arn(String url, String which) {
+  /**
+   * The ARN of the queue at {@code url}, the {@code which} ("queue", "dead-letter queue") a move task names. A queue
+   * that does not exist ({@link NotFound#QUEUE}) is thrown as SQS said it, for the caller to name by the
+   * stack's output ({@link Target#on}); any other refusal says which queue and what it needs.
+   */
+  String arn(String url, String which) {
     try {
       return sqs.getQueueAttributes(
               r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
           .attributes()
           .get(QueueAttributeName.QUEUE_ARN);
     } catch (AwsServiceException e) {
+      if (NotFound.QUEUE.test(e)) {
+        throw e;
+      }
       throw CliException.failure("could not read the ARN of the " + which + " "
           + Terminal.printable(url) + " (GetQueueAttributes, HTTP " + e.statusCode() + ", "
           + detail(e) + ")"

@@ -3,14 +3,11 @@ package offhours.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
-import offhours.aws.SqsErrors;
 import offhours.cli.Target.Name;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /** {@code offhours queue}: how much work waits, is being processed, or was given up on. */
 final class QueueCommand implements Command {
@@ -70,12 +67,12 @@ final class QueueCommand implements Command {
       String queueUrl = target.name(Name.QUEUE_URL);
       String dlqUrl = target.name(Name.DLQ_URL);
       Map<QueueAttributeName, String> queue =
-          onQueue(target, Name.QUEUE_URL, () -> attributes(sqs, queueUrl));
+          target.on(Name.QUEUE_URL, NotFound.QUEUE, () -> attributes(sqs, queueUrl));
       Map<QueueAttributeName, String> dlq =
-          onQueue(target, Name.DLQ_URL, () -> attributes(sqs, dlqUrl));
-      MoveTasks.Latest task = onQueue(
-          target,
+          target.on(Name.DLQ_URL, NotFound.QUEUE, () -> attributes(sqs, dlqUrl));
+      MoveTasks.Latest task = target.on(
           Name.DLQ_URL,
+          NotFound.QUEUE,
           () -> new MoveTasks(sqs, dlqUrl, target.local())
               .latest(dlq.get(QueueAttributeName.QUEUE_ARN)));
       Counts counts = counts(queue, dlq);
@@ -164,29 +161,6 @@ final class QueueCommand implements Command {
         count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
             + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
             + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
-  }
-
-  /**
-   * What {@code read} of the queue that the stack's {@code name} output names returns; a queue that does not exist
-   * ({@link SqsErrors#missingQueue}, by either code SQS answers it with) is said naming the queue, the output it came
-   * from and what to do, where SQS's answer named neither.
-   */
-  static <T> T onQueue(Target target, Name name, Supplier<T> read) {
-    try {
-      return read.get();
-    } catch (SqsException e) {
-      if (!SqsErrors.missingQueue(e)) {
-        throw e;
-      }
-      throw CliException.failure(
-          "queue " + Terminal.printable(target.name(name)) + " (" + name.output()
-              + " of " + target.description() + ") does not exist; "
-              + (target.local()
-                  ? "restart the local stack ('scripts/offhours local stop', then 'scripts/offhours local start'),"
-                      + " which creates its queues again"
-                  : "check that --stack names the stack you mean; a queue deleted outside CloudFormation is not"
-                      + " created again by an update that changes nothing"));
-    }
   }
 
   private static Map<QueueAttributeName, String> attributes(SqsClient sqs, String url) {

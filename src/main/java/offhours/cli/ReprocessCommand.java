@@ -25,7 +25,6 @@ import offhours.results.ResultItem.Verdict;
 import offhours.results.ResultsTable;
 import offhours.units.Plurals;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -157,21 +156,20 @@ final class ReprocessCommand implements Command {
         SqsClient sqs = target.sqs()) {
       String bucket = target.name(Name.BUCKET);
       String table = target.name(Name.RESULTS_TABLE);
-      ReprocessSelection.Read read;
-      LiveSettings settings;
       LiveSettingsLookup lookup = LiveSettingsLookup.of(target);
-      try {
-        settings = lookup.now(dynamoDb, table);
-        read = selection.read(new ResultsTable(dynamoDb, table), bucket, settings.fingerprint());
-      } catch (ResourceNotFoundException e) {
-        throw CliException.failure(
-            "results table " + table + " of " + target.description() + " does not exist");
-      }
+      LiveSettings settings =
+          target.on(Name.RESULTS_TABLE, NotFound.TABLE, () -> lookup.now(dynamoDb, table));
+      ReprocessSelection.Read read = target.on(
+          Name.RESULTS_TABLE,
+          NotFound.TABLE,
+          () -> selection.read(new ResultsTable(dynamoDb, table), bucket, settings.fingerprint()));
       List<ResultItem> selected = read.selected();
       String live = settings.fingerprint();
       String queueUrl = target.name(Name.QUEUE_URL);
       Instant now = call.context().clock().instant();
-      List<String> failed = dryRun ? List.of() : send(sqs, queueUrl, selected, now);
+      List<String> failed = dryRun
+          ? List.of()
+          : target.on(Name.QUEUE_URL, NotFound.QUEUE, () -> send(sqs, queueUrl, selected, now));
       for (ResultItem r : selected) {
         boolean sent = !dryRun && !failed.contains(r.pk() + " " + r.sk());
         if (call.json()) {

@@ -14,7 +14,6 @@ import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import offhours.units.Shown;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /** {@code offhours results}: what the pipeline said about each upload, newest first. */
 final class ResultsCommand implements Command {
@@ -83,16 +82,14 @@ final class ResultsCommand implements Command {
     try (Target target = call.target();
         DynamoDbClient dynamoDb = target.dynamoDb()) {
       String table = target.name(Name.RESULTS_TABLE);
-      List<ResultRow> rows;
-      LiveSettings live;
+      String bucket = target.name(Name.BUCKET);
       LiveSettingsLookup lookup = LiveSettingsLookup.of(target);
-      try {
-        live = lookup.now(dynamoDb, table);
-        rows = read(dynamoDb, table, target.name(Name.BUCKET), query, live.fingerprint());
-      } catch (ResourceNotFoundException e) {
-        throw CliException.failure(
-            "results table " + table + " of " + target.description() + " does not exist");
-      }
+      LiveSettings live =
+          target.on(Name.RESULTS_TABLE, NotFound.TABLE, () -> lookup.now(dynamoDb, table));
+      List<ResultRow> rows = target.on(
+          Name.RESULTS_TABLE,
+          NotFound.TABLE,
+          () -> read(dynamoDb, table, bucket, query, live.fingerprint()));
       boolean more = rows.size() > query.limit();
       rows = rows.subList(0, Math.min(rows.size(), query.limit()));
       if (call.json()) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.local.StateFile.NameKey;
@@ -172,6 +173,26 @@ public record Target(
       Name.CLASSIFY_FUNCTION,
       Name.CONTROLLER_FUNCTION,
       Name.MAPPING_UUID);
+
+  /**
+   * What {@code read} of the resource that the stack's {@code name} names returns; one that does not exist, as its
+   * service says it ({@code notFound}), is said naming it, the output it came from and what to do, in the same words
+   * in every command, where the service's answer named neither.
+   */
+  public <T> T on(Name name, NotFound notFound, Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (RuntimeException e) {
+      throw notFound(e, name, notFound);
+    }
+  }
+
+  /**
+   * {@code e} as it came, or, when it says that the resource {@code name} names does not exist, what {@link #on} says.
+   */
+  public RuntimeException notFound(RuntimeException e, Name name, NotFound notFound) {
+    return notFound.test(e) ? CliException.failure(notFound.message(this, name)) : e;
+  }
 
   public S3Client s3() {
     // moto and other local S3s serve buckets by path, not by virtual host.

@@ -17,7 +17,6 @@ import offhours.units.Sizes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /** {@code offhours upload PATH...}: puts files and folders into the stack's bucket. */
@@ -117,7 +116,7 @@ final class UploadCommand implements Command {
               response = puts.get(i).get();
             } catch (ExecutionException e) {
               progress.done();
-              throw failure(e.getCause(), item, i, plan, target, bucket);
+              throw failure(e.getCause(), item, i, plan, target);
             }
             progress.uploaded(item);
             if (call.json()) {
@@ -179,15 +178,9 @@ final class UploadCommand implements Command {
   }
 
   private static RuntimeException failure(
-      Throwable cause,
-      UploadPlan.Item item,
-      int uploaded,
-      UploadPlan plan,
-      Target target,
-      String bucket) {
-    if (cause instanceof NoSuchBucketException) {
-      return CliException.failure(
-          "bucket " + bucket + " of " + target.description() + " does not exist");
+      Throwable cause, UploadPlan.Item item, int uploaded, UploadPlan plan, Target target) {
+    if (cause instanceof RuntimeException e && NotFound.BUCKET.test(e)) {
+      return target.notFound(e, Name.BUCKET, NotFound.BUCKET);
     }
     if (cause instanceof SdkException || cause instanceof UncheckedIOException) {
       return CliException.failure("uploaded " + uploaded + " of " + plan.items().size() + " files; "

@@ -214,9 +214,10 @@ public final class CostReport {
 
   /**
    * Counts the CLASSIFIED results of the period per local day, from the results table's status index: a Query of
-   * the period, not a Scan of every result there is.
+   * the period, not a Scan of every result there is. (The CLI reads it and the ledger each on its own, to name a table
+   * that does not exist; {@link #fromAws} reads both for the UI.)
    */
-  static Map<LocalDate, Long> countClassified(
+  public static Map<LocalDate, Long> countClassified(
       DynamoDbClient dynamo, String table, ZoneId zone, LocalDate from, LocalDate to) {
     Instant start = from.atStartOfDay(zone).toInstant();
     Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();

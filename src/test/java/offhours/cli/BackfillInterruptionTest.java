@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import offhours.classify.ObjectNotification;
@@ -223,6 +224,7 @@ class BackfillInterruptionTest {
       };
       PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
       run = new BackfillRun(
+          TestTargets.local(Map.of()),
           s3,
           sqs,
           new ResultsTable(dynamoDb, "results"),

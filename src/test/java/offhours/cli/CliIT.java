@@ -36,19 +36,42 @@ class CliIT extends OnMotoStack {
   @TempDir
   Path photos;
 
+  /** What every command says of a bucket, table or queue of the local stack that does not exist (Target.on). */
+  private static String missing(String what, String name, String output, String created) {
+    return "offhours: " + what + " " + name + " (" + output
+        + " of the local stack) does not exist; restart the"
+        + " local stack ('scripts/offhours local stop', then 'scripts/offhours local start'), which creates its "
+        + created + " again\n";
+  }
+
   @Test
-  void aMissingTableOrBucketIsNamed() throws IOException {
-    withNames(Map.of(
-        "resultsTable", "no-such-table-" + moto.suffix,
-        "bucket", "no-such-bucket-" + moto.suffix));
+  void aMissingTableOrBucketIsNamedAlikeByEveryCommand() throws IOException {
+    String table = "no-such-table-" + moto.suffix;
+    String bucket = "no-such-bucket-" + moto.suffix;
+    withNames(Map.of("resultsTable", table, "bucket", bucket));
     Files.write(photos.resolve("a.png"), new byte[] {1});
 
-    assertThat(run("results").err())
-        .isEqualTo("offhours: results table no-such-table-" + moto.suffix
-            + " of the local stack does not exist\n");
-    assertThat(run("upload", photos.toString()).err())
-        .endsWith("offhours: bucket no-such-bucket-" + moto.suffix
-            + " of the local stack does not exist\n");
+    String noTable = missing("table", table, "ResultsTableName", "tables");
+    assertThat(run("results").err()).isEqualTo(noTable);
+    assertThat(run("reprocess", "--all").err()).isEqualTo(noTable);
+    assertThat(run("cost").err()).endsWith(noTable);
+    String noBucket = missing("bucket", bucket, "BucketName", "bucket");
+    assertThat(run("upload", photos.toString()).err()).endsWith(noBucket);
+    // Where backfill said "backfill failed: S3 answered NoSuchBucket", naming no bucket.
+    assertThat(run("backfill", "s3://" + bucket + "/").err()).endsWith(noBucket);
+  }
+
+  @Test
+  void redriveNamesAMissingDeadLetterQueueOrQueue() throws IOException {
+    String gone = moto.dlqUrl + "-gone";
+    withNames(Map.of("dlqUrl", gone));
+    assertThat(run("dlq", "redrive").err())
+        .isEqualTo(missing("queue", gone, "DeadLetterQueueUrl", "queues"));
+
+    gone = moto.queueUrl + "-gone";
+    withNames(Map.of("dlqUrl", moto.dlqUrl, "queueUrl", gone));
+    assertThat(run("dlq", "redrive", "--key-prefix", "a").err())
+        .isEqualTo(missing("queue", gone, "QueueUrl", "queues"));
   }
 
   @Test

@@ -75,6 +75,12 @@ class MoveTasksTest {
     public void close() {}
   }
 
+  /** A redrive of everything as {@code dlq redrive} asks it: the ARNs of the DLQ and the queue, then the move task. */
+  static MoveTasks.Start start(Sqs sqs, boolean local) {
+    MoveTasks tasks = new MoveTasks(sqs, DLQ, local);
+    return tasks.start(tasks.arn(DLQ, "dead-letter queue"), tasks.arn(QUEUE, "queue"));
+  }
+
   static SqsException error(int status, String code, String message) {
     return (SqsException) SqsException.builder()
         .statusCode(status)
@@ -99,7 +105,7 @@ class MoveTasksTest {
   void redrivingEverythingAsksSqsToMoveFromTheDlqsArnToTheQueuesArn() {
     Sqs sqs = new Sqs();
 
-    MoveTasks.Start start = new MoveTasks(sqs, DLQ, false).start(QUEUE);
+    MoveTasks.Start start = start(sqs, false);
 
     assertThat(start.handle()).isEqualTo("handle-1");
     assertThat(sqs.started).singleElement().satisfies(r -> {
@@ -114,7 +120,7 @@ class MoveTasksTest {
     sqs.startFails = error(400, "UnsupportedOperation", "Only one active task is supported");
     sqs.tasks = List.of(task("RUNNING", 120L, 500L, null));
 
-    assertThatThrownBy(() -> new MoveTasks(sqs, DLQ, false).start(QUEUE))
+    assertThatThrownBy(() -> start(sqs, false))
         .isInstanceOf(CliException.class)
         .hasMessage("a move task already holds the dead-letter queue"
             + " arn:aws:sqs:eu-west-1:123456789012:offhours-dlq: RUNNING since 2026-12-01T09:00:00Z:"
@@ -138,7 +144,7 @@ class MoveTasksTest {
         .destinationArn("arn:aws:sqs:eu-west-1:123456789012:elsewhere")
         .build());
 
-    assertThatThrownBy(() -> new MoveTasks(sqs, DLQ, false).start(QUEUE))
+    assertThatThrownBy(() -> start(sqs, false))
         .hasMessageContaining(
             "3 of 9 moved, moving to arn:aws:sqs:eu-west-1:123456789012:elsewhere;");
   }
@@ -149,7 +155,7 @@ class MoveTasksTest {
     sqs.startFails = error(400, "InvalidParameterValue", "There is already a task running.");
     sqs.tasks = List.of(task("CANCELLING", 40L, 500L, null));
 
-    assertThatThrownBy(() -> new MoveTasks(sqs, DLQ, false).start(QUEUE))
+    assertThatThrownBy(() -> start(sqs, false))
         .hasMessageContaining(
             ": CANCELLING (started 2026-12-01T09:00:00Z, 40 of 500 moved), moving to")
         .hasMessageEndingWith("then run 'offhours dlq redrive' again for what is left (it is being"
@@ -163,7 +169,7 @@ class MoveTasksTest {
     unlisted.startFails = error(400, "InvalidParameterValue", "There is already a task running");
     unlisted.listFails = error(403, "AccessDenied", "no");
 
-    assertThatThrownBy(() -> new MoveTasks(unlisted, DLQ, false).start(QUEUE))
+    assertThatThrownBy(() -> start(unlisted, false))
         .hasMessage(
             "SQS refused to start a move task: one is already running on the dead-letter queue"
                 + " arn:aws:sqs:eu-west-1:123456789012:offhours-dlq (InvalidParameterValue: There is already"
@@ -180,7 +186,7 @@ class MoveTasksTest {
     Sqs denied = new Sqs();
     denied.startFails = error(403, "AccessDenied", "not allowed");
 
-    assertThatThrownBy(() -> new MoveTasks(denied, DLQ, false).start(QUEUE))
+    assertThatThrownBy(() -> start(denied, false))
         .hasMessage("SQS did not start the move task (StartMessageMoveTask, HTTP 403, AccessDenied:"
             + " not allowed); nothing was moved. " + MoveTasks.PERMISSIONS);
     assertThat(MoveTasks.PERMISSIONS)
@@ -188,7 +194,7 @@ class MoveTasksTest {
 
     Sqs throttled = new Sqs();
     throttled.startFails = error(400, "RequestThrottled", "slow down");
-    assertThatThrownBy(() -> new MoveTasks(throttled, DLQ, false).start(QUEUE))
+    assertThatThrownBy(() -> start(throttled, false))
         .hasMessage("SQS did not start the move task (StartMessageMoveTask, HTTP 400,"
             + " RequestThrottled: slow down); nothing was moved");
   }
@@ -198,11 +204,20 @@ class MoveTasksTest {
     Sqs sqs = new Sqs();
     sqs.attributesFail = error(403, "AccessDenied", "no");
 
-    assertThatThrownBy(() -> new MoveTasks(sqs, DLQ, false).start(QUEUE))
+    assertThatThrownBy(() -> start(sqs, false))
         .hasMessage("could not read the ARN of the dead-letter queue " + DLQ
             + " (GetQueueAttributes, HTTP 403, AccessDenied: no); it needs sqs:GetQueueAttributes"
             + " on the DLQ and on the queue");
     assertThat(sqs.started).as("nothing started").isEmpty();
+  }
+
+  @Test
+  void aQueueThatDoesNotExistIsThrownAsSqsSaidItForTheCommandToName() {
+    Sqs sqs = new Sqs();
+    sqs.attributesFail = error(400, "AWS.SimpleQueueService.NonExistentQueue", "gone");
+
+    assertThatThrownBy(() -> new MoveTasks(sqs, DLQ, false).arn(DLQ, "dead-letter queue"))
+        .isSameAs(sqs.attributesFail);
   }
 
   @Test
@@ -211,14 +226,14 @@ class MoveTasksTest {
     local.startFails = error(500, null, "<html>");
     local.listFails = error(500, null, "<html>");
 
-    assertThat(new MoveTasks(local, DLQ, true).start(QUEUE))
+    assertThat(start(local, true))
         .isEqualTo(new MoveTasks.Start(
             null, "this SQS does not offer StartMessageMoveTask: it answered HTTP 500"));
     assertThat(new MoveTasks(local, DLQ, true).latest(DLQ_ARN).describe())
         .isEqualTo("last move task of the dead-letter queue: none in local mode (this SQS has no"
             + " ListMessageMoveTasks; 'offhours dlq redrive' moves the messages itself and is done"
             + " when it returns)");
-    assertThatThrownBy(() -> new MoveTasks(local, DLQ, false).start(QUEUE))
+    assertThatThrownBy(() -> start(local, false))
         .hasMessageStartingWith("SQS did not start the move task (StartMessageMoveTask, HTTP 500");
   }
 

@@ -1,0 +1,61 @@
+package offhours.cli;
+
+import java.util.function.Predicate;
+import offhours.aws.SqsErrors;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.sqs.model.SqsException;
+
+/**
+ * How a service says that a resource of the stack does not exist, and what offhours calls that resource: the test
+ * {@link Target#on} reads a failure with, so that every command says a missing bucket, table or queue in the same
+ * words.
+ */
+public enum NotFound {
+  /** S3's NoSuchBucket, mapped to its own exception or not (a local S3 may answer the code alone). */
+  BUCKET(
+      "bucket",
+      "bucket",
+      e -> e instanceof NoSuchBucketException
+          || (e instanceof S3Exception && "NoSuchBucket".equals(code(e)))),
+  /** DynamoDB's ResourceNotFoundException, which it answers for a table that does not exist. */
+  TABLE("table", "tables", e -> e instanceof ResourceNotFoundException),
+  /** Either code SQS answers for a queue that does not exist ({@link SqsErrors#missingQueue}). */
+  QUEUE("queue", "queues", e -> e instanceof SqsException sqs && SqsErrors.missingQueue(sqs));
+
+  private final String noun;
+  private final String created;
+  private final Predicate<AwsServiceException> test;
+
+  NotFound(String noun, String created, Predicate<AwsServiceException> test) {
+    this.noun = noun;
+    this.created = created;
+    this.test = test;
+  }
+
+  /** Whether {@code e} says that the resource does not exist. */
+  public boolean test(Throwable e) {
+    return e instanceof AwsServiceException aws && test.test(aws);
+  }
+
+  /**
+   * "queue URL (DeadLetterQueueUrl of stack prod) does not exist; check that --stack names the stack you mean; ...":
+   * the resource {@code name} names in {@code target}, the output it came from and what to do.
+   */
+  String message(Target target, Target.Name name) {
+    return noun + " " + Terminal.printable(target.name(name)) + " (" + name.output() + " of "
+        + target.description() + ") does not exist; "
+        + (target.local()
+            ? "restart the local stack ('scripts/offhours local stop', then 'scripts/offhours local start'),"
+                + " which creates its " + created + " again"
+            : "check that --stack names the stack you mean; a " + noun
+                + " deleted outside CloudFormation is"
+                + " not created again by an update that changes nothing");
+  }
+
+  private static String code(AwsServiceException e) {
+    return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+  }
+}
