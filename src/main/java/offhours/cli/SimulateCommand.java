@@ -41,8 +41,8 @@ final class SimulateCommand implements Command {
   private static final Option SEED = Option.value(
       "seed",
       "S",
-      "random seed of the trace: a whole number from -9223372036854775807 to 9223372036854775807, 0 and"
-          + " negative ones too (default 42)");
+      "random seed of the trace: a whole number " + SimulateValues.SEED_RANGE
+          + ", 0 and negative ones too (default 42)");
   private static final Option TRACE_FILE = Option.value(
       "trace-file",
       "FILE",
