@@ -56,6 +56,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * opened, so a failure half-way closes exactly that.
  */
 final class DeploymentWiring {
+  /** How long the local SageMaker takes to delete an endpoint, a config or a component: a second, not AWS's minutes. */
+  static final Duration DELETING_DELAY = Duration.ofSeconds(1);
+
   final Deque<AutoCloseable> resources = new ArrayDeque<>();
   final StackSpec.Names names = StackSpec.Names.local();
   final AwsBasicCredentials credentials = StackCredentials.generate();
@@ -124,7 +127,7 @@ final class DeploymentWiring {
     LocalSageMakerBuilder sageMakerSettings = LocalSageMaker.builder()
         .credentials(credentials)
         .creatingDelay(options.creatingDelay())
-        .deletingDelay(Duration.ofSeconds(1))
+        .deletingDelay(DELETING_DELAY)
         .logDirectory(logs)
         .processRecorder(children)
         .container(StackModel.ONNX_IMAGE, DeploymentWiring::onnxContainer);

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ScaleToZeroLifecycleIT {
   private static final Duration DEADLINE = Duration.ofSeconds(90);
   private static final Duration CREATING = Duration.ofSeconds(2);
-  /** Local mode's deleting delay (DeploymentWiring), which the instances of a component with no copy outlast it by. */
-  private static final Duration DELETING = Duration.ofSeconds(1);
+  /** Local mode's deleting delay, which the instances of a component with no copy outlast it by. */
+  private static final Duration DELETING = DeploymentWiring.DELETING_DELAY;
   /** An endpoint's creating delay longer than the whole test: the test ends it (finishCreatingNow). */
   private static final Duration HELD_CREATING = Duration.ofHours(1);
   /**
