@@ -135,7 +135,6 @@ final class CostCommand implements Command {
       LocalDate to = LocalDate.ofInstant(now, zone);
       LocalDate from = to.minusDays(days - 1L);
       String controlTable = target.name(Target.Name.CONTROL_TABLE);
-      String resultsTable = target.name(Target.Name.RESULTS_TABLE);
       // Always-on starts when the stack did, by the rule every reader follows (Ledger.stackStart):
       // the earlier of the ledger's recorded start and the stack's CreationTime
       // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html) or the
@@ -157,7 +156,10 @@ final class CostCommand implements Command {
                     : target.local() ? " started" : " was created"));
       }
       LocalDate first = from;
-      // Each table read on its own, so that one that does not exist is named.
+      // The results table's name only now, after the line above: a stack without it (an older
+      // template) is told so once the days counted are said. Each table read on its own, so that
+      // one that does not exist is named.
+      String resultsTable = target.name(Target.Name.RESULTS_TABLE);
       Map<LocalDate, Long> images = target.on(
           Target.Name.RESULTS_TABLE,
           NotFound.TABLE,
@@ -178,13 +180,7 @@ final class CostCommand implements Command {
           now);
       if (call.args().has(HostingOptions.COMPARE.name())) {
         var comparison = LedgerComparison.compare(
-            call,
-            dynamoDb,
-            target.name(Target.Name.RESULTS_TABLE),
-            report,
-            target.description(),
-            from,
-            settings);
+            call, dynamoDb, resultsTable, report, target.description(), from, settings);
         call.out().print(call.json() ? comparison.toJson() : comparison.renderTable());
         return 0;
       }
