@@ -120,6 +120,7 @@ class ParameterConstraintsTest {
             "s3://abc/k.tar.gz",
             "s3://a.b-c/d/e.tar.gz",
             "s3://ab/.tar.gz",
+            "s3://bucket/.tar.gz",
             "s3://abc/k",
             "s3://abc/model.onnx",
             "s3://abc/model.pt",
