@@ -14,7 +14,6 @@ import offhours.units.Times;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
-import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 
 /**
  * {@code offhours endpoint start|stop|auto}: a manual override, asked of the controller function
@@ -132,30 +131,24 @@ final class EndpointControlCommand implements Command {
     return 0;
   }
 
-  /** Invokes {@code target}'s controller function with {@code payload}; its answer, or a failure that says why not. */
-  static String ask(Target target, ObjectNode payload) {
-    return ask(target, target.name(Name.CONTROLLER_FUNCTION), payload);
-  }
-
   /**
-   * Invokes {@code target}'s controller function, {@code function}, with {@code payload}; its answer. Each failure it
-   * throws as a {@link CliException} is an answer of the stack: no such function, or the controller failed.
+   * Invokes {@code target}'s controller function (its ControllerFunctionName) with {@code payload}; its answer. Each
+   * failure it throws as a {@link CliException} is an answer of the stack: no such function, said as every command says
+   * a resource of the stack that does not exist ({@link NotFound#FUNCTION}), or the controller failed.
    */
-  static String ask(Target target, String function, ObjectNode payload) {
+  static String ask(Target target, ObjectNode payload) {
+    String function = target.name(Name.CONTROLLER_FUNCTION);
     try (LambdaClient lambda = target.lambda()) {
-      InvokeResponse response;
-      try {
-        // A deployed controller through its alias, as its schedule calls it: the published version
-        // (SnapStart's unless the stack's SnapStart parameter is false), not $LATEST. The local
-        // Lambda has no aliases.
-        String qualifier = target.local() ? null : StackSpec.FUNCTION_ALIAS;
-        response = lambda.invoke(r -> r.functionName(function)
-            .qualifier(qualifier)
-            .payload(SdkBytes.fromUtf8String(Json.line(payload))));
-      } catch (ResourceNotFoundException e) {
-        throw CliException.failure(
-            "controller function " + function + " of " + target.description() + " does not exist");
-      }
+      // A deployed controller through its alias, as its schedule calls it: the published version
+      // (SnapStart's unless the stack's SnapStart parameter is false), not $LATEST. The local
+      // Lambda has no aliases.
+      String qualifier = target.local() ? null : StackSpec.FUNCTION_ALIAS;
+      InvokeResponse response = target.on(
+          Name.CONTROLLER_FUNCTION,
+          NotFound.FUNCTION,
+          () -> lambda.invoke(r -> r.functionName(function)
+              .qualifier(qualifier)
+              .payload(SdkBytes.fromUtf8String(Json.line(payload)))));
       String answer = response.payload() == null ? "" : response.payload().asUtf8String();
       if (response.functionError() != null) {
         throw CliException.failure(

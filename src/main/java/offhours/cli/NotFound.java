@@ -10,8 +10,8 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * How a service says that a resource of the stack does not exist, and what offhours calls that resource: the test
- * {@link Target#on} reads a failure with, so that every command says a missing bucket, table or queue in the same
- * words.
+ * {@link Target#on} reads a failure with, so that every command says a missing bucket, table, queue or function in the
+ * same words.
  */
 public enum NotFound {
   /** S3's NoSuchBucket, mapped to its own exception or not (a local S3 may answer the code alone). */
@@ -23,7 +23,15 @@ public enum NotFound {
   /** DynamoDB's ResourceNotFoundException, which it answers for a table that does not exist. */
   TABLE("table", "tables", e -> e instanceof ResourceNotFoundException),
   /** Either code SQS answers for a queue that does not exist ({@link SqsErrors#missingQueue}). */
-  QUEUE("queue", "queues", e -> e instanceof SqsException sqs && SqsErrors.missingQueue(sqs));
+  QUEUE("queue", "queues", e -> e instanceof SqsException sqs && SqsErrors.missingQueue(sqs)),
+  /**
+   * Lambda's ResourceNotFoundException, which Invoke answers for a function (or its alias) that does not exist: its own
+   * class, not DynamoDB's of the same name.
+   */
+  FUNCTION(
+      "function",
+      "functions",
+      e -> e instanceof software.amazon.awssdk.services.lambda.model.ResourceNotFoundException);
 
   private final String noun;
   private final String created;
@@ -45,14 +53,31 @@ public enum NotFound {
    * the resource {@code name} names in {@code target}, the output it came from and what to do.
    */
   String message(Target target, Target.Name name) {
-    return noun + " " + Terminal.printable(target.name(name)) + " (" + name.output() + " of "
-        + target.description() + ") does not exist; "
+    return absent(target, name) + "; "
         + (target.local()
             ? "restart the local stack ('scripts/offhours local stop', then 'scripts/offhours local start'),"
                 + " which creates its " + created + " again"
             : "check that --stack names the stack you mean; a " + noun
                 + " deleted outside CloudFormation is"
                 + " not created again by an update that changes nothing");
+  }
+
+  /**
+   * "queue URL (QueueUrl of the local stack) does not exist": the resource {@code name} names in {@code target} and the
+   * output it came from, without what to do, for a command that goes on without it ({@code local stop}).
+   */
+  String absent(Target target, Target.Name name) {
+    return noun + " " + Terminal.printable(target.name(name)) + " (" + name.output() + " of "
+        + target.description() + ") does not exist";
+  }
+
+  /**
+   * "bucket photos (given to --bucket) does not exist; check that --bucket names the bucket you mean": a resource named
+   * on the command line ({@code option}), not by a stack, said as {@link #message} says a stack's.
+   */
+  String given(String value, String option) {
+    return noun + " " + Terminal.printable(value) + " (given to " + option
+        + ") does not exist; check that " + option + " names the " + noun + " you mean";
   }
 
   private static String code(AwsServiceException e) {

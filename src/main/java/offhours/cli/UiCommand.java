@@ -310,8 +310,7 @@ final class UiCommand implements Command {
    */
   private static Map<String, Object> control(Target target, String action)
       throws UiData.UiException {
-    Optional<String> function = target.optionalName(Name.CONTROLLER_FUNCTION);
-    if (function.isEmpty()) {
+    if (target.optionalName(Name.CONTROLLER_FUNCTION).isEmpty()) {
       throw new UiData.UiException(
           500,
           "the page cannot ask the controller to " + action + ": "
@@ -319,8 +318,7 @@ final class UiCommand implements Command {
     }
     String answer;
     try {
-      answer =
-          EndpointControlCommand.ask(target, function.get(), Json.object().put("action", action));
+      answer = EndpointControlCommand.ask(target, Json.object().put("action", action));
     } catch (CliException e) {
       // What the stack answered in place of the action (no such function, the controller failed):
       // an answer, not an outage; a stack that cannot be reached fails with the SDK's exception.

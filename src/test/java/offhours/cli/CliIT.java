@@ -265,7 +265,7 @@ class CliIT extends OnMotoStack {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err())
         .isEqualTo(
-            "offhours: controller function offhours-controller of the local stack does not exist\n");
+            missing("function", "offhours-controller", "ControllerFunctionName", "functions"));
   }
 
   @Test

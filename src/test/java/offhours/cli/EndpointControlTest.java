@@ -44,6 +44,8 @@ class EndpointControlTest {
 
   private StubHttpServer lambda;
   private volatile String functionError;
+  /** When set, Lambda's answer to every Invoke in place of the controller's. */
+  private volatile Reply lambdaAnswers;
   /**
    * As the controller answers a manual start at 15:00 in Berlin: Decision#toMap in its own names of the states and
    * UTC instants with nanoseconds, and ControllerHandler's startedBy and timer.
@@ -59,6 +61,9 @@ class EndpointControlTest {
   @BeforeEach
   void startLambda() throws IOException {
     lambda = StubHttpServer.start(request -> {
+      if (lambdaAnswers != null) {
+        return lambdaAnswers;
+      }
       Reply reply = new Reply(200, Map.of(), answer.getBytes(StandardCharsets.UTF_8));
       return functionError == null
           ? reply
@@ -385,6 +390,30 @@ class EndpointControlTest {
     assertThat(run.err())
         .isEqualTo("offhours: the controller failed (Unhandled): endpoint config"
             + " offhours-endpoint-config does not exist\n");
+  }
+
+  /**
+   * A controller function that does not exist (deleted, or a state file of another stack) is said as every command
+   * says a resource of the stack that does not exist, naming it, where it came from and what to do; it said
+   * "controller function offhours-controller of the local stack does not exist", naming neither of the others.
+   */
+  @Test
+  void aControllerFunctionThatDoesNotExistIsNamedAsEveryCommandNamesAResource() {
+    lambdaAnswers = Reply.json(
+            404,
+            "{\"Type\":\"User\",\"message\":\"Function not found:"
+                + " arn:aws:lambda:us-east-1:000000000000:function:offhours-controller\"}")
+        .withHeader("x-amzn-ErrorType", "ResourceNotFoundException");
+
+    for (String action : List.of("start", "stop", "auto")) {
+      CliRun run = run("endpoint", action);
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err())
+          .isEqualTo(
+              "offhours: function offhours-controller (ControllerFunctionName of the local stack) does"
+                  + " not exist; restart the local stack ('scripts/offhours local stop', then 'scripts/offhours"
+                  + " local start'), which creates its functions again\n");
+    }
   }
 
   @Test

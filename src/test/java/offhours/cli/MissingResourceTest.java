@@ -110,6 +110,50 @@ class MissingResourceTest {
     assertThat(prod.on(Name.DLQ_URL, NotFound.QUEUE, () -> "read")).isEqualTo("read");
   }
 
+  /**
+   * Lambda's ResourceNotFoundException is a function that does not exist, which
+   * 'endpoint start|stop|auto' said in words of its own; DynamoDB's exception of the same name is a table, never a
+   * function, and Lambda's never a table.
+   */
+  @Test
+  void aFunctionIsSaidInTheSameWordsAndNotTakenForATable() {
+    Target prod = TestTargets.deployed(
+        Map.of(
+            Name.CONTROLLER_FUNCTION,
+            "offhours-controller",
+            Name.RESULTS_TABLE,
+            "offhours-results"),
+        Map.of());
+    AwsServiceException lambdaMissing =
+        software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.builder()
+            .message("Function not found")
+            .build();
+    assertThatThrownBy(() -> prod.on(Name.CONTROLLER_FUNCTION, NotFound.FUNCTION, () -> {
+          throw lambdaMissing;
+        }))
+        .hasMessage(
+            "function offhours-controller (ControllerFunctionName of stack prod) does not exist;"
+                + " check that --stack names the stack you mean; a function deleted outside CloudFormation is not"
+                + " created again by an update that changes nothing");
+    AwsServiceException tableMissing = ResourceNotFoundException.builder().build();
+    assertThatThrownBy(() -> prod.on(Name.CONTROLLER_FUNCTION, NotFound.FUNCTION, () -> {
+          throw tableMissing;
+        }))
+        .isSameAs(tableMissing);
+    assertThatThrownBy(() -> prod.on(Name.RESULTS_TABLE, NotFound.TABLE, () -> {
+          throw lambdaMissing;
+        }))
+        .isSameAs(lambdaMissing);
+  }
+
+  @Test
+  void aBucketGivenAsTextIsSaidAsGivenWithWhatToCheck() {
+    assertThat(NotFound.BUCKET.given("my-photos", "--bucket"))
+        .isEqualTo(
+            "bucket my-photos (given to --bucket) does not exist; check that --bucket names the bucket you"
+                + " mean");
+  }
+
   private static Target deployed() {
     return TestTargets.deployed(Map.of(Name.DLQ_URL, DLQ), Map.of());
   }

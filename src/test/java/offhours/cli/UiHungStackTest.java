@@ -187,8 +187,10 @@ class UiHungStackTest {
 
       assertThat(start.statusCode()).isEqualTo(502);
       assertThat(start.body())
-          .isEqualTo("{\"message\":\"the stack answered with an error: controller function"
-              + " offhours-controller of stack prod does not exist\"}");
+          .isEqualTo("{\"message\":\"the stack answered with an error: function offhours-controller"
+              + " (ControllerFunctionName of stack prod) does not exist; check that --stack names the stack you"
+              + " mean; a function deleted outside CloudFormation is not created again by an update that changes"
+              + " nothing\"}");
     }
   }
 
