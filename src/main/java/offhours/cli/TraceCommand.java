@@ -12,7 +12,6 @@ import offhours.aws.AwsClients.Service;
 import offhours.cli.Target.Name;
 import offhours.units.Plurals;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -104,7 +103,10 @@ final class TraceCommand implements Command {
     return 0;
   }
 
-  /** Lists --bucket's bucket with the user's clients, else the stack's with the stack's. */
+  /**
+   * Lists --bucket's bucket with the user's clients, else the stack's with the stack's; one that does not exist is said
+   * as every command says it ({@link NotFound#BUCKET}): the stack's with the output it came from, --bucket's as given.
+   */
   private static UploadTrace trace(
       Invocation call,
       Optional<String> named,
@@ -117,19 +119,27 @@ final class TraceCommand implements Command {
       try (AwsClients clients = userClients(call);
           S3Client s3 = clients.build(Service.S3, S3Client.builder())) {
         return list(s3, bucket, "bucket " + bucket, prefix, from, to, progress);
+      } catch (RuntimeException e) {
+        if (NotFound.BUCKET.test(e)) {
+          throw CliException.failure(NotFound.BUCKET.given(bucket, "--" + BUCKET.name()));
+        }
+        throw e;
       }
     }
     try (Target target = call.target();
         S3Client s3 = target.s3()) {
       String bucket = target.name(Name.BUCKET);
-      return list(
-          s3,
-          bucket,
-          "bucket " + bucket + " of " + target.description(),
-          prefix,
-          from,
-          to,
-          progress);
+      return target.on(
+          Name.BUCKET,
+          NotFound.BUCKET,
+          () -> list(
+              s3,
+              bucket,
+              "bucket " + bucket + " of " + target.description(),
+              prefix,
+              from,
+              to,
+              progress));
     }
   }
 
@@ -163,16 +173,10 @@ final class TraceCommand implements Command {
   }
 
   /**
-   * What S3's refusal of the listing means: no such bucket, no permission (naming the action, as IAM's policy needs
-   * it), or a bucket in another region (S3 names it in a header); anything else as S3 said it.
+   * What S3's refusal of the listing means: no permission (naming the action, as IAM's policy needs it), or a bucket
+   * in another region (S3 names it in a header); anything else as S3 said it, no such bucket for the caller to say.
    */
   static RuntimeException failure(S3Exception e, String bucket, String described) {
-    if (e instanceof NoSuchBucketException
-        || (e.awsErrorDetails() != null
-            && "NoSuchBucket".equals(e.awsErrorDetails().errorCode()))) {
-      return CliException.failure(
-          Terminal.printable(described) + " does not exist; check its name");
-    }
     if (e.statusCode() == 403) {
       return CliException.failure(
           "you may not list the object versions of " + Terminal.printable(described)

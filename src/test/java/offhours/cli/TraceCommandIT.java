@@ -143,8 +143,9 @@ class TraceCommandIT extends OnMotoStack {
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.out()).isEmpty();
     assertThat(missing.err())
-        .isEqualTo(
-            "offhours: bucket no-such-bucket-" + moto.suffix + " does not exist; check its name\n");
+        .isEqualTo("offhours: bucket no-such-bucket-" + moto.suffix
+            + " (given to --bucket) does not exist;"
+            + " check that --bucket names the bucket you mean\n");
 
     assertThat(moto.run("trace", "--days", "0").err())
         .isEqualTo(

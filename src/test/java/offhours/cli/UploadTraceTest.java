@@ -213,9 +213,11 @@ class UploadTraceTest {
 
   @Test
   void s3sRefusalsSayWhatIsMissing() {
-    assertThat(TraceCommand.failure(
-            NoSuchBucketException.builder().statusCode(404).build(), "b", "bucket b"))
-        .hasMessage("bucket b does not exist; check its name");
+    NoSuchBucketException missing =
+        (NoSuchBucketException) NoSuchBucketException.builder().statusCode(404).build();
+    assertThat(TraceCommand.failure(missing, "b", "bucket b"))
+        .as("said by the command, which knows whence the name came (NotFound.BUCKET)")
+        .isSameAs(missing);
     S3Exception denied = (S3Exception) S3Exception.builder()
         .statusCode(403)
         .awsErrorDetails(AwsErrorDetails.builder()
