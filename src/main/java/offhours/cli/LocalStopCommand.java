@@ -1,12 +1,14 @@
 package offhours.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import offhours.cli.Target.Name;
 import offhours.local.StateFile;
 import offhours.units.Plurals;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** {@code local stop}: ends the stack that {@code local start} started. */
 final class LocalStopCommand implements Command {
@@ -26,13 +28,14 @@ final class LocalStopCommand implements Command {
         Before it stops a stack that is up, says how many uploads its queue still holds (waiting, in
         flight, delayed; as 'offhours queue' counts them) and how many messages its dead-letter queue
         holds: none of them will be classified (or that both are empty). When the queue cannot be read,
-        says the count is unknown and stops it all the same.
+        says the count is unknown and why (naming a queue that does not exist), and stops it all the
+        same.
         """;
   }
 
   /**
    * The line said before the stack stops: what {@code read} counts in its queue and dead-letter queue, which go with
-   * it; when the read fails, that the count is unknown and why.
+   * it; when the read fails, that the count is unknown and why (a queue that does not exist, by name).
    */
   static String inQueue(Supplier<QueueCommand.Counts> read) {
     QueueCommand.Counts counts;
@@ -40,7 +43,10 @@ final class LocalStopCommand implements Command {
       counts = read.get();
     } catch (RuntimeException e) {
       return Terminal.printable("how many uploads the local stack's queue still holds is unknown"
-          + " (reading it failed: " + e.getMessage() + "); stopping it all the same");
+          + (e instanceof CliException
+              ? ": " + e.getMessage() + ";"
+              : " (reading it failed: " + e.getMessage() + ");")
+          + " stopping it all the same");
     }
     long queued = counts.visible() + counts.inFlight() + counts.delayed();
     if (queued + counts.dlq() == 0) {
@@ -53,6 +59,28 @@ final class LocalStopCommand implements Command {
             ? " and its dead-letter queue " + Plurals.of(counts.dlq(), "message")
             : "")
         + "; none of them will be classified";
+  }
+
+  /**
+   * The counts of {@code target}'s queue and dead-letter queue, as {@code queue} counts them; a queue that does not
+   * exist is named as every command names it ({@link NotFound#absent}), without what to do: the stack is stopping.
+   */
+  static QueueCommand.Counts counts(Target target, SqsClient sqs) {
+    return QueueCommand.counts(
+        attributes(target, sqs, Name.QUEUE_URL), attributes(target, sqs, Name.DLQ_URL));
+  }
+
+  private static Map<QueueAttributeName, String> attributes(
+      Target target, SqsClient sqs, Name queue) {
+    String url = target.name(queue);
+    try {
+      return QueueCommand.attributes(sqs, url);
+    } catch (RuntimeException e) {
+      if (NotFound.QUEUE.test(e)) {
+        throw CliException.failure(NotFound.QUEUE.absent(target, queue));
+      }
+      throw e;
+    }
   }
 
   @Override
@@ -87,7 +115,7 @@ final class LocalStopCommand implements Command {
       call.out().println(inQueue(() -> {
         try (Target target = Targets.local(call.context().cacheDir());
             SqsClient sqs = target.sqs()) {
-          return QueueCommand.counts(sqs, target.name(Name.QUEUE_URL), target.name(Name.DLQ_URL));
+          return counts(target, sqs);
         }
       }));
     }

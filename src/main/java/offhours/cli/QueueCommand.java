@@ -145,15 +145,10 @@ final class QueueCommand implements Command {
   }
 
   /**
-   * The counts of the queue at {@code queueUrl} and its dead-letter queue at {@code dlqUrl}, as this command shows them
-   * (what {@code local stop} says goes with the local stack).
+   * The counts of a queue and its dead-letter queue from their attributes ({@link #attributes}), as this command shows
+   * them (what {@code local stop} says goes with the local stack).
    */
-  static Counts counts(SqsClient sqs, String queueUrl, String dlqUrl) {
-    return counts(attributes(sqs, queueUrl), attributes(sqs, dlqUrl));
-  }
-
-  private static Counts counts(
-      Map<QueueAttributeName, String> queue, Map<QueueAttributeName, String> dlq) {
+  static Counts counts(Map<QueueAttributeName, String> queue, Map<QueueAttributeName, String> dlq) {
     return new Counts(
         count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
         count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
@@ -163,7 +158,7 @@ final class QueueCommand implements Command {
             + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
   }
 
-  private static Map<QueueAttributeName, String> attributes(SqsClient sqs, String url) {
+  static Map<QueueAttributeName, String> attributes(SqsClient sqs, String url) {
     return sqs.getQueueAttributes(r -> r.queueUrl(url)
             .attributeNames(
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
