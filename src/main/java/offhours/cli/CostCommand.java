@@ -4,10 +4,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import offhours.endpoint.CostReport;
-import offhours.endpoint.DynamoControlTable;
 import offhours.endpoint.WaitBudget;
 import offhours.stack.FunctionVariables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -155,37 +154,44 @@ final class CostCommand implements Command {
                     ? "'s ledger starts"
                     : target.local() ? " started" : " was created"));
       }
-      LocalDate first = from;
       // The results table's name only now, after the line above: a stack without it (an older
-      // template) is told so once the days counted are said. Each table read on its own, so that
-      // one that does not exist is named.
+      // template) is told so once the days counted are said. Each table read once, on its own, so
+      // that one that does not exist is named; --compare prices the others on the same reads.
       String resultsTable = target.name(Target.Name.RESULTS_TABLE);
-      Map<LocalDate, Long> images = target.on(
-          Target.Name.RESULTS_TABLE,
-          NotFound.TABLE,
-          () -> CostReport.countClassified(dynamoDb, resultsTable, zone, first, to));
-      DynamoControlTable.LedgerRange ledger = target.on(
-          Target.Name.CONTROL_TABLE,
-          NotFound.TABLE,
-          () -> new DynamoControlTable(dynamoDb, controlTable).ledger(first, to));
-      CostReport report = CostReport.compute(
-          ledger.days(),
-          images,
-          ledger.serverless(),
+      CostReport report = CostReport.fromAws(
+          dynamoDb,
+          controlTable,
+          resultsTable,
+          zone,
           from,
           to,
-          zone,
           settings.prices(),
           started.orElse(from.atStartOfDay(zone).toInstant()),
-          now);
+          now,
+          tables(target));
       if (call.args().has(HostingOptions.COMPARE.name())) {
-        var comparison = LedgerComparison.compare(
-            call, dynamoDb, resultsTable, report, target.description(), from, settings);
+        var comparison =
+            LedgerComparison.compare(call, report, target.description(), from, settings);
         call.out().print(call.json() ? comparison.toJson() : comparison.renderTable());
         return 0;
       }
       call.out().print(call.json() ? report.toJson() : report.renderTable());
     }
     return 0;
+  }
+
+  /** The report's reads of {@code target}'s tables, a table that does not exist named ({@link Target#on}). */
+  private static CostReport.Reads tables(Target target) {
+    return new CostReport.Reads() {
+      @Override
+      public <T> T of(CostReport.Table table, Supplier<T> read) {
+        return target.on(
+            table == CostReport.Table.CONTROL
+                ? Target.Name.CONTROL_TABLE
+                : Target.Name.RESULTS_TABLE,
+            NotFound.TABLE,
+            read);
+      }
+    };
   }
 }

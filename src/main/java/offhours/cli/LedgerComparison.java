@@ -13,11 +13,8 @@ import offhours.endpoint.sim.HostingAssumptions;
 import offhours.endpoint.sim.HostingComparison;
 import offhours.endpoint.sim.HostingPrices;
 import offhours.endpoint.sim.HostingRow;
-import offhours.results.ResultItem;
-import offhours.results.ResultsTable;
 import offhours.stack.Hosting;
 import offhours.units.Plurals;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code cost --compare}: the stack's own bill (its ledger's endpoint-hours, or for a serverless stack the invocations
@@ -28,10 +25,12 @@ final class LedgerComparison {
 
   private LedgerComparison() {}
 
+  /**
+   * The comparison of {@code ledger}'s period: its own bill and its CLASSIFIED results as {@link CostReport#fromAws}
+   * read them (the report's one Query of the results table), uploaded and classified in the period.
+   */
   static HostingComparison compare(
       Invocation call,
-      DynamoDbClient dynamo,
-      String resultsTable,
       CostReport ledger,
       String description,
       LocalDate from,
@@ -47,10 +46,12 @@ final class LedgerComparison {
     Instant end = ledger.until().toInstant();
     LocalDate to = ledger.days().getLast().date();
     List<Instant[]> results = new ArrayList<>();
-    // Classified in the period (a Query of the status index); uploaded in it too, so each wait is
-    // the period's.
-    for (ResultItem r : new ResultsTable(dynamo, resultsTable)
-        .withStatusBetween(ResultItem.Verdict.CLASSIFIED, start, end)) {
+    // Classified in the period (the report's Query of the status index, from midnight to midnight:
+    // here from the stack's start until now); uploaded in it too, so each wait is the period's.
+    for (CostReport.Classified r : ledger.classified()) {
+      if (r.classifiedAt().isBefore(start) || !r.classifiedAt().isBefore(end)) {
+        continue;
+      }
       // A result without its upload time (not written by offhours' consumer) cannot say how long it
       // waited.
       if (r.uploadedAt() != null && !r.uploadedAt().isBefore(start)) {

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import offhours.results.ResultItem;
 import offhours.results.ResultItem.Verdict;
 import offhours.results.ResultsTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -52,6 +52,7 @@ public final class CostReport {
   private final ServerlessUsage serverless;
   private final ZonedDateTime from;
   private final ZonedDateTime until;
+  private final List<Classified> classified;
 
   private CostReport(
       List<Row> days,
@@ -59,7 +60,9 @@ public final class CostReport {
       LedgerPrices prices,
       ServerlessUsage serverless,
       ZonedDateTime from,
-      ZonedDateTime until) {
+      ZonedDateTime until,
+      List<Classified> classified) {
+    this.classified = List.copyOf(classified);
     this.days = List.copyOf(days);
     this.total = total;
     this.prices = prices;
@@ -113,6 +116,20 @@ public final class CostReport {
       LedgerPrices prices,
       Instant since,
       Instant now) {
+    return compute(ledger, imagesPerDay, usage, from, to, zone, prices, since, now, List.of());
+  }
+
+  private static CostReport compute(
+      List<Ledger.Day> ledger,
+      Map<LocalDate, Long> imagesPerDay,
+      Map<LocalDate, ServerlessUsage> usage,
+      LocalDate from,
+      LocalDate to,
+      ZoneId zone,
+      LedgerPrices prices,
+      Instant since,
+      Instant now,
+      List<Classified> classified) {
     if (to.isBefore(from)) {
       throw new IllegalArgumentException(
           "the report ends (" + to + ") before it starts (" + from + ")");
@@ -156,7 +173,8 @@ public final class CostReport {
         prices,
         all,
         (since.isAfter(start) ? (since.isBefore(end) ? since : end) : start).atZone(zone),
-        (now.isBefore(end) ? now : end).atZone(zone));
+        (now.isBefore(end) ? now : end).atZone(zone),
+        classified);
   }
 
   private static Row row(
@@ -189,10 +207,39 @@ public final class CostReport {
         serverlessCost);
   }
 
+  /** A table a report reads, for {@link Reads}. */
+  public enum Table {
+    CONTROL,
+    RESULTS
+  }
+
   /**
-   * Reads the ledger from the control table and counts CLASSIFIED results per local day of {@code classifiedAt}. The
-   * CLI calls it with the user's credentials and the table names from the stack outputs; {@code resultsTable} empty:
-   * no image counts. (No function does: the controller's role cannot read the results table.)
+   * How {@link #fromAws} makes each of its reads, of one {@link Table}: as they come ({@link #AS_THEY_COME}), or
+   * through the caller's hands, as the CLI's, which names a table that does not exist.
+   */
+  public interface Reads {
+    <T> T of(Table table, Supplier<T> read);
+
+    Reads AS_THEY_COME = new Reads() {
+      @Override
+      public <T> T of(Table table, Supplier<T> read) {
+        return read.get();
+      }
+    };
+  }
+
+  /**
+   * A CLASSIFIED result of the report's period: when its upload arrived (null when its item has none: not written by
+   * offhours' consumer) and when it was classified, on which {@code cost --compare} prices the other hosting options.
+   */
+  public record Classified(Instant uploadedAt, Instant classifiedAt) {}
+
+  /**
+   * The report of {@code from} to {@code to} (as {@link #compute}), read once: the ledger from the control table, and
+   * the CLASSIFIED results of the period, one Query of the results table's status index, counted per local day of
+   * their {@code classifiedAt} and kept ({@link #classified}), each read through {@code reads}. The CLI calls it with
+   * the user's credentials and the table names from the stack outputs, as the UI does; {@code resultsTable} empty: no
+   * image counts. (No function does: the controller's role cannot read the results table.)
    */
   public static CostReport fromAws(
       DynamoDbClient dynamo,
@@ -203,30 +250,30 @@ public final class CostReport {
       LocalDate to,
       LedgerPrices prices,
       Instant since,
-      Instant now) {
-    DynamoControlTable control = new DynamoControlTable(dynamo, controlTable);
-    Map<LocalDate, Long> images = resultsTable == null || resultsTable.isEmpty()
-        ? Map.of()
-        : countClassified(dynamo, resultsTable, zone, from, to);
-    DynamoControlTable.LedgerRange ledger = control.ledger(from, to);
-    return compute(ledger.days(), images, ledger.serverless(), from, to, zone, prices, since, now);
-  }
-
-  /**
-   * Counts the CLASSIFIED results of the period per local day, from the results table's status index: a Query of
-   * the period, not a Scan of every result there is. (The CLI reads it and the ledger each on its own, to name a table
-   * that does not exist; {@link #fromAws} reads both for the UI.)
-   */
-  public static Map<LocalDate, Long> countClassified(
-      DynamoDbClient dynamo, String table, ZoneId zone, LocalDate from, LocalDate to) {
+      Instant now,
+      Reads reads) {
     Instant start = from.atStartOfDay(zone).toInstant();
     Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
-    Map<LocalDate, Long> counts = new TreeMap<>();
-    for (ResultItem r :
-        new ResultsTable(dynamo, table).withStatusBetween(Verdict.CLASSIFIED, start, end)) {
-      counts.merge(LocalDate.ofInstant(r.classifiedAt(), zone), 1L, Long::sum);
-    }
-    return counts;
+    List<Classified> classified = resultsTable == null || resultsTable.isEmpty()
+        ? List.of()
+        : reads.of(
+            Table.RESULTS,
+            () -> new ResultsTable(dynamo, resultsTable)
+                .withStatusBetween(Verdict.CLASSIFIED, start, end).stream()
+                    .map(r -> new Classified(r.uploadedAt(), r.classifiedAt()))
+                    .toList());
+    DynamoControlTable.LedgerRange ledger = reads.of(
+        Table.CONTROL, () -> new DynamoControlTable(dynamo, controlTable).ledger(from, to));
+    Map<LocalDate, Long> images = new TreeMap<>();
+    classified.forEach(
+        r -> images.merge(LocalDate.ofInstant(r.classifiedAt(), zone), 1L, Long::sum));
+    return compute(
+        ledger.days(), images, ledger.serverless(), from, to, zone, prices, since, now, classified);
+  }
+
+  /** The CLASSIFIED results the report counted, as {@link #fromAws} read them; none for one computed from counts. */
+  public List<Classified> classified() {
+    return classified;
   }
 
   public List<Row> days() {

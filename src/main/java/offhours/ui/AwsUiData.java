@@ -209,7 +209,8 @@ public final class AwsUiData implements UiData, AutoCloseable {
         to,
         pricing.prices(),
         start,
-        now);
+        now,
+        CostReport.Reads.AS_THEY_COME);
     // Days before the stack existed were not days the endpoint was off: the page counts the saving
     // from 'since', the instant the report's period starts, shown in the stack's zone.
     ZonedDateTime since = report.from();

@@ -2,6 +2,9 @@ package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Arrays;
@@ -9,9 +12,90 @@ import java.util.List;
 import java.util.Map;
 import offhours.endpoint.CostReport;
 import offhours.endpoint.Ledger;
+import offhours.local.StateFile;
+import offhours.testing.StubHttpServer;
+import offhours.testing.StubHttpServer.Reply;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CostCommandTest {
+
+  @TempDir
+  Path cache;
+
+  /**
+   * {@code cost} and {@code cost --compare} read the results table once, one Query of its status index that the report
+   * counts and the comparison prices the other hostings on, and the control table's ledger once: --compare read the
+   * results table a second time, outside the reads that name a table that does not exist.
+   */
+  @Test
+  void theResultsTableIsReadOnceWithOrWithoutCompare() throws IOException {
+    try (StubHttpServer dynamo = StubHttpServer.start(request -> answer(request, "none"))) {
+      for (List<String> args : List.of(List.of("cost"), List.of("cost", "--compare"))) {
+        int before = dynamo.requests().size();
+
+        CliRun run = cost(dynamo, args);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(dynamo.requests().subList(before, dynamo.requests().size()))
+            .as(String.join(" ", args))
+            .filteredOn(r -> r.header("X-Amz-Target").endsWith(".Query"))
+            .extracting(r -> r.text().contains(RESULTS) ? "results" : "control")
+            .containsExactlyInAnyOrder("results", "control");
+      }
+    }
+  }
+
+  /** Each of the report's reads names its own table when that one does not exist, with --compare too. */
+  @Test
+  void aTableThatDoesNotExistIsNamedByItsOutput() throws IOException {
+    for (String table : List.of("offhours-results", "offhours-control")) {
+      try (StubHttpServer dynamo = StubHttpServer.start(request -> answer(request, table))) {
+        CliRun run = cost(dynamo, List.of("cost", "--compare"));
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err())
+            .contains("offhours: table " + table + " ("
+                + (table.equals("offhours-results") ? "ResultsTableName" : "ControlTableName")
+                + " of the local stack) does not exist; restart the local stack");
+      }
+    }
+  }
+
+  private static final String RESULTS = "\"TableName\":\"offhours-results\"";
+
+  /** DynamoDB with empty tables, but for {@code missing}, which does not exist. */
+  private static Reply answer(StubHttpServer.Request request, String missing) {
+    if (request.text().contains("\"TableName\":\"" + missing + "\"")) {
+      return Reply.json(
+          400,
+          "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\","
+              + "\"message\":\"Requested resource not found\"}");
+    }
+    return switch (request.header("X-Amz-Target")) {
+      case "DynamoDB_20120810.GetItem" -> Reply.json(200, "{}");
+      case "DynamoDB_20120810.Query" -> Reply.json(200, "{\"Items\":[],\"Count\":0}");
+      default -> Reply.json(400, "{\"__type\":\"NotStubbed\"}");
+    };
+  }
+
+  /** {@code args} run on the local stack whose DynamoDB is {@code dynamo}. */
+  private CliRun cost(StubHttpServer dynamo, List<String> args) throws IOException {
+    TestStateFiles.state(
+            ProcessHandle.current().pid(),
+            TestStateFiles.endpoints(dynamo.uri()),
+            Map.of("resultsTable", "offhours-results", "controlTable", "offhours-control"))
+        .write(StateFile.path(cache));
+    // The wall clock: the local stack started with this JVM, after CliRun.CLOCK's day.
+    return CliRun.run(
+        cache,
+        Clock.systemUTC(),
+        () -> {
+          throw new AssertionError("the local stack's clients, not the user's");
+        },
+        Commands.all(),
+        args.toArray(String[]::new));
+  }
 
   @Test
   void itsHelpSaysWhatEveryColumnOfTheTableHolds() {

@@ -208,7 +208,7 @@ class AwsAdaptersIT {
   void theLedgersStartIsRecordedOnceAndNoLedgerQueryReadsIt() {
     DynamoControlTable ledger = new DynamoControlTable(dynamo, table());
     assertThat(ledger.started()).isEmpty();
-    java.time.Instant first = java.time.Instant.parse("2026-01-14T14:00:00Z");
+    java.time.Instant first = Instant.parse("2026-01-14T14:00:00Z");
     ledger.start(first);
     ledger.start(first.plusSeconds(3600));
     assertThat(ledger.started()).as("a later run never overwrites it").contains(first);
@@ -236,13 +236,22 @@ class AwsAdaptersIT {
     put(results, "s3://b/b.png", "CLASSIFIED", "2026-01-14T23:00:00.123Z"); // 00:00 on the 15th
     put(results, "s3://b/c.png", "REJECTED", "2026-01-14T12:00:00Z");
     put(results, "s3://b/d.png", "CLASSIFIED", "2026-01-20T12:00:00Z");
-    assertThat(CostReport.countClassified(
-            dynamo,
-            results,
-            ZoneId.of("Europe/Berlin"),
-            LocalDate.parse("2026-01-14"),
-            LocalDate.parse("2026-01-15")))
-        .isEqualTo(Map.of(LocalDate.parse("2026-01-14"), 1L, LocalDate.parse("2026-01-15"), 1L));
+    CostReport report = CostReport.fromAws(
+        dynamo,
+        table(),
+        results,
+        ZoneId.of("Europe/Berlin"),
+        LocalDate.parse("2026-01-14"),
+        LocalDate.parse("2026-01-15"),
+        LedgerPrices.instance("ml.m5.large", 1, 0.115),
+        Instant.parse("2026-01-13T23:00:00Z"),
+        Instant.parse("2026-01-15T23:00:00Z"),
+        CostReport.Reads.AS_THEY_COME);
+    assertThat(report.days()).extracting(CostReport.Row::images).containsExactly(1L, 1L);
+    assertThat(report.classified())
+        .extracting(CostReport.Classified::classifiedAt)
+        .containsExactlyInAnyOrder(
+            Instant.parse("2026-01-14T22:59:59Z"), Instant.parse("2026-01-14T23:00:00.123Z"));
   }
 
   /** A result as Classify writes it (a classification has labels, a verdict a reason). */
