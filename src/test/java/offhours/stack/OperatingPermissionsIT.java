@@ -128,7 +128,7 @@ class OperatingPermissionsIT {
     runs.put("trace", List.of(List.of("trace", "--prefix", "cats/", "--days", "7")));
     // Runs that fail on moto_server after their calls, on the stack of that hosting: it has no
     // StartMessageMoveTask, no DescribeInferenceComponent and no controller function.
-    String notFound = "offhours: controller function " + controller + " of stack ";
+    String notFound = "offhours: function " + controller + " (ControllerFunctionName of stack ";
     Map<String, String> failOnMoto = Map.of(
         "dlq redrive @scheduled",
             "offhours: SQS did not start the move task (StartMessageMoveTask, HTTP 500",

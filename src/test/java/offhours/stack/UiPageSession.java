@@ -157,8 +157,11 @@ final class UiPageSession implements AutoCloseable {
       assertThat(button.status()).as(action).isEqualTo(502);
       assertThat(button.json().get("message").asText())
           .as(action)
-          .isEqualTo("the stack answered with an error: controller function " + controller
-              + " of stack " + stack + " does not exist");
+          .isEqualTo("the stack answered with an error: function " + controller
+              + " (ControllerFunctionName of stack " + stack
+              + ") does not exist; check that --stack names"
+              + " the stack you mean; a function deleted outside CloudFormation is not created again by an"
+              + " update that changes nothing");
     }
   }
 
