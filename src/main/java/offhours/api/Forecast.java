@@ -131,7 +131,7 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
     if (last.isPresent() && last.get().wantOn()) {
       Decision d = last.get();
       Endpoint.State state = d.endpoint().state();
-      if (state == Endpoint.State.IN_SERVICE && d.mapping().polling()) {
+      if (state == Endpoint.State.IN_SERVICE && (d.mapping().polling() || enabledTrigger(d))) {
         return serving(d, now, ahead, wakes, control, firstBatch);
       }
     }
@@ -177,7 +177,15 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
   }
 
   /**
-   * A serving endpoint (InService, the trigger polling) classifies an upload joining now once the queue ahead of it has
+   * Whether the last run enabled the trigger after its test invocation: it saw it Disabled and left it Enabling, so the
+   * endpoint serves from then on, before a run sees it polling (and measures the wake).
+   */
+  private static boolean enabledTrigger(Decision d) {
+    return d.action() == Decision.Action.ENABLE_MAPPING && Decision.OK.equals(d.outcome());
+  }
+
+  /**
+   * A serving endpoint (InService, the trigger polling or enabled by the last run) classifies an upload joining now once the queue ahead of it has
    * drained, at the rate the controller measured ({@link WakePolicy#drain}), and its own batch has run
    * ({@link WakePolicy#firstBatch}: the batching window and the batch). Messages in flight are already being
    * classified and do not count.

@@ -69,7 +69,7 @@ final class ClaimedStep {
       Instant now,
       List<String> notes,
       List<String> othersSaid) {
-    String outcome = "ok";
+    String outcome = Decision.OK;
     Step done = step;
     ControlState after = claimed;
     boolean createFailed = step.failure();

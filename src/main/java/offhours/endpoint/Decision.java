@@ -63,6 +63,9 @@ public record Decision(
         null);
   }
 
+  /** The outcome of a run whose step went as planned. */
+  public static final String OK = "ok";
+
   public enum Action {
     NONE,
     WAIT,

@@ -308,6 +308,61 @@ class ForecastTest {
   }
 
   @Test
+  void anEndpointWhoseTriggerTheLastRunEnabledIsServingBeforeARunSeesItPoll() {
+    // The run that enables the trigger saw it Disabled; until the next run sees it polling (a
+    // minute later, and only then is the wake measured), uploads are classified at once, while
+    // the decision still reads as a wake in progress.
+    ControlState waking = controlState()
+        .wakeIssuedAt(WEDNESDAY_10.minusSeconds(20))
+        .hosting(Hosting.SCHEDULED)
+        .build();
+    Decision enabled = new Decision(
+        WEDNESDAY_10.minusSeconds(5),
+        true,
+        "working hours; 1 waiting",
+        Endpoint.Status.of(Endpoint.State.IN_SERVICE, null, WEDNESDAY_10.minusSeconds(15), null),
+        Mapping.TriggerState.DISABLED,
+        ONE_WAITING,
+        Decision.Action.ENABLE_MAPPING,
+        "endpoint InService; test invocation, then enable",
+        Decision.OK,
+        false,
+        null);
+
+    Forecast f = Forecast.of(
+        ApiFixtures.config(),
+        ApiFixtures.seen(WEDNESDAY_10, enabled, waking, Backlog.Snapshot.EMPTY));
+
+    assertThat(f.expectedAt())
+        .as(
+            "nothing ahead: the stack's 5 s batching window and the batch's 5 s, not the 30-min wake")
+        .isEqualTo(WEDNESDAY_10.plus(FIRST_BATCH));
+    assertThat(f.reason())
+        .isEqualTo("the endpoint is serving; nothing ahead in the queue, then this upload's batch:"
+            + " expected in about 10 s");
+
+    Decision probeFailed = new Decision(
+        enabled.at(),
+        true,
+        enabled.wantReason(),
+        enabled.endpoint(),
+        Mapping.TriggerState.DISABLED,
+        ONE_WAITING,
+        Decision.Action.ENABLE_MAPPING,
+        enabled.why(),
+        "test invocation failed, mapping stays disabled, retry next run: HTTP 500",
+        false,
+        null);
+    assertThat(Forecast.of(
+                ApiFixtures.config(),
+                ApiFixtures.seen(WEDNESDAY_10, probeFailed, waking, Backlog.Snapshot.EMPTY))
+            .reason())
+        .as("a test invocation that failed left the trigger off: still a wake in progress")
+        .startsWith(
+            "the endpoint is up; the controller resumes consumption after a test invocation;");
+  }
+
+  @Test
   void withABudgetTheDefaultDrainCountsEveryInstance() {
     Instant oldest = WEDNESDAY_10.minus(Duration.ofMinutes(20));
     Backlog.Snapshot thousand = new Backlog.Snapshot(999, 0, 0, 0);
