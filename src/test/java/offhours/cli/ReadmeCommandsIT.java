@@ -174,9 +174,11 @@ class ReadmeCommandsIT {
       String out = ran.get(compare).out;
       assertThat(out)
           .as(compare)
-          // The header in the grammar of its counts: "1 upload", "2 uploads", "1 day".
-          .containsPattern("^(1 upload|([02-9]|\\d\\d+) uploads) to the local stack over"
-              + " (1 day|([02-9]|\\d\\d+) days) from")
+          // The header in the grammar of its counts: "1 classified upload", "2 classified uploads",
+          // "1 day".
+          .containsPattern(
+              "^(1 classified upload|([02-9]|\\d\\d+) classified uploads) to the local stack over"
+                  + " (1 day|([02-9]|\\d\\d+) days) from")
           .containsPattern("(?m)^offhours \\(this stack\\) +\\d+\\.\\d\\d endpoint-h")
           .contains("always on", "scale-to-zero", "serverless", "asynchronous", "batch transform");
       assertThat(Integer.parseInt(out.substring(0, out.indexOf(' '))))

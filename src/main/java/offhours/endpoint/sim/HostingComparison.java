@@ -66,10 +66,15 @@ public final class HostingComparison {
       return end.isBefore(start.plusDays(days).atStartOfDay(zone).toInstant());
     }
 
-    /** The uploads as a heading counts them: "3 uploads to the local stack", "1269 uploads of 'office-hours'". */
+    /**
+     * The uploads as a heading counts them: "3 classified uploads to the local stack" (a stack's uploads are its
+     * CLASSIFIED results: a rejected one is left out, so the 7 a user uploaded may read 5), "1269 uploads of
+     * 'office-hours'".
+     */
     String uploadsCounted() {
-      return Plurals.of(uploads.size(), "upload")
-          + (stack ? " to " + trace : " of '" + trace + "'");
+      return stack
+          ? Plurals.of(uploads.size(), "classified upload") + " to " + trace
+          : Plurals.of(uploads.size(), "upload") + " of '" + trace + "'";
     }
 
     /** The simulator's period, time zone and working hours. */

@@ -249,10 +249,10 @@ class HostingComparisonTest {
 
     assertThat(stacksOwn(oneUtcDay("the local stack", List.of(upload), day, null), 0)
             .renderTable())
-        .startsWith("1 upload to the local stack over 1 day from 2026-12-03 (Z),");
+        .startsWith("1 classified upload to the local stack over 1 day from 2026-12-03 (Z),");
     assertThat(stacksOwn(oneUtcDay("stack offhours", List.of(upload, upload), day, null), 0)
             .renderTable())
-        .startsWith("2 uploads to stack offhours over 1 day from 2026-12-03 (Z),");
+        .startsWith("2 classified uploads to stack offhours over 1 day from 2026-12-03 (Z),");
     assertThat(compare("ml.m5.large").renderTable())
         .startsWith(UPLOADS.size() + " uploads of 'office-hours' over 2 days from " + CONFIG.start()
             + " (");
