@@ -105,10 +105,10 @@ final class LocalStatusCommand implements Command {
       Map.entry("timeZone", "--" + LocalCommand.TIME_ZONE.name()));
 
   /**
-   * The model options the stack started with, by JSON key, in the order of {@code local start --help}: those given
-   * only; with {@code namingDefaults}, Content-Type, Accept and the hosting always, the default's named so when not
-   * given. Then the controller's hosting and time zone, from the state file's settings: a file of an older version may
-   * lack them.
+   * The model options the stack serves with (it started with them, or {@code local update} gave them), by JSON key,
+   * in the order of {@code local start --help}: those given only; with {@code namingDefaults}, Content-Type, Accept and
+   * the hosting always, the default's named so when not given. Then the controller's hosting and time zone, from the
+   * state file's settings: a file of an older version may lack them.
    */
   private static Map<String, String> servedOptions(StateFile state, boolean namingDefaults) {
     Map<String, String> options = new LinkedHashMap<>();
@@ -243,7 +243,8 @@ final class LocalStatusCommand implements Command {
       servedOptions(state, true)
           .forEach((key, value) -> served.add(List.of(FLAGS.get(key), value)));
       // TextTable shows each cell escaped: a command line is the user's own text, shown, never run.
-      call.out().print(TextTable.render(List.of("MODEL OPTION", "STARTED WITH"), served));
+      // What it serves now: after 'local update', not what it started with.
+      call.out().print(TextTable.render(List.of("MODEL OPTION", "SERVING WITH"), served));
     }
     List<List<String>> processes = new ArrayList<>();
     processes(state)

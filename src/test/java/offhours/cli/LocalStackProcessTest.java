@@ -555,7 +555,7 @@ class LocalStackProcessTest {
     CliRun json = run("local", "status", "--json");
 
     assertThat(status.out())
-        .contains("MODEL OPTION         STARTED WITH\n"
+        .contains("MODEL OPTION         SERVING WITH\n"
             + "--container-command  python3 serve.py \\x1b[2J\n"
             + "--labels             /data/labels.txt\n"
             + "--content-type       image/png\n"
@@ -588,7 +588,7 @@ class LocalStackProcessTest {
         Map.of());
 
     assertThat(run("local", "status").out())
-        .contains("MODEL OPTION    STARTED WITH\n"
+        .contains("MODEL OPTION    SERVING WITH\n"
             + "--model         /m/vit.onnx\n"
             + "--labels        /m/labels.txt\n"
             + "--content-type  application/x-image (default)\n"
@@ -614,7 +614,7 @@ class LocalStackProcessTest {
         new StateFile.Served(null, null, null));
 
     assertThat(run("local", "status").out())
-        .contains("MODEL OPTION    STARTED WITH\n"
+        .contains("MODEL OPTION    SERVING WITH\n"
             + "--model         none: the default nsfwjs MobileNetV2\n"
             + "--content-type  application/x-image (default)\n"
             + "--accept        application/json (default)\n"
