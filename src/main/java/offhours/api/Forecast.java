@@ -185,10 +185,10 @@ public record Forecast(Instant startsAt, Instant expectedAt, String reason) {
   }
 
   /**
-   * A serving endpoint (InService, the trigger polling or enabled by the last run) classifies an upload joining now once the queue ahead of it has
-   * drained, at the rate the controller measured ({@link WakePolicy#drain}), and its own batch has run
-   * ({@link WakePolicy#firstBatch}: the batching window and the batch). Messages in flight are already being
-   * classified and do not count.
+   * A serving endpoint (InService, the trigger polling or enabled by the last run) classifies an upload joining now
+   * once the queue ahead of it has drained, at the rate the controller measured ({@link WakePolicy#drain}), and its
+   * own batch has run ({@link WakePolicy#firstBatch}: the batching window and the batch). Messages in flight are
+   * already being classified and do not count.
    */
   private static Forecast serving(
       Decision d,

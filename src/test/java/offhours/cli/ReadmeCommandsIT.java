@@ -174,8 +174,8 @@ class ReadmeCommandsIT {
       String out = ran.get(compare).out;
       assertThat(out)
           .as(compare)
-          // The header in the grammar of its counts: "1 classified upload", "2 classified uploads",
-          // "1 day".
+          // The header in its counts' grammar: "1 classified upload", "2 classified uploads", "1
+          // day".
           .containsPattern(
               "^(1 classified upload|([02-9]|\\d\\d+) classified uploads) to the local stack over"
                   + " (1 day|([02-9]|\\d\\d+) days) from")
