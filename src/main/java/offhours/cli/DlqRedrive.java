@@ -55,9 +55,10 @@ final class DlqRedrive implements Command {
         way was used. Messages keep their attributes, as SQS's move does, and get a new message id;
         either way the Classify function gives a redriven message a fresh deferral budget (its
         offhours-deferrals count starts again). A redrive that moves nothing says why on stderr: the
-        DLQ is empty, no message matches --key-prefix, or an --id is not in the DLQ or does not match
-        --key-prefix. Exits 1 if a selected message could not be moved, an --id was not moved, or the
-        pass could not see every message (stderr says which and why).
+        DLQ is empty, no message matches --key-prefix, or an --id is not in the DLQ (or was not seen by
+        a pass that could not see every message) or does not match --key-prefix. Exits 1 if a selected
+        message could not be moved, an --id was not moved, or the pass could not see every message
+        (stderr says which and why).
         With --json: {"method", "moved", "kept", "complete", "messageIds", "failed", "taskHandle"}.
         """;
   }
@@ -135,10 +136,11 @@ final class DlqRedrive implements Command {
 
   /**
    * What a redrive says on stderr beside its line, and whether an id it was given stayed where it was: of each such
-   * id, that it is not in the dead-letter queue or that it is but does not match {@code --key-prefix}; when nothing
-   * moved and none failed, that the pass found the DLQ empty or that no message matched, naming the selection and
-   * how many it saw. A pass that did not see every message claims neither: it stopped early, or another reader held
-   * some hidden ({@link DlqPass.PassReport#hiddenAtStart}), and its warning says so itself.
+   * id, that it is not in the dead-letter queue (or only that the pass did not see it) or that it is but does not
+   * match {@code --key-prefix}; when nothing moved and none failed, that the pass found the DLQ empty or that no
+   * message matched, naming the selection and how many it saw. A pass that did not see every message claims none of
+   * these absences: it stopped early, or another reader held some hidden ({@link DlqPass.PassReport#hiddenAtStart}),
+   * and its warning says so itself.
    */
   static Notes notes(Optional<Set<String>> ids, Optional<String> prefix, Moved moved) {
     List<String> lines = new ArrayList<>();
@@ -150,19 +152,20 @@ final class DlqRedrive implements Command {
         .toList();
     List<String> absent = named.stream().filter(id -> !kept.contains(id)).toList();
     List<String> unmatched = named.stream().filter(kept::contains).toList();
+    boolean sawAll = moved.pass().complete() && moved.pass().hiddenAtStart() == 0;
     if (!absent.isEmpty()) {
-      lines.add("not in the dead-letter queue: " + Terminal.printable(String.join(", ", absent)));
+      lines.add((sawAll
+              ? "not in the dead-letter queue: "
+              : "not seen by this pass, which could not see every message of the dead-letter queue"
+                  + " (its warning says why; run the command again): ")
+          + Terminal.printable(String.join(", ", absent)));
     }
     if (!unmatched.isEmpty()) {
       lines.add(Terminal.printable(
           "in the dead-letter queue but not matching --" + KEY_PREFIX.name() + " "
               + Terminal.shellWord(prefix.orElseThrow()) + ": " + String.join(", ", unmatched)));
     }
-    if (ids.isEmpty()
-        && moved.moved().isEmpty()
-        && moved.failed().isEmpty()
-        && moved.pass().complete()
-        && moved.pass().hiddenAtStart() == 0) {
+    if (ids.isEmpty() && moved.moved().isEmpty() && moved.failed().isEmpty() && sawAll) {
       if (moved.kept().isEmpty()) {
         lines.add("the dead-letter queue is empty: nothing to redrive");
       } else if (prefix.isPresent()) {

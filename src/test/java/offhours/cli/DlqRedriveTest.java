@@ -108,6 +108,25 @@ class DlqRedriveTest {
   }
 
   @Test
+  void anIdAPassThatSawTooLittleDidNotMeetIsOnlyNotSeenNotMissing() {
+    // The pass stopped early, or SQS counted messages another reader held hidden: the id may be
+    // among those the pass never saw, so the line says only that it did not see it.
+    Moved stopped = new Moved(
+        List.of(), List.of("m-1"), List.of(), new DlqPass.PassReport(1, 30, 0, 60, "stopped", 0));
+    Moved hidden = new Moved(
+        List.of(), List.of("m-1"), List.of(), new DlqPass.PassReport(1, 1, 4, 60, null, 0));
+    for (Moved partial : List.of(stopped, hidden)) {
+      DlqRedrive.Notes notes =
+          DlqRedrive.notes(Optional.of(Set.of("m-9")), Optional.empty(), partial);
+
+      assertThat(notes.lines())
+          .containsExactly("not seen by this pass, which could not see every message of the"
+              + " dead-letter queue (its warning says why; run the command again): m-9");
+      assertThat(notes.idsLeft()).as("the id was not moved: exit 1").isTrue();
+    }
+  }
+
+  @Test
   void anIdMovedOrFailedIsNeitherMissingNorUnmatched() {
     DlqRedrive.Notes notes = DlqRedrive.notes(
         Optional.of(Set.of("m-1", "m-2")),
