@@ -47,18 +47,18 @@ final class DlqRedrive implements Command {
   public String description() {
     return """
         Without --id or --key-prefix, every message goes back: on AWS through SQS's own move task
-        (StartMessageMoveTask, in the background; 'offhours queue' shows its progress, and its reason
-        if it failed). SQS runs one task per DLQ at a time and refuses a second while one runs. A local
-        SQS without that API (moto_server) gets the same move from offhours, as does a selection: each
-        message is sent to the queue before it is deleted from the DLQ, so an interruption leaves at
-        worst a duplicate, which the results table's conditional writes absorb. The output says which
-        way was used. Messages keep their attributes, as SQS's move does, and get a new message id;
-        either way the Classify function gives a redriven message a fresh deferral budget (its
-        offhours-deferrals count starts again). A redrive that moves nothing says why on stderr: the
-        DLQ is empty, no message matches --key-prefix, or an --id is not in the DLQ (or was not seen by
-        a pass that could not see every message) or does not match --key-prefix. Exits 1 if a selected
-        message could not be moved, an --id was not moved, or the pass could not see every message
-        (stderr says which and why).
+        (StartMessageMoveTask, in the background; 'offhours queue' shows its progress, and its reason if
+        it failed). SQS runs one task per DLQ at a time and refuses a second while one runs. A local SQS
+        without that API (moto_server), a DLQ in which SQS counts no message, and a selection get the
+        same move from offhours: each message is sent to the queue before it is deleted from the DLQ, so
+        an interruption leaves at worst a duplicate, which the results table's conditional writes
+        absorb. The output says which way was used. Messages keep their attributes, as SQS's move does,
+        and get a new message id; either way the Classify function gives a redriven message a fresh
+        deferral budget (its offhours-deferrals count starts again). A redrive that moves nothing says
+        why on stderr: the DLQ is empty, no message matches --key-prefix, or an --id is not in the DLQ
+        (or was not seen by a pass that could not see every message) or does not match --key-prefix.
+        Exits 1 if a selected message could not be moved, an --id was not moved, or the pass could not
+        see every message (stderr says which and why).
         With --json: {"method", "moved", "kept", "complete", "messageIds", "failed", "taskHandle"}.
         """;
   }
@@ -83,13 +83,15 @@ final class DlqRedrive implements Command {
       DeadLetterQueue dlq = DlqCommand.open(call, target, sqs);
       // Both queues first, by name if either does not exist, before a message is received or sent.
       MoveTasks tasks = new MoveTasks(sqs, dlqUrl, target.local());
-      String source =
-          target.on(Name.DLQ_URL, NotFound.QUEUE, () -> tasks.arn(dlqUrl, "dead-letter queue"));
+      MoveTasks.Source source = target.on(Name.DLQ_URL, NotFound.QUEUE, () -> tasks.source(dlqUrl));
       String destination =
           target.on(Name.QUEUE_URL, NotFound.QUEUE, () -> tasks.arn(queueUrl, "queue"));
       String fallback = null;
-      if (ids.isEmpty() && prefix.isEmpty()) {
-        MoveTasks.Start started = tasks.start(source, destination);
+      // Of a DLQ where SQS counts nothing, a task would move nothing and become the last task that
+      // 'offhours queue' shows, in place of one worth seeing: the pass below says the DLQ is empty
+      // after a receive that asks every server, or moves what the count had not caught up with.
+      if (ids.isEmpty() && prefix.isEmpty() && source.counted() > 0) {
+        MoveTasks.Start started = tasks.start(source.arn(), destination);
         if (started.handle() != null) {
           print(
               call,

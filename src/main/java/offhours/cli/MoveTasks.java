@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -95,6 +96,12 @@ final class MoveTasks {
 
   /** A started task's handle; or, with a null handle, why this SQS offers no move task. */
   record Start(String handle, String unsupported) {}
+
+  /**
+   * The DLQ as a task's source: its ARN, and the messages SQS counts in it, visible, held hidden by a reader or
+   * delayed (approximate counts, which may lag behind a change by a minute).
+   */
+  record Source(String arn, long counted) {}
 
   private final SqsClient sqs;
   private final String dlqUrl;
@@ -226,11 +233,29 @@ final class MoveTasks {
    * stack's output ({@link Target#on}); any other refusal says which queue and what it needs.
    */
   String arn(String url, String which) {
+    return attributes(url, which, QueueAttributeName.QUEUE_ARN).get(QueueAttributeName.QUEUE_ARN);
+  }
+
+  /** The DLQ at {@code url} as a task's source: its ARN and counts in one GetQueueAttributes call, as {@link #arn}. */
+  Source source(String url) {
+    Map<QueueAttributeName, String> attributes = attributes(
+        url,
+        "dead-letter queue",
+        QueueAttributeName.QUEUE_ARN,
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
+    long counted = attributes.entrySet().stream()
+        .filter(a -> a.getKey() != QueueAttributeName.QUEUE_ARN)
+        .mapToLong(a -> Long.parseLong(a.getValue()))
+        .sum();
+    return new Source(attributes.get(QueueAttributeName.QUEUE_ARN), counted);
+  }
+
+  private Map<QueueAttributeName, String> attributes(
+      String url, String which, QueueAttributeName... names) {
     try {
-      return sqs.getQueueAttributes(
-              r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-          .attributes()
-          .get(QueueAttributeName.QUEUE_ARN);
+      return sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(names)).attributes();
     } catch (AwsServiceException e) {
       if (NotFound.QUEUE.test(e)) {
         throw e;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,7 @@ class MoveTasksTest {
   static final class Sqs implements SqsClient {
     final List<StartMessageMoveTaskRequest> started = new ArrayList<>();
     final List<ListMessageMoveTasksRequest> listed = new ArrayList<>();
+    final List<List<QueueAttributeName>> attributesAsked = new ArrayList<>();
     SqsException startFails;
     SqsException listFails;
     SqsException attributesFail;
@@ -40,12 +42,16 @@ class MoveTasksTest {
       if (attributesFail != null) {
         throw attributesFail;
       }
-      assertThat(request.attributeNames()).containsExactly(QueueAttributeName.QUEUE_ARN);
+      attributesAsked.add(request.attributeNames());
       String name = request.queueUrl().substring(request.queueUrl().lastIndexOf('/') + 1);
-      return GetQueueAttributesResponse.builder()
-          .attributes(
-              Map.of(QueueAttributeName.QUEUE_ARN, "arn:aws:sqs:eu-west-1:123456789012:" + name))
-          .build();
+      Map<QueueAttributeName, String> all = Map.of(
+          QueueAttributeName.QUEUE_ARN, "arn:aws:sqs:eu-west-1:123456789012:" + name,
+          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "7",
+          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "2",
+          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED, "1");
+      Map<QueueAttributeName, String> asked = new EnumMap<>(QueueAttributeName.class);
+      request.attributeNames().forEach(a -> asked.put(a, all.get(a)));
+      return GetQueueAttributesResponse.builder().attributes(asked).build();
     }
 
     @Override
@@ -78,7 +84,7 @@ class MoveTasksTest {
   /** A redrive of everything as {@code dlq redrive} asks it: the ARNs of the DLQ and the queue, then the move task. */
   static MoveTasks.Start start(Sqs sqs, boolean local) {
     MoveTasks tasks = new MoveTasks(sqs, DLQ, local);
-    return tasks.start(tasks.arn(DLQ, "dead-letter queue"), tasks.arn(QUEUE, "queue"));
+    return tasks.start(tasks.source(DLQ).arn(), tasks.arn(QUEUE, "queue"));
   }
 
   static SqsException error(int status, String code, String message) {
@@ -197,6 +203,23 @@ class MoveTasksTest {
     assertThatThrownBy(() -> start(throttled, false))
         .hasMessage("SQS did not start the move task (StartMessageMoveTask, HTTP 400,"
             + " RequestThrottled: slow down); nothing was moved");
+  }
+
+  @Test
+  void theDlqsArnAndTheMessagesSqsCountsInItComeInOneCall() {
+    Sqs sqs = new Sqs();
+
+    MoveTasks.Source source = new MoveTasks(sqs, DLQ, false).source(DLQ);
+
+    assertThat(source)
+        .as("visible, hidden by a reader and delayed: 7 + 2 + 1")
+        .isEqualTo(new MoveTasks.Source(DLQ_ARN, 10));
+    assertThat(sqs.attributesAsked).hasSize(1);
+    assertThat(new MoveTasks(sqs, DLQ, false).arn(QUEUE, "queue"))
+        .isEqualTo("arn:aws:sqs:eu-west-1:123456789012:offhours-queue");
+    assertThat(sqs.attributesAsked.getLast())
+        .as("the queue's ARN alone")
+        .containsExactly(QueueAttributeName.QUEUE_ARN);
   }
 
   @Test

@@ -247,6 +247,9 @@ class OperationsIT extends OnMotoStack {
     assertThat(drain(moto.queueUrl)).hasSize(4);
     CliRun again = run("dlq", "redrive");
     assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(again.out())
+        .as("SQS counts no message in the DLQ: no move task was asked for")
+        .isEqualTo("moved 0 messages back to the queue\n");
     assertThat(again.err()).contains("the dead-letter queue is empty: nothing to redrive");
   }
 
@@ -818,6 +821,13 @@ class OperationsIT extends OnMotoStack {
     assertThat(visible(moto.dlqUrl)).isEqualTo(1);
     CliRun one = run("--stack", stack, "dlq", "redrive", "--id", id, "--json");
     assertThat(one.jsonLines().getFirst().get("method").asText()).isEqualTo("send-then-delete");
+    CliRun empty = run("dlq", "redrive", "--stack", stack);
+    assertThat(empty.exitCode())
+        .as(
+            "of a DLQ where SQS counts no message, no move task is started to fail: %s",
+            empty.err())
+        .isZero();
+    assertThat(empty.err()).contains("the dead-letter queue is empty: nothing to redrive");
 
     CliRun queue = run("queue", "--stack", stack);
     assertThat(queue.exitCode()).as(queue.err()).isZero();
