@@ -84,8 +84,8 @@ record ReprocessSelection(
   /**
    * The selection as the options that give it ({@code --status REJECTED --since 2026-12-01T00:00:00Z}), in the order
    * {@code reprocess --help} lists them, for messages: {@code --settings} stands for the CLASSIFIED it implies, and
-   * {@code --all} for no filter. A value with a blank, a quote or another character a shell reads is single-quoted;
-   * control characters are escaped ({@link Terminal#printable}).
+   * {@code --all} for no filter. A value with a blank, a quote or another character a shell reads is quoted as a shell
+   * reads it back ({@link Terminal#shellWord}).
    */
   String description() {
     List<String> words = new ArrayList<>();

@@ -125,8 +125,8 @@ final class ResultsCommand implements Command {
   /**
    * Said on stderr when {@code option}'s value matched nothing and is an object's address ({@code s3://BUCKET/KEY},
    * as {@code reprocess} and {@code --json}'s {@code id} write it) rather than a key in the bucket, which is what
-   * {@code --key} and {@code --prefix} match: the hint gives the key alone, quoted for a shell; a key with control
-   * characters, which a terminal must be shown as escapes, in bash's {@code $'...'}, which reads them back.
+   * {@code --key} and {@code --prefix} match: the hint gives the key alone, quoted for a shell ({@link
+   * Terminal#shellWord}: a key with control characters in bash's {@code $'...'}, which reads them back).
    */
   static Optional<String> addressHint(String option, String value, String bucket) {
     String address = "s3://" + bucket + "/";
@@ -135,10 +135,8 @@ final class ResultsCommand implements Command {
       boolean plain = key.chars().noneMatch(c -> Shown.isControl((char) c));
       return Optional.of(Terminal.printable("--" + option + " takes a key in the bucket, not an"
           + " s3:// address: "
-          + (plain
-              ? "give --" + option + " '" + key.replace("'", "'\\''") + "'"
-              : "the key has control characters, so in bash give --" + option + " "
-                  + Terminal.bashQuoted(key))));
+          + (plain ? "give --" : "the key has control characters, so in bash give --")
+          + option + " " + Terminal.shellWord(key)));
     }
     if (value.startsWith("s3://")) {
       return Optional.of(Terminal.printable("--" + option + " takes a key in the bucket, not an"
@@ -153,8 +151,8 @@ final class ResultsCommand implements Command {
   /**
    * Said on stderr when {@code --key} matched nothing and holds an escape the table writes for a control character
    * (a tab shows as {@code \x09}): the key copied from the table is not the key. The hint reads the escapes back
-   * into the characters and gives that key in bash's {@code $'...'} ({@link Terminal#bashQuoted}): the table's
-   * {@code \x85}, U+0085, is not the byte bash's {@code $'\x85'} would give.
+   * into the characters and gives that key quoted for bash ({@link Terminal#shellWord}, in {@code $'...'} where it
+   * holds control characters): the table's {@code \x85}, U+0085, is not the byte bash's {@code $'\x85'} would give.
    */
   static Optional<String> escapedKeyHint(String key) {
     Matcher m = ESCAPE.matcher(key);
@@ -172,7 +170,7 @@ final class ResultsCommand implements Command {
     return Optional.of(
         Terminal.printable("the table shows control characters in keys as escapes such as"
             + " \\x09 (a tab), and --key takes the key itself: if the key holds such characters, in bash give"
-            + " --key " + Terminal.bashQuoted(unescaped.toString())));
+            + " --key " + Terminal.shellWord(unescaped.toString())));
   }
 
   /**

@@ -34,12 +34,26 @@ final class Terminal {
   }
 
   /**
+   * {@code value} as one word a shell reads back as exactly {@code value}, for a message to show and a user to paste:
+   * as it is when plain, else in single quotes; with a control character, which a terminal must be shown as an
+   * escape that single quotes would keep as text, in bash's {@code $'...'} ({@link #bashQuoted}). It holds no control
+   * character, so {@link #printable} leaves it as it is. The one place the CLI quotes a value for a shell.
+   */
+  static String shellWord(String value) {
+    if (SHELL_PLAIN.matcher(value).matches()) {
+      return value;
+    }
+    return value.chars().anyMatch(c -> Shown.isControl((char) c))
+        ? bashQuoted(value)
+        : "'" + value.replace("'", "'\\''") + "'";
+  }
+
+  /**
    * {@code text} quoted for bash as {@code $'...'}, which gives back exactly {@code text}: a control character
    * ({@link Shown#isControl}) as the bytes of its UTF-8 in {@code \xHH} escapes, which bash reads alike in any locale
    * ({@code \x85} alone would be the byte 0x85, not U+0085), a backslash and a quote escaped, everything else as it is.
-   * It holds no control character, so a terminal shows it as it is and a user can paste it.
    */
-  static String bashQuoted(String text) {
+  private static String bashQuoted(String text) {
     StringBuilder quoted = new StringBuilder(text.length() + 3).append("$'");
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -52,11 +66,6 @@ final class Terminal {
       }
     }
     return quoted.append('\'').toString();
-  }
-
-  /** A word a shell reads back as {@code word}: as it is when plain, else in single quotes. */
-  static String shellWord(String word) {
-    return SHELL_PLAIN.matcher(word).matches() ? word : "'" + word.replace("'", "'\\''") + "'";
   }
 
   private static final Pattern SHELL_PLAIN = Pattern.compile("[A-Za-z0-9_.,:/+=@%-]+");

@@ -52,7 +52,7 @@ class DlqRedriveTest {
     DlqRedrive.Notes notes = DlqRedrive.notes(
         Optional.empty(), Optional.of("a\u001b[2Jb"), moved(List.of(), List.of("m-1"), List.of()));
 
-    assertThat(notes.lines().getFirst()).contains("'a\\x1b[2Jb'").doesNotContain("\u001b");
+    assertThat(notes.lines().getFirst()).contains(" $'a\\x1b[2Jb' ").doesNotContain("\u001b");
   }
 
   @Test

@@ -125,8 +125,8 @@ class LiveSettingsLookupTest {
     assertThat(LiveSettingsLookup.labelHint("golden retriever", "Golden Retriever"))
         .endsWith("try --label 'Golden Retriever'");
     assertThat(LiveSettingsLookup.labelHint("o'neil\u001b", "O'Neil\u001b"))
-        .as("a label from the user's file, shown printable")
-        .endsWith("try --label 'O'\\''Neil\\x1b'");
+        .as("a label from the user's file with a control character: bash's $'...' reads it back")
+        .endsWith("try --label $'O\\'Neil\\x1b'");
   }
 
   @Test

@@ -197,7 +197,7 @@ class OperationsIT extends OnMotoStack {
         .contains(
             "no message matches --key-prefix s3://" + moto.bucket + "/cats/ (of 13 messages in the"
                 + " dead-letter queue; 'offhours dlq list' shows the keys)",
-            "--key-prefix takes a key in the bucket, not an s3:// address: give --key-prefix 'cats/'");
+            "--key-prefix takes a key in the bucket, not an s3:// address: give --key-prefix cats/");
     CliRun other = run("dlq", "redrive", "--id", dog, "--key-prefix", "cats/");
     assertThat(other.exitCode()).as("the id given was not moved").isEqualTo(1);
     assertThat(other.err())

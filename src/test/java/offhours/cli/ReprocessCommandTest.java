@@ -431,7 +431,8 @@ class ReprocessCommandTest {
         .as("a value a shell would split or read is quoted as a shell reads it back")
         .isEqualTo("--key 'my cat'\\''s.png' --label Neutral --model m1");
     assertThat(select(Map.of("prefix", "tab\tkey")).description())
-        .isEqualTo("--prefix 'tab\\x09key'");
+        .as("in '...' the escape would stay four characters: bash's $'...' reads it back")
+        .isEqualTo("--prefix $'tab\\x09key'");
     assertThat(select(Map.of()).description()).isEqualTo("--all");
   }
 

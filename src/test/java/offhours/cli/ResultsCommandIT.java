@@ -85,9 +85,9 @@ class ResultsCommandIT extends OnMotoStack {
     assertThat(address.err())
         .as("the address reprocess prints, and --json's id, given for the key")
         .contains(
-            "--key takes a key in the bucket, not an s3:// address: give --key 'art/sketch.png'");
+            "--key takes a key in the bucket, not an s3:// address: give --key art/sketch.png");
     assertThat(run("results", "--prefix", "s3://" + moto.bucket + "/dogs/").err())
-        .contains("give --prefix 'dogs/'");
+        .contains("give --prefix dogs/");
     assertThat(run("results", "--key", "s3://elsewhere/art/sketch.png").err())
         .contains("not an s3:// address (this stack's bucket is " + moto.bucket + ")");
 
