@@ -226,6 +226,11 @@ public final class Main {
         commandOf(path) + " failed: " + client.getMessage()
             + " (if this is the local stack, check it with 'scripts/offhours local status')";
       case SdkClientException client
+      when Targets.timedOut(client) ->
+        commandOf(path) + " failed: " + client.getMessage()
+            + " (nothing answered in time: check the network, and HTTPS_PROXY if you need one; if this"
+            + " is the local stack, check that it still answers with 'scripts/offhours local status')";
+      case SdkClientException client
       when Targets.unknownHost(client).isPresent() ->
         commandOf(path) + " failed: cannot reach AWS: "
             + Targets.unknownHost(client).get()

@@ -2,6 +2,7 @@ package offhours.cli;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -10,8 +11,10 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.aws.CredentialSources;
@@ -19,6 +22,8 @@ import offhours.cli.Target.Name;
 import offhours.local.StateFile;
 import offhours.stack.FunctionVariables;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
@@ -279,11 +284,6 @@ final class Targets {
   }
 
   /**
-   * The message when the credentials chain found none: why the profile gave none, and the ways to get some. Every
-   * way works: the command line carries the STS, SSO and SSO-OIDC modules assume-role and IAM Identity Center
-   * profiles need.
-   */
-  /**
    * What to check when the first call, DescribeStacks, found no address for AWS's host: the SDK's own text ("Received
    * an UnknownHostException ... your DNS cache could be storing endpoints for too long") names neither the host nor the
    * Region, the two things a person can check.
@@ -300,28 +300,44 @@ final class Targets {
 
   /** The host, escaped, that {@code e} found no address for, if that is what went wrong: no network, or no DNS. */
   static Optional<String> unknownHost(Throwable e) {
-    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof UnknownHostException unknown) {
-        return Optional.of(Terminal.printable(String.valueOf(unknown.getMessage())));
-      }
-    }
-    return Optional.empty();
+    return causes(e)
+        .filter(UnknownHostException.class::isInstance)
+        .findFirst()
+        .map(unknown -> Terminal.printable(String.valueOf(unknown.getMessage())));
   }
 
   /**
    * Whether nothing took the connection {@code e} tried to open: a {@link ConnectException} among its causes (a port
    * nothing listens on, as the local stack's once it has stopped). Told by type, as {@link #unknownHost} is: the
-   * system's words for it ("Connection refused") are in its language.
+   * system's words for it ("Connection refused") are in its language. The system also throws it when it gives up on
+   * a connection itself ("Connection timed out"), but only after minutes: the SDK's connect timeout, seconds, ends
+   * such a wait first with a {@link SocketTimeoutException} ({@link #timedOut}).
    */
   static boolean refused(Throwable e) {
-    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ConnectException) {
-        return true;
-      }
-    }
-    return false;
+    return causes(e).anyMatch(ConnectException.class::isInstance);
   }
 
+  /**
+   * Whether {@code e} gave up waiting: a {@link SocketTimeoutException} among its causes (no answer to the connect
+   * within the SDK's connect timeout, or to the request within its socket timeout), or the SDK's own cut of a call or
+   * attempt. Something is slow or drops packets on the way, or a local stack is stuck; nothing refused.
+   */
+  static boolean timedOut(Throwable e) {
+    return causes(e)
+        .anyMatch(c -> c instanceof SocketTimeoutException
+            || c instanceof ApiCallTimeoutException
+            || c instanceof ApiCallAttemptTimeoutException);
+  }
+
+  private static Stream<Throwable> causes(Throwable e) {
+    return Stream.iterate(e, Objects::nonNull, Throwable::getCause);
+  }
+
+  /**
+   * The message when the credentials chain found none: why the profile gave none, and the ways to get some. Every
+   * way works: the command line carries the STS, SSO and SSO-OIDC modules assume-role and IAM Identity Center
+   * profiles need.
+   */
   private static String noCredentials(
       String stackName, Region region, String profile, Optional<String> profileProblem) {
     return "no AWS credentials for stack " + stackName + " in " + region + ": "

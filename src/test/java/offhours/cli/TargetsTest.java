@@ -202,10 +202,52 @@ class TargetsTest {
           software.amazon.awssdk.core.exception.SdkClientException.class, sqs::listQueues);
     }
 
+    // The system's words for the refusal are in its language: the test asserts around them.
+    assertThat(failure).hasRootCauseInstanceOf(java.net.ConnectException.class);
     assertThat(Main.message("offhours queue", failure))
-        .isEqualTo(
-            "queue failed: Unable to execute HTTP request: Connection refused (SDK Attempt Count:"
-                + " 1) (if this is the local stack, check it with 'scripts/offhours local status')");
+        .startsWith("queue failed: Unable to execute HTTP request: ")
+        .endsWith(" (SDK Attempt Count: 1) (if this is the local stack, check it with"
+            + " 'scripts/offhours local status')");
+  }
+
+  @Test
+  void aTimeoutIsToldByItsTypeAndGetsItsOwnAdviceNotTheRefusals() throws IOException {
+    String advice =
+        " (nothing answered in time: check the network, and HTTPS_PROXY if you need one; if"
+            + " this is the local stack, check that it still answers with 'scripts/offhours local status')";
+    var connect = software.amazon.awssdk.core.exception.SdkClientException.create(
+        "Unable to execute HTTP request: Connect timed out",
+        new java.net.SocketTimeoutException("Connect timed out"));
+    assertThat(Main.message("offhours queue", connect))
+        .isEqualTo("queue failed: Unable to execute HTTP request: Connect timed out" + advice);
+    // A port that takes the connection and never answers: the SDK's own failure of a read.
+    Exception silence;
+    try (java.net.ServerSocket mute =
+            new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        offhours.aws.AwsClients clients = offhours.aws.AwsClients.local(
+            Region.US_EAST_1,
+            Map.of(
+                offhours.aws.AwsClients.Service.SQS,
+                URI.create("http://127.0.0.1:" + mute.getLocalPort())));
+        software.amazon.awssdk.services.sqs.SqsClient sqs = clients.buildForStreamedReads(
+            offhours.aws.AwsClients.Service.SQS,
+            software.amazon.awssdk.services.sqs.SqsClient.builder()
+                .overrideConfiguration(c -> c.retryStrategy(
+                    software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())),
+            java.time.Duration.ofMillis(200))) {
+      silence = org.assertj.core.api.Assertions.catchThrowableOfType(
+          software.amazon.awssdk.core.exception.SdkClientException.class, sqs::listQueues);
+    }
+    assertThat(Main.message("offhours queue", silence)).endsWith(advice);
+    var cut = software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException.create(2000);
+    assertThat(Main.message("offhours queue", cut)).endsWith(advice);
+    // The system's own give-up is a ConnectException, in words of its language: the SDK's connect
+    // timeout ends the wait long before the system would.
+    var words = software.amazon.awssdk.core.exception.SdkClientException.create(
+        "Unable to execute HTTP request: Connection timed out");
+    assertThat(Main.message("offhours queue", words))
+        .isEqualTo("queue failed: Unable to execute HTTP request: Connection timed out");
+    assertThat(Targets.refused(connect)).as("a timeout is no refusal").isFalse();
   }
 
   @Test
