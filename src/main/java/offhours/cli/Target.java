@@ -147,13 +147,17 @@ public record Target(
   /**
    * Which output or state-file key is missing, and how to get it: "stack prod has no output X; update ...". A deployed
    * stack with none of {@link #OWN_OUTPUTS} is another application's (a wrong --stack), which an update with offhours'
-   * template would replace: that is said instead.
+   * template would replace: that is said instead, naming those outputs, since it may well have others of offhours'
+   * names ({@code QueueUrl}, {@code BucketName}).
    */
   public String missing(Name name) {
     if (!local && OWN_OUTPUTS.stream().noneMatch(names::containsKey)) {
-      return source + " has none of offhours' outputs (such as " + name.output()
-          + ", which this command needs): it is not an offhours stack; check the name given to --stack"
-          + " and the Region (" + clients.region() + ")";
+      return source + " lacks " + name.output()
+          + ", which this command needs, and every output an offhours"
+          + " stack has ("
+          + String.join(", ", OWN_OUTPUTS.stream().map(Name::output).toList())
+          + "): it is not an offhours stack; check the name given to --stack and the Region ("
+          + clients.region() + ")";
     }
     String where =
         local ? "has no names." + name.stateKey().key() : "has no output " + name.output();

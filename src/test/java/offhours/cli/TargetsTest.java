@@ -108,10 +108,25 @@ class TargetsTest {
     Target other = TestTargets.deployed(
         Targets.namesFromOutputs(Map.of("QueueUrl", "x", "BucketName", "b")), Map.of());
     assertThatThrownBy(() -> other.name(Name.DLQ_URL))
+        .as("two of offhours' output names are no offhours stack: the message names the outputs it"
+            + " goes by, not 'none of offhours' outputs'")
         .hasMessage(
-            "stack prod has none of offhours' outputs (such as DeadLetterQueueUrl, which this"
-                + " command needs): it is not an offhours stack; check the name given to --stack and the"
-                + " Region (us-east-1)");
+            "stack prod lacks DeadLetterQueueUrl, which this command needs, and every output an"
+                + " offhours stack has (ResultsTableName, ControlTableName, ClassifyMappingId,"
+                + " ControllerFunctionName, ClassifyFunctionName): it is not an offhours stack; check the name"
+                + " given to --stack and the Region (us-east-1)");
+    // An offhours stack of any version has all five: an older one lacks only newer outputs.
+    Target older = TestTargets.deployed(
+        Targets.namesFromOutputs(Map.of(
+            "ResultsTableName", "r",
+            "ControlTableName", "c",
+            "ControllerFunctionName", "f",
+            "ClassifyFunctionName", "g",
+            "ClassifyMappingId", "m")),
+        Map.of());
+    assertThatThrownBy(() -> older.name(Name.HOSTING))
+        .hasMessage("stack prod has no output HostingOption; update the stack with this version's"
+            + " template.yaml");
   }
 
   @Test
