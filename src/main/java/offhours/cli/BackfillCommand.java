@@ -33,6 +33,7 @@ final class BackfillCommand implements Command {
   private static final double MIN_RATE = 0.01;
 
   private static final double MAX_RATE = 10_000;
+  /** The most keys a ListObjectVersions page holds, S3's limit, and what backfill asks for unless told less. */
   private static final int DEFAULT_PAGE_SIZE = 1000;
   /**
    * The checkpoint is written after every send, so that an interrupted run (Ctrl-C) sends again at most the object it
@@ -130,12 +131,8 @@ final class BackfillCommand implements Command {
     double rate = call.args().value(RATE.name()).map(BackfillCommand::rate).orElse(DEFAULT_RATE);
     // Whole numbers: --max 0.5 was cast to 0 and sent nothing, --page-size 2.7 listed 2.
     long max = NumberFlags.positive(call.args(), MAX, Long.MAX_VALUE);
-    if (call.args().has(PAGE_SIZE.name())
-        && NumberFlags.positive(call.args(), PAGE_SIZE, DEFAULT_PAGE_SIZE) > 1000) {
-      throw CliException.usage("--page-size is at most 1000 (S3's limit), got "
-          + Terminal.value(call.args().value(PAGE_SIZE.name()).orElseThrow()));
-    }
-    int pageSize = (int) NumberFlags.positive(call.args(), PAGE_SIZE, DEFAULT_PAGE_SIZE);
+    int pageSize =
+        NumberFlags.positive(call.args(), PAGE_SIZE, DEFAULT_PAGE_SIZE, DEFAULT_PAGE_SIZE);
     try (Target target = call.target();
         S3Client s3 = target.s3();
         SqsClient sqs = target.sqs();

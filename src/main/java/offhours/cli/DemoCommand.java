@@ -26,8 +26,13 @@ import software.amazon.awssdk.core.sync.RequestBody;
  */
 final class DemoCommand implements Command {
 
+  /** A day: the most --timeout takes (its seconds in nanoseconds overflowed a long past 292 years). */
+  private static final int MAX_TIMEOUT_SECONDS = 86_400;
+
   private static final Option TIMEOUT = Option.value(
-      "timeout", "SECONDS", "give up waiting for results after this long (default 600)");
+      "timeout",
+      "SECONDS",
+      "give up waiting for results after this long, 1-" + MAX_TIMEOUT_SECONDS + " (default 600)");
 
   @Override
   public String name() {
@@ -73,6 +78,8 @@ final class DemoCommand implements Command {
       throw CliException.usage(
           "demo takes at most one folder, got " + operands.size() + " arguments");
     }
+    Duration timeout =
+        Duration.ofSeconds(NumberFlags.positive(call.args(), TIMEOUT, 600, MAX_TIMEOUT_SECONDS));
     LocalDeployment.Options options = LocalCommand.settings(call);
     String dir = operands.isEmpty() ? defaultImages(call.context()) : operands.getFirst();
     UploadPlan plan = UploadPlan.of(List.of(dir), "");
@@ -80,7 +87,6 @@ final class DemoCommand implements Command {
       throw CliException.failure("no .jpg, .jpeg or .png files in " + dir);
     }
     skipped(plan, !operands.isEmpty()).ifPresent(call.err()::println);
-    Duration timeout = Duration.ofSeconds(NumberFlags.positive(call.args(), TIMEOUT, 600));
     Instant started = call.context().clock().instant();
     Path functionLog = CacheFiles.privateFile(
         LocalDirectory.logs(options.cacheDir()).resolve("demo-functions.log"));

@@ -32,14 +32,14 @@ final class SimulateValues {
     }
   }
 
+  /** The seeds {@link #seed} takes, as its refusals and --seed's help say them. */
+  static final String SEED_RANGE = "from -" + Long.MAX_VALUE + " to " + Long.MAX_VALUE;
+
   /**
    * The trace's seed: java.util.Random takes every long and none is worse than another, so 0 and negative seeds are
    * seeds too; only what is not a whole number from {@code -Long.MAX_VALUE} to {@code Long.MAX_VALUE} is refused (the
    * digits read the number without its minus, so Long.MIN_VALUE's would be one past the largest).
    */
-  /** The seeds {@link #seed} takes, as its refusals and --seed's help say them. */
-  static final String SEED_RANGE = "from -" + Long.MAX_VALUE + " to " + Long.MAX_VALUE;
-
   static long seed(Arguments args, Option option) {
     String value = args.value(option.name()).orElse("42");
     String flag = "--" + option.name();

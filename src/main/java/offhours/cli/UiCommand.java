@@ -57,8 +57,9 @@ final class UiCommand implements Command {
    */
   static final Duration READ_STALL = Duration.ofSeconds(5);
 
+  private static final int MAX_PORT = 65_535;
   private static final Option PORT =
-      Option.value("port", "N", "listen on 127.0.0.1:N (default: a free port)");
+      Option.value("port", "N", "listen on 127.0.0.1:N, 1-" + MAX_PORT + " (default: a free port)");
 
   @Override
   public String name() {
@@ -100,12 +101,10 @@ final class UiCommand implements Command {
 
   @Override
   public int run(Invocation call) throws Exception {
-    long port =
-        call.args().value(PORT.name()).isPresent() ? NumberFlags.positive(call.args(), PORT, 0) : 0;
-    if (port > 65_535) {
-      // The number given, not what a cast to int made of it (99999999999 was said as 1215752191).
-      throw CliException.usage("--port needs a port number up to 65535, got " + port);
-    }
+    // The number given, refused by the most a port is (99999999999 was once said as 1215752191).
+    int port = call.args().value(PORT.name()).isPresent()
+        ? NumberFlags.positive(call.args(), PORT, 0, MAX_PORT)
+        : 0;
     CostSettings.checkFlags(call.args());
     Target target = call.target();
     StackPage page;
@@ -120,7 +119,7 @@ final class UiCommand implements Command {
     Refreshed<AwsUiData.PageSettings> settings = page.settings();
     UiServer server;
     try {
-      server = serve(data, (int) port, settings);
+      server = serve(data, port, settings);
     } catch (BindException e) {
       data.close();
       reader.close();

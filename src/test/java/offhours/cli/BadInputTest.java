@@ -377,6 +377,9 @@ class BadInputTest {
     usage(
         run("simulate", "--seed", "-99999999999999999999"),
         "--seed must be from -9223372036854775807 to 9223372036854775807, got -99999999999999999999");
+    usage(
+        run("simulate", "--seed", "-9223372036854775808"),
+        "--seed must be from -9223372036854775807 to 9223372036854775807, got -9223372036854775808");
     CliRun largest = run("simulate", "--seed", "-9223372036854775807", "--days", "1", "--json");
     assertThat(largest.exitCode()).as(largest.err()).isZero();
   }
@@ -460,8 +463,19 @@ class BadInputTest {
 
   @Test
   void aNumberTooLargeIsEchoedAsGivenAndAFractionIsNotCutToAWholeNumber() {
-    usage(run("ui", "--port", "99999999999"), "up to 65535, got 99999999999");
+    usage(run("ui", "--port", "99999999999"), "--port must be at most 65535, got 99999999999");
     usage(run("backfill", "s3://photos", "--page-size", "99999999999"), "got 99999999999");
+    // Digits beyond a long, and a long's extremes, are refused in each flag's own range.
+    for (String beyond : List.of("99999999999999999999", "9223372036854775807")) {
+      usage(run("ui", "--port", beyond), "--port must be at most 65535, got " + beyond);
+      usage(
+          run("backfill", "s3://photos", "--page-size", beyond),
+          "--page-size must be at most 1000, got " + beyond);
+      usage(run("demo", "--timeout", beyond), "--timeout must be at most 86400, got " + beyond);
+    }
+    usage(
+        run("demo", "--timeout", "-9223372036854775808"),
+        "--timeout needs a positive whole number in digits 0-9, got '-9223372036854775808'");
     usage(run("backfill", "s3://photos", "--max", "0.5"), "--max needs a positive whole number");
     usage(
         run("backfill", "s3://photos", "--page-size", "2.5"), "--page-size needs a positive whole");
