@@ -83,7 +83,8 @@ final class DlqRedrive implements Command {
       DeadLetterQueue dlq = DlqCommand.open(call, target, sqs);
       // Both queues first, by name if either does not exist, before a message is received or sent.
       MoveTasks tasks = new MoveTasks(sqs, dlqUrl, target.local());
-      MoveTasks.Source source = target.on(Name.DLQ_URL, NotFound.QUEUE, () -> tasks.source(dlqUrl));
+      MoveTasks.SourceQueue source =
+          target.on(Name.DLQ_URL, NotFound.QUEUE, () -> tasks.source(dlqUrl));
       String destination =
           target.on(Name.QUEUE_URL, NotFound.QUEUE, () -> tasks.arn(queueUrl, "queue"));
       String fallback = null;

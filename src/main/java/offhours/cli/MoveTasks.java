@@ -101,7 +101,7 @@ final class MoveTasks {
    * The DLQ as a task's source: its ARN, and the messages SQS counts in it, visible, held hidden by a reader or
    * delayed (approximate counts, which may lag behind a change by a minute).
    */
-  record Source(String arn, long counted) {}
+  record SourceQueue(String arn, long counted) {}
 
   private final SqsClient sqs;
   private final String dlqUrl;
@@ -237,7 +237,7 @@ final class MoveTasks {
   }
 
   /** The DLQ at {@code url} as a task's source: its ARN and counts in one GetQueueAttributes call, as {@link #arn}. */
-  Source source(String url) {
+  SourceQueue source(String url) {
     Map<QueueAttributeName, String> attributes = attributes(
         url,
         "dead-letter queue",
@@ -249,7 +249,7 @@ final class MoveTasks {
         .filter(a -> a.getKey() != QueueAttributeName.QUEUE_ARN)
         .mapToLong(a -> Long.parseLong(a.getValue()))
         .sum();
-    return new Source(attributes.get(QueueAttributeName.QUEUE_ARN), counted);
+    return new SourceQueue(attributes.get(QueueAttributeName.QUEUE_ARN), counted);
   }
 
   private Map<QueueAttributeName, String> attributes(

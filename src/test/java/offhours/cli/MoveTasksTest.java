@@ -209,11 +209,11 @@ class MoveTasksTest {
   void theDlqsArnAndTheMessagesSqsCountsInItComeInOneCall() {
     Sqs sqs = new Sqs();
 
-    MoveTasks.Source source = new MoveTasks(sqs, DLQ, false).source(DLQ);
+    MoveTasks.SourceQueue source = new MoveTasks(sqs, DLQ, false).source(DLQ);
 
     assertThat(source)
         .as("visible, hidden by a reader and delayed: 7 + 2 + 1")
-        .isEqualTo(new MoveTasks.Source(DLQ_ARN, 10));
+        .isEqualTo(new MoveTasks.SourceQueue(DLQ_ARN, 10));
     assertThat(sqs.attributesAsked).hasSize(1);
     assertThat(new MoveTasks(sqs, DLQ, false).arn(QUEUE, "queue"))
         .isEqualTo("arn:aws:sqs:eu-west-1:123456789012:offhours-queue");
