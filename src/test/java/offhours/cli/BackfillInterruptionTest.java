@@ -6,32 +6,17 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import offhours.classify.ObjectNotification;
-import offhours.results.ResultsTable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
-import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
-import software.amazon.awssdk.services.s3.model.ObjectVersion;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
-import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 class BackfillInterruptionTest {
 
@@ -120,7 +105,7 @@ class BackfillInterruptionTest {
   void aNoticeDuringTheListingSaysToResumeAfterTheCheckpointWhichStaysSo() throws Exception {
     Backfill backfill = new Backfill(List.of("a.png", "b.png", "c.png"));
     // The signal lands while b.png is sent: a.png is sent and checkpointed.
-    backfill.onSend = key -> {
+    backfill.clients.onSend = key -> {
       if (key.equals("b.png")) {
         backfill.watch.report();
       }
@@ -141,7 +126,7 @@ class BackfillInterruptionTest {
   @Test
   void aNoticeBeforeTheFirstCheckpointSaysTheNextRunStartsFromTheBeginning() throws Exception {
     Backfill backfill = new Backfill(List.of("a.png"));
-    backfill.onSend = key -> backfill.watch.report();
+    backfill.clients.onSend = key -> backfill.watch.report();
 
     backfill.run.through();
 
@@ -156,87 +141,19 @@ class BackfillInterruptionTest {
 
   /**
    * A backfill of {@code keys} (one page, none with a result) and its interruption notice, whose line goes to
-   * {@link #err()}; {@link #onSend} runs as each notification is sent.
+   * {@link #err()}; its clients' {@link FakeBackfillClients#onSend} runs as each notification is sent.
    */
   private final class Backfill {
     final BackfillCheckpoint checkpoint = BackfillCheckpoint.of(dir, "the local stack", "b", "");
+    final FakeBackfillClients clients;
     final BackfillRun run;
     final BackfillInterruption watch;
     final ByteArrayOutputStream notice = new ByteArrayOutputStream();
-    Consumer<String> onSend = key -> {};
 
     Backfill(List<String> keys) throws IOException {
-      S3Client s3 = new S3Client() {
-        @Override
-        public ListObjectVersionsResponse listObjectVersions(ListObjectVersionsRequest request) {
-          return ListObjectVersionsResponse.builder()
-              .isTruncated(false)
-              .versions(keys.stream()
-                  .map(k -> ObjectVersion.builder()
-                      .key(k)
-                      .versionId("null")
-                      .isLatest(true)
-                      .eTag("\"e-" + k + "\"")
-                      .size(1L)
-                      .lastModified(Instant.parse("2026-11-25T12:00:00Z"))
-                      .build())
-                  .toList())
-              .build();
-        }
-
-        @Override
-        public String serviceName() {
-          return "s3";
-        }
-
-        @Override
-        public void close() {}
-      };
-      SqsClient sqs = new SqsClient() {
-        @Override
-        public SendMessageResponse sendMessage(SendMessageRequest request) {
-          onSend.accept(
-              ObjectNotification.read(request.messageBody()).getFirst().key());
-          return SendMessageResponse.builder().messageId("m").build();
-        }
-
-        @Override
-        public String serviceName() {
-          return "sqs";
-        }
-
-        @Override
-        public void close() {}
-      };
-      DynamoDbClient dynamoDb = new DynamoDbClient() {
-        @Override
-        public QueryResponse query(QueryRequest request) {
-          return QueryResponse.builder().items(List.of()).build();
-        }
-
-        @Override
-        public String serviceName() {
-          return "dynamodb";
-        }
-
-        @Override
-        public void close() {}
-      };
-      PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-      run = new BackfillRun(
-          TestTargets.local(Map.of()),
-          s3,
-          sqs,
-          new ResultsTable(dynamoDb, "results"),
-          "queue",
-          "b",
-          "",
-          checkpoint,
-          checkpoint.after(),
-          new Progress.Tally(nowhere, false),
-          1_000_000,
-          Long.MAX_VALUE,
-          1000);
+      clients = new FakeBackfillClients(keys);
+      run = clients.run(
+          TestTargets.local(Map.of()), "b", "queue", "results", checkpoint, checkpoint.after());
       watch = BackfillInterruption.watch(
           new PrintStream(notice, true, StandardCharsets.UTF_8), run::notice, checkpoint.file());
       watches.add(watch);
