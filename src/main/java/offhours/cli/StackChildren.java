@@ -3,6 +3,7 @@ package offhours.cli;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import offhours.local.StateFile;
 import offhours.local.process.ChildProcess;
@@ -44,17 +45,22 @@ final class StackChildren {
         continue;
       }
       named.add(new Named(
-          forked ? child.name() + ", forked (its parent has ended)" : child.name(), running));
+          forked ? child.name() + ", " + forkedBy(Optional.empty()) : child.name(), running));
       running.descendants().filter(ProcessHandle::isAlive).forEach(d -> {
         if (seen.add(d.pid())) {
-          named.add(new Named(
-              child.name() + ", forked by pid "
-                  + d.parent().map(p -> Long.toString(p.pid())).orElse("?"),
-              d));
+          named.add(new Named(child.name() + ", " + forkedBy(d.parent()), d));
         }
       });
     }
     return named;
+  }
+
+  /**
+   * "forked by pid 4242", or "forked (its parent has ended)" when the parent is gone: also of a descendant whose parent
+   * ended between the listing of descendants and the read of its parent.
+   */
+  static String forkedBy(Optional<ProcessHandle> parent) {
+    return parent.map(p -> "forked by pid " + p.pid()).orElse("forked (its parent has ended)");
   }
 
   /**
