@@ -59,7 +59,7 @@ final class LocalCommand {
     ZoneId zone = args.value(TIME_ZONE.name())
         .map(UserZone::flag)
         .orElseGet(() -> machineZone(call.context().zone()));
-    ModelOptions chosen = ModelOptions.of(call);
+    ModelOptions chosen = ModelOptions.of(call).forNewStack();
     Map<String, String> modelSettings = new java.util.HashMap<>(chosen.settings());
     args.value(HOSTING.name()).ifPresent(v -> modelSettings.put("HOSTING", v));
     try {

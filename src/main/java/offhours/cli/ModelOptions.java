@@ -135,6 +135,24 @@ record ModelOptions(
   }
 
   /**
+   * These options for a new stack ({@code local start|run}, {@code demo}), where {@link #LABELS} without
+   * {@link #MODEL} or {@link #CONTAINER_COMMAND} would rename the default model's classes: refused. ({@code local
+   * update} takes {@code --labels} alone to relabel a model of the user's that the stack serves.)
+   */
+  ModelOptions forNewStack() {
+    if (labels.isPresent() && model.isEmpty() && containerCommand.isEmpty()) {
+      throw CliException.usage(
+          "--" + LABELS.name() + " names the classes of --" + MODEL.name() + " or --"
+              + CONTAINER_COMMAND.name() + ", given with neither: "
+              + DefaultModel.NAMES_ITS_OWN_CLASSES + "; give --"
+              + MODEL.name() + " or --" + CONTAINER_COMMAND.name() + " with --" + LABELS.name()
+              + ", or leave --"
+              + LABELS.name() + " out");
+    }
+    return this;
+  }
+
+  /**
    * {@link #NORMALIZE}, {@link #RESIZE}, {@link #RESAMPLE} and {@link #INPUT_SIZE} as NORMALIZE, RESIZE, RESAMPLE and
    * INPUT_SIZE, each spelled as the container reads it back ({@code ImageNet} as {@code imagenet}, {@code 224x224} as
    * {@code 224}), so that the same choice typed again changes nothing. They prepare an ONNX model's images, so a

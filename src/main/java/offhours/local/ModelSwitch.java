@@ -17,6 +17,7 @@ import offhours.endpoint.ControllerConfig;
 import offhours.inference.ModelContract;
 import offhours.local.lambda.ExecutionEnvironment;
 import offhours.local.lambda.LocalLambda;
+import offhours.local.model.DefaultModel;
 import offhours.local.model.ModelFiles;
 import offhours.local.model.OnnxContainer;
 import offhours.local.model.Preprocessing;
@@ -132,6 +133,13 @@ final class ModelSwitch {
         update.newModel() ? update.containerCommand() : was.containerCommand();
     Optional<Path> labels =
         update.labels().isPresent() || update.newModel() ? update.labels() : was.labels();
+    if (update.labels().isPresent() && model.isEmpty() && command.isEmpty()) {
+      // Labels alone relabel the model served: the user's own, never the default, whose classes
+      // they would rename.
+      throw new IllegalArgumentException("--labels alone relabels the model the local stack serves,"
+          + " and it serves none of yours: " + DefaultModel.NAMES_ITS_OWN_CLASSES
+          + "; give --model or --container-command with --labels");
+    }
     ModelFiles files = update.newModel()
         ? new ModelFiles(model.orElse(null), labels.orElse(null))
         : new ModelFiles(now.files().onnx(), labels.orElse(now.files().labels()));

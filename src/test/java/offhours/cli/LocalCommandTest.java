@@ -84,6 +84,28 @@ class LocalCommandTest {
   }
 
   @Test
+  void labelsWithoutAModelOfTheUsersAreRefusedByEachCommandThatStartsAStack() throws IOException {
+    // Without --model or --container-command the stack serves the default model, whose five
+    // classes five lines of a labels file would rename.
+    Path labels = Files.writeString(cache.resolve("labels.txt"), "a\nb\nc\nd\ne\n");
+    for (List<String> command :
+        List.of(List.of("local", "start"), List.of("local", "run"), List.of("demo"))) {
+      List<String> args = new java.util.ArrayList<>(command);
+      args.addAll(List.of("--labels", labels.toString()));
+
+      CliRun run = run(args.toArray(String[]::new));
+
+      assertThat(run.exitCode()).as("%s", command).isEqualTo(2);
+      assertThat(run.err())
+          .isEqualTo("offhours: --labels names the classes of --model or --container-command, given"
+              + " with neither: the default model (nsfwjs MobileNetV2) names its own classes; give"
+              + " --model or --container-command with --labels, or leave --labels out; see 'offhours "
+              + String.join(" ", command) + " --help'\n");
+    }
+    assertThat(StateFile.path(cache)).doesNotExist();
+  }
+
+  @Test
   void theHelpOfEachCommandThatStartsAStackNamesTheFlag() {
     for (String[] command : List.of(
         new String[] {"local", "start", "--help"},

@@ -733,12 +733,21 @@ class LocalStackProcessTest {
     String before = Files.readString(StateFile.path(cache));
     Path labels = Files.writeString(cache.resolve("labels.txt"), "cat\ndog\n");
 
-    CliRun mine = run("local", "start", "--labels", labels.toString(), "--content-type", "auto");
+    CliRun mine = run(
+        "local",
+        "start",
+        "--container-command",
+        "python3 serve.py",
+        "--labels",
+        labels.toString(),
+        "--content-type",
+        "auto");
 
     assertThat(mine.exitCode()).isEqualTo(1);
     assertThat(mine.err())
         .isEqualTo("offhours: the local stack is already running (pid " + other.pid() + ") with the"
-            + " model and settings it started with; --labels, --content-type apply only to a new"
+            + " model and settings it started with; --labels, --container-command, --content-type apply"
+            + " only to a new"
             + " stack: give the running one a new model with 'scripts/offhours local update' and the"
             + " same options, or stop it first ('scripts/offhours local stop'; its uploads and"
             + " results go with it), then start it again with them\n");

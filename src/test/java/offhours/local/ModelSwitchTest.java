@@ -52,6 +52,28 @@ class ModelSwitchTest {
   }
 
   @Test
+  void labelsAloneAreRefusedOnAStackOfTheDefaultModelWhichNamesItsOwnClasses() throws IOException {
+    Path own = Files.writeString(dir.resolve("own.txt"), "Drawing\nHentai\nNeutral\nPorn\nSexy\n");
+    Path five = Files.writeString(dir.resolve("five.txt"), "a\nb\nc\nd\ne\n");
+    ServedModel now = defaultStack(own);
+
+    assertThatThrownBy(() -> unwired.apply(
+            now, new ModelUpdate(Optional.empty(), Optional.of(five), Optional.empty(), Map.of())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "--labels alone relabels the model the local stack serves, and it serves none of"
+                + " yours: the default model (nsfwjs MobileNetV2) names its own classes; give --model or"
+                + " --container-command with --labels");
+    // With a model of the user's, the labels go with it: past the check, the unwired switch fails
+    // at its first use of the stack.
+    assertThatThrownBy(() -> unwired.apply(
+            now,
+            new ModelUpdate(
+                Optional.empty(), Optional.of(five), Optional.of("python3 serve.py"), Map.of())))
+        .isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
   void aCommandGivenAgainIsANewModelForItsCodeMayHaveChanged() throws IOException {
     Path labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\n");
     ServedModel now = commandStack("python3 serve.py", labels, Map.of());
@@ -394,6 +416,33 @@ class ModelSwitchTest {
   }
 
   /** A stack served by {@code command} with {@code labels}, as its start left it. */
+  /** A stack of the default model (no file and no command of the user's), its labels {@code labels}. */
+  private ServedModel defaultStack(Path labels) throws IOException {
+    Path model = Files.write(dir.resolve("default.onnx"), OnnxGraphs.channelMeans(4, 4));
+    LocalDeployment.Options options = new LocalDeployment.Options(
+        dir,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(1),
+        Map.of(),
+        Map.of());
+    ModelFiles files = new ModelFiles(model, labels);
+    return new ServedModel(
+        1,
+        options,
+        files,
+        null,
+        StackSpec.Names.local(),
+        files.readLabels(),
+        StateFile.Served.of(options.model(), options.labels(), options.containerCommand()),
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        null);
+  }
+
   private ServedModel commandStack(String command, Path labels, Map<String, String> settings)
       throws IOException {
     LocalDeployment.Options options = new LocalDeployment.Options(

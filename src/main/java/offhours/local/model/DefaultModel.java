@@ -25,6 +25,13 @@ public final class DefaultModel {
   /** Its name, as the command line shows it where a stack serves it. */
   public static final String NAME = "nsfwjs MobileNetV2";
 
+  /**
+   * Why {@code --labels} alone is refused where the default model would be served: labels name the classes of a
+   * model the user brings, and the default's are its own.
+   */
+  public static final String NAMES_ITS_OWN_CLASSES =
+      "the default model (" + NAME + ") names its own classes";
+
   private static final String PACKAGE = "nsfwjs@4.4.0";
   /** The registry's dist.integrity for nsfwjs-4.4.0.tgz: npm verifies it too, this pins the version's content. */
   private static final String INTEGRITY =
