@@ -175,7 +175,7 @@ public final class Main {
       if (StopSignals.stopping()) {
         return CliException.FAILURE; // the stack went away under the command: Ctrl-C, not a fault
       }
-      context.err().println("offhours: " + Terminal.printableLines(message(path, e)));
+      context.err().println("offhours: " + Terminal.printableLines(message(asTyped(path), e)));
       if (!(e instanceof CliException) && context.env().containsKey("OFFHOURS_DEBUG")) {
         e.printStackTrace(context.err());
       }
@@ -202,6 +202,17 @@ public final class Main {
       throw CliException.usage("option --" + name + " needs a value: " + option.display());
     }
     return 2;
+  }
+
+  /**
+   * The command the user typed: {@code path}, or {@code offhours local start} for the {@code local run} it runs in the
+   * background, whose error a failed start shows the user ({@link StackProcess#STARTED_BY_LOCAL_START}).
+   */
+  private String asTyped(String path) {
+    return path.equals("offhours local run")
+            && "1".equals(context.env().get(StackProcess.STARTED_BY_LOCAL_START))
+        ? "offhours local start"
+        : path;
   }
 
   /** What went wrong, for the user: the command's own message, or what AWS or the network said. */

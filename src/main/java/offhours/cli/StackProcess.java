@@ -149,6 +149,12 @@ final class StackProcess {
   }
 
   /**
+   * Set to 1 in the environment of the {@code local run} that {@code local start} runs in the background, so that its
+   * errors name {@code local start}, the command the user ran, rather than {@code local run}.
+   */
+  static final String STARTED_BY_LOCAL_START = "OFFHOURS_STARTED_BY_LOCAL_START";
+
+  /**
    * Runs {@code offhours local run OPTIONS} in a new JVM with the same class path, its output in
    * {@code local/logs/stack.log}, and returns once its state file says it is up.
    */
@@ -175,6 +181,8 @@ final class StackProcess {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     pb.environment().put("OFFHOURS_CACHE", cache.toString());
+    // Its failure, which a failed start shows, in the words of the command the user ran (Main).
+    pb.environment().put(STARTED_BY_LOCAL_START, "1");
     // Where this start's output begins: the log holds earlier stacks' too (appended, above), and a
     // failed start shows only its own, not the last lines of a stack that ran before it.
     long logStart = Files.size(log);

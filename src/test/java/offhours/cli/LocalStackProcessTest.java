@@ -212,6 +212,9 @@ class LocalStackProcessTest {
         .hasMessageStartingWith(
             "the local stack did not start (exit code 2):\noffhours: --time-zone"
                 + " needs an IANA zone")
+        // In the words of the command the user ran, not of the 'local run' it runs.
+        .hasMessageEndingWith("; see 'offhours local start --help'")
+        .hasMessageNotContaining("local run")
         .hasMessageNotContaining("earlier stack")
         .hasMessageNotContaining("SIGTERM");
     assertThat(Files.readString(log)).startsWith("an earlier stack's line\n");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -401,6 +402,46 @@ class MainTest {
     assertThat(main.run("local", "status")).isEqualTo(1);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .startsWith("offhours: OFFHOURS_CACHE is set but empty; ");
+  }
+
+  /**
+   * The 'local run' that 'local start' runs in the background fails in the words of 'local start', which the user ran
+   * and whose failure shows that line; run by hand, it names itself.
+   */
+  @Test
+  void theLocalRunOfALocalStartFailsInTheWordsOfLocalStart() {
+    Command run = new Command() {
+      public String name() {
+        return "run";
+      }
+
+      public String summary() {
+        return "fails";
+      }
+
+      public int run(Invocation call) throws IOException {
+        throw new IOException("moto_server did not start");
+      }
+    };
+    List<Command> local = List.of(Command.group("local", "the local stack", List.of(run)));
+    for (Map<String, String> env : List.of(
+        Map.of(StackProcess.STARTED_BY_LOCAL_START, "1", "OFFHOURS_CACHE", cache.toString()),
+        Map.of("OFFHOURS_CACHE", cache.toString()))) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      Main main = new Main(
+          Context.of(
+              new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8),
+              env,
+              false),
+          local);
+
+      assertThat(main.run("local", "run")).isEqualTo(1);
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .isEqualTo("offhours: local "
+              + (env.containsKey(StackProcess.STARTED_BY_LOCAL_START) ? "start" : "run")
+              + " failed: moto_server did not start\n");
+    }
   }
 
   @Test
