@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -81,7 +82,13 @@ final class TraceCommand implements Command {
       throw CliException.usage("--bucket needs a bucket name");
     }
     named.ifPresent(b -> BucketName.check("--bucket", b));
-    Instant to = call.context().clock().instant();
+    // In whole seconds, as every command prints an instant; rounded up, so that no upload made
+    // before the command is left out as after the period.
+    Instant now = call.context().clock().instant();
+    Instant to = now.truncatedTo(ChronoUnit.SECONDS);
+    if (to.isBefore(now)) {
+      to = to.plusSeconds(1);
+    }
     Instant from = to.minus(Duration.ofDays(days));
     String period = "the last " + Plurals.of(days, "day");
     Consumer<UploadTrace> progress = progress(call.err(), call.context().terminal());

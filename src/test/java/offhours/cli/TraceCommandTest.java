@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import offhours.aws.AwsClients;
@@ -99,6 +102,38 @@ class TraceCommandTest {
               "offhours: bucket offhours-images (BucketName of the local stack) does not exist; restart"
                   + " the local stack ('scripts/offhours local stop', then 'scripts/offhours local start'), which"
                   + " creates its bucket again\n");
+    }
+  }
+
+  /** The header's period is in whole seconds, as every command prints an instant, not the clock's nanoseconds. */
+  @Test
+  void thePeriodIsSaidInWholeSecondsEndingAtTheSecondAfterTheCommandsStart() throws IOException {
+    try (StubHttpServer s3 = StubHttpServer.start(request -> new Reply(
+        200,
+        Map.of("Content-Type", "application/xml"),
+        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListVersionsResult"
+                + " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>photos</Name>"
+                + "<IsTruncated>false</IsTruncated><Version><Key>cat.jpg</Key><VersionId>v1</VersionId>"
+                + "<IsLatest>true</IsLatest><LastModified>2026-11-30T13:49:58.100Z</LastModified>"
+                + "<ETag>\"e\"</ETag><Size>1</Size><StorageClass>STANDARD</StorageClass></Version>"
+                + "</ListVersionsResult>")
+            .getBytes(StandardCharsets.UTF_8)))) {
+      CliRun run = CliRun.run(
+          cache,
+          Clock.fixed(Instant.parse("2026-11-30T13:49:58.585071828Z"), ZoneOffset.UTC),
+          () -> AwsClients.local(Region.US_EAST_1, Map.of(Service.S3, s3.uri())),
+          List.of(new TraceCommand()),
+          "trace",
+          "--bucket",
+          "photos",
+          "--days",
+          "7");
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.outLines())
+          .contains(
+              "# period: 2026-11-23T13:49:59Z to 2026-11-30T13:49:59Z (the last 7 days)",
+              "2026-11-30T13:49:58.100Z");
     }
   }
 }
