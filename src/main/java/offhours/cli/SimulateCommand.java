@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import offhours.endpoint.ControllerConfig;
@@ -272,10 +273,14 @@ final class SimulateCommand implements Command {
       label = file.get();
     } else {
       Trace trace;
+      String named = call.args().value(TRACE.name()).orElse("office-hours");
       try {
-        trace = Trace.named(call.args().value(TRACE.name()).orElse("office-hours"));
+        trace = Trace.named(named);
       } catch (IllegalArgumentException e) {
-        throw CliException.usage(e.getMessage());
+        // The nearest choice, as a mistyped option's name is answered.
+        throw CliException.usage(e.getMessage()
+            + DidYouMean.among(
+                named, Arrays.stream(Trace.values()).map(Trace::label).toList(), ""));
       }
       days = NumberFlags.positive(call.args(), DAYS, 7, 366);
       label = trace.label();

@@ -299,8 +299,13 @@ class SimulateCommandTest {
     assertThat(report.get("dlq").asInt()).isZero();
 
     assertThat(run("simulate", "--trace", "rush-hour").err())
-        .contains("rush-hour")
-        .contains("office-hours");
+        .isEqualTo("offhours: trace 'rush-hour' is not one of office-hours, bursty, always; see"
+            + " 'offhours simulate --help'\n");
+    // A typo is answered with the nearest choice, as a mistyped option is.
+    assertThat(run("simulate", "--trace", "offce-hours").err())
+        .isEqualTo(
+            "offhours: trace 'offce-hours' is not one of office-hours, bursty, always (did you"
+                + " mean 'office-hours'?); see 'offhours simulate --help'\n");
   }
 
   @Test
