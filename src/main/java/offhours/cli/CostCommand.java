@@ -16,6 +16,8 @@ final class CostCommand implements Command {
 
   private static final java.time.format.DateTimeFormatter HH_MM =
       java.time.format.DateTimeFormatter.ofPattern("HH:mm", java.util.Locale.ROOT);
+  private static final java.time.format.DateTimeFormatter SECONDS =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", java.util.Locale.ROOT);
 
   /**
    * The most days a report covers: ten years. The ledger keeps every day (the control table has no TTL) and cost reads
@@ -92,7 +94,9 @@ final class CostCommand implements Command {
         stack is priced and dated with its own InstanceType, InstanceCount, InstanceHourlyPriceUsd and TimeZone
         (as its controller and its API's /status); the local stack with what its controller runs with, which its
         state file records (the zone is the one 'local start' was given, else ran in); the flags override them. Days before the
-        stack existed (its creation, or the local stack's start) are not counted. A stack with Hosting=serverless
+        stack existed (its creation, or the local stack's start) are not counted; a stack that started after now by
+        this machine's clock (a clock behind) has nothing counted yet, which cost says, printing no report. A stack
+        with Hosting=serverless
         has no endpoint-hours: it bills per invocation, and Classify adds each batch's invocation time x the
         endpoint's memory (GB-seconds) and bytes to the same ledger; each day's cost is those at the us-east-1
         serverless prices (--serverless-gb-second, --serverless-gb-data override them), and 24/7 is an always-on endpoint of
@@ -143,16 +147,25 @@ final class CostCommand implements Command {
           NotFound.TABLE,
           () -> CostReport.stackStart(dynamoDb, controlTable, target.created()));
       Optional<Instant> started = start.at();
+      String since =
+          start.recorded() ? "'s ledger starts" : target.local() ? " started" : " was created";
+      if (started.isPresent() && !started.get().isBefore(now)) {
+        // This machine's clock is behind the stack's (just after a deploy): no hour of it has
+        // passed by this clock, so there is no period to count or to compare.
+        call.err()
+            .println("nothing is counted yet: " + target.description() + since + " at "
+                + SECONDS.format(started.get().atZone(zone)) + " " + zone.getId()
+                + ", after this machine's clock (" + SECONDS.format(now.atZone(zone))
+                + "); cost counts from then until now: check the clock, or run it again later");
+        return 0;
+      }
       if (started.isPresent() && LocalDate.ofInstant(started.get(), zone).isAfter(from)) {
         // Days before the stack existed were no days off: they would inflate the saving.
         LocalDate day = LocalDate.ofInstant(started.get(), zone);
         from = day.isAfter(to) ? to : day;
         call.err()
             .println("counting from " + from + " " + HH_MM.format(started.get().atZone(zone))
-                + ", when " + target.description()
-                + (start.recorded()
-                    ? "'s ledger starts"
-                    : target.local() ? " started" : " was created"));
+                + ", when " + target.description() + since);
       }
       // The results table's name only now, after the line above: a stack without it (an older
       // template) is told so once the days counted are said. Each table read once, on its own, so

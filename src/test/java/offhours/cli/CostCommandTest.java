@@ -62,6 +62,36 @@ class CostCommandTest {
     }
   }
 
+  /**
+   * A stack that started after now by this machine's clock (a clock behind, just after a deploy) has nothing counted
+   * yet: cost and cost --compare say so, naming both instants, where --compare stopped with an internal error (its
+   * period started after it ended) and cost printed a table of a period that ends before it starts.
+   */
+  @Test
+  void aStackThatStartedAfterThisMachinesClockHasNothingCountedYet() throws IOException {
+    java.time.Instant started = ProcessHandle.current().info().startInstant().orElseThrow();
+    Clock behind = Clock.fixed(started.minusSeconds(90), ZoneId.of("UTC"));
+    try (StubHttpServer dynamo = StubHttpServer.start(request -> answer(request, "none"))) {
+      for (List<String> args : List.of(
+          List.of("cost"), List.of("cost", "--compare"), List.of("cost", "--compare", "--json"))) {
+        CliRun run = cost(dynamo, args, behind);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).as(String.join(" ", args)).isEmpty();
+        assertThat(run.err())
+            .as(String.join(" ", args))
+            .doesNotContain("internal error")
+            .contains("nothing is counted yet: the local stack started at "
+                + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                    .format(started.atZone(ZoneId.of("UTC")))
+                + " UTC, after this machine's clock ("
+                + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                    .format(started.minusSeconds(90).atZone(ZoneId.of("UTC")))
+                + ")");
+      }
+    }
+  }
+
   private static final String RESULTS = "\"TableName\":\"offhours-results\"";
 
   /** DynamoDB with empty tables, but for {@code missing}, which does not exist. */
@@ -81,15 +111,20 @@ class CostCommandTest {
 
   /** {@code args} run on the local stack whose DynamoDB is {@code dynamo}. */
   private CliRun cost(StubHttpServer dynamo, List<String> args) throws IOException {
+    // The wall clock: the local stack started with this JVM, after CliRun.CLOCK's day.
+    return cost(dynamo, args, Clock.systemUTC());
+  }
+
+  /** {@code args} run on the local stack whose DynamoDB is {@code dynamo}, at {@code clock}'s now. */
+  private CliRun cost(StubHttpServer dynamo, List<String> args, Clock clock) throws IOException {
     TestStateFiles.state(
             ProcessHandle.current().pid(),
             TestStateFiles.endpoints(dynamo.uri()),
             Map.of("resultsTable", "offhours-results", "controlTable", "offhours-control"))
         .write(StateFile.path(cache));
-    // The wall clock: the local stack started with this JVM, after CliRun.CLOCK's day.
     return CliRun.run(
         cache,
-        Clock.systemUTC(),
+        clock,
         () -> {
           throw new AssertionError("the local stack's clients, not the user's");
         },
