@@ -112,7 +112,8 @@ final class DeadLetterQueue {
   /**
    * Moves the messages {@code selected} accepts to {@code queueUrl} one by one: each is sent before it is deleted
    * from the DLQ, so a crash in between leaves a duplicate (which the results table's conditional writes absorb),
-   * never a loss. The others, and those that could not be moved, are made visible again.
+   * never a loss. The others, and those that could not be moved, are made visible again. SQS's answer that either
+   * queue does not exist is thrown as it came ({@link NotFound#QUEUE}), for the caller to name the queue.
    */
   Moved move(String queueUrl, Predicate<Letter> selected) {
     List<String> moved = new ArrayList<>();
@@ -148,6 +149,10 @@ final class DeadLetterQueue {
           .messageBody(message.body())
           .messageAttributes(message.messageAttributes()));
     } catch (SdkException e) {
+      if (NotFound.QUEUE.test(e)) {
+        // The queue is gone: no message can be sent; the pass ends, making the rest visible again.
+        throw e;
+      }
       return "not sent (" + reason(e) + "); it stays in the DLQ";
     }
     try {

@@ -63,6 +63,15 @@ final class DlqRedrive implements Command {
         """;
   }
 
+  /**
+   * Reads the ARNs of {@code target}'s dead-letter queue and queue again, when SQS said during the move that one is
+   * gone: a queue that does not exist is named by its output ({@link Target#on}).
+   */
+  private static void arns(Target target, MoveTasks tasks, String queueUrl, String dlqUrl) {
+    target.on(Name.DLQ_URL, NotFound.QUEUE, () -> tasks.arn(dlqUrl, "dead-letter queue"));
+    target.on(Name.QUEUE_URL, NotFound.QUEUE, () -> tasks.arn(queueUrl, "queue"));
+  }
+
   @Override
   public int run(Invocation call) throws IOException {
     Optional<Set<String>> ids = call.args()
@@ -81,18 +90,20 @@ final class DlqRedrive implements Command {
       String queueUrl = target.name(Name.QUEUE_URL);
       String dlqUrl = target.name(Name.DLQ_URL);
       DeadLetterQueue dlq = DlqCommand.open(call, target, sqs);
-      // Both queues first, by name if either does not exist, before a message is received or sent.
+      // Both queues first, by name if either does not exist, before a message is received or sent;
+      // and again when SQS says one is gone during the move (deleted since), which names it.
       MoveTasks tasks = new MoveTasks(sqs, dlqUrl, target.local());
       MoveTasks.SourceQueue source =
           target.on(Name.DLQ_URL, NotFound.QUEUE, () -> tasks.source(dlqUrl));
       String destination =
           target.on(Name.QUEUE_URL, NotFound.QUEUE, () -> tasks.arn(queueUrl, "queue"));
+      Runnable arns = () -> arns(target, tasks, queueUrl, dlqUrl);
       String fallback = null;
       // Of a DLQ where SQS counts nothing, a task would move nothing and become the last task that
       // 'offhours queue' shows, in place of one worth seeing: the pass below says the DLQ is empty
       // after a receive that asks every server, or moves what the count had not caught up with.
       if (ids.isEmpty() && prefix.isEmpty() && source.counted() > 0) {
-        MoveTasks.Start started = tasks.start(source.arn(), destination);
+        MoveTasks.Start started = tasks.start(source.arn(), destination, arns);
         if (started.handle() != null) {
           print(
               call,
@@ -108,7 +119,15 @@ final class DlqRedrive implements Command {
       }
       Predicate<Letter> selected = l -> ids.map(s -> s.contains(l.messageId())).orElse(true)
           && prefix.map(p -> l.keys().stream().anyMatch(k -> k.startsWith(p))).orElse(true);
-      Moved moved = dlq.move(queueUrl, selected);
+      Moved moved;
+      try {
+        moved = dlq.move(queueUrl, selected);
+      } catch (RuntimeException e) {
+        if (NotFound.QUEUE.test(e)) {
+          arns.run();
+        }
+        throw e;
+      }
       print(
           call,
           "send-then-delete",

@@ -10,6 +10,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ListMessageMoveTasksResultEntry;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.ResourceNotFoundException;
 
 /**
  * SQS's own move of the DLQ's messages back to the queue: starting one (StartMessageMoveTask) and reading the latest
@@ -141,15 +142,19 @@ final class MoveTasks {
    * Asks SQS to move every message of the DLQ, whose ARN is {@code source}, to the queue whose ARN is {@code
    * destination} ({@link #arn} reads both), in the background. Throws a {@link CliException} that says why if SQS
    * refuses (a task already running, a missing permission); returns a {@link Start} without a handle only where a
-   * local SQS does not offer the API, so that the caller moves the messages itself.
+   * local SQS does not offer the API, so that the caller moves the messages itself. When SQS says a queue of the two
+   * does not exist (deleted since its ARN was read), {@code gone} is run first, to name it.
    */
-  Start start(String source, String destination) {
+  Start start(String source, String destination, Runnable gone) {
     try {
       return new Start(
           sqs.startMessageMoveTask(r -> r.sourceArn(source).destinationArn(destination))
               .taskHandle(),
           null);
     } catch (AwsServiceException e) {
+      if (e instanceof ResourceNotFoundException || NotFound.QUEUE.test(e)) {
+        gone.run();
+      }
       Task latest = latest(source).task();
       if ((latest != null && latest.active()) || saysRunning(e)) {
         throw CliException.failure(

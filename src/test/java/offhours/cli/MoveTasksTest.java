@@ -84,7 +84,7 @@ class MoveTasksTest {
   /** A redrive of everything as {@code dlq redrive} asks it: the ARNs of the DLQ and the queue, then the move task. */
   static MoveTasks.Start start(Sqs sqs, boolean local) {
     MoveTasks tasks = new MoveTasks(sqs, DLQ, local);
-    return tasks.start(tasks.source(DLQ).arn(), tasks.arn(QUEUE, "queue"));
+    return tasks.start(tasks.source(DLQ).arn(), tasks.arn(QUEUE, "queue"), () -> {});
   }
 
   static SqsException error(int status, String code, String message) {

@@ -1,0 +1,157 @@
+package offhours.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import offhours.local.StateFile;
+import offhours.testing.StubHttpServer;
+import offhours.testing.StubHttpServer.Reply;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dlq redrive} of a queue deleted after it read both queues' ARNs, while it starts the move task or moves the
+ * messages itself: the queue is named by its output as when the ARN reads find it missing, where the DLQ's reads
+ * reached Main's catch-all ("internal error") and the queue's sends failed message by message in SQS's words.
+ */
+class DlqRedriveGoneTest {
+
+  private static final String BODY = "{\"Records\":[]}";
+
+  @TempDir
+  Path cache;
+
+  /** The move task SQS refuses as its source or destination is gone: the one that is gone is named. */
+  @Test
+  void aQueueGoneWhenTheMoveTaskStartsIsNamed() throws IOException {
+    for (String gone : List.of("offhours-queue", "offhours-dlq")) {
+      CliRun run = redrive(gone, "start");
+
+      assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+      assertThat(run.err())
+          .as(gone)
+          .contains("queue " + url(gone) + " ("
+              + (gone.equals("offhours-dlq") ? "DeadLetterQueueUrl" : "QueueUrl")
+              + " of the local stack) does not exist; restart the local stack");
+    }
+  }
+
+  /** The local SQS has no move task: redrive moves each message itself, and a queue gone meanwhile is named. */
+  @Test
+  void aQueueGoneWhenRedriveMovesTheMessagesItselfIsNamed() throws IOException {
+    for (String gone : List.of("offhours-queue", "offhours-dlq")) {
+      CliRun run = redrive(gone, "move");
+
+      assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+      assertThat(run.err())
+          .as(gone)
+          .doesNotContain("internal error")
+          .doesNotContain("not sent")
+          .contains("queue " + url(gone) + " ("
+              + (gone.equals("offhours-dlq") ? "DeadLetterQueueUrl" : "QueueUrl")
+              + " of the local stack) does not exist; restart the local stack");
+    }
+  }
+
+  /** The stub SQS's address, which the queues' URLs start with. */
+  private String base;
+
+  private String url(String queue) {
+    return base + "/000000000000/" + queue;
+  }
+
+  /**
+   * {@code dlq redrive} on the local stack whose SQS answers both ARN reads and then says {@code gone} does not exist;
+   * its StartMessageMoveTask answers as SQS does for a queue that is gone ({@code when} "start"), or as a local SQS
+   * without the API ("move").
+   */
+  private CliRun redrive(String gone, String when) throws IOException {
+    AtomicInteger arns = new AtomicInteger();
+    AtomicInteger receives = new AtomicInteger();
+    try (StubHttpServer sqs = StubHttpServer.start(request -> {
+      String target = request.header("X-Amz-Target");
+      String text = request.text();
+      boolean away = arns.get() >= 2 && text.contains("/" + gone + "\"");
+      if (away && !target.endsWith("StartMessageMoveTask")) {
+        return Reply.json(
+            400,
+            "{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\","
+                + "\"message\":\"The specified queue does not exist.\"}");
+      }
+      return switch (target) {
+        case "AmazonSQS.GetQueueAttributes" -> {
+          if (text.contains("QueueArn")) {
+            arns.incrementAndGet();
+            String name = text.contains("/offhours-dlq\"") ? "offhours-dlq" : "offhours-queue";
+            yield Reply.json(
+                200,
+                "{\"Attributes\":{\"QueueArn\":\"arn:aws:sqs:us-east-1:000000000000:" + name
+                    + "\"}}");
+          }
+          yield Reply.json(
+              200,
+              "{\"Attributes\":{\"ApproximateNumberOfMessages\":\"1\","
+                  + "\"ApproximateNumberOfMessagesNotVisible\":\"0\"}}");
+        }
+        case "AmazonSQS.StartMessageMoveTask" ->
+          when.equals("start")
+              ? Reply.json(
+                  400,
+                  "{\"__type\":\"com.amazonaws.sqs#ResourceNotFoundException\","
+                      + "\"message\":\"One or more specified resources don't exist.\"}")
+              : Reply.json(500, "{\"__type\":\"InternalFailure\"}");
+        case "AmazonSQS.ListMessageMoveTasks" -> Reply.json(200, "{\"Results\":[]}");
+        case "AmazonSQS.ReceiveMessage" ->
+          receives.incrementAndGet() > 1
+              ? Reply.json(200, "{\"Messages\":[]}")
+              : Reply.json(
+                  200,
+                  "{\"Messages\":[{\"MessageId\":\"m-1\",\"ReceiptHandle\":\"r-1\",\"Body\":"
+                      + "\"" + BODY.replace("\"", "\\\"") + "\",\"MD5OfBody\":\"" + md5(BODY)
+                      + "\",\"Attributes\":{\"SentTimestamp\":\"1764000000000\","
+                      + "\"ApproximateReceiveCount\":\"1\"}}]}");
+        case "AmazonSQS.SendMessage" ->
+          Reply.json(200, "{\"MessageId\":\"m-2\",\"MD5OfMessageBody\":\"" + md5(BODY) + "\"}");
+        case "AmazonSQS.DeleteMessage" -> Reply.json(200, "{}");
+        case "AmazonSQS.ChangeMessageVisibilityBatch" ->
+          Reply.json(200, "{\"Successful\":[],\"Failed\":[]}");
+        default -> Reply.json(400, "{\"__type\":\"NotStubbed\",\"message\":\"" + target + "\"}");
+      };
+    })) {
+      base = sqs.uri().toString();
+      TestStateFiles.state(
+              ProcessHandle.current().pid(),
+              TestStateFiles.endpoints(sqs.uri()),
+              Map.of("queueUrl", url("offhours-queue"), "dlqUrl", url("offhours-dlq")))
+          .write(StateFile.path(cache));
+      return CliRun.run(
+          cache,
+          Clock.systemUTC(),
+          () -> {
+            throw new AssertionError("the local stack's clients, not the user's");
+          },
+          Commands.all(),
+          "dlq",
+          "redrive");
+    }
+  }
+
+  private static String md5(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
