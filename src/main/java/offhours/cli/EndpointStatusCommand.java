@@ -126,8 +126,7 @@ final class EndpointStatusCommand implements Command {
         unreadable = e.getMessage();
       }
       GetEventSourceMappingResponse mapping = mapping(lambda, uuid);
-      UploadOutlook.QueueCounts queue =
-          UploadOutlook.QueueCounts.read(sqs, target.optionalName(Name.QUEUE_URL));
+      UploadOutlook.QueueCounts queue = UploadOutlook.QueueCounts.read(sqs, target);
       ZoneId zone = target.zone(call.context().zone());
       EndpointReport status = new EndpointReport(
           endpoint,

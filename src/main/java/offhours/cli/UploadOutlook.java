@@ -18,6 +18,7 @@ import offhours.api.OldestWait;
 import offhours.api.StackObserver;
 import offhours.api.StatusView;
 import offhours.aws.SqsErrors;
+import offhours.cli.Target.Name;
 import offhours.endpoint.Backlog;
 import offhours.endpoint.ControlState;
 import offhours.endpoint.ControllerConfig;
@@ -78,18 +79,30 @@ record UploadOutlook(
 
   /**
    * The queue's counts, read once (GetQueueAttributes) for the forecast and for the handed-back line: null when the
-   * stack names no queue or it does not exist; {@code refused} keeps a refused or failed read, for each to say.
+   * stack names no queue or it does not exist, which {@code absent} says; {@code refused} keeps a refused or failed
+   * read, for each to say.
    */
-  record QueueCounts(Backlog.Snapshot counts, SdkException refused) {
+  record QueueCounts(Backlog.Snapshot counts, SdkException refused, String absent) {
 
-    static QueueCounts read(SqsClient sqs, Optional<String> queueUrl) {
+    QueueCounts(Backlog.Snapshot counts, SdkException refused) {
+      this(counts, refused, null);
+    }
+
+    /** The counts of {@code target}'s queue (its QueueUrl); one that does not exist named as every command names it. */
+    static QueueCounts read(SqsClient sqs, Target target) {
+      Optional<String> queueUrl = target.optionalName(Name.QUEUE_URL);
       if (queueUrl.isEmpty()) {
-        return new QueueCounts(null, null);
+        return new QueueCounts(
+            null,
+            null,
+            target.description() + " names no queue (no " + Name.QUEUE_URL.output() + " output)");
       }
       try {
         return new QueueCounts(new SqsBacklog(sqs, queueUrl.get(), null).read(), null);
       } catch (SqsException e) {
-        return new QueueCounts(null, SqsErrors.missingQueue(e) ? null : e);
+        return SqsErrors.missingQueue(e)
+            ? new QueueCounts(null, null, NotFound.QUEUE.absent(target, Name.QUEUE_URL))
+            : new QueueCounts(null, e);
       } catch (SdkException e) {
         return new QueueCounts(null, e);
       }
@@ -112,7 +125,7 @@ record UploadOutlook(
         return "reading the queue's counts needs sqs:GetQueueAttributes: "
             + (refused instanceof AwsServiceException e ? MoveTasks.detail(e) : "no answer");
       }
-      return counts == null ? "the stack's queue does not exist" : null;
+      return counts == null ? (absent == null ? "the stack's queue does not exist" : absent) : null;
     }
   }
 

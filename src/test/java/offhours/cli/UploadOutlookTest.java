@@ -27,6 +27,9 @@ import offhours.local.StateFile;
 import offhours.stack.FunctionVariables;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
@@ -271,6 +274,45 @@ class UploadOutlookTest {
         .isEqualTo("an upload made now: unknown: reading the queue's counts needs"
             + " sqs:GetQueueAttributes: AccessDenied: not authorized to perform:"
             + " sqs:GetQueueAttributes");
+  }
+
+  /**
+   * A queue that does not exist is named, with the output it came from, as every command names it; a stack that names
+   * none says so, where both said "the stack's queue does not exist".
+   */
+  @Test
+  void aQueueThatDoesNotExistIsNamedOnTheForecastsLine() {
+    String url = "https://sqs.us-east-1.amazonaws.com/123456789012/offhours-queue";
+    SqsClient gone = new SqsClient() {
+      @Override
+      public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
+        throw SqsException.builder()
+            .awsErrorDetails(AwsErrorDetails.builder()
+                .errorCode("AWS.SimpleQueueService.NonExistentQueue")
+                .build())
+            .build();
+      }
+
+      @Override
+      public String serviceName() {
+        return "sqs";
+      }
+
+      @Override
+      public void close() {}
+    };
+    Target named = TestTargets.deployed(Map.of(Target.Name.QUEUE_URL, url), PARAMETERS);
+    Target none = TestTargets.deployed(Map.of(), PARAMETERS);
+
+    assertThat(outlook(named, Optional.of(STATE), UploadOutlook.QueueCounts.read(gone, named))
+            .lines(null))
+        .last()
+        .isEqualTo("an upload made now: unknown: queue " + url
+            + " (QueueUrl of stack prod) does not exist");
+    assertThat(outlook(none, Optional.of(STATE), UploadOutlook.QueueCounts.read(gone, none))
+            .lines(null))
+        .last()
+        .isEqualTo("an upload made now: unknown: stack prod names no queue (no QueueUrl output)");
   }
 
   @Test
