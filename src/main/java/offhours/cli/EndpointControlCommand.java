@@ -133,8 +133,8 @@ final class EndpointControlCommand implements Command {
 
   /**
    * Invokes {@code target}'s controller function (its ControllerFunctionName) with {@code payload}; its answer. Each
-   * failure it throws as a {@link CliException} is an answer of the stack: no such function, said as every command says
-   * a resource of the stack that does not exist ({@link NotFound#FUNCTION}), or the controller failed.
+   * failure it throws as a {@link CliException} is an answer of the stack: no such function (or alias), said as every
+   * command says a resource of the stack that does not exist ({@link NotFound#FUNCTION}), or the controller failed.
    */
   static String ask(Target target, ObjectNode payload) {
     String function = target.name(Name.CONTROLLER_FUNCTION);
@@ -143,12 +143,22 @@ final class EndpointControlCommand implements Command {
       // (SnapStart's unless the stack's SnapStart parameter is false), not $LATEST. The local
       // Lambda has no aliases.
       String qualifier = target.local() ? null : StackSpec.FUNCTION_ALIAS;
-      InvokeResponse response = target.on(
-          Name.CONTROLLER_FUNCTION,
-          NotFound.FUNCTION,
-          () -> lambda.invoke(r -> r.functionName(function)
-              .qualifier(qualifier)
-              .payload(SdkBytes.fromUtf8String(Json.line(payload)))));
+      InvokeResponse response;
+      try {
+        response = lambda.invoke(r -> r.functionName(function)
+            .qualifier(qualifier)
+            .payload(SdkBytes.fromUtf8String(Json.line(payload))));
+      } catch (RuntimeException e) {
+        // Through the alias, Lambda's answer is the same for a function that does not exist and for
+        // one without the alias (a stack deployed before it, or an alias deleted): both are named.
+        if (NotFound.FUNCTION.test(e)) {
+          throw CliException.failure(NotFound.FUNCTION.message(
+              target,
+              Name.CONTROLLER_FUNCTION,
+              qualifier == null ? "" : ", or its alias " + qualifier + ","));
+        }
+        throw e;
+      }
       String answer = response.payload() == null ? "" : response.payload().asUtf8String();
       if (response.functionError() != null) {
         throw CliException.failure(

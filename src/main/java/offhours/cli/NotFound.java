@@ -53,7 +53,16 @@ public enum NotFound {
    * the resource {@code name} names in {@code target}, the output it came from and what to do.
    */
   String message(Target target, Target.Name name) {
-    return absent(target, name) + "; "
+    return message(target, name, "");
+  }
+
+  /**
+   * As {@link #message}, of the resource or a part of it ({@code or}: ", or its alias live,"), when the service's
+   * answer does not say which of them does not exist: Lambda's ResourceNotFoundException for an Invoke through an
+   * alias is the same for a missing function and for a function without that alias.
+   */
+  String message(Target target, Target.Name name, String or) {
+    return absent(target, name, or) + "; "
         + (target.local()
             ? "restart the local stack ('scripts/offhours local stop', then 'scripts/offhours local start'),"
                 + " which creates its " + created + " again"
@@ -67,8 +76,12 @@ public enum NotFound {
    * output it came from, without what to do, for a command that goes on without it ({@code local stop}).
    */
   String absent(Target target, Target.Name name) {
+    return absent(target, name, "");
+  }
+
+  private String absent(Target target, Target.Name name, String or) {
     return noun + " " + Terminal.printable(target.name(name)) + " (" + name.output() + " of "
-        + target.description() + ") does not exist";
+        + target.description() + ")" + or + " does not exist";
   }
 
   /**

@@ -187,8 +187,11 @@ class UiHungStackTest {
 
       assertThat(start.statusCode()).isEqualTo(502);
       assertThat(start.body())
+          .as(
+              "Lambda's answer through the alias is the same for a missing function and a missing alias")
           .isEqualTo("{\"message\":\"the stack answered with an error: function offhours-controller"
-              + " (ControllerFunctionName of stack prod) does not exist; check that --stack names the stack you"
+              + " (ControllerFunctionName of stack prod), or its alias live, does not exist; check that --stack"
+              + " names the stack you"
               + " mean; a function deleted outside CloudFormation is not created again by an update that changes"
               + " nothing\"}");
     }

@@ -159,7 +159,7 @@ final class UiPageSession implements AutoCloseable {
           .as(action)
           .isEqualTo("the stack answered with an error: function " + controller
               + " (ControllerFunctionName of stack " + stack
-              + ") does not exist; check that --stack names"
+              + "), or its alias live, does not exist; check that --stack names"
               + " the stack you mean; a function deleted outside CloudFormation is not created again by an"
               + " update that changes nothing");
     }
