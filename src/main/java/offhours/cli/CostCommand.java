@@ -94,9 +94,7 @@ final class CostCommand implements Command {
         stack is priced and dated with its own InstanceType, InstanceCount, InstanceHourlyPriceUsd and TimeZone
         (as its controller and its API's /status); the local stack with what its controller runs with, which its
         state file records (the zone is the one 'local start' was given, else ran in); the flags override them. Days before the
-        stack existed (its creation, or the local stack's start) are not counted; a stack that started after now by
-        this machine's clock (a clock behind) has nothing counted yet, which cost says, printing no report. A stack
-        with Hosting=serverless
+        stack existed (its creation, or the local stack's start) are not counted. A stack with Hosting=serverless
         has no endpoint-hours: it bills per invocation, and Classify adds each batch's invocation time x the
         endpoint's memory (GB-seconds) and bytes to the same ledger; each day's cost is those at the us-east-1
         serverless prices (--serverless-gb-second, --serverless-gb-data override them), and 24/7 is an always-on endpoint of
@@ -109,7 +107,8 @@ final class CostCommand implements Command {
         With --compare: what the stack billed beside every other hosting option on the same uploads (the
         period's CLASSIFIED results, at their upload time), one row each, the stack's own in the unit its hosting
         bills (endpoint-h, or GB-s for serverless) at the report's total cost, every option over the same hours
-        (today until now); --json: one object per option.
+        (today until now); --json: one object per option. A stack that started after now by this machine's
+        clock (a clock behind) has no hours to compare yet, which --compare says, printing no rows.
         """;
   }
 
@@ -149,16 +148,6 @@ final class CostCommand implements Command {
       Optional<Instant> started = start.at();
       String since =
           start.recorded() ? "'s ledger starts" : target.local() ? " started" : " was created";
-      if (started.isPresent() && !started.get().isBefore(now)) {
-        // This machine's clock is behind the stack's (just after a deploy): no hour of it has
-        // passed by this clock, so there is no period to count or to compare.
-        call.err()
-            .println("nothing is counted yet: " + target.description() + since + " at "
-                + SECONDS.format(started.get().atZone(zone)) + " " + zone.getId()
-                + ", after this machine's clock (" + SECONDS.format(now.atZone(zone))
-                + "); cost counts from then until now: check the clock, or run it again later");
-        return 0;
-      }
       if (started.isPresent() && LocalDate.ofInstant(started.get(), zone).isAfter(from)) {
         // Days before the stack existed were no days off: they would inflate the saving.
         LocalDate day = LocalDate.ofInstant(started.get(), zone);
@@ -183,6 +172,18 @@ final class CostCommand implements Command {
           now,
           tables(target));
       if (call.args().has(HostingOptions.COMPARE.name())) {
+        if (!report.from().isBefore(report.until())) {
+          // The stack started at or after now by this machine's clock (a clock behind, just after a
+          // deploy): no hour to price the other options over.
+          call.err()
+              .println("nothing to compare yet: " + target.description() + since + " at "
+                  + SECONDS.format(started.map(t -> t.atZone(zone)).orElse(report.from())) + " "
+                  + zone.getId()
+                  + ", not before now by this machine's clock (" + SECONDS.format(report.until())
+                  + "); --compare covers the hours from then until now: check the clock, or run it"
+                  + " again later");
+          return 0;
+        }
         var comparison =
             LedgerComparison.compare(call, report, target.description(), from, settings);
         call.out().print(call.json() ? comparison.toJson() : comparison.renderTable());
