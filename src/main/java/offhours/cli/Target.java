@@ -10,11 +10,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.local.StateFile.NameKey;
 import offhours.stack.FunctionVariables;
 import offhours.units.IanaZones;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -146,25 +148,31 @@ public record Target(
 
   /**
    * Which output or state-file key is missing, and how to get it: "stack prod has no output X; update ...". A deployed
-   * stack with none of {@link #OWN_OUTPUTS} is another application's (a wrong --stack), which an update with offhours'
-   * template would replace: that is said instead, naming those outputs, since it may well have others of offhours'
-   * names ({@code QueueUrl}, {@code BucketName}).
+   * stack without any of offhours' outputs never gets here: {@link #notOffhours} refused it as it was read.
    */
   public String missing(Name name) {
-    if (!local && OWN_OUTPUTS.stream().noneMatch(names::containsKey)) {
-      return source + " lacks " + name.output()
-          + ", which this command needs, and every output an offhours"
-          + " stack has ("
-          + String.join(", ", OWN_OUTPUTS.stream().map(Name::output).toList())
-          + "): it is not an offhours stack; check the name given to --stack and the Region ("
-          + clients.region() + ")";
-    }
     String where =
         local ? "has no names." + name.stateKey().key() : "has no output " + name.output();
     return source + " " + where
         + (local
             ? "; restart the local stack with this version ('scripts/offhours local stop', then 'local start')"
             : "; update the stack with this version's template.yaml");
+  }
+
+  /**
+   * Why the deployed stack {@code source} (in {@code region}), with the names its outputs gave, is no offhours stack,
+   * if it is not: it has none of {@link #OWN_OUTPUTS}, so it is another application's (a wrong --stack or Region),
+   * whose {@code BucketName} or {@code QueueUrl} a command would otherwise upload to or send messages to. Said before
+   * any command uses a name, and not as a missing output, which an update with offhours' template would replace.
+   */
+  static Optional<String> notOffhours(String source, Map<Name, String> names, Region region) {
+    if (OWN_OUTPUTS.stream().anyMatch(names::containsKey)) {
+      return Optional.empty();
+    }
+    return Optional.of(source + " has none of offhours' outputs ("
+        + OWN_OUTPUTS.stream().map(Name::output).collect(Collectors.joining(", "))
+        + "): it is not an offhours stack; check the name given to --stack and the Region ("
+        + region + ")");
   }
 
   /**

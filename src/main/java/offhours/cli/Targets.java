@@ -220,6 +220,11 @@ final class Targets {
       Stack stack = usableStack(cloudFormation, stackName);
       Map<Name, String> names = namesFromOutputs(stack.outputs().stream()
           .collect(Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a)));
+      // Another application's stack is refused here, before a command takes its BucketName or
+      // QueueUrl for offhours' own and uploads to it or sends messages to it.
+      Target.notOffhours("stack " + stackName, names, clients.region()).ifPresent(why -> {
+        throw CliException.failure(why);
+      });
       Map<String, String> parameters = parameters(stack);
       return new Target(
           "stack " + stackName,

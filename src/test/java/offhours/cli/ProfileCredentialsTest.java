@@ -287,6 +287,7 @@ class ProfileCredentialsTest {
                   </Parameters>
                   <Outputs>
                     <member><OutputKey>BucketName</OutputKey><OutputValue>offhours-images</OutputValue></member>
+                    <member><OutputKey>ResultsTableName</OutputKey><OutputValue>offhours-results</OutputValue></member>
                   </Outputs>
                 </member>
               </Stacks>

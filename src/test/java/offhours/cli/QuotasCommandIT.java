@@ -313,7 +313,10 @@ class QuotasCommandIT {
             + "<DescribeStacksResult><Stacks><member><StackName>offhours</StackName>"
             + "<StackId>arn:aws:cloudformation:eu-west-1:123456789012:stack/offhours/1</StackId>"
             + "<StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2026-11-01T00:00:00Z</CreationTime>"
-            + "<Parameters>" + parameters + "</Parameters><Outputs></Outputs></member></Stacks>"
+            + "<Parameters>" + parameters + "</Parameters>"
+            // One of offhours' own outputs: a stack with none is another application's (Target).
+            + "<Outputs><member><OutputKey>ResultsTableName</OutputKey>"
+            + "<OutputValue>offhours-results</OutputValue></member></Outputs></member></Stacks>"
             + "</DescribeStacksResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>"
             + "</DescribeStacksResponse>";
     return new Reply(200, Map.of("Content-Type", "text/xml"), xml.getBytes(StandardCharsets.UTF_8));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import offhours.cli.Target.Name;
 import offhours.local.StateFile;
@@ -105,16 +106,27 @@ class TargetsTest {
 
   @Test
   void aStackWithNoneOfOffhoursOutputsIsNamedAsAnotherStackNotOneToUpdate() {
-    Target other = TestTargets.deployed(
-        Targets.namesFromOutputs(Map.of("QueueUrl", "x", "BucketName", "b")), Map.of());
-    assertThatThrownBy(() -> other.name(Name.DLQ_URL))
-        .as("two of offhours' output names are no offhours stack: the message names the outputs it"
-            + " goes by, not 'none of offhours' outputs'")
-        .hasMessage(
-            "stack prod lacks DeadLetterQueueUrl, which this command needs, and every output an"
-                + " offhours stack has (ResultsTableName, ControlTableName, ClassifyMappingId,"
-                + " ControllerFunctionName, ClassifyFunctionName): it is not an offhours stack; check the name"
-                + " given to --stack and the Region (us-east-1)");
+    assertThat(Target.notOffhours(
+            "stack other",
+            Targets.namesFromOutputs(
+                Map.of("QueueUrl", "x", "BucketName", "b", "DeadLetterQueueUrl", "d")),
+            Region.EU_WEST_1))
+        .hasValue("stack other has none of offhours' outputs (ResultsTableName, ControlTableName,"
+            + " ClassifyMappingId, ControllerFunctionName, ClassifyFunctionName): it is not an offhours"
+            + " stack; check the name given to --stack and the Region (eu-west-1)");
+    assertThat(Target.notOffhours("stack other", Map.of(), Region.EU_WEST_1)).isPresent();
+    // Any one makes it offhours' (every version has all five); one it lacks is missing.
+    for (String own : List.of(
+        "ResultsTableName",
+        "ControlTableName",
+        "ClassifyMappingId",
+        "ControllerFunctionName",
+        "ClassifyFunctionName")) {
+      assertThat(Target.notOffhours(
+              "stack prod", Targets.namesFromOutputs(Map.of(own, "x")), Region.EU_WEST_1))
+          .as(own)
+          .isEmpty();
+    }
     // An offhours stack of any version has all five: an older one lacks only newer outputs.
     Target older = TestTargets.deployed(
         Targets.namesFromOutputs(Map.of(
