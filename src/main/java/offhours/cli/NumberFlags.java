@@ -12,7 +12,10 @@ import offhours.units.WholeNumbers;
 final class NumberFlags {
   private NumberFlags() {}
 
-  /** {@link #positive}, at most {@code max}: a larger number is refused, never cut to an int. */
+  /**
+   * {@link #positive}, at most {@code max}: a larger number is refused, never cut to an int, and anything else with
+   * the same range ("needs a whole number from 1 to 366").
+   */
   static int positive(Arguments args, Option option, int fallback, int max) {
     return (int) positive(args, option, (long) fallback, (long) max);
   }
@@ -41,8 +44,10 @@ final class NumberFlags {
       beyond = WholeNumbers.isDigits(text);
     }
     if (n < 1 && !beyond) {
-      throw CliException.usage("--" + option.name()
-          + " needs a positive whole number in digits 0-9, got '" + Terminal.value(text) + "'");
+      // A flag with a bound says it here too, as its refusal above the bound does.
+      throw CliException.usage("--" + option.name() + " needs "
+          + (max == Long.MAX_VALUE ? "a positive whole number" : "a whole number from 1 to " + max)
+          + " in digits 0-9, got '" + Terminal.value(text) + "'");
     }
     if (beyond || n > max) {
       throw CliException.usage("--" + option.name() + " must be at most " + max + ", got "

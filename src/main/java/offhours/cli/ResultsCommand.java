@@ -242,26 +242,13 @@ final class ResultsCommand implements Command {
       throw CliException.usage(
           "unknown status '" + args.value(STATUS.name()).get() + "'; use CLASSIFIED or REJECTED");
     }
-    int limit = args.value(LIMIT.name()).map(ResultsCommand::limit).orElse(DEFAULT_LIMIT);
+    int limit = NumberFlags.positive(args, LIMIT, DEFAULT_LIMIT, Integer.MAX_VALUE - 1);
     return new Query(
         args.objectKey(KEY.name()).orElse(null),
         args.keyPrefix(PREFIX.name(), "every key").orElse(null),
         args.topLabel(LABEL.name()).orElse(null),
         status,
         limit);
-  }
-
-  private static int limit(String value) {
-    try {
-      long limit = NumberFlags.digits(value, false);
-      if (limit > 0 && limit < Integer.MAX_VALUE) {
-        return (int) limit;
-      }
-    } catch (NumberFormatException e) {
-      // falls through to the message below
-    }
-    throw CliException.usage("--limit needs a whole number from 1 to " + (Integer.MAX_VALUE - 1)
-        + " in digits 0-9, got '" + Terminal.value(value) + "'");
   }
 
   /**

@@ -91,8 +91,8 @@ class BadInputTest {
         "--limit needs a whole number from 1 to 2147483646 in digits 0-9, got '\uff15'");
     usage(
         run("cost", "--days", "\u0665"),
-        "--days needs a positive whole number in digits 0-9, got '\u0665'");
-    usage(run("cost", "--days", "+5"), "--days needs a positive whole number in digits 0-9");
+        "--days needs a whole number from 1 to 3660 in digits 0-9, got '\u0665'");
+    usage(run("cost", "--days", "+5"), "--days needs a whole number from 1 to 3660 in digits 0-9");
     usage(
         run("simulate", "--seed", "\uff17"),
         "--seed needs a whole number from -9223372036854775807 to 9223372036854775807 (0 and"
@@ -216,7 +216,7 @@ class BadInputTest {
   void costAndUiFlagsAreCheckedBeforeTheStackIsLookedFor() {
     usage(run("cost", "--price", "abc"), "--price needs a number of US dollars per instance-hour");
     usage(run("cost", "--time-zone", "Mars/Olympus"), "--time-zone needs an IANA zone");
-    usage(run("cost", "--instances", "0"), "--instances needs a positive whole number");
+    usage(run("cost", "--instances", "0"), "--instances needs a whole number from 1 to 2147483647");
     usage(
         run("cost", "--serverless-gb-second", "-1"),
         "--serverless-gb-second needs a number of US dollars");
@@ -228,7 +228,8 @@ class BadInputTest {
   void costMaxWaitWithoutCompareIsRefusedRatherThanIgnored() {
     usage(run("cost", "--max-wait", "30"), "--max-wait is the budget of --compare's misses");
     usage(
-        run("cost", "--compare", "--max-wait", "abc"), "--max-wait needs a positive whole number");
+        run("cost", "--compare", "--max-wait", "abc"),
+        "--max-wait needs a whole number from 1 to 20160 in digits 0-9, got 'abc'");
   }
 
   @Test
@@ -329,7 +330,9 @@ class BadInputTest {
 
   @Test
   void aLimitTooLargeIsNotCalledNotPositive() {
-    usage(run("results", "--limit", "99999999999999"), "--limit needs a whole number from 1 to");
+    usage(
+        run("results", "--limit", "99999999999999"),
+        "--limit must be at most 2147483646, got 99999999999999");
   }
 
   /** The local stack's model flags as 'local start', 'local run' and 'demo' read them, before anything starts. */
@@ -464,6 +467,9 @@ class BadInputTest {
   @Test
   void aNumberTooLargeIsEchoedAsGivenAndAFractionIsNotCutToAWholeNumber() {
     usage(run("ui", "--port", "99999999999"), "--port must be at most 65535, got 99999999999");
+    usage(
+        run("ui", "--port", "http"),
+        "--port needs a whole number from 1 to 65535 in digits 0-9, got 'http'");
     usage(run("backfill", "s3://photos", "--page-size", "99999999999"), "got 99999999999");
     // Digits beyond a long, and a long's extremes, are refused in each flag's own range.
     for (String beyond : List.of("99999999999999999999", "9223372036854775807")) {
@@ -475,10 +481,11 @@ class BadInputTest {
     }
     usage(
         run("demo", "--timeout", "-9223372036854775808"),
-        "--timeout needs a positive whole number in digits 0-9, got '-9223372036854775808'");
+        "--timeout needs a whole number from 1 to 86400 in digits 0-9, got '-9223372036854775808'");
     usage(run("backfill", "s3://photos", "--max", "0.5"), "--max needs a positive whole number");
     usage(
-        run("backfill", "s3://photos", "--page-size", "2.5"), "--page-size needs a positive whole");
+        run("backfill", "s3://photos", "--page-size", "2.5"),
+        "--page-size needs a whole number from 1 to 1000");
   }
 
   @Test

@@ -39,6 +39,13 @@ class NumberFlagsTest {
     assertThat(NumberFlags.positive(days("366"), DAYS, 7, 366)).isEqualTo(366);
     assertThat(NumberFlags.positive(new Arguments(List.of(), Map.of()), DAYS, 7, 366))
         .isEqualTo(7);
+    for (String bad : List.of("0", "-1", "3.5", "")) {
+      assertThatThrownBy(() -> NumberFlags.positive(days(bad), DAYS, 7, 366))
+          .as("a bounded flag says its range for %s as above it", bad)
+          .isInstanceOfSatisfying(
+              CliException.class, e -> assertThat(e.isUsage()).isTrue())
+          .hasMessage("--days needs a whole number from 1 to 366 in digits 0-9, got '" + bad + "'");
+    }
     assertThatThrownBy(() -> NumberFlags.positive(days("367"), DAYS, 7, 366))
         .isInstanceOf(CliException.class)
         .hasMessage("--days must be at most 366, got 367");

@@ -148,9 +148,8 @@ class TraceCommandIT extends OnMotoStack {
             + " check that --bucket names the bucket you mean\n");
 
     assertThat(moto.run("trace", "--days", "0").err())
-        .isEqualTo(
-            "offhours: --days needs a positive whole number in digits 0-9, got '0'; see 'offhours trace"
-                + " --help'\n");
+        .isEqualTo("offhours: --days needs a whole number from 1 to 365 in digits 0-9, got '0'; see"
+            + " 'offhours trace --help'\n");
     assertThat(moto.run("trace", "--days", "366").err())
         .isEqualTo("offhours: --days must be at most 365, got 366; see 'offhours trace --help'\n");
     CliRun both = moto.run("trace", "--bucket", moto.bucket, "--stack", "prod");

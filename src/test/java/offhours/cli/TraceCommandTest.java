@@ -52,8 +52,8 @@ class TraceCommandTest {
   void aBadDaysOrAnEmptyBucketIsAUsageErrorBeforeAnyClientIsBuilt() {
     assertThat(CliRun.offline(cache, "trace", "--days", "1.5").err())
         .isEqualTo(
-            "offhours: --days needs a positive whole number in digits 0-9, got '1.5'; see 'offhours trace"
-                + " --help'\n");
+            "offhours: --days needs a whole number from 1 to 365 in digits 0-9, got '1.5'; see"
+                + " 'offhours trace --help'\n");
     assertThat(CliRun.offline(cache, "trace", "--bucket", " ").err())
         .isEqualTo("offhours: --bucket needs a bucket name; see 'offhours trace --help'\n");
   }
