@@ -263,7 +263,6 @@ final class Targets {
     }
   }
 
-  /** A stack's parameters as DescribeStacks gives them, by name; one without a key or a value is left out. */
   /**
    * The stack DescribeStacks gives for {@code stackName}, refused with the reason when it cannot serve
    * ({@link StackLifecycle#unusable}) or when the answer holds no stack; AWS's own exceptions pass through.
@@ -282,6 +281,7 @@ final class Targets {
     return stack;
   }
 
+  /** A stack's parameters as DescribeStacks gives them, by name; one without a key or a value is left out. */
   static Map<String, String> parameters(Stack stack) {
     return stack.parameters().stream()
         .filter(p -> p.parameterKey() != null && p.parameterValue() != null)
