@@ -153,7 +153,7 @@ class EndpointControlTest {
 
   @Test
   void aStartOverAMonthOnADeployedStackSaysToMakeThoseHoursItsWorkingHours() {
-    try (StubHttpServer aws = deployedStack("")) {
+    try (StubHttpServer aws = deployedStack(Map.of())) {
       CliRun run = runOn(aws, "--stack", "offhours", "endpoint", "start", "--until", "300d");
 
       assertThat(run.exitCode()).isEqualTo(2);
@@ -238,26 +238,20 @@ class EndpointControlTest {
 
   /**
    * CloudFormation and Lambda on one loopback server: DescribeStacks answers a stack with a controller function and
-   * {@code parameters} (members of its Parameters), Invoke answers {@link #answer}.
+   * {@code parameters}, Invoke answers {@link #answer}.
    */
-  private StubHttpServer deployedStack(String parameters) {
+  private StubHttpServer deployedStack(Map<String, String> parameters) {
     return StubHttpServer.start(request -> request.path().startsWith("/2015")
         ? new Reply(200, Map.of(), answer.getBytes(StandardCharsets.UTF_8))
-        : new Reply(200, Map.of("Content-Type", "text/xml"), """
-            <DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
-              <DescribeStacksResult><Stacks><member>
-                <StackName>offhours</StackName>
-                <StackId>arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/1</StackId>
-                <StackStatus>CREATE_COMPLETE</StackStatus>
-                <CreationTime>2026-11-01T08:00:00Z</CreationTime>
-                <Parameters>%s</Parameters>
-                <Outputs><member><OutputKey>ControllerFunctionName</OutputKey>
-                  <OutputValue>offhours-ControllerFunction-AbC123</OutputValue></member></Outputs>
-              </member></Stacks></DescribeStacksResult>
-              <ResponseMetadata><RequestId>describe-1</RequestId></ResponseMetadata>
-            </DescribeStacksResponse>
-            """.formatted(parameters)
-            .getBytes(StandardCharsets.UTF_8)));
+        : new Reply(
+            200,
+            Map.of("Content-Type", "text/xml"),
+            DescribeStacksXml.of(
+                    "offhours",
+                    "CREATE_COMPLETE",
+                    parameters,
+                    Map.of("ControllerFunctionName", "offhours-ControllerFunction-AbC123"))
+                .getBytes(StandardCharsets.UTF_8)));
   }
 
   private CliRun runOn(StubHttpServer aws, String... args) {
@@ -273,7 +267,7 @@ class EndpointControlTest {
 
   @Test
   void aDeployedControllerIsInvokedThroughItsAliasAsItsScheduleInvokesIt() {
-    try (StubHttpServer aws = deployedStack("")) {
+    try (StubHttpServer aws = deployedStack(Map.of())) {
       CliRun run = runOn(aws, "--stack", "offhours", "endpoint", "stop");
 
       assertThat(run.exitCode()).as(run.err()).isZero();
@@ -293,8 +287,7 @@ class EndpointControlTest {
   /** A deployed stack's zone is its TimeZone parameter, which DescribeStacks gave with its outputs: no other call. */
   @Test
   void aDateTimeIsReadInTheDeployedStacksTimeZoneParameter() throws IOException {
-    try (StubHttpServer aws = deployedStack("<member><ParameterKey>TimeZone</ParameterKey>"
-        + "<ParameterValue>America/New_York</ParameterValue></member>")) {
+    try (StubHttpServer aws = deployedStack(Map.of("TimeZone", "America/New_York"))) {
       CliRun run =
           runOn(aws, "--stack", "offhours", "endpoint", "stop", "--until", "2026-11-30T08:00");
 

@@ -49,25 +49,7 @@ class OtherApplicationStackTest {
 
   /** What {@code args} say of a stack in {@code status} with {@code outputs}; fails unless only DescribeStacks went. */
   private String on(String status, Map<String, String> outputs, String... args) {
-    StringBuilder members = new StringBuilder();
-    outputs.forEach((key, value) -> members
-        .append("<member><OutputKey>")
-        .append(key)
-        .append("</OutputKey><OutputValue>")
-        .append(value)
-        .append("</OutputValue></member>"));
-    String body = """
-        <DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
-          <DescribeStacksResult><Stacks><member>
-            <StackName>other-app</StackName>
-            <StackId>arn:aws:cloudformation:eu-central-1:123456789012:stack/other-app/1</StackId>
-            <StackStatus>%s</StackStatus>
-            <CreationTime>2026-11-01T08:00:00Z</CreationTime>
-            <Outputs>%s</Outputs>
-          </member></Stacks></DescribeStacksResult>
-          <ResponseMetadata><RequestId>describe-1</RequestId></ResponseMetadata>
-        </DescribeStacksResponse>
-        """.formatted(status, members);
+    String body = DescribeStacksXml.of("other-app", status, Map.of(), outputs);
     stop();
     aws = StubHttpServer.start(request -> request.text().contains("Action=DescribeStacks")
         ? new Reply(200, Map.of("Content-Type", "text/xml"), body.getBytes(StandardCharsets.UTF_8))

@@ -41,22 +41,8 @@ class StackStatusTest {
 
   /** As {@link #resultsOn(String, boolean)}, of a stack whose one output is {@code output} (none if null). */
   private String resultsOn(String status, String output) {
-    String outputs = output != null
-        ? "<Outputs><member><OutputKey>" + output + "</OutputKey>"
-            + "<OutputValue>offhours-x</OutputValue></member></Outputs>"
-        : "";
-    String body = """
-        <DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
-          <DescribeStacksResult><Stacks><member>
-            <StackName>offhours</StackName>
-            <StackId>arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/1</StackId>
-            <StackStatus>%s</StackStatus>
-            <CreationTime>2026-11-01T08:00:00Z</CreationTime>
-            %s
-          </member></Stacks></DescribeStacksResult>
-          <ResponseMetadata><RequestId>describe-1</RequestId></ResponseMetadata>
-        </DescribeStacksResponse>
-        """.formatted(status, outputs);
+    String body = DescribeStacksXml.of(
+        "offhours", status, Map.of(), output == null ? Map.of() : Map.of(output, "offhours-x"));
     stop();
     aws = StubHttpServer.start(request -> request.text().contains("Action=DescribeStacks")
         ? new Reply(200, Map.of("Content-Type", "text/xml"), body.getBytes(StandardCharsets.UTF_8))
