@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import offhours.cache.CacheFiles;
 import offhours.local.LocalDeployment;
 import offhours.local.LocalDirectory;
+import offhours.local.process.ChildProcesses;
 import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import offhours.stack.Hosting;
@@ -67,6 +68,8 @@ final class DemoCommand implements Command {
         with serverless the endpoint the stack creates (the controller only enables the trigger).
         Prints one row per upload (key, top label, score, status, reason) and stops everything.
         Exit status 0 only if every upload got a result (CLASSIFIED or REJECTED with its reason).
+        Ctrl-C (or SIGTERM) at any moment, the stack's start included, ends every process the demo started
+        (moto_server, a --container-command's model server) and names each on stderr; exit status 130 (143).
         With --json: one JSON object per upload, as 'offhours results --json' prints them.
         """;
   }
@@ -91,9 +94,15 @@ final class DemoCommand implements Command {
     Path functionLog = CacheFiles.privateFile(
         LocalDirectory.logs(options.cacheDir()).resolve("demo-functions.log"));
     call.err().println("function logs (what CloudWatch would show): " + functionLog);
+    // Every process the stack starts outside this JVM, recorded from the first: a signal ends them
+    // itself, at any moment, whether or not the terminal's Ctrl-C reaches them too.
+    ChildProcesses children = new ChildProcesses();
+    StopSignals.install(
+        call.err(), () -> StackStops.whileStarting(children::refuseFromNowOn, call.err()));
     try (FunctionLogs logs = FunctionLogs.to(functionLog);
-        LocalDeployment stack = LocalDeployment.start(options, call.err())) {
-      StopSignals.install(call.err(), stack::close);
+        LocalDeployment stack = LocalDeployment.start(options, call.err(), children)) {
+      StopSignals.install(
+          call.err(), () -> StackStops.up(children.recorded(), stack::close, call.err()));
       String bucket = stack.resources().bucket();
       DemoProgress progress = progress(options, stack);
       progress

@@ -55,7 +55,8 @@ final class LocalRunCommand implements Command {
     StateFileKeeper keeper =
         StateFileKeeper.starting(stateFile, ProcessHandle.current(), call.err());
     // Until the stack is up its own close is not there: a signal ends what it has started so far.
-    StopSignals.install(call.err(), () -> stopStarting(keeper));
+    StopSignals.install(
+        call.err(), () -> StackStops.whileStarting(keeper::stopStarting, call.err()));
     LocalDeployment stack;
     try {
       stack = LocalDeployment.start(options, call.err(), keeper);
@@ -120,19 +121,6 @@ final class LocalRunCommand implements Command {
       control.close();
     } catch (IOException e) {
       // its file is replaced by the next start
-    }
-  }
-
-  /**
-   * A signal while the stack starts: ends what it started so far (moto_server, npm or node; one it is starting at that
-   * moment included), each with what it forked, as {@code local stop} ends what a killed stack left, and removes the
-   * file. The start-up starts nothing after that, and goes with the JVM.
-   */
-  private static void stopStarting(StateFileKeeper keeper) {
-    try {
-      StackProcess.endLeftovers(keeper.stopStarting());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -213,7 +213,16 @@ public final class LocalDeployment implements AutoCloseable {
    */
   public static LocalDeployment start(
       Options options, PrintStream progress, StateFileKeeper stateFile) throws IOException {
-    return start(options, progress, Clock.systemUTC(), stateFile.children());
+    return start(options, progress, stateFile.children());
+  }
+
+  /**
+   * As {@link #start(Options, PrintStream)}, the processes it starts recorded in {@code children} from the first (the
+   * demo's): a signal while it starts ends what they name ({@link ChildProcesses#refuseFromNowOn()}).
+   */
+  public static LocalDeployment start(
+      Options options, PrintStream progress, ChildProcesses children) throws IOException {
+    return start(options, progress, Clock.systemUTC(), children);
   }
 
   private static LocalDeployment start(
