@@ -16,8 +16,6 @@ final class CostCommand implements Command {
 
   private static final java.time.format.DateTimeFormatter HH_MM =
       java.time.format.DateTimeFormatter.ofPattern("HH:mm", java.util.Locale.ROOT);
-  private static final java.time.format.DateTimeFormatter SECONDS =
-      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", java.util.Locale.ROOT);
 
   /**
    * The most days a report covers: ten years. The ledger keeps every day (the control table has no TTL) and cost reads
@@ -146,8 +144,7 @@ final class CostCommand implements Command {
           NotFound.TABLE,
           () -> CostReport.stackStart(dynamoDb, controlTable, target.created()));
       Optional<Instant> started = start.at();
-      String since =
-          start.recorded() ? "'s ledger starts" : target.local() ? " started" : " was created";
+      String since = start.how(target.local());
       if (started.isPresent() && LocalDate.ofInstant(started.get(), zone).isAfter(from)) {
         // Days before the stack existed were no days off: they would inflate the saving.
         LocalDate day = LocalDate.ofInstant(started.get(), zone);
@@ -172,15 +169,11 @@ final class CostCommand implements Command {
           now,
           tables(target));
       if (call.args().has(HostingOptions.COMPARE.name())) {
-        if (!report.from().isBefore(report.until())) {
-          // The stack started at or after now by this machine's clock (a clock behind, just after a
-          // deploy): no hour to price the other options over.
+        if (report.nothingToCompareYet()) {
+          // No hour to price the other options over.
           call.err()
-              .println("nothing to compare yet: " + target.description() + since + " at "
-                  + SECONDS.format(started.map(t -> t.atZone(zone)).orElse(report.from())) + " "
-                  + zone.getId()
-                  + ", not before now by this machine's clock (" + SECONDS.format(report.until())
-                  + "); --compare covers the hours from then until now: check the clock, or run it"
+              .println(report.nothingToCompareYet(target.description() + since, started)
+                  + "; --compare covers the hours from then until now: check the clock, or run it"
                   + " again later");
           return 0;
         }

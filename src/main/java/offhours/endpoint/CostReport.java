@@ -25,6 +25,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * the stack started, so its first day counts from that instant.
  */
 public final class CostReport {
+  private static final java.time.format.DateTimeFormatter SECONDS =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", java.util.Locale.ROOT);
 
   /**
    * One day, or the total ({@code date} null). {@code costPerImageUsd} is NaN when no image was classified.
@@ -291,15 +293,45 @@ public final class CostReport {
    */
   public static StackStart stackStart(
       DynamoDbClient dynamo, String controlTable, Optional<Instant> known) {
-    Optional<Instant> recorded = new DynamoControlTable(dynamo, controlTable).started();
-    Optional<Instant> at = Ledger.stackStart(recorded, known);
-    return new StackStart(at, recorded.isPresent() && at.equals(recorded));
+    return StackStart.of(new DynamoControlTable(dynamo, controlTable).started(), known);
   }
 
   /**
    * A stack's start ({@link #stackStart}), and whether it is the one its ledger recorded (else the caller's, if any).
    */
-  public record StackStart(Optional<Instant> at, boolean recorded) {}
+  public record StackStart(Optional<Instant> at, boolean recorded) {
+
+    /** The earlier of the ledger's {@code recorded} start and the one {@code known} otherwise (Ledger.stackStart). */
+    public static StackStart of(Optional<Instant> recorded, Optional<Instant> known) {
+      Optional<Instant> at = Ledger.stackStart(recorded, known);
+      return new StackStart(at, recorded.isPresent() && at.equals(recorded));
+    }
+
+    /** How the start came, after the stack's name: "'s ledger starts", " started" (a local one), " was created". */
+    public String how(boolean local) {
+      return recorded ? "'s ledger starts" : local ? " started" : " was created";
+    }
+  }
+
+  /**
+   * Whether the period holds no hour: the stack started at or after now by this machine's clock (a clock behind, just
+   * after a deploy), so there is nothing yet to compare with another hosting or with an always-on endpoint.
+   */
+  public boolean nothingToCompareYet() {
+    return !from.isBefore(until);
+  }
+
+  /**
+   * What a reader says when {@link #nothingToCompareYet()}, up to what to do, which is its own: "nothing to compare
+   * yet: stack prod was created at 2026-11-25 12:00:03 UTC, not before now by this machine's clock (2026-11-25
+   * 12:00:02)". {@code stack} is the stack and how it started ({@link StackStart#how}), {@code start} its start.
+   */
+  public String nothingToCompareYet(String stack, Optional<Instant> start) {
+    ZoneId zone = from.getZone();
+    return "nothing to compare yet: " + stack + " at "
+        + SECONDS.format(start.map(t -> t.atZone(zone)).orElse(from)) + " " + zone.getId()
+        + ", not before now by this machine's clock (" + SECONDS.format(until) + ")";
+  }
 
   /**
    * Where the period starts: midnight of its first day, or the instant the stack's accounting started when that is

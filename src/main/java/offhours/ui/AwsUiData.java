@@ -21,7 +21,6 @@ import offhours.api.StackObserver;
 import offhours.api.StatusView;
 import offhours.endpoint.CostReport;
 import offhours.endpoint.DynamoControlTable;
-import offhours.endpoint.Ledger;
 import offhours.endpoint.LedgerPrices;
 import offhours.results.LiveSettings;
 import offhours.units.Times;
@@ -196,10 +195,9 @@ public final class AwsUiData implements UiData, AutoCloseable {
     LocalDate to = LocalDate.ofInstant(now, zone);
     LocalDate first = to.minusDays(days - 1L);
     // Always-on starts when the stack did, as 'offhours cost' counts it (Ledger.stackStart).
-    Instant start = Ledger.stackStart(
-            ledgerStart.apply(new DynamoControlTable(dynamo, target.controlTable())),
-            target.created())
-        .orElse(first.atStartOfDay(zone).toInstant());
+    CostReport.StackStart started = CostReport.StackStart.of(
+        ledgerStart.apply(new DynamoControlTable(dynamo, target.controlTable())), target.created());
+    Instant start = started.at().orElse(first.atStartOfDay(zone).toInstant());
     CostReport report = CostReport.fromAws(
         dynamo,
         target.controlTable(),
@@ -217,6 +215,14 @@ public final class AwsUiData implements UiData, AutoCloseable {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("since", since.toLocalDate());
     answer.put("sinceTime", since.toLocalTime().format(HH_MM));
+    // A period that starts after it ends has no saving to show: said as 'cost --compare' says it.
+    answer.put(
+        "nothingYet",
+        report.nothingToCompareYet()
+            ? report.nothingToCompareYet(
+                    target.description() + started.how(target.local()), started.at())
+                + "; the ledger counts the hours from then until now: check the clock, or look again later"
+            : null);
     answer.put("days", report.days().stream().map(AwsUiData::row).toList());
     answer.put("hosting", pricing.prices().hosting().value());
     answer.put("instanceType", pricing.prices().instanceType());

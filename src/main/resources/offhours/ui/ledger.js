@@ -121,7 +121,9 @@ function showLedger(ledger) {
   // When always-on starts, to the minute, in the stack's zone (as 'offhours cost' says it).
   const from = shortDate(since) + (ledger.sinceTime ? ' ' + ledger.sinceTime : '')
     + (ledger.timeZone ? ' ' + ledger.timeZone : '');
-  $('saved').textContent = total.endpointHours > 0 || total.costUsd > 0
+  // A stack that started after now by this machine's clock has no hour yet: said as 'cost --compare' says it.
+  $('saved').textContent = ledger.nothingYet ? ledger.nothingYet
+    : total.endpointHours > 0 || total.costUsd > 0
     ? percent(total.savedPercent) + ' saved vs always-on since ' + from + ' · ' + money(total.savedUsd)
     : serverless ? 'no invocation billed yet' : 'the endpoint has been off';
   const hours = total.endpointHours || 0;

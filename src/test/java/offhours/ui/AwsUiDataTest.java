@@ -126,6 +126,30 @@ class AwsUiDataTest {
   }
 
   @Test
+  void aStackCreatedAfterNowByThisMachinesClockHasNothingToCompareYetAsCostCompareSaysIt() {
+    ZoneId paris = ZoneId.of("Europe/Paris");
+    Instant now = Instant.parse("2026-11-25T12:00:02Z");
+    Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+    // Created by a clock a second ahead of this machine's: the period would start after it ends.
+    AwsUiData ahead =
+        ledgerPage(new FakeDynamoDb(), null, paris, clock, Optional.of(now.plusSeconds(1)));
+
+    assertThat(ahead.ledger(7))
+        .containsEntry(
+            "nothingYet",
+            "nothing to compare yet: stack prod was created at 2026-11-25 13:00:03 Europe/Paris, not"
+                + " before now by this machine's clock (2026-11-25 13:00:02); the ledger counts the hours"
+                + " from then until now: check the clock, or look again later");
+
+    AwsUiData before =
+        ledgerPage(new FakeDynamoDb(), null, paris, clock, Optional.of(now.minusSeconds(1)));
+    assertThat(before.ledger(7))
+        .as("a stack created a second before now has that second to count")
+        .containsEntry("nothingYet", null)
+        .containsEntry("sinceTime", "13:00");
+  }
+
+  @Test
   void aRefreshReadsTheLedgersStartUntilTheControllerHasRecordedItThenKeepsIt() {
     FakeDynamoDb dynamo = new FakeDynamoDb();
     AwsUiData page = ledgerPage(

@@ -68,6 +68,45 @@ class UiLedgerBrowserIT {
     }
   }
 
+  /** A stack created after now by this machine's clock: the line under the chart says what the ledger says. */
+  @Test
+  void aLedgerWithNothingToCompareYetSaysSoUnderTheChart() throws Exception {
+    String nothingYet = "nothing to compare yet: stack prod was created at 2026-11-25 13:00:03"
+        + " Europe/Paris, not before now by this machine's clock (2026-11-25 13:00:02)";
+    UiData data =
+        new MemoryUiData(() ->
+            MemoryUiData.page(Map.of("known", false, "exact", false, "basis", "none known"))) {
+          @Override
+          public Map<String, Object> ledger(int days) {
+            String today = LocalDate.now().toString();
+            return Map.of(
+                "since",
+                today,
+                "sinceTime",
+                "13:00",
+                "nothingYet",
+                nothingYet,
+                "days",
+                List.of(Map.of(
+                    "date", today,
+                    "endpointHours", 0.5,
+                    "images", 0,
+                    "costUsd", 0.05,
+                    "alwaysOnHours", 0.0,
+                    "alwaysOnCostUsd", 0.0)));
+          }
+        };
+    try (UiServer server = UiServer.start(data, 0, FixedPageSettings::uploadRules);
+        HeadlessChromium chromium = HeadlessChromium.start(files)) {
+      WebDriver page = chromium.browser;
+      page.get(server.url().toString());
+      await(
+          page,
+          "the line under the chart says there is nothing to compare yet",
+          d -> d.findElement(By.id("saved")).getText().equals(nothingYet));
+    }
+  }
+
   @Test
   void theChartIsDrawnAtTheWidthItIsShownAtItsDatesApart() throws Exception {
     UiData data =
