@@ -84,6 +84,13 @@ record UploadOutlook(
    */
   record QueueCounts(Backlog.Snapshot counts, SdkException refused, String absent) {
 
+    QueueCounts {
+      if (counts == null && refused == null && absent == null) {
+        throw new IllegalArgumentException(
+            "no counts, and nothing says why: name the queue (absent)");
+      }
+    }
+
     QueueCounts(Backlog.Snapshot counts, SdkException refused) {
       this(counts, refused, null);
     }
@@ -92,20 +99,30 @@ record UploadOutlook(
     static QueueCounts read(SqsClient sqs, Target target) {
       Optional<String> queueUrl = target.optionalName(Name.QUEUE_URL);
       if (queueUrl.isEmpty()) {
-        return new QueueCounts(
-            null,
-            null,
-            target.description() + " names no queue (no " + Name.QUEUE_URL.output() + " output)");
+        return absent(target);
       }
       try {
         return new QueueCounts(new SqsBacklog(sqs, queueUrl.get(), null).read(), null);
       } catch (SqsException e) {
-        return SqsErrors.missingQueue(e)
-            ? new QueueCounts(null, null, NotFound.QUEUE.absent(target, Name.QUEUE_URL))
-            : new QueueCounts(null, e);
+        return SqsErrors.missingQueue(e) ? absent(target) : new QueueCounts(null, e);
       } catch (SdkException e) {
         return new QueueCounts(null, e);
       }
+    }
+
+    /** Counts read elsewhere (the page's observation); none when its queue was not there, named as {@link #read}. */
+    static QueueCounts of(Backlog.Snapshot counts, Target target) {
+      return counts == null ? absent(target) : new QueueCounts(counts, null);
+    }
+
+    /** {@code target}'s queue does not exist, or it names none: said naming it, or saying so. */
+    private static QueueCounts absent(Target target) {
+      return new QueueCounts(
+          null,
+          null,
+          target.optionalName(Name.QUEUE_URL).isEmpty()
+              ? target.description() + " names no queue (no " + Name.QUEUE_URL.output() + " output)"
+              : NotFound.QUEUE.absent(target, Name.QUEUE_URL));
     }
 
     /**
@@ -125,7 +142,7 @@ record UploadOutlook(
         return "reading the queue's counts needs sqs:GetQueueAttributes: "
             + (refused instanceof AwsServiceException e ? MoveTasks.detail(e) : "no answer");
       }
-      return counts == null ? (absent == null ? "the stack's queue does not exist" : absent) : null;
+      return counts == null ? absent : null;
     }
   }
 
@@ -181,7 +198,7 @@ record UploadOutlook(
             seen.decision(),
             Optional.of(seen.control()),
             null,
-            new QueueCounts(seen.queue(), null))
+            QueueCounts.of(seen.queue(), target))
         .upcoming();
   }
 

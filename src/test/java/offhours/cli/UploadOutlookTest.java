@@ -405,4 +405,32 @@ class UploadOutlookTest {
     assertThat(page.nextUploadNote())
         .startsWith("stack prod has no parameter WorkingHours, WakeBacklogMessages (");
   }
+
+  /** A sight without the queue's counts names the queue as the command line does, where it said "the stack's queue". */
+  @Test
+  void thePageOfASightWithoutTheQueuesCountsNamesTheQueueAsTheCommandLineDoes() {
+    String url = "https://sqs.us-east-1.amazonaws.com/123456789012/offhours-queue";
+    StackObserver.Observed all = observed();
+    StackObserver.Observed noQueue = new StackObserver.Observed(
+        all.at(),
+        all.decision(),
+        all.control(),
+        null,
+        all.today(),
+        all.zone(),
+        all.startedBy(),
+        all.serverless(),
+        all.ledgerStart());
+
+    StatusView.Upcoming named = UploadOutlook.forPage(
+            TestTargets.deployed(Map.of(Target.Name.QUEUE_URL, url), PARAMETERS))
+        .apply(noQueue);
+    StatusView.Upcoming none =
+        UploadOutlook.forPage(TestTargets.deployed(Map.of(), PARAMETERS)).apply(noQueue);
+
+    assertThat(named.nextUpload()).isNull();
+    assertThat(named.nextUploadNote())
+        .isEqualTo("queue " + url + " (QueueUrl of stack prod) does not exist");
+    assertThat(none.nextUploadNote()).isEqualTo("stack prod names no queue (no QueueUrl output)");
+  }
 }
