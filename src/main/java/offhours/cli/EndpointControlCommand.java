@@ -143,22 +143,16 @@ final class EndpointControlCommand implements Command {
       // (SnapStart's unless the stack's SnapStart parameter is false), not $LATEST. The local
       // Lambda has no aliases.
       String qualifier = target.local() ? null : StackSpec.FUNCTION_ALIAS;
-      InvokeResponse response;
-      try {
-        response = lambda.invoke(r -> r.functionName(function)
-            .qualifier(qualifier)
-            .payload(SdkBytes.fromUtf8String(Json.line(payload))));
-      } catch (RuntimeException e) {
-        // Through the alias, Lambda's answer is the same for a function that does not exist and for
-        // one without the alias (a stack deployed before it, or an alias deleted): both are named.
-        if (NotFound.FUNCTION.test(e)) {
-          throw CliException.failure(NotFound.FUNCTION.message(
-              target,
-              Name.CONTROLLER_FUNCTION,
-              qualifier == null ? "" : ", or its alias " + qualifier + ","));
-        }
-        throw e;
-      }
+      // Through the alias, Lambda's answer is the same for a function that does not exist and for
+      // one
+      // without the alias (a stack deployed before it, or an alias deleted): both are named.
+      InvokeResponse response = target.on(
+          Name.CONTROLLER_FUNCTION,
+          NotFound.FUNCTION,
+          qualifier == null ? "" : ", or its alias " + qualifier + ",",
+          () -> lambda.invoke(r -> r.functionName(function)
+              .qualifier(qualifier)
+              .payload(SdkBytes.fromUtf8String(Json.line(payload)))));
       String answer = response.payload() == null ? "" : response.payload().asUtf8String();
       if (response.functionError() != null) {
         throw CliException.failure(

@@ -192,10 +192,19 @@ public record Target(
    * in every command, where the service's answer named neither.
    */
   public <T> T on(Name name, NotFound notFound, Supplier<T> read) {
+    return on(name, notFound, "", read);
+  }
+
+  /**
+   * As {@link #on(Name, NotFound, Supplier)}, of the resource or a part of it ({@code or}: ", or its alias live,"),
+   * when the service's answer does not say which of them does not exist ({@link NotFound#message(Target, Name,
+   * String)}).
+   */
+  public <T> T on(Name name, NotFound notFound, String or, Supplier<T> read) {
     try {
       return read.get();
     } catch (RuntimeException e) {
-      throw notFound(e, name, notFound);
+      throw notFound.test(e) ? CliException.failure(notFound.message(this, name, or)) : e;
     }
   }
 
