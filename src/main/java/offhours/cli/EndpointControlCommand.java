@@ -143,8 +143,7 @@ final class EndpointControlCommand implements Command {
       // (SnapStart's unless the stack's SnapStart parameter is false), not $LATEST. The local
       // Lambda has no aliases.
       String qualifier = target.local() ? null : StackSpec.FUNCTION_ALIAS;
-      // Through the alias, Lambda's answer is the same for a function that does not exist and for
-      // one
+      // Through the alias, Lambda answers alike for a function that does not exist and for one
       // without the alias (a stack deployed before it, or an alias deleted): both are named.
       InvokeResponse response = target.on(
           Name.CONTROLLER_FUNCTION,
