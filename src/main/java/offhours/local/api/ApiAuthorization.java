@@ -47,13 +47,17 @@ final class ApiAuthorization {
    */
   Refused beforeBody(String method, RequestTarget target, Headers headers) {
     String authorization = headers.getFirst("Authorization");
-    if (authorization != null && authorization.startsWith("Bearer ")) {
-      String given = authorization.substring("Bearer ".length()).strip();
+    String given = bearerToken(authorization);
+    if (given != null) {
       return Loopback.sameToken(given, token)
           ? null
           : new Refused(
               401,
-              "send 'Authorization: Bearer TOKEN' with the token of this local stack (the file"
+              (given.isEmpty()
+                      ? "'Authorization: Bearer' came without a token (is the variable that should hold it"
+                          + " empty?): "
+                      : "")
+                  + "send 'Authorization: Bearer TOKEN' with the token of this local stack (the file"
                   + " local/api-token under offhours' cache directory; 'scripts/offhours local status'"
                   + " prints the command)",
               false);
@@ -62,6 +66,22 @@ final class ApiAuthorization {
         .checkHeaders(headers)
         .map(fault -> asApiGateway(fault, method, target))
         .orElse(null);
+  }
+
+  /**
+   * The token of an {@code Authorization} header in the Bearer scheme, "" when it names the scheme alone (as curl sends
+   * {@code -H "Authorization: Bearer $TOKEN"} with an empty variable), null for any other header or none. An HTTP
+   * authentication scheme is case-insensitive (RFC 9110, section 11.1), so {@code bearer} is Bearer too: either way
+   * the request is the shortcut's, answered 401 when the token is not the stack's, never a 403 about a SigV4 header
+   * it never meant to send.
+   */
+  static String bearerToken(String authorization) {
+    if (authorization == null) {
+      return null;
+    }
+    String value = authorization.strip();
+    String scheme = value.split("[ \t]", 2)[0];
+    return scheme.equalsIgnoreCase("Bearer") ? value.substring(scheme.length()).strip() : null;
   }
 
   /** The signature of a request that claims one, over its whole {@code body}: null when it is the stack's. */

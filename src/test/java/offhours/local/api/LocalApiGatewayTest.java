@@ -119,6 +119,35 @@ class LocalApiGatewayTest {
       assertThat(stranger.head).containsIgnoringCase("WWW-Authenticate: Bearer");
       assertThat(stranger.message)
           .startsWith("send 'Authorization: Bearer TOKEN' with the token of this local stack");
+
+      // curl -H "Authorization: Bearer $OFFHOURS_API_TOKEN" with the variable unset: the shortcut
+      // without a token,
+      // a 401 that says so, not a 403 about a SigV4 header.
+      Answer empty = get(port, "Host: " + own + "\r\nAuthorization: Bearer \r\n");
+      assertThat(empty.status).isEqualTo(401);
+      assertThat(empty.message)
+          .startsWith(
+              "'Authorization: Bearer' came without a token (is the variable that should hold it"
+                  + " empty?): send 'Authorization: Bearer TOKEN'");
+    }
+  }
+
+  /**
+   * An HTTP authentication scheme is case-insensitive (RFC 9110, section 11.1): the stack's token sent as {@code bearer}
+   * or {@code BEARER} reaches the function. Before, it got a 403 saying the header was no SigV4 header.
+   */
+  @Test
+  void theBearerSchemeIsReadInAnyCase() throws Exception {
+    List<byte[]> events = new ArrayList<>();
+    try (LocalApiGateway gateway = recording(events)) {
+      int port = gateway.endpoint().getPort();
+      String host = "Host: 127.0.0.1:" + port + "\r\n";
+      for (String scheme : List.of("bearer", "BEARER", "Bearer")) {
+        Answer answer =
+            get(port, host + "Authorization: " + scheme + " " + gateway.token() + "\r\n");
+        assertThat(answer.status).as(scheme).isEqualTo(200);
+      }
+      assertThat(events).hasSize(3);
     }
   }
 
