@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import offhours.classify.ObjectNotification;
@@ -118,6 +119,7 @@ final class ReprocessCommand implements Command {
         hold every result: with --since or --before only the period's, while --prefix, --model or --all alone read
         every result, as many reads as a Scan of the table. The other filters apply to what was read.
         When nothing is selected, says on stderr what was asked and of how many results read (exit 0).
+        The listing comes once every send is done; Ctrl-C before then says on stderr how many were sent (exit 130).
         --label is matched exactly: when nothing is selected and it differs from one of the model's labels
         only in case, says which on stderr, as 'offhours results' does.
         With --json, one object per version: {"key", "versionId", "eTag", "status", "model", "settings",
@@ -153,7 +155,8 @@ final class ReprocessCommand implements Command {
     boolean dryRun = args.has(DRY_RUN.name());
     try (Target target = call.target();
         DynamoDbClient dynamoDb = target.dynamoDb();
-        SqsClient sqs = target.sqs()) {
+        SqsClient sqs = target.sqs();
+        ReprocessInterruption watch = dryRun ? null : ReprocessInterruption.watch(call.err())) {
       String bucket = target.name(Name.BUCKET);
       String table = target.name(Name.RESULTS_TABLE);
       LiveSettingsLookup lookup = LiveSettingsLookup.of(target);
@@ -167,9 +170,15 @@ final class ReprocessCommand implements Command {
       String live = settings.fingerprint();
       String queueUrl = target.name(Name.QUEUE_URL);
       Instant now = call.context().clock().instant();
+      if (watch != null) {
+        watch.selected(selected.size());
+      }
       List<String> failed = dryRun
           ? List.of()
-          : target.on(Name.QUEUE_URL, NotFound.QUEUE, () -> send(sqs, queueUrl, selected, now));
+          : target.on(
+              Name.QUEUE_URL,
+              NotFound.QUEUE,
+              () -> send(sqs, queueUrl, selected, now, watch::sent));
       for (ResultItem r : selected) {
         boolean sent = !dryRun && !failed.contains(r.pk() + " " + r.sk());
         if (call.json()) {
@@ -243,9 +252,12 @@ final class ReprocessCommand implements Command {
         : "";
   }
 
-  /** Sends one notification per result, 10 per SendMessageBatch; returns "pk sk" of those SQS did not take. */
-  private static List<String> send(
-      SqsClient sqs, String queueUrl, List<ResultItem> results, Instant now) {
+  /**
+   * Sends one notification per result, 10 per SendMessageBatch, telling {@code taken} how many SQS took of each; returns
+   * "pk sk" of those SQS did not take.
+   */
+  static List<String> send(
+      SqsClient sqs, String queueUrl, List<ResultItem> results, Instant now, IntConsumer taken) {
     List<String> failed = new ArrayList<>();
     for (int i = 0; i < results.size(); i += 10) {
       List<ResultItem> chunk = results.subList(i, Math.min(results.size(), i + 10));
@@ -267,11 +279,13 @@ final class ReprocessCommand implements Command {
             .messageBody(body)
             .build());
       }
-      for (BatchResultErrorEntry error :
-          sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)).failed()) {
+      List<BatchResultErrorEntry> errors =
+          sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)).failed();
+      for (BatchResultErrorEntry error : errors) {
         ResultItem r = chunk.get(Integer.parseInt(error.id()));
         failed.add(r.pk() + " " + r.sk());
       }
+      taken.accept(chunk.size() - errors.size());
     }
     return failed;
   }
