@@ -253,8 +253,8 @@ final class ReprocessCommand implements Command {
   }
 
   /**
-   * Sends one notification per result, 10 per SendMessageBatch, telling {@code taken} how many SQS took of each; returns
-   * "pk sk" of those SQS did not take.
+   * Sends one notification per result, 10 per SendMessageBatch, telling {@code taken} how many SQS took of each;
+   * returns "pk sk" of those SQS did not take.
    */
   static List<String> send(
       SqsClient sqs, String queueUrl, List<ResultItem> results, Instant now, IntConsumer taken) {

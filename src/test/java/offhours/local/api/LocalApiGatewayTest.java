@@ -133,8 +133,8 @@ class LocalApiGatewayTest {
   }
 
   /**
-   * An HTTP authentication scheme is case-insensitive (RFC 9110, section 11.1): the stack's token sent as {@code bearer}
-   * or {@code BEARER} reaches the function. Before, it got a 403 saying the header was no SigV4 header.
+   * An HTTP authentication scheme is case-insensitive (RFC 9110, section 11.1): the stack's token sent as
+   * {@code bearer} or {@code BEARER} reaches the function. Before, it got a 403 saying the header was no SigV4 header.
    */
   @Test
   void theBearerSchemeIsReadInAnyCase() throws Exception {
