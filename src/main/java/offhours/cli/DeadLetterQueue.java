@@ -83,6 +83,25 @@ final class DeadLetterQueue {
   record Moved(
       List<String> moved, List<String> kept, List<String> failed, DlqPass.PassReport pass) {}
 
+  /**
+   * SQS's answer that a queue of the move does not exist ({@link NotFound#QUEUE}), as it came ({@link #getCause}),
+   * with the ids of the messages moved before it: sent to the queue and deleted from the DLQ.
+   */
+  static final class QueueGone extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final List<String> moved;
+
+    QueueGone(RuntimeException cause, List<String> moved) {
+      super(cause.getMessage(), cause);
+      this.moved = List.copyOf(moved);
+    }
+
+    List<String> moved() {
+      return moved;
+    }
+  }
+
   private final SqsClient sqs;
   private final String dlqUrl;
   private final Map<String, String> loggedErrors;
@@ -113,7 +132,8 @@ final class DeadLetterQueue {
    * Moves the messages {@code selected} accepts to {@code queueUrl} one by one: each is sent before it is deleted
    * from the DLQ, so a crash in between leaves a duplicate (which the results table's conditional writes absorb),
    * never a loss. The others, and those that could not be moved, are made visible again. SQS's answer that either
-   * queue does not exist is thrown as it came ({@link NotFound#QUEUE}), for the caller to name the queue.
+   * queue does not exist is thrown as a {@link QueueGone}, which holds it and the messages moved until then, for the
+   * caller to name the queue and say where those went.
    */
   Moved move(String queueUrl, Predicate<Letter> selected) {
     List<String> moved = new ArrayList<>();
@@ -121,24 +141,32 @@ final class DeadLetterQueue {
     List<String> kept = new ArrayList<>();
     int[] failuresInARow = {0};
     DlqPass pass = new DlqPass(sqs, dlqUrl, clock);
-    // Message by message, each while this pass's receive still hides it.
-    DlqPass.PassReport summary = pass.run(message -> {
-      if (!selected.test(letter(message))) {
-        kept.add(message.messageId());
+    DlqPass.PassReport summary;
+    try {
+      // Message by message, each while this pass's receive still hides it.
+      summary = pass.run(message -> {
+        if (!selected.test(letter(message))) {
+          kept.add(message.messageId());
+          return false;
+        }
+        String failure = moveOne(queueUrl, message);
+        if (failure == null) {
+          moved.add(message.messageId());
+          failuresInARow[0] = 0;
+          return true;
+        }
+        failed.add(message.messageId() + ": " + failure);
+        if (++failuresInARow[0] >= MAX_FAILURES_IN_A_ROW) {
+          pass.stop(MAX_FAILURES_IN_A_ROW + " moves in a row failed");
+        }
         return false;
+      });
+    } catch (RuntimeException e) {
+      if (NotFound.QUEUE.test(e)) {
+        throw new QueueGone(e, moved);
       }
-      String failure = moveOne(queueUrl, message);
-      if (failure == null) {
-        moved.add(message.messageId());
-        failuresInARow[0] = 0;
-        return true;
-      }
-      failed.add(message.messageId() + ": " + failure);
-      if (++failuresInARow[0] >= MAX_FAILURES_IN_A_ROW) {
-        pass.stop(MAX_FAILURES_IN_A_ROW + " moves in a row failed");
-      }
-      return false;
-    });
+      throw e;
+    }
     return new Moved(moved, kept, failed, summary);
   }
 

@@ -72,6 +72,53 @@ final class DlqRedrive implements Command {
     target.on(Name.QUEUE_URL, NotFound.QUEUE, () -> tasks.arn(queueUrl, "queue"));
   }
 
+  /**
+   * What redrive says of a queue that SQS said is gone during its own move ({@code e}): the queue, named by its output
+   * as {@link #arns} names it, and the messages moved before it went. Moved to a queue that is gone, they went with it
+   * (each was deleted from the DLQ once sent); moved from a DLQ that is gone, they are in the queue. The queue is read
+   * first: when both are gone, the moved messages went with it.
+   */
+  private static RuntimeException gone(
+      Target target, MoveTasks tasks, String queueUrl, String dlqUrl, DeadLetterQueue.QueueGone e) {
+    List<String> moved = e.moved();
+    RuntimeException queue = missing(target, Name.QUEUE_URL, () -> tasks.arn(queueUrl, "queue"));
+    if (queue != null) {
+      return CliException.failure(queue.getMessage() + ". "
+          + (moved.isEmpty()
+              ? "No message had been moved to it: every message stays in the dead-letter queue"
+              : "Before it went, " + Plurals.of(moved.size(), "message")
+                  + " had been moved to it (sent, then deleted from the dead-letter queue), and went with"
+                  + " it: "
+                  + Terminal.printable(
+                      String.join(", ", moved.subList(0, Math.min(10, moved.size()))))
+                  + (moved.size() > 10 ? ", ..." : "")));
+    }
+    RuntimeException dlq =
+        missing(target, Name.DLQ_URL, () -> tasks.arn(dlqUrl, "dead-letter queue"));
+    if (dlq != null) {
+      return CliException.failure(dlq.getMessage()
+          + (moved.isEmpty()
+              ? ""
+              : ". Before it went, " + Plurals.of(moved.size(), "message")
+                  + " had been moved from it to the queue, which has "
+                  + (moved.size() == 1 ? "it" : "them")));
+    }
+    return (RuntimeException) e.getCause();
+  }
+
+  /** What {@link Target#on} says of the queue {@code name} names when {@code read} finds it gone; else null. */
+  private static RuntimeException missing(Target target, Name name, Runnable read) {
+    try {
+      read.run();
+      return null;
+    } catch (RuntimeException e) {
+      if (NotFound.QUEUE.test(e)) {
+        return target.notFound(e, name, NotFound.QUEUE);
+      }
+      throw e;
+    }
+  }
+
   @Override
   public int run(Invocation call) throws IOException {
     Optional<Set<String>> ids = call.args()
@@ -122,11 +169,8 @@ final class DlqRedrive implements Command {
       Moved moved;
       try {
         moved = dlq.move(queueUrl, selected);
-      } catch (RuntimeException e) {
-        if (NotFound.QUEUE.test(e)) {
-          arns.run();
-        }
-        throw e;
+      } catch (DeadLetterQueue.QueueGone e) {
+        throw gone(target, tasks, queueUrl, dlqUrl, e);
       }
       print(
           call,

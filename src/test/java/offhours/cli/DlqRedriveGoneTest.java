@@ -34,7 +34,7 @@ class DlqRedriveGoneTest {
   @Test
   void aQueueGoneWhenTheMoveTaskStartsIsNamed() throws IOException {
     for (String gone : List.of("offhours-queue", "offhours-dlq")) {
-      CliRun run = redrive(gone, "start");
+      CliRun run = redrive(gone, "start", 0);
 
       assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
       assertThat(run.err())
@@ -49,7 +49,7 @@ class DlqRedriveGoneTest {
   @Test
   void aQueueGoneWhenRedriveMovesTheMessagesItselfIsNamed() throws IOException {
     for (String gone : List.of("offhours-queue", "offhours-dlq")) {
-      CliRun run = redrive(gone, "move");
+      CliRun run = redrive(gone, "move", 0);
 
       assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
       assertThat(run.err())
@@ -60,6 +60,34 @@ class DlqRedriveGoneTest {
               + (gone.equals("offhours-dlq") ? "DeadLetterQueueUrl" : "QueueUrl")
               + " of the local stack) does not exist; restart the local stack");
     }
+    assertThat(redrive("offhours-queue", "move", 0).err())
+        .contains("No message had been moved to it: every message stays in the dead-letter queue");
+  }
+
+  /**
+   * A queue gone after one message was moved: the report says so, and where that message is: gone with the queue it
+   * was sent to, or in the queue where the DLQ went.
+   */
+  @Test
+  void aQueueGoneAfterAMessageWasMovedSaysWhereThatMessageIs() throws IOException {
+    CliRun queue = redrive("offhours-queue", "move", 1);
+
+    assertThat(queue.exitCode()).as(queue.err()).isEqualTo(1);
+    assertThat(queue.err())
+        .contains(
+            "queue " + url("offhours-queue") + " (QueueUrl of the local stack) does not exist;")
+        .contains(
+            ". Before it went, 1 message had been moved to it (sent, then deleted from the dead-letter"
+                + " queue), and went with it: m-1");
+
+    CliRun dlq = redrive("offhours-dlq", "move", 1);
+
+    assertThat(dlq.exitCode()).as(dlq.err()).isEqualTo(1);
+    assertThat(dlq.err())
+        .contains("queue " + url("offhours-dlq")
+            + " (DeadLetterQueueUrl of the local stack) does not exist;")
+        .contains(". Before it went, 1 message had been moved from it to the queue, which has it")
+        .doesNotContain("went with it");
   }
 
   /** The stub SQS's address, which the queues' URLs start with. */
@@ -72,15 +100,18 @@ class DlqRedriveGoneTest {
   /**
    * {@code dlq redrive} on the local stack whose SQS answers both ARN reads and then says {@code gone} does not exist;
    * its StartMessageMoveTask answers as SQS does for a queue that is gone ({@code when} "start"), or as a local SQS
-   * without the API ("move").
+   * without the API ("move"). Its DLQ holds two messages; {@code gone} goes once {@code deletes} of them were deleted
+   * from the DLQ.
    */
-  private CliRun redrive(String gone, String when) throws IOException {
+  private CliRun redrive(String gone, String when, int deletes) throws IOException {
     AtomicInteger arns = new AtomicInteger();
     AtomicInteger receives = new AtomicInteger();
+    AtomicInteger deleted = new AtomicInteger();
     try (StubHttpServer sqs = StubHttpServer.start(request -> {
       String target = request.header("X-Amz-Target");
       String text = request.text();
-      boolean away = arns.get() >= 2 && text.contains("/" + gone + "\"");
+      boolean away =
+          arns.get() >= 2 && deleted.get() >= deletes && text.contains("/" + gone + "\"");
       if (away && !target.endsWith("StartMessageMoveTask")) {
         return Reply.json(
             400,
@@ -113,15 +144,13 @@ class DlqRedriveGoneTest {
         case "AmazonSQS.ReceiveMessage" ->
           receives.incrementAndGet() > 1
               ? Reply.json(200, "{\"Messages\":[]}")
-              : Reply.json(
-                  200,
-                  "{\"Messages\":[{\"MessageId\":\"m-1\",\"ReceiptHandle\":\"r-1\",\"Body\":"
-                      + "\"" + BODY.replace("\"", "\\\"") + "\",\"MD5OfBody\":\"" + md5(BODY)
-                      + "\",\"Attributes\":{\"SentTimestamp\":\"1764000000000\","
-                      + "\"ApproximateReceiveCount\":\"1\"}}]}");
+              : Reply.json(200, "{\"Messages\":[" + message("m-1") + "," + message("m-2") + "]}");
         case "AmazonSQS.SendMessage" ->
           Reply.json(200, "{\"MessageId\":\"m-2\",\"MD5OfMessageBody\":\"" + md5(BODY) + "\"}");
-        case "AmazonSQS.DeleteMessage" -> Reply.json(200, "{}");
+        case "AmazonSQS.DeleteMessage" -> {
+          deleted.incrementAndGet();
+          yield Reply.json(200, "{}");
+        }
         case "AmazonSQS.ChangeMessageVisibilityBatch" ->
           Reply.json(200, "{\"Successful\":[],\"Failed\":[]}");
         default -> Reply.json(400, "{\"__type\":\"NotStubbed\",\"message\":\"" + target + "\"}");
@@ -143,6 +172,14 @@ class DlqRedriveGoneTest {
           "dlq",
           "redrive");
     }
+  }
+
+  /** A received message {@code id} of the stub's DLQ, in SQS's JSON. */
+  private static String message(String id) {
+    return "{\"MessageId\":\"" + id + "\",\"ReceiptHandle\":\"r" + id + "\",\"Body\":"
+        + "\"" + BODY.replace("\"", "\\\"") + "\",\"MD5OfBody\":\"" + md5(BODY)
+        + "\",\"Attributes\":{\"SentTimestamp\":\"1764000000000\","
+        + "\"ApproximateReceiveCount\":\"1\"}}";
   }
 
   private static String md5(String text) {
