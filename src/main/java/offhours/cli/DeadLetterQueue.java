@@ -133,34 +133,35 @@ final class DeadLetterQueue {
    * from the DLQ, so a crash in between leaves a duplicate (which the results table's conditional writes absorb),
    * never a loss. The others, and those that could not be moved, are made visible again. SQS's answer that either
    * queue does not exist is thrown as a {@link QueueGone}, which holds it and the messages moved until then, for the
-   * caller to name the queue and say where those went.
+   * caller to name the queue and say where those went. {@code counts}: SQS's counts of the DLQ, just read.
    */
-  Moved move(String queueUrl, Predicate<Letter> selected) {
+  Moved move(String queueUrl, Predicate<Letter> selected, DlqPass.Counts counts) {
     List<String> moved = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     List<String> kept = new ArrayList<>();
     int[] failuresInARow = {0};
     DlqPass pass = new DlqPass(sqs, dlqUrl, clock);
+    // Message by message, each while this pass's receive still hides it.
+    DlqPass.Handler handler = message -> {
+      if (!selected.test(letter(message))) {
+        kept.add(message.messageId());
+        return false;
+      }
+      String failure = moveOne(queueUrl, message);
+      if (failure == null) {
+        moved.add(message.messageId());
+        failuresInARow[0] = 0;
+        return true;
+      }
+      failed.add(message.messageId() + ": " + failure);
+      if (++failuresInARow[0] >= MAX_FAILURES_IN_A_ROW) {
+        pass.stop(MAX_FAILURES_IN_A_ROW + " moves in a row failed");
+      }
+      return false;
+    };
     DlqPass.PassReport summary;
     try {
-      // Message by message, each while this pass's receive still hides it.
-      summary = pass.run(message -> {
-        if (!selected.test(letter(message))) {
-          kept.add(message.messageId());
-          return false;
-        }
-        String failure = moveOne(queueUrl, message);
-        if (failure == null) {
-          moved.add(message.messageId());
-          failuresInARow[0] = 0;
-          return true;
-        }
-        failed.add(message.messageId() + ": " + failure);
-        if (++failuresInARow[0] >= MAX_FAILURES_IN_A_ROW) {
-          pass.stop(MAX_FAILURES_IN_A_ROW + " moves in a row failed");
-        }
-        return false;
-      });
+      summary = pass.run(handler, counts);
     } catch (RuntimeException e) {
       if (NotFound.QUEUE.test(e)) {
         throw new QueueGone(e, moved);

@@ -127,8 +127,16 @@ final class DlqPass {
   }
 
   /**
+   * SQS's counts of the queue when a pass begins (approximate).
+   *
+   * @param visible ApproximateNumberOfMessages
+   * @param hidden ApproximateNumberOfMessagesNotVisible: messages a reader holds, which the pass cannot see
+   */
+  record Counts(long visible, long hidden) {}
+
+  /**
    * Receives every visible message once, handing each to {@code handler} the first time it is seen, and makes those
-   * the handler kept visible again at the end (also when the handler or SQS throws).
+   * the handler kept visible again at the end (also when the handler or SQS throws); reads the queue's counts first.
    */
   PassReport run(Handler handler) {
     Map<QueueAttributeName, String> counts = sqs.getQueueAttributes(r -> r.queueUrl(url)
@@ -136,9 +144,16 @@ final class DlqPass {
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
         .attributes();
-    long visible = count(counts.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
-    long hidden = count(counts.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
-    int hide = hideSeconds(visible);
+    return run(
+        handler,
+        new Counts(
+            count(counts.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)),
+            count(counts.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))));
+  }
+
+  /** As {@link #run(Handler)}, with the counts a caller has just read (they size the hide period). */
+  PassReport run(Handler handler, Counts counts) {
+    int hide = hideSeconds(counts.visible());
     Map<String, HiddenMessage> held = new LinkedHashMap<>();
     int seen = 0;
     int notReleased = 0;
@@ -147,7 +162,7 @@ final class DlqPass {
     } finally {
       notReleased = release(held.values().stream().map(HiddenMessage::message).toList(), 0);
     }
-    return new PassReport(seen, visible, hidden, hide, stopped, notReleased);
+    return new PassReport(seen, counts.visible(), counts.hidden(), hide, stopped, notReleased);
   }
 
   private int receiveAll(Handler handler, int hide, Map<String, HiddenMessage> held) {

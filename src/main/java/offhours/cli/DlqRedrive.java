@@ -168,7 +168,8 @@ final class DlqRedrive implements Command {
           && prefix.map(p -> l.keys().stream().anyMatch(k -> k.startsWith(p))).orElse(true);
       Moved moved;
       try {
-        moved = dlq.move(queueUrl, selected);
+        // The DLQ's counts just read size the pass's hide period: no second read.
+        moved = dlq.move(queueUrl, selected, source.atStart());
       } catch (DeadLetterQueue.QueueGone e) {
         throw gone(target, tasks, queueUrl, dlqUrl, e);
       }

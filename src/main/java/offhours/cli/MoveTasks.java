@@ -99,10 +99,16 @@ final class MoveTasks {
   record Start(String handle, String unsupported) {}
 
   /**
-   * The DLQ as a task's source: its ARN, and the messages SQS counts in it, visible, held hidden by a reader or
-   * delayed (approximate counts, which may lag behind a change by a minute).
+   * The DLQ as a task's source: its ARN, and the messages SQS counts in it, visible and held hidden by a reader
+   * ({@code atStart}), and delayed (approximate counts, which may lag behind a change by a minute).
    */
-  record SourceQueue(String arn, long counted) {}
+  record SourceQueue(String arn, DlqPass.Counts atStart, long delayed) {
+
+    /** Every message SQS counts in the DLQ: visible, hidden or delayed. */
+    long counted() {
+      return atStart.visible() + atStart.hidden() + delayed;
+    }
+  }
 
   private final SqsClient sqs;
   private final String dlqUrl;
@@ -250,11 +256,12 @@ final class MoveTasks {
         QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
         QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
         QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
-    long counted = attributes.entrySet().stream()
-        .filter(a -> a.getKey() != QueueAttributeName.QUEUE_ARN)
-        .mapToLong(a -> Long.parseLong(a.getValue()))
-        .sum();
-    return new SourceQueue(attributes.get(QueueAttributeName.QUEUE_ARN), counted);
+    return new SourceQueue(
+        attributes.get(QueueAttributeName.QUEUE_ARN),
+        new DlqPass.Counts(
+            count(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+            count(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)),
+        count(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
   }
 
   private Map<QueueAttributeName, String> attributes(
@@ -272,6 +279,11 @@ final class MoveTasks {
               ? "; it needs sqs:GetQueueAttributes on the DLQ and on the queue"
               : ""));
     }
+  }
+
+  private static long count(Map<QueueAttributeName, String> attributes, QueueAttributeName name) {
+    String value = attributes.get(name);
+    return value == null ? 0 : Long.parseLong(value);
   }
 
   private static String code(AwsServiceException e) {

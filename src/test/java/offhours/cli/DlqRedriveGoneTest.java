@@ -8,10 +8,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import offhours.local.StateFile;
 import offhours.testing.StubHttpServer;
 import offhours.testing.StubHttpServer.Reply;
@@ -21,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code dlq redrive} of a queue deleted after it read both queues' ARNs, while it starts the move task or moves the
  * messages itself: the queue is named by its output as when the ARN reads find it missing, where the DLQ's reads
- * reached Main's catch-all ("internal error") and the queue's sends failed message by message in SQS's words.
+ * reached Main's catch-all ("internal error") and the queue's sends failed message by message in SQS's words; and
+ * the calls a redrive makes of queues that stay.
  */
 class DlqRedriveGoneTest {
 
@@ -90,6 +94,27 @@ class DlqRedriveGoneTest {
         .doesNotContain("went with it");
   }
 
+  /**
+   * A redrive that moves the messages itself reads each queue's attributes once: the DLQ's ARN with its counts, which
+   * size the pass's hide period (where the pass read the counts again), and the queue's ARN.
+   */
+  @Test
+  void aRedriveOfItsOwnReadsEachQueuesAttributesOnce() throws IOException {
+    for (String selection : List.of("all", "--id")) {
+      CliRun run = selection.equals("all")
+          ? redrive("no-queue", "move", 0)
+          : redrive("no-queue", "move", 0, "--id", "m-1");
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.out())
+          .contains(selection.equals("all") ? "moved 2 messages" : "moved 1 message");
+      assertThat(calls).as(selection).filteredOn("GetQueueAttributes"::equals).hasSize(2);
+    }
+  }
+
+  /** The SQS calls of the last {@link #redrive}, by name ("GetQueueAttributes"), in order. */
+  private final List<String> calls = new CopyOnWriteArrayList<>();
+
   /** The stub SQS's address, which the queues' URLs start with. */
   private String base;
 
@@ -103,12 +128,15 @@ class DlqRedriveGoneTest {
    * without the API ("move"). Its DLQ holds two messages; {@code gone} goes once {@code deletes} of them were deleted
    * from the DLQ.
    */
-  private CliRun redrive(String gone, String when, int deletes) throws IOException {
+  private CliRun redrive(String gone, String when, int deletes, String... options)
+      throws IOException {
     AtomicInteger arns = new AtomicInteger();
     AtomicInteger receives = new AtomicInteger();
     AtomicInteger deleted = new AtomicInteger();
+    calls.clear();
     try (StubHttpServer sqs = StubHttpServer.start(request -> {
       String target = request.header("X-Amz-Target");
+      calls.add(target.substring(target.indexOf('.') + 1));
       String text = request.text();
       boolean away =
           arns.get() >= 2 && deleted.get() >= deletes && text.contains("/" + gone + "\"");
@@ -123,14 +151,16 @@ class DlqRedriveGoneTest {
           if (text.contains("QueueArn")) {
             arns.incrementAndGet();
             String name = text.contains("/offhours-dlq\"") ? "offhours-dlq" : "offhours-queue";
+            // the ARN, and the DLQ's two messages for the read of its counts with it
             yield Reply.json(
                 200,
                 "{\"Attributes\":{\"QueueArn\":\"arn:aws:sqs:us-east-1:000000000000:" + name
-                    + "\"}}");
+                    + "\",\"ApproximateNumberOfMessages\":\"2\","
+                    + "\"ApproximateNumberOfMessagesNotVisible\":\"0\"}}");
           }
           yield Reply.json(
               200,
-              "{\"Attributes\":{\"ApproximateNumberOfMessages\":\"1\","
+              "{\"Attributes\":{\"ApproximateNumberOfMessages\":\"2\","
                   + "\"ApproximateNumberOfMessagesNotVisible\":\"0\"}}");
         }
         case "AmazonSQS.StartMessageMoveTask" ->
@@ -169,8 +199,8 @@ class DlqRedriveGoneTest {
             throw new AssertionError("the local stack's clients, not the user's");
           },
           Commands.all(),
-          "dlq",
-          "redrive");
+          Stream.concat(Stream.of("dlq", "redrive"), Arrays.stream(options))
+              .toArray(String[]::new));
     }
   }
 

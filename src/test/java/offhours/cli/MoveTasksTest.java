@@ -213,7 +213,8 @@ class MoveTasksTest {
 
     assertThat(source)
         .as("visible, hidden by a reader and delayed: 7 + 2 + 1")
-        .isEqualTo(new MoveTasks.SourceQueue(DLQ_ARN, 10));
+        .isEqualTo(new MoveTasks.SourceQueue(DLQ_ARN, new DlqPass.Counts(7, 2), 1));
+    assertThat(source.counted()).isEqualTo(10);
     assertThat(sqs.attributesAsked).hasSize(1);
     assertThat(new MoveTasks(sqs, DLQ, false).arn(QUEUE, "queue"))
         .isEqualTo("arn:aws:sqs:eu-west-1:123456789012:offhours-queue");
