@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import offhours.aws.QueueCounts;
 import offhours.units.Plurals;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -147,8 +148,8 @@ final class DlqPass {
     return run(
         handler,
         new Counts(
-            count(counts.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)),
-            count(counts.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))));
+            QueueCounts.of(counts, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+            QueueCounts.of(counts, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
   }
 
   /** As {@link #run(Handler)}, with the counts a caller has just read (they size the hide period). */
@@ -261,9 +262,5 @@ final class DlqPass {
       }
     }
     return failed;
-  }
-
-  private static long count(String value) {
-    return value == null ? 0 : Long.parseLong(value);
   }
 }

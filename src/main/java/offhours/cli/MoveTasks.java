@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import offhours.aws.QueueCounts;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ListMessageMoveTasksResultEntry;
@@ -259,9 +260,10 @@ final class MoveTasks {
     return new SourceQueue(
         attributes.get(QueueAttributeName.QUEUE_ARN),
         new DlqPass.Counts(
-            count(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
-            count(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)),
-        count(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
+            QueueCounts.of(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+            QueueCounts.of(
+                attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)),
+        QueueCounts.of(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
   }
 
   private Map<QueueAttributeName, String> attributes(
@@ -279,11 +281,6 @@ final class MoveTasks {
               ? "; it needs sqs:GetQueueAttributes on the DLQ and on the queue"
               : ""));
     }
-  }
-
-  private static long count(Map<QueueAttributeName, String> attributes, QueueAttributeName name) {
-    String value = attributes.get(name);
-    return value == null ? 0 : Long.parseLong(value);
   }
 
   private static String code(AwsServiceException e) {

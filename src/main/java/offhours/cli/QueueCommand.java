@@ -3,6 +3,7 @@ package offhours.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import offhours.aws.QueueCounts;
 import offhours.cli.Target.Name;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
@@ -150,12 +151,12 @@ final class QueueCommand implements Command {
    */
   static Counts counts(Map<QueueAttributeName, String> queue, Map<QueueAttributeName, String> dlq) {
     return new Counts(
-        count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
-        count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
-        count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED),
-        count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
-            + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
-            + count(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
+        QueueCounts.of(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+        QueueCounts.of(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
+        QueueCounts.of(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED),
+        QueueCounts.of(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
+            + QueueCounts.of(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
+            + QueueCounts.of(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
   }
 
   static Map<QueueAttributeName, String> attributes(SqsClient sqs, String url) {
@@ -166,11 +167,6 @@ final class QueueCommand implements Command {
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED,
                 QueueAttributeName.QUEUE_ARN))
         .attributes();
-  }
-
-  private static long count(Map<QueueAttributeName, String> attributes, QueueAttributeName name) {
-    String value = attributes.get(name);
-    return value == null ? 0 : Long.parseLong(value);
   }
 
   private static String lastSegment(String url) {

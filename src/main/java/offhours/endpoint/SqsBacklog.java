@@ -2,6 +2,7 @@ package offhours.endpoint;
 
 import java.util.Map;
 import java.util.Objects;
+import offhours.aws.QueueCounts;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -23,11 +24,11 @@ public final class SqsBacklog implements Backlog {
     Map<QueueAttributeName, String> q = attributes(queueUrl);
     long dead = dlqUrl.isEmpty()
         ? 0
-        : count(attributes(dlqUrl), QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+        : QueueCounts.of(attributes(dlqUrl), QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
     return new Snapshot(
-        count(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
-        count(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
-        count(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED),
+        QueueCounts.of(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+        QueueCounts.of(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
+        QueueCounts.of(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED),
         dead);
   }
 
@@ -41,10 +42,5 @@ public final class SqsBacklog implements Backlog {
   private Map<QueueAttributeName, String> attributes(String url) {
     return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.ALL))
         .attributes();
-  }
-
-  private static long count(Map<QueueAttributeName, String> attributes, QueueAttributeName name) {
-    String value = attributes.get(name);
-    return value == null ? 0 : Long.parseLong(value);
   }
 }
