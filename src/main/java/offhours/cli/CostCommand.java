@@ -1,5 +1,6 @@
 package offhours.cli;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -118,12 +119,14 @@ final class CostCommand implements Command {
           + " (it simulates every hosting option over the period, as simulate does), got " + days);
     }
     CostSettings.checkFlags(call.args());
+    Optional<Long> maxWait = Optional.empty();
     if (call.args().has(HostingOptions.MAX_WAIT.name())) {
       if (!call.args().has(HostingOptions.COMPARE.name())) {
         throw CliException.usage("--max-wait is the budget of --compare's misses; add --compare");
       }
       // As simulate's and the stack's MAX_WAIT_MINUTES: SQS keeps a message 14 days.
-      NumberFlags.positive(call.args(), HostingOptions.MAX_WAIT, 60, WaitBudget.MAX_MINUTES);
+      maxWait = Optional.of((long)
+          NumberFlags.positive(call.args(), HostingOptions.MAX_WAIT, 60, WaitBudget.MAX_MINUTES));
     }
     try (Target target = call.target();
         DynamoDbClient dynamoDb = target.dynamoDb()) {
@@ -177,8 +180,12 @@ final class CostCommand implements Command {
                   + " again later");
           return 0;
         }
+        // --max-wait, else the stack's own budget when it has one in minutes: the misses it is held
+        // to.
+        Duration budget =
+            Duration.ofMinutes(maxWait.orElse(settings.maxWaitMinutes().orElse(60L)));
         var comparison =
-            LedgerComparison.compare(call, report, target.description(), from, settings);
+            LedgerComparison.compare(report, target.description(), from, settings, budget);
         call.out().print(call.json() ? comparison.toJson() : comparison.renderTable());
         return 0;
       }

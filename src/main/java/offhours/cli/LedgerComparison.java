@@ -27,18 +27,16 @@ final class LedgerComparison {
 
   /**
    * The comparison of {@code ledger}'s period: its own bill and its CLASSIFIED results as {@link CostReport#fromAws}
-   * read them (the report's one Query of the results table), uploaded and classified in the period.
+   * read them (the report's one Query of the results table), uploaded and classified in the period; {@code budget}
+   * is the wait each option's misses are counted against.
    */
   static HostingComparison compare(
-      Invocation call,
       CostReport ledger,
       String description,
       LocalDate from,
-      CostSettings settings) {
+      CostSettings settings,
+      Duration budget) {
     ZoneId zone = settings.zone();
-    // The stack's own budget when it has one in minutes: the misses it is held to.
-    Duration budget = Duration.ofMinutes(NumberFlags.positive(
-        call.args(), HostingOptions.MAX_WAIT, settings.maxWaitMinutes().orElse(60L)));
     // From the stack's start, as the report's always-on: no option is held to hours before it.
     Instant start = ledger.from().toInstant();
     // The report's end: today until now, as its always-on, so every option covers the hours the

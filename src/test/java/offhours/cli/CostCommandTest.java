@@ -46,6 +46,22 @@ class CostCommandTest {
     }
   }
 
+  /** --compare counts misses against --max-wait where it is given, read once where cost reads its flags. */
+  @Test
+  void compareHoldsEveryOptionToMaxWaitWhereItIsGiven() throws IOException {
+    try (StubHttpServer dynamo = StubHttpServer.start(request -> answer(request, "none"))) {
+      CliRun given = cost(dynamo, List.of("cost", "--compare", "--max-wait", "25"));
+      CliRun stacks = cost(dynamo, List.of("cost", "--compare"));
+
+      assertThat(given.exitCode()).as(given.err()).isZero();
+      assertThat(given.out())
+          .contains(", budget 25 min, ")
+          .contains("misses: results later than 25 min after the upload");
+      assertThat(stacks.exitCode()).as(stacks.err()).isZero();
+      assertThat(stacks.out()).doesNotContain("25 min").contains(", budget 60 min, ");
+    }
+  }
+
   /** Each of the report's reads names its own table when that one does not exist, with --compare too. */
   @Test
   void aTableThatDoesNotExistIsNamedByItsOutput() throws IOException {
