@@ -272,29 +272,12 @@ class ProfileCredentialsTest {
             <ResponseMetadata><RequestId>assume-1</RequestId></ResponseMetadata>
           </AssumeRoleResponse>
           """.formatted(Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS)));
-      case "DescribeStacks" -> xml("""
-          <DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
-            <DescribeStacksResult>
-              <Stacks>
-                <member>
-                  <StackName>offhours</StackName>
-                  <StackId>arn:aws:cloudformation:eu-central-1:123456789012:stack/offhours/1</StackId>
-                  <StackStatus>CREATE_COMPLETE</StackStatus>
-                  <CreationTime>2026-11-01T08:00:00Z</CreationTime>
-                  <Parameters>
-                    <member><ParameterKey>InstanceHourlyPriceUsd</ParameterKey><ParameterValue>0.7364</ParameterValue></member>
-                    <member><ParameterKey>TimeZone</ParameterKey><ParameterValue>Asia/Tokyo</ParameterValue></member>
-                  </Parameters>
-                  <Outputs>
-                    <member><OutputKey>BucketName</OutputKey><OutputValue>offhours-images</OutputValue></member>
-                    <member><OutputKey>ResultsTableName</OutputKey><OutputValue>offhours-results</OutputValue></member>
-                  </Outputs>
-                </member>
-              </Stacks>
-            </DescribeStacksResult>
-            <ResponseMetadata><RequestId>describe-1</RequestId></ResponseMetadata>
-          </DescribeStacksResponse>
-          """);
+      case "DescribeStacks" ->
+        xml(DescribeStacksXml.of(
+            "offhours",
+            "CREATE_COMPLETE",
+            Map.of("InstanceHourlyPriceUsd", "0.7364", "TimeZone", "Asia/Tokyo"),
+            Map.of("BucketName", "offhours-images", "ResultsTableName", "offhours-results")));
       default -> Reply.empty(400);
     };
   }

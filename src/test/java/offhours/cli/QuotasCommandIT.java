@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import offhours.aws.AwsClients;
 import offhours.aws.AwsClients.Service;
 import offhours.testing.StubHttpServer;
@@ -304,21 +303,12 @@ class QuotasCommandIT {
   }
 
   private Reply describeStacks() {
-    String parameters = stackParameters.entrySet().stream()
-        .map(e -> "<member><ParameterKey>" + e.getKey() + "</ParameterKey><ParameterValue>"
-            + e.getValue() + "</ParameterValue></member>")
-        .collect(Collectors.joining());
-    String xml =
-        "<DescribeStacksResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\">"
-            + "<DescribeStacksResult><Stacks><member><StackName>offhours</StackName>"
-            + "<StackId>arn:aws:cloudformation:eu-west-1:123456789012:stack/offhours/1</StackId>"
-            + "<StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2026-11-01T00:00:00Z</CreationTime>"
-            + "<Parameters>" + parameters + "</Parameters>"
-            // One of offhours' own outputs: a stack with none is another application's (Target).
-            + "<Outputs><member><OutputKey>ResultsTableName</OutputKey>"
-            + "<OutputValue>offhours-results</OutputValue></member></Outputs></member></Stacks>"
-            + "</DescribeStacksResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>"
-            + "</DescribeStacksResponse>";
+    String xml = DescribeStacksXml.of(
+        "offhours",
+        "UPDATE_COMPLETE",
+        stackParameters,
+        // One of offhours' own outputs: a stack with none is another application's (Target).
+        Map.of("ResultsTableName", "offhours-results"));
     return new Reply(200, Map.of("Content-Type", "text/xml"), xml.getBytes(StandardCharsets.UTF_8));
   }
 }
