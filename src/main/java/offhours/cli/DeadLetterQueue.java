@@ -135,7 +135,7 @@ final class DeadLetterQueue {
    * queue does not exist is thrown as a {@link QueueGone}, which holds it and the messages moved until then, for the
    * caller to name the queue and say where those went. {@code counts}: SQS's counts of the DLQ, just read.
    */
-  Moved move(String queueUrl, Predicate<Letter> selected, DlqPass.Counts counts) {
+  Moved move(String queueUrl, Predicate<Letter> selected, DlqPass.StartCounts counts) {
     List<String> moved = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     List<String> kept = new ArrayList<>();

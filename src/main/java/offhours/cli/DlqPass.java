@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
-import offhours.aws.QueueCounts;
+import offhours.aws.SqsCounts;
 import offhours.units.Plurals;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -133,7 +133,7 @@ final class DlqPass {
    * @param visible ApproximateNumberOfMessages
    * @param hidden ApproximateNumberOfMessagesNotVisible: messages a reader holds, which the pass cannot see
    */
-  record Counts(long visible, long hidden) {}
+  record StartCounts(long visible, long hidden) {}
 
   /**
    * Receives every visible message once, handing each to {@code handler} the first time it is seen, and makes those
@@ -147,13 +147,13 @@ final class DlqPass {
         .attributes();
     return run(
         handler,
-        new Counts(
-            QueueCounts.of(counts, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
-            QueueCounts.of(counts, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
+        new StartCounts(
+            SqsCounts.of(counts, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+            SqsCounts.of(counts, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
   }
 
   /** As {@link #run(Handler)}, with the counts a caller has just read (they size the hide period). */
-  PassReport run(Handler handler, Counts counts) {
+  PassReport run(Handler handler, StartCounts counts) {
     int hide = hideSeconds(counts.visible());
     Map<String, HiddenMessage> held = new LinkedHashMap<>();
     int seen = 0;

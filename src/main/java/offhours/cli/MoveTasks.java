@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import offhours.aws.QueueCounts;
+import offhours.aws.SqsCounts;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ListMessageMoveTasksResultEntry;
@@ -103,7 +103,7 @@ final class MoveTasks {
    * The DLQ as a task's source: its ARN, and the messages SQS counts in it, visible and held hidden by a reader
    * ({@code atStart}), and delayed (approximate counts, which may lag behind a change by a minute).
    */
-  record SourceQueue(String arn, DlqPass.Counts atStart, long delayed) {
+  record SourceQueue(String arn, DlqPass.StartCounts atStart, long delayed) {
 
     /** Every message SQS counts in the DLQ: visible, hidden or delayed. */
     long counted() {
@@ -259,11 +259,11 @@ final class MoveTasks {
         QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
     return new SourceQueue(
         attributes.get(QueueAttributeName.QUEUE_ARN),
-        new DlqPass.Counts(
-            QueueCounts.of(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
-            QueueCounts.of(
+        new DlqPass.StartCounts(
+            SqsCounts.of(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+            SqsCounts.of(
                 attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)),
-        QueueCounts.of(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
+        SqsCounts.of(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
   }
 
   private Map<QueueAttributeName, String> attributes(

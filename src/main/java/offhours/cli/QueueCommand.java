@@ -3,7 +3,7 @@ package offhours.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
-import offhours.aws.QueueCounts;
+import offhours.aws.SqsCounts;
 import offhours.cli.Target.Name;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
@@ -151,12 +151,12 @@ final class QueueCommand implements Command {
    */
   static Counts counts(Map<QueueAttributeName, String> queue, Map<QueueAttributeName, String> dlq) {
     return new Counts(
-        QueueCounts.of(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
-        QueueCounts.of(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
-        QueueCounts.of(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED),
-        QueueCounts.of(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
-            + QueueCounts.of(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
-            + QueueCounts.of(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
+        SqsCounts.of(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+        SqsCounts.of(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
+        SqsCounts.of(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED),
+        SqsCounts.of(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
+            + SqsCounts.of(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
+            + SqsCounts.of(dlq, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
   }
 
   static Map<QueueAttributeName, String> attributes(SqsClient sqs, String url) {

@@ -2,7 +2,7 @@ package offhours.endpoint;
 
 import java.util.Map;
 import java.util.Objects;
-import offhours.aws.QueueCounts;
+import offhours.aws.SqsCounts;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -24,11 +24,11 @@ public final class SqsBacklog implements Backlog {
     Map<QueueAttributeName, String> q = attributes(queueUrl);
     long dead = dlqUrl.isEmpty()
         ? 0
-        : QueueCounts.of(attributes(dlqUrl), QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+        : SqsCounts.of(attributes(dlqUrl), QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
     return new Snapshot(
-        QueueCounts.of(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
-        QueueCounts.of(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
-        QueueCounts.of(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED),
+        SqsCounts.of(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+        SqsCounts.of(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
+        SqsCounts.of(q, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED),
         dead);
   }
 

@@ -48,7 +48,7 @@ class DlqPassTest {
     String queue = "https://sqs.eu-west-1.amazonaws.com/123456789012/offhours-queue";
 
     DeadLetterQueue.Moved moved = dlq(sqs)
-        .move(queue, l -> l.body().startsWith("cat "), new DlqPass.Counts(sqs.visible(), 0));
+        .move(queue, l -> l.body().startsWith("cat "), new DlqPass.StartCounts(sqs.visible(), 0));
 
     assertThat(moved.moved()).hasSize(99);
     assertThat(sqs.sentTo.get(queue)).hasSize(99).doesNotContain("cat 9");

@@ -213,7 +213,7 @@ class MoveTasksTest {
 
     assertThat(source)
         .as("visible, hidden by a reader and delayed: 7 + 2 + 1")
-        .isEqualTo(new MoveTasks.SourceQueue(DLQ_ARN, new DlqPass.Counts(7, 2), 1));
+        .isEqualTo(new MoveTasks.SourceQueue(DLQ_ARN, new DlqPass.StartCounts(7, 2), 1));
     assertThat(source.counted()).isEqualTo(10);
     assertThat(sqs.attributesAsked).hasSize(1);
     assertThat(new MoveTasks(sqs, DLQ, false).arn(QUEUE, "queue"))

@@ -7,20 +7,20 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-class QueueCountsTest {
+class SqsCountsTest {
 
   private static final QueueAttributeName VISIBLE =
       QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES;
 
   @Test
   void aCountIsReadAsTheNumberSqsAnswered() {
-    assertThat(QueueCounts.of(Map.of(VISIBLE, "120"), VISIBLE)).isEqualTo(120);
-    assertThat(QueueCounts.of(Map.of(VISIBLE, "0"), VISIBLE)).isZero();
+    assertThat(SqsCounts.of(Map.of(VISIBLE, "120"), VISIBLE)).isEqualTo(120);
+    assertThat(SqsCounts.of(Map.of(VISIBLE, "0"), VISIBLE)).isZero();
   }
 
   @Test
   void aCountTheAnswerLeftOutIsZero() {
-    assertThat(QueueCounts.of(
+    assertThat(SqsCounts.of(
             Map.of(QueueAttributeName.QUEUE_ARN, "arn:aws:sqs:eu-west-1:1:q"), VISIBLE))
         .isZero();
   }
@@ -28,7 +28,7 @@ class QueueCountsTest {
   @Test
   void aCountThatIsNoWholeNumberFromZeroIsRefusedNamingItAndWhatSqsAnswered() {
     for (String bad : new String[] {"many", "", "1.5", "-1", "99999999999999999999"}) {
-      assertThatThrownBy(() -> QueueCounts.of(Map.of(VISIBLE, bad), VISIBLE))
+      assertThatThrownBy(() -> SqsCounts.of(Map.of(VISIBLE, bad), VISIBLE))
           .as(bad)
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("SQS answered ApproximateNumberOfMessages '" + bad

@@ -8,9 +8,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * numbers in one place for the controller, the API and the command line
  * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html).
  */
-public final class QueueCounts {
+public final class SqsCounts {
 
-  private QueueCounts() {}
+  private SqsCounts() {}
 
   /**
    * The count {@code name} of a queue's {@code attributes}: 0 when the answer has none (an SQS may leave out a count
