@@ -180,8 +180,8 @@ final class CostCommand implements Command {
                   + " again later");
           return 0;
         }
-        // --max-wait, else the stack's own budget when it has one in minutes: the misses it is held
-        // to.
+        // --max-wait, else the stack's own budget when it has one in minutes: the misses it is
+        // held to.
         Duration budget =
             Duration.ofMinutes(maxWait.orElse(settings.maxWaitMinutes().orElse(60L)));
         var comparison =
