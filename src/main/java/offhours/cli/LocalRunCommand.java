@@ -55,8 +55,7 @@ final class LocalRunCommand implements Command {
     StateFileKeeper keeper =
         StateFileKeeper.starting(stateFile, ProcessHandle.current(), call.err());
     // Until the stack is up its own close is not there: a signal ends what it has started so far.
-    StopSignals.install(
-        call.err(), () -> StackStops.whileStarting(keeper::stopStarting, call.err()));
+    StackStops.Stage stage = StackStops.install(keeper::stopStarting, call.err());
     LocalDeployment stack;
     try {
       stack = LocalDeployment.start(options, call.err(), keeper);
@@ -80,7 +79,12 @@ final class LocalRunCommand implements Command {
     CountDownLatch stopped = new CountDownLatch(1);
     // Ctrl-C and SIGTERM ('local stop') close the stack before the JVM's hooks run; the hook covers
     // other exits.
-    StopSignals.install(call.err(), stop);
+    try {
+      stage.up(stop);
+    } catch (StackStops.StoppedWhileStarting e) {
+      stop.run(); // the signal ended what the start-up started; this closes the rest
+      throw e;
+    }
     Runtime.getRuntime()
         .addShutdownHook(new Thread(
             () -> {

@@ -15,6 +15,73 @@ final class StackStops {
   private StackStops() {}
 
   /**
+   * Installs one stop for the signals from before the stack's start to its end ({@link StopSignals#install}): what the
+   * start-up started so far ({@link #whileStarting}), until the command has the stack up ({@link Stage#up}); from then
+   * on the stack's own stop.
+   */
+  static Stage install(Supplier<List<ChildProcess>> stopStarting, PrintStream err) {
+    Stage stage = new Stage(stopStarting, err);
+    StopSignals.install(err, stage::stop);
+    return stage;
+  }
+
+  /**
+   * Which of the two stops a signal runs, decided under one lock: a signal that lands as the start returns either finds
+   * the stack up and runs its stop, or stops what the start-up started and the command does not take the stack up.
+   * (Two handlers installed one after the other left a moment, between the start's return and the second, in which a
+   * signal ran the start-up's stop of a stack that was up and said "before it was up".)
+   */
+  static final class Stage {
+    private final Supplier<List<ChildProcess>> stopStarting;
+    private final PrintStream err;
+
+    /** Guarded by this: the stack's stop once it is up. */
+    private Runnable upStop;
+
+    /** Guarded by this: a signal is stopping the stack. */
+    private boolean stopping;
+
+    Stage(Supplier<List<ChildProcess>> stopStarting, PrintStream err) {
+      this.stopStarting = stopStarting;
+      this.err = err;
+    }
+
+    /** What a signal runs. */
+    void stop() {
+      Runnable up;
+      synchronized (this) {
+        stopping = true;
+        up = upStop;
+      }
+      if (up == null) {
+        whileStarting(stopStarting, err);
+      } else {
+        up.run();
+      }
+    }
+
+    /**
+     * The stack is up: a signal from now on runs {@code stop}. Throws, the stack not taken up, when a signal came
+     * first: it is ending what the start-up started, and the caller closes the rest of the stack on its way out.
+     */
+    synchronized void up(Runnable stop) throws StoppedWhileStarting {
+      if (stopping) {
+        throw new StoppedWhileStarting();
+      }
+      upStop = stop;
+    }
+  }
+
+  /** A signal stopped the stack before the command had it up ({@link Stage#up}). */
+  static final class StoppedWhileStarting extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StoppedWhileStarting() {
+      super("a signal stopped the local stack before it was up");
+    }
+  }
+
+  /**
    * A signal while the stack starts: its own close is not there yet, so this ends what it started so far (moto_server,
    * npm or node; one it is starting at that moment included: {@code stopStarting} refuses every later start and
    * answers with what runs), each with what it forked. The start-up starts nothing after that, and goes with the JVM.
