@@ -77,10 +77,11 @@ final class LocalRunCommand implements Command {
       stack.close();
     };
     CountDownLatch stopped = new CountDownLatch(1);
-    // Ctrl-C and SIGTERM ('local stop') close the stack before the JVM's hooks run; the hook covers
-    // other exits.
+    // Ctrl-C and SIGTERM ('local stop') close the stack before the JVM's hooks run and say what it
+    // ended, on the terminal of 'local run' or in the log of 'local start'; the hook covers other
+    // exits.
     try {
-      stage.up(stop);
+      stage.up(() -> StackStops.up(keeper.running(), stop, call.err()));
     } catch (StackStops.StoppedWhileStarting e) {
       stop.run(); // the signal ended what the start-up started; this closes the rest
       throw e;

@@ -71,6 +71,11 @@ public final class StateFileKeeper {
     return children;
   }
 
+  /** What the stack started and still runs, each with what it forked ({@link ChildProcesses#recorded()}). */
+  public List<ChildProcess> running() {
+    return children.recorded();
+  }
+
   /**
    * The stack is up: from now on the file is {@code up}'s state (which names the same children), written now and at
    * each change. Returns the state written; after {@link #remove()} nothing is written.

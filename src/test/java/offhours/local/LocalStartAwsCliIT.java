@@ -286,6 +286,10 @@ class LocalStartAwsCliIT {
           .containsPattern(
               "^the local stack's queue (still holds |and its dead-letter queue are empty)")
           .contains("stopped the local stack (pid " + pid + ")");
+      assertThat(Files.readString(cache.resolve("local/logs/stack.log")))
+          .as("the stack's log says what the stack's SIGTERM ended, as the demo's stderr does")
+          .containsPattern(
+              "(?m)^offhours: the local stack stopped; ended moto_server \\(pid \\d+\\)");
       for (ProcessHandle p : tree) {
         boolean gone = p.onExit()
             .completeOnTimeout(null, DEADLINE.toSeconds(), TimeUnit.SECONDS)
