@@ -97,10 +97,10 @@ final class DemoCommand implements Command {
     // Every process the stack starts outside this JVM, recorded from the first: a signal ends them
     // itself, at any moment, whether or not the terminal's Ctrl-C reaches them too.
     ChildProcesses children = new ChildProcesses();
-    StackStops.Stage stage = StackStops.install(children::refuseFromNowOn, call.err());
+    StackStops.StopPhase phase = StackStops.install(children::refuseFromNowOn, call.err());
     try (FunctionLogs logs = FunctionLogs.to(functionLog);
         LocalDeployment stack = LocalDeployment.start(options, call.err(), children)) {
-      stage.up(() -> StackStops.up(children.recorded(), stack::close, call.err()));
+      phase.up(() -> StackStops.up(children.recorded(), stack::close, call.err()));
       String bucket = stack.resources().bucket();
       DemoProgress progress = progress(options, stack);
       progress

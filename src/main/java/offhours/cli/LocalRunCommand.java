@@ -55,7 +55,7 @@ final class LocalRunCommand implements Command {
     StateFileKeeper keeper =
         StateFileKeeper.starting(stateFile, ProcessHandle.current(), call.err());
     // Until the stack is up its own close is not there: a signal ends what it has started so far.
-    StackStops.Stage stage = StackStops.install(keeper::stopStarting, call.err());
+    StackStops.StopPhase phase = StackStops.install(keeper::stopStarting, call.err());
     LocalDeployment stack;
     try {
       stack = LocalDeployment.start(options, call.err(), keeper);
@@ -78,10 +78,9 @@ final class LocalRunCommand implements Command {
     };
     CountDownLatch stopped = new CountDownLatch(1);
     // Ctrl-C and SIGTERM ('local stop') close the stack before the JVM's hooks run and say what it
-    // ended, on the terminal of 'local run' or in the log of 'local start'; the hook covers other
-    // exits.
+    // ended (on local run's terminal, in local start's log); the hook covers other exits.
     try {
-      stage.up(() -> StackStops.up(keeper.running(), stop, call.err()));
+      phase.up(() -> StackStops.up(keeper.running(), stop, call.err()));
     } catch (StackStops.StoppedWhileStarting e) {
       stop.run(); // the signal ended what the start-up started; this closes the rest
       throw e;

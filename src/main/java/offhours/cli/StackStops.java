@@ -16,13 +16,13 @@ final class StackStops {
 
   /**
    * Installs one stop for the signals from before the stack's start to its end ({@link StopSignals#install}): what the
-   * start-up started so far ({@link #whileStarting}), until the command has the stack up ({@link Stage#up}); from then
-   * on the stack's own stop.
+   * start-up started so far ({@link #whileStarting}), until the command has the stack up ({@link StopPhase#up}); from
+   * then on the stack's own stop.
    */
-  static Stage install(Supplier<List<ChildProcess>> stopStarting, PrintStream err) {
-    Stage stage = new Stage(stopStarting, err);
-    StopSignals.install(err, stage::stop);
-    return stage;
+  static StopPhase install(Supplier<List<ChildProcess>> stopStarting, PrintStream err) {
+    StopPhase phase = new StopPhase(stopStarting, err);
+    StopSignals.install(err, phase::stop);
+    return phase;
   }
 
   /**
@@ -31,7 +31,7 @@ final class StackStops {
    * (Two handlers installed one after the other left a moment, between the start's return and the second, in which a
    * signal ran the start-up's stop of a stack that was up and said "before it was up".)
    */
-  static final class Stage {
+  static final class StopPhase {
     private final Supplier<List<ChildProcess>> stopStarting;
     private final PrintStream err;
 
@@ -41,7 +41,7 @@ final class StackStops {
     /** Guarded by this: a signal is stopping the stack. */
     private boolean stopping;
 
-    Stage(Supplier<List<ChildProcess>> stopStarting, PrintStream err) {
+    StopPhase(Supplier<List<ChildProcess>> stopStarting, PrintStream err) {
       this.stopStarting = stopStarting;
       this.err = err;
     }
@@ -72,7 +72,7 @@ final class StackStops {
     }
   }
 
-  /** A signal stopped the stack before the command had it up ({@link Stage#up}). */
+  /** A signal stopped the stack before the command had it up ({@link StopPhase#up}). */
   static final class StoppedWhileStarting extends Exception {
     private static final long serialVersionUID = 1L;
 

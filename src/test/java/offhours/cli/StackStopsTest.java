@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Which stop a signal runs as the local stack's start returns ({@link StackStops.Stage}). */
+/** Which stop a signal runs as the local stack's start returns ({@link StackStops.StopPhase}). */
 class StackStopsTest {
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   private final PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
   private final AtomicInteger startUpStops = new AtomicInteger();
   private final AtomicInteger stackStops = new AtomicInteger();
 
-  private final StackStops.Stage stage = new StackStops.Stage(
+  private final StackStops.StopPhase phase = new StackStops.StopPhase(
       () -> {
         startUpStops.incrementAndGet();
         return List.of();
@@ -30,9 +30,9 @@ class StackStopsTest {
 
   @Test
   void aSignalOnceTheStackIsUpRunsItsStopAloneAndSaysNothingOfAStartUp() throws Exception {
-    stage.up(stackStops::incrementAndGet);
+    phase.up(stackStops::incrementAndGet);
 
-    stage.stop();
+    phase.stop();
 
     assertThat(stackStops).hasValue(1);
     assertThat(startUpStops).hasValue(0);
@@ -41,13 +41,13 @@ class StackStopsTest {
 
   @Test
   void aSignalBeforeTheStackIsTakenUpStopsTheStartUpAndTheStackIsNotTakenUpAfterIt() {
-    stage.stop(); // the start has returned, the command has not yet taken the stack up
+    phase.stop(); // the start has returned, the command has not yet taken the stack up
 
     assertThat(startUpStops).hasValue(1);
     assertThat(err())
         .isEqualTo(
             "offhours: the local stack stopped before it was up; it had started no other process\n");
-    assertThatThrownBy(() -> stage.up(stackStops::incrementAndGet))
+    assertThatThrownBy(() -> phase.up(stackStops::incrementAndGet))
         .isInstanceOf(StackStops.StoppedWhileStarting.class);
     assertThat(stackStops).as("the stack's stop is never the signal's").hasValue(0);
   }
