@@ -234,7 +234,10 @@ final class DlqRedrive implements Command {
     }
     if (ids.isEmpty() && moved.moved().isEmpty() && moved.failed().isEmpty() && sawAll) {
       if (moved.kept().isEmpty()) {
-        lines.add("the dead-letter queue is empty: nothing to redrive");
+        lines.add(Terminal.printable("the dead-letter queue is empty: nothing to redrive"
+            + prefix
+                .map(p -> " (asked: --" + KEY_PREFIX.name() + " " + Terminal.shellWord(p) + ")")
+                .orElse("")));
       } else if (prefix.isPresent()) {
         lines.add(Terminal.printable("no message matches --" + KEY_PREFIX.name() + " "
             + Terminal.shellWord(prefix.get()) + " (of "

@@ -64,7 +64,8 @@ class DlqRedriveTest {
     assertThat(DlqRedrive.notes(
                 Optional.empty(), Optional.of("cats/"), moved(List.of(), List.of(), List.of()))
             .lines())
-        .containsExactly("the dead-letter queue is empty: nothing to redrive");
+        .containsExactly(
+            "the dead-letter queue is empty: nothing to redrive (asked: --key-prefix cats/)");
   }
 
   @Test
