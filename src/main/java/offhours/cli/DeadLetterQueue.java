@@ -85,20 +85,28 @@ final class DeadLetterQueue {
 
   /**
    * SQS's answer that a queue of the move does not exist ({@link NotFound#QUEUE}), as it came ({@link #getCause}),
-   * with the ids of the messages moved before it: sent to the queue and deleted from the DLQ.
+   * with the ids of the messages moved before it (sent to the queue and deleted from the DLQ) and of the one sent to
+   * the queue that could then not be deleted from the DLQ, as SQS said the DLQ was gone (none, or one).
    */
   static final class QueueGone extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final List<String> moved;
+    private final List<String> sentOnly;
 
-    QueueGone(RuntimeException cause, List<String> moved) {
+    QueueGone(RuntimeException cause, List<String> moved, List<String> sentOnly) {
       super(cause.getMessage(), cause);
       this.moved = List.copyOf(moved);
+      this.sentOnly = List.copyOf(sentOnly);
     }
 
     List<String> moved() {
       return moved;
+    }
+
+    /** The messages sent to the queue whose delete from the DLQ SQS answered with the DLQ gone. */
+    List<String> sentOnly() {
+      return sentOnly;
     }
   }
 
@@ -139,6 +147,7 @@ final class DeadLetterQueue {
     List<String> moved = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     List<String> kept = new ArrayList<>();
+    List<String> sentOnly = new ArrayList<>();
     int[] failuresInARow = {0};
     DlqPass pass = new DlqPass(sqs, dlqUrl, clock);
     // Message by message, each while this pass's receive still hides it.
@@ -147,7 +156,7 @@ final class DeadLetterQueue {
         kept.add(message.messageId());
         return false;
       }
-      String failure = moveOne(queueUrl, message);
+      String failure = moveOne(queueUrl, message, sentOnly);
       if (failure == null) {
         moved.add(message.messageId());
         failuresInARow[0] = 0;
@@ -164,15 +173,18 @@ final class DeadLetterQueue {
       summary = pass.run(handler, counts);
     } catch (RuntimeException e) {
       if (NotFound.QUEUE.test(e)) {
-        throw new QueueGone(e, moved);
+        throw new QueueGone(e, moved, sentOnly);
       }
       throw e;
     }
     return new Moved(moved, kept, failed, summary);
   }
 
-  /** Sends {@code message} to the queue, then deletes it from the DLQ; returns why it could not, or null. */
-  private String moveOne(String queueUrl, Message message) {
+  /**
+   * Sends {@code message} to the queue, then deletes it from the DLQ; returns why it could not, or null. A delete SQS
+   * answers with the DLQ gone adds the message's id to {@code sentOnly} and ends the pass.
+   */
+  private String moveOne(String queueUrl, Message message, List<String> sentOnly) {
     try {
       sqs.sendMessage(r -> r.queueUrl(queueUrl)
           .messageBody(message.body())
@@ -187,6 +199,10 @@ final class DeadLetterQueue {
     try {
       sqs.deleteMessage(r -> r.queueUrl(dlqUrl).receiptHandle(message.receiptHandle()));
     } catch (SdkException e) {
+      if (NotFound.QUEUE.test(e)) {
+        sentOnly.add(message.messageId());
+        throw e;
+      }
       return "sent, but not deleted from the DLQ (" + reason(e)
           + "); the queue has it and the DLQ still does: delete it there by hand";
     }

@@ -96,12 +96,19 @@ final class DlqRedrive implements Command {
     RuntimeException dlq =
         missing(target, Name.DLQ_URL, () -> tasks.arn(dlqUrl, "dead-letter queue"));
     if (dlq != null) {
+      List<String> sentOnly = e.sentOnly();
       return CliException.failure(dlq.getMessage()
           + (moved.isEmpty()
               ? ""
               : ". Before it went, " + Plurals.of(moved.size(), "message")
                   + " had been moved from it to the queue, which has "
-                  + (moved.size() == 1 ? "it" : "them")));
+                  + (moved.size() == 1 ? "it" : "them"))
+          + (sentOnly.isEmpty()
+              ? ""
+              : ". " + Plurals.of(sentOnly.size(), "message")
+                  + " sent to the queue, which has it, could not then be deleted from the"
+                  + " dead-letter queue, which was gone: "
+                  + Terminal.printable(String.join(", ", sentOnly))));
     }
     return (RuntimeException) e.getCause();
   }

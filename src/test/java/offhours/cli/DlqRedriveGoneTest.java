@@ -91,6 +91,8 @@ class DlqRedriveGoneTest {
         .contains("queue " + url("offhours-dlq")
             + " (DeadLetterQueueUrl of the local stack) does not exist;")
         .contains(". Before it went, 1 message had been moved from it to the queue, which has it")
+        .contains(". 1 message sent to the queue, which has it, could not then be deleted from the"
+            + " dead-letter queue, which was gone: m-2")
         .doesNotContain("went with it");
   }
 
