@@ -3,6 +3,7 @@ package offhours.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,13 +115,23 @@ final class DeadLetterQueue {
   private final String dlqUrl;
   private final Map<String, String> loggedErrors;
   private final Clock clock;
+  private final PrintStream err;
 
-  /** {@code loggedErrors}: message id -> the last error the Classify function logged for it (may be empty). */
-  DeadLetterQueue(SqsClient sqs, String dlqUrl, Map<String, String> loggedErrors, Clock clock) {
+  /**
+   * {@code loggedErrors}: message id -> the last error the Classify function logged for it (may be empty); {@code
+   * err}: where a pass the JVM ends says what it let go.
+   */
+  DeadLetterQueue(
+      SqsClient sqs,
+      String dlqUrl,
+      Map<String, String> loggedErrors,
+      Clock clock,
+      PrintStream err) {
     this.sqs = sqs;
     this.dlqUrl = dlqUrl;
     this.loggedErrors = Map.copyOf(loggedErrors);
     this.clock = clock;
+    this.err = err;
   }
 
   /**
@@ -128,7 +139,7 @@ final class DeadLetterQueue {
    */
   Listing list() {
     List<Letter> letters = new ArrayList<>();
-    DlqPass.PassReport pass = new DlqPass(sqs, dlqUrl, clock).run(m -> {
+    DlqPass.PassReport pass = new DlqPass(sqs, dlqUrl, clock, err).run(m -> {
       letters.add(letter(m));
       return false;
     });
@@ -149,7 +160,7 @@ final class DeadLetterQueue {
     List<String> kept = new ArrayList<>();
     List<String> sentOnly = new ArrayList<>();
     int[] failuresInARow = {0};
-    DlqPass pass = new DlqPass(sqs, dlqUrl, clock);
+    DlqPass pass = new DlqPass(sqs, dlqUrl, clock, err);
     // Message by message, each while this pass's receive still hides it.
     DlqPass.Handler handler = message -> {
       if (!selected.test(letter(message))) {

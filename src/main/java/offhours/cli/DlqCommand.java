@@ -47,7 +47,7 @@ final class DlqCommand {
             LocalDirectory.logs(call.context().cacheDir()).resolve("stack.log"))
         : Map.of();
     return new DeadLetterQueue(
-        sqs, target.name(Name.DLQ_URL), logged, call.context().clock());
+        sqs, target.name(Name.DLQ_URL), logged, call.context().clock(), call.err());
   }
 
   /** Where to read a reason offhours did not record: the deployed function's log group. */

@@ -1,5 +1,6 @@
 package offhours.cli;
 
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * with long polls (a 1 s wait asks every server, so an empty answer means nothing is visible), hides what it holds for
  * a period sized from the queue's count, extends that period with ChangeMessageVisibilityBatch while a long pass runs,
  * ends on an empty receive, and makes whatever it still holds visible again at its end
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html).
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html). A pass
+ * the JVM ends (Ctrl-C, SIGTERM) does so too, from a shutdown hook ({@link #letGo}), and says so.
  */
 final class DlqPass {
 
@@ -106,18 +108,60 @@ final class DlqPass {
   private final SqsClient sqs;
   private final String url;
   private final Clock clock;
-  private String stopped;
+  private final PrintStream err;
+  /**
+   * Guarded by itself: the messages the pass holds hidden, by id. A receive and what it brought are entered under the
+   * lock, so {@link #letGo} releases every message a receive hid, one in flight at the signal included.
+   */
+  private final Map<String, HiddenMessage> held = new LinkedHashMap<>();
 
-  DlqPass(SqsClient sqs, String url, Clock clock) {
+  private volatile String stopped;
+
+  /** {@code err}: where a pass the JVM ends says what it let go ({@link #letGo}). */
+  DlqPass(SqsClient sqs, String url, Clock clock, PrintStream err) {
     this.sqs = sqs;
     this.url = url;
     this.clock = clock;
+    this.err = err;
   }
 
   /** Ends the pass after the page at hand: {@code why} says why (a handler's call). */
-  void stop(String why) {
+  synchronized void stop(String why) {
     if (stopped == null) {
       stopped = why;
+    }
+  }
+
+  /**
+   * The JVM is ending the pass (its shutdown hook, or a test in its place): ends it, makes every message it holds
+   * visible again at once, where they would have stayed hidden for the rest of the hide period, and says on stderr how
+   * many. A message the pass's handler was moving at that moment may still be moved: the delete of a message made
+   * visible again succeeds until another reader receives it, and a duplicate is absorbed by the results table.
+   */
+  void letGo() {
+    stop("the command was stopped");
+    List<Message> messages = takeHeld();
+    if (messages.isEmpty()) {
+      return;
+    }
+    int failed = release(messages, 0);
+    err.println("offhours: stopped; "
+        + (failed == 0
+            ? Plurals.of(messages.size(), "message") + " it held "
+                + (messages.size() == 1 ? "is" : "are") + " visible again in the dead-letter queue"
+            : (messages.size() - failed) + " of the " + Plurals.of(messages.size(), "message")
+                + " it held are visible again in the dead-letter queue; " + failed
+                + " could not be made visible now, and show again when their hide period ends"));
+    err.flush();
+  }
+
+  /** The held messages, no longer held. */
+  private List<Message> takeHeld() {
+    synchronized (held) {
+      List<Message> messages =
+          held.values().stream().map(HiddenMessage::message).toList();
+      held.clear();
+      return messages;
     }
   }
 
@@ -155,18 +199,24 @@ final class DlqPass {
   /** As {@link #run(Handler)}, with the counts a caller has just read (they size the hide period). */
   PassReport run(Handler handler, StartCounts counts) {
     int hide = hideSeconds(counts.visible());
-    Map<String, HiddenMessage> held = new LinkedHashMap<>();
+    Thread hook = new Thread(this::letGo, "dlq-pass-stopped");
+    Runtime.getRuntime().addShutdownHook(hook);
     int seen = 0;
     int notReleased = 0;
     try {
-      seen = receiveAll(handler, hide, held);
+      seen = receiveAll(handler, hide);
     } finally {
-      notReleased = release(held.values().stream().map(HiddenMessage::message).toList(), 0);
+      notReleased = release(takeHeld(), 0);
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is ending: the hook runs and finds nothing held
+      }
     }
     return new PassReport(seen, counts.visible(), counts.hidden(), hide, stopped, notReleased);
   }
 
-  private int receiveAll(Handler handler, int hide, Map<String, HiddenMessage> held) {
+  private int receiveAll(Handler handler, int hide) {
     Set<String> seen = new HashSet<>();
     int stale = 0;
     while (stopped == null) {
@@ -174,37 +224,45 @@ final class DlqPass {
         stop("a pass reads at most " + MAX_MESSAGES + " messages");
         break;
       }
-      extend(held, hide);
-      Instant asked = clock.instant();
-      List<Message> page = sqs.receiveMessage(r -> r.queueUrl(url)
-              .maxNumberOfMessages(10)
-              .visibilityTimeout(hide)
-              .waitTimeSeconds(1)
-              .messageSystemAttributeNames(
-                  MessageSystemAttributeName.SENT_TIMESTAMP,
-                  MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
-              .messageAttributeNames("All"))
-          .messages();
-      if (page.isEmpty()) {
-        break;
-      }
-      Instant hiddenUntil = asked.plusSeconds(hide);
-      boolean fresh = false;
-      for (Message message : page) {
-        if (seen.contains(message.messageId())) {
-          // Back again (its hide period ran out): hold it under its new receipt handle.
-          held.computeIfPresent(
-              message.messageId(), (id, h) -> new HiddenMessage(message, hiddenUntil));
-          continue;
+      List<Message> fresh = new ArrayList<>();
+      synchronized (held) {
+        if (stopped != null) {
+          break;
         }
-        fresh = true;
-        seen.add(message.messageId());
-        held.put(message.messageId(), new HiddenMessage(message, hiddenUntil));
+        extend(hide);
+        Instant asked = clock.instant();
+        List<Message> page = sqs.receiveMessage(r -> r.queueUrl(url)
+                .maxNumberOfMessages(10)
+                .visibilityTimeout(hide)
+                .waitTimeSeconds(1)
+                .messageSystemAttributeNames(
+                    MessageSystemAttributeName.SENT_TIMESTAMP,
+                    MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
+                .messageAttributeNames("All"))
+            .messages();
+        if (page.isEmpty()) {
+          break;
+        }
+        Instant hiddenUntil = asked.plusSeconds(hide);
+        for (Message message : page) {
+          if (seen.add(message.messageId())) {
+            fresh.add(message);
+            held.put(message.messageId(), new HiddenMessage(message, hiddenUntil));
+          } else {
+            // Back again (its hide period ran out): held under its new receipt handle.
+            held.computeIfPresent(
+                message.messageId(), (id, h) -> new HiddenMessage(message, hiddenUntil));
+          }
+        }
+      }
+      for (Message message : fresh) {
         if (handler.handle(message)) {
-          held.remove(message.messageId());
+          synchronized (held) {
+            held.remove(message.messageId());
+          }
         }
       }
-      stale = fresh ? 0 : stale + 1;
+      stale = fresh.isEmpty() ? stale + 1 : 0;
       if (stale >= MAX_STALE_RECEIVES) {
         stop(
             MAX_STALE_RECEIVES
@@ -214,8 +272,11 @@ final class DlqPass {
     return seen.size();
   }
 
-  /** Hides again, for another {@code hide} seconds, the held messages that would show within half of it. */
-  private void extend(Map<String, HiddenMessage> held, int hide) {
+  /**
+   * Hides again, for another {@code hide} seconds, the held messages that would show within half of it (under the
+   * lock of {@link #held}).
+   */
+  private void extend(int hide) {
     Instant soon = clock.instant().plusSeconds(hide / 2);
     List<Message> due = held.values().stream()
         .filter(h -> h.hiddenUntil().isBefore(soon))

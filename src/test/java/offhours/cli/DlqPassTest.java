@@ -2,10 +2,19 @@ package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import offhours.cli.DeadLetterQueue.Letter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A pass over a DLQ on {@link FakeDlq}: small pages, slow calls, and messages that come back when their visibility
@@ -14,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class DlqPassTest {
 
   private static DeadLetterQueue dlq(FakeDlq sqs) {
-    return new DeadLetterQueue(sqs, FakeDlq.URL, Map.of(), sqs.clock());
+    return new DeadLetterQueue(sqs, FakeDlq.URL, Map.of(), sqs.clock(), System.err);
   }
 
   @Test
@@ -96,6 +105,124 @@ class DlqPassTest {
         .containsExactly(
             "1 message could not be made visible again now; they show again within 62 s");
     assertThat(sqs.visible()).isEqualTo(4);
+  }
+
+  /**
+   * Ctrl-C or SIGTERM mid-pass: the JVM's shutdown hook runs {@link DlqPass#letGo} (called here from the handler, in
+   * its place). Every message the pass holds is visible again at once, where it stayed hidden for the rest of the hide
+   * period, stderr says how many, and the pass ends after the page at hand.
+   */
+  @Test
+  void aPassTheJvmEndsMakesWhatItHoldsVisibleAgainAtOnceAndSaysSo() {
+    FakeDlq sqs = new FakeDlq(10, 100);
+    for (int i = 0; i < 30; i++) {
+      sqs.add("body " + i);
+    }
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    DlqPass pass = new DlqPass(
+        sqs, FakeDlq.URL, sqs.clock(), new PrintStream(err, true, StandardCharsets.UTF_8));
+    int[] handled = {0};
+    long[] visibleAfterLetGo = {-1};
+
+    DlqPass.PassReport report = pass.run(
+        m -> {
+          if (++handled[0] == 15) {
+            pass.letGo();
+            visibleAfterLetGo[0] = sqs.visible();
+          }
+          return false;
+        },
+        new DlqPass.StartCounts(30, 0));
+
+    assertThat(visibleAfterLetGo[0])
+        .as("visible again at once, not after the hide period")
+        .isEqualTo(30);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "offhours: stopped; 20 messages it held are visible again in the dead-letter queue\n");
+    assertThat(handled[0])
+        .as("the page at hand is handed over, no further receive")
+        .isEqualTo(20);
+    assertThat(sqs.receiveCalls()).isEqualTo(2);
+    assertThat(report.complete()).isFalse();
+    assertThat(report.warnings().get(0)).contains("(the command was stopped)");
+    assertThat(sqs.visible()).isEqualTo(30);
+  }
+
+  @Test
+  void aMessageSqsWouldNotMakeVisibleWhenThePassIsEndedIsCountedApart() {
+    FakeDlq sqs = new FakeDlq(10, 100);
+    for (int i = 0; i < 5; i++) {
+      sqs.add("body " + i);
+    }
+    sqs.failVisibilityFor.add("m-00002#1");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    DlqPass pass = new DlqPass(
+        sqs, FakeDlq.URL, sqs.clock(), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    pass.run(
+        m -> {
+          pass.letGo();
+          return false;
+        },
+        new DlqPass.StartCounts(5, 0));
+
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "offhours: stopped; 4 of the 5 messages it held are visible again in the dead-letter"
+                + " queue; 1 could not be made visible now, and show again when their hide period ends\n");
+    assertThat(sqs.visible()).isEqualTo(4);
+  }
+
+  /** A JVM whose pass over 30 messages holds the first two pages, says "holding" and waits to be stopped. */
+  public static final class Child {
+    public static void main(String[] args) throws Exception {
+      FakeDlq sqs = new FakeDlq(10, 100);
+      for (int i = 0; i < 30; i++) {
+        sqs.add("body " + i);
+      }
+      int[] handled = {0};
+      new DlqPass(sqs, FakeDlq.URL, sqs.clock(), System.err)
+          .run(
+              m -> {
+                if (++handled[0] == 15) {
+                  System.out.println("holding");
+                  System.out.flush();
+                  try {
+                    Thread.sleep(Long.MAX_VALUE);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+                return false;
+              },
+              new DlqPass.StartCounts(30, 0));
+    }
+  }
+
+  /** The same through a real signal: the pass's shutdown hook lets go, then the JVM exits as SIGTERM has it. */
+  @Test
+  void sigtermMidPassLetsGoOfWhatThePassHoldsAndExitsAsTheSignal(@TempDir Path dir)
+      throws Exception {
+    Process child = new ProcessBuilder(
+            ProcessHandle.current().info().command().orElse("java"),
+            "-cp",
+            System.getProperty("java.class.path"),
+            Child.class.getName())
+        .redirectError(dir.resolve("err").toFile())
+        .start();
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      assertThat(out.readLine()).isEqualTo("holding");
+    }
+
+    child.destroy(); // SIGTERM; Ctrl-C's SIGINT runs the same shutdown hooks
+
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child ended").isTrue();
+    assertThat(child.exitValue()).isEqualTo(128 + 15);
+    assertThat(Files.readString(dir.resolve("err")))
+        .isEqualTo(
+            "offhours: stopped; 20 messages it held are visible again in the dead-letter queue\n");
   }
 
   @Test
