@@ -9,7 +9,7 @@ import offhours.units.Plurals;
  * What a backfill stopped by Ctrl-C or SIGTERM says on its way out: how many notifications this run sent and what the
  * same command does next, as the run's checkpoint says it ({@link BackfillRun#notice}): resume after the checkpoint,
  * start from the beginning (none was written yet), or nothing (the listing reached its end and the checkpoint is
- * removed). A shutdown hook, as the JVM runs it for those signals and then exits as they do (130, 143); nothing of the
+ * removed). A {@link StopNotice}, as the JVM runs it for those signals and then exits as they do; nothing of the
  * backfill's needs stopping first, since the checkpoint is written after every send (unlike the local stack's
  * {@link StopSignals}).
  */
@@ -17,21 +17,20 @@ final class BackfillInterruption implements AutoCloseable {
   private final PrintStream err;
   private final Supplier<BackfillRun.Standing> standing;
   private final Path checkpoint;
-  private final Thread hook;
+  private StopNotice notice;
 
   private BackfillInterruption(
       PrintStream err, Supplier<BackfillRun.Standing> standing, Path checkpoint) {
     this.err = err;
     this.standing = standing;
     this.checkpoint = checkpoint;
-    this.hook = new Thread(this::report, "backfill-interrupted");
   }
 
   /** Says {@link #report} if the JVM ends before {@link #close}. */
   static BackfillInterruption watch(
       PrintStream err, Supplier<BackfillRun.Standing> standing, Path checkpoint) {
     BackfillInterruption watch = new BackfillInterruption(err, standing, checkpoint);
-    Runtime.getRuntime().addShutdownHook(watch.hook);
+    watch.notice = StopNotice.watch("backfill-interrupted", watch::report);
     return watch;
   }
 
@@ -61,10 +60,6 @@ final class BackfillInterruption implements AutoCloseable {
   /** The run ended on its own: its summary says the rest. */
   @Override
   public void close() {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // the JVM is already exiting (System.exit from elsewhere): the hook says its line
-    }
+    notice.close();
   }
 }

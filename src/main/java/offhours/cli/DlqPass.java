@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * a period sized from the queue's count, extends that period with ChangeMessageVisibilityBatch while a long pass runs,
  * ends on an empty receive, and makes whatever it still holds visible again at its end
  * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html). A pass
- * the JVM ends (Ctrl-C, SIGTERM) does so too, from a shutdown hook ({@link #letGo}), and says so.
+ * the JVM ends (Ctrl-C, SIGTERM) does so too, from a shutdown hook ({@link StopNotice}, {@link #letGo}), and says so.
  */
 final class DlqPass {
 
@@ -199,18 +199,13 @@ final class DlqPass {
   /** As {@link #run(Handler)}, with the counts a caller has just read (they size the hide period). */
   PassReport run(Handler handler, StartCounts counts) {
     int hide = hideSeconds(counts.visible());
-    Thread hook = new Thread(this::letGo, "dlq-pass-stopped");
-    Runtime.getRuntime().addShutdownHook(hook);
     int seen = 0;
     int notReleased = 0;
-    try {
-      seen = receiveAll(handler, hide);
-    } finally {
-      notReleased = release(takeHeld(), 0);
+    try (StopNotice notice = StopNotice.watch("dlq-pass-stopped", this::letGo)) {
       try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is ending: the hook runs and finds nothing held
+        seen = receiveAll(handler, hide);
+      } finally {
+        notReleased = release(takeHeld(), 0);
       }
     }
     return new PassReport(seen, counts.visible(), counts.hidden(), hide, stopped, notReleased);

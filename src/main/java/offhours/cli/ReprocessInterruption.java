@@ -7,28 +7,27 @@ import offhours.units.Plurals;
 /**
  * What a reprocess stopped by Ctrl-C or SIGTERM says on its way out: nothing was sent, while it still read the
  * results; else how many of the object versions it selected it had sent to the queue. Its listing is printed once
- * every send is done, so without this line an interrupted run said nothing of what it had sent. A shutdown hook, as
- * {@link BackfillInterruption} is, which the JVM runs for those signals before it exits as they do (130, 143).
+ * every send is done, so without this line an interrupted run said nothing of what it had sent. A {@link StopNotice},
+ * as {@link BackfillInterruption}'s is.
  *
  * <p>A reprocess keeps no checkpoint: the same command selects again, and an object version it sends twice is a second
  * delivery, which changes nothing under the same model and settings (offhours.results.ResultsTable).
  */
 final class ReprocessInterruption implements AutoCloseable {
   private final PrintStream err;
-  private final Thread hook;
+  private StopNotice notice;
   private final AtomicInteger sent = new AtomicInteger();
   /** How many object versions were selected, -1 while the results are still read. */
   private volatile int selected = -1;
 
   private ReprocessInterruption(PrintStream err) {
     this.err = err;
-    this.hook = new Thread(this::report, "reprocess-interrupted");
   }
 
   /** Says {@link #report} if the JVM ends before {@link #close}. */
   static ReprocessInterruption watch(PrintStream err) {
     ReprocessInterruption watch = new ReprocessInterruption(err);
-    Runtime.getRuntime().addShutdownHook(watch.hook);
+    watch.notice = StopNotice.watch("reprocess-interrupted", watch::report);
     return watch;
   }
 
@@ -65,10 +64,6 @@ final class ReprocessInterruption implements AutoCloseable {
   /** The run ended on its own: its listing and summary say the rest. */
   @Override
   public void close() {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // the JVM is already exiting: the hook says its line
-    }
+    notice.close();
   }
 }

@@ -165,15 +165,7 @@ class BackfillInterruptionTest {
   }
 
   private Process child(String... args) throws Exception {
-    var command = new java.util.ArrayList<>(java.util.List.of(
-        ProcessHandle.current().info().command().orElse("java"),
-        "-cp",
-        System.getProperty("java.class.path"),
-        Child.class.getName()));
-    command.addAll(java.util.List.of(args));
-    return new ProcessBuilder(command)
-        .redirectError(dir.resolve("err").toFile())
-        .start();
+    return ChildJvm.start(Child.class, dir.resolve("err"), args);
   }
 
   private static BufferedReader reader(Process child) {

@@ -204,13 +204,7 @@ class DlqPassTest {
   @Test
   void sigtermMidPassLetsGoOfWhatThePassHoldsAndExitsAsTheSignal(@TempDir Path dir)
       throws Exception {
-    Process child = new ProcessBuilder(
-            ProcessHandle.current().info().command().orElse("java"),
-            "-cp",
-            System.getProperty("java.class.path"),
-            Child.class.getName())
-        .redirectError(dir.resolve("err").toFile())
-        .start();
+    Process child = ChildJvm.start(Child.class, dir.resolve("err"));
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       assertThat(out.readLine()).isEqualTo("holding");

@@ -151,14 +151,6 @@ class ReprocessInterruptionTest {
   }
 
   private Process child(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"),
-        "-cp",
-        System.getProperty("java.class.path"),
-        Child.class.getName()));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command)
-        .redirectError(dir.resolve("err").toFile())
-        .start();
+    return ChildJvm.start(Child.class, dir.resolve("err"), args);
   }
 }
