@@ -400,22 +400,14 @@ class ModelSwitchTest {
         Map.of(),
         settings);
     ModelFiles files = new ModelFiles(model, labels);
-    return new ServedModel(
-        1,
+    return served(
         options,
         files,
         null,
-        StackSpec.Names.local(),
-        files.readLabels(),
         StateFile.Served.of(
-            options.model(), options.labels(), options.containerCommand(), settings),
-        Map.of(),
-        Map.of(),
-        Map.of(),
-        null);
+            options.model(), options.labels(), options.containerCommand(), settings));
   }
 
-  /** A stack served by {@code command} with {@code labels}, as its start left it. */
   /** A stack of the default model (no file and no command of the user's), its labels {@code labels}. */
   private ServedModel defaultStack(Path labels) throws IOException {
     Path model = Files.write(dir.resolve("default.onnx"), OnnxGraphs.channelMeans(4, 4));
@@ -429,20 +421,14 @@ class ModelSwitchTest {
         Map.of(),
         Map.of());
     ModelFiles files = new ModelFiles(model, labels);
-    return new ServedModel(
-        1,
+    return served(
         options,
         files,
         null,
-        StackSpec.Names.local(),
-        files.readLabels(),
-        StateFile.Served.of(options.model(), options.labels(), options.containerCommand()),
-        Map.of(),
-        Map.of(),
-        Map.of(),
-        null);
+        StateFile.Served.of(options.model(), options.labels(), options.containerCommand()));
   }
 
+  /** A stack served by {@code command} with {@code labels}, as its start left it. */
   private ServedModel commandStack(String command, Path labels, Map<String, String> settings)
       throws IOException {
     LocalDeployment.Options options = new LocalDeployment.Options(
@@ -455,14 +441,25 @@ class ModelSwitchTest {
         Map.of(),
         settings);
     ModelFiles files = new ModelFiles(null, labels);
+    return served(
+        options,
+        files,
+        StackModel.firstCommandImage(),
+        StateFile.Served.of(options.model(), options.labels(), options.containerCommand()));
+  }
+
+  /** The stack as its start left it: revision 1, the local names, no environment and no controller config yet. */
+  private static ServedModel served(
+      LocalDeployment.Options options, ModelFiles files, String image, StateFile.Served served)
+      throws IOException {
     return new ServedModel(
         1,
         options,
         files,
-        StackModel.firstCommandImage(),
+        image,
         StackSpec.Names.local(),
         files.readLabels(),
-        StateFile.Served.of(options.model(), options.labels(), options.containerCommand()),
+        served,
         Map.of(),
         Map.of(),
         Map.of(),
