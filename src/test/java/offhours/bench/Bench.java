@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * about time; it fails only when the pipeline itself fails (an image without a result).
  *
  * <p>Arguments: {@code --quick} (200 images, fewer samples),
- * {@code --only drain,standin,consumer,cold,packages,container}.
+ * {@code --only drain,standin,consumer,cold,packages,container} ({@link BenchArguments}, which refuses any other).
  */
 public final class Bench {
 
@@ -41,14 +41,15 @@ public final class Bench {
   }
 
   public static void main(String[] args) throws Exception {
-    List<String> list = Arrays.asList(args);
-    boolean quick = list.contains("--quick");
-    List<String> only = List.of("drain", "standin", "consumer", "cold", "packages", "container");
-    int i = list.indexOf("--only");
-    if (i >= 0) {
-      only = List.of(list.get(i + 1).split(","));
+    BenchArguments arguments;
+    try {
+      arguments = BenchArguments.parse(Arrays.asList(args));
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      System.exit(2);
+      return;
     }
-    new Bench(quick).run(only);
+    new Bench(arguments.quick()).run(arguments.sections());
     System.exit(0);
   }
 
