@@ -43,8 +43,7 @@ public final class Main {
   }
 
   public static void main(String... args) {
-    OwnTmpdir.removeOnExit(
-        System.getProperty(OwnTmpdir.PROPERTY), System.getProperty("java.io.tmpdir"));
+    OwnTmpdir.removeThisJvmsOnExit();
     quietLogging();
     oneLineLogs();
     Context context =

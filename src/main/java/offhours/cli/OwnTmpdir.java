@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * (and {@code local start} for the stack it runs in the background) start the JVM with a fresh directory as
  * {@code java.io.tmpdir} and name it again in {@link #PROPERTY}; this removes it on exit, Ctrl-C and SIGTERM
  * included. Only a directory whose name says it was made for this ({@code offhours-jvm.*}) and that is the JVM's
- * {@code java.io.tmpdir} is ever removed.
+ * {@code java.io.tmpdir} is ever removed. Every main class a script starts asks for it first
+ * ({@link #removeThisJvmsOnExit}): {@link Main}, and the chaos and bench drivers of the tests.
  */
-final class OwnTmpdir {
+public final class OwnTmpdir {
 
   static final String PROPERTY = "offhours.ownTmpdir";
   static final String PREFIX = "offhours-jvm.";
@@ -27,6 +28,11 @@ final class OwnTmpdir {
   private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "[A-Za-z0-9_-]+");
 
   private OwnTmpdir() {}
+
+  /** Registers the removal of this JVM's own directory, when a script gave it one; otherwise does nothing. */
+  public static void removeThisJvmsOnExit() {
+    removeOnExit(System.getProperty(PROPERTY), System.getProperty("java.io.tmpdir"));
+  }
 
   /** Registers the removal when {@code owned} is set and is the JVM's {@code tmpdir}; otherwise does nothing. */
   static void removeOnExit(String owned, String tmpdir) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipFile;
 import offhours.cache.CacheDirectory;
+import offhours.cli.OwnTmpdir;
 import offhours.local.LocalDeployment;
 import offhours.local.model.ContainerMeasurements;
 import offhours.local.model.DefaultModel;
@@ -41,6 +42,8 @@ public final class Bench {
   }
 
   public static void main(String[] args) throws Exception {
+    // scripts/bench gave this JVM a directory of its own, where ONNX Runtime unpacks its library.
+    OwnTmpdir.removeThisJvmsOnExit();
     BenchArguments arguments;
     try {
       arguments = BenchArguments.parse(Arrays.asList(args));

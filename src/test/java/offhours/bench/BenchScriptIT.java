@@ -5,8 +5,11 @@ package offhours.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's bench commands (scripts/bench, scripts/bench --quick) run and print their table. Only the package-size
@@ -16,11 +19,14 @@ import org.junit.jupiter.api.Test;
 class BenchScriptIT {
 
   @Test
-  void benchPrintsThePackageSizeLinesAgainstTheirLimits() throws Exception {
+  void benchPrintsThePackageSizeLinesAgainstTheirLimits(@TempDir Path tmp) throws Exception {
     // --quick as the README shows it; --only packages, as the timed lines take minutes.
-    Process bench = new ProcessBuilder("scripts/bench", "--quick", "--only", "packages")
-        .redirectErrorStream(true)
-        .start();
+    ProcessBuilder run = new ProcessBuilder("scripts/bench", "--quick", "--only", "packages")
+        .redirectErrorStream(true);
+    // Its temporary files go where TMPDIR says, as /tmp's would; afterwards nothing may be left
+    // there.
+    run.environment().put("TMPDIR", tmp.toString());
+    Process bench = run.start();
     String output = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(bench.waitFor(5, TimeUnit.MINUTES)).as("scripts/bench finished").isTrue();
     assertThat(bench.exitValue()).as(output).isZero();
@@ -35,5 +41,8 @@ class BenchScriptIT {
         .containsPattern(
             "\\| package api\\.zip \\(Api\\), zipped \\| [0-9.]+ MB \\| 50 MB \\(Lambda\\) .*\\| yes \\|")
         .contains("| package api.zip, unzipped |");
+    try (var left = Files.list(tmp)) {
+      assertThat(left.toList()).as("what the bench left in its TMPDIR").isEmpty();
+    }
   }
 }

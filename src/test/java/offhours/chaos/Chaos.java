@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import offhours.cache.CacheFiles;
 import offhours.chaos.ChaosUploads.Upload;
 import offhours.cli.Context;
+import offhours.cli.OwnTmpdir;
 import offhours.local.LocalDeployment;
 import offhours.local.LocalDirectory;
 import offhours.local.lambda.LocalLambda;
@@ -47,6 +48,8 @@ public final class Chaos {
   }
 
   public static void main(String[] args) throws Exception {
+    // scripts/chaos gave this JVM a directory of its own, where ONNX Runtime unpacks its library.
+    OwnTmpdir.removeThisJvmsOnExit();
     int uploads = 1000;
     long seed = ThreadLocalRandom.current().nextLong(1, 1_000_000);
     for (int i = 0; i < args.length; i++) {

@@ -35,6 +35,10 @@ class ChaosScriptIT {
     ProcessBuilder run = new ProcessBuilder("scripts/chaos", "--uploads", "200", "--seed", "1")
         .redirectErrorStream(true);
     run.environment().put("OFFHOURS_CACHE", cache.toString());
+    // Its temporary files go where TMPDIR says, as /tmp's would; afterwards nothing may be left
+    // there.
+    Path tmp = Files.createDirectory(dir.resolve("tmp"));
+    run.environment().put("TMPDIR", tmp.toString());
     Process chaos = run.start();
     // Read on a thread of its own, so the 20 minutes bound a hung run too (every wait inside the
     // run has its own bound and names what it did not see).
@@ -66,6 +70,11 @@ class ChaosScriptIT {
         .contains("| valid images in the DLQ | 0 |")
         .contains("| settled | yes |")
         .contains("chaos: nothing lost, nothing doubled, no valid image in the DLQ");
+    try (var left = Files.list(tmp)) {
+      assertThat(left.toList())
+          .as("what the run left in its TMPDIR (its JVM's own directory, ONNX Runtime's library)")
+          .isEmpty();
+    }
     Matcher cycles = Pattern.compile(
             "\\| endpoint starts / stops \\| (\\d+) / (\\d+) \\(manual: \\d+ stops, (\\d+) during"
                 + " a drain")
