@@ -58,8 +58,8 @@ public final class Bench {
 
   private void run(List<String> sections) throws Exception {
     long started = System.nanoTime();
-    // The local stack's functions log to standard output (as on Lambda); the table alone goes
-    // there.
+    // The local stack's functions log to standard output (as on Lambda): it goes to stderr, the
+    // table to stdout.
     PrintStream out = System.out;
     System.setOut(System.err);
     Path cache = CacheDirectory.ofThisProcess();

@@ -23,8 +23,7 @@ class BenchScriptIT {
     // --quick as the README shows it; --only packages, as the timed lines take minutes.
     ProcessBuilder run = new ProcessBuilder("scripts/bench", "--quick", "--only", "packages")
         .redirectErrorStream(true);
-    // Its temporary files go where TMPDIR says, as /tmp's would; afterwards nothing may be left
-    // there.
+    // Its temporary files go to a TMPDIR of its own, as to /tmp; nothing may be left in it after.
     run.environment().put("TMPDIR", tmp.toString());
     Process bench = run.start();
     String output = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -35,8 +35,7 @@ class ChaosScriptIT {
     ProcessBuilder run = new ProcessBuilder("scripts/chaos", "--uploads", "200", "--seed", "1")
         .redirectErrorStream(true);
     run.environment().put("OFFHOURS_CACHE", cache.toString());
-    // Its temporary files go where TMPDIR says, as /tmp's would; afterwards nothing may be left
-    // there.
+    // Its temporary files go to a TMPDIR of its own, as to /tmp; nothing may be left in it after.
     Path tmp = Files.createDirectory(dir.resolve("tmp"));
     run.environment().put("TMPDIR", tmp.toString());
     Process chaos = run.start();

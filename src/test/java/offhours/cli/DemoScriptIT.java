@@ -34,8 +34,7 @@ class DemoScriptIT {
     // Every process the demo starts inherits this variable: afterwards none may be left.
     String marker = UUID.randomUUID().toString();
     pb.environment().put("OFFHOURS_TEST_MARKER", marker);
-    // Its temporary files go where TMPDIR says, as /tmp's would; afterwards nothing may be left
-    // there.
+    // Its temporary files go to a TMPDIR of its own, as to /tmp; nothing may be left in it after.
     Path tmp = Files.createDirectory(dir.resolve("tmp"));
     pb.environment().put("TMPDIR", tmp.toString());
     Process demo = pb.start();
