@@ -70,8 +70,9 @@ final class QuotasCommand implements Command {
         (up to MaximumConcurrency) and the controller share.
         Without --stack it checks the template's defaults, as the first deploy would use them; the flags set
         what you will deploy with. With --stack NAME it reads the deployed stack's parameters, and the flags
-        override them. Values template.yaml refuses are refused (with Hosting serverless, a MaximumConcurrency
-        over ServerlessMaxConcurrency too, as its Rules say). For each quota that is too low it prints the AWS CLI request for an increase.
+        override them. Values template.yaml refuses are refused: an InstanceType it does not list, and with
+        Hosting serverless a GPU or Inferentia InstanceType or a MaximumConcurrency over ServerlessMaxConcurrency,
+        as its Rules say. For each quota that is too low it prints the AWS CLI request for an increase.
         Exit status 1 when a quota is too low or not offered in the Region.
         It calls servicequotas:ListServiceQuotas, servicequotas:ListAWSDefaultServiceQuotas and
         lambda:GetAccountSettings (with --stack also cloudformation:DescribeStacks).
@@ -171,10 +172,12 @@ final class QuotasCommand implements Command {
       }
     }
     String type = parameters.get("InstanceType");
-    if (type != null && !type.matches("ml\\.[a-z0-9]+\\.[a-z0-9]+")) {
-      throw CliException.usage(
-          "--instance-type needs a SageMaker instance type such as ml.m5.large, got '"
-              + Terminal.value(type) + "'");
+    if (type != null && !QuotaNeeds.TEMPLATE_INSTANCE_TYPES.contains(type)) {
+      // A type template.yaml refuses cannot be deployed: its quota says nothing about the stack.
+      throw CliException.usage("--instance-type (InstanceType) needs one of "
+          + String.join(", ", QuotaNeeds.TEMPLATE_INSTANCE_TYPES)
+          + ", as template.yaml takes it, got '"
+          + Terminal.value(type) + "'");
     }
     try {
       return QuotaNeeds.fromParameters(parameters);
@@ -186,10 +189,17 @@ final class QuotasCommand implements Command {
 
   /** A usage error when the values break a rule of template.yaml's, which a deploy with them would fail on. */
   private static void refuseBrokenRule(QuotaNeeds needs) {
-    String broken = needs.templateRuleBroken();
+    QuotaNeeds.BrokenRule broken = needs.templateRuleBroken();
     if (broken != null) {
-      throw CliException.usage("--" + CONCURRENCY.name() + " and --" + SERVERLESS.name() + ": "
-          + broken + "; a deploy with them would fail");
+      List<String> flags = broken.parameters().stream()
+          .map(p -> PARAMETERS.entrySet().stream()
+              .filter(e -> e.getValue().equals(p))
+              .map(e -> "--" + e.getKey().name())
+              .findFirst()
+              .orElseThrow())
+          .toList();
+      throw CliException.usage(
+          String.join(" and ", flags) + ": " + broken.why() + "; a deploy with them would fail");
     }
   }
 

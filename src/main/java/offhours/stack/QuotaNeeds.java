@@ -123,6 +123,28 @@ public record QuotaNeeds(
           java.util.stream.IntStream.rangeClosed(2, 1000).boxed().toList(),
       "ServerlessMaxConcurrency", List.of(2, 5, 10, 20, 50, 100, 200));
 
+  /**
+   * The InstanceType values template.yaml accepts (its AllowedValues), the only types {@code quotas --instance-type}
+   * checks: a stack cannot be deployed with another (QuotaFlagsMatchTemplateTest holds them to the template).
+   */
+  public static final List<String> TEMPLATE_INSTANCE_TYPES = List.of(
+      "ml.m5.large",
+      "ml.m5.xlarge",
+      "ml.c5.large",
+      "ml.c5.xlarge",
+      "ml.c5.2xlarge",
+      "ml.g4dn.xlarge",
+      "ml.g5.xlarge",
+      "ml.inf2.xlarge");
+
+  /**
+   * A rule of template.yaml's that these values break, so a deploy with them would fail.
+   *
+   * @param parameters the parameters the rule compares, as template.yaml names them
+   * @param why what the rule asks, in the stack's terms
+   */
+  public record BrokenRule(List<String> parameters, String why) {}
+
   /** How {@link #TEMPLATE_ALLOWED} says {@code parameter}'s values: "2 to 1000", "one of 2, 5, 10". */
   public static String allowedText(String parameter) {
     List<Integer> allowed = TEMPLATE_ALLOWED.get(parameter);
@@ -160,14 +182,28 @@ public record QuotaNeeds(
   }
 
   /**
-   * What template.yaml's Rules refuse of these values, or null: with Hosting serverless, MaximumConcurrency may not
-   * exceed ServerlessMaxConcurrency (more concurrent Classify invocations than the endpoint serves would be throttled).
+   * What template.yaml's Rules refuse of these values, or null. With Hosting serverless: an InstanceType with
+   * accelerators (serverless inference runs on CPU only), and a MaximumConcurrency over ServerlessMaxConcurrency (more
+   * concurrent Classify invocations than the endpoint serves would be throttled).
    */
-  public String templateRuleBroken() {
-    return hosting == Hosting.SERVERLESS && classifyConcurrency > serverlessConcurrency
-        ? "with Hosting serverless, MaximumConcurrency (" + classifyConcurrency
-            + ") may be at most ServerlessMaxConcurrency (" + serverlessConcurrency
-            + "), as template.yaml's Rules say"
+  public BrokenRule templateRuleBroken() {
+    if (hosting != Hosting.SERVERLESS) {
+      return null;
+    }
+    if (InstanceTypes.accelerated(instanceType)) {
+      return new BrokenRule(
+          List.of("Hosting", "InstanceType"),
+          "with Hosting serverless, InstanceType is a CPU type (serverless inference has no GPU nor"
+              + " Inferentia), got " + instanceType
+              + ", as template.yaml's Rules say; a GPU or Inferentia"
+              + " model needs Hosting scheduled or scale-to-zero");
+    }
+    return classifyConcurrency > serverlessConcurrency
+        ? new BrokenRule(
+            List.of("MaximumConcurrency", "ServerlessMaxConcurrency"),
+            "with Hosting serverless, MaximumConcurrency (" + classifyConcurrency
+                + ") may be at most ServerlessMaxConcurrency (" + serverlessConcurrency
+                + "), as template.yaml's Rules say")
         : null;
   }
 

@@ -212,6 +212,26 @@ class QuotasCommandIT {
     assertThat(aws.requests()).isEmpty();
   }
 
+  @Test
+  void aTypeOrAHostingTheTemplateRefusesIsAUsageErrorBeforeAnyCall() {
+    CliRun unlisted = run("quotas", "--instance-type", "ml.m5.2xlarge");
+    CliRun gpuServerless =
+        run("quotas", "--hosting", "serverless", "--instance-type", "ml.g4dn.xlarge");
+
+    assertThat(unlisted.exitCode()).isEqualTo(2);
+    assertThat(unlisted.err())
+        .startsWith(
+            "offhours: --instance-type (InstanceType) needs one of ml.m5.large, ml.m5.xlarge,"
+                + " ml.c5.large, ml.c5.xlarge, ml.c5.2xlarge, ml.g4dn.xlarge, ml.g5.xlarge, ml.inf2.xlarge, as"
+                + " template.yaml takes it, got 'ml.m5.2xlarge'");
+    assertThat(gpuServerless.exitCode()).isEqualTo(2);
+    assertThat(gpuServerless.err())
+        .startsWith(
+            "offhours: --hosting and --instance-type: with Hosting serverless, InstanceType is a CPU"
+                + " type (serverless inference has no GPU nor Inferentia), got ml.g4dn.xlarge");
+    assertThat(aws.requests()).isEmpty();
+  }
+
   private CliRun run(String... args) {
     return run(Region.EU_WEST_1, args);
   }
