@@ -219,4 +219,45 @@ class ParametersTableTest {
     });
     assertThat(wrong).as("README Parameters values against template.yaml").isEmpty();
   }
+
+  /**
+   * The hosting table in "Choosing a hosting option" says the serverless parameters' values too: the concurrencies
+   * ServerlessMaxConcurrency takes (not SageMaker's 1-200: a 1 or a 150 fails the deploy) and the memory in GB that
+   * ServerlessMemorySizeInMB takes.
+   */
+  @Test
+  void theHostingTableSaysTheServerlessValuesTheTemplateTakes() {
+    String section = MarkdownSections.readme("### Choosing a hosting option");
+    String concurrency = row(section, "concurrency");
+    String instances = row(section, "instances");
+    Matcher listed = NUMBER_LIST.matcher(concurrency);
+    Matcher gb = Pattern.compile("(\\d+)-(\\d+) GB of memory \\(`ServerlessMemorySizeInMB`\\)")
+        .matcher(instances);
+
+    assertThat(listed.find()).as(concurrency).isTrue();
+    assertThat(List.of(listed.group().split(",? or |, ")))
+        .isEqualTo(
+            StackResolver.list(declaration("ServerlessMaxConcurrency").get("AllowedValues"))
+                .stream()
+                .map(String::valueOf)
+                .toList());
+    assertThat(RANGE.matcher(concurrency).find()).as(concurrency).isFalse();
+    assertThat(gb.find()).as(instances).isTrue();
+    List<String> memory =
+        StackResolver.list(declaration("ServerlessMemorySizeInMB").get("AllowedValues")).stream()
+            .map(String::valueOf)
+            .toList();
+    assertThat(List.of(memory.getFirst(), memory.getLast()))
+        .isEqualTo(List.of(
+            Long.toString(number(gb.group(1)) * 1024), Long.toString(number(gb.group(2)) * 1024)));
+  }
+
+  /** The hosting table's row whose first cell is {@code name}. */
+  private static String row(String section, String name) {
+    return section
+        .lines()
+        .filter(l -> l.startsWith("| " + name + " |"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no row '" + name + "' in the hosting table"));
+  }
 }
