@@ -238,7 +238,10 @@ class BadInputTest {
     usage(run("quotas", "--instance-count", "0"), "--instance-count (InstanceCount) needs");
     usage(
         run("quotas", "--instance-type", "bogus"),
-        "--instance-type needs a SageMaker instance type");
+        "--instance-type (InstanceType) needs one of ml.m5.large,");
+    usage(
+        run("quotas", "--hosting", "serverless", "--instance-type", "ml.inf2.xlarge"),
+        "--hosting and --instance-type: with Hosting serverless, InstanceType is a CPU type");
   }
 
   @Test
