@@ -52,6 +52,22 @@ class PackageContentsIT {
     }
   }
 
+  /**
+   * README's deploy step gives each package's size as this build wrote it, in MB of 1,000,000 bytes to one decimal: a
+   * dependency that grows a package changes the figure a deployer reads there.
+   */
+  @Test
+  void theReadmeGivesEachPackagesSizeAsBuilt() throws Exception {
+    String readme = Files.readString(Path.of("README.md")).replaceAll("\\s+", " ");
+    for (String name : List.of("classify", "controller", "api")) {
+      long bytes = Files.size(TARGET.resolve(name + ".zip"));
+      assertThat(readme)
+          .as("README's size of target/%s.zip, %d bytes", name, bytes)
+          .contains(
+              String.format(java.util.Locale.ROOT, "`target/%s.zip` (%.1f MB)", name, bytes / 1e6));
+    }
+  }
+
   @Test
   void classifyZipIsAtMostTwelveMegabytes() throws Exception {
     assertThat(classify.size())
