@@ -59,6 +59,19 @@ class IdleCostTest {
     assertThat(created(stack(Map.of("Hosting", "serverless")), "AWS::CloudWatch::Alarm"))
         .as("README: serverless has two alarms fewer")
         .hasSize(IdleCost.DEFAULT.alarms() - 2);
+    assertThat(created(
+            stack(Map.of("Hosting", "serverless", "MaxWaitMinutes", "next-opening")),
+            "AWS::CloudWatch::Alarm"))
+        .as("README: three fewer with next-opening, where no upload is ever due")
+        .hasSize(IdleCost.DEFAULT.alarms() - 3);
+    for (String hosting : List.of("scheduled", "scale-to-zero", "serverless")) {
+      assertThat(created(
+              stack(Map.of("Hosting", hosting, "MaxWaitMinutes", "0")), "AWS::CloudWatch::Alarm"))
+          .as("README: MaxWaitMinutes 0 has one fewer on %s", hosting)
+          .hasSize(created(stack(Map.of("Hosting", hosting)), "AWS::CloudWatch::Alarm")
+                  .size()
+              - 1);
+    }
   }
 
   /** The prose around the table counts the alarms as the table and the template do. */
@@ -67,7 +80,8 @@ class IdleCostTest {
     String readme = Files.readString(Path.of("README.md")).replaceAll("\\s+", " ");
     List<String> quotes = List.of(
         "most of it is the " + IdleCost.DEFAULT.alarms() + " alarms",
-        "`Hosting=serverless` has 2 alarms fewer");
+        "`Hosting=serverless` has 2 alarms fewer (3 with `MaxWaitMinutes=next-opening`, where no upload is ever"
+            + " due), and `MaxWaitMinutes=0` 1 fewer on any hosting");
     assertThat(quotes.stream().filter(q -> !readme.contains(q)).toList())
         .as("what README's What it costs should say and does not")
         .isEmpty();
