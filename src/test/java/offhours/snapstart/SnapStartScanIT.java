@@ -49,6 +49,15 @@ class SnapStartScanIT {
     Document report = read(TARGET.resolve("spotbugsXml.xml"));
 
     assertThat(analysed(report)).isEqualTo("classes");
+    String scannedOn = ((Element) report.getElementsByTagName("FindBugsSummary").item(0))
+        .getAttribute("java_version");
+    assertThat(Runtime.Version.parse(scannedOn).feature())
+        .as(
+            "the Java the scan ran on (%s), which must know every JDK class of the release the code is built for"
+                + " (21): the plugin starts it as the 'java' first on PATH, whatever JAVA_HOME says; put"
+                + " $JAVA_HOME/bin first on PATH, as scripts/test does",
+            scannedOn)
+        .isGreaterThanOrEqualTo(21);
     assertThat(findings(report)).isEmpty();
     assertThat(((Element) report.getElementsByTagName("Errors").item(0))
             .getAttribute("missingClasses"))
