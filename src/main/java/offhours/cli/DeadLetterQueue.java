@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import offhours.aws.SqsCounts;
 import offhours.classify.ObjectNotification;
+import offhours.units.Plurals;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -152,43 +154,111 @@ final class DeadLetterQueue {
    * from the DLQ, so a crash in between leaves a duplicate (which the results table's conditional writes absorb),
    * never a loss. The others, and those that could not be moved, are made visible again. SQS's answer that either
    * queue does not exist is thrown as a {@link QueueGone}, which holds it and the messages moved until then, for the
-   * caller to name the queue and say where those went. {@code counts}: SQS's counts of the DLQ, just read.
+   * caller to name the queue and say where those went. {@code counts}: SQS's counts of the DLQ, just read. A move the
+   * JVM ends (Ctrl-C, SIGTERM) says on stderr how many it had moved ({@link Mover#done}).
    */
   Moved move(String queueUrl, Predicate<Letter> selected, DlqPass.StartCounts counts) {
-    List<String> moved = new ArrayList<>();
-    List<String> failed = new ArrayList<>();
-    List<String> kept = new ArrayList<>();
-    List<String> sentOnly = new ArrayList<>();
-    int[] failuresInARow = {0};
     DlqPass pass = new DlqPass(sqs, dlqUrl, clock, err);
-    // Message by message, each while this pass's receive still hides it.
-    DlqPass.Handler handler = message -> {
+    Mover mover = new Mover(queueUrl, selected, pass);
+    DlqPass.PassReport summary;
+    try {
+      summary = pass.run(mover, counts);
+    } catch (RuntimeException e) {
+      if (NotFound.QUEUE.test(e)) {
+        throw new QueueGone(e, mover.moved(), mover.sentOnly);
+      }
+      List<String> moved = mover.moved();
+      if (e instanceof CliException && !moved.isEmpty()) {
+        throw CliException.failure(
+            e.getMessage() + "; before it, " + Plurals.of(moved.size(), "message")
+                + " had been moved to the queue: " + Terminal.printable(idList(moved)));
+      }
+      throw e;
+    }
+    return new Moved(mover.moved(), mover.kept, mover.failed, summary);
+  }
+
+  /** Up to 10 of {@code ids}, and "..." for more. */
+  static String idList(List<String> ids) {
+    return String.join(", ", ids.subList(0, Math.min(10, ids.size())))
+        + (ids.size() > 10 ? ", ..." : "");
+  }
+
+  /**
+   * The handler of a move's pass: moves each message the selection accepts ({@link #moveOne}) while the pass's
+   * receive still hides it, and keeps what became of each.
+   */
+  private final class Mover implements DlqPass.Handler {
+    private final String queueUrl;
+    private final Predicate<Letter> selected;
+    private final DlqPass pass;
+    final List<String> failed = new ArrayList<>();
+    final List<String> kept = new ArrayList<>();
+    final List<String> sentOnly = new ArrayList<>();
+    private int failuresInARow;
+    /** Guarded by this, as {@link #moving}: read by {@link #done}, from the JVM's shutdown hook. */
+    private final List<String> moved = new ArrayList<>();
+    /** The message being moved (sent, then deleted), or null. */
+    private String moving;
+
+    Mover(String queueUrl, Predicate<Letter> selected, DlqPass pass) {
+      this.queueUrl = queueUrl;
+      this.selected = selected;
+      this.pass = pass;
+    }
+
+    @Override
+    public boolean handle(Message message) {
       if (!selected.test(letter(message))) {
         kept.add(message.messageId());
         return false;
       }
-      String failure = moveOne(queueUrl, message, sentOnly);
+      synchronized (this) {
+        moving = message.messageId();
+      }
+      String failure;
+      try {
+        failure = moveOne(queueUrl, message, sentOnly);
+      } catch (RuntimeException e) {
+        synchronized (this) {
+          moving = null;
+        }
+        throw e;
+      }
+      synchronized (this) {
+        moving = null; // and moved, at once: the stop line counts it in one or the other
+        if (failure == null) {
+          moved.add(message.messageId());
+        }
+      }
       if (failure == null) {
-        moved.add(message.messageId());
-        failuresInARow[0] = 0;
+        failuresInARow = 0;
         return true;
       }
       failed.add(message.messageId() + ": " + failure);
-      if (++failuresInARow[0] >= MAX_FAILURES_IN_A_ROW) {
+      if (++failuresInARow >= MAX_FAILURES_IN_A_ROW) {
         pass.stop(MAX_FAILURES_IN_A_ROW + " moves in a row failed");
       }
       return false;
-    };
-    DlqPass.PassReport summary;
-    try {
-      summary = pass.run(handler, counts);
-    } catch (RuntimeException e) {
-      if (NotFound.QUEUE.test(e)) {
-        throw new QueueGone(e, moved, sentOnly);
-      }
-      throw e;
     }
-    return new Moved(moved, kept, failed, summary);
+
+    synchronized List<String> moved() {
+      return List.copyOf(moved);
+    }
+
+    /**
+     * "12 messages had been moved to the queue before the stop", and of a message it was moving then, that it may be
+     * in either queue or both: the JVM ends the move while it sends or deletes it.
+     */
+    @Override
+    public synchronized String done() {
+      return Plurals.of(moved.size(), "message") + " had been moved to the queue before the stop"
+          + (moving == null
+              ? ""
+              : " (" + Terminal.printable(moving)
+                  + ", which it was moving then, may be in the queue, in the"
+                  + " dead-letter queue, or in both)");
+    }
   }
 
   /**
@@ -234,16 +304,23 @@ final class DeadLetterQueue {
       reason = loggedErrors.get(m.messageId());
       source = "log";
     }
-    String sent = m.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
-    String receives = m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+    long sent;
+    long receives;
+    try {
+      sent = SqsCounts.of(m, MessageSystemAttributeName.SENT_TIMESTAMP, 0);
+      receives = SqsCounts.of(m, MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, 0);
+    } catch (IllegalStateException e) {
+      throw CliException.failure(
+          e.getMessage() + " (a message of the dead-letter queue, where it stays)");
+    }
     return new Letter(
         m.messageId(),
         m.body(),
         ObjectNotification.read(m.body()),
         reason,
         source,
-        sent == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(sent)),
-        receives == null ? 0 : Integer.parseInt(receives),
+        Instant.ofEpochMilli(sent),
+        (int) Math.min(Integer.MAX_VALUE, receives),
         m.messageAttributes());
   }
 

@@ -48,6 +48,15 @@ final class DlqPass {
   interface Handler {
     /** Returns true if the message has left the queue (the handler deleted it), false if the pass still holds it. */
     boolean handle(Message message);
+
+    /**
+     * What the handler had done when the JVM ended the pass, for the stop line ({@link #letGo}): "12 messages had been
+     * moved to the queue before the stop"; null when it changes nothing (a look at the queue). Called from the JVM's
+     * shutdown hook while {@link #handle} may be running.
+     */
+    default String done() {
+      return null;
+    }
   }
 
   /**
@@ -116,6 +125,8 @@ final class DlqPass {
   private final Map<String, HiddenMessage> held = new LinkedHashMap<>();
 
   private volatile String stopped;
+  /** The handler of the pass that runs, for its {@link Handler#done} when the JVM ends the pass. */
+  private volatile Handler handler;
 
   /** {@code err}: where a pass the JVM ends says what it let go ({@link #letGo}). */
   DlqPass(SqsClient sqs, String url, Clock clock, PrintStream err) {
@@ -135,23 +146,34 @@ final class DlqPass {
   /**
    * The JVM is ending the pass (its shutdown hook, or a test in its place): ends it, makes every message it holds
    * visible again at once, where they would have stayed hidden for the rest of the hide period, and says on stderr how
-   * many. A message the pass's handler was moving at that moment may still be moved: the delete of a message made
-   * visible again succeeds until another reader receives it, and a duplicate is absorbed by the results table.
+   * many, and what its handler had done ({@link Handler#done}). A message the pass's handler was moving at that moment
+   * may still be moved: the delete of a message made visible again succeeds until another reader receives it, and a
+   * duplicate is absorbed by the results table.
    */
   void letGo() {
     stop("the command was stopped");
     List<Message> messages = takeHeld();
-    if (messages.isEmpty()) {
+    List<String> said = new ArrayList<>();
+    if (!messages.isEmpty()) {
+      int failed = release(messages, 0);
+      said.add(
+          failed == 0
+              ? Plurals.of(messages.size(), "message") + " it held "
+                  + (messages.size() == 1 ? "is" : "are")
+                  + " visible again in the dead-letter queue"
+              : (messages.size() - failed) + " of the " + Plurals.of(messages.size(), "message")
+                  + " it held are visible again in the dead-letter queue; " + failed
+                  + " could not be made visible now, and show again when their hide period ends");
+    }
+    Handler running = handler;
+    String done = running == null ? null : running.done();
+    if (done != null) {
+      said.add(done);
+    }
+    if (said.isEmpty()) {
       return;
     }
-    int failed = release(messages, 0);
-    err.println("offhours: stopped; "
-        + (failed == 0
-            ? Plurals.of(messages.size(), "message") + " it held "
-                + (messages.size() == 1 ? "is" : "are") + " visible again in the dead-letter queue"
-            : (messages.size() - failed) + " of the " + Plurals.of(messages.size(), "message")
-                + " it held are visible again in the dead-letter queue; " + failed
-                + " could not be made visible now, and show again when their hide period ends"));
+    err.println("offhours: stopped; " + String.join("; ", said));
     err.flush();
   }
 
@@ -201,6 +223,7 @@ final class DlqPass {
     int hide = hideSeconds(counts.visible());
     int seen = 0;
     int notReleased = 0;
+    this.handler = handler;
     try (StopNotice notice = StopNotice.watch("dlq-pass-stopped", this::letGo)) {
       try {
         seen = receiveAll(handler, hide);

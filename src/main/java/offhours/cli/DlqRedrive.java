@@ -73,54 +73,73 @@ final class DlqRedrive implements Command {
   }
 
   /**
-   * What redrive says of a queue that SQS said is gone during its own move ({@code e}): the queue, named by its output
-   * as {@link #arns} names it, and the messages moved before it went. Moved to a queue that is gone, they went with it
-   * (each was deleted from the DLQ once sent); moved from a DLQ that is gone, they are in the queue. The queue is read
-   * first: when both are gone, the moved messages went with it.
+   * What redrive says when SQS said during its own move ({@code e}) that a queue is gone: each queue that is gone,
+   * named by its output as {@link #arns} names it, then what became of the messages ({@link #fates}).
    */
   private static RuntimeException gone(
       Target target, MoveTasks tasks, String queueUrl, String dlqUrl, DeadLetterQueue.QueueGone e) {
-    List<String> moved = e.moved();
-    RuntimeException queue = missing(target, Name.QUEUE_URL, () -> tasks.arn(queueUrl, "queue"));
-    if (queue != null) {
-      return CliException.failure(queue.getMessage() + ". "
-          + (moved.isEmpty()
-              ? "No message had been moved to it: every message stays in the dead-letter queue"
-              : "Before it went, " + Plurals.of(moved.size(), "message")
-                  + " had been moved to it (sent, then deleted from the dead-letter queue), and went with"
-                  + " it: "
-                  + Terminal.printable(
-                      String.join(", ", moved.subList(0, Math.min(10, moved.size()))))
-                  + (moved.size() > 10 ? ", ..." : "")));
+    boolean queue = missing(() -> tasks.arn(queueUrl, "queue"));
+    boolean dlq = missing(() -> tasks.arn(dlqUrl, "dead-letter queue"));
+    if (!queue && !dlq) {
+      return (RuntimeException) e.getCause();
     }
-    RuntimeException dlq =
-        missing(target, Name.DLQ_URL, () -> tasks.arn(dlqUrl, "dead-letter queue"));
-    if (dlq != null) {
-      List<String> sentOnly = e.sentOnly();
-      return CliException.failure(dlq.getMessage()
-          + (moved.isEmpty()
-              ? ""
-              : ". Before it went, " + Plurals.of(moved.size(), "message")
-                  + " had been moved from it to the queue, which has "
-                  + (moved.size() == 1 ? "it" : "them"))
-          + (sentOnly.isEmpty()
-              ? ""
-              : ". " + Plurals.of(sentOnly.size(), "message")
-                  + " sent to the queue, which has it, could not then be deleted from the"
-                  + " dead-letter queue, which was gone: "
-                  + Terminal.printable(String.join(", ", sentOnly))));
-    }
-    return (RuntimeException) e.getCause();
+    String which = queue && dlq
+        ? NotFound.QUEUE.message(target, Name.QUEUE_URL, Name.DLQ_URL)
+        : NotFound.QUEUE.message(target, queue ? Name.QUEUE_URL : Name.DLQ_URL);
+    return CliException.failure(which + ". " + fates(queue, dlq, e.moved(), e.sentOnly()));
   }
 
-  /** What {@link Target#on} says of the queue {@code name} names when {@code read} finds it gone; else null. */
-  private static RuntimeException missing(Target target, Name name, Runnable read) {
+  /**
+   * What became of the messages of a move during which the queue ({@code queue}), the DLQ ({@code dlq}) or both went:
+   * those moved before ({@code moved}: sent, then deleted from the DLQ) are in the queue, or went with it; one sent
+   * whose delete SQS answered with the DLQ gone ({@code sentOnly}) is in the queue, or went with it; the rest stay in
+   * the DLQ, or went with it.
+   */
+  static String fates(boolean queue, boolean dlq, List<String> moved, List<String> sentOnly) {
+    List<String> said = new ArrayList<>();
+    if (!moved.isEmpty()) {
+      String count = Plurals.of(moved.size(), "message");
+      said.add(
+          queue
+              ? "Before " + (dlq ? "they" : "it") + " went, " + count + " had been moved to "
+                  + (dlq ? "the queue" : "it")
+                  + " (sent, then deleted from the dead-letter queue), and went"
+                  + " with " + (dlq ? "the queue" : "it") + ": "
+                  + Terminal.printable(DeadLetterQueue.idList(moved))
+              : "Before it went, " + count + " had been moved from it to the queue, which has "
+                  + (moved.size() == 1 ? "it" : "them"));
+    }
+    if (!sentOnly.isEmpty()) {
+      said.add(Plurals.of(sentOnly.size(), "message") + " sent to the queue"
+          + (queue ? "" : ", which has it,")
+          + " could not then be deleted from the dead-letter queue, which was gone"
+          + (queue ? ", and went with " + (dlq ? "both queues" : "the queue") : "") + ": "
+          + Terminal.printable(String.join(", ", sentOnly)));
+    }
+    boolean none = moved.isEmpty() && sentOnly.isEmpty();
+    if (dlq) {
+      said.add(
+          none
+              ? "No message had been moved " + (queue ? "to the queue" : "from it")
+                  + ": every message of the dead-letter queue went with it"
+              : "Any other message of the dead-letter queue went with it");
+    } else {
+      said.add(
+          none
+              ? "No message had been moved to it: every message stays in the dead-letter queue"
+              : "The others stay in the dead-letter queue");
+    }
+    return String.join(". ", said);
+  }
+
+  /** Whether {@code read} finds the queue it reads gone; another failure is thrown. */
+  private static boolean missing(Runnable read) {
     try {
       read.run();
-      return null;
+      return false;
     } catch (RuntimeException e) {
       if (NotFound.QUEUE.test(e)) {
-        return target.notFound(e, name, NotFound.QUEUE);
+        return true;
       }
       throw e;
     }

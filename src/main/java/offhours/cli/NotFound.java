@@ -62,13 +62,26 @@ public enum NotFound {
    * alias is the same for a missing function and for a function without that alias.
    */
   String message(Target target, Target.Name name, String or) {
-    return absent(target, name, or) + "; "
-        + (target.local()
-            ? "restart the local stack ('scripts/offhours local stop', then 'scripts/offhours local start'),"
-                + " which creates its " + created + " again"
-            : "check that --stack names the stack you mean; a " + noun
-                + " deleted outside CloudFormation is"
-                + " not created again by an update that changes nothing");
+    return absent(target, name, or) + "; " + remedy(target);
+  }
+
+  /**
+   * "queue URL (QueueUrl of the local stack) does not exist, nor does queue URL (DeadLetterQueueUrl of the local
+   * stack); restart the local stack ...": as {@link #message}, of two resources of {@code target} that are both gone.
+   */
+  String message(Target target, Target.Name name, Target.Name also) {
+    return absent(target, name, "") + ", nor does " + named(target, also, "") + "; "
+        + remedy(target);
+  }
+
+  /** What to do about a resource of {@code target} that does not exist. */
+  private String remedy(Target target) {
+    return target.local()
+        ? "restart the local stack ('scripts/offhours local stop', then 'scripts/offhours local start'),"
+            + " which creates its " + created + " again"
+        : "check that --stack names the stack you mean; a " + noun
+            + " deleted outside CloudFormation is"
+            + " not created again by an update that changes nothing";
   }
 
   /**
@@ -80,8 +93,13 @@ public enum NotFound {
   }
 
   private String absent(Target target, Target.Name name, String or) {
+    return named(target, name, or) + " does not exist";
+  }
+
+  /** "queue URL (QueueUrl of the local stack)". */
+  private String named(Target target, Target.Name name, String or) {
     return noun + " " + Terminal.printable(target.name(name)) + " (" + name.output() + " of "
-        + target.description() + ")" + or + " does not exist";
+        + target.description() + ")" + or;
   }
 
   /**

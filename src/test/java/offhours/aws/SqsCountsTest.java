@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 class SqsCountsTest {
@@ -33,6 +35,36 @@ class SqsCountsTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("SQS answered ApproximateNumberOfMessages '" + bad
               + "', which is not a count of messages (a whole number from 0)");
+    }
+  }
+
+  @Test
+  void aMessagesSystemAttributeIsReadAsTheNumberSqsAnsweredOrAsAbsent() {
+    Message message = Message.builder()
+        .messageId("m-1")
+        .attributes(Map.of(MessageSystemAttributeName.SENT_TIMESTAMP, "1764000000000"))
+        .build();
+
+    assertThat(SqsCounts.of(message, MessageSystemAttributeName.SENT_TIMESTAMP, 0))
+        .isEqualTo(1_764_000_000_000L);
+    assertThat(SqsCounts.of(message, MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, 7))
+        .isEqualTo(7);
+  }
+
+  @Test
+  void aMessagesSystemAttributeThatIsNoWholeNumberFromZeroIsRefusedNamingItTheMessageAndTheValue() {
+    for (String bad : new String[] {"soon", "", "1.5", "-1", "99999999999999999999"}) {
+      Message message = Message.builder()
+          .messageId("m-1")
+          .attributes(Map.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, bad))
+          .build();
+
+      assertThatThrownBy(
+              () -> SqsCounts.of(message, MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, 0))
+          .as(bad)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("SQS answered ApproximateReceiveCount '" + bad
+              + "' for message m-1, which is not a whole number from 0");
     }
   }
 }

@@ -1,6 +1,7 @@
 package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 class DeadLetterQueueTest {
 
@@ -58,5 +60,53 @@ class DeadLetterQueueTest {
               when the command ends.
               """);
     }
+  }
+
+  /**
+   * A receive count or send time SQS answered as no whole number is refused naming the attribute, the message and the
+   * value, where Java's "For input string" reached Main as an internal error; the messages stay in the DLQ.
+   */
+  @Test
+  void aMalformedSystemAttributeIsNamedWithItsMessageAndValue() {
+    for (var bad : Map.of(
+            MessageSystemAttributeName.SENT_TIMESTAMP, "soon",
+            MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "-2")
+        .entrySet()) {
+      FakeDlq sqs = new FakeDlq(10, 100);
+      sqs.add("body 0");
+      sqs.add("body 1");
+      sqs.attributes.put(bad.getKey(), bad.getValue());
+
+      assertThatThrownBy(() -> dlq(sqs).list())
+          .isInstanceOf(CliException.class)
+          .hasMessage("SQS answered " + bad.getKey() + " '" + bad.getValue()
+              + "' for message m-00000, which is not a whole number from 0 (a message of the dead-letter"
+              + " queue, where it stays)");
+      assertThat(sqs.visible()).as("let go").isEqualTo(2);
+    }
+  }
+
+  /** A move that meets such an attribute after it moved some says which it had moved. */
+  @Test
+  void aMoveStoppedByAMalformedAttributeSaysWhatItHadMoved() {
+    FakeDlq sqs = new FakeDlq(1, 100);
+    for (int i = 0; i < 5; i++) {
+      sqs.add("body " + i);
+    }
+    sqs.afterSend = body -> sqs.attributes.put(MessageSystemAttributeName.SENT_TIMESTAMP, "soon");
+
+    assertThatThrownBy(
+            () -> dlq(sqs).move("https://sqs/q", l -> true, new DlqPass.StartCounts(5, 0)))
+        .isInstanceOf(CliException.class)
+        .hasMessage(
+            "SQS answered SentTimestamp 'soon' for message m-00001, which is not a whole number"
+                + " from 0 (a message of the dead-letter queue, where it stays); before it, 1 message had been"
+                + " moved to the queue: m-00000");
+    assertThat(sqs.ids()).hasSize(4);
+    assertThat(sqs.visible()).isEqualTo(4);
+  }
+
+  private static DeadLetterQueue dlq(FakeDlq sqs) {
+    return new DeadLetterQueue(sqs, FakeDlq.URL, Map.of(), sqs.clock(), System.err);
   }
 }

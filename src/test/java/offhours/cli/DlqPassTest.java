@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import offhours.cli.DeadLetterQueue.Letter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * A pass over a DLQ on {@link FakeDlq}: small pages, slow calls, and messages that come back when their visibility
@@ -217,6 +218,114 @@ class DlqPassTest {
     assertThat(Files.readString(dir.resolve("err")))
         .isEqualTo(
             "offhours: stopped; 20 messages it held are visible again in the dead-letter queue\n");
+  }
+
+  /** A pass the JVM ends says what its handler had done ({@link DlqPass.Handler#done}) after what it let go. */
+  @Test
+  void aPassTheJvmEndsSaysWhatItsHandlerHadDone() {
+    FakeDlq sqs = new FakeDlq(10, 100);
+    for (int i = 0; i < 30; i++) {
+      sqs.add("body " + i);
+    }
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    DlqPass pass = new DlqPass(
+        sqs, FakeDlq.URL, sqs.clock(), new PrintStream(err, true, StandardCharsets.UTF_8));
+    int[] handled = {0};
+
+    pass.run(
+        new DlqPass.Handler() {
+          @Override
+          public boolean handle(Message m) {
+            if (++handled[0] == 15) {
+              pass.letGo();
+            }
+            return handled[0] % 2 == 0;
+          }
+
+          @Override
+          public String done() {
+            return "handled " + handled[0];
+          }
+        },
+        new DlqPass.StartCounts(30, 0));
+
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "offhours: stopped; 13 messages it held are visible again in the dead-letter queue;"
+                + " handled 15\n");
+  }
+
+  /**
+   * A JVM whose selective move of 30 messages (every third one, "cat") stops: at the 15th message it looks at
+   * ({@code select}), or once it has sent "cat 12" and before it deletes it ({@code send}); it says "holding" and waits
+   * to be stopped.
+   */
+  public static final class MoveChild {
+    public static void main(String[] args) throws Exception {
+      FakeDlq sqs = new FakeDlq(10, 100);
+      for (int i = 0; i < 30; i++) {
+        sqs.add((i % 3 == 0 ? "cat " : "dog ") + i);
+      }
+      int[] looked = {0};
+      if (args[0].equals("send")) {
+        sqs.afterSend = body -> {
+          if (body.equals("cat 12")) {
+            hold();
+          }
+        };
+      }
+      new DeadLetterQueue(sqs, FakeDlq.URL, Map.of(), sqs.clock(), System.err)
+          .move(
+              "https://sqs.eu-west-1.amazonaws.com/123456789012/offhours-queue",
+              l -> {
+                if (++looked[0] == 15 && args[0].equals("select")) {
+                  hold();
+                }
+                return l.body().startsWith("cat ");
+              },
+              new DlqPass.StartCounts(30, 0));
+    }
+
+    private static void hold() {
+      System.out.println("holding");
+      System.out.flush();
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * A selective redrive stopped by SIGTERM says how many messages it had moved to the queue before the stop, beside
+   * those it let go; of a message it was moving at the signal, that it may be in either queue or both.
+   */
+  @Test
+  void sigtermMidMoveSaysHowManyMessagesHadBeenMoved(@TempDir Path dir) throws Exception {
+    assertThat(stopped(MoveChild.class, dir, "select"))
+        .isEqualTo(
+            "offhours: stopped; 15 messages it held are visible again in the dead-letter queue;"
+                + " 5 messages had been moved to the queue before the stop\n");
+    assertThat(stopped(MoveChild.class, dir, "send"))
+        .isEqualTo(
+            "offhours: stopped; 16 messages it held are visible again in the dead-letter queue;"
+                + " 4 messages had been moved to the queue before the stop (m-00012, which it was moving then,"
+                + " may be in the queue, in the dead-letter queue, or in both)\n");
+  }
+
+  /** Starts {@code main} with {@code args}, stops it with SIGTERM once it says "holding"; what it wrote to stderr. */
+  private static String stopped(Class<?> main, Path dir, String... args) throws Exception {
+    Path err = dir.resolve("err-" + String.join("-", args));
+    Process child = ChildJvm.start(main, err, args);
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      assertThat(out.readLine()).isEqualTo("holding");
+    }
+    child.destroy(); // SIGTERM
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child ended").isTrue();
+    assertThat(child.exitValue()).isEqualTo(128 + 15);
+    return Files.readString(err);
   }
 
   @Test

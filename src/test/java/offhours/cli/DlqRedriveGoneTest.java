@@ -70,7 +70,7 @@ class DlqRedriveGoneTest {
 
   /**
    * A queue gone after one message was moved: the report says so, and where that message is: gone with the queue it
-   * was sent to, or in the queue where the DLQ went.
+   * was sent to, or in the queue where the DLQ went (and the others with the DLQ).
    */
   @Test
   void aQueueGoneAfterAMessageWasMovedSaysWhereThatMessageIs() throws IOException {
@@ -91,9 +91,53 @@ class DlqRedriveGoneTest {
         .contains("queue " + url("offhours-dlq")
             + " (DeadLetterQueueUrl of the local stack) does not exist;")
         .contains(". Before it went, 1 message had been moved from it to the queue, which has it")
-        .contains(". 1 message sent to the queue, which has it, could not then be deleted from the"
-            + " dead-letter queue, which was gone: m-2")
-        .doesNotContain("went with it");
+        .contains(
+            ". 1 message sent to the queue, which has it, could not then be deleted from the"
+                + " dead-letter queue, which was gone: m-2. Any other message of the dead-letter queue went with it")
+        .doesNotContain("and went with");
+  }
+
+  /**
+   * Both queues gone during the move: both are named, and what became of every message, where the queue alone was
+   * named, the message sent but not deleted was left out, and the rest were said to stay in a DLQ that was gone.
+   */
+  @Test
+  void bothQueuesGoneDuringTheMoveAreNamedWithWhatBecameOfEveryMessage() throws IOException {
+    CliRun run = redrive("both", "move", 1);
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(run.err())
+        .contains(
+            "queue " + url("offhours-queue") + " (QueueUrl of the local stack) does not exist,"
+                + " nor does queue " + url("offhours-dlq")
+                + " (DeadLetterQueueUrl of the local stack); restart the local stack")
+        .contains(
+            ". Before they went, 1 message had been moved to the queue (sent, then deleted from the"
+                + " dead-letter queue), and went with the queue: m-1. 1 message sent to the queue could not then"
+                + " be deleted from the dead-letter queue, which was gone, and went with both queues: m-2. Any"
+                + " other message of the dead-letter queue went with it\n")
+        .doesNotContain("stays in the dead-letter queue");
+  }
+
+  /** What became of the messages, for each queue that went and each kind of message the move had met. */
+  @Test
+  void theFatesOfTheMessagesFollowWhichQueueWent() {
+    assertThat(DlqRedrive.fates(true, true, List.of(), List.of()))
+        .isEqualTo(
+            "No message had been moved to the queue: every message of the dead-letter queue went"
+                + " with it");
+    assertThat(DlqRedrive.fates(false, true, List.of(), List.of()))
+        .isEqualTo(
+            "No message had been moved from it: every message of the dead-letter queue went with it");
+    assertThat(DlqRedrive.fates(true, false, List.of("m-1", "m-2"), List.of()))
+        .isEqualTo(
+            "Before it went, 2 messages had been moved to it (sent, then deleted from the dead-letter"
+                + " queue), and went with it: m-1, m-2. The others stay in the dead-letter queue");
+    assertThat(DlqRedrive.fates(false, true, List.of("m-1"), List.of("m-2")))
+        .isEqualTo(
+            "Before it went, 1 message had been moved from it to the queue, which has it. 1 message"
+                + " sent to the queue, which has it, could not then be deleted from the dead-letter queue, which"
+                + " was gone: m-2. Any other message of the dead-letter queue went with it");
   }
 
   /**
@@ -128,20 +172,24 @@ class DlqRedriveGoneTest {
    * {@code dlq redrive} on the local stack whose SQS answers both ARN reads and then says {@code gone} does not exist;
    * its StartMessageMoveTask answers as SQS does for a queue that is gone ({@code when} "start"), or as a local SQS
    * without the API ("move"). Its DLQ holds two messages; {@code gone} goes once {@code deletes} of them were deleted
-   * from the DLQ.
+   * from the DLQ. "both": the DLQ goes then, and the queue after the next send.
    */
   private CliRun redrive(String gone, String when, int deletes, String... options)
       throws IOException {
     AtomicInteger arns = new AtomicInteger();
     AtomicInteger receives = new AtomicInteger();
     AtomicInteger deleted = new AtomicInteger();
+    AtomicInteger sent = new AtomicInteger();
     calls.clear();
     try (StubHttpServer sqs = StubHttpServer.start(request -> {
       String target = request.header("X-Amz-Target");
       calls.add(target.substring(target.indexOf('.') + 1));
       String text = request.text();
-      boolean away =
-          arns.get() >= 2 && deleted.get() >= deletes && text.contains("/" + gone + "\"");
+      boolean away = arns.get() >= 2
+          && (gone.equals("both")
+              ? (deleted.get() >= deletes && text.contains("/offhours-dlq\""))
+                  || (sent.get() > deletes && text.contains("/offhours-queue\""))
+              : deleted.get() >= deletes && text.contains("/" + gone + "\""));
       if (away && !target.endsWith("StartMessageMoveTask")) {
         return Reply.json(
             400,
@@ -177,8 +225,11 @@ class DlqRedriveGoneTest {
           receives.incrementAndGet() > 1
               ? Reply.json(200, "{\"Messages\":[]}")
               : Reply.json(200, "{\"Messages\":[" + message("m-1") + "," + message("m-2") + "]}");
-        case "AmazonSQS.SendMessage" ->
-          Reply.json(200, "{\"MessageId\":\"m-2\",\"MD5OfMessageBody\":\"" + md5(BODY) + "\"}");
+        case "AmazonSQS.SendMessage" -> {
+          sent.incrementAndGet();
+          yield Reply.json(
+              200, "{\"MessageId\":\"m-2\",\"MD5OfMessageBody\":\"" + md5(BODY) + "\"}");
+        }
         case "AmazonSQS.DeleteMessage" -> {
           deleted.incrementAndGet();
           yield Reply.json(200, "{}");

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import offhours.testing.MutableClock;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -76,6 +77,12 @@ final class FakeDlq implements SqsClient {
 
   boolean ignoreVisibility;
 
+  /** System attributes every received message carries in place of the fake's own (a malformed SQS answer). */
+  final Map<MessageSystemAttributeName, String> attributes = new HashMap<>();
+
+  /** Called with each body once it was sent to another queue: a test stops the move there. */
+  Consumer<String> afterSend = body -> {};
+
   /** {@code pageSize}: at most this many messages per receive; {@code receiveMillis}: how long each receive takes. */
   FakeDlq(int pageSize, long receiveMillis) {
     this.pageSize = pageSize;
@@ -127,13 +134,15 @@ final class FakeDlq implements SqsClient {
         m.invisibleUntil = clock.millis()
             + 1000L * (request.visibilityTimeout() == null ? 30 : request.visibilityTimeout());
       }
+      Map<MessageSystemAttributeName, String> system = new HashMap<>(Map.of(
+          MessageSystemAttributeName.SENT_TIMESTAMP, Long.toString(sent),
+          MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, Integer.toString(m.receives)));
+      system.putAll(attributes);
       out.add(Message.builder()
           .messageId(m.id)
           .receiptHandle(m.handle)
           .body(m.body)
-          .attributes(Map.of(
-              MessageSystemAttributeName.SENT_TIMESTAMP, Long.toString(sent),
-              MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, Integer.toString(m.receives)))
+          .attributes(system)
           .build());
     }
     return ReceiveMessageResponse.builder().messages(out).build();
@@ -190,6 +199,7 @@ final class FakeDlq implements SqsClient {
           .build();
     }
     sentTo.computeIfAbsent(request.queueUrl(), u -> new ArrayList<>()).add(request.messageBody());
+    afterSend.accept(request.messageBody());
     return SendMessageResponse.builder()
         .messageId("new-" + request.messageBody())
         .build();
