@@ -118,7 +118,8 @@ final class ReprocessCommand implements Command {
         period. Without --key, --label, --status or --settings, it reads both statuses of the status index, which
         hold every result: with --since or --before only the period's, while --prefix, --model or --all alone read
         every result, as many reads as a Scan of the table. The other filters apply to what was read.
-        When nothing is selected, says on stderr what was asked and of how many results read (exit 0).
+        When nothing is selected, says on stderr what was asked and of how many results read (exit 0), and
+        of a --model that none of them is from, which models they are from.
         The listing comes once every send is done; Ctrl-C before then says on stderr how many were sent (exit 130).
         --label is matched exactly: when nothing is selected and it differs from one of the model's labels
         only in case, says which on stderr, as 'offhours results' does.
@@ -217,8 +218,9 @@ final class ReprocessCommand implements Command {
             .prefix()
             .flatMap(p -> ResultsCommand.addressHint(PREFIX.name(), p, bucket))
             .ifPresent(call.err()::println);
+        read.modelHint(selection.model()).ifPresent(call.err()::println);
       }
-      read.noObjectNote(selection.any()).ifPresent(call.err()::println);
+      read.noObjectNote().ifPresent(call.err()::println);
       long rejected =
           selected.stream().filter(r -> r.status() == Verdict.REJECTED).count();
       if (rejected > 0) {

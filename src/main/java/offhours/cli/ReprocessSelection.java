@@ -2,10 +2,15 @@ package offhours.cli;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import offhours.results.ResultItem;
 import offhours.results.ResultItem.SettingsState;
 import offhours.results.ResultItem.Verdict;
@@ -106,8 +111,8 @@ record ReprocessSelection(
 
   /**
    * What {@code reprocess} says on stderr when nothing was selected: what was asked and of how many results read (no
-   * second read to count them). Every result read without a filter names no object then: each is a message that was no
-   * S3 notification, which cannot be sent again.
+   * second read to count them). Every result read without a filter names no object then, which cannot be sent again
+   * ({@link Read#noObjectNote} says of which messages).
    */
   String nothingSelected(int read) {
     String of = " (of " + Plurals.of(read, "result") + " read";
@@ -116,28 +121,80 @@ record ReprocessSelection(
         : "no result to reprocess" + of
             + (read == 0
                 ? ": the results table is empty)"
-                : ", each of a message that was no S3 notification, which names no object to send)");
+                : ", none of which names an object to send again)");
   }
 
   /**
-   * What {@link #read} read: the selected results, how many results it read to find them, and how many of those the
-   * selection matched but could not send, each the result of a message that named no object.
+   * What {@link #read} read: the selected results, how many results it read to find them, those of them the selection
+   * matched but could not send, each the result of a message that named no object, and the models of all it read.
    */
-  record Read(List<ResultItem> selected, int read, int namingNoObject) {
+  record Read(
+      List<ResultItem> selected,
+      int read,
+      List<ResultItem> namingNoObject,
+      SortedSet<String> models) {
+
+    Read {
+      selected = List.copyOf(selected);
+      namingNoObject = List.copyOf(namingNoObject);
+      models = Collections.unmodifiableSortedSet(new TreeSet<>(models));
+    }
 
     /**
-     * The stderr line for {@link #namingNoObject} when there are any, else empty. Not when nothing was selected of
-     * results that all name no object and no filter was given: {@link #nothingSelected} says that already.
+     * The stderr line for {@link #namingNoObject} when there are any, else empty: of a message that was no S3
+     * notification, or of one whose record names no object the Classify function could act on, with that result's
+     * reason (no versionId, eTag or sequencer; another bucket; ...).
      */
-    Optional<String> noObjectNote(boolean anyFilter) {
-      if (namingNoObject == 0 || (!anyFilter && selected.isEmpty() && namingNoObject == read)) {
+    Optional<String> noObjectNote() {
+      int n = namingNoObject.size();
+      if (n == 0) {
         return Optional.empty();
       }
-      boolean one = namingNoObject == 1;
-      return Optional.of(Plurals.of(namingNoObject, "matching result") + " not sent: "
-          + (one ? "its message was" : "their messages were") + " no S3 notification, so "
-          + (one ? "it names" : "they name") + " no object to send again ('results' shows "
-          + (one ? "it" : "them") + " as sqs://QUEUE/MESSAGE_ID)");
+      boolean one = n == 1;
+      List<ResultItem> records =
+          namingNoObject.stream().filter(ResultItem::ofUnreadableRecord).toList();
+      int bodies = n - records.size();
+      String record = records.isEmpty()
+          ? ""
+          : " the Classify function could not read as an object version of this stack ("
+              + (records.size() == 1 ? "" : "one of them: ")
+              + Format.fit(records.getFirst().reason(), 300) + ")";
+      String what;
+      if (records.isEmpty()) {
+        what = (one ? "its message was" : "their messages were") + " no S3 notification, so "
+            + (one ? "it names" : "they name") + " no object to send again";
+      } else if (bodies == 0) {
+        what = (one
+                ? "its message was an S3 notification whose record"
+                : "their messages were S3 notifications whose records")
+            + record + ", so " + (one ? "it names" : "they name") + " no object to send again";
+      } else {
+        what = bodies + " of " + (bodies == 1 ? "a message that was" : "messages that were")
+            + " no S3 notification, and " + records.size() + " of "
+            + (records.size() == 1
+                ? "an S3 notification whose record"
+                : "S3 notifications whose records")
+            + record + ", so none names an object to send again";
+      }
+      return Optional.of(Plurals.of(n, "matching result") + " not sent: " + what
+          + " ('results' shows " + (one ? "it" : "them") + " as sqs://QUEUE/MESSAGE_ID)");
+    }
+
+    /**
+     * When nothing was selected with a {@code --model} that none of the results read is from, the line that names the
+     * models they are from; else empty.
+     */
+    Optional<String> modelHint(Optional<String> model) {
+      if (model.isEmpty()
+          || models.contains(model.get())
+          || models.isEmpty()
+          || !selected.isEmpty()) {
+        return Optional.empty();
+      }
+      List<String> names = models.stream().limit(10).toList();
+      return Optional.of(Terminal.printable("--model " + Terminal.shellWord(model.get())
+          + " is none of the models of the " + Plurals.of(read, "result") + " read, which are from "
+          + String.join(", ", names) + (models.size() > names.size() ? ", ..." : "")));
     }
   }
 
@@ -167,6 +224,10 @@ record ReprocessSelection(
             .sorted(Comparator.comparing(ResultItem::key).thenComparing(ResultItem::sk))
             .toList(),
         read.size(),
-        (int) read.stream().filter(r -> selectsButNamesNoObject(r, live)).count());
+        read.stream().filter(r -> selectsButNamesNoObject(r, live)).toList(),
+        read.stream()
+            .map(ResultItem::model)
+            .filter(Objects::nonNull)
+            .collect(Collectors.toCollection(TreeSet::new)));
   }
 }

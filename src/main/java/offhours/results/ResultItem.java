@@ -301,6 +301,15 @@ public record ResultItem(
     return "s3://" + bucket + "/" + key;
   }
 
+  /**
+   * Whether this is the result of a record of an S3 notification that names no object the Classify function could act
+   * on ({@link #rejectedMessage}'s "m#record-N": no versionId, eTag or sequencer, another bucket, ...; its reason says
+   * which), where "m#body" is that of a message that was no S3 notification at all.
+   */
+  public boolean ofUnreadableRecord() {
+    return sk.startsWith("m#record-");
+  }
+
   /** The partition key of a message's result: "sqs://queue/messageId". */
   public static String messagePk(String queue, String messageId) {
     return "sqs://" + queue + "/" + messageId;

@@ -451,8 +451,9 @@ class ReprocessCommandTest {
     assertThat(select(Map.of()).nothingSelected(0))
         .isEqualTo("no result to reprocess (of 0 results read: the results table is empty)");
     assertThat(select(Map.of()).nothingSelected(2))
-        .startsWith(
-            "no result to reprocess (of 2 results read, each of a message that was no S3 notification");
+        .as("the note of the results naming no object says of which messages they are")
+        .isEqualTo(
+            "no result to reprocess (of 2 results read, none of which names an object to send again)");
   }
 
   @Test
@@ -474,8 +475,8 @@ class ReprocessCommandTest {
     ReprocessSelection.Read read = rejected.read(new ResultsTable(dynamo, "t"), "b", null);
 
     assertThat(read.selected()).extracting(ResultItem::key).containsExactly("dogs/bad.png");
-    assertThat(read.namingNoObject()).isEqualTo(1);
-    assertThat(read.noObjectNote(rejected.any()))
+    assertThat(read.namingNoObject()).hasSize(1);
+    assertThat(read.noObjectNote())
         .contains("1 matching result not sent: its message was no S3 notification, so it names no"
             + " object to send again ('results' shows it as sqs://QUEUE/MESSAGE_ID)");
 
@@ -483,15 +484,85 @@ class ReprocessCommandTest {
             .read(new ResultsTable(dynamo, "t"), "b", null)
             .namingNoObject())
         .as("--prefix, --key and --label select by what such a result lacks: none of it matches")
-        .isZero();
+        .isEmpty();
     assertThat(select(Map.of("status", "rejected", "before", "2026-11-25T11:15:00Z"))
             .read(new ResultsTable(dynamo, "t"), "b", null)
             .namingNoObject())
         .as("the other filters apply to it as to any result")
-        .isZero();
+        .isEmpty();
+  }
+
+  /** A stored result of a message that named no object: its body ("body"), or its record ("record-0"). */
+  private static Map<String, AttributeValue> messageResult(String id, String part, String reason) {
+    return Map.of(
+        "pk", AttributeValue.fromS(ResultItem.messagePk("q", id)),
+        "sk", AttributeValue.fromS("m#" + part),
+        "status", AttributeValue.fromS("REJECTED"),
+        "reason", AttributeValue.fromS(reason),
+        "model", AttributeValue.fromS("m1"),
+        "classifiedAt", AttributeValue.fromS("2026-11-25T11:30:00.000Z"));
+  }
+
+  /**
+   * The result of an S3 notification whose record lacks versionId, eTag and sequencer (or is about another bucket) is
+   * said as such, with its reason, where the note said its message was no S3 notification.
+   */
+  @Test
+  void aMatchingResultOfANotificationWhoseRecordNamedNoObjectIsSaidAsSuchWithItsReason() {
+    String noVersion =
+        "record 0 for s3://b/cats/x.png has no versionId, eTag or sequencer, so the object version it"
+            + " is about cannot be told apart from any other";
+    List<Map<String, AttributeValue>> stored = new ArrayList<>(STORED);
+    stored.add(messageResult("id-1", "record-0", noVersion));
+    ReprocessSelection rejected = select(Map.of("status", "rejected"));
+
+    assertThat(
+            rejected.read(new ResultsTable(new Indexes(stored), "t"), "b", null).noObjectNote())
+        .contains(
+            "1 matching result not sent: its message was an S3 notification whose record the Classify"
+                + " function could not read as an object version of this stack (" + noVersion
+                + "), so it names no"
+                + " object to send again ('results' shows it as sqs://QUEUE/MESSAGE_ID)");
+
+    stored.add(messageResult("id-2", "body", "message body is not JSON"));
+    stored.add(messageResult(
+        "id-3",
+        "record-0",
+        "record 0 is about bucket other; this function classifies" + " uploads to b only"));
     ReprocessSelection all = select(Map.of());
-    assertThat(new ReprocessSelection.Read(List.of(), 1, 1).noObjectNote(all.any()))
-        .as("with no filter and nothing selected, nothingSelected says it already")
+    ReprocessSelection.Read read = all.read(new ResultsTable(new Indexes(stored), "t"), "b", null);
+
+    assertThat(read.noObjectNote())
+        .as(
+            "with no filter too, where nothingSelected alone said 'each of a message that was no S3 notification'")
+        .contains(
+            "3 matching results not sent: 1 of a message that was no S3 notification, and 2 of S3"
+                + " notifications whose records the Classify function could not read as an object version of this"
+                + " stack (one of them: " + noVersion
+                + "), so none names an object to send again ('results' shows"
+                + " them as sqs://QUEUE/MESSAGE_ID)");
+  }
+
+  /** --model that no result read is from: the models they are from are named. */
+  @Test
+  void aModelNoResultReadIsFromIsAnsweredWithTheModelsTheyAreFrom() {
+    List<Map<String, AttributeValue>> stored = new ArrayList<>(STORED);
+    Map<String, AttributeValue> other =
+        new HashMap<>(stored("cats/b.png", "CLASSIFIED", "Neutral", "2026-11-24T10:00:00.000Z"));
+    other.put("model", AttributeValue.fromS("resnet-50"));
+    stored.add(other);
+    Indexes dynamo = new Indexes(stored);
+    ReprocessSelection nope = select(Map.of("model", "nope"));
+
+    ReprocessSelection.Read read = nope.read(new ResultsTable(dynamo, "t"), "b", null);
+
+    assertThat(read.selected()).isEmpty();
+    assertThat(read.modelHint(nope.model()))
+        .contains(
+            "--model nope is none of the models of the 4 results read, which are from m1, resnet-50");
+    ReprocessSelection m1 = select(Map.of("model", "m1", "prefix", "zebras/"));
+    assertThat(m1.read(new ResultsTable(dynamo, "t"), "b", null).modelHint(m1.model()))
+        .as("a model some result read is from, which the other filters left out: nothing to add")
         .isEmpty();
   }
 }
