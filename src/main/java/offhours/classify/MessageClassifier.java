@@ -15,6 +15,7 @@ import offhours.classify.S3Notifications.Parsed;
 import offhours.classify.S3Notifications.Records;
 import offhours.classify.S3Notifications.TestEvent;
 import offhours.inference.InferenceClient;
+import offhours.results.ResultItem;
 import offhours.results.ResultsTable;
 import offhours.units.Plurals;
 import offhours.units.Shown;
@@ -81,7 +82,7 @@ final class MessageClassifier {
         case TestEvent t ->
           outcomes.add(Outcome.of(Kind.IGNORED, writer.subject(message), "s3:TestEvent"));
         case Malformed m ->
-          outcomes.add(writer.reject(message, "body", m.reason(), attempts, scope));
+          outcomes.add(writer.reject(message, ResultItem.BODY_PART, m.reason(), attempts, scope));
         case Records r -> {
           for (Entry entry : r.entries()) {
             outcomes.add(entry(message, entry, attempts, scope));
@@ -217,12 +218,12 @@ final class MessageClassifier {
     try {
       return switch (entry) {
         case BadRecord bad ->
-          writer.reject(message, "record-" + bad.index(), bad.reason(), attempts, scope);
+          writer.reject(message, ResultItem.recordPart(bad.index()), bad.reason(), attempts, scope);
         case ObjectEvent event
         when !event.bucket().equals(config.bucketName()) ->
           writer.reject(
               message,
-              "record-" + event.index(),
+              ResultItem.recordPart(event.index()),
               "record " + event.index() + " is about bucket " + Shown.value(event.bucket())
                   + "; this function classifies uploads to " + config.bucketName() + " only",
               attempts,

@@ -260,9 +260,19 @@ public record ResultItem(
         null); // settings: its caller adds them (withSettings) where they are known
   }
 
+  /** The part of a message's result ({@link #rejectedMessage}) when the message is no S3 notification. */
+  public static final String BODY_PART = "body";
+
+  private static final String RECORD_PART = "record-";
+
+  /** The part of a message's result ({@link #rejectedMessage}) when its record {@code index} names no object. */
+  public static String recordPart(int index) {
+    return RECORD_PART + index;
+  }
+
   /**
    * A REJECTED result for a message that is no S3 notification, or a record of it that names no object: keyed
-   * "sqs://queue/messageId" and "m#part" ("body", "record-N").
+   * "sqs://queue/messageId" and "m#part" ({@link #BODY_PART}, {@link #recordPart}).
    */
   public static ResultItem rejectedMessage(
       String queue,
@@ -307,7 +317,7 @@ public record ResultItem(
    * which), where "m#body" is that of a message that was no S3 notification at all.
    */
   public boolean ofUnreadableRecord() {
-    return sk.startsWith("m#record-");
+    return sk.startsWith("m#" + RECORD_PART);
   }
 
   /** The partition key of a message's result: "sqs://queue/messageId". */
