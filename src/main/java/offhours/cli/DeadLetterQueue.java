@@ -200,6 +200,8 @@ final class DeadLetterQueue {
     private final List<String> moved = new ArrayList<>();
     /** The message being moved (sent, then deleted), or null. */
     private String moving;
+    /** Set by {@link #done}: no move starts after the stop line was read, which would count it nowhere. */
+    private boolean ended;
 
     Mover(String queueUrl, Predicate<Letter> selected, DlqPass pass) {
       this.queueUrl = queueUrl;
@@ -214,6 +216,9 @@ final class DeadLetterQueue {
         return false;
       }
       synchronized (this) {
+        if (ended) {
+          return false; // the JVM is ending: the pass's hook made it visible again
+        }
         moving = message.messageId();
       }
       String failure;
@@ -248,10 +253,12 @@ final class DeadLetterQueue {
 
     /**
      * "12 messages had been moved to the queue before the stop", and of a message it was moving then, that it may be
-     * in either queue or both: the JVM ends the move while it sends or deletes it.
+     * in either queue or both: the JVM ends the move while it sends or deletes it. The pass's thread runs on until the
+     * JVM halts, so from here on it starts no move (one the line would not count).
      */
     @Override
     public synchronized String done() {
+      ended = true;
       return Plurals.of(moved.size(), "message") + " had been moved to the queue before the stop"
           + (moving == null
               ? ""

@@ -52,7 +52,8 @@ final class DlqPass {
     /**
      * What the handler had done when the JVM ended the pass, for the stop line ({@link #letGo}): "12 messages had been
      * moved to the queue before the stop"; null when it changes nothing (a look at the queue). Called from the JVM's
-     * shutdown hook while {@link #handle} may be running.
+     * shutdown hook while {@link #handle} may be running, and before the messages the pass holds are let go: a
+     * handler starts no change after it.
      */
     default String done() {
       return null;
@@ -152,6 +153,9 @@ final class DlqPass {
    */
   void letGo() {
     stop("the command was stopped");
+    // First: the pass's thread runs on until the JVM halts, and starts nothing after it.
+    Handler running = handler;
+    String done = running == null ? null : running.done();
     List<Message> messages = takeHeld();
     List<String> said = new ArrayList<>();
     if (!messages.isEmpty()) {
@@ -165,8 +169,6 @@ final class DlqPass {
                   + " it held are visible again in the dead-letter queue; " + failed
                   + " could not be made visible now, and show again when their hide period ends");
     }
-    Handler running = handler;
-    String done = running == null ? null : running.done();
     if (done != null) {
       said.add(done);
     }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import offhours.cli.DeadLetterQueue.Letter;
 import org.junit.jupiter.api.Test;
@@ -286,7 +287,7 @@ class DlqPassTest {
               new DlqPass.StartCounts(30, 0));
     }
 
-    private static void hold() {
+    static void hold() {
       System.out.println("holding");
       System.out.flush();
       try {
@@ -312,6 +313,66 @@ class DlqPassTest {
             "offhours: stopped; 16 messages it held are visible again in the dead-letter queue;"
                 + " 4 messages had been moved to the queue before the stop (m-00012, which it was moving then,"
                 + " may be in the queue, in the dead-letter queue, or in both)\n");
+  }
+
+  /**
+   * A JVM whose move of 30 messages is stopped at the 15th it looks at, which it goes on to move once the stop line is
+   * said, as the pass's thread does while the JVM's hook runs; the stop line waits until it looked at the 16th.
+   */
+  public static final class LateMoveChild {
+    public static void main(String[] args) throws Exception {
+      FakeDlq sqs = new FakeDlq(10, 100);
+      for (int i = 0; i < 30; i++) {
+        sqs.add("cat " + i);
+      }
+      CountDownLatch said = new CountDownLatch(1);
+      CountDownLatch looked = new CountDownLatch(1);
+      PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8) {
+        @Override
+        public void println(String line) {
+          super.println(line);
+          said.countDown();
+          await(looked);
+        }
+      };
+      sqs.afterSend = body -> System.err.println("sent " + body);
+      int[] seen = {0};
+      new DeadLetterQueue(sqs, FakeDlq.URL, Map.of(), sqs.clock(), err)
+          .move(
+              "https://sqs.eu-west-1.amazonaws.com/123456789012/offhours-queue",
+              l -> {
+                if (++seen[0] == 15) {
+                  System.out.println("holding");
+                  System.out.flush();
+                  await(said);
+                } else if (seen[0] == 16) {
+                  looked.countDown();
+                  MoveChild.hold();
+                }
+                return true;
+              },
+              new DlqPass.StartCounts(30, 0));
+    }
+
+    private static void await(CountDownLatch latch) {
+      try {
+        latch.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Once the stop line is said, the move starts no other: the pass's thread runs on while the JVM's hook runs, and a
+   * message it moved then would be counted neither as moved nor as the one it was moving.
+   */
+  @Test
+  void aMoveStartsNoMessageOnceTheStopLineIsSaid(@TempDir Path dir) throws Exception {
+    assertThat(stopped(LateMoveChild.class, dir, "late"))
+        .endsWith("sent cat 13\n"
+            + "offhours: stopped; 6 messages it held are visible again in the dead-letter queue;"
+            + " 14 messages had been moved to the queue before the stop\n");
   }
 
   /** Starts {@code main} with {@code args}, stops it with SIGTERM once it says "holding"; what it wrote to stderr. */
