@@ -74,12 +74,14 @@ final class DlqRedrive implements Command {
 
   /**
    * What redrive says when SQS said during its own move ({@code e}) that a queue is gone: each queue that is gone,
-   * named by its output as {@link #arns} names it, then what became of the messages ({@link #fates}).
+   * named by its output as {@link #arns} names it, then what became of the messages ({@link #fates}). The DLQ is gone
+   * when SQS answered a delete from it so ({@link DeadLetterQueue.QueueGone#sentOnly}), whatever a read says after.
    */
   private static RuntimeException gone(
       Target target, MoveTasks tasks, String queueUrl, String dlqUrl, DeadLetterQueue.QueueGone e) {
     boolean queue = missing(() -> tasks.arn(queueUrl, "queue"));
-    boolean dlq = missing(() -> tasks.arn(dlqUrl, "dead-letter queue"));
+    // SQS said so of a delete; a queue just deleted may answer reads for up to 60 seconds.
+    boolean dlq = !e.sentOnly().isEmpty() || missing(() -> tasks.arn(dlqUrl, "dead-letter queue"));
     if (!queue && !dlq) {
       return (RuntimeException) e.getCause();
     }

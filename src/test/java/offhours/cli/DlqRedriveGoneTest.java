@@ -119,6 +119,25 @@ class DlqRedriveGoneTest {
         .doesNotContain("stays in the dead-letter queue");
   }
 
+  /**
+   * A DLQ that SQS said was gone when the move deleted a message it had sent, and that still answered the read after
+   * (a queue just deleted may, for up to 60 s): it is named, with what became of every message, where SQS's answer
+   * alone was said and neither the moved message nor the one sent but not deleted was named.
+   */
+  @Test
+  void aDlqGoneAtADeleteIsNamedThoughItStillAnswersAReadAfter() throws IOException {
+    CliRun run = redrive("dlq-deletes", "move", 1);
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(run.err())
+        .isEqualTo("offhours: queue " + url("offhours-dlq")
+            + " (DeadLetterQueueUrl of the local stack) does not exist; restart the local stack"
+            + " ('scripts/offhours local stop', then 'scripts/offhours local start'), which creates its queues"
+            + " again. Before it went, 1 message had been moved from it to the queue, which has it. 1 message"
+            + " sent to the queue, which has it, could not then be deleted from the dead-letter queue, which was"
+            + " gone: m-2. Any other message of the dead-letter queue went with it\n");
+  }
+
   /** What became of the messages, for each queue that went and each kind of message the move had met. */
   @Test
   void theFatesOfTheMessagesFollowWhichQueueWent() {
@@ -172,7 +191,8 @@ class DlqRedriveGoneTest {
    * {@code dlq redrive} on the local stack whose SQS answers both ARN reads and then says {@code gone} does not exist;
    * its StartMessageMoveTask answers as SQS does for a queue that is gone ({@code when} "start"), or as a local SQS
    * without the API ("move"). Its DLQ holds two messages; {@code gone} goes once {@code deletes} of them were deleted
-   * from the DLQ. "both": the DLQ goes then, and the queue after the next send.
+   * from the DLQ. "both": the DLQ goes then, and the queue after the next send. "dlq-deletes": only the DLQ's deletes
+   * say so then, as a queue just deleted may still answer reads for up to 60 s.
    */
   private CliRun redrive(String gone, String when, int deletes, String... options)
       throws IOException {
@@ -186,10 +206,13 @@ class DlqRedriveGoneTest {
       calls.add(target.substring(target.indexOf('.') + 1));
       String text = request.text();
       boolean away = arns.get() >= 2
-          && (gone.equals("both")
-              ? (deleted.get() >= deletes && text.contains("/offhours-dlq\""))
-                  || (sent.get() > deletes && text.contains("/offhours-queue\""))
-              : deleted.get() >= deletes && text.contains("/" + gone + "\""));
+          && switch (gone) {
+            case "both" ->
+              (deleted.get() >= deletes && text.contains("/offhours-dlq\""))
+                  || (sent.get() > deletes && text.contains("/offhours-queue\""));
+            case "dlq-deletes" -> deleted.get() >= deletes && target.endsWith(".DeleteMessage");
+            default -> deleted.get() >= deletes && text.contains("/" + gone + "\"");
+          };
       if (away && !target.endsWith("StartMessageMoveTask")) {
         return Reply.json(
             400,
