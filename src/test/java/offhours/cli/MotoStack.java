@@ -134,6 +134,18 @@ final class MotoStack implements AutoCloseable {
   /** A result of {@code key} in the results table, as Classify writes one (a label only when {@code label} is set). */
   void putResult(
       String key, String status, String label, Double score, String reason, String classifiedAt) {
+    putResult(key, status, label, score, reason, classifiedAt, null);
+  }
+
+  /** As {@link #putResult(String, String, String, Double, String, String)}, by {@code model} when it is set. */
+  void putResult(
+      String key,
+      String status,
+      String label,
+      Double score,
+      String reason,
+      String classifiedAt,
+      String model) {
     Map<String, AttributeValue> item = new HashMap<>(Map.of(
         "pk", AttributeValue.fromS("s3://" + bucket + "/" + key),
         "sk", AttributeValue.fromS("e#" + UUID.randomUUID()),
@@ -156,6 +168,9 @@ final class MotoStack implements AutoCloseable {
     }
     if (reason != null) {
       item.put("reason", AttributeValue.fromS(reason));
+    }
+    if (model != null) {
+      item.put("model", AttributeValue.fromS(model));
     }
     dynamoDb.putItem(r -> r.tableName(resultsTable).item(item));
   }

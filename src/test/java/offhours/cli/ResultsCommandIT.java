@@ -161,6 +161,13 @@ class ResultsCommandIT extends OnMotoStack {
             + "would send 0 object versions to the queue (--dry-run: nothing was sent)\n");
     assertThat(run("reprocess", "--label", "Neutral", "--dry-run").err())
         .doesNotContain("matched exactly");
+    moto.putResult(
+        "cats/kit.jpg", "CLASSIFIED", "Neutral", 0.8, null, "2026-11-25T10:00:02Z", "resnet-50");
+    assertThat(run("reprocess", "--model", "nope", "--dry-run").err())
+        .as("a --model none of the results read is from: the models they are from")
+        .isEqualTo("no result matches --model nope (of 2 results read)\n"
+            + "--model nope is none of the models of the 2 results read, which are from resnet-50\n"
+            + "would send 0 object versions to the queue (--dry-run: nothing was sent)\n");
   }
 
   @Test
