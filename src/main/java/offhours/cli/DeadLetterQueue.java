@@ -169,19 +169,13 @@ final class DeadLetterQueue {
       }
       List<String> moved = mover.moved();
       if (e instanceof CliException && !moved.isEmpty()) {
-        throw CliException.failure(
-            e.getMessage() + "; before it, " + Plurals.of(moved.size(), "message")
-                + " had been moved to the queue: " + Terminal.printable(idList(moved)));
+        throw CliException.failure(e.getMessage() + "; before it, "
+            + Plurals.of(moved.size(), "message") + " had been moved to the queue: "
+            + Terminal.printable(Format.firstOf(moved, ", ")));
       }
       throw e;
     }
     return new Moved(mover.moved(), mover.kept, mover.failed, summary);
-  }
-
-  /** Up to 10 of {@code ids}, and "..." for more. */
-  static String idList(List<String> ids) {
-    return String.join(", ", ids.subList(0, Math.min(10, ids.size())))
-        + (ids.size() > 10 ? ", ..." : "");
   }
 
   /**

@@ -107,7 +107,7 @@ final class DlqRedrive implements Command {
                   + (dlq ? "the queue" : "it")
                   + " (sent, then deleted from the dead-letter queue), and went"
                   + " with " + (dlq ? "the queue" : "it") + ": "
-                  + Terminal.printable(DeadLetterQueue.idList(moved))
+                  + Terminal.printable(Format.firstOf(moved, ", "))
               : "Before it went, " + count + " had been moved from it to the queue, which has "
                   + (moved.size() == 1 ? "it" : "them"));
     }
@@ -220,9 +220,7 @@ final class DlqRedrive implements Command {
         call.err()
             .println("could not move " + Plurals.of(moved.failed().size(), "selected message")
                 + ": "
-                + Terminal.printable(String.join(
-                    "; ", moved.failed().subList(0, Math.min(10, moved.failed().size()))))
-                + (moved.failed().size() > 10 ? "; ..." : ""));
+                + Terminal.printable(Format.firstOf(moved.failed(), "; ")));
         exit = 1;
       }
       return notes.idsLeft() ? 1 : exit;

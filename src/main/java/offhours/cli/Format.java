@@ -7,13 +7,26 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.text.BreakIterator;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 
 /** Small text helpers shared by the commands. */
 final class Format {
 
+  /** How many items of a list a line names ({@link #firstOf}). */
+  static final int LISTED = 10;
+
   private Format() {}
+
+  /**
+   * The first {@link #LISTED} of {@code items} joined by {@code separator}, then the separator and "..." when there
+   * are more: "m-1, m-2, ...". Not escaped: its caller shows it through {@link Terminal#printable}.
+   */
+  static String firstOf(Collection<String> items, String separator) {
+    return String.join(separator, items.stream().limit(LISTED).toList())
+        + (items.size() > LISTED ? separator + "..." : "");
+  }
 
   /**
    * {@code text} as {@link Terminal#printable} shows it, cut with "…" to take at most {@code columns} columns of a

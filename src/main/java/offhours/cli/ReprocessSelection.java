@@ -191,10 +191,9 @@ record ReprocessSelection(
           || !selected.isEmpty()) {
         return Optional.empty();
       }
-      List<String> names = models.stream().limit(10).toList();
       return Optional.of(Terminal.printable("--model " + Terminal.shellWord(model.get())
           + " is none of the models of the " + Plurals.of(read, "result") + " read, which are from "
-          + String.join(", ", names) + (models.size() > names.size() ? ", ..." : "")));
+          + Format.firstOf(models, ", ")));
     }
   }
 
