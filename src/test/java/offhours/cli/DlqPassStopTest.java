@@ -22,6 +22,21 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 class DlqPassStopTest {
 
+  /** A dead-letter queue of {@code count} messages, "body 0" on, received 10 at a time. */
+  private static FakeDlq bodies(int count) {
+    FakeDlq sqs = new FakeDlq(10, 100);
+    for (int i = 0; i < count; i++) {
+      sqs.add("body " + i);
+    }
+    return sqs;
+  }
+
+  /** A pass over {@code sqs} that says on {@code err} what it let go when it is ended. */
+  private static DlqPass pass(FakeDlq sqs, ByteArrayOutputStream err) {
+    return new DlqPass(
+        sqs, FakeDlq.URL, sqs.clock(), new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
   /**
    * Ctrl-C or SIGTERM mid-pass: the JVM's shutdown hook runs {@link DlqPass#letGo} (called here from the handler, in
    * its place). Every message the pass holds is visible again at once, where it stayed hidden for the rest of the hide
@@ -29,13 +44,9 @@ class DlqPassStopTest {
    */
   @Test
   void aPassTheJvmEndsMakesWhatItHoldsVisibleAgainAtOnceAndSaysSo() {
-    FakeDlq sqs = new FakeDlq(10, 100);
-    for (int i = 0; i < 30; i++) {
-      sqs.add("body " + i);
-    }
+    FakeDlq sqs = bodies(30);
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    DlqPass pass = new DlqPass(
-        sqs, FakeDlq.URL, sqs.clock(), new PrintStream(err, true, StandardCharsets.UTF_8));
+    DlqPass pass = pass(sqs, err);
     int[] handled = {0};
     long[] visibleAfterLetGo = {-1};
 
@@ -66,14 +77,10 @@ class DlqPassStopTest {
 
   @Test
   void aMessageSqsWouldNotMakeVisibleWhenThePassIsEndedIsCountedApart() {
-    FakeDlq sqs = new FakeDlq(10, 100);
-    for (int i = 0; i < 5; i++) {
-      sqs.add("body " + i);
-    }
+    FakeDlq sqs = bodies(5);
     sqs.failVisibilityFor.add("m-00002#1");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    DlqPass pass = new DlqPass(
-        sqs, FakeDlq.URL, sqs.clock(), new PrintStream(err, true, StandardCharsets.UTF_8));
+    DlqPass pass = pass(sqs, err);
 
     pass.run(
         m -> {
@@ -92,10 +99,7 @@ class DlqPassStopTest {
   /** A JVM whose pass over 30 messages holds the first two pages, says "holding" and waits to be stopped. */
   public static final class Child {
     public static void main(String[] args) throws Exception {
-      FakeDlq sqs = new FakeDlq(10, 100);
-      for (int i = 0; i < 30; i++) {
-        sqs.add("body " + i);
-      }
+      FakeDlq sqs = bodies(30);
       int[] handled = {0};
       new DlqPass(sqs, FakeDlq.URL, sqs.clock(), System.err)
           .run(
@@ -137,13 +141,9 @@ class DlqPassStopTest {
   /** A pass the JVM ends says what its handler had done ({@link DlqPass.Handler#done}) after what it let go. */
   @Test
   void aPassTheJvmEndsSaysWhatItsHandlerHadDone() {
-    FakeDlq sqs = new FakeDlq(10, 100);
-    for (int i = 0; i < 30; i++) {
-      sqs.add("body " + i);
-    }
+    FakeDlq sqs = bodies(30);
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    DlqPass pass = new DlqPass(
-        sqs, FakeDlq.URL, sqs.clock(), new PrintStream(err, true, StandardCharsets.UTF_8));
+    DlqPass pass = pass(sqs, err);
     int[] handled = {0};
 
     pass.run(
