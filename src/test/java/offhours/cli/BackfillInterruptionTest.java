@@ -2,13 +2,10 @@ package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,18 +52,7 @@ class BackfillInterruptionTest {
   @Test
   void sigtermSaysHowManyWereSentAndThatTheSameCommandResumesAndExitsAsTheSignal()
       throws Exception {
-    Process child = child();
-    try (BufferedReader out = reader(child)) {
-      assertThat(out.readLine()).isEqualTo("watching");
-    }
-
-    // SIGTERM (Process.destroy also closes the pipes, hence stderr in a file); Ctrl-C's SIGINT runs
-    // the same shutdown hooks.
-    child.destroy();
-
-    assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child ended").isTrue();
-    assertThat(child.exitValue()).isEqualTo(128 + 15);
-    assertThat(Files.readString(dir.resolve("err")))
+    assertThat(ChildJvm.stopOnceItSays(child(), "watching", dir.resolve("err")))
         .isEqualTo("offhours: backfill interrupted after 3 sends in this run; run the same command"
             + " again to resume after the checkpoint (" + CHECKPOINT
             + "), or add --restart to start over\n");
@@ -166,10 +152,5 @@ class BackfillInterruptionTest {
 
   private Process child(String... args) throws Exception {
     return ChildJvm.start(Child.class, dir.resolve("err"), args);
-  }
-
-  private static BufferedReader reader(Process child) {
-    return new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
   }
 }

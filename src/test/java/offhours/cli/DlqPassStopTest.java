@@ -2,12 +2,9 @@ package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -124,16 +121,8 @@ class DlqPassStopTest {
   void sigtermMidPassLetsGoOfWhatThePassHoldsAndExitsAsTheSignal(@TempDir Path dir)
       throws Exception {
     Process child = ChildJvm.start(Child.class, dir.resolve("err"));
-    try (BufferedReader out =
-        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      assertThat(out.readLine()).isEqualTo("holding");
-    }
 
-    child.destroy(); // SIGTERM; Ctrl-C's SIGINT runs the same shutdown hooks
-
-    assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child ended").isTrue();
-    assertThat(child.exitValue()).isEqualTo(128 + 15);
-    assertThat(Files.readString(dir.resolve("err")))
+    assertThat(ChildJvm.stopOnceItSays(child, "holding", dir.resolve("err")))
         .isEqualTo(
             "offhours: stopped; 20 messages it held are visible again in the dead-letter queue\n");
   }
@@ -291,14 +280,6 @@ class DlqPassStopTest {
   /** Starts {@code main} with {@code args}, stops it with SIGTERM once it says "holding"; what it wrote to stderr. */
   private static String stopped(Class<?> main, Path dir, String... args) throws Exception {
     Path err = dir.resolve("err-" + String.join("-", args));
-    Process child = ChildJvm.start(main, err, args);
-    try (BufferedReader out =
-        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      assertThat(out.readLine()).isEqualTo("holding");
-    }
-    child.destroy(); // SIGTERM
-    assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child ended").isTrue();
-    assertThat(child.exitValue()).isEqualTo(128 + 15);
-    return Files.readString(err);
+    return ChildJvm.stopOnceItSays(ChildJvm.start(main, err, args), "holding", err);
   }
 }

@@ -2,10 +2,6 @@ package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,17 +43,7 @@ class ReprocessInterruptionTest {
 
   @Test
   void sigtermSaysHowManyOfTheSelectionWereSentAndExitsAsTheSignal() throws Exception {
-    Process child = child();
-    try (BufferedReader out =
-        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      assertThat(out.readLine()).isEqualTo("watching");
-    }
-
-    child.destroy(); // SIGTERM; Ctrl-C's SIGINT runs the same shutdown hooks
-
-    assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child ended").isTrue();
-    assertThat(child.exitValue()).isEqualTo(128 + 15);
-    assertThat(Files.readString(dir.resolve("err")))
+    assertThat(ChildJvm.stopOnceItSays(child(), "watching", dir.resolve("err")))
         .isEqualTo(
             "offhours: reprocess interrupted after sending 10 of 25 object versions to the queue;"
                 + " the rest were not sent: run the same command again (an object version it sends twice is"
