@@ -89,18 +89,26 @@ final class DeadLetterQueue {
   /**
    * SQS's answer that a queue of the move does not exist ({@link NotFound#QUEUE}), as it came ({@link #getCause}),
    * with the ids of the messages moved before it (sent to the queue and deleted from the DLQ) and of the one sent to
-   * the queue that could then not be deleted from the DLQ, as SQS said the DLQ was gone (none, or one).
+   * the queue that could then not be deleted from the DLQ, as SQS said the DLQ was gone (none, or one); {@code
+   * atSend}: SQS said so of a send to the queue, where every other call of a move is one on the DLQ.
    */
   static final class QueueGone extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final List<String> moved;
     private final List<String> sentOnly;
+    private final boolean atSend;
 
-    QueueGone(RuntimeException cause, List<String> moved, List<String> sentOnly) {
+    QueueGone(RuntimeException cause, List<String> moved, List<String> sentOnly, boolean atSend) {
       super(cause.getMessage(), cause);
       this.moved = List.copyOf(moved);
       this.sentOnly = List.copyOf(sentOnly);
+      this.atSend = atSend;
+    }
+
+    /** Whether SQS said the queue was gone as the move sent a message to it; if not, it said so of the DLQ. */
+    boolean atSend() {
+      return atSend;
     }
 
     List<String> moved() {
@@ -165,7 +173,7 @@ final class DeadLetterQueue {
       summary = pass.run(mover, counts);
     } catch (RuntimeException e) {
       if (NotFound.QUEUE.test(e)) {
-        throw new QueueGone(e, mover.moved(), mover.sentOnly);
+        throw new QueueGone(e, mover.moved(), mover.sentOnly, mover.sendRefused);
       }
       List<String> moved = mover.moved();
       if (e instanceof CliException && !moved.isEmpty()) {
@@ -189,6 +197,9 @@ final class DeadLetterQueue {
     final List<String> failed = new ArrayList<>();
     final List<String> kept = new ArrayList<>();
     final List<String> sentOnly = new ArrayList<>();
+    /** Whether SQS answered a send with the queue gone, which ended the pass. */
+    boolean sendRefused;
+
     private int failuresInARow;
     /** Guarded by this, as {@link #moving}: read by {@link #done}, from the JVM's shutdown hook. */
     private final List<String> moved = new ArrayList<>();
@@ -217,7 +228,7 @@ final class DeadLetterQueue {
       }
       String failure;
       try {
-        failure = moveOne(queueUrl, message, sentOnly);
+        failure = moveOne(message);
       } catch (RuntimeException e) {
         synchronized (this) {
           moving = null;
@@ -260,35 +271,38 @@ final class DeadLetterQueue {
                   + ", which it was moving then, may be in the queue, in the"
                   + " dead-letter queue, or in both)");
     }
-  }
 
-  /**
-   * Sends {@code message} to the queue, then deletes it from the DLQ; returns why it could not, or null. A delete SQS
-   * answers with the DLQ gone adds the message's id to {@code sentOnly} and ends the pass.
-   */
-  private String moveOne(String queueUrl, Message message, List<String> sentOnly) {
-    try {
-      sqs.sendMessage(r -> r.queueUrl(queueUrl)
-          .messageBody(message.body())
-          .messageAttributes(message.messageAttributes()));
-    } catch (SdkException e) {
-      if (NotFound.QUEUE.test(e)) {
-        // The queue is gone: no message can be sent; the pass ends, making the rest visible again.
-        throw e;
+    /**
+     * Sends {@code message} to the queue, then deletes it from the DLQ; returns why it could not, or null. SQS's answer
+     * that a queue is gone ends the pass: at the send, it sets {@link #sendRefused}; at the delete, it adds the
+     * message's id to {@link #sentOnly}.
+     */
+    private String moveOne(Message message) {
+      try {
+        sqs.sendMessage(r -> r.queueUrl(queueUrl)
+            .messageBody(message.body())
+            .messageAttributes(message.messageAttributes()));
+      } catch (SdkException e) {
+        if (NotFound.QUEUE.test(e)) {
+          // The queue is gone: no message can be sent; the pass ends, making the rest visible
+          // again.
+          sendRefused = true;
+          throw e;
+        }
+        return "not sent (" + reason(e) + "); it stays in the DLQ";
       }
-      return "not sent (" + reason(e) + "); it stays in the DLQ";
-    }
-    try {
-      sqs.deleteMessage(r -> r.queueUrl(dlqUrl).receiptHandle(message.receiptHandle()));
-    } catch (SdkException e) {
-      if (NotFound.QUEUE.test(e)) {
-        sentOnly.add(message.messageId());
-        throw e;
+      try {
+        sqs.deleteMessage(r -> r.queueUrl(dlqUrl).receiptHandle(message.receiptHandle()));
+      } catch (SdkException e) {
+        if (NotFound.QUEUE.test(e)) {
+          sentOnly.add(message.messageId());
+          throw e;
+        }
+        return "sent, but not deleted from the DLQ (" + reason(e)
+            + "); the queue has it and the DLQ still does: delete it there by hand";
       }
-      return "sent, but not deleted from the DLQ (" + reason(e)
-          + "); the queue has it and the DLQ still does: delete it there by hand";
+      return null;
     }
-    return null;
   }
 
   private static String reason(SdkException e) {

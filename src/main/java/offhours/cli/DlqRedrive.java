@@ -74,17 +74,15 @@ final class DlqRedrive implements Command {
 
   /**
    * What redrive says when SQS said during its own move ({@code e}) that a queue is gone: each queue that is gone,
-   * named by its output as {@link #arns} names it, then what became of the messages ({@link #fates}). The DLQ is gone
-   * when SQS answered a delete from it so ({@link DeadLetterQueue.QueueGone#sentOnly}), whatever a read says after.
+   * named by its output as {@link #arns} names it, then what became of the messages ({@link #fates}). The queue SQS
+   * said so of is gone, whatever a read says after (a queue just deleted may answer reads for up to 60 seconds): the
+   * queue at a send ({@link DeadLetterQueue.QueueGone#atSend}), the DLQ at a receive or a delete; a read says whether
+   * the other went too.
    */
   private static RuntimeException gone(
       Target target, MoveTasks tasks, String queueUrl, String dlqUrl, DeadLetterQueue.QueueGone e) {
-    boolean queue = missing(() -> tasks.arn(queueUrl, "queue"));
-    // SQS said so of a delete; a queue just deleted may answer reads for up to 60 seconds.
-    boolean dlq = !e.sentOnly().isEmpty() || missing(() -> tasks.arn(dlqUrl, "dead-letter queue"));
-    if (!queue && !dlq) {
-      return (RuntimeException) e.getCause();
-    }
+    boolean queue = e.atSend() || missing(() -> tasks.arn(queueUrl, "queue"));
+    boolean dlq = !e.atSend() || missing(() -> tasks.arn(dlqUrl, "dead-letter queue"));
     String which = queue && dlq
         ? NotFound.QUEUE.message(target, Name.QUEUE_URL, Name.DLQ_URL)
         : NotFound.QUEUE.message(target, queue ? Name.QUEUE_URL : Name.DLQ_URL);

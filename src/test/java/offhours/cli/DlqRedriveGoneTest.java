@@ -138,6 +138,34 @@ class DlqRedriveGoneTest {
             + " gone: m-2. Any other message of the dead-letter queue went with it\n");
   }
 
+  /**
+   * A queue that SQS said was gone at a send to it, or a DLQ it said so of at a receive, each still answering the read
+   * after: the one SQS said so of is named, with what became of the messages, where SQS's bare QueueDoesNotExist was
+   * printed.
+   */
+  @Test
+  void aQueueGoneAtASendOrADlqGoneAtAReceiveIsNamedThoughItStillAnswersAReadAfter()
+      throws IOException {
+    CliRun queue = redrive("queue-sends", "move", 1);
+
+    assertThat(queue.exitCode()).as(queue.err()).isEqualTo(1);
+    assertThat(queue.err())
+        .startsWith("offhours: queue " + url("offhours-queue")
+            + " (QueueUrl of the local stack) does not exist; restart the local stack")
+        .endsWith(
+            ". Before it went, 1 message had been moved to it (sent, then deleted from the dead-letter"
+                + " queue), and went with it: m-1. The others stay in the dead-letter queue\n");
+
+    CliRun dlq = redrive("dlq-receives", "move", 0);
+
+    assertThat(dlq.exitCode()).as(dlq.err()).isEqualTo(1);
+    assertThat(dlq.err())
+        .startsWith("offhours: queue " + url("offhours-dlq")
+            + " (DeadLetterQueueUrl of the local stack) does not exist; restart the local stack")
+        .endsWith(
+            ". No message had been moved from it: every message of the dead-letter queue went with it\n");
+  }
+
   /** What became of the messages, for each queue that went and each kind of message the move had met. */
   @Test
   void theFatesOfTheMessagesFollowWhichQueueWent() {
@@ -191,8 +219,8 @@ class DlqRedriveGoneTest {
    * {@code dlq redrive} on the local stack whose SQS answers both ARN reads and then says {@code gone} does not exist;
    * its StartMessageMoveTask answers as SQS does for a queue that is gone ({@code when} "start"), or as a local SQS
    * without the API ("move"). Its DLQ holds two messages; {@code gone} goes once {@code deletes} of them were deleted
-   * from the DLQ. "both": the DLQ goes then, and the queue after the next send. "dlq-deletes": only the DLQ's deletes
-   * say so then, as a queue just deleted may still answer reads for up to 60 s.
+   * from the DLQ. "both": the DLQ goes then, and the queue after the next send. "dlq-deletes", "queue-sends",
+   * "dlq-receives": only those calls say so then, as a queue just deleted may still answer reads for up to 60 s.
    */
   private CliRun redrive(String gone, String when, int deletes, String... options)
       throws IOException {
@@ -211,6 +239,8 @@ class DlqRedriveGoneTest {
               (deleted.get() >= deletes && text.contains("/offhours-dlq\""))
                   || (sent.get() > deletes && text.contains("/offhours-queue\""));
             case "dlq-deletes" -> deleted.get() >= deletes && target.endsWith(".DeleteMessage");
+            case "queue-sends" -> deleted.get() >= deletes && target.endsWith(".SendMessage");
+            case "dlq-receives" -> target.endsWith(".ReceiveMessage");
             default -> deleted.get() >= deletes && text.contains("/" + gone + "\"");
           };
       if (away && !target.endsWith("StartMessageMoveTask")) {
