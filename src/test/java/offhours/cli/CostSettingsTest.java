@@ -89,8 +89,9 @@ class CostSettingsTest {
     assertThatThrownBy(
             () -> CostSettings.of(call(Map.of("instance-type", "ml.p5.48xlarge")), local()))
         .hasMessage(
-            "no price for ml.p5.48xlarge in the table (ml.c5.large, ml.c5.xlarge, ml.g4dn.xlarge,"
-                + " ml.g5.xlarge, ml.inf2.xlarge, ml.m5.large): give its instance-hour with --price USD");
+            "no price for ml.p5.48xlarge in the table (ml.c5.2xlarge, ml.c5.large, ml.c5.xlarge,"
+                + " ml.g4dn.xlarge, ml.g5.xlarge, ml.inf2.xlarge, ml.m5.large, ml.m5.xlarge): give its"
+                + " instance-hour with --price USD");
   }
 
   @Test

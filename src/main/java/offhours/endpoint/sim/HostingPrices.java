@@ -26,11 +26,16 @@ public record HostingPrices(
       "https://aws.amazon.com/sagemaker/pricing/ (Real-Time, Serverless, Asynchronous and"
           + " Batch Transform inference, us-east-1, on-demand, read 2026-12)";
 
-  /** Real-time and batch transform, USD per instance-hour. */
+  /**
+   * Real-time and batch transform, USD per instance-hour, of every instance type the template takes (each size is
+   * priced at twice the one below it in its family).
+   */
   private static final Map<String, Double> INSTANCE_HOUR_USD = Map.of(
       "ml.m5.large", 0.115,
+      "ml.m5.xlarge", 0.23,
       "ml.c5.large", 0.102,
       "ml.c5.xlarge", 0.204,
+      "ml.c5.2xlarge", 0.408,
       "ml.g4dn.xlarge", 0.736,
       "ml.g5.xlarge", 1.408,
       "ml.inf2.xlarge", 0.99);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import offhours.endpoint.ServerlessUsage;
+import offhours.stack.QuotaNeeds;
 import offhours.testing.MarkdownSections;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,22 @@ class HostingPricesTest {
     quoted.forEach((type, usd) -> assertThat(HostingPrices.of(type))
         .as(type)
         .hasValueSatisfying(p -> assertThat(p.instanceHourUsd()).isEqualTo(usd)));
+  }
+
+  /**
+   * simulate and cost price every instance type the template takes from the table, where two of them asked for
+   * {@code --price}; within a family, each size costs twice the one below it, as the pricing page lists them.
+   */
+  @Test
+  void everyInstanceTypeTheTemplateTakesIsPricedAtTwiceTheSizeBelowIt() {
+    for (String type : QuotaNeeds.TEMPLATE_INSTANCE_TYPES) {
+      assertThat(HostingPrices.of(type)).as(type).isPresent();
+    }
+    assertThat(HostingPrices.of("ml.m5.xlarge").orElseThrow().instanceHourUsd())
+        .isEqualTo(2 * HostingPrices.of("ml.m5.large").orElseThrow().instanceHourUsd());
+    assertThat(HostingPrices.of("ml.c5.2xlarge").orElseThrow().instanceHourUsd())
+        .isEqualTo(2 * HostingPrices.of("ml.c5.xlarge").orElseThrow().instanceHourUsd())
+        .isEqualTo(4 * HostingPrices.of("ml.c5.large").orElseThrow().instanceHourUsd());
   }
 
   /** A row of that table with its month columns: | `ml.TYPE` | what | $PRICE | $ALWAYS_ON | $OFFICE_HOURS | */
