@@ -2,6 +2,7 @@ package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Needs nothing but a few minutes of CPU: {@code offhours simulate --goals}, the README's goals table, runs 28 simulated
  * weeks in-process. It checks the table's shape and what the controller must never do (miss a budget on the tuned
- * traces, beat the lower bound); whether a ratio goal is met is reported by the table, not asserted.
+ * traces, beat the lower bound); whether a ratio goal is met is reported by the table, not asserted. The README prints
+ * the tuned rows as the command prints them, line for line.
  */
 class SimulateGoalsIT {
 
@@ -18,7 +20,7 @@ class SimulateGoalsIT {
   Path cache;
 
   @Test
-  void theGoalsTableHasARowPerTraceAndBudget() {
+  void theGoalsTableHasARowPerTraceAndBudget() throws Exception {
     CliRun run = CliRun.offline(cache, "simulate", "--goals");
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<String> lines = run.outLines();
@@ -34,5 +36,15 @@ class SimulateGoalsIT {
           .as("ratio to the lower bound: %s", row)
           .isGreaterThanOrEqualTo(1.0);
     }
+    List<String> readme = Files.readString(Path.of("README.md"))
+        .lines()
+        .dropWhile(l -> !l.contains("The tuned rows, as"))
+        .dropWhile(l -> !l.startsWith("```"))
+        .skip(1)
+        .takeWhile(l -> !l.startsWith("```"))
+        .toList();
+    assertThat(readme)
+        .as("the README's goals table, the header and the 12 tuned rows as printed")
+        .containsExactlyElementsOf(lines.subList(0, 13));
   }
 }
