@@ -46,6 +46,50 @@ class SimulationTest {
   }
 
   @Test
+  void theReadmesTableOfTheWeekAndItsWeekWithoutABudgetAreThisWeeksNumbers() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    SimulationConfig d = WEEK.config();
+    // Left waiting: what came after Friday's closing, the evening's uploads and the weekend's.
+    ZonedDateTime fridayClose = d.start().plusDays(4).atTime(19, 0).atZone(d.zone());
+    long afterFriday = Trace.OFFICE_HOURS.uploads(d.start(), 7, d.zone(), d.seed()).stream()
+        .filter(u -> u.isAfter(fridayClose.toInstant()))
+        .count();
+    assertThat(WEEK.pendingAtEnd()).isEqualTo(afterFriday);
+    assertThat(readme)
+        .contains(String.format(
+            Locale.ROOT,
+            "| endpoint-hours | %.2f h of %d h always-on: **%.1f%% saved**; the lower bound is %.2f h (%.2f x) |",
+            WEEK.billedHours(),
+            Math.round(WEEK.alwaysOnHours()),
+            WEEK.savedPercent(),
+            WEEK.lowerBoundHours(),
+            WEEK.boundRatio()))
+        .contains(String.format(
+            Locale.ROOT,
+            "| uploads | %,d; %,d classified, %d of Friday evening and the weekend waiting for Monday |",
+            WEEK.uploads(),
+            WEEK.classified(),
+            WEEK.pendingAtEnd()))
+        .contains(String.format(
+            Locale.ROOT,
+            "| wait from upload to result | p50 %.1f min, p99 %.1f min; %d over the budget",
+            WEEK.waitP50().toSeconds() / 60.0,
+            WEEK.waitP99().toSeconds() / 60.0,
+            WEEK.budgetMisses()))
+        .contains("| dead-letter queue | " + WEEK.dead() + " |");
+
+    SimulationReport noBudget =
+        Simulation.run(d.withMaxWait(WaitBudget.OFF), Trace.OFFICE_HOURS, 7);
+    assertThat(readme.replaceAll("\\s+", " "))
+        .contains(String.format(
+            Locale.ROOT,
+            "the same week spends %.1f h (%.1f%% saved) for a p99 wait of %d minutes.",
+            noBudget.billedHours(),
+            noBudget.savedPercent(),
+            noBudget.waitP99().toMinutes()));
+  }
+
+  @Test
   void theTimerRunsTheControllerWhenItsDecisionsAskAndShortensTheWakes() {
     SimulationReport ticksOnly =
         Simulation.run(SimulationConfig.defaults().withRunTimer(false), Trace.OFFICE_HOURS, 7);
