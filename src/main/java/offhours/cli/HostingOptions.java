@@ -81,6 +81,12 @@ final class HostingOptions {
     }
     Duration budget = config.maxWait().max();
     Optional<String> html = call.args().value(HTML.name());
+    if (html.isPresent() && call.json() && !call.args().has(COMPARE.name())) {
+      // --html alone prints no rows, so --json would be dropped without a word.
+      throw CliException.usage(
+          "--json prints --compare's rows, and --html alone prints none: add --compare"
+              + " for the rows as JSON beside the page");
+    }
     Optional<Path> folder = html.map(f -> Path.of(f).toAbsolutePath().getParent());
     if (folder.isPresent() && !Files.isDirectory(folder.get())) {
       // Said before the runs, which take a while, rather than after them.

@@ -369,5 +369,19 @@ class SimulateCommandTest {
     assertThat(Files.readString(page))
         .startsWith("<!DOCTYPE html>")
         .contains("<svg id=\"timeline\"");
+
+    // --html alone prints no rows: --json is refused there, and goes with --compare.
+    Path other = dir.resolve("other.html");
+    CliRun json = run("simulate", "--days", "1", "--json", "--html", other.toString());
+    assertThat(json.exitCode()).isEqualTo(2);
+    assertThat(json.err())
+        .isEqualTo(
+            "offhours: --json prints --compare's rows, and --html alone prints none: add --compare"
+                + " for the rows as JSON beside the page; see 'offhours simulate --help'\n");
+    assertThat(other).doesNotExist();
+    CliRun both = run("simulate", "--days", "1", "--json", "--compare", "--html", other.toString());
+    assertThat(both.exitCode()).as(both.err()).isZero();
+    assertThat(both.out().lines().toList()).hasSize(9).allMatch(l -> l.startsWith("{\"option\":"));
+    assertThat(other).exists();
   }
 }
