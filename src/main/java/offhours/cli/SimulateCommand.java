@@ -331,7 +331,10 @@ final class SimulateCommand implements Command {
     try {
       h = Hosting.parse(raw.get());
     } catch (IllegalArgumentException e) {
-      throw CliException.usage("--hosting " + e.getMessage().replaceFirst("^HOSTING ", ""));
+      // The two it runs: naming serverless, refused just below, would be a wrong hint.
+      throw CliException.usage("--hosting must be scheduled or scale-to-zero, got '"
+          + Terminal.value(raw.get()) + "'"
+          + DidYouMean.among(raw.get(), List.of("scheduled", "scale-to-zero"), ""));
     }
     if (h == Hosting.SERVERLESS) {
       throw CliException.usage("--hosting is scheduled or scale-to-zero: a serverless endpoint is"

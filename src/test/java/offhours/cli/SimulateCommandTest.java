@@ -220,8 +220,14 @@ class SimulateCommandTest {
     assertThat(run("simulate", "--hosting", "serverless").err())
         .contains(
             "--hosting is scheduled or scale-to-zero: a serverless endpoint is never switched");
+    // The two it runs: serverless, refused above, is not offered.
     assertThat(run("simulate", "--hosting", "sleepy").err())
-        .contains("--hosting must be one of scheduled, scale-to-zero or serverless, got 'sleepy'");
+        .isEqualTo(
+            "offhours: --hosting must be scheduled or scale-to-zero, got 'sleepy'; see 'offhours"
+                + " simulate --help'\n");
+    assertThat(run("simulate", "--hosting", "scale-to-zer").err())
+        .contains("--hosting must be scheduled or scale-to-zero, got 'scale-to-zer' (did you mean"
+            + " 'scale-to-zero'?);");
     CliRun wake = run("simulate", "--hosting", "scale-to-zero", "--wake-minutes", "3");
     assertThat(wake.exitCode()).isEqualTo(2);
     assertThat(wake.err())
