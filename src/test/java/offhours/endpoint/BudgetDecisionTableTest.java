@@ -292,7 +292,21 @@ class BudgetDecisionTableTest {
             ELEVEN_MINUTE_WAKES,
             Action.NONE,
             true,
-            "2026-01-15T07:00:00Z"));
+            "2026-01-15T07:00:00Z"),
+        new Row(
+            "next-opening: drained 20 min before the opening, farther than a wake and a stop (13 min), it stops",
+            "next-opening",
+            "2026-01-15T06:40:00Z",
+            up,
+            on,
+            0,
+            0,
+            null,
+            "2026-01-15T06:40:00Z",
+            ELEVEN_MINUTE_WAKES,
+            Action.DELETE_ENDPOINT,
+            false,
+            "2026-01-15T06:40:12Z"));
   }
 
   @ParameterizedTest(name = "{0}")
