@@ -472,6 +472,14 @@ class EndpointControllerTest {
     Decision d = rig.runAt("2026-01-14T07:00:00Z"); // 08:00 local
     assertThat(d.wantReason()).isEqualTo("working hours; idle 0 of 30 min (IDLE_STOP_MINUTES)");
     assertThat(d.action()).isEqualTo(Action.CREATE_ENDPOINT);
+
+    // No upload all morning: the idleness counts from the opening, as README says.
+    rig.inService();
+    rig.mapping = Mapping.TriggerState.ENABLED;
+    assertThat(rig.runAt("2026-01-14T07:29:00Z").wantOn()).isTrue();
+    assertThat(rig.runAt("2026-01-14T07:30:00Z").wantReason())
+        .isEqualTo(
+            "working hours but idle 30 min >= IDLE_STOP_MINUTES=30; the next upload wakes it");
   }
 
   @Test
