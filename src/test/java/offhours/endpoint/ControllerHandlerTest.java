@@ -35,7 +35,8 @@ class ControllerHandlerTest {
     rig.inService();
     assertThat(handler.handleRequest(fixture("sagemaker-endpoint-state-change.json"), null))
         .containsEntry("action", "DELETE_ENDPOINT")
-        .containsEntry("runningOutsideSchedule", true);
+        .containsEntry("runningOutsideSchedule", true)
+        .containsEntry("startedBy", "endpoint state change");
   }
 
   @Test
@@ -51,9 +52,11 @@ class ControllerHandlerTest {
   @Test
   void aManualStopAndAutoAreRecorded() {
     assertThat(handler.handleRequest(fixture("controller-stop.json"), null))
-        .containsEntry("want", "OFF");
+        .containsEntry("want", "OFF")
+        .containsEntry("startedBy", "manual stop");
     assertThat(rig.state().override().mode()).isEqualTo(ControlState.Override.Mode.STOP);
-    handler.handleRequest(fixture("controller-auto.json"), null);
+    assertThat(handler.handleRequest(fixture("controller-auto.json"), null))
+        .containsEntry("startedBy", "manual auto");
     assertThat(rig.state().override()).isNull();
   }
 
