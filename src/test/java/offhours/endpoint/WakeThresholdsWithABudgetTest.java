@@ -78,10 +78,9 @@ class WakeThresholdsWithABudgetTest {
 
   @Test
   void aThresholdLaterThanTheBudgetsStartLeavesTheStartToTheBudget() {
-    // Inside working hours, Wednesday 10:00 in Berlin: an upload waiting since 09:40 is due at
-    // 10:40 and starts at
-    // 10:28:49 (BudgetDecisionTableTest's first row); a 120 min age threshold would wait until
-    // 11:40.
+    // Wednesday 10:00 in Berlin, inside working hours: an upload waiting since 09:40 is
+    // due at 10:40, and the budget starts the endpoint at 10:28:49 (as in the first row of
+    // BudgetDecisionTableTest); an age threshold of 120 min would wait until 11:40.
     Rig rig = new Rig(Map.of("MAX_WAIT_MINUTES", "60", "WAKE_BACKLOG_AGE_MINUTES", "120"));
     rig.queue = new Backlog.Snapshot(1, 0, 0, 0);
     rig.seed(ControlStateBuilder.controlState()
