@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * Hosting {@code serverless} bills invocation time x memory and the data sent and received, not endpoint time
  * (https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html, "billed by the millisecond" with "the
- * amount of data processed"; prices: https://aws.amazon.com/sagemaker/ai/pricing/). Every caller that invokes the
+ * amount of data processed"; prices: https://aws.amazon.com/sagemaker/pricing/). Every caller that invokes the
  * endpoint (Classify's batches and its SnapStart priming, the API's POST /classify, the controller's readiness probe)
  * tallies what reached the model ({@link offhours.inference.InferenceClient#send(byte[], java.time.Duration,
  * InvocationUsage)}) and adds it here to the day's ledger item in the control table (pk "ledger", sk the local date),

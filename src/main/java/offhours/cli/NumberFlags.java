@@ -29,13 +29,22 @@ final class NumberFlags {
     return positive(args, option, fallback, Long.MAX_VALUE);
   }
 
+  /** As {@link #positive}, of a count where 0 is a value too (and the default): from 0 to {@code max}. */
+  static int count(Arguments args, Option option, int max) {
+    return (int) whole(args, option, 0, 0, max);
+  }
+
   private static long positive(Arguments args, Option option, long fallback, long max) {
+    return whole(args, option, fallback, 1, max);
+  }
+
+  private static long whole(Arguments args, Option option, long fallback, long min, long max) {
     Optional<String> value = args.value(option.name());
     if (value.isEmpty()) {
       return fallback;
     }
     String text = value.get();
-    long n = 0;
+    long n = -1; // what is no number is below every min
     // Digits beyond a long are a number too, only more than any flag takes: said as such.
     boolean beyond = false;
     try {
@@ -43,10 +52,12 @@ final class NumberFlags {
     } catch (NumberFormatException e) {
       beyond = WholeNumbers.isDigits(text);
     }
-    if (n < 1 && !beyond) {
+    if (n < min && !beyond) {
       // A flag with a bound says it here too, as its refusal above the bound does.
       throw CliException.usage("--" + option.name() + " needs "
-          + (max == Long.MAX_VALUE ? "a positive whole number" : "a whole number from 1 to " + max)
+          + (max == Long.MAX_VALUE && min == 1
+              ? "a positive whole number"
+              : "a whole number from " + min + " to " + max)
           + " in digits 0-9, got '" + Terminal.value(text) + "'");
     }
     if (beyond || n > max) {

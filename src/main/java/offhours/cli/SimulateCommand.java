@@ -196,11 +196,7 @@ final class SimulateCommand implements Command {
     } catch (DateTimeException | IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
     }
-    // 0 is the default, so it may also be said.
-    if (call.args().value(FAILURES.name()).filter(v -> !v.equals("0")).isPresent()) {
-      config = config.withCreateFailures(
-          NumberFlags.positive(call.args(), FAILURES, 0, Integer.MAX_VALUE));
-    }
+    config = config.withCreateFailures(NumberFlags.count(call.args(), FAILURES, Integer.MAX_VALUE));
     config = config.withHosting(hosting(call));
     Optional<String> component = call.args().value(COMPONENT.name());
     if (component.isPresent()) {

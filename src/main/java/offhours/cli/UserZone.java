@@ -89,12 +89,14 @@ final class UserZone {
       return UTC;
     }
     String read = gmt
-        ? "is no time zone Java knows, so times would be read and the local stack's hours kept in GMT"
+        ? "is no time zone Java knows, so Java would read it as GMT"
         : "Java reads as the fixed offset " + jdkZone.getId() + " all year, not as POSIX does (no"
-            + " summer time, and GMT+1 east of Greenwich where POSIX puts it west), so times would be"
-            + " read and the local stack's hours kept at " + jdkZone.getId();
+            + " summer time, and GMT+1 east of Greenwich where POSIX puts it west)";
+    // A local stack keeps the zone it was started in: this command's own times are what TZ sets.
     throw CliException.failure("TZ is '" + Terminal.value(tz) + "', which " + read
-        + "; set TZ to an IANA zone such as Europe/Paris or unset it to use this machine's zone;"
+        + ": the times of day this command reads or shows would be " + (gmt ? "in " : "at ")
+        + jdkZone.getId()
+        + ", as would the working hours of a local stack started so; set TZ to an IANA zone such as Europe/Paris or unset it to use this machine's zone;"
         + " local start and demo also take --time-zone Europe/Paris");
   }
 

@@ -6,7 +6,7 @@ import offhours.stack.Hosting;
 /**
  * What a ledger is priced with ({@link CostReport}, the API's /status): how the stack is hosted; its instance type,
  * count and hourly price (its endpoint-hours, and the always-on endpoint each day is compared with); and the serverless
- * prices of the invocations recorded (offhours.aws.UsageLedger) (https://aws.amazon.com/sagemaker/ai/pricing/: per
+ * prices of the invocations recorded (offhours.aws.UsageLedger) (https://aws.amazon.com/sagemaker/pricing/: per
  * GB-second at the endpoint's memory, which the recorded GB-seconds include, and per GB of data).
  */
 public record LedgerPrices(

@@ -8,7 +8,7 @@ package offhours.endpoint;
 public record ServerlessUsage(long invocations, long millis, long mbMillis, long bytes) {
   /**
    * Serverless Inference's on-demand prices in us-east-1: per GB-second of invocation and per GB of data processed
-   * (https://aws.amazon.com/sagemaker/ai/pricing/; other regions differ a little).
+   * (https://aws.amazon.com/sagemaker/pricing/; other regions differ a little).
    */
   public static final double GB_SECOND_USD = 0.00002;
 

@@ -322,6 +322,9 @@ class BadInputTest {
     CliRun run = run("simulate", "--trace-file", trace.toString(), "--create-failures", "0");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
+    usage(
+        run("simulate", "--create-failures", "-1"),
+        "--create-failures needs a whole number from 0 to 2147483647 in digits 0-9, got '-1'");
   }
 
   @Test

@@ -19,7 +19,8 @@ class UserZoneTest {
       "; set TZ to an IANA zone such as Europe/Paris or unset it to"
           + " use this machine's zone; local start and demo also take --time-zone Europe/Paris";
   private static final String PARISS = "TZ is 'Europe/Pariss', which is no time zone Java knows, so"
-      + " times would be read and the local stack's hours kept in GMT" + WHAT_TO_DO;
+      + " Java would read it as GMT: the times of day this command reads or shows would be in GMT, as would"
+      + " the working hours of a local stack started so" + WHAT_TO_DO;
 
   /** The POSIX spellings of a zero offset from UTC that UserZone takes as UTC. */
   static final List<String> ZERO_OFFSETS = List.of(
@@ -67,9 +68,9 @@ class UserZoneTest {
             CliException.class, e -> assertThat(e.exitCode()).isEqualTo(1))
         .hasMessage(
             "TZ is 'CET-1CEST', which Java reads as the fixed offset GMT+01:00 all year, not as"
-                + " POSIX does (no summer time, and GMT+1 east of Greenwich where POSIX puts it west), so"
-                + " times would be read and the local stack's hours kept at GMT+01:00"
-                + WHAT_TO_DO);
+                + " POSIX does (no summer time, and GMT+1 east of Greenwich where POSIX puts it west):"
+                + " the times of day this command reads or shows would be at GMT+01:00, as would the working"
+                + " hours of a local stack started so" + WHAT_TO_DO);
     assertThatThrownBy(() -> UserZone.check("GMT+1", plusOne))
         .hasMessageStartingWith("TZ is 'GMT+1', which Java reads as the fixed offset GMT+01:00");
     assertThatThrownBy(() -> UserZone.check("UTC+1", ZoneId.of("GMT-01:00")))

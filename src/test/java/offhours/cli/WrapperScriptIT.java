@@ -42,8 +42,9 @@ class WrapperScriptIT {
 
     assertThat(pariss.exitCode()).isEqualTo(1);
     assertThat(pariss.err())
-        .isEqualTo("offhours: TZ is 'Europe/Pariss', which is no time zone Java knows, so times"
-            + " would be read and the local stack's hours kept in GMT; set TZ to an IANA zone such"
+        .isEqualTo("offhours: TZ is 'Europe/Pariss', which is no time zone Java knows, so Java"
+            + " would read it as GMT: the times of day this command reads or shows would be in GMT, as would"
+            + " the working hours of a local stack started so; set TZ to an IANA zone such"
             + " as Europe/Paris or unset it to use this machine's zone; local start and demo also"
             + " take --time-zone Europe/Paris\n");
     assertThat(StateFile.path(cache.resolve("fresh"))).as("no stack started").doesNotExist();

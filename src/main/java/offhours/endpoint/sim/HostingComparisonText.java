@@ -124,7 +124,8 @@ final class HostingComparisonText {
     return out.toString();
   }
 
-  private static String units(HostingRow r) {
+  /** What {@code r} bills, as the table and the page show it: GB-seconds whole, hours to the hundredth. */
+  static String units(HostingRow r) {
     return String.format(
         Locale.ROOT, r.unit().equals("GB-s") ? "%.0f %s" : "%.2f %s", r.units(), r.unit());
   }

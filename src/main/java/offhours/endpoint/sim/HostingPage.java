@@ -81,8 +81,9 @@ public final class HostingPage {
     for (HostingRow r : c.rows()) {
       h.append("<tr><td>").append(esc(r.option())).append("</td>");
       if (r.available()) {
-        h.append(String.format(
-                Locale.ROOT, "<td>%.2f %s</td><td>%.2f</td>", r.units(), esc(r.unit()), r.usd()))
+        h.append("<td>")
+            .append(esc(HostingComparisonText.units(r)))
+            .append(String.format(Locale.ROOT, "</td><td>%.2f</td>", r.usd()))
             .append("<td>")
             .append(HostingComparisonText.wait(r, r.waits().p50()))
             .append("</td><td>")

@@ -339,6 +339,13 @@ class HostingComparisonTest {
         .contains(
             "15 min: 80.0 % saved, 2 misses</title>",
             "60 min: 90.0 % saved, 1 miss</title>", "next-opening: 95.0 % saved, 0 misses</title>");
+    HostingRow serverless =
+        c.rows().stream().filter(r -> r.unit().equals("GB-s")).findFirst().orElseThrow();
+    assertThat(html)
+        .as(
+            "what each option bills as the table prints it, where the page gave GB-seconds to the hundredth")
+        .contains("<td>" + HostingComparisonText.units(serverless) + "</td>")
+        .containsPattern("<td>[0-9]+ GB-s</td>");
   }
 
   @Test
