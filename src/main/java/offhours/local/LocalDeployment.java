@@ -75,13 +75,14 @@ public final class LocalDeployment implements AutoCloseable {
       Objects.requireNonNull(cacheDir, "cacheDir");
       controller = Map.copyOf(controller);
       modelSettings = Map.copyOf(modelSettings);
-      if (model.isPresent() && labels.isEmpty()) {
-        throw new IllegalArgumentException(
-            "--labels FILE is required with --model: one class name per line, in the order of the model's outputs");
-      }
+      // Both given is said first: asking for --labels would only lead to this refusal.
       if (model.isPresent() && containerCommand.isPresent()) {
         throw new IllegalArgumentException(
             "choose one of --model and --container-command, not both");
+      }
+      if (model.isPresent() && labels.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--labels FILE is required with --model: one class name per line, in the order of the model's outputs");
       }
       Map<String, String> preprocessing = Preprocessing.among(modelSettings);
       if (!preprocessing.isEmpty() && model.isEmpty()) {

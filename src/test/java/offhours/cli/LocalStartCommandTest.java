@@ -2,7 +2,9 @@ package offhours.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import offhours.local.ControlSocket;
 import org.junit.jupiter.api.Test;
@@ -10,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@code local start} says of a stack that came up without its control socket: one line, which names why when
- * the socket's path is too long and the stack's log otherwise; nothing when the stack listens.
+ * the socket's path is too long and the stack's log otherwise; nothing when the stack listens. And which of two
+ * faults of its model options it names first.
  */
 class LocalStartCommandTest {
 
@@ -42,6 +45,27 @@ class LocalStartCommandTest {
       assertThat(LocalStartCommand.withoutControlSocket(cache, log))
           .as("a stack that listens")
           .isEmpty();
+    }
+  }
+
+  /** Both models given is the fault to name: asking for --labels first sent the user to a second refusal. */
+  @Test
+  void aModelAndAContainerCommandAreRefusedAsBothBeforeTheModelsLabelsAreAskedFor()
+      throws Exception {
+    Path model = Files.writeString(dir.resolve("model.onnx"), "not read: refused before");
+    for (List<String> command :
+        List.of(List.of("local", "start"), List.of("local", "run"), List.of("demo"))) {
+      List<String> args = new java.util.ArrayList<>(command);
+      args.addAll(List.of("--model", model.toString(), "--container-command", "python3 serve.py"));
+
+      CliRun run = CliRun.offline(dir.resolve("cache"), args.toArray(String[]::new));
+
+      assertThat(run.exitCode()).as("%s", command).isEqualTo(2);
+      assertThat(run.err())
+          .as("%s", command)
+          .isEqualTo(
+              "offhours: choose one of --model and --container-command, not both; see 'offhours "
+                  + String.join(" ", command) + " --help'\n");
     }
   }
 }
