@@ -118,6 +118,31 @@ class RequestGuardTest {
     });
   }
 
+  /** A malformed signature is AWS's 400, not a 403: README's security table names both. */
+  @Test
+  void anAuthorizationThatIsNoSigV4HeaderOrADateThatIsNoDateIsA400() {
+    Headers v2 = new Headers();
+    v2.add("Host", "127.0.0.1:41234");
+    v2.add(
+        "Authorization",
+        "AWS " + STACK.accessKeyId() + ":c2lnbmF0dXJl"); // Signature Version 2's shape
+    Headers badDate = signed(STACK, NOW, "us-east-1");
+    badDate.set("X-Amz-Date", "yesterday");
+
+    assertThat(check(v2, BODY)).hasValueSatisfying(r -> {
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.type()).isEqualTo("IncompleteSignatureException");
+      assertThat(r.message())
+          .isEqualTo("Authorization header is not an AWS Signature Version 4 header"
+              + " (AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...)");
+    });
+    assertThat(check(badDate, BODY)).hasValueSatisfying(r -> {
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.type()).isEqualTo("IncompleteSignatureException");
+      assertThat(r.message()).isEqualTo("X-Amz-Date must be a date like 20261125T093000Z");
+    });
+  }
+
   @Test
   void anotherAccessKeyIsRefused() {
     assertThat(check(
