@@ -103,8 +103,13 @@ record ModelOptions(
         // fails to start.
         ModelContract.builtIn(new ModelFiles(p, p).readLabels());
       } catch (IllegalArgumentException e) {
+        // The contract says LABELS, the functions' setting; the user gave a file.
+        String file = "labels file '" + Terminal.printable(p.toString()) + "'";
+        String why = e.getMessage();
         throw CliException.usage(
-            "labels file '" + Terminal.printable(p.toString()) + "': " + e.getMessage());
+            why.startsWith("LABELS has ")
+                ? file + why.substring("LABELS".length())
+                : file + ": " + why);
       } catch (FileSystemException | CharacterCodingException e) {
         throw CliException.usage("cannot read labels file '" + Terminal.printable(p.toString())
             + "': " + Format.fileProblem(e));

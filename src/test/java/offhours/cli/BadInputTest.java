@@ -364,10 +364,9 @@ class BadInputTest {
     Path tabbed = Files.writeString(files.resolve("tabbed.txt"), "cat\nbig\tdog\n");
     assertThatThrownBy(localSettings(Map.of("labels", tabbed.toString()))::run)
         .isInstanceOf(CliException.class)
-        .hasMessage(
-            "labels file '" + tabbed + "': LABELS has a class name at index 1 (counting from 0,"
-                + " in the model's output order) with a control character, \\u0009, at character 3:"
-                + " 'big\\u0009dog'");
+        .hasMessage("labels file '" + tabbed + "' has a class name at index 1 (counting from 0,"
+            + " in the model's output order) with a control character, \\u0009, at character 3:"
+            + " 'big\\u0009dog'");
   }
 
   @Test
