@@ -97,24 +97,28 @@ record ModelOptions(
     model.ifPresent(p -> file(p, "model file", "; give the path of an ONNX model"));
     labels.ifPresent(p -> {
       file(p, "labels file", "");
+      String file = "labels file '" + Terminal.printable(p.toString()) + "'";
+      List<String> names;
       try {
-        // Read and checked now, as the stack will: an empty file, or a label the functions refuse
-        // at their start (a control character, too long), is said here, not by a stack that then
-        // fails to start.
-        ModelContract.builtIn(new ModelFiles(p, p).readLabels());
-      } catch (IllegalArgumentException e) {
-        // The contract says LABELS, the functions' setting; the user gave a file.
-        String file = "labels file '" + Terminal.printable(p.toString()) + "'";
-        String why = e.getMessage();
-        throw CliException.usage(
-            why.startsWith("LABELS has ")
-                ? file + why.substring("LABELS".length())
-                : file + ": " + why);
+        names = new ModelFiles(p, p).readLabels();
       } catch (FileSystemException | CharacterCodingException e) {
-        throw CliException.usage("cannot read labels file '" + Terminal.printable(p.toString())
-            + "': " + Format.fileProblem(e));
+        throw CliException.usage("cannot read " + file + ": " + Format.fileProblem(e));
       } catch (IOException e) {
         throw CliException.usage(e.getMessage()); // it has no labels
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage(file + ": " + e.getMessage());
+      }
+      // Checked now, as the stack will: a label the functions refuse at their start (a control
+      // character, too long) is said here, of the file, not by a stack that then fails to start.
+      try {
+        ModelContract.checkNames(file, names);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage(e.getMessage());
+      }
+      try {
+        ModelContract.builtIn(names);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage(file + ": " + e.getMessage());
       }
     });
     if (args.value(CONTAINER_COMMAND.name()).filter(String::isBlank).isPresent()) {

@@ -76,18 +76,8 @@ public record ModelContract(
       throw new IllegalArgumentException(
           "LABELS has an empty class name: " + Shown.value(labels.toString()));
     }
-    String source = labelsS3Uri == null ? "LABELS" : "LABELS_S3_URI " + Shown.value(labelsS3Uri);
-    for (int i = 0; i < labels.size(); i++) {
-      String tooLong = tooLong(labels.get(i));
-      if (tooLong != null) {
-        throw new IllegalArgumentException(source + " has a class name " + tooLong);
-      }
-      String unshowable = unshowable(labels.get(i));
-      if (unshowable != null) {
-        throw new IllegalArgumentException(source + " has a class name at index " + i
-            + " (counting from 0, in the model's output order) " + unshowable);
-      }
-    }
+    checkNames(
+        labelsS3Uri == null ? "LABELS" : "LABELS_S3_URI " + Shown.value(labelsS3Uri), labels);
     refuseLong("CONTENT_TYPE", contentType);
     refuseLong("ACCEPT", accept);
     if (!contentType.equals(AUTO) && !MEDIA_TYPE.matcher(contentType).matches()) {
@@ -185,6 +175,24 @@ public record ModelContract(
 
   private static String escaped(int c) {
     return String.format(Locale.ROOT, "\\u%04x", c);
+  }
+
+  /**
+   * Refuses a class name of {@code labels} that is too long or holds a character a terminal or a page could not show,
+   * saying which and naming where the names came from ({@code source}: "LABELS", "labels file 'F'").
+   */
+  public static void checkNames(String source, List<String> labels) {
+    for (int i = 0; i < labels.size(); i++) {
+      String tooLong = tooLong(labels.get(i));
+      if (tooLong != null) {
+        throw new IllegalArgumentException(source + " has a class name " + tooLong);
+      }
+      String unshowable = unshowable(labels.get(i));
+      if (unshowable != null) {
+        throw new IllegalArgumentException(source + " has a class name at index " + i
+            + " (counting from 0, in the model's output order) " + unshowable);
+      }
+    }
   }
 
   /** The built-in image-classification contract with these class names. */
