@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import offhours.local.StateFile;
@@ -166,6 +167,25 @@ class DlqRedriveGoneTest {
             ". No message had been moved from it: every message of the dead-letter queue went with it\n");
   }
 
+  /**
+   * A queue that SQS said was gone at a send, whose DLQ the read after finds gone too: both are named, and the DLQ's
+   * other messages are said to have gone with it, not to stay in it (the DLQ's read is what tells the two apart).
+   */
+  @Test
+  void aQueueGoneAtASendWithItsDlqGoneByTheReadAfterNamesBoth() throws IOException {
+    CliRun run = redrive("queue-sends-then-dlq", "move", 1);
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(run.err())
+        .startsWith("offhours: queue " + url("offhours-queue")
+            + " (QueueUrl of the local stack) does not exist, nor does queue " + url("offhours-dlq")
+            + " (DeadLetterQueueUrl of the local stack); restart the local stack")
+        .endsWith(
+            ". Before they went, 1 message had been moved to the queue (sent, then deleted from the"
+                + " dead-letter queue), and went with the queue: m-1. Any other message of the dead-letter"
+                + " queue went with it\n");
+  }
+
   /** What became of the messages, for each queue that went and each kind of message the move had met. */
   @Test
   void theFatesOfTheMessagesFollowWhichQueueWent() {
@@ -221,6 +241,7 @@ class DlqRedriveGoneTest {
    * without the API ("move"). Its DLQ holds two messages; {@code gone} goes once {@code deletes} of them were deleted
    * from the DLQ. "both": the DLQ goes then, and the queue after the next send. "dlq-deletes", "queue-sends",
    * "dlq-receives": only those calls say so then, as a queue just deleted may still answer reads for up to 60 s.
+   * "queue-sends-then-dlq": the queue's sends, then, once one was refused, every call on the DLQ, its read too.
    */
   private CliRun redrive(String gone, String when, int deletes, String... options)
       throws IOException {
@@ -228,6 +249,7 @@ class DlqRedriveGoneTest {
     AtomicInteger receives = new AtomicInteger();
     AtomicInteger deleted = new AtomicInteger();
     AtomicInteger sent = new AtomicInteger();
+    AtomicBoolean sendRefused = new AtomicBoolean();
     calls.clear();
     try (StubHttpServer sqs = StubHttpServer.start(request -> {
       String target = request.header("X-Amz-Target");
@@ -241,6 +263,11 @@ class DlqRedriveGoneTest {
             case "dlq-deletes" -> deleted.get() >= deletes && target.endsWith(".DeleteMessage");
             case "queue-sends" -> deleted.get() >= deletes && target.endsWith(".SendMessage");
             case "dlq-receives" -> target.endsWith(".ReceiveMessage");
+            case "queue-sends-then-dlq" -> {
+              boolean send = deleted.get() >= deletes && target.endsWith(".SendMessage");
+              sendRefused.compareAndSet(false, send);
+              yield send || (sendRefused.get() && text.contains("/offhours-dlq\""));
+            }
             default -> deleted.get() >= deletes && text.contains("/" + gone + "\"");
           };
       if (away && !target.endsWith("StartMessageMoveTask")) {
