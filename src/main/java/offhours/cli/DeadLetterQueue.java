@@ -284,8 +284,7 @@ final class DeadLetterQueue {
             .messageAttributes(message.messageAttributes()));
       } catch (SdkException e) {
         if (NotFound.QUEUE.test(e)) {
-          // The queue is gone: no message can be sent; the pass ends, making the rest visible
-          // again.
+          // The queue is gone and no message can be sent: the pass ends, and the rest show again.
           sendRefused = true;
           throw e;
         }

@@ -84,8 +84,8 @@ final class HostingOptions {
     if (html.isPresent() && call.json() && !call.args().has(COMPARE.name())) {
       // --html alone prints no rows, so --json would be dropped without a word.
       throw CliException.usage(
-          "--json prints --compare's rows, and --html alone prints none: add --compare"
-              + " for the rows as JSON beside the page");
+          "with --html, --json prints --compare's rows, and --html alone prints none: add"
+              + " --compare for the rows as JSON beside the page");
     }
     Optional<Path> folder = html.map(f -> Path.of(f).toAbsolutePath().getParent());
     if (folder.isPresent() && !Files.isDirectory(folder.get())) {

@@ -382,8 +382,8 @@ class SimulateCommandTest {
     assertThat(json.exitCode()).isEqualTo(2);
     assertThat(json.err())
         .isEqualTo(
-            "offhours: --json prints --compare's rows, and --html alone prints none: add --compare"
-                + " for the rows as JSON beside the page; see 'offhours simulate --help'\n");
+            "offhours: with --html, --json prints --compare's rows, and --html alone prints none: add"
+                + " --compare for the rows as JSON beside the page; see 'offhours simulate --help'\n");
     assertThat(other).doesNotExist();
     CliRun both = run("simulate", "--days", "1", "--json", "--compare", "--html", other.toString());
     assertThat(both.exitCode()).as(both.err()).isZero();
