@@ -138,10 +138,11 @@ final class ControlApi {
       throw AwsError.validation("Image \"" + Shown.value(image)
           + "\" is not known to the local SageMaker; known images are "
           + containers.images()
-          + ". Register a launcher with LocalSageMaker.builder().container(image, launcher)"
           + (image.equals(LocalSageMaker.COMMAND_IMAGE)
-              ? ", or give the command when the local stack starts" + " (--container-command)."
-              : "."));
+              ? ". It serves this one when the local stack starts with --container-command CMD."
+              : ". It runs no other image: start the local stack with --model FILE --labels FILE,"
+                  + " or --container-command CMD, to serve your own model (README: Your own"
+                  + " model)."));
     }
     Map<String, String> environment = Members.strings(container, "Environment");
     try {

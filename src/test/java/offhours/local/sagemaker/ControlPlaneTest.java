@@ -135,13 +135,20 @@ class ControlPlaneTest {
   }
 
   @Test
-  void unknownImageSaysHowToRegisterALauncher() {
+  void unknownImageSaysHowToServeYourOwnModelLocally() {
     assertThatThrownBy(() -> f.control.createModel(r -> r.modelName("m")
             .primaryContainer(c -> c.image("123456789012.dkr.ecr.eu-central-1.amazonaws.com/x:1"))))
         .hasMessageStartingWith(
             "Image \"123456789012.dkr.ecr.eu-central-1.amazonaws.com/x:1\" is not known to the"
-                + " local SageMaker; known images are [test/fake]. Register a launcher with"
-                + " LocalSageMaker.builder().container(image, launcher).");
+                + " local SageMaker; known images are [test/fake]. It runs no other image: start the"
+                + " local stack with --model FILE --labels FILE, or --container-command CMD, to serve"
+                + " your own model (README: Your own model).");
+    assertThatThrownBy(() -> f.control.createModel(
+            r -> r.modelName("m").primaryContainer(c -> c.image(LocalSageMaker.COMMAND_IMAGE))))
+        .as("the command image of a stack started without --container-command")
+        .hasMessageContaining(
+            "known images are [test/fake]. It serves this one when the local stack starts with"
+                + " --container-command CMD. (Service: SageMaker");
   }
 
   @Test
