@@ -96,7 +96,8 @@ final class UserZone {
     throw CliException.failure("TZ is '" + Terminal.value(tz) + "', which " + read
         + ": the times of day this command reads or shows would be " + (gmt ? "in " : "at ")
         + jdkZone.getId()
-        + ", as would the working hours of a local stack started so; set TZ to an IANA zone such as Europe/Paris or unset it to use this machine's zone;"
+        + ", as would the working hours of a local stack started so; set TZ to an IANA zone such"
+        + " as Europe/Paris or unset it to use this machine's zone;"
         + " local start and demo also take --time-zone Europe/Paris");
   }
 

@@ -126,9 +126,8 @@ final class RunPlanner {
     if (!q.idle()) {
       idleSince = null;
     } else if (open && !s.scheduleOpen()) {
-      idleSince =
-          now; // an opening counts as activity: the endpoint is warm at opening time, then may
-      // idle-stop
+      // An opening counts as activity: the endpoint is warm at opening time, then may idle-stop.
+      idleSince = now;
     } else {
       idleSince = s.idleSince() != null ? s.idleSince() : now;
     }
