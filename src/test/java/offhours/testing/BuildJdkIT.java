@@ -8,11 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +47,26 @@ class BuildJdkIT {
             "offhours needs JDK 21 or newer to build; this Maven runs on JDK ",
             "Point JAVA_HOME at a JDK 21 or newer",
             "scripts/lib/common.sh");
+    Matcher example = EXAMPLE.matcher(output);
+    assertThat(example.find()).as(output).isTrue();
+    // The example as a user pastes it, with this test's own JDK for its path: it puts that java
+    // first on PATH, where one 'export' of both would expand PATH with the old JAVA_HOME.
+    String jdk = System.getProperty("java.home");
+    String pasted = example.group(1).replace(example.group(2), jdk);
+    ProcessBuilder user =
+        new ProcessBuilder("bash", "-c", pasted + "; command -v java").redirectErrorStream(true);
+    // As the user who met the message: the old JDK first on PATH and in JAVA_HOME.
+    user.environment().putAll(pb.environment());
+    Process shell = user.start();
+    shell.getOutputStream().close();
+    String java = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(shell.waitFor()).as(java).isZero();
+    assertThat(java).as(pasted).isEqualTo(jdk + "/bin/java");
   }
+
+  /** The message's example: "for example: export JAVA_HOME=DIR; export PATH=..." up to its note in brackets. */
+  private static final Pattern EXAMPLE =
+      Pattern.compile("for example: (export JAVA_HOME=(\\S+);.*?) \\(");
 
   /** A JDK whose release file says 1x (x below 21): the one a distribution installs by default. */
   private static Optional<Path> oldJdk() throws IOException {
