@@ -229,7 +229,7 @@ class CommandContainerIT {
               .startsWith(
                   "Image \"offhours-local/command\" is not known to" + " the local SageMaker")
               .endsWith(
-                  "or give the command when the local stack starts" + " (--container-command).");
+                  ". It serves this one when the local stack starts with --container-command CMD.");
         });
   }
 
