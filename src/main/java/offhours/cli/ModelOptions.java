@@ -105,20 +105,14 @@ record ModelOptions(
         throw CliException.usage("cannot read " + file + ": " + Format.fileProblem(e));
       } catch (IOException e) {
         throw CliException.usage(e.getMessage()); // it has no labels
-      } catch (IllegalArgumentException e) {
-        throw CliException.usage(file + ": " + e.getMessage());
       }
       // Checked now, as the stack will: a label the functions refuse at their start (a control
       // character, too long) is said here, of the file, not by a stack that then fails to start.
+      // The file's names are never blank (parseLabelLines drops blank lines).
       try {
         ModelContract.checkNames(file, names);
       } catch (IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
-      }
-      try {
-        ModelContract.builtIn(names);
-      } catch (IllegalArgumentException e) {
-        throw CliException.usage(file + ": " + e.getMessage());
       }
     });
     if (args.value(CONTAINER_COMMAND.name()).filter(String::isBlank).isPresent()) {
