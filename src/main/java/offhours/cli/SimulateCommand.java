@@ -21,6 +21,7 @@ import offhours.endpoint.sim.SimulationReport;
 import offhours.endpoint.sim.Trace;
 import offhours.endpoint.sim.TraceFile;
 import offhours.stack.Hosting;
+import offhours.units.Plurals;
 
 /**
  * {@code offhours simulate}: the real controller against a simulated clock, endpoint, trigger and queue,
@@ -318,6 +319,12 @@ final class SimulateCommand implements Command {
    * --hosting: the component's times are {@code ComponentTimes}' or --component-minutes' (the endpoint's
    * --wake-minutes and --stop-minutes do not apply), and --goals and --compare run the hostings they name themselves.
    */
+  /** The hostings whose endpoint the controller switches, which --hosting simulates: "scheduled", "scale-to-zero". */
+  private static final List<String> SWITCHED = Arrays.stream(Hosting.values())
+      .filter(Hosting::switchesTheEndpoint)
+      .map(Hosting::value)
+      .toList();
+
   private static Hosting hosting(Invocation call) {
     Optional<String> raw = call.args().value(HOSTING.name());
     if (raw.isEmpty()) {
@@ -328,13 +335,12 @@ final class SimulateCommand implements Command {
       h = Hosting.parse(raw.get());
     } catch (IllegalArgumentException e) {
       // The two it runs: naming serverless, refused just below, would be a wrong hint.
-      throw CliException.usage("--hosting must be scheduled or scale-to-zero, got '"
-          + Terminal.value(raw.get()) + "'"
-          + DidYouMean.among(raw.get(), List.of("scheduled", "scale-to-zero"), ""));
+      throw CliException.usage("--hosting must be " + Plurals.either(SWITCHED) + ", got '"
+          + Terminal.value(raw.get()) + "'" + DidYouMean.among(raw.get(), SWITCHED, ""));
     }
-    if (h == Hosting.SERVERLESS) {
-      throw CliException.usage("--hosting is scheduled or scale-to-zero: a serverless endpoint is"
-          + " never switched (--compare prices it)");
+    if (!h.switchesTheEndpoint()) {
+      throw CliException.usage("--hosting is " + Plurals.either(SWITCHED)
+          + ": a serverless endpoint is never switched (--compare prices it)");
     }
     for (Option o : List.of(WAKE, STOP, GOALS, HostingOptions.COMPARE, HostingOptions.HTML)) {
       if (h == Hosting.SCALE_TO_ZERO && call.args().has(o.name())) {
