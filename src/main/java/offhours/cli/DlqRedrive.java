@@ -81,12 +81,20 @@ final class DlqRedrive implements Command {
    */
   private static RuntimeException gone(
       Target target, MoveTasks tasks, String queueUrl, String dlqUrl, DeadLetterQueue.QueueGone e) {
-    boolean queue = e.atSend() || missing(() -> tasks.arn(queueUrl, "queue"));
-    boolean dlq = !e.atSend() || missing(() -> tasks.arn(dlqUrl, "dead-letter queue"));
+    Read other = e.atSend()
+        ? read(() -> tasks.arn(dlqUrl, "dead-letter queue"))
+        : read(() -> tasks.arn(queueUrl, "queue"));
+    boolean queue = e.atSend() || other.gone();
+    boolean dlq = !e.atSend() || other.gone();
     String which = queue && dlq
         ? NotFound.QUEUE.message(target, Name.QUEUE_URL, Name.DLQ_URL)
         : NotFound.QUEUE.message(target, queue ? Name.QUEUE_URL : Name.DLQ_URL);
-    return CliException.failure(which + ". " + fates(queue, dlq, e.moved(), e.sentOnly()));
+    String unknown = other.failure() == null
+        ? ""
+        : ". Whether the " + (e.atSend() ? "dead-letter queue" : "queue")
+            + " went too is not known, as reading it failed: " + other.failure();
+    return CliException.failure(
+        which + ". " + fates(queue, dlq, e.moved(), e.sentOnly()) + unknown);
   }
 
   /**
@@ -132,16 +140,23 @@ final class DlqRedrive implements Command {
     return String.join(". ", said);
   }
 
-  /** Whether {@code read} finds the queue it reads gone; another failure is thrown. */
-  private static boolean missing(Runnable read) {
+  /**
+   * {@link #gone}'s read of the queue SQS did not say was gone: whether it found it gone, or why it could not tell
+   * ({@code failure}, null when the read answered). A read that fails for another reason (throttled, no network)
+   * leaves the queue taken as there, and the report says it is not known, where that error replaced the report of
+   * the messages already moved.
+   */
+  private record Read(boolean gone, String failure) {}
+
+  private static Read read(Runnable arn) {
     try {
-      read.run();
-      return false;
+      arn.run();
+      return new Read(false, null);
     } catch (RuntimeException e) {
       if (NotFound.QUEUE.test(e)) {
-        return true;
+        return new Read(true, null);
       }
-      throw e;
+      return new Read(false, Terminal.printable(Format.fit(String.valueOf(e.getMessage()), 300)));
     }
   }
 

@@ -186,6 +186,28 @@ class DlqRedriveGoneTest {
                 + " queue went with it\n");
   }
 
+  /**
+   * A queue that SQS said was gone at a send, whose DLQ the read after could not read (here refused): the queue is
+   * named with what became of the messages, and the report says whether the DLQ went too is not known and why, where
+   * the read's error replaced the whole report, the message already moved included.
+   */
+  @Test
+  void aQueueGoneAtASendWhoseDlqCannotBeReadAfterIsStillReported() throws IOException {
+    CliRun run = redrive("queue-sends-dlq-refused", "move", 1);
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(run.err())
+        .startsWith("offhours: queue " + url("offhours-queue")
+            + " (QueueUrl of the local stack) does not exist; restart the local stack")
+        .contains(
+            ". Before it went, 1 message had been moved to it (sent, then deleted from the dead-letter"
+                + " queue), and went with it: m-1. The others stay in the dead-letter queue. Whether the"
+                + " dead-letter queue went too is not known, as reading it failed: could not read the ARN of the"
+                + " dead-letter queue " + url("offhours-dlq")
+                + " (GetQueueAttributes, HTTP 403, AccessDenied:")
+        .endsWith("it needs sqs:GetQueueAttributes on the DLQ and on the queue\n");
+  }
+
   /** What became of the messages, for each queue that went and each kind of message the move had met. */
   @Test
   void theFatesOfTheMessagesFollowWhichQueueWent() {
@@ -242,6 +264,7 @@ class DlqRedriveGoneTest {
    * from the DLQ. "both": the DLQ goes then, and the queue after the next send. "dlq-deletes", "queue-sends",
    * "dlq-receives": only those calls say so then, as a queue just deleted may still answer reads for up to 60 s.
    * "queue-sends-then-dlq": the queue's sends, then, once one was refused, every call on the DLQ, its read too.
+   * "queue-sends-dlq-refused": the queue's sends, then the DLQ's read is refused (AccessDenied).
    */
   private CliRun redrive(String gone, String when, int deletes, String... options)
       throws IOException {
@@ -261,7 +284,8 @@ class DlqRedriveGoneTest {
               (deleted.get() >= deletes && text.contains("/offhours-dlq\""))
                   || (sent.get() > deletes && text.contains("/offhours-queue\""));
             case "dlq-deletes" -> deleted.get() >= deletes && target.endsWith(".DeleteMessage");
-            case "queue-sends" -> deleted.get() >= deletes && target.endsWith(".SendMessage");
+            case "queue-sends", "queue-sends-dlq-refused" ->
+              deleted.get() >= deletes && target.endsWith(".SendMessage");
             case "dlq-receives" -> target.endsWith(".ReceiveMessage");
             case "queue-sends-then-dlq" -> {
               boolean send = deleted.get() >= deletes && target.endsWith(".SendMessage");
@@ -270,6 +294,14 @@ class DlqRedriveGoneTest {
             }
             default -> deleted.get() >= deletes && text.contains("/" + gone + "\"");
           };
+      if (gone.equals("queue-sends-dlq-refused")
+          && deleted.get() >= deletes
+          && text.contains("/offhours-dlq\"")
+          && target.endsWith(".GetQueueAttributes")) {
+        return Reply.json(
+            403,
+            "{\"__type\":\"AccessDenied\",\"message\":\"not authorized to GetQueueAttributes\"}");
+      }
       if (away && !target.endsWith("StartMessageMoveTask")) {
         return Reply.json(
             400,
