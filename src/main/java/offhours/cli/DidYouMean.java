@@ -2,11 +2,13 @@ package offhours.cli;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Locale;
 
 /**
  * " (did you mean 'results'?)" for a mistyped command or option: the nearest known name, when it is close enough
  * that the typo is likely (one edit for names of up to four characters, two for longer ones; swapping two neighbouring
- * characters is one edit, so {@code --lable} finds {@code --label}). Empty otherwise.
+ * characters is one edit, so {@code --lable} finds {@code --label}). Case does not count: names are lower-case, and
+ * {@code --hosting SCALE-TO-ZERO} finds {@code scale-to-zero}. Empty otherwise.
  */
 final class DidYouMean {
 
@@ -14,9 +16,11 @@ final class DidYouMean {
 
   /** The note for {@code typed} among {@code names}, each shown as {@code prefix + name} ("--" for options). */
   static String among(String typed, Collection<String> names, String prefix) {
+    String lower = typed.toLowerCase(Locale.ROOT);
     return names.stream()
-        .filter(name -> distance(typed, name) <= (name.length() <= 4 ? 1 : 2))
-        .min(Comparator.comparingInt(name -> distance(typed, name)))
+        .filter(
+            name -> distance(lower, name.toLowerCase(Locale.ROOT)) <= (name.length() <= 4 ? 1 : 2))
+        .min(Comparator.comparingInt(name -> distance(lower, name.toLowerCase(Locale.ROOT))))
         .map(name -> " (did you mean '" + prefix + name + "'?)")
         .orElse("");
   }

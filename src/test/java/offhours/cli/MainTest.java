@@ -151,6 +151,8 @@ class MainTest {
     assertThat(run("results", "--x").err()).doesNotContain("did you mean");
     assertThat(run("results", "--colour").err()).doesNotContain("did you mean");
     assertThat(run("local", "strat").err()).contains("(did you mean 'start'?)");
+    assertThat(run("RESULTS").err()).contains("(did you mean 'results'?)");
+    assertThat(run("results", "--Label", "Neutral").err()).contains("(did you mean '--label'?)");
   }
 
   @Test

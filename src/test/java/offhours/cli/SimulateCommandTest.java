@@ -228,6 +228,9 @@ class SimulateCommandTest {
     assertThat(run("simulate", "--hosting", "scale-to-zer").err())
         .contains("--hosting must be scheduled or scale-to-zero, got 'scale-to-zer' (did you mean"
             + " 'scale-to-zero'?);");
+    // Case does not count for the hint: the name as written is offered.
+    assertThat(run("simulate", "--hosting", "SCALE-TO-ZERO").err())
+        .contains("got 'SCALE-TO-ZERO' (did you mean 'scale-to-zero'?);");
     CliRun wake = run("simulate", "--hosting", "scale-to-zero", "--wake-minutes", "3");
     assertThat(wake.exitCode()).isEqualTo(2);
     assertThat(wake.err())
