@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import offhours.cache.CacheFiles;
 import offhours.local.ControlSocket;
 import offhours.local.LocalDirectory;
@@ -43,6 +44,8 @@ final class StackProcess {
   private static final String LOCK_FILE = "stack.lock";
   private static final int LOCK_ATTEMPTS = 5;
   private static final Duration LOCK_RETRY = Duration.ofMillis(200);
+  /** A terminal's colour sequence (SGR): ESC, '[', digits and semicolons, 'm'. */
+  private static final Pattern COLOUR = Pattern.compile("\u001B\\[[0-9;]*m");
 
   /** The stack that is up, and whether this command started it or another one did meanwhile. */
   record Started(StateFile state, Path log, boolean byAnother) {}
@@ -382,12 +385,17 @@ final class StackProcess {
     }
   }
 
-  /** The last {@code lines} lines of what {@code log} holds from byte {@code from} on. */
-  private static String tail(Path log, long from, int lines) throws IOException {
+  /**
+   * The last {@code lines} lines of what {@code log} holds from byte {@code from} on, without the colour sequences
+   * ONNX Runtime writes around its warnings ({@code ESC[0;93m}), which a failed start would show escaped as
+   * {@code \x1b[0;93m} around the model's problem; any other control character stays, for the printing to escape.
+   */
+  static String tail(Path log, long from, int lines) throws IOException {
     byte[] bytes = Files.readAllBytes(log);
     int start = (int) Math.min(from, bytes.length);
     List<String> all = new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8)
         .lines()
+        .map(line -> COLOUR.matcher(line).replaceAll(""))
         .toList();
     return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }

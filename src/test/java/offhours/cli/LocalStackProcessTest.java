@@ -198,6 +198,23 @@ class LocalStackProcessTest {
     assertThat(Files.readString(log)).startsWith("the other stack's log\n");
   }
 
+  /**
+   * The lines a failed start shows come without ONNX Runtime's colour sequences around its warnings, which showed as
+   * {@code \x1b[0;93m}; another control character stays for the printing to escape.
+   */
+  @Test
+  void aFailedStartsLinesComeWithoutColourSequences() throws Exception {
+    Path log = Files.createDirectories(cache.resolve("local/logs")).resolve("stack.log");
+    Files.writeString(
+        log,
+        "an earlier line\n\u001B[0;93m2026-12-08 [W:onnxruntime:, graph.cc:4285] warning\u001B[m\n"
+            + "offhours: the model \u001B[1mdoes\u001B[0m not load\u0007\n");
+
+    assertThat(StackProcess.tail(log, "an earlier line\n".length(), 15))
+        .isEqualTo("2026-12-08 [W:onnxruntime:, graph.cc:4285] warning\n"
+            + "offhours: the model does not load\u0007");
+  }
+
   @Test
   void aStartThatFailsShowsItsOwnOutputNotTheLogOfAStackBeforeIt() throws Exception {
     Path log = cache.resolve("local/logs/stack.log");
