@@ -81,7 +81,7 @@ final class DlqRedrive implements Command {
    */
   private static RuntimeException gone(
       Target target, MoveTasks tasks, String queueUrl, String dlqUrl, DeadLetterQueue.QueueGone e) {
-    Read other = e.atSend()
+    OtherQueue other = e.atSend()
         ? read(() -> tasks.arn(dlqUrl, "dead-letter queue"))
         : read(() -> tasks.arn(queueUrl, "queue"));
     boolean queue = e.atSend() || other.gone();
@@ -146,17 +146,18 @@ final class DlqRedrive implements Command {
    * leaves the queue taken as there, and the report says it is not known, where that error replaced the report of
    * the messages already moved.
    */
-  private record Read(boolean gone, String failure) {}
+  private record OtherQueue(boolean gone, String failure) {}
 
-  private static Read read(Runnable arn) {
+  private static OtherQueue read(Runnable arn) {
     try {
       arn.run();
-      return new Read(false, null);
+      return new OtherQueue(false, null);
     } catch (RuntimeException e) {
       if (NotFound.QUEUE.test(e)) {
-        return new Read(true, null);
+        return new OtherQueue(true, null);
       }
-      return new Read(false, Terminal.printable(Format.fit(String.valueOf(e.getMessage()), 300)));
+      return new OtherQueue(
+          false, Terminal.printable(Format.fit(String.valueOf(e.getMessage()), 300)));
     }
   }
 
