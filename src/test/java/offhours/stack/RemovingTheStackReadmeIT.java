@@ -145,10 +145,19 @@ class RemovingTheStackReadmeIT {
             .as("the outputs to note before the delete")
             .contains(bucket, queueUrl, dlqUrl, table);
       }
+      if (line.contains("get-queue-attributes --queue-url QUEUE_URL ")) {
+        assertThat(Files.readString(home.resolve("aws.log")))
+            .as(
+                "the counts README says to read before deleting the queue: waiting, in flight or paused, delayed")
+            .contains(
+                "ApproximateNumberOfMessages",
+                "ApproximateNumberOfMessagesNotVisible",
+                "ApproximateNumberOfMessagesDelayed");
+      }
       ran.add(line);
     }
 
-    assertThat(ran).as("README commands run").hasSizeGreaterThanOrEqualTo(6);
+    assertThat(ran).as("README commands run").hasSizeGreaterThanOrEqualTo(7);
     assertThat(sqs.listQueues(r -> r.queueNamePrefix("offhours-readme-")).queueUrls())
         .doesNotContain(queueUrl, dlqUrl);
     assertThat(s3.listBuckets().buckets()).noneMatch(b -> b.name().equals(bucket));
