@@ -315,16 +315,16 @@ final class SimulateCommand implements Command {
     return config.withInstance(prices.instanceType(), prices.instanceHourUsd());
   }
 
-  /**
-   * --hosting: the component's times are {@code ComponentTimes}' or --component-minutes' (the endpoint's
-   * --wake-minutes and --stop-minutes do not apply), and --goals and --compare run the hostings they name themselves.
-   */
   /** The hostings whose endpoint the controller switches, which --hosting simulates: "scheduled", "scale-to-zero". */
   private static final List<String> SWITCHED = Arrays.stream(Hosting.values())
       .filter(Hosting::switchesTheEndpoint)
       .map(Hosting::value)
       .toList();
 
+  /**
+   * --hosting: the component's times are {@code ComponentTimes}' or --component-minutes' (the endpoint's
+   * --wake-minutes and --stop-minutes do not apply), and --goals and --compare run the hostings they name themselves.
+   */
   private static Hosting hosting(Invocation call) {
     Optional<String> raw = call.args().value(HOSTING.name());
     if (raw.isEmpty()) {
